@@ -1,0 +1,17 @@
+"""Atlas's own behaviour, registered through the same hooks a third-party plugin uses."""
+
+from __future__ import annotations
+
+__all__ = ["BUILTIN_PLUGINS"]
+
+#: registered first, in this order, as ``builtin.<module>``
+BUILTIN_PLUGINS = (
+    "atlas_core.builtin.walk_fs",
+    "atlas_core.builtin.classify_default",
+    "atlas_core.builtin.chunk_regex",
+    "atlas_core.builtin.signal_bm25f",
+    "atlas_core.builtin.signal_path",
+    "atlas_core.builtin.fuse_rrf",
+    "atlas_core.builtin.fuse_weighted",
+    "atlas_core.builtin.formats",
+)

@@ -1,0 +1,241 @@
+"""A line-based regex chunker: functions, classes/types and imports of common languages.
+
+It guesses (no nesting beyond indentation, end lines approximate: a symbol ends where
+the next one of the same or lower indentation starts). Tree-sitter chunkers outrank it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from atlas_core.types import Chunk
+
+__all__ = ["RegexChunker"]
+
+_Rule = tuple[str, re.Pattern[str]]
+
+_ID = r"[A-Za-z_$][\w$]*"
+
+RULES: dict[str, list[_Rule]] = {
+    "python": [
+        ("class", re.compile(rf"^(\s*)class\s+({_ID})")),
+        ("function", re.compile(rf"^(\s*)(?:async\s+)?def\s+({_ID})")),
+        ("import", re.compile(r"^(\s*)(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))")),
+    ],
+    "go": [
+        ("method", re.compile(rf"^()func\s+\(\s*\w*\s*\*?\s*({_ID})[^)]*\)\s*({_ID})")),
+        ("function", re.compile(rf"^()func\s+({_ID})")),
+        ("type", re.compile(rf"^()type\s+({_ID})\s+(?:struct|interface|func|\w)")),
+        ("import", re.compile(r'^(\s*)(?:import\s+)?(?:\w+\s+)?"([\w./-]+)"\s*$')),
+    ],
+    "rust": [
+        (
+            "function",
+            re.compile(
+                rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:const\s+)?fn\s+({_ID})"
+            ),
+        ),
+        ("struct", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?struct\s+({_ID})")),
+        ("enum", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?enum\s+({_ID})")),
+        ("trait", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?trait\s+({_ID})")),
+        ("impl", re.compile(rf"^(\s*)impl(?:<[^>]*>)?\s+(?:[\w:]+\s+for\s+)?({_ID})")),
+        ("import", re.compile(r"^(\s*)(?:pub\s+)?(?:use|mod)\s+([\w:]+)")),
+    ],
+    "javascript": [
+        ("class", re.compile(rf"^(\s*)(?:export\s+)?(?:default\s+)?class\s+({_ID})")),
+        (
+            "function",
+            re.compile(
+                rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*({_ID})"
+            ),
+        ),
+        (
+            "function",
+            re.compile(
+                rf"^(\s*)(?:export\s+)?(?:const|let|var)\s+({_ID})\s*=\s*(?:async\s+)?(?:function|\([^)]*\)\s*=>|{_ID}\s*=>)"
+            ),
+        ),
+        (
+            "method",
+            re.compile(
+                rf"^(\s+)(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?({_ID})\s*\([^)]*\)\s*\{{"
+            ),
+        ),
+        ("function", re.compile(rf"^()(?:module\.)?exports\.({_ID})\s*=")),
+        (
+            "import",
+            re.compile(r"""^(\s*)(?:import\s.*?from\s+|import\s+|.*require\()['"]([^'"]+)['"]"""),
+        ),
+    ],
+    "java": [
+        ("class", re.compile(rf"^(\s*)(?:[\w@]+\s+)*(?:class|interface|enum|record)\s+({_ID})")),
+        (
+            "method",
+            re.compile(
+                rf"^(\s+)(?:(?:public|private|protected|static|final|abstract|synchronized|default)\s+)+[\w<>\[\],.? ]+\s+({_ID})\s*\("
+            ),
+        ),
+        ("import", re.compile(r"^(\s*)import\s+(?:static\s+)?([\w.]+)")),
+    ],
+    "c": [
+        ("struct", re.compile(rf"^()(?:typedef\s+)?(?:struct|enum|union)\s+({_ID})\s*\{{?")),
+        ("function", re.compile(rf"^()(?:[\w*]+\s+)+\**({_ID})\s*\([^;]*$")),
+        ("import", re.compile(r'^(\s*)#\s*include\s*[<"]([^>"]+)[>"]')),
+    ],
+    "ruby": [
+        ("class", re.compile(r"^(\s*)(?:class|module)\s+([\w:]+)")),
+        ("function", re.compile(r"^(\s*)def\s+(?:self\.)?([\w?!=]+)")),
+        ("import", re.compile(r"""^(\s*)require(?:_relative)?\s*\(?['"]([^'"]+)['"]""")),
+    ],
+    "php": [
+        (
+            "class",
+            re.compile(rf"^(\s*)(?:abstract\s+|final\s+)?(?:class|interface|trait|enum)\s+({_ID})"),
+        ),
+        (
+            "function",
+            re.compile(
+                rf"^(\s*)(?:(?:public|private|protected|static|abstract|final)\s+)*function\s+&?({_ID})"
+            ),
+        ),
+        ("import", re.compile(r"^(\s*)(?:use|namespace)\s+([\w\\]+)")),
+    ],
+    "csharp": [
+        (
+            "class",
+            re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|struct|enum|record)\s+({_ID})"),
+        ),
+        (
+            "method",
+            re.compile(
+                rf"^(\s+)(?:(?:public|private|protected|internal|static|virtual|override|async|sealed|abstract)\s+)+[\w<>\[\],.? ]+\s+({_ID})\s*\("
+            ),
+        ),
+        ("import", re.compile(r"^(\s*)using\s+([\w.]+)\s*;")),
+    ],
+    "swift": [
+        (
+            "class",
+            re.compile(
+                rf"^(\s*)(?:[\w]+\s+)*(?:class|struct|protocol|enum|extension|actor)\s+({_ID})"
+            ),
+        ),
+        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*func\s+({_ID})")),
+        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+    ],
+    "kotlin": [
+        ("class", re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|object)\s+({_ID})")),
+        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*fun\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?({_ID})")),
+        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+    ],
+    "scala": [
+        ("class", re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|trait|object)\s+({_ID})")),
+        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*def\s+({_ID})")),
+        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+    ],
+    "elixir": [
+        ("module", re.compile(r"^(\s*)defmodule\s+([\w.]+)")),
+        ("function", re.compile(r"^(\s*)defp?\s+([\w?!]+)")),
+        ("import", re.compile(r"^(\s*)(?:alias|import|require|use)\s+([\w.]+)")),
+    ],
+    "lua": [
+        ("function", re.compile(r"^(\s*)(?:local\s+)?function\s+([\w.:]+)")),
+        ("import", re.compile(r"""^(\s*).*require\s*\(?\s*['"]([^'"]+)['"]""")),
+    ],
+    "bash": [
+        ("function", re.compile(r"^(\s*)(?:function\s+)?([\w-]+)\s*\(\)\s*\{?")),
+        ("import", re.compile(r"^(\s*)(?:source|\.)\s+(\S+)")),
+    ],
+    "haskell": [
+        ("function", re.compile(r"^()([a-z_][\w']*)\s*::")),
+        ("type", re.compile(r"^()(?:data|newtype|type|class)\s+([A-Z][\w']*)")),
+        ("import", re.compile(r"^()import\s+(?:qualified\s+)?([\w.]+)")),
+    ],
+    "r": [
+        ("function", re.compile(r"^(\s*)([\w.]+)\s*(?:<-|=)\s*function")),
+        ("import", re.compile(r"^(\s*)(?:library|require)\(([\w.]+)\)")),
+    ],
+}
+RULES["typescript"] = [
+    ("interface", re.compile(rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),
+    ("type", re.compile(rf"^(\s*)(?:export\s+)?(?:declare\s+)?type\s+({_ID})\s*[=<]")),
+    ("enum", re.compile(rf"^(\s*)(?:export\s+)?(?:const\s+)?enum\s+({_ID})")),
+    ("class", re.compile(rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+({_ID})")),
+    (
+        "method",
+        re.compile(
+            rf"^(\s+)(?:(?:public|private|protected|static|async|readonly|override)\s+)*({_ID})\s*(?:<[^>]*>)?\([^)]*\)\s*(?::\s*[^{{]+)?\{{"
+        ),
+    ),
+    *RULES["javascript"],
+]
+RULES["tsx"] = RULES["typescript"]
+RULES["cpp"] = [
+    (
+        "class",
+        re.compile(
+            rf"^(\s*)(?:template\s*<[^>]*>\s*)?(?:class|struct|namespace)\s+({_ID})\s*[:{{]?"
+        ),
+    ),
+    ("method", re.compile(rf"^()(?:[\w:*&<>]+\s+)*\**({_ID}::~?{_ID})\s*\(")),
+    *RULES["c"],
+]
+RULES["objc"] = RULES["c"]
+
+_CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum", "type"}
+
+
+class RegexChunker:
+    """Regex guesses at symbols and imports for about twenty languages."""
+
+    name: ClassVar[str] = "regex"
+    languages: ClassVar[tuple[str, ...]] = tuple(sorted(RULES))
+    priority: ClassVar[int] = 0
+
+    def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
+        rules = RULES.get(language)
+        if not rules:
+            return []
+        lines = text.splitlines()
+        found: list[tuple[int, int, str, str, str]] = []  # line, indent, kind, name, signature
+        for number, line in enumerate(lines, 1):
+            if not line or len(line) > 400:
+                continue
+            for kind, pattern in rules:
+                match = pattern.match(line)
+                if match is None:
+                    continue
+                name = next((g for g in match.groups()[1:] if g), "")
+                if not name:
+                    continue
+                if kind == "method" and language == "go":
+                    name = f"{match.group(2)}.{match.group(3)}"
+                found.append((number, len(match.group(1) or ""), kind, name, line.strip()))
+                break
+        return self._with_ranges(found, len(lines))
+
+    @staticmethod
+    def _with_ranges(found: list[tuple[int, int, str, str, str]], total: int) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        containers: list[tuple[int, str]] = []  # (indent, name)
+        for i, (line, indent, kind, name, sig) in enumerate(found):
+            end = total
+            for later_line, later_indent, later_kind, _n, _s in found[i + 1 :]:
+                if later_indent <= indent and later_kind != "import":
+                    end = later_line - 1
+                    break
+            if kind == "import":
+                end = line
+            while containers and containers[-1][0] >= indent:
+                containers.pop()
+            qualified = name
+            if kind == "function" and containers:
+                kind = "method"
+                qualified = f"{containers[-1][1]}.{name}"
+            elif "." in name and kind == "method":
+                qualified, name = name, name.rsplit(".", 1)[1]
+            if kind in _CONTAINERS:
+                containers.append((indent, name))
+            chunks.append(Chunk(kind, name, qualified, line, max(line, end), sig[:200]))
+        return chunks

@@ -1,0 +1,212 @@
+"""``atlas index``, ``query``, ``quick`` and ``explain``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from atlas_core.cli.state import AppState, common_options
+
+__all__ = ["COMMANDS"]
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+def _report_build(state: AppState, report: Any) -> None:
+    if report.rebuilt_reason:
+        state.info(f"rebuilt from scratch: {report.rebuilt_reason}")
+    state.info(
+        f"indexed {report.files} files in {report.seconds:.2f}s: {report.added} added, "
+        f"{report.changed} changed, {report.deleted} deleted, {report.unchanged} unchanged"
+    )
+    for name, status in sorted(report.contributors.items()):
+        state.info(f"contributor {name}: {status}")
+    if report.errors:
+        state.warn(f"{len(report.errors)} problems while indexing; first: {report.errors[0]}")
+        for error in report.errors[1:]:
+            state.info(error)
+
+
+def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by query, quick and explain."""
+    options = [
+        click.option(
+            "--preset",
+            "-p",
+            default=None,
+            help="fast | balanced (default) | deep | thorough | a preset from config.",
+        ),
+        click.option("--max-tokens", type=int, default=None, help="Token budget (0: none)."),
+        click.option("--max-bytes", type=int, default=None, help="Byte budget (0: none)."),
+        click.option("--min-score", type=float, default=None, help="Drop files scoring below."),
+        click.option("--top", type=int, default=None, help="At most this many files (0: no cap)."),
+        click.option(
+            "--rerank",
+            "rerank",
+            default=None,
+            is_flag=False,
+            flag_value="on",
+            metavar="[on|off|require|NAME]",
+            help="Rerank the top candidates (e.g. atlas-ollama).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _options(
+    preset: str | None,
+    max_tokens: int | None,
+    max_bytes: int | None,
+    min_score: float | None,
+    top: int | None,
+    rerank: str | None,
+) -> Any:
+    from atlas_core.engine import QueryOptions
+
+    return QueryOptions(preset, max_tokens, max_bytes, min_score, top, rerank)
+
+
+def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> Any:
+    from atlas_core.errors import UsageError
+
+    if not task.strip():
+        raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+    atlas = state.atlas
+    atlas.settings.preset(options.preset)  # fail on a bad preset before indexing
+    if refresh:
+        report = atlas.index(progress=state.progress(), on_message=state.warn)
+        _report_build(state, report)
+    reader = atlas.reader(on_message=state.warn)
+    result = atlas.query(task, options, reader)
+    for note in result.notes:
+        state.info(note)
+    if result.selection.missing_signals:
+        state.info(
+            f"preset {result.selection.preset} runs without: "
+            + ", ".join(result.selection.missing_signals)
+        )
+    state.info("timings: " + ", ".join(f"{k} {v * 1000:.1f}ms" for k, v in result.timings.items()))
+    return result
+
+
+def _write(state: AppState, selection: Any) -> None:
+    from atlas_core.components import FormatOptions
+
+    out = sys.stdout
+    fmt = state.output_format(out)
+    fmt.write(
+        selection,
+        out,
+        FormatOptions(color=state.color(out), verbose=state.verbose > 0, root=state.root),
+    )
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Rebuild from scratch.")
+@common_options
+@pass_state
+def index(state: AppState, force: bool) -> None:
+    """Build or update the index (incremental: only changed files are re-read)."""
+    report = state.atlas.index(force=force, progress=state.progress(), on_message=state.warn)
+    _report_build(state, report)
+    if not state.quiet and sys.stderr.isatty():
+        print(
+            f"atlas: {report.files} files indexed in {report.seconds:.2f}s "
+            f"({report.added} added, {report.changed} changed, {report.deleted} deleted)",
+            file=sys.stderr,
+        )
+
+
+@click.command()
+@click.argument("task", nargs=-1, required=True)
+@query_options
+@common_options
+@pass_state
+def query(state: AppState, /, task: tuple[str, ...], **kw: Any) -> None:
+    """Rank files for TASK using the existing index (built first if there is none)."""
+    result = _run_query(state, " ".join(task), _options(**kw), refresh=False)
+    _write(state, result.selection)
+
+
+@click.command()
+@click.argument("task", nargs=-1, required=True)
+@query_options
+@common_options
+@pass_state
+def quick(state: AppState, /, task: tuple[str, ...], **kw: Any) -> None:
+    """Bring the index up to date, then rank files for TASK."""
+    result = _run_query(state, " ".join(task), _options(**kw), refresh=True)
+    _write(state, result.selection)
+
+
+@click.command()
+@click.argument("task", nargs=-1, required=True)
+@query_options
+@click.option("--refresh/--no-refresh", default=True, help="Update the index first.")
+@common_options
+@pass_state
+def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any) -> None:
+    """Show each signal's score for the top files of TASK."""
+    import json
+
+    result = _run_query(state, " ".join(task), _options(**kw), refresh=refresh)
+    sel = result.selection
+    names = sel.signals
+    fmt = state.format
+    if fmt == "auto":
+        fmt = "human" if sys.stdout.isatty() else "json"
+    if fmt in {"json", "jsonl"}:
+        rows = [
+            {
+                "Path": f.path,
+                "Score": f.score,
+                "Signals": {
+                    n: {
+                        "raw": round(float(result.raw_scores[n][result.reader.ids[f.path]]), 4),
+                        "normalized": f.signals.get(n, 0.0),
+                    }
+                    for n in names
+                },
+            }
+            for f in sel.files
+        ]
+        json.dump(
+            {
+                "Query": sel.query,
+                "Preset": sel.preset,
+                "Fuser": sel.fuser,
+                "Terms": sorted(set(_terms(sel.query))),
+                "Files": rows,
+                "MissingSignals": sel.missing_signals,
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return
+    terms = " ".join(sorted(set(_terms(sel.query))))
+    print(f"query terms: {terms}")
+    print(
+        f"preset {sel.preset}, fuser {sel.fuser}"
+        + (f", missing: {', '.join(sel.missing_signals)}" if sel.missing_signals else "")
+    )
+    width = min(max([len(f.path) for f in sel.files] + [4]), 60)
+    print(f"{'SCORE':>6}  {'PATH':<{width}}  " + "  ".join(f"{n:>10}" for n in names))
+    for f in sel.files[:25]:
+        path = f.path if len(f.path) <= width else "…" + f.path[-(width - 1) :]
+        cells = "  ".join(f"{f.signals.get(n, 0.0):>10.3f}" for n in names)
+        print(f"{f.score:6.3f}  {path:<{width}}  {cells}")
+
+
+def _terms(text: str) -> list[str]:
+    from atlas_core.terms import tokenize
+
+    return tokenize(text)
+
+
+COMMANDS = (index, query, quick, explain)

@@ -1,0 +1,157 @@
+"""``atlas inspect``, ``describe`` and ``plugins``: what Atlas knows and has installed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import Any
+
+import click
+
+from atlas_core.cli.state import AppState, common_options
+
+__all__ = ["COMMANDS"]
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+def _wants_json(state: AppState, flag: bool) -> bool:
+    return (
+        flag
+        or state.format in {"json", "jsonl"}
+        or (state.format == "auto" and not sys.stdout.isatty())
+    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@common_options
+@pass_state
+def inspect(state: AppState, as_json: bool) -> None:
+    """Index statistics: files by language and role, terms, size on disk, skipped files."""
+    reader = state.atlas.reader(on_message=state.warn)
+    ok = [i for i, s in enumerate(reader.statuses) if s == "ok"]
+    stats = reader.stats
+    data: dict[str, Any] = {
+        "Root": str(state.root),
+        "Index": str(reader.gen),
+        "Generation": reader.generation,
+        "Files": len(reader),
+        "IndexedFiles": len(ok),
+        "Languages": dict(Counter(reader.languages[i] for i in ok).most_common()),
+        "Roles": dict(Counter(reader.roles[i] for i in ok).most_common()),
+        "Terms": stats["terms"],
+        "Postings": stats["postings"],
+        "SizeOnDisk": reader.size_on_disk(),
+        "Skipped": stats.get("skipped", {}),
+        "Undecodable": stats.get("undecodable", 0),
+        "Extras": sorted(p.stem for p in (reader.cache / "extras").glob("*.msgpack")),
+    }
+    if _wants_json(state, as_json):
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    print(f"root        {data['Root']}")
+    print(f"index       {data['Index']} ({data['SizeOnDisk'] / 1e6:.1f} MB on disk)")
+    print(f"files       {data['IndexedFiles']:,} indexed of {data['Files']:,} recorded")
+    print(f"terms       {data['Terms']:,} ({data['Postings']:,} postings)")
+    print("languages   " + ", ".join(f"{k} {v}" for k, v in data["Languages"].items()))
+    print("roles       " + ", ".join(f"{k} {v}" for k, v in data["Roles"].items()))
+    skipped = dict(data["Skipped"])
+    if data["Undecodable"]:
+        skipped["undecodable (indexed leniently)"] = data["Undecodable"]
+    print("skipped     " + (", ".join(f"{k} {v}" for k, v in skipped.items()) or "none"))
+    if data["Extras"]:
+        print("extras      " + ", ".join(data["Extras"]))
+
+
+def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
+    manager = state.manager
+    manager.registries  # noqa: B018 - registering components fills in failures
+    rows = []
+    for record in manager.records:
+        if record.status == "builtin" and not show_all:
+            continue
+        rows.append(
+            {
+                "name": record.name,
+                "dist": record.dist,
+                "version": record.version,
+                "status": record.status,
+                "hooks": record.hooks,
+                "components": record.components,
+                "error": record.error,
+            }
+        )
+    return rows
+
+
+@click.command()
+@click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--check", is_flag=True, help="Exit non-zero if any plugin failed.")
+@common_options
+@pass_state
+def plugins(state: AppState, show_all: bool, as_json: bool, check: bool) -> None:
+    """List plugins: name, version, status and the hooks they implement."""
+    rows = _plugin_rows(state, show_all)
+    if as_json:
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif not rows:
+        print("no plugins installed (built-ins: atlas plugins --all)")
+    else:
+        for row in rows:
+            version = f" {row['version']}" if row["version"] else ""
+            print(f"{row['dist']}[{row['name']}]{version}  {row['status']}")
+            if row["hooks"]:
+                print(f"    hooks: {', '.join(row['hooks'])}")
+            for kind, names in sorted(row["components"].items()):
+                print(f"    {kind}: {', '.join(names)}")
+            if row["error"]:
+                print(f"    error: {row['error']}")
+    if check and any(r["status"] == "failed" for r in rows):
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@common_options
+@pass_state
+def describe(state: AppState) -> None:
+    """Machine-readable capabilities: commands, formats, presets, components, plugins."""
+    from atlas_core import __version__
+    from atlas_core.config import converter, load_settings
+    from atlas_core.engine import resolve_root
+    from atlas_core.index.layout import FORMAT_VERSION
+    from atlas_core.plugin import PLUGIN_API
+
+    manager = state.manager
+    try:
+        settings = load_settings(resolve_root(state.root_option))
+    except Exception:
+        from atlas_core.config import Settings
+
+        settings = Settings()
+    ctx = click.get_current_context()
+    group = ctx.parent.command if ctx.parent else None
+    commands = sorted(getattr(group, "commands", {}))
+    data = {
+        "Name": "atlas",
+        "Version": __version__,
+        "PluginApi": list(PLUGIN_API),
+        "IndexFormat": FORMAT_VERSION,
+        "OutputVersion": "0.3",
+        "Commands": commands,
+        "Formats": ["auto", *manager.registry("formats").names()],
+        "Presets": {n: converter.unstructure(p) for n, p in settings.presets.items()},
+        "DefaultPreset": settings.pipeline.preset,
+        "Components": {kind: reg.describe() for kind, reg in manager.registries.items()},
+        "Plugins": _plugin_rows(state, show_all=True),
+        "TokenEstimate": "ceil(bytes / 4)",
+    }
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+COMMANDS = (inspect, plugins, describe)

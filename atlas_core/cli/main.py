@@ -1,0 +1,122 @@
+"""The click group, global options and error handling: one line and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from atlas_core.errors import AtlasError, UsageError
+
+__all__ = ["build_cli", "main"]
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def build_cli(manager: Any) -> click.Group:
+    from atlas_core import __version__
+    from atlas_core.cli import commands, info, render
+    from atlas_core.cli.state import AppState
+
+    plugins = manager.versions_line()
+    version = f"atlas {__version__}" + (f"\nplugins: {plugins}" if plugins else "")
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option(
+        "--root",
+        envvar="ATLAS_ROOT",
+        default=None,
+        metavar="DIR",
+        help="Repository root (default: current directory; env ATLAS_ROOT).",
+    )
+    @click.option(
+        "--format",
+        "fmt",
+        default="auto",
+        metavar="NAME",
+        help="auto|jsonl|json|human|compact (auto: human on a terminal, else jsonl).",
+    )
+    @click.option("-q", "--quiet", is_flag=True, help="No messages on stderr.")
+    @click.option("-v", "--verbose", count=True, help="Explain what happens (repeat for more).")
+    @click.option("--no-color", is_flag=True, help="Plain output without ANSI colours.")
+    @click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", hidden=True)
+    @click.version_option(message=version)
+    @click.pass_context
+    def cli(
+        ctx: click.Context,
+        root: str | None,
+        fmt: str,
+        quiet: bool,
+        verbose: int,
+        no_color: bool,
+        disabled: tuple[str, ...],
+    ) -> None:
+        """Atlas ranks a repository's files for a task and returns the best ones in a budget."""
+        ctx.obj = AppState(manager, root, fmt, quiet, verbose, no_color)
+        for warning in manager.warnings:
+            ctx.obj.warn(warning)
+
+    for command in (*commands.COMMANDS, *info.COMMANDS, render.render):
+        cli.add_command(command)
+    try:
+        manager.hook.atlas_add_commands(cli=cli)
+    except Exception as exc:
+        manager.warnings.append(f"a plugin failed adding commands: {type(exc).__name__}: {exc}")
+    return cli
+
+
+def _disabled_from_argv(argv: list[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(argv):
+        if arg == "--disable-plugin" and i + 1 < len(argv):
+            out.append(argv[i + 1])
+        elif arg.startswith("--disable-plugin="):
+            out.append(arg.split("=", 1)[1])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``atlas`` console script."""
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    raise_errors = bool(os.environ.get("ATLAS_RAISE_ERRORS"))
+    try:
+        manager = get_plugin_manager(disable=_disabled_from_argv(args))
+        cli = build_cli(manager)
+        cli.main(args=args, prog_name="atlas", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.Abort:
+        print("atlas: interrupted", file=sys.stderr)
+        return 130
+    except click.ClickException as exc:
+        print(f"atlas: error: {exc.format_message()}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"atlas: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AtlasError as exc:
+        if raise_errors:
+            raise
+        print(f"atlas: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("atlas: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception as exc:
+        if raise_errors:
+            raise
+        print(
+            f"atlas: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with ATLAS_RAISE_ERRORS=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

@@ -1,0 +1,150 @@
+"""Per-invocation CLI state: global options, the plugin manager, messages to stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from atlas_core.errors import UsageError
+from atlas_core.plugin.manager import AtlasPluginManager
+
+__all__ = ["AppState"]
+
+
+@attrs.define
+class AppState:
+    """What every command needs; built from the global options."""
+
+    manager: AtlasPluginManager
+    root_option: str | None = None
+    format: str = "auto"
+    quiet: bool = False
+    verbose: int = 0
+    no_color: bool = False
+
+    def info(self, message: str) -> None:
+        """Shown under ``-v``."""
+        if self.verbose and not self.quiet:
+            print(f"atlas: {message}", file=sys.stderr)
+
+    def warn(self, message: str) -> None:
+        """Always shown unless ``-q``."""
+        if not self.quiet:
+            print(f"atlas: warning: {message}", file=sys.stderr)
+
+    @cached_property
+    def root(self) -> Path:
+        from atlas_core.engine import resolve_root
+
+        return resolve_root(self.root_option)
+
+    @cached_property
+    def atlas(self) -> Any:
+        from atlas_core.engine import Atlas
+
+        return Atlas(self.root, self.manager)
+
+    def color(self, stream: TextIO) -> bool:
+        if self.no_color or os.environ.get("NO_COLOR"):
+            return False
+        return stream.isatty()
+
+    def output_format(self, stream: TextIO) -> Any:
+        name = self.format
+        if name == "auto":
+            name = "human" if stream.isatty() else "jsonl"
+        formats = self.manager.registry("formats")
+        fmt = formats.get(name)
+        if fmt is None:
+            known = ", ".join(["auto", *formats.names()])
+            raise UsageError(f"unknown format {name!r} (known: {known})")
+        return fmt
+
+    def progress(self) -> Any:
+        """A stderr progress callback on a terminal; None otherwise."""
+        if self.quiet or not sys.stderr.isatty():
+            return None
+
+        def show(done: int, total: int) -> None:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\ratlas: indexing [{bar}] {done}/{total} files{end}")
+            sys.stderr.flush()
+
+        return show
+
+
+def _setter(attr: str) -> Any:
+    import click
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        state = ctx.find_object(AppState)
+        if state is not None and value not in (None, False, 0, ()):
+            if attr == "verbose":
+                state.verbose += int(value)
+            elif attr == "root_option":
+                state.root_option = value
+                state.__dict__.pop("root", None)
+                state.__dict__.pop("atlas", None)
+            else:
+                setattr(state, attr, value)
+        return value
+
+    return callback
+
+
+def common_options(func: Any) -> Any:
+    """Let the global options also follow the command (``atlas query X --format json``)."""
+    import click
+
+    options = [
+        click.option(
+            "--root",
+            default=None,
+            metavar="DIR",
+            expose_value=False,
+            callback=_setter("root_option"),
+            help="Repository root.",
+        ),
+        click.option(
+            "--format",
+            default=None,
+            metavar="NAME",
+            expose_value=False,
+            callback=_setter("format"),
+            help="auto|jsonl|json|human|compact.",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=_setter("quiet"),
+            help="No messages on stderr.",
+        ),
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            expose_value=False,
+            callback=_setter("verbose"),
+            help="Explain what happens.",
+        ),
+        click.option(
+            "--no-color",
+            is_flag=True,
+            expose_value=False,
+            callback=_setter("no_color"),
+            help="No ANSI colours.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

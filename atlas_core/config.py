@@ -1,0 +1,206 @@
+"""Configuration: built-in presets, ``atlas.toml`` / ``[tool.atlas]``, and one cattrs converter."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+from atlas_core.errors import UsageError
+
+__all__ = [
+    "BUILTIN_PRESETS",
+    "DEFAULT_PRESET",
+    "Preset",
+    "Settings",
+    "converter",
+    "load_settings",
+    "structure_component_config",
+]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+@attrs.define
+class Preset:
+    """How a query is answered: which signals with which weights, which fuser, what budget."""
+
+    name: str
+    signals: dict[str, float]
+    fuser: str = "weighted"
+    max_tokens: int | None = 32_000
+    max_bytes: int | None = None
+    min_score: float = 0.0
+    top: int | None = None
+    rerank: str | None = None
+    description: str = ""
+
+
+DEFAULT_PRESET = "balanced"
+
+BUILTIN_PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "fast",
+            {"bm25f": 1.0, "path": 0.35},
+            "weighted",
+            8_000,
+            None,
+            0.1,
+            20,
+            description="text match and path only; small budget",
+        ),
+        Preset(
+            "balanced",
+            {"bm25f": 1.0, "path": 0.35},
+            "weighted",
+            32_000,
+            None,
+            0.05,
+            50,
+            description="the default: BM25F over name, symbols and body, plus the path prior",
+        ),
+        Preset(
+            "deep",
+            {"bm25f": 1.0, "path": 0.35, "pagerank": 0.15, "graph": 0.3},
+            "weighted",
+            64_000,
+            None,
+            0.03,
+            80,
+            description="adds import-graph centrality and neighbours of the best matches",
+        ),
+        Preset(
+            "thorough",
+            {
+                "bm25f": 1.0,
+                "path": 0.35,
+                "pagerank": 0.15,
+                "graph": 0.3,
+                "git_recency": 0.1,
+                "git_cochange": 0.25,
+            },
+            "weighted",
+            128_000,
+            None,
+            0.02,
+            120,
+            rerank="auto",
+            description="adds git history, and semantic reranking when a reranker is installed",
+        ),
+    )
+}
+
+
+@attrs.define
+class IndexSettings:
+    max_file_bytes: int = 1 << 20
+    ignore: list[str] = attrs.field(factory=list)
+
+
+@attrs.define
+class PipelineSettings:
+    walker: str = "fs"
+    preset: str = DEFAULT_PRESET
+
+
+@attrs.define
+class Settings:
+    """Everything read from the repository's config, with defaults."""
+
+    index: IndexSettings = attrs.field(factory=IndexSettings)
+    pipeline: PipelineSettings = attrs.field(factory=PipelineSettings)
+    presets: dict[str, Preset] = attrs.field(factory=lambda: dict(BUILTIN_PRESETS))
+    components: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    source: str = ""
+
+    def preset(self, name: str | None) -> Preset:
+        chosen = name or self.pipeline.preset
+        if chosen not in self.presets:
+            known = ", ".join(sorted(self.presets))
+            raise UsageError(f"unknown preset {chosen!r} (known: {known})")
+        return self.presets[chosen]
+
+
+def structure_component_config(cls: type[T], table: dict[str, Any], component: str) -> T:
+    """Build a component's typed config; an unknown key is an error naming both."""
+    known = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
+    for key in table:
+        if key not in known:
+            raise UsageError(
+                f"unknown config key {key!r} for {component} (known: {', '.join(sorted(known))})"
+            )
+    try:
+        return converter.structure(table, cls)
+    except Exception as exc:
+        raise UsageError(f"bad config for {component}: {_cattrs_message(exc)}") from None
+
+
+def _cattrs_message(exc: Exception) -> str:
+    if isinstance(exc, cattrs.ClassValidationError):
+        return "; ".join(str(e) for e in exc.exceptions) or str(exc)
+    return str(exc)
+
+
+def _read_table(root: Path) -> tuple[dict[str, Any], str]:
+    toml_path = root / "atlas.toml"
+    try:
+        if toml_path.is_file():
+            return tomllib.loads(toml_path.read_text(encoding="utf-8")), str(toml_path)
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            table = data.get("tool", {}).get("atlas")
+            if isinstance(table, dict):
+                return table, f"{pyproject} [tool.atlas]"
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read config in {root}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(
+            f"bad TOML in {toml_path if toml_path.exists() else pyproject}: {exc}"
+        ) from None
+    return {}, ""
+
+
+def load_settings(root: Path) -> Settings:
+    """Read ``atlas.toml`` (or ``[tool.atlas]`` in ``pyproject.toml``) under ``root``."""
+    table, source = _read_table(root)
+    settings = Settings(source=source)
+    allowed = {"index", "pipeline", "presets", "signals", "fusers", "rerankers", "contributors"}
+    for key in table:
+        if key not in allowed:
+            raise UsageError(f"unknown config section [{key}] in {source}")
+    try:
+        if "index" in table:
+            settings.index = converter.structure(table["index"], IndexSettings)
+        if "pipeline" in table:
+            settings.pipeline = converter.structure(table["pipeline"], PipelineSettings)
+    except Exception as exc:
+        raise UsageError(f"bad config in {source}: {_cattrs_message(exc)}") from None
+    for name, body in (table.get("presets") or {}).items():
+        settings.presets[name] = _preset_from(name, body, settings.presets, source)
+    for section in ("signals", "fusers", "rerankers", "contributors"):
+        for name, body in (table.get(section) or {}).items():
+            settings.components[name] = dict(body)
+    return settings
+
+
+def _preset_from(name: str, body: dict[str, Any], known: dict[str, Preset], source: str) -> Preset:
+    body = dict(body)
+    base_name = body.pop("extends", None)
+    if base_name is not None and base_name not in known:
+        raise UsageError(f"preset {name!r} extends unknown preset {base_name!r} in {source}")
+    base = known.get(base_name or "", known.get(name))
+    data = converter.unstructure(base) if base else {"signals": {}}
+    data.update(body)
+    data["name"] = name
+    try:
+        return converter.structure(data, Preset)
+    except Exception as exc:
+        raise UsageError(f"bad preset {name!r} in {source}: {_cattrs_message(exc)}") from None

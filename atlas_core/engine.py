@@ -1,0 +1,310 @@
+"""The pipeline: walk -> classify/chunk/index -> signals -> fuse -> rerank -> select.
+
+This is the only place components run; the CLI, tests and other front ends call it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from atlas_core.components import QueryContext, WalkSettings
+from atlas_core.config import Preset, Settings, load_settings
+from atlas_core.errors import AtlasError, IndexCorruptError, UsageError
+from atlas_core.index.builder import BuildReport, IndexBuilder
+from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for
+from atlas_core.index.process import FileProcessor
+from atlas_core.index.reader import IndexReader, open_index
+from atlas_core.plugin.manager import AtlasPluginManager
+from atlas_core.ranking.fusion import normalize
+from atlas_core.select import select_within_budget
+from atlas_core.terms import tokenize
+from atlas_core.types import RepoFile, SelectedFile, Selection
+
+__all__ = ["Atlas", "QueryOptions", "QueryResult", "resolve_root"]
+
+
+def resolve_root(root: str | os.PathLike[str] | None) -> Path:
+    """The repository root, checked: it must exist and be a directory."""
+    raw = str(root) if root is not None else os.environ.get("ATLAS_ROOT") or "."
+    path = Path(raw).expanduser()
+    if not path.exists():
+        raise UsageError(f"root {raw!r} does not exist")
+    if not path.is_dir():
+        raise UsageError(f"root {raw!r} is not a directory")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise UsageError(f"root {raw!r} is not readable")
+    return path.resolve()
+
+
+@attrs.define
+class QueryOptions:
+    """What the user asked for on top of the preset."""
+
+    preset: str | None = None
+    max_tokens: int | None = None
+    max_bytes: int | None = None
+    min_score: float | None = None
+    top: int | None = None
+    rerank: str | None = None  # None: as the preset says; "off"; "on"/"require"; a name
+    candidates: int = 60
+
+
+@attrs.define
+class QueryResult:
+    """A selection plus what explain needs: every signal's normalised scores."""
+
+    selection: Selection
+    order: np.ndarray
+    fused: np.ndarray
+    signal_scores: dict[str, np.ndarray]
+    raw_scores: dict[str, np.ndarray]
+    reader: IndexReader
+    notes: list[str]
+    timings: dict[str, float]
+
+
+class Atlas:
+    """One repository, its settings and its plugins."""
+
+    def __init__(
+        self, root: Path, manager: AtlasPluginManager, settings: Settings | None = None
+    ) -> None:
+        self.root = root
+        self.manager = manager
+        self.settings = settings if settings is not None else load_settings(root)
+        self.cache = cache_dir_for(root)
+
+    # -- indexing ----------------------------------------------------------------
+
+    def walk(self) -> tuple[list[RepoFile], Counter[str]]:
+        skipped: Counter[str] = Counter()
+        walker = self.manager.registry("walkers").get(self.settings.pipeline.walker)
+        if walker is None:
+            raise UsageError(f"unknown walker {self.settings.pipeline.walker!r}")
+        settings = WalkSettings(
+            extra_ignore=list(self.settings.index.ignore),
+            cache_dir=self.cache,
+            on_skip=lambda rel, reason: skipped.update([reason]),
+        )
+        return list(walker.walk(self.root, settings)), skipped
+
+    def chunker_map(self) -> dict[str, Any]:
+        """For each language, the registered chunker with the highest priority."""
+        best: dict[str, Any] = {}
+        for chunker in self.manager.registry("chunkers"):
+            for lang in chunker.languages:
+                current = best.get(lang)
+                if current is None or (chunker.priority, chunker.name) > (
+                    current.priority,
+                    current.name,
+                ):
+                    best[lang] = chunker
+        return best
+
+    def fingerprint(self) -> str:
+        """Changes whenever a setting or plugin that shapes the index changes."""
+        from atlas_core import __version__
+
+        parts = [
+            f"atlas={__version__}",
+            f"format={FORMAT_VERSION}",
+            f"max={self.settings.index.max_file_bytes}",
+        ]
+        for entry in self.manager.registry("chunkers").entries():
+            version = getattr(entry.component, "version", "")
+            parts.append(f"{entry.provider}:{entry.component.name}:{version}")
+        return "|".join(parts)
+
+    def index(
+        self,
+        *,
+        force: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        on_message: Callable[[str], None] = lambda m: None,
+    ) -> BuildReport:
+        files, skipped = self.walk()
+        processor = FileProcessor(
+            self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
+        )
+        builder = IndexBuilder(
+            self.root,
+            self.cache,
+            processor,
+            self.fingerprint(),
+            self.manager.registry("contributors"),
+            progress=progress,
+        )
+        return builder.update(files, skipped, force=force, on_message=on_message)
+
+    def reader(
+        self, *, build_if_missing: bool = True, on_message: Callable[[str], None] = lambda m: None
+    ) -> IndexReader:
+        """The index, built first when there is none or it cannot be trusted."""
+        try:
+            reader = open_index(self.cache)
+        except IndexCorruptError as exc:
+            if not build_if_missing:
+                raise
+            on_message(f"index at {self.cache} is unusable ({exc}); rebuilding")
+            self.index(force=True)
+            reader = open_index(self.cache)
+        if reader is None:
+            if not build_if_missing:
+                raise AtlasError(f"no index in {self.cache}; run 'atlas index' first")
+            self.index(on_message=on_message)
+            reader = open_index(self.cache)
+        if reader is None:  # pragma: no cover - index() always publishes one
+            raise AtlasError("indexing produced no index")
+        return reader
+
+    # -- querying ----------------------------------------------------------------
+
+    def query(self, task: str, options: QueryOptions, reader: IndexReader) -> QueryResult:
+        if not task or not task.strip():
+            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        preset = self.settings.preset(options.preset)
+        ctx = QueryContext(task, tokenize(task), reader, self.settings.components)
+        signals, missing = self._signals(preset, ctx)
+        raw: dict[str, np.ndarray] = {}
+        for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
+            t0 = time.perf_counter()
+            values = np.asarray(signal.score(ctx), dtype=np.float64)
+            if values.shape != (len(reader),):
+                raise AtlasError(
+                    f"signal {signal.name} returned {values.shape[0]} scores "
+                    f"for {len(reader)} files"
+                )
+            values[~np.isfinite(values)] = 0.0
+            raw[signal.name] = values
+            ctx.results[signal.name] = normalize(values)
+            timings[f"signal.{signal.name}"] = time.perf_counter() - t0
+        fuser = self.manager.registry("fusers").get(preset.fuser)
+        if fuser is None:
+            raise UsageError(
+                f"preset {preset.name!r} names unknown fuser {preset.fuser!r} "
+                f"(installed: {', '.join(self.manager.registry('fusers').names())})"
+            )
+        fused = np.asarray(fuser.fuse(dict(ctx.results), preset.signals), dtype=np.float64)
+        if not len(fused):
+            fused = np.zeros(len(reader))
+        fused = self._rerank(preset, options, ctx, fused)
+        scores = normalize(fused)
+        order = np.lexsort((np.arange(len(scores)), -scores))
+        chosen = select_within_budget(
+            order,
+            scores,
+            reader.tokens,
+            reader.sizes,
+            max_tokens=_pick(options.max_tokens, preset.max_tokens),
+            max_bytes=_pick(options.max_bytes, preset.max_bytes),
+            min_score=options.min_score if options.min_score is not None else preset.min_score,
+            top=_pick(options.top, preset.top),
+        )
+        files = [
+            SelectedFile(
+                reader.paths[i],
+                round(float(scores[i]), 4),
+                reader.tokens[i],
+                reader.languages[i],
+                reader.roles[i],
+                {n: round(float(v[i]), 4) for n, v in ctx.results.items()},
+            )
+            for i in chosen
+        ]
+        selection = Selection(
+            query=task,
+            preset=preset.name,
+            budget={
+                "MaxTokens": _pick(options.max_tokens, preset.max_tokens),
+                "MaxBytes": _pick(options.max_bytes, preset.max_bytes),
+                "Top": _pick(options.top, preset.top),
+            },
+            min_score=options.min_score if options.min_score is not None else preset.min_score,
+            files=files,
+            scanned_files=len(reader),
+            signals=sorted(raw),
+            missing_signals=missing,
+            fuser=fuser.name,
+        )
+        timings["query"] = time.perf_counter() - started
+        return QueryResult(
+            selection, order, scores, dict(ctx.results), raw, reader, ctx.notes, timings
+        )
+
+    def _signals(self, preset: Preset, ctx: QueryContext) -> tuple[list[Any], list[str]]:
+        registry = self.manager.registry("signals")
+        chosen, missing = [], []
+        for name in preset.signals:
+            signal = registry.get(name)
+            if signal is None:
+                missing.append(name)
+                ctx.note(f"signal {name} is not installed (preset {preset.name})")
+                continue
+            reason = signal.unavailable(ctx)
+            if reason:
+                missing.append(name)
+                ctx.note(f"signal {name} is unavailable: {reason}")
+                continue
+            chosen.append(signal)
+        return chosen, missing
+
+    def _rerank(
+        self, preset: Preset, options: QueryOptions, ctx: QueryContext, fused: np.ndarray
+    ) -> np.ndarray:
+        wanted = options.rerank if options.rerank is not None else preset.rerank
+        if not wanted or wanted == "off":
+            return fused
+        registry = self.manager.registry("rerankers")
+        required = wanted == "require"
+        if wanted in {"auto", "on", "require"}:
+            names = registry.names()
+            if not names:
+                if wanted != "auto":
+                    message = "no reranker is installed (pip install atlas-ollama)"
+                    if required:
+                        raise AtlasError(message)
+                    ctx.note(message)
+                return fused
+            reranker = registry.get(names[0])
+            assert reranker is not None
+        else:
+            reranker = registry.get(wanted)
+            if reranker is None:
+                raise UsageError(f"unknown reranker {wanted!r}")
+        order = np.lexsort((np.arange(len(fused)), -fused))
+        candidates = order[: options.candidates]
+        candidates = candidates[fused[candidates] > 0]
+        if not len(candidates):
+            return fused
+        try:
+            new = np.asarray(reranker.rerank(ctx, candidates, fused[candidates]), dtype=np.float64)
+        except AtlasError as exc:
+            if required:
+                raise
+            ctx.note(f"reranker {reranker.name} skipped: {exc}")
+            return fused
+        out = fused.copy()
+        # reranked candidates stay above every other file
+        floor = float(fused[order[len(candidates)]]) if len(order) > len(candidates) else 0.0
+        top = float(fused[candidates].max())
+        new_norm = normalize(new - new.min() + 1e-9) if len(new) else new
+        out[candidates] = floor + 1e-6 + new_norm * max(top - floor, 1e-6)
+        return out
+
+
+def _pick(override: Any, default: Any) -> Any:
+    if override is None:
+        return default
+    if isinstance(override, int | float) and override <= 0:
+        return None  # 0 or negative: unlimited
+    return override

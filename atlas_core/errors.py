@@ -1,0 +1,44 @@
+"""Errors Atlas raises. Each carries a message fit to show the user on one line."""
+
+from __future__ import annotations
+
+__all__ = [
+    "AtlasError",
+    "AtlasPluginError",
+    "IndexCorruptError",
+    "PluginConflictError",
+    "PluginLoadError",
+    "UsageError",
+]
+
+
+class AtlasError(Exception):
+    """Base class: the message is shown to the user as is, without a traceback."""
+
+
+class UsageError(AtlasError):
+    """Bad input from the user (root, task, preset, format, selection file)."""
+
+
+class IndexCorruptError(AtlasError):
+    """The on-disk index is unreadable, from another format version, or fails its checksum."""
+
+
+class AtlasPluginError(AtlasError):
+    """Raised by a plugin for a clean, user-facing failure."""
+
+
+class PluginLoadError(AtlasError):
+    """An entry-point plugin failed to import or register."""
+
+    def __init__(self, display: str, version: str, cause: BaseException) -> None:
+        self.display = display
+        self.version = version
+        self.cause = cause
+        super().__init__(
+            f"plugin {display} {version} failed to load: {type(cause).__name__}: {cause}"
+        )
+
+
+class PluginConflictError(AtlasError):
+    """Two plugins registered a component under the same name."""

@@ -1,0 +1,1 @@
+"""The on-disk index: layout, building (incremental, parallel) and reading (memory-mapped)."""

@@ -1,0 +1,413 @@
+"""Building the index incrementally: carry unchanged files, re-process the rest, in parallel."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from atlas_core.errors import IndexCorruptError
+from atlas_core.index import layout
+from atlas_core.index.process import (
+    FileProcessor,
+    FileResult,
+    content_hash,
+    process_batch,
+    set_processor,
+)
+from atlas_core.index.reader import ARRAYS, IndexReader, open_index
+from atlas_core.types import RepoFile
+
+__all__ = ["BuildReport", "IndexBuilder"]
+
+_PARALLEL_MIN_FILES = 48
+_BATCH = 32
+
+
+@attrs.define
+class BuildReport:
+    """What an ``atlas index`` run did."""
+
+    files: int = 0
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rebuilt_reason: str = ""
+    wrote: bool = False
+    seconds: float = 0.0
+    errors: list[str] = attrs.field(factory=list)
+    contributors: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+
+@attrs.define
+class _Doc:
+    """A file of the new generation: either carried from the old one or freshly processed."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    ino: int
+    hash: bytes
+    language: str
+    role: str
+    tokens: int
+    status: str
+    chunks: list[list[Any]]
+    old_id: int = -1  # carried: row in the old generation
+    result: FileResult | None = None
+
+
+class IndexBuilder:
+    """Brings the index of one root up to date."""
+
+    def __init__(
+        self,
+        root: Path,
+        cache: Path,
+        processor: FileProcessor,
+        fingerprint: str,
+        contributors: Iterable[Any] = (),
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.root = root
+        self.cache = cache
+        self.processor = processor
+        self.fingerprint = fingerprint
+        self.contributors = list(contributors)
+        self.workers = workers or min(os.cpu_count() or 1, 8)
+        self.progress = progress
+
+    # -- entry point -------------------------------------------------------------
+
+    def update(
+        self,
+        files: list[RepoFile],
+        skipped: Counter[str],
+        *,
+        force: bool = False,
+        on_message: Callable[[str], None] = lambda m: None,
+    ) -> BuildReport:
+        started = time.perf_counter()
+        report = BuildReport(files=len(files))
+        layout.ensure_cache_dir(self.cache)
+        with layout.IndexLock(self.cache):
+            old = None if force else self._open_previous(report, on_message)
+            docs, todo = self._plan(files, old, report)
+            if todo:
+                self._process(docs, todo, report)
+            deleted = (len(old) if old else 0) - report.unchanged - report.changed
+            report.deleted = max(deleted, 0)
+            stale_stats = (
+                old is not None
+                and not report.changed_anything
+                and any(
+                    d.old_id >= 0
+                    and (d.size, d.mtime_ns) != (old.sizes[d.old_id], _mtime(old, d.old_id))
+                    for d in docs
+                )
+            )
+            if old is None or report.changed_anything or stale_stats:
+                gen = self._write_generation(docs, old, skipped, report)
+                report.wrote = True
+                reader = IndexReader(self.cache, gen)
+            else:
+                reader = old
+            self._run_contributors(reader, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- planning ----------------------------------------------------------------
+
+    def _open_previous(
+        self, report: BuildReport, on_message: Callable[[str], None]
+    ) -> IndexReader | None:
+        try:
+            old = open_index(self.cache)
+        except IndexCorruptError as exc:
+            report.rebuilt_reason = str(exc)
+            on_message(f"index at {self.cache} is unusable ({exc}); rebuilding")
+            return None
+        if old is None:
+            return None
+        if old.meta.get("fingerprint") != self.fingerprint:
+            report.rebuilt_reason = "the indexing settings or plugins changed"
+            on_message("indexing settings or chunker plugins changed; rebuilding the index")
+            return None
+        return old
+
+    def _plan(
+        self, files: list[RepoFile], old: IndexReader | None, report: BuildReport
+    ) -> tuple[list[_Doc], list[int]]:
+        """Decide per file: carry (stat fast path, then content hash) or re-process."""
+        docs: list[_Doc] = []
+        todo: list[int] = []
+        old_ids = old.ids if old else {}
+        cols = old.meta["files"] if old else {}
+        for f in sorted(files, key=lambda f: f.rel):
+            i = old_ids.get(f.rel, -1)
+            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok", [])
+            if i >= 0 and old is not None:
+                same_stat = (
+                    cols["size"][i] == f.size
+                    and cols["mtime_ns"][i] == f.mtime_ns
+                    and cols["ino"][i] == f.ino
+                )
+                if not same_stat and cols["status"][i] != "large" and f.size == cols["size"][i]:
+                    same_stat = self._same_content(f, cols["hash"][i])
+                if same_stat:
+                    self._carry(doc, old, i)
+                    report.unchanged += 1
+                    docs.append(doc)
+                    continue
+                report.changed += 1
+            else:
+                report.added += 1
+            todo.append(len(docs))
+            docs.append(doc)
+        return docs, todo
+
+    def _same_content(self, f: RepoFile, old_hash: bytes) -> bool:
+        if f.size > self.processor.max_file_bytes:
+            return False
+        try:
+            with open(f.abs, "rb") as fh:
+                return content_hash(fh.read()) == old_hash
+        except OSError:
+            return False
+
+    @staticmethod
+    def _carry(doc: _Doc, old: IndexReader, i: int) -> None:
+        cols = old.meta["files"]
+        doc.hash = cols["hash"][i]
+        doc.language, doc.role = cols["language"][i], cols["role"][i]
+        doc.tokens, doc.status = cols["tokens"][i], cols["status"][i]
+        doc.old_id = i
+
+    # -- processing --------------------------------------------------------------
+
+    def _process(self, docs: list[_Doc], todo: list[int], report: BuildReport) -> None:
+        jobs = [(docs[i].rel, str(self.root / docs[i].rel)) for i in todo]
+        results: list[FileResult] = []
+        done = 0
+        for batch_results in self._map(jobs):
+            results.extend(batch_results)
+            done += len(batch_results)
+            if self.progress:
+                self.progress(done, len(jobs))
+        for i, result in zip(todo, results, strict=True):
+            doc = docs[i]
+            doc.result = result
+            doc.hash, doc.language, doc.role = result.hash, result.language, result.role
+            doc.tokens, doc.status, doc.chunks = result.tokens, result.status, result.chunks
+            report.errors.extend(result.errors)
+
+    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[list[FileResult]]:
+        batches = [jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH)]
+        set_processor(self.processor)
+        if len(jobs) < _PARALLEL_MIN_FILES or self.workers < 2 or not _can_fork():
+            for batch in batches:
+                yield process_batch(batch)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
+            yield from pool.map(process_batch, batches)
+
+    # -- writing -----------------------------------------------------------------
+
+    def _write_generation(
+        self, docs: list[_Doc], old: IndexReader | None, skipped: Counter[str], report: BuildReport
+    ) -> Path:
+        vocab: list[str] = old.vocabulary() if old else []
+        ids = {t: i for i, t in enumerate(vocab)}
+        fwd_terms: list[np.ndarray] = []
+        fwd_tfs: list[np.ndarray] = []
+        if old is not None:
+            old_off = old.array("fwd_off")
+            old_term = old.array("fwd_term")
+            old_tf = old.array("fwd_tf")
+        for doc in docs:
+            if doc.result is None and old is not None:
+                a, b = int(old_off[doc.old_id]), int(old_off[doc.old_id + 1])
+                fwd_terms.append(np.asarray(old_term[a:b], dtype=np.uint32))
+                fwd_tfs.append(np.asarray(old_tf[a:b], dtype=np.uint16))
+                continue
+            assert doc.result is not None
+            term_ids = np.empty(len(doc.result.terms), dtype=np.uint32)
+            for k, term in enumerate(doc.result.terms):
+                tid = ids.get(term)
+                if tid is None:
+                    tid = ids[term] = len(vocab)
+                    vocab.append(term)
+                term_ids[k] = tid
+            fwd_terms.append(term_ids)
+            fwd_tfs.append(doc.result.tf)
+        counts = np.array([len(t) for t in fwd_terms], dtype=np.int64)
+        fwd_off = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(counts, out=fwd_off[1:])
+        fwd_term = np.concatenate(fwd_terms) if fwd_terms else np.zeros(0, np.uint32)
+        fwd_tf = np.concatenate(fwd_tfs) if fwd_tfs else np.zeros((0, 3), np.uint16)
+        vocab, fwd_term = _compact(vocab, fwd_term)
+        arrays = _postings(vocab, fwd_off, fwd_term, fwd_tf, len(docs))
+        return self._save(docs, vocab, arrays, old, skipped, report)
+
+    def _save(
+        self,
+        docs: list[_Doc],
+        vocab: list[str],
+        arrays: dict[str, np.ndarray],
+        old: IndexReader | None,
+        skipped: Counter[str],
+        report: BuildReport,
+    ) -> Path:
+        generation = (old.generation + 1) if old else _next_generation(self.cache)
+        tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
+        layout.remove_quietly(tmp)
+        tmp.mkdir(parents=True)
+        blob = b"".join(t.encode("utf-8") for t in vocab)
+        (tmp / "vocab.bin").write_bytes(blob)
+        sizes: dict[str, int] = {}
+        for name in ARRAYS:
+            path = tmp / f"{name}.npy"
+            np.save(path, arrays[name], allow_pickle=False)
+            sizes[name] = path.stat().st_size
+        doclen = arrays["doclen"]
+        languages = Counter(d.language for d in docs if d.status == "ok")
+        meta = {
+            "generation": generation,
+            "root": str(self.root),
+            "fingerprint": self.fingerprint,
+            "created": time.time(),
+            "arrays": sizes,
+            "files": {
+                "path": [d.rel for d in docs],
+                "size": [d.size for d in docs],
+                "mtime_ns": [d.mtime_ns for d in docs],
+                "ino": [d.ino for d in docs],
+                "hash": [d.hash for d in docs],
+                "language": [d.language for d in docs],
+                "role": [d.role for d in docs],
+                "tokens": [d.tokens for d in docs],
+                "status": [d.status for d in docs],
+            },
+            "stats": {
+                "avgdl": (doclen.mean(axis=0) if len(docs) else np.zeros(3)).tolist(),
+                "terms": len(vocab),
+                "postings": int(arrays["post_doc"].shape[0]),
+                "languages": dict(languages),
+                "skipped": dict(skipped | Counter(d.status for d in docs if d.status != "ok")),
+                "undecodable": sum(1 for d in docs if d.result is not None and d.result.undecodable)
+                + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
+            },
+        }
+        symbols = [
+            d.chunks if d.result is not None or old is None else old._symbols[d.old_id]
+            for d in docs
+        ]
+        layout.write_checked(tmp / "symbols.msgpack", symbols)
+        layout.write_checked(tmp / "meta.msgpack", meta)
+        final = self.cache / f"gen-{generation:06d}"
+        layout.remove_quietly(final)
+        os.replace(tmp, final)
+        layout.write_atomic(self.cache / "CURRENT", final.name.encode())
+        for stale in layout.generation_dirs(self.cache):
+            if stale != final:
+                layout.remove_quietly(stale)
+        return final
+
+    # -- contributors ------------------------------------------------------------
+
+    def _run_contributors(self, reader: IndexReader, report: BuildReport) -> None:
+        extras = self.cache / "extras"
+        for contributor in self.contributors:
+            name = contributor.name
+            try:
+                fingerprint = f"{reader.generation}:{contributor.fingerprint(reader)}"
+                stored = reader.extra_record(name)
+                if stored and stored.get("fingerprint") == fingerprint:
+                    report.contributors[name] = "fresh"
+                    continue
+                previous = stored.get("data") if stored else None
+                data = contributor.contribute(reader, previous)
+            except Exception as exc:
+                if os.environ.get("ATLAS_RAISE_ERRORS"):
+                    raise
+                report.errors.append(f"contributor {name} failed: {type(exc).__name__}: {exc}")
+                report.contributors[name] = "failed"
+                continue
+            extras.mkdir(exist_ok=True)
+            layout.write_checked(
+                extras / f"{name}.msgpack", {"fingerprint": fingerprint, "data": data}
+            )
+            report.contributors[name] = "updated"
+
+
+def _mtime(old: IndexReader, i: int) -> int:
+    return int(old.meta["files"]["mtime_ns"][i])
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _next_generation(cache: Path) -> int:
+    numbers = [
+        int(p.name.split("-")[1])
+        for p in layout.generation_dirs(cache)
+        if p.name.split("-")[1].isdigit()
+    ]
+    return max(numbers, default=0) + 1
+
+
+def _compact(vocab: list[str], fwd_term: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Drop terms no file uses any more once they are a third of the vocabulary."""
+    used = np.unique(fwd_term)
+    if len(vocab) == 0 or len(used) >= 0.67 * len(vocab):
+        return vocab, fwd_term
+    remap = np.zeros(len(vocab), dtype=np.uint32)
+    remap[used] = np.arange(len(used), dtype=np.uint32)
+    return [vocab[i] for i in used.tolist()], remap[fwd_term]
+
+
+def _postings(
+    vocab: list[str], fwd_off: np.ndarray, fwd_term: np.ndarray, fwd_tf: np.ndarray, n_docs: int
+) -> dict[str, np.ndarray]:
+    """Invert the forward index into per-term postings, plus the sorted vocabulary."""
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.uint32), np.diff(fwd_off))
+    order = np.argsort(fwd_term, kind="stable")
+    post_off = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(fwd_term, minlength=len(vocab)), out=post_off[1:])
+    doclen = np.zeros((n_docs, 3), dtype=np.float32)
+    for col in range(3):
+        doclen[:, col] = np.bincount(doc_of, weights=fwd_tf[:, col], minlength=n_docs)
+    encoded = [t.encode("utf-8") for t in vocab]
+    vocab_off = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=vocab_off[1:])
+    vocab_order = np.array(sorted(range(len(vocab)), key=encoded.__getitem__), dtype=np.uint32)
+    return {
+        "vocab_off": vocab_off,
+        "vocab_order": vocab_order,
+        "post_off": post_off,
+        "post_doc": doc_of[order],
+        "post_tf": fwd_tf[order],
+        "fwd_off": fwd_off,
+        "fwd_term": fwd_term.astype(np.uint32),
+        "fwd_tf": fwd_tf.astype(np.uint16),
+        "doclen": doclen,
+    }

@@ -1,0 +1,1 @@
+"""Output formats for query results, and the context document for LLMs."""

@@ -1,0 +1,132 @@
+"""The built-in output formats: jsonl (v0.3), json, human, compact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar, TextIO
+
+from atlas_core.components import FormatOptions
+from atlas_core.types import Selection
+
+__all__ = ["CompactFormat", "HumanFormat", "JsonFormat", "JsonlFormat", "selection_to_dict"]
+
+JSONL_VERSION = "0.3"
+
+
+def header(selection: Selection) -> dict[str, Any]:
+    return {
+        "Version": JSONL_VERSION,
+        "Query": selection.query,
+        "Preset": selection.preset,
+        "Budget": selection.budget,
+        "MinScore": selection.min_score,
+    }
+
+
+def file_line(f: Any, verbose: bool) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "Path": f.path,
+        "Score": f.score,
+        "Tokens": f.tokens,
+        "Language": f.language,
+        "Role": f.role,
+    }
+    if f.symbols:
+        line["Symbols"] = f.symbols
+    if verbose:
+        line["Signals"] = f.signals
+    return line
+
+
+def footer(selection: Selection) -> dict[str, Any]:
+    return {
+        "TotalFiles": len(selection.files),
+        "TotalTokens": selection.total_tokens,
+        "ScannedFiles": selection.scanned_files,
+    }
+
+
+def selection_to_dict(selection: Selection, verbose: bool = False) -> dict[str, Any]:
+    return {
+        **header(selection),
+        "Signals": selection.signals,
+        "Fuser": selection.fuser,
+        "MissingSignals": selection.missing_signals,
+        "Files": [file_line(f, verbose) for f in selection.files],
+        **footer(selection),
+    }
+
+
+class JsonlFormat:
+    """JSON Lines v0.3: a header, one line per file, a footer."""
+
+    name: ClassVar[str] = "jsonl"
+
+    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
+        dump = json.dumps
+        out.write(dump(header(selection), ensure_ascii=False) + "\n")
+        for f in selection.files:
+            out.write(dump(file_line(f, options.verbose), ensure_ascii=False) + "\n")
+        out.write(dump(footer(selection)) + "\n")
+
+
+class JsonFormat:
+    """One JSON document with the header fields, the files and the totals."""
+
+    name: ClassVar[str] = "json"
+
+    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
+        json.dump(selection_to_dict(selection, options.verbose), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+class CompactFormat:
+    """Paths only, one per line: for shells and pipes."""
+
+    name: ClassVar[str] = "compact"
+
+    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
+        for f in selection.files:
+            out.write(f.path + "\n")
+
+
+def _style(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+class HumanFormat:
+    """An aligned table for people at a terminal."""
+
+    name: ClassVar[str] = "human"
+
+    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
+        c = options.color
+        if not selection.files:
+            out.write(f"No file matches {selection.query!r} above score {selection.min_score}.\n")
+            return
+        width = max(len(f.path) for f in selection.files)
+        width = min(max(width, 4), 80)
+        out.write(
+            _style(f"{'SCORE':>6}  {'TOKENS':>7}  {'PATH':<{width}}  LANG/ROLE", "1", c) + "\n"
+        )
+        for f in selection.files:
+            path = f.path if len(f.path) <= width else "…" + f.path[-(width - 1) :]
+            out.write(
+                f"{_style(f'{f.score:6.3f}', '36', c)}  {f.tokens:>7,}  {path:<{width}}  "
+                f"{_style(f'{f.language}/{f.role}', '2', c)}\n"
+            )
+            for sym in f.symbols[:3]:
+                out.write(
+                    _style(f"{'':17}↳ {sym['Name']} L{sym['Start']}-{sym['End']}", "2", c) + "\n"
+                )
+        budget = selection.budget.get("MaxTokens")
+        limit = f" of {budget:,}" if budget else ""
+        out.write(
+            _style(
+                f"{len(selection.files)} files, {selection.total_tokens:,}{limit} tokens, "
+                f"{selection.scanned_files:,} scanned, preset {selection.preset}",
+                "2",
+                c,
+            )
+            + "\n"
+        )

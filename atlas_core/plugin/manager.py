@@ -1,0 +1,221 @@
+"""Loading plugins (built-ins, then entry points in sorted order) and their registries."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pluggy
+
+from atlas_core.errors import AtlasError, PluginLoadError
+from atlas_core.plugin import ENTRY_POINT_GROUP, PROJECT, hookspecs
+from atlas_core.plugin.registry import Registry
+
+__all__ = ["REGISTRY_KINDS", "AtlasPluginManager", "PluginRecord", "get_plugin_manager"]
+
+#: registration hook suffix -> registry kind
+REGISTRY_KINDS = (
+    "walkers",
+    "chunkers",
+    "contributors",
+    "signals",
+    "fusers",
+    "rerankers",
+    "formats",
+)
+
+
+@attrs.define
+class PluginRecord:
+    """What ``atlas plugins`` shows for one plugin."""
+
+    name: str
+    dist: str
+    version: str
+    status: str  # builtin, ok, failed, disabled
+    hooks: list[str] = attrs.field(factory=list)
+    components: dict[str, list[str]] = attrs.field(factory=dict)
+    error: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.dist}[{self.name}]"
+
+
+class AtlasPluginManager:
+    """Atlas's pluggy manager, its plugin records and the component registries."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: list[PluginRecord] = []
+        self.warnings: list[str] = []
+        self._registries: dict[str, Registry[Any]] | None = None
+
+    # -- loading -----------------------------------------------------------------
+
+    def register_builtins(self) -> None:
+        from atlas_core.builtin import BUILTIN_PLUGINS
+
+        for modname in BUILTIN_PLUGINS:
+            module = importlib.import_module(modname)
+            short = modname.rsplit(".", 1)[1]
+            self.pm.register(module, name=f"builtin.{short}")
+            self.records.append(
+                PluginRecord(short, "atlas-core", _core_version(), "builtin", _hooks_of(module))
+            )
+
+    def load_entrypoints(self, *, allow: set[str] | None, block: set[str]) -> None:
+        """Load every entry point of the ``atlas`` group, sorted by distribution and name.
+
+        A plugin that fails to import or register is recorded as failed with a one-line
+        warning; the others carry on.
+        """
+        for dist_name, version, ep in _entry_points():
+            key = ep.name
+            if key in block or dist_name in block:
+                self.records.append(PluginRecord(key, dist_name, version, "disabled"))
+                continue
+            if allow is not None and key not in allow and dist_name not in allow:
+                continue
+            if self.pm.has_plugin(key):
+                continue
+            try:
+                plugin = ep.load()
+                self.pm.register(plugin, name=key)
+            except Exception as exc:
+                if os.environ.get("ATLAS_RAISE_ERRORS"):
+                    raise
+                err = PluginLoadError(f"{dist_name}[{key}]", version, exc)
+                self.records.append(PluginRecord(key, dist_name, version, "failed", error=str(err)))
+                self.warnings.append(
+                    f"{err} (see 'atlas plugins'; disable with ATLAS_DISABLE_PLUGINS={key})"
+                )
+                continue
+            self.records.append(PluginRecord(key, dist_name, version, "ok", _hooks_of(plugin)))
+
+    def register_plugin(self, plugin: object, name: str, *, dist: str = "local") -> None:
+        """Register an in-process plugin object (tests, local plugin files)."""
+        self.pm.register(plugin, name=name)
+        self.records.append(PluginRecord(name, dist, "", "ok", _hooks_of(plugin)))
+        self._registries = None
+
+    # -- registries --------------------------------------------------------------
+
+    @property
+    def registries(self) -> dict[str, Registry[Any]]:
+        if self._registries is None:
+            self._registries = self._collect()
+        return self._registries
+
+    def registry(self, kind: str) -> Registry[Any]:
+        return self.registries[kind]
+
+    def _collect(self) -> dict[str, Registry[Any]]:
+        """Run every registration hook, one implementation at a time, builtins first."""
+        by_name = {r.name: r for r in self.records}
+        registries: dict[str, Registry[Any]] = {}
+        for kind in REGISTRY_KINDS:
+            registry: Registry[Any] = Registry(kind)
+            caller = getattr(self.pm.hook, f"atlas_register_{kind}")
+            impls = sorted(
+                caller.get_hookimpls(),
+                key=lambda i: (not i.plugin_name.startswith("builtin."), i.plugin_name),
+            )
+            for impl in impls:
+                short = impl.plugin_name.removeprefix("builtin.")
+                record = by_name.get(short)
+                registry.current_provider = record.display if record else impl.plugin_name
+                registry.current_is_builtin = impl.plugin_name.startswith("builtin.")
+                try:
+                    impl.function(registry=registry)
+                except AtlasError as exc:
+                    self._fail(record, impl.plugin_name, kind, exc)
+                except Exception as exc:
+                    if os.environ.get("ATLAS_RAISE_ERRORS"):
+                        raise
+                    self._fail(record, impl.plugin_name, kind, exc)
+            registries[kind] = registry
+            for provider, names in registry.providers().items():
+                for record in self.records:
+                    if record.display == provider:
+                        record.components[kind] = names
+        return registries
+
+    def _fail(self, record: PluginRecord | None, name: str, kind: str, exc: Exception) -> None:
+        label = record.display if record else name
+        message = f"plugin {label} failed registering {kind}: {type(exc).__name__}: {exc}"
+        self.warnings.append(message)
+        if record is not None:
+            record.status = "failed"
+            record.error = message
+
+    # -- dispatch hooks ----------------------------------------------------------
+
+    @property
+    def hook(self) -> Any:
+        return self.pm.hook
+
+    def versions_line(self) -> str:
+        plugins = [f"{r.name}-{r.version}" for r in self.records if r.status == "ok" and r.version]
+        return ", ".join(sorted(plugins))
+
+
+def _core_version() -> str:
+    from atlas_core import __version__
+
+    return __version__
+
+
+def _hooks_of(plugin: object) -> list[str]:
+    return sorted(
+        n for n in dir(plugin) if n.startswith("atlas_") and callable(getattr(plugin, n, None))
+    )
+
+
+def _entry_points() -> Iterable[tuple[str, str, metadata.EntryPoint]]:
+    found: dict[tuple[str, str], tuple[str, str, metadata.EntryPoint]] = {}
+    for dist in metadata.distributions():
+        dist_name = dist.metadata["Name"] or "?"
+        for ep in dist.entry_points:
+            if ep.group == ENTRY_POINT_GROUP:
+                found.setdefault((dist_name.lower(), ep.name), (dist_name, dist.version, ep))
+    return [found[k] for k in sorted(found)]
+
+
+def _env_set(name: str) -> set[str] | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def get_plugin_manager(
+    *,
+    load_entrypoints: bool = True,
+    disable: Iterable[str] = (),
+    extra_plugins: Iterable[tuple[str, ModuleType | object]] = (),
+) -> AtlasPluginManager:
+    """Build a fresh manager: built-ins, then entry points, then ``extra_plugins``.
+
+    ``ATLAS_LOAD_PLUGINS`` is an allowlist of entry-point or distribution names (empty:
+    load none); ``ATLAS_DISABLE_PLUGINS`` and ``disable`` block names.
+    """
+    manager = AtlasPluginManager()
+    manager.register_builtins()
+    allow = _env_set("ATLAS_LOAD_PLUGINS")
+    block = (_env_set("ATLAS_DISABLE_PLUGINS") or set()) | set(disable)
+    if load_entrypoints and allow != set():
+        manager.load_entrypoints(allow=allow, block=block)
+    for name, plugin in extra_plugins:
+        manager.register_plugin(plugin, name)
+    if os.environ.get("ATLAS_TRACE_PLUGINS"):
+        manager.pm.trace.root.setwriter(sys.stderr.write)
+        manager.pm.enable_tracing()
+    return manager

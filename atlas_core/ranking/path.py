@@ -1,0 +1,93 @@
+"""The path heuristic: query words in path segments, and a prior from role, depth,
+well-known directories and size."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+import numpy as np
+
+from atlas_core.components import QueryContext
+from atlas_core.terms import tokenize
+
+__all__ = ["PathHeuristic"]
+
+ROLE_PRIOR = {
+    "impl": 1.0,
+    "test": 0.45,
+    "config": 0.4,
+    "docs": 0.3,
+    "build": 0.35,
+    "generated": 0.1,
+    "vendor": 0.05,
+    "other": 0.3,
+}
+SOURCE_DIRS = {"src", "lib", "pkg", "internal", "app", "core", "cmd", "source", "sources"}
+AUX_DIRS = {
+    "examples",
+    "example",
+    "samples",
+    "benchmarks",
+    "bench",
+    "scripts",
+    "tools",
+    "contrib",
+    "demo",
+    "demos",
+    "misc",
+    "hack",
+    "_examples",
+    "fixtures",
+    "migrations",
+}
+
+
+class PathHeuristic:
+    """Query words in directory and file names, scaled by a prior on role, depth and size."""
+
+    name: ClassVar[str] = "path"
+    stage: ClassVar[int] = 0
+
+    @attrs.define
+    class Config:
+        match_weight: float = 3.0
+
+    def unavailable(self, ctx: QueryContext) -> str | None:
+        return None
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        from atlas_core.config import structure_component_config
+
+        cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
+        index = ctx.index
+        query = set(ctx.terms)
+        dir_terms: dict[str, set[str]] = {}
+        out = np.zeros(len(index), dtype=np.float64)
+        for i, rel in enumerate(index.paths):
+            directory, _, name = rel.rpartition("/")
+            terms = dir_terms.get(directory)
+            if terms is None:
+                terms = dir_terms[directory] = set(tokenize(directory))
+            matched = len(query & (terms | set(tokenize(name.split(".")[0])))) if query else 0
+            fraction = matched / len(query) if query else 0.0
+            out[i] = self.prior(rel, index.roles[i], index.sizes[i], index.statuses[i]) * (
+                1.0 + cfg.match_weight * fraction
+            )
+        return out
+
+    @staticmethod
+    def prior(rel: str, role: str, size: int, status: str) -> float:
+        if status != "ok":
+            return 0.05
+        parts = rel.split("/")
+        value = ROLE_PRIOR.get(role, 0.3)
+        dirs = parts[:-1]
+        if any(d in AUX_DIRS for d in dirs):
+            value *= 0.6
+        elif dirs and dirs[0] in SOURCE_DIRS:
+            value *= 1.1
+        value *= 1.0 / (1.0 + 0.05 * max(len(dirs) - 2, 0))
+        if size < 200:
+            value *= 0.6
+        return value

@@ -1,0 +1,82 @@
+"""The code tokenizer shared by indexing and queries.
+
+Identifiers are split at camelCase, PascalCase, snake_case, kebab-case and digit
+boundaries and lowercased; the whole identifier is kept as a term too, so
+``HealthCheck``, ``health_check`` and "health check" all meet. Stop words and one-letter
+parts are dropped and a light plural stemmer folds ``retries`` into ``retry``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache, lru_cache
+
+__all__ = ["STOP_WORDS", "count_terms", "identifier_terms", "tokenize"]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[0-9]{2,}")
+_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+STOP_WORDS = frozenset(
+    """
+    a an and are as at be but by for from has have in into is it its of on or that the
+    their then there these this to was were will with we you your our not no can do does if
+    else elif when while so than too very via per all any each some such only own same
+    should would could may might must shall also just more most other out over under up
+    down off again further once here why how what which who whom where been being had
+    having did doing i me my he she they them his her self def return import from func fn
+    function var let const pub use mod package end begin new null nil none true false void
+    """.split()
+)
+
+# words that end in "s" but are not plurals
+_KEEP_S = frozenset(
+    """
+    status class alias bias axis basis analysis process access address progress express
+    canvas atlas redis kubernetes https http tls ssl dns gas plus minus bus has was is its
+    this thus always news series species lens
+    """.split()
+)
+
+
+@cache
+def stem(word: str) -> str:
+    """Fold plural endings: ``retries`` -> ``retry``, ``headers`` -> ``header``."""
+    if len(word) <= 3 or word in _KEEP_S or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-1]
+
+
+@lru_cache(maxsize=1 << 18)
+def identifier_terms(ident: str) -> tuple[str, ...]:
+    """Terms of one identifier: its parts, then the whole identifier joined."""
+    parts = [p.lower() for p in _PARTS.findall(ident)]
+    out = [stem(p) for p in parts if len(p) > 1 and p not in STOP_WORDS]
+    if len(parts) > 1:
+        whole = "".join(parts)
+        if whole not in STOP_WORDS:
+            out.append(stem(whole))
+    return tuple(out)
+
+
+def count_terms(text: str) -> Counter[str]:
+    """Term frequencies of a text (each distinct identifier is split once)."""
+    counts: Counter[str] = Counter()
+    for ident, n in Counter(_IDENT.findall(text)).items():
+        for term in identifier_terms(ident):
+            counts[term] += n
+    return counts
+
+
+def tokenize(text: str) -> list[str]:
+    """Terms of a text in order, duplicates kept (used for queries)."""
+    out: list[str] = []
+    for ident in _IDENT.findall(text):
+        out.extend(identifier_terms(ident))
+    return out
