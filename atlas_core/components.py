@@ -59,7 +59,12 @@ class Chunker(Protocol):
 
 @runtime_checkable
 class Contributor(Protocol):
-    """Computes per-repository data once at index time for a signal to read at query time."""
+    """Computes per-repository data once at index time for a signal to read at query time.
+
+    A contributor may set ``on_demand = "embed"`` (any word): it then runs only when the
+    user asks (``atlas index --embed``) or when it has stored data before, which is then
+    kept up to date incrementally.
+    """
 
     name: ClassVar[str]
 
@@ -128,7 +133,12 @@ class Fuser(Protocol):
 
 @runtime_checkable
 class Reranker(Protocol):
-    """Reorders the top candidates after fusion."""
+    """Reorders the top candidates after fusion.
+
+    A reranker may also offer ``retrieve(ctx) -> numpy.ndarray`` (one score per indexed
+    file, 0 = not retrieved): with ``--semantic`` the pipeline fuses those scores as the
+    ``semantic`` signal, so files with no word in common with the task can be found.
+    """
 
     name: ClassVar[str]
 

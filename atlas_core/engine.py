@@ -55,6 +55,7 @@ class QueryOptions:
     top: int | None = None
     rerank: str | None = None  # None: as the preset says; "off"; "on"/"require"; a name
     candidates: int = 60
+    semantic: bool = False  # add the reranker's whole-repository retrieval as a signal
 
 
 @attrs.define
@@ -188,13 +189,16 @@ class Atlas:
             raw[signal.name] = values
             ctx.results[signal.name] = normalize(values)
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
+        weights = dict(preset.signals)
+        if options.semantic:
+            self._semantic(ctx, weights, raw)
         fuser = self.manager.registry("fusers").get(preset.fuser)
         if fuser is None:
             raise UsageError(
                 f"preset {preset.name!r} names unknown fuser {preset.fuser!r} "
                 f"(installed: {', '.join(self.manager.registry('fusers').names())})"
             )
-        fused = np.asarray(fuser.fuse(dict(ctx.results), preset.signals), dtype=np.float64)
+        fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
         if not len(fused):
             fused = np.zeros(len(reader))
         fused = self._rerank(preset, options, ctx, fused)
@@ -257,6 +261,24 @@ class Atlas:
                 continue
             chosen.append(signal)
         return chosen, missing
+
+    def _semantic(
+        self, ctx: QueryContext, weights: dict[str, float], raw: dict[str, np.ndarray]
+    ) -> None:
+        """Fuse a reranker's whole-repository retrieval as the ``semantic`` signal."""
+        registry = self.manager.registry("rerankers")
+        retriever = next((r for r in registry if hasattr(r, "retrieve")), None)
+        if retriever is None:
+            raise AtlasError(
+                "--semantic needs a reranker that can retrieve (pip install atlas-ollama)"
+            )
+        values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
+        if values.shape != (len(ctx.index),):
+            raise AtlasError(f"reranker {retriever.name} retrieved {values.shape} scores")
+        values[~np.isfinite(values)] = 0.0
+        raw["semantic"] = values
+        ctx.results["semantic"] = normalize(np.maximum(values, 0.0))
+        weights.setdefault("semantic", weights.get("bm25f", 1.0))
 
     def _rerank(
         self, preset: Preset, options: QueryOptions, ctx: QueryContext, fused: np.ndarray

@@ -108,11 +108,25 @@ def _write(state: AppState, selection: Any) -> None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild from scratch.")
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Also precompute embeddings (needs an embedding plugin such as atlas-ollama).",
+)
 @common_options
 @pass_state
-def index(state: AppState, force: bool) -> None:
+def index(state: AppState, force: bool, embed: bool) -> None:
     """Build or update the index (incremental: only changed files are re-read)."""
-    report = state.atlas.index(force=force, progress=state.progress(), on_message=state.warn)
+    enable = ("embed",) if embed else ()
+    if embed and not any(
+        getattr(c, "on_demand", None) == "embed" for c in state.manager.registry("contributors")
+    ):
+        from atlas_core.errors import AtlasError
+
+        raise AtlasError("--embed needs an embedding plugin: pip install atlas-ollama")
+    report = state.atlas.index(
+        force=force, progress=state.progress(), on_message=state.warn, enable=enable
+    )
     _report_build(state, report)
     if not state.quiet and sys.stderr.isatty():
         print(

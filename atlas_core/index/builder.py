@@ -80,6 +80,7 @@ class IndexBuilder:
         contributors: Iterable[Any] = (),
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        enable: Iterable[str] = (),
     ) -> None:
         self.root = root
         self.cache = cache
@@ -88,6 +89,7 @@ class IndexBuilder:
         self.contributors = list(contributors)
         self.workers = workers or min(os.cpu_count() or 1, 8)
         self.progress = progress
+        self.enable = set(enable)
 
     # -- entry point -------------------------------------------------------------
 
@@ -335,9 +337,12 @@ class IndexBuilder:
         extras = self.cache / "extras"
         for contributor in self.contributors:
             name = contributor.name
+            on_demand = getattr(contributor, "on_demand", None)
+            stored = reader.extra_record(name)
+            if on_demand and on_demand not in self.enable and stored is None:
+                continue
             try:
                 fingerprint = f"{reader.generation}:{contributor.fingerprint(reader)}"
-                stored = reader.extra_record(name)
                 if stored and stored.get("fingerprint") == fingerprint:
                     report.contributors[name] = "fresh"
                     continue

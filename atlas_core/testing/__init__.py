@@ -1,0 +1,103 @@
+"""Test helpers for Atlas and its plugins (opt in: ``pytest_plugins = ["atlas_core.testing"]``).
+
+Fixtures:
+
+- ``atlas_isolated`` (autouse): no entry-point plugins leak in unless a test asks
+  (``ATLAS_LOAD_PLUGINS=""``), and no ``ATLAS_CACHE_DIR``/``ATLAS_ROOT`` from the
+  developer's shell.
+- ``make_repo``: ``make_repo({"src/a.py": "...", ...}, git=False)`` writes a repository
+  into a temporary directory and returns its path.
+- ``atlas_cli``: ``atlas_cli("--root", str(repo), "query", "task")`` runs the real CLI
+  in-process and returns a :class:`CliResult` (exit code, stdout, stderr).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import attrs
+import pytest
+
+__all__ = ["CliResult", "atlas_cli", "atlas_isolated", "make_repo", "run_atlas", "write_repo"]
+
+
+@attrs.frozen
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json_lines(self) -> list[dict[str, object]]:
+        import json
+
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+def run_atlas(*args: str, stdin: str | None = None) -> CliResult:
+    """Run ``atlas`` in-process with the given arguments."""
+    import sys
+
+    from atlas_core.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        sys.stdin = old_stdin
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def write_repo(root: Path, files: dict[str, str | bytes], *, git: bool = False) -> Path:
+    """Write ``files`` under ``root`` (and ``git init`` + commit when asked)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    if git:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        }
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True, env=env)
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+        subprocess.run(["git", "commit", "-qm", "init"], cwd=root, check=True, env=env)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def atlas_isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "")
+    for name in ("ATLAS_CACHE_DIR", "ATLAS_ROOT", "ATLAS_DISABLE_PLUGINS", "ATLAS_RAISE_ERRORS"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str | bytes], *, git: bool = False) -> Path:
+        return write_repo(tmp_path / f"repo{next(counter)}", files, git=git)
+
+    return make
+
+
+@pytest.fixture
+def atlas_cli() -> Callable[..., CliResult]:
+    return run_atlas
