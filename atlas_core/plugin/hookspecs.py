@@ -29,6 +29,7 @@ __all__ = [
     "atlas_register_contributors",
     "atlas_register_formats",
     "atlas_register_fusers",
+    "atlas_register_resolvers",
     "atlas_register_rerankers",
     "atlas_register_signals",
     "atlas_register_walkers",
@@ -129,6 +130,22 @@ def atlas_register_contributors(registry: Registry[Any]) -> None:
     and read by its signal for free).
 
     :param registry: call ``registry.add(contributor)``.
+
+    .. versionadded:: 0.3
+    """
+
+
+@hookspec
+def atlas_register_resolvers(registry: Registry[Any]) -> None:
+    """Register import resolvers: objects that map a file's imports to files of the repository.
+
+    Called once per run. Import-graph plugins ask, per language, the resolver with the
+    highest ``priority`` (ties broken by name). A resolver has ``name``, ``languages``,
+    ``priority`` and ``resolve(reader, file_id, imports) -> list[str]`` (repository-relative
+    paths; imports that are not files of the repository are dropped). A language package
+    (atlas-lang-go) registers a resolver that outranks the generic ones.
+
+    :param registry: call ``registry.add(resolver)``.
 
     .. versionadded:: 0.3
     """
