@@ -29,8 +29,8 @@ __all__ = [
     "atlas_register_contributors",
     "atlas_register_formats",
     "atlas_register_fusers",
-    "atlas_register_resolvers",
     "atlas_register_rerankers",
+    "atlas_register_resolvers",
     "atlas_register_signals",
     "atlas_register_walkers",
 ]
