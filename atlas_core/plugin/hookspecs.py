@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from atlas_core.plugin import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import click
 
     from atlas_core.plugin.registry import Registry
@@ -120,7 +122,9 @@ def atlas_register_chunkers(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_contributors(registry: Registry[Any]) -> None:
+def atlas_register_contributors(
+    registry: Registry[Any], registries: Mapping[str, Registry[Any]]
+) -> None:
     """Register index contributors: per-repository data computed once at index time.
 
     Called once per run. After the main index is written, each contributor whose
@@ -130,6 +134,9 @@ def atlas_register_contributors(registry: Registry[Any]) -> None:
     and read by its signal for free).
 
     :param registry: call ``registry.add(contributor)``.
+    :param registries: optional; the registries collected before this one, by kind
+        (``registries["resolvers"]``: an import graph picks its resolvers there). Declare
+        the argument only if you need it.
 
     .. versionadded:: 0.3
     """

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterable
 from importlib import metadata
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import attrs
@@ -23,6 +23,7 @@ __all__ = ["REGISTRY_KINDS", "AtlasPluginManager", "PluginRecord", "get_plugin_m
 REGISTRY_KINDS = (
     "walkers",
     "chunkers",
+    "resolvers",
     "contributors",
     "signals",
     "fusers",
@@ -133,8 +134,12 @@ class AtlasPluginManager:
                 record = by_name.get(short)
                 registry.current_provider = record.display if record else impl.plugin_name
                 registry.current_is_builtin = impl.plugin_name.startswith("builtin.")
+                kwargs: dict[str, Any] = {"registry": registry}
+                if "registries" in impl.argnames:
+                    # the kinds collected so far (resolvers before contributors), read-only
+                    kwargs["registries"] = MappingProxyType(dict(registries))
                 try:
-                    impl.function(registry=registry)
+                    impl.function(**kwargs)
                 except AtlasError as exc:
                     self._fail(record, impl.plugin_name, kind, exc)
                 except Exception as exc:
