@@ -46,56 +46,19 @@ DEFAULT_PRESET = "balanced"
 BUILTIN_PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset(
-            "fast",
-            {"bm25f": 1.0, "path": 0.35},
-            "weighted",
-            8_000,
-            None,
-            0.1,
-            20,
-            description="text match and path only; small budget",
-        ),
-        Preset(
-            "balanced",
-            {"bm25f": 1.0, "path": 0.35},
-            "weighted",
-            32_000,
-            None,
-            0.05,
-            50,
-            description="the default: BM25F over name, symbols and body, plus the path prior",
-        ),
-        Preset(
-            "deep",
-            {"bm25f": 1.0, "path": 0.35, "pagerank": 0.15, "graph": 0.3},
-            "weighted",
-            64_000,
-            None,
-            0.03,
-            80,
-            description="adds import-graph centrality and neighbours of the best matches",
-        ),
-        Preset(
-            "thorough",
-            {
-                "bm25f": 1.0,
-                "path": 0.35,
-                "pagerank": 0.15,
-                "graph": 0.3,
-                "git_recency": 0.1,
-                "git_cochange": 0.25,
-            },
-            "weighted",
-            128_000,
-            None,
-            0.02,
-            120,
-            rerank="auto",
-            description="adds git history, and semantic reranking when a reranker is installed",
-        ),
+        Preset("fast", {"bm25f": 1.0, "path": 1.5}, "weighted", 8_000, None, 0.3, 20,
+               description="text match and path only; a small budget"),
+        Preset("balanced", {"bm25f": 1.0, "path": 1.5}, "weighted", 32_000, None, 0.25, 50,
+               description="the default: BM25F over name, symbols and body, plus the path prior"),
+        Preset("deep", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.15, "graph": 0.3},
+               "weighted", 64_000, None, 0.2, 80,
+               description="adds import-graph centrality and neighbours of the best matches"),
+        Preset("thorough", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.15, "graph": 0.3,
+                            "git_recency": 0.1, "git_cochange": 0.25},
+               "weighted", 128_000, None, 0.15, 120, rerank="auto",
+               description="adds git history, and semantic reranking when one is installed"),
     )
-}
+}  # fmt: skip
 
 
 @attrs.define

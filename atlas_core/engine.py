@@ -114,8 +114,11 @@ class Atlas:
         """Changes whenever a setting or plugin that shapes the index changes."""
         from atlas_core import __version__
 
+        from atlas_core.terms import TERMS_VERSION
+
         parts = [
             f"atlas={__version__}",
+            f"terms={TERMS_VERSION}",
             f"format={FORMAT_VERSION}",
             f"max={self.settings.index.max_file_bytes}",
         ]

@@ -12,9 +12,13 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 
-__all__ = ["STOP_WORDS", "count_terms", "identifier_terms", "tokenize"]
+__all__ = ["STOP_WORDS", "TERMS_VERSION", "count_terms", "identifier_terms", "tokenize"]
+
+#: bump whenever the terms of a text change: indexes are rebuilt
+TERMS_VERSION = 2
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[0-9]{2,}")
+_ALNUM_WORD = re.compile(r"[A-Za-z]+[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 STOP_WORDS = frozenset(
@@ -58,6 +62,9 @@ def identifier_terms(ident: str) -> tuple[str, ...]:
     """Terms of one identifier: its parts, then the whole identifier joined."""
     parts = [p.lower() for p in _PARTS.findall(ident)]
     out = [stem(p) for p in parts if len(p) > 1 and p not in STOP_WORDS]
+    if len(parts) > 2 and any(c.isdigit() for c in ident):
+        # keep letter+digit words whole too: utf8, http2, sha256
+        out.extend(w.lower() for w in _ALNUM_WORD.findall(ident))
     if len(parts) > 1:
         whole = "".join(parts)
         if whole not in STOP_WORDS:
