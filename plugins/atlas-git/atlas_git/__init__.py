@@ -1,0 +1,24 @@
+"""Atlas plugin: git history signals (recency of change, co-change with the best matches)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas_core import hookimpl
+
+__all__ = ["atlas_register_contributors", "atlas_register_signals"]
+
+
+@hookimpl
+def atlas_register_contributors(registry: Any) -> None:
+    from atlas_git.contributor import GitHistory
+
+    registry.add(GitHistory())
+
+
+@hookimpl
+def atlas_register_signals(registry: Any) -> None:
+    from atlas_git.signals import GitCochange, GitRecency
+
+    registry.add(GitRecency())
+    registry.add(GitCochange())

@@ -1,0 +1,152 @@
+"""The ``git`` contributor: reads commit history at index time, incrementally."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+    from atlas_git.gitcmd import LogCommit
+    from atlas_git.history import History
+
+__all__ = ["GitHistory"]
+
+DAY = 86_400
+
+
+class GitHistory:
+    """Stores, per commit of the recent history, its time and the files it touched.
+
+    The first run reads the history with one streaming ``git log``; later runs read only
+    the commits after the stored HEAD when it is an ancestor of the current one.
+    """
+
+    name: ClassVar[str] = "git"
+
+    @attrs.define
+    class Config:
+        #: how far back to read, in days before the newest commit (not the wall clock)
+        lookback_days: int = 730
+        #: at most this many commits are read and kept
+        max_commits: int = 5000
+        #: commits touching more files (mass renames, reformatting) are not stored
+        max_commit_files: int = 100
+
+    def config(self, root: Path) -> GitHistory.Config:
+        """The ``[contributors.git]`` table of the repository's config, typed."""
+        from atlas_core.config import load_settings, structure_component_config
+
+        table = load_settings(root).components.get(self.name, {})
+        return structure_component_config(self.Config, table, f"contributor {self.name}")
+
+    def fingerprint(self, view: IndexReader) -> str:
+        """HEAD (read from ``.git`` without running git when possible) and the settings."""
+        from atlas_git.gitcmd import read_head
+        from atlas_git.history import FORMAT
+
+        cfg = self.config(view.root)
+        found = "git" if shutil.which("git") else "nogit"
+        return f"{FORMAT}:{found}:{_settings(cfg)}:{read_head(view.root)}"
+
+    def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
+        from atlas_git.gitcmd import GitUnavailable, is_ancestor, repo_state
+        from atlas_git.history import FORMAT, History, absent
+
+        root = view.root
+        cfg = self.config(root)
+        settings = _settings(cfg)
+        try:
+            state = repo_state(root)
+            if state.shallow:
+                return absent(
+                    "shallow clone: the history is cut short (git fetch --unshallow)", settings
+                )
+            old = None
+            if (
+                isinstance(previous, dict)
+                and previous.get("format") == FORMAT
+                and previous.get("status") == "ok"
+                and previous.get("settings") == settings
+                and previous.get("prefix") == state.prefix
+            ):
+                old = History.from_record(previous)
+            if old is not None and old.head == state.head:
+                history, mode, read = old, "unchanged", 0
+            elif old is not None and is_ancestor(root, old.head, state.head):
+                newer = _read(root, state.head, old.head, cfg, bool(state.prefix))
+                history, mode, read = old.prepend(newer), "incremental", newer.read
+            else:
+                history = _read(root, state.head, None, cfg, bool(state.prefix))
+                mode, read = "full", history.read
+        except GitUnavailable as exc:
+            return absent(str(exc), settings)
+        history = history.trim(
+            since=history.head_time - cfg.lookback_days * DAY, max_commits=cfg.max_commits
+        )
+        return history.to_record(
+            view.ids, settings=settings, prefix=state.prefix, mode=mode, read=int(read)
+        )
+
+    def describe(self, data: Any) -> dict[str, Any]:
+        """A summary for ``atlas inspect``."""
+        import time
+
+        if not isinstance(data, dict):
+            return {}
+        if data.get("status") != "ok":
+            return {"history": "absent", "reason": data.get("reason", "")}
+        from atlas_git.history import History
+
+        history = History.from_record(data)
+        ids = data.get("ids", b"")
+        indexed = sum(1 for i in memoryview(ids).cast("i") if i >= 0) if ids else 0
+        out: dict[str, Any] = {
+            "history": f"{len(history)} commits, {indexed} indexed files touched",
+            "head": history.head[:12],
+            "last update": f"{data.get('mode')} ({data.get('read', 0)} commits read)",
+        }
+        if len(history):
+            fmt = "%Y-%m-%d"
+            out["span"] = (
+                f"{time.strftime(fmt, time.gmtime(int(history.times.min())))} .. "
+                f"{time.strftime(fmt, time.gmtime(int(history.head_time)))}"
+            )
+        if history.big:
+            out["big commits skipped"] = history.big
+        return out
+
+
+def _settings(cfg: GitHistory.Config) -> list[int]:
+    return [int(cfg.lookback_days), int(cfg.max_commits), int(cfg.max_commit_files)]
+
+
+def _read(
+    root: Path, head: str, exclude: str | None, cfg: GitHistory.Config, subdir: bool
+) -> History:
+    """Read the commits of ``head`` not in ``exclude``, up to the lookback window."""
+    from atlas_git.gitcmd import stream_log
+    from atlas_git.history import History
+
+    commits = stream_log(root, head=head, exclude=exclude, max_count=cfg.max_commits, subdir=subdir)
+    try:
+        return History.from_commits(
+            head, _window(commits, cfg.lookback_days * DAY), max_files=cfg.max_commit_files
+        )
+    finally:
+        commits.close()  # stops git when the window ended early
+
+
+def _window(commits: Iterator[LogCommit], lookback: int) -> Iterator[LogCommit]:
+    """Stop at the first commit older than ``lookback`` seconds before the newest one."""
+    cutoff: int | None = None
+    for commit in commits:
+        if cutoff is None:
+            cutoff = commit.time - lookback
+        elif commit.time < cutoff:
+            return
+        yield commit

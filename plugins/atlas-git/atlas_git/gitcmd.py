@@ -1,0 +1,249 @@
+"""Running git read-only: the repository's state and one streaming ``git log``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import IO
+
+import attrs
+
+__all__ = [
+    "GitUnavailable",
+    "LogCommit",
+    "RepoState",
+    "is_ancestor",
+    "read_head",
+    "repo_state",
+    "stream_log",
+]
+
+#: record separator written before every commit header of ``git log``
+_RS = b"\x1e"
+
+
+class GitUnavailable(Exception):
+    """History cannot be read here; the message says why, in a few words."""
+
+
+@attrs.frozen
+class RepoState:
+    """What ``git rev-parse`` says about the repository that holds the root."""
+
+    head: str
+    #: the root's path inside the work tree, "" or ending in "/"
+    prefix: str
+    shallow: bool
+
+
+@attrs.frozen
+class LogCommit:
+    """One commit of the log: commit time (unix seconds) and the paths it touched."""
+
+    sha: str
+    time: int
+    paths: list[str]
+
+
+def git_env() -> dict[str, str]:
+    """The environment for every git call: no locks, no prompts, stable messages."""
+    env = dict(os.environ)
+    env.update(
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_TERMINAL_PROMPT="0",
+        LC_ALL="C",
+        LANG="C",
+        GIT_PAGER="cat",
+        PAGER="cat",
+    )
+    return env
+
+
+def _base(root: Path) -> list[str]:
+    # the -c options neutralise user config that would change what log prints
+    return [
+        "git",
+        "--no-optional-locks",
+        "-C",
+        str(root),
+        "-c",
+        "core.quotepath=false",
+        "-c",
+        "log.showSignature=false",
+    ]
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            [*_base(root), *args],
+            capture_output=True,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitUnavailable("git is not installed (not found on PATH)") from None
+    except OSError as exc:
+        raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
+
+
+def _first_line(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").strip()
+    line = text.splitlines()[0] if text else ""
+    return line.removeprefix("fatal: ").removeprefix("error: ")
+
+
+def repo_state(root: Path) -> RepoState:
+    """HEAD, the root's prefix and whether the clone is shallow.
+
+    :raises GitUnavailable: git missing, not a repository, or no commit yet.
+    """
+    done = _run(root, "rev-parse", "--show-prefix", "--is-shallow-repository", "HEAD")
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace")
+        if "not a git repository" in message:
+            raise GitUnavailable("not a git repository")
+        if "ambiguous argument 'HEAD'" in message or "unknown revision" in message:
+            raise GitUnavailable("the git repository has no commits yet")
+        raise GitUnavailable(f"git rev-parse failed: {_first_line(done.stderr)}")
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    if len(lines) < 3:
+        raise GitUnavailable("git rev-parse gave an unexpected answer")
+    prefix, shallow, head = lines[-3], lines[-2], lines[-1]
+    return RepoState(head.strip(), prefix.strip(), shallow.strip() == "true")
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """True when ``older`` is reachable from ``newer`` (False if unknown to the repository)."""
+    done = _run(root, "merge-base", "--is-ancestor", older, newer)
+    return done.returncode == 0
+
+
+def read_head(root: Path) -> str:
+    """HEAD cheaply: from the files of ``<root>/.git`` when possible, else ``git rev-parse``.
+
+    Returns a short description instead of raising, since it only feeds a cache key.
+    """
+    git_dir = root / ".git"
+    if git_dir.is_dir():
+        try:
+            head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+            shallow = "+shallow" if (git_dir / "shallow").exists() else ""
+            if not head.startswith("ref: "):
+                return head + shallow
+            ref = head[5:].strip()
+            ref_file = git_dir / ref
+            if ref_file.is_file():
+                return ref_file.read_text(encoding="utf-8").strip() + shallow
+            packed = git_dir / "packed-refs"
+            if packed.is_file():
+                for line in packed.read_text(encoding="utf-8").splitlines():
+                    sha, _, name = line.partition(" ")
+                    if name == ref:
+                        return sha + shallow
+            return f"unborn:{ref}"
+        except OSError:
+            pass
+    try:
+        done = _run(root, "rev-parse", "--is-shallow-repository", "HEAD")
+    except GitUnavailable as exc:
+        return f"unavailable:{exc}"
+    if done.returncode != 0:
+        return f"unavailable:{_first_line(done.stderr)}"
+    return " ".join(done.stdout.decode("utf-8", "replace").split())
+
+
+def stream_log(
+    root: Path,
+    *,
+    head: str,
+    exclude: str | None = None,
+    max_count: int,
+    subdir: bool = False,
+) -> Generator[LogCommit, None, None]:
+    """Non-merge commits reachable from ``head`` (not from ``exclude``), newest first.
+
+    One ``git log`` process is read as a stream: when the caller stops iterating, git
+    is stopped too, so a long history is never read further than needed. Paths are
+    relative to ``root``; renames are not detected (speed).
+
+    :raises GitUnavailable: when git fails.
+    """
+    args = [
+        *_base(root),
+        "log",
+        "--no-merges",
+        "--no-renames",
+        "--no-color",
+        "--no-ext-diff",
+        "--name-only",
+        "-z",
+        "--format=%x1e%H %ct",
+        f"--max-count={max(int(max_count), 1)}",
+    ]
+    if subdir:
+        args.append("--relative")
+    args.append(head)
+    if exclude:
+        args.append(f"^{exclude}")
+    args.append("--")
+    if subdir:
+        args.append(".")
+    try:
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=git_env(),
+        )
+    except FileNotFoundError:
+        raise GitUnavailable("git is not installed (not found on PATH)") from None
+    except OSError as exc:
+        raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
+    assert proc.stdout is not None
+    finished = False
+    try:
+        yield from _parse(proc.stdout)
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()  # the caller has read enough
+        _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise GitUnavailable(f"git log failed: {_first_line(err)}")
+
+
+def _parse(stream: IO[bytes]) -> Iterator[LogCommit]:
+    """Parse ``\x1e<sha> <time>`` headers, each followed by the paths; all NUL-terminated."""
+    pending = b""
+    current: LogCommit | None = None
+    while True:
+        chunk = stream.read(1 << 16)
+        tokens = (pending + chunk).split(b"\0")
+        pending = tokens.pop() if chunk else b""
+        for token in tokens:
+            if token.startswith(_RS):
+                if current is not None:
+                    yield current
+                current = _header(token[1:])
+            elif current is not None:
+                path = token.lstrip(b"\n")
+                if path:
+                    current.paths.append(path.decode("utf-8", "replace"))
+        if not chunk:
+            break
+    if current is not None:
+        yield current
+
+
+def _header(raw: bytes) -> LogCommit:
+    sha, _, stamp = raw.decode("ascii", "replace").partition(" ")
+    try:
+        when = int(stamp.strip())
+    except ValueError:
+        when = 0
+    return LogCommit(sha, when, [])

@@ -1,0 +1,105 @@
+"""The git signals: ``git_recency`` (stage 0) and ``git_cochange`` (stage 1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from atlas_core.components import QueryContext
+
+__all__ = ["GitCochange", "GitRecency"]
+
+DAY = 86_400.0
+
+
+def _unavailable(ctx: QueryContext) -> str | None:
+    data = ctx.extra("git")
+    if not isinstance(data, dict):
+        return "no git history in the index yet (run 'atlas index' with atlas-git installed)"
+    if data.get("status") != "ok":
+        return str(data.get("reason") or "no git history")
+    from atlas_git.matrix import history_of
+
+    if not history_of(ctx).commits:
+        return "no commit in the history window touches an indexed file"
+    return None
+
+
+class GitRecency:
+    """Files changed often and lately: the sum over their commits of an exponential decay.
+
+    Age is measured from the newest commit of the repository, not from today, so an old
+    checkout ranks the same as it did when it was current.
+    """
+
+    name: ClassVar[str] = "git_recency"
+    stage: ClassVar[int] = 0
+
+    @attrs.define
+    class Config:
+        #: a commit this many days older than the newest one counts half
+        half_life_days: float = 90.0
+        #: commits touching more files than this are ignored
+        max_commit_files: int = 50
+
+    def unavailable(self, ctx: QueryContext) -> str | None:
+        return _unavailable(ctx)
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        from atlas_core.config import structure_component_config
+        from atlas_git.matrix import history_of
+
+        cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
+        history = history_of(ctx)
+        weights = history.commit_weights(
+            half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
+        )
+        return history.per_file(weights)
+
+
+class GitCochange:
+    """Files that changed in the same commits as the best text matches (temporal coupling).
+
+    The top files of ``bm25f`` are seeds, weighted by their score; a file scores the
+    share of each seed's commits that also touched it (its confidence), summed over seeds.
+    """
+
+    name: ClassVar[str] = "git_cochange"
+    stage: ClassVar[int] = 1
+
+    @attrs.define
+    class Config:
+        #: how many of the best ``bm25f`` files are seeds
+        seeds: int = 10
+        #: a seed needs at least this share of the best ``bm25f`` score
+        min_seed_score: float = 0.25
+        #: commits touching more files than this are ignored
+        max_commit_files: int = 50
+        #: co-changes this many days older than the newest commit count half (0: no decay)
+        half_life_days: float = 0.0
+
+    def unavailable(self, ctx: QueryContext) -> str | None:
+        return _unavailable(ctx)
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        import numpy as np
+
+        from atlas_core.config import structure_component_config
+        from atlas_git.matrix import history_of
+
+        cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
+        base: Any = ctx.results.get("bm25f")
+        if base is None:
+            ctx.note("signal git_cochange has no seeds: the bm25f signal did not run")
+            return np.zeros(len(ctx.index))
+        history = history_of(ctx)
+        weights = history.commit_weights(
+            half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
+        )
+        return history.cochange(
+            np.asarray(base, dtype=np.float64), weights, cfg.seeds, cfg.min_seed_score
+        )
