@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         manager = get_plugin_manager(disable=_disabled_from_argv(args))
         cli = build_cli(manager)
-        cli.main(args=args, prog_name="atlas", standalone_mode=False)
-        return 0
+        code = cli.main(args=args, prog_name="atlas", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:

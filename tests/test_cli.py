@@ -1,0 +1,173 @@
+"""The command line: outputs, introspection and every error path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+REPO = {
+    "src/payments/retry.py": "class RetryPolicy:\n    def backoff(self, attempt):\n"
+                             "        return min(2 ** attempt, 30)\n",
+    "src/payments/client.py": "from payments.retry import RetryPolicy\n\n"
+                              "class PaymentClient:\n    def charge(self, amount):\n"
+                              "        return self.http.post('/charge', amount)\n",
+    "tests/test_client.py": "def test_charge():\n    assert True\n",
+    "README.md": "# Payments\n\nA payment client with retries.\n",
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_repo(tmp_path / "repo", REPO)
+
+
+def test_jsonl_output_has_header_files_and_footer(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "quick", "retry backoff for payments",
+                       "--format", "jsonl")
+    assert result.code == 0, result.stderr
+    lines = result.json_lines()
+    header, files, footer = lines[0], lines[1:-1], lines[-1]
+    assert header["Version"] == "0.3" and header["Query"] == "retry backoff for payments"
+    assert header["Preset"] == "balanced" and "MaxTokens" in header["Budget"]
+    assert "MinScore" in header
+    assert files[0]["Path"] == "src/payments/retry.py"
+    assert set(files[0]) >= {"Path", "Score", "Tokens", "Language", "Role"}
+    assert footer == {"TotalFiles": len(files), "TotalTokens": sum(f["Tokens"] for f in files),
+                      "ScannedFiles": 4}
+    assert result.stderr == ""  # nothing on stderr when piped, unless -v
+
+
+@pytest.mark.parametrize("fmt", ["json", "human", "compact"])
+def test_other_formats(repo: Path, atlas_cli: Cli, fmt: str) -> None:
+    result = atlas_cli("--root", str(repo), "--format", fmt, "quick", "payment retry backoff")
+    assert result.code == 0, result.stderr
+    if fmt == "json":
+        doc = json.loads(result.stdout)
+        assert doc["Files"][0]["Path"] == "src/payments/retry.py"
+        assert doc["TotalFiles"] == len(doc["Files"])
+    elif fmt == "human":
+        assert "SCORE" in result.stdout and "src/payments/retry.py" in result.stdout
+        assert "\x1b[" not in result.stdout  # no colour when not a terminal
+    else:
+        assert result.stdout.splitlines()[0] == "src/payments/retry.py"
+
+
+def test_budget_and_top_overrides(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "quick", "payment client retry", "--format",
+                       "jsonl", "--top", "1", "--min-score", "0")
+    assert len(result.json_lines()) == 3
+    result = atlas_cli("--root", str(repo), "quick", "payment client retry", "--format",
+                       "jsonl", "--max-tokens", "30", "--min-score", "0")
+    footer = result.json_lines()[-1]
+    assert 0 < footer["TotalTokens"] <= 30
+
+
+def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "query", "payment", "--format", "compact")
+    assert result.code == 0 and "src/payments/client.py" in result.stdout
+    result = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "json")
+    doc = json.loads(result.stdout)
+    top = doc["Files"][0]
+    assert top["Path"] == "src/payments/retry.py"
+    assert set(top["Signals"]) == {"bm25f", "path"} and top["Signals"]["bm25f"]["raw"] > 0
+    human = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "human")
+    assert "bm25f" in human.stdout and "path" in human.stdout
+
+
+def test_verbose_reports_missing_signals_of_deep_presets(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "-v", "quick", "retry", "-p", "thorough",
+                       "--format", "compact")
+    assert result.code == 0
+    assert "runs without: pagerank, graph, git_recency, git_cochange" in result.stderr
+
+
+def test_inspect_counts_languages_roles_and_skips(repo: Path, atlas_cli: Cli) -> None:
+    (repo / "logo.png").write_bytes(b"\x89PNG\x00\x00")
+    atlas_cli("--root", str(repo), "index")
+    doc = json.loads(atlas_cli("--root", str(repo), "inspect", "--json").stdout)
+    assert doc["Languages"]["python"] == 3 and doc["Roles"]["test"] == 1
+    assert doc["Skipped"] == {"binary": 1} and doc["Terms"] > 10 and doc["SizeOnDisk"] > 0
+    human = atlas_cli("--root", str(repo), "--format", "human", "inspect")
+    assert "python 3" in human.stdout and "binary 1" in human.stdout
+
+
+def test_render_turns_a_selection_into_a_context_document(repo: Path, atlas_cli: Cli) -> None:
+    selection = atlas_cli("--root", str(repo), "quick", "retry backoff", "--format", "jsonl")
+    result = atlas_cli("--root", str(repo), "render", "-", stdin=selection.stdout)
+    assert result.code == 0, result.stderr
+    assert "retry backoff" in result.stdout
+    assert "## src/payments/retry.py" in result.stdout and "def backoff" in result.stdout
+
+
+def test_describe_and_plugins(repo: Path, atlas_cli: Cli) -> None:
+    doc = json.loads(atlas_cli("--root", str(repo), "describe").stdout)
+    assert {"query", "quick", "index", "explain", "inspect", "render"} <= set(doc["Commands"])
+    assert {"fast", "balanced", "deep", "thorough"} <= set(doc["Presets"])
+    names = {c["name"] for c in doc["Components"]["signals"]}
+    assert {"bm25f", "path"} <= names
+    rows = json.loads(atlas_cli("plugins", "--all", "--json").stdout)
+    assert {"walk_fs", "signal_bm25f"} <= {r["name"] for r in rows}
+    assert all(r["status"] == "builtin" for r in rows)
+
+
+def test_version(atlas_cli: Cli) -> None:
+    result = atlas_cli("--version")
+    assert result.code == 0 and result.stdout.startswith("atlas 0.")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--root", "/no/such/dir", "query", "x"], "does not exist"),
+    (["query", ""], "task is empty"),
+    (["query", "x", "-p", "nope"], "unknown preset 'nope'"),
+    (["--format", "yaml", "query", "x"], "unknown format 'yaml'"),
+    (["render", "/no/such/selection.jsonl"], "cannot read selection"),
+    (["query"], "Missing argument"),
+    (["frobnicate"], "No such command"),
+])
+def test_error_paths_are_one_line_without_traceback(repo: Path, atlas_cli: Cli,
+                                                    args: list[str], message: str) -> None:
+    if "--root" not in args:
+        args = ["--root", str(repo), *args]
+    result = atlas_cli(*args)
+    assert result.code != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_file_given_as_root_and_bad_config(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo / "README.md"), "query", "x")
+    assert result.code == 2 and "is not a directory" in result.stderr
+    (repo / "atlas.toml").write_text("[signals.bm25f]\nfilenme = 2\n")
+    result = atlas_cli("--root", str(repo), "query", "x")
+    assert result.code == 2 and "unknown config key 'filenme' for bm25f" in result.stderr
+    (repo / "atlas.toml").write_text("[presets\n")
+    result = atlas_cli("--root", str(repo), "query", "x")
+    assert result.code == 2 and "bad TOML" in result.stderr
+
+
+def test_render_refuses_paths_outside_the_root(repo: Path, atlas_cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "outside.txt").write_text("private")
+    for bad in ("../outside.txt", str(tmp_path / "outside.txt")):
+        selection = json.dumps({"Version": "0.3", "Query": "x"}) + "\n" + json.dumps({"Path": bad})
+        result = atlas_cli("--root", str(repo), "render", "-", stdin=selection)
+        assert result.code == 2 and "outside the repository" in result.stderr
+        assert "private" not in result.stdout
+
+
+def test_custom_preset_and_fuser_from_config(repo: Path, atlas_cli: Cli) -> None:
+    (repo / "atlas.toml").write_text(
+        '[presets.team]\nextends = "balanced"\nfuser = "rrf"\nmax_tokens = 50\n'
+        "[presets.team.signals]\nbm25f = 1.0\n"
+    )
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert doc["Preset"] == "team" and doc["Fuser"] == "rrf" and doc["Signals"] == ["bm25f"]
+    assert doc["Budget"]["MaxTokens"] == 50 and doc["TotalTokens"] <= 50

@@ -1,0 +1,148 @@
+"""The on-disk index: incremental updates, odd files, crash and corruption recovery."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.engine import Atlas
+from atlas_core.errors import IndexCorruptError
+from atlas_core.index.reader import open_index
+from atlas_core.testing import write_repo
+
+FILES = {"src/alpha.py": "def alpha():\n    return 'alpha'\n",
+         "src/beta.py": "def beta():\n    return 'beta'\n",
+         "README.md": "# Demo\n"}
+
+
+def test_cache_dir_is_ignored_by_git_and_the_walk(tmp_path: Path,
+                                                  make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    assert (root / ".atlas" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert not any(p.startswith(".atlas") for p in atlas.reader().paths)
+
+
+def test_incremental_add_modify_delete(tmp_path: Path,
+                                       make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    first = atlas.index()
+    assert (first.added, first.changed, first.deleted) == (3, 0, 0)
+    again = atlas.index()
+    assert (again.added, again.changed, again.deleted, again.unchanged) == (0, 0, 0, 3)
+    assert not again.wrote
+    (root / "src" / "gamma.py").write_text("def gamma():\n    return 'gamma'\n")
+    (root / "src" / "alpha.py").write_text("def alpha_renamed():\n    return 'omega'\n")
+    (root / "src" / "beta.py").unlink()
+    report = atlas.index()
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (1, 1, 1, 1)
+    reader = atlas.reader()
+    assert reader.paths == ["README.md", "src/alpha.py", "src/gamma.py"]
+    assert reader.term_id("beta") is None or not len(reader.postings(reader.term_id("beta"))[0])
+    docs, _ = reader.postings(reader.term_id("omega"))
+    assert [reader.paths[d] for d in docs] == ["src/alpha.py"]
+    docs, _ = reader.postings(reader.term_id("gamma"))
+    assert [reader.paths[d] for d in docs] == ["src/gamma.py"]
+
+
+def test_touched_but_unchanged_file_is_not_reprocessed(tmp_path: Path,
+                                                       make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    path = root / "src" / "alpha.py"
+    os.utime(path, ns=(1, 1))
+    report = atlas.index()
+    assert (report.changed, report.unchanged) == (0, 3)
+
+
+def test_force_rebuilds(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    report = atlas.index(force=True)
+    assert report.added == 3 and report.wrote
+
+
+def test_binary_large_and_undecodable_files(tmp_path: Path,
+                                            make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", {
+        "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        "big.py": "x = 1\n" * 400_000,
+        "latin1.py": "name = 'caf\xe9'\n".encode("latin-1"),
+        "ok.py": "def ok():\n    pass\n",
+    })
+    atlas = make_atlas(root)
+    atlas.index()
+    reader = atlas.reader()
+    status = dict(zip(reader.paths, reader.statuses, strict=True))
+    assert status == {"big.py": "large", "latin1.py": "ok", "logo.png": "binary", "ok.py": "ok"}
+    assert reader.stats["undecodable"] == 1
+    assert reader.stats["skipped"] == {"binary": 1, "large": 1}
+    assert reader.term_id("caf") is not None
+
+
+def test_unreadable_file_is_counted_not_fatal(tmp_path: Path,
+                                              make_atlas: Callable[[Path], Atlas]) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    root = write_repo(tmp_path / "r", {"a.py": "x", "secret.py": "y"})
+    (root / "secret.py").chmod(0)
+    atlas = make_atlas(root)
+    report = atlas.index()
+    assert report.errors and "secret.py" in report.errors[0]
+
+
+def test_interrupted_index_leaves_previous_generation_live(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    live = (root / ".atlas" / "CURRENT").read_text()
+    # what a crash mid-write leaves behind: a half-written temporary generation
+    stray = root / ".atlas" / "tmp-000099-1"
+    stray.mkdir()
+    (stray / "meta.msgpack").write_bytes(b"partial")
+    assert (root / ".atlas" / "CURRENT").read_text() == live
+    assert open_index(root / ".atlas") is not None
+    (root / "src" / "new.py").write_text("def fresh():\n    pass\n")
+    atlas.index()
+    assert not stray.exists()
+    assert "src/new.py" in atlas.reader().paths
+
+
+@pytest.mark.parametrize("damage", ["meta-bytes", "truncated-array", "missing-generation",
+                                    "old-format"])
+def test_corrupted_index_is_rebuilt_with_a_message(tmp_path: Path, damage: str,
+                                                   make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    cache = root / ".atlas"
+    gen = cache / (cache / "CURRENT").read_text().strip()
+    if damage == "meta-bytes":
+        data = bytearray((gen / "meta.msgpack").read_bytes())
+        data[-5] ^= 0xFF
+        (gen / "meta.msgpack").write_bytes(bytes(data))
+    elif damage == "truncated-array":
+        path = gen / "post_doc.npy"
+        path.write_bytes(path.read_bytes()[:-4])
+    elif damage == "missing-generation":
+        (cache / "CURRENT").write_text("gen-999999")
+    else:
+        data = bytearray((gen / "meta.msgpack").read_bytes())
+        data[9:11] = (1).to_bytes(2, "little")
+        (gen / "meta.msgpack").write_bytes(bytes(data))
+    with pytest.raises(IndexCorruptError):
+        open_index(cache)
+    messages: list[str] = []
+    report = atlas.index(on_message=messages.append)
+    assert report.added == 3 and report.rebuilt_reason
+    assert messages and "rebuilding" in messages[0]
+    assert sorted(atlas.reader().paths) == sorted(FILES)

@@ -1,0 +1,150 @@
+"""Plugin loading: entry points, broken plugins, conflicts, listing, determinism."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from atlas_core import hookimpl
+from atlas_core.engine import Atlas, QueryOptions
+from atlas_core.plugin import hookspecs
+from atlas_core.plugin.manager import get_plugin_manager
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+
+def install_fake_dist(site: Path, dist: str, entry: str, module: str, source: str) -> None:
+    """A real distribution on sys.path: importlib.metadata finds its entry points."""
+    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
+    (site / f"{module}.py").write_text(source)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "site"
+    path.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    importlib.invalidate_caches()
+    yield path
+    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
+        del sys.modules[name]
+
+
+GOOD_SIGNAL = '''
+import numpy as np
+from atlas_core import hookimpl
+
+class Shortest:
+    """Prefers short files."""
+    name = "shortest"
+    stage = 0
+    def unavailable(self, ctx):
+        return None
+    def score(self, ctx):
+        return 1.0 / (1.0 + np.asarray(ctx.index.tokens, dtype=float))
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Shortest())
+'''
+
+
+def test_broken_plugin_is_named_and_atlas_carries_on(site: Path, tmp_path: Path, atlas_cli: Cli,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    install_fake_dist(site, "atlas-broken", "broken", "atlas_fake_broken",
+                      "raise ImportError('needs libfoo')\n")
+    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "broken,good")
+    repo = write_repo(tmp_path / "r", {"a.py": "def alpha(): pass\n"})
+    result = atlas_cli("--root", str(repo), "quick", "alpha", "--format", "compact")
+    assert result.code == 0 and result.stdout == "a.py\n"
+    warning = [line for line in result.stderr.splitlines() if "atlas-broken[broken]" in line]
+    assert len(warning) == 1 and "ImportError: needs libfoo" in warning[0]
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)
+    status = {r["name"]: r for r in rows}
+    assert status["broken"]["status"] == "failed" and "needs libfoo" in status["broken"]["error"]
+    assert status["good"]["status"] == "ok"
+    assert status["good"]["components"] == {"signals": ["shortest"]}
+    assert status["good"]["hooks"] == ["atlas_register_signals"]
+    assert atlas_cli("plugins", "--check").code == 1
+
+
+def test_plugins_can_be_disabled(site: Path, atlas_cli: Cli,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    monkeypatch.delenv("ATLAS_LOAD_PLUGINS")
+    monkeypatch.setenv("ATLAS_DISABLE_PLUGINS", "good")
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)
+    assert {r["name"]: r["status"] for r in rows}["good"] == "disabled"
+    monkeypatch.delenv("ATLAS_DISABLE_PLUGINS")
+    rows = json.loads(atlas_cli("--disable-plugin", "good", "plugins", "--json").stdout)
+    assert {r["name"]: r["status"] for r in rows}["good"] == "disabled"
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "")
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)
+    assert "good" not in {r["name"] for r in rows}
+
+
+class _Dup:
+    name = "bm25f"
+    stage = 0
+
+
+class DuplicateSignal:
+    @hookimpl
+    def atlas_register_signals(self, registry: object) -> None:
+        registry.add(_Dup())  # type: ignore[attr-defined]
+
+
+class OverridingSignal:
+    @hookimpl
+    def atlas_register_signals(self, registry: object) -> None:
+        registry.add(_Dup(), override=True)  # type: ignore[attr-defined]
+
+
+def test_name_conflicts_are_reported_and_overrides_explicit() -> None:
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("dup", DuplicateSignal())])
+    signals = manager.registry("signals")
+    assert signals.entry("bm25f").provider == "atlas-core[signal_bm25f]"  # type: ignore[union-attr]
+    assert any("registered by both" in w and "local[dup]" in w for w in manager.warnings)
+    manager = get_plugin_manager(load_entrypoints=False,
+                                 extra_plugins=[("over", OverridingSignal())])
+    entry = manager.registry("signals").entry("bm25f")
+    assert entry is not None and entry.provider == "local[over]"
+    assert entry.overridden == "atlas-core[signal_bm25f]"
+
+
+def test_builtins_implement_only_known_hooks() -> None:
+    manager = get_plugin_manager(load_entrypoints=False)
+    manager.pm.check_pending()
+    assert len(manager.registry("signals")) >= 2 and len(manager.registry("fusers")) >= 2
+
+
+def test_every_hook_is_documented_with_its_signature() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "plugins" / "hooks.md").read_text()
+    import inspect
+
+    for name in hookspecs.__all__:
+        params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        assert f"## {name}({params})" in doc, name
+
+
+def test_ranking_is_deterministic_whatever_the_registration_order(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "r", {f"m{i}.py": f"def f{i}(): return 'shared {i % 3}'\n"
+                                       for i in range(12)})
+    results = []
+    for order in ([], [("x", DuplicateSignal())]):
+        manager = get_plugin_manager(load_entrypoints=False, extra_plugins=order)
+        atlas = Atlas(repo, manager)
+        atlas.index(force=True)
+        selection = atlas.query("shared", QueryOptions(min_score=0), atlas.reader()).selection
+        results.append([(f.path, f.score) for f in selection.files])
+    assert results[0] == results[1] and len(results[0]) == 12
