@@ -47,6 +47,7 @@ def inspect(state: AppState, as_json: bool) -> None:
         "Skipped": stats.get("skipped", {}),
         "Undecodable": stats.get("undecodable", 0),
         "Extras": sorted(p.stem for p in (reader.cache / "extras").glob("*.msgpack")),
+        "ExtraDetails": _extra_details(state, reader),
     }
     if _wants_json(state, as_json):
         json.dump(data, sys.stdout, indent=2)
@@ -64,6 +65,34 @@ def inspect(state: AppState, as_json: bool) -> None:
     print("skipped     " + (", ".join(f"{k} {v}" for k, v in skipped.items()) or "none"))
     if data["Extras"]:
         print("extras      " + ", ".join(data["Extras"]))
+    for name, detail in data["ExtraDetails"].items():
+        print(f"{name}:")
+        for key, value in detail.items():
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                print(f"  {key}")
+                for item in value:
+                    first, *rest = item.items()
+                    more = ", ".join(f"{k} {v}" for k, v in rest)
+                    print(f"    {first[1]}" + (f"  ({more})" if more else ""))
+            elif isinstance(value, dict):
+                print(f"  {key}  " + ", ".join(f"{k} {v}" for k, v in value.items()))
+            else:
+                print(f"  {key}  {value}")
+
+
+def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:
+    """What each contributor with a ``describe(data)`` method says about its stored data."""
+    details: dict[str, Any] = {}
+    for contributor in state.manager.registry("contributors"):
+        describe = getattr(contributor, "describe", None)
+        stored = reader.extra(contributor.name) if describe is not None else None
+        if describe is None or stored is None:
+            continue
+        try:
+            details[contributor.name] = dict(describe(stored))
+        except Exception as exc:  # a plugin's bug must not break inspect
+            details[contributor.name] = {"Error": f"{type(exc).__name__}: {exc}"}
+    return details
 
 
 def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
