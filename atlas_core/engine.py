@@ -25,6 +25,7 @@ from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.ranking.fusion import normalize
 from atlas_core.select import select_within_budget
+from atlas_core.symbols import matching_symbols
 from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
 
@@ -56,6 +57,7 @@ class QueryOptions:
     rerank: str | None = None  # None: as the preset says; "off"; "on"/"require"; a name
     candidates: int = 60
     semantic: bool = False  # add the reranker's whole-repository retrieval as a signal
+    symbols: bool = True  # find each selected file's best-matching symbols
 
 
 @attrs.define
@@ -113,7 +115,6 @@ class Atlas:
     def fingerprint(self) -> str:
         """Changes whenever a setting or plugin that shapes the index changes."""
         from atlas_core import __version__
-
         from atlas_core.terms import TERMS_VERSION
 
         parts = [
@@ -133,7 +134,9 @@ class Atlas:
         force: bool = False,
         progress: Callable[[int, int], None] | None = None,
         on_message: Callable[[str], None] = lambda m: None,
+        enable: tuple[str, ...] = (),
     ) -> BuildReport:
+        """Bring the index up to date; ``enable`` turns on on-demand contributors."""
         files, skipped = self.walk()
         processor = FileProcessor(
             self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
@@ -145,6 +148,7 @@ class Atlas:
             self.fingerprint(),
             self.manager.registry("contributors"),
             progress=progress,
+            enable=enable,
         )
         return builder.update(files, skipped, force=force, on_message=on_message)
 
@@ -194,7 +198,7 @@ class Atlas:
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
         weights = dict(preset.signals)
         if options.semantic:
-            self._semantic(ctx, weights, raw)
+            self._semantic(ctx, weights, raw, required=options.rerank == "require")
         fuser = self.manager.registry("fusers").get(preset.fuser)
         if fuser is None:
             raise UsageError(
@@ -217,6 +221,9 @@ class Atlas:
             min_score=options.min_score if options.min_score is not None else preset.min_score,
             top=_pick(options.top, preset.top),
         )
+        t0 = time.perf_counter()
+        symbols = matching_symbols(reader, chosen, ctx.terms) if options.symbols else {}
+        timings["symbols"] = time.perf_counter() - t0
         files = [
             SelectedFile(
                 reader.paths[i],
@@ -225,6 +232,7 @@ class Atlas:
                 reader.languages[i],
                 reader.roles[i],
                 {n: round(float(v[i]), 4) for n, v in ctx.results.items()},
+                symbols.get(i, []),
             )
             for i in chosen
         ]
@@ -266,16 +274,29 @@ class Atlas:
         return chosen, missing
 
     def _semantic(
-        self, ctx: QueryContext, weights: dict[str, float], raw: dict[str, np.ndarray]
+        self,
+        ctx: QueryContext,
+        weights: dict[str, float],
+        raw: dict[str, np.ndarray],
+        required: bool = False,
     ) -> None:
-        """Fuse a reranker's whole-repository retrieval as the ``semantic`` signal."""
+        """Fuse a reranker's whole-repository retrieval as the ``semantic`` signal.
+
+        A retrieval failure keeps the lexical answer (with a note) unless ``required``.
+        """
         registry = self.manager.registry("rerankers")
         retriever = next((r for r in registry if hasattr(r, "retrieve")), None)
         if retriever is None:
             raise AtlasError(
                 "--semantic needs a reranker that can retrieve (pip install atlas-ollama)"
             )
-        values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
+        try:
+            values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
+        except AtlasError as exc:
+            if required:
+                raise
+            ctx.note(f"semantic retrieval skipped: {exc}")
+            return
         if values.shape != (len(ctx.index),):
             raise AtlasError(f"reranker {retriever.name} retrieved {values.shape} scores")
         values[~np.isfinite(values)] = 0.0

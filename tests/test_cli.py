@@ -171,3 +171,14 @@ def test_custom_preset_and_fuser_from_config(repo: Path, atlas_cli: Cli) -> None
     doc = json.loads(result.stdout)
     assert doc["Preset"] == "team" and doc["Fuser"] == "rrf" and doc["Signals"] == ["bm25f"]
     assert doc["Budget"]["MaxTokens"] == 50 and doc["TotalTokens"] <= 50
+
+
+def test_selected_files_list_their_matching_symbols(repo: Path, atlas_cli: Cli) -> None:
+    doc = json.loads(atlas_cli("--root", str(repo), "quick", "retry backoff", "--format",
+                               "json").stdout)
+    top = doc["Files"][0]
+    assert top["Path"] == "src/payments/retry.py"
+    names = {s["Name"]: s for s in top["Symbols"]}
+    assert names["RetryPolicy.backoff"]["Matched"] == ["backoff", "retry"]  # name, container
+    assert (names["RetryPolicy.backoff"]["Start"], names["RetryPolicy.backoff"]["End"]) == (2, 3)
+    assert names["RetryPolicy"]["Kind"] == "class" and names["RetryPolicy"]["Start"] == 1

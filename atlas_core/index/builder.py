@@ -282,10 +282,12 @@ class IndexBuilder:
         tmp.mkdir(parents=True)
         blob = b"".join(t.encode("utf-8") for t in vocab)
         (tmp / "vocab.bin").write_bytes(blob)
+        symbols_size = _write_symbols(tmp, docs, old)
         sizes: dict[str, int] = {}
         for name in ARRAYS:
             path = tmp / f"{name}.npy"
-            np.save(path, arrays[name], allow_pickle=False)
+            if name in arrays:
+                np.save(path, arrays[name], allow_pickle=False)
             sizes[name] = path.stat().st_size
         doclen = arrays["doclen"]
         languages = Counter(d.language for d in docs if d.status == "ok")
@@ -316,11 +318,10 @@ class IndexBuilder:
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
-        symbols = [
-            d.chunks if d.result is not None or old is None else old._symbols[d.old_id]
-            for d in docs
-        ]
-        layout.write_checked(tmp / "symbols.msgpack", symbols)
+        meta["blobs"] = {
+            "vocab.bin": len(blob),
+            "symbols.bin": symbols_size,
+        }
         layout.write_checked(tmp / "meta.msgpack", meta)
         final = self.cache / f"gen-{generation:06d}"
         layout.remove_quietly(final)
@@ -359,6 +360,27 @@ class IndexBuilder:
                 extras / f"{name}.msgpack", {"fingerprint": fingerprint, "data": data}
             )
             report.contributors[name] = "updated"
+
+
+def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> int:
+    """Each file's chunks as its own msgpack record, so a query reads only the files it shows.
+
+    Carried files are copied as bytes from the old generation, without decoding.
+    """
+    import msgpack
+
+    parts: list[bytes] = []
+    for d in docs:
+        if d.result is None and old is not None:
+            parts.append(old.symbol_record(d.old_id))
+        else:
+            parts.append(msgpack.packb(d.chunks, use_bin_type=True))
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in parts], out=offsets[1:])
+    data = b"".join(parts)
+    (tmp / "symbols.bin").write_bytes(data)
+    np.save(tmp / "symbols_off.npy", offsets, allow_pickle=False)
+    return len(data)
 
 
 def _mtime(old: IndexReader, i: int) -> int:

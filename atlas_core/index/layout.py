@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _MAGIC = b"ATLAS-IDX"
 
 

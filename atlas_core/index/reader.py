@@ -17,6 +17,7 @@ __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
 #: the text fields of every document, in column order of the tf arrays
 FIELDS = ("filename", "symbols", "body")
 ARRAYS = (
+    "symbols_off",
     "vocab_off",
     "vocab_order",
     "post_off",
@@ -71,6 +72,13 @@ class IndexReader:
                 raise IndexCorruptError(f"index array {name} is missing") from None
             if actual != size:
                 raise IndexCorruptError(f"index array {name} has {actual} bytes, expected {size}")
+        for name, size in self.meta.get("blobs", {}).items():
+            try:
+                actual = (gen / name).stat().st_size
+            except OSError:
+                raise IndexCorruptError(f"index file {name} is missing") from None
+            if actual != size:
+                raise IndexCorruptError(f"index file {name} has {actual} bytes, expected {size}")
         columns = self.meta["files"]
         self.paths: list[str] = columns["path"]
         self.languages: list[str] = columns["language"]
@@ -183,13 +191,29 @@ class IndexReader:
     # -- symbols and extras ------------------------------------------------------
 
     @cached_property
-    def _symbols(self) -> list[list[list[Any]]]:
-        data = read_checked(self.gen / "symbols.msgpack")
-        return data  # type: ignore[no-any-return]
+    def _symbols_blob(self) -> Any:
+        import mmap
+
+        path = self.gen / "symbols.bin"
+        if not path.stat().st_size:
+            return b""
+        with open(path, "rb") as fh:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def symbol_record(self, i: int) -> bytes:
+        """The raw msgpack record of file ``i``'s chunks."""
+        off = self.array("symbols_off")
+        return bytes(self._symbols_blob[int(off[i]) : int(off[i + 1])])
 
     def chunks(self, i: int) -> list[Chunk]:
-        """Symbols and imports of file ``i``."""
-        return [Chunk.from_row(row) for row in self._symbols[i]]
+        """Symbols and imports of file ``i`` (reads only this file's record)."""
+        import msgpack
+
+        try:
+            rows = msgpack.unpackb(self.symbol_record(i), raw=False)
+        except Exception as exc:
+            raise IndexCorruptError(f"symbols of {self.paths[i]} cannot be decoded") from exc
+        return [Chunk.from_row(row) for row in rows]
 
     def extra(self, name: str) -> Any:
         """Data a contributor stored for this generation, or None."""

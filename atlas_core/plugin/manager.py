@@ -6,7 +6,6 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
-from importlib import metadata
 from types import MappingProxyType, ModuleType
 from typing import Any
 
@@ -184,14 +183,91 @@ def _hooks_of(plugin: object) -> list[str]:
     )
 
 
-def _entry_points() -> Iterable[tuple[str, str, metadata.EntryPoint]]:
-    found: dict[tuple[str, str], tuple[str, str, metadata.EntryPoint]] = {}
-    for dist in metadata.distributions():
-        dist_name = dist.metadata["Name"] or "?"
-        for ep in dist.entry_points:
-            if ep.group == ENTRY_POINT_GROUP:
-                found.setdefault((dist_name.lower(), ep.name), (dist_name, dist.version, ep))
+@attrs.frozen
+class EntryPoint:
+    """An ``atlas`` entry point: ``name = module[:attr]`` of one distribution."""
+
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        module_name, _, attr = self.value.partition(":")
+        obj: Any = importlib.import_module(module_name.strip())
+        for part in filter(None, attr.strip().split(".")):
+            obj = getattr(obj, part)
+        return obj
+
+
+def _entry_points() -> Iterable[tuple[str, str, EntryPoint]]:
+    """Entry points of the ``atlas`` group, sorted by distribution then entry name.
+
+    Reads ``entry_points.txt`` of each installed distribution directly: importing
+    ``importlib.metadata`` costs more start-up time than a query does.
+    """
+    found: dict[tuple[str, str], tuple[str, str, EntryPoint]] = {}
+    seen_dirs: set[str] = set()
+    for base in sys.path:
+        base = base or "."
+        if base in seen_dirs or not os.path.isdir(base):
+            continue
+        seen_dirs.add(base)
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            info = os.path.join(base, name)
+            entries = _atlas_entries(os.path.join(info, "entry_points.txt"))
+            if not entries:
+                continue
+            dist_name, version = _name_and_version(info, name)
+            for entry, value in entries:
+                found.setdefault(
+                    (dist_name.lower(), entry), (dist_name, version, EntryPoint(entry, value))
+                )
     return [found[k] for k in sorted(found)]
+
+
+def _atlas_entries(path: str) -> list[tuple[str, str]]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return []
+    out: list[tuple[str, str]] = []
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]").strip()
+        elif section == ENTRY_POINT_GROUP and "=" in line:
+            key, _, value = line.partition("=")
+            out.append((key.strip(), value.strip()))
+    return out
+
+
+def _name_and_version(info: str, dirname: str) -> tuple[str, str]:
+    name = version = ""
+    for meta in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(info, meta), encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Name:"):
+                        name = line[5:].strip()
+                    elif line.startswith("Version:"):
+                        version = line[8:].strip()
+                    elif not line.strip():
+                        break
+        except OSError:
+            continue
+        break
+    if not name:
+        name = dirname.rsplit(".", 1)[0].split("-")[0]
+    return name, version
 
 
 def _env_set(name: str) -> set[str] | None:

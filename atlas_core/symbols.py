@@ -1,0 +1,53 @@
+"""Symbol-level results: which functions and classes of a selected file match the task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas_core.index.reader import IndexReader
+from atlas_core.terms import count_terms, identifier_terms, tokenize
+
+__all__ = ["matching_symbols"]
+
+_BODY_SCAN_FILES = 10  # files whose symbol bodies are scanned too (the rest: names only)
+
+
+def matching_symbols(
+    reader: IndexReader, file_ids: list[int], terms: list[str], limit: int = 5
+) -> dict[int, list[dict[str, Any]]]:
+    """For each file, its best symbols: ``{Name, Kind, Start, End, Matched}``.
+
+    A symbol scores 3 per query term in its own name, 2 per term in its container's name
+    (``Client`` of ``Client.send``), 1 per term in its signature and, for the top files, 1 per
+    term used in its body. Imports are not symbols.
+    """
+    wanted = set(terms)
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not wanted:
+        return out
+    for rank, i in enumerate(file_ids):
+        chunks = [c for c in reader.chunks(i) if c.kind != "import"]
+        if not chunks:
+            continue
+        lines = reader.read_text(i).splitlines() if rank < _BODY_SCAN_FILES else None
+        scored = []
+        for c in chunks:
+            in_name = wanted & set(identifier_terms(c.name))
+            in_container = (wanted & set(tokenize(c.qualified))) - in_name
+            in_sig = (wanted & set(tokenize(c.signature))) - in_name - in_container
+            in_body: set[str] = set()
+            if lines is not None and c.end >= c.start:
+                body = "\n".join(lines[c.start - 1 : c.end])
+                in_body = (wanted & set(count_terms(body))) - in_name - in_container - in_sig
+            score = 3 * len(in_name) + 2 * len(in_container) + len(in_sig) + len(in_body)
+            if score:
+                matched = sorted(in_name | in_container | in_sig | in_body)
+                scored.append((-score, c.start, c, matched))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        picked = []
+        for _, _, c, matched in scored[:limit]:
+            picked.append({"Name": c.qualified or c.name, "Kind": c.kind, "Start": c.start,
+                           "End": c.end, "Matched": matched})
+        if picked:
+            out[i] = picked
+    return out
