@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
 
 from atlas_core.errors import UsageError
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "BUILTIN_PRESETS",
     "DEFAULT_PRESET",
     "Preset",
     "Settings",
-    "converter",
+    "get_converter",
     "load_settings",
     "structure_component_config",
 ]
 
 T = TypeVar("T")
 
-converter = cattrs.Converter(forbid_extra_keys=True)
+@functools.cache
+def get_converter() -> cattrs.Converter:
+    """The one cattrs converter (imported on first use: most queries never need it)."""
+    import cattrs
+
+    return cattrs.Converter(forbid_extra_keys=True)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "converter":
+        return get_converter()
+    raise AttributeError(name)
 
 
 @attrs.define
@@ -93,6 +107,8 @@ class Settings:
 
 def structure_component_config(cls: type[T], table: dict[str, Any], component: str) -> T:
     """Build a component's typed config; an unknown key is an error naming both."""
+    if not table:
+        return cls()
     known = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
     for key in table:
         if key not in known:
@@ -100,12 +116,14 @@ def structure_component_config(cls: type[T], table: dict[str, Any], component: s
                 f"unknown config key {key!r} for {component} (known: {', '.join(sorted(known))})"
             )
     try:
-        return converter.structure(table, cls)
+        return get_converter().structure(table, cls)
     except Exception as exc:
         raise UsageError(f"bad config for {component}: {_cattrs_message(exc)}") from None
 
 
 def _cattrs_message(exc: Exception) -> str:
+    import cattrs
+
     if isinstance(exc, cattrs.ClassValidationError):
         return "; ".join(str(e) for e in exc.exceptions) or str(exc)
     return str(exc)
@@ -141,9 +159,9 @@ def load_settings(root: Path) -> Settings:
             raise UsageError(f"unknown config section [{key}] in {source}")
     try:
         if "index" in table:
-            settings.index = converter.structure(table["index"], IndexSettings)
+            settings.index = get_converter().structure(table["index"], IndexSettings)
         if "pipeline" in table:
-            settings.pipeline = converter.structure(table["pipeline"], PipelineSettings)
+            settings.pipeline = get_converter().structure(table["pipeline"], PipelineSettings)
     except Exception as exc:
         raise UsageError(f"bad config in {source}: {_cattrs_message(exc)}") from None
     for name, body in (table.get("presets") or {}).items():
@@ -160,10 +178,10 @@ def _preset_from(name: str, body: dict[str, Any], known: dict[str, Preset], sour
     if base_name is not None and base_name not in known:
         raise UsageError(f"preset {name!r} extends unknown preset {base_name!r} in {source}")
     base = known.get(base_name or "", known.get(name))
-    data = converter.unstructure(base) if base else {"signals": {}}
+    data = get_converter().unstructure(base) if base else {"signals": {}}
     data.update(body)
     data["name"] = name
     try:
-        return converter.structure(data, Preset)
+        return get_converter().structure(data, Preset)
     except Exception as exc:
         raise UsageError(f"bad preset {name!r} in {source}: {_cattrs_message(exc)}") from None

@@ -150,7 +150,7 @@ def plugins(state: AppState, show_all: bool, as_json: bool, check: bool) -> None
 def describe(state: AppState) -> None:
     """Machine-readable capabilities: commands, formats, presets, components, plugins."""
     from atlas_core import __version__
-    from atlas_core.config import converter, load_settings
+    from atlas_core.config import get_converter, load_settings
     from atlas_core.engine import resolve_root
     from atlas_core.index.layout import FORMAT_VERSION
     from atlas_core.plugin import PLUGIN_API
@@ -173,7 +173,7 @@ def describe(state: AppState) -> None:
         "OutputVersion": "0.3",
         "Commands": commands,
         "Formats": ["auto", *manager.registry("formats").names()],
-        "Presets": {n: converter.unstructure(p) for n, p in settings.presets.items()},
+        "Presets": {n: get_converter().unstructure(p) for n, p in settings.presets.items()},
         "DefaultPreset": settings.pipeline.preset,
         "Components": {kind: reg.describe() for kind, reg in manager.registries.items()},
         "Plugins": _plugin_rows(state, show_all=True),
