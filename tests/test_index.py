@@ -146,3 +146,25 @@ def test_corrupted_index_is_rebuilt_with_a_message(tmp_path: Path, damage: str,
     assert report.added == 3 and report.rebuilt_reason
     assert messages and "rebuilding" in messages[0]
     assert sorted(atlas.reader().paths) == sorted(FILES)
+
+
+def test_two_concurrent_index_runs_leave_a_valid_index(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    files = {f"pkg/mod{i}.py": f"def function_{i}(value):\n    return value * {i}\n"
+             for i in range(300)}
+    root = write_repo(tmp_path / "r", files)
+    env = {**os.environ, "ATLAS_LOAD_PLUGINS": ""}
+    cmd = [sys.executable, "-m", "atlas_core", "--root", str(root), "-q", "index", "--force"]
+    runs = [subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE) for _ in range(2)]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    reader = open_index(root / ".atlas")
+    assert reader is not None and len(reader.paths) == 300
+    term = reader.term_id("value")
+    assert term is not None
+    docs, _ = reader.postings(term)
+    assert len(docs) == 300
+    assert len([p for p in (root / ".atlas").iterdir() if p.name.startswith("gen-")]) == 1
