@@ -9,6 +9,7 @@ BUILTIN_PLUGINS = (
     "atlas_core.builtin.walk_fs",
     "atlas_core.builtin.classify_default",
     "atlas_core.builtin.chunk_regex",
+    "atlas_core.builtin.chunk_treesitter",
     "atlas_core.builtin.signal_bm25f",
     "atlas_core.builtin.signal_path",
     "atlas_core.builtin.fuse_rrf",

@@ -1,0 +1,129 @@
+"""The tree-sitter chunker: one query file per language, grammars from tree-sitter-language-pack.
+
+Grammars and compiled queries load on first use inside :meth:`TreeSitterChunker.chunk`
+and are cached per process (indexing workers are forked after the chunker is made, so
+nothing heavy is loaded at plugin registration). A language whose grammar or query file
+cannot be loaded falls back to the regex chunker; the other languages are unaffected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, ClassVar
+
+from atlas_core.treesitter.extract import extract_chunks
+from atlas_core.types import Chunk
+
+__all__ = ["QUERY_DIR", "TreeSitterChunker", "load_query_source", "query_languages"]
+
+#: the query files shipped with atlas-core, one ``<language>.scm`` per language id
+QUERY_DIR = Path(__file__).with_name("queries")
+
+_INHERITS = "; inherits:"
+
+
+def query_languages(query_dir: Path) -> tuple[str, ...]:
+    """Language ids that have a query file in ``query_dir``."""
+    try:
+        return tuple(sorted(p.stem for p in query_dir.glob("*.scm")))
+    except OSError:
+        return ()
+
+
+def load_query_source(query_dir: Path, language: str, _seen: frozenset[str] = frozenset()) -> str:
+    """The text of ``<language>.scm``, with the files named by ``; inherits: a, b`` before it."""
+    text = (query_dir / f"{language}.scm").read_text(encoding="utf-8")
+    parts: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith(_INHERITS):
+            break
+        for parent in line[len(_INHERITS) :].split(","):
+            parent = parent.strip()
+            if parent and parent not in _seen:
+                parts.append(load_query_source(query_dir, parent, _seen | {language}))
+    parts.append(text)
+    return "\n".join(parts)
+
+
+class TreeSitterChunker:
+    """Symbols and imports from tree-sitter parse trees, driven by per-language query files.
+
+    A language package can reuse it: subclass, set ``name``, ``priority`` and
+    ``query_dir`` (its own ``queries/``), and post-process in ``chunk``.
+    """
+
+    name: ClassVar[str] = "treesitter"
+    priority: ClassVar[int] = 10
+    #: where ``<language>.scm`` files live
+    query_dir: ClassVar[Path] = QUERY_DIR
+    #: grammar names in tree-sitter-language-pack that differ from Atlas's language id
+    grammar_names: ClassVar[dict[str, str]] = {}
+
+    def __init__(self) -> None:
+        self.languages: tuple[str, ...] = query_languages(self.query_dir)
+        # language -> (parser, query), or None when it failed to load (regex fallback)
+        self._loaded: dict[str, tuple[Any, Any] | None] = {}
+        self._regex: Any = None
+        self._version = ""
+        #: language -> why it fell back to regex
+        self.failures: dict[str, str] = {}
+
+    @property
+    def version(self) -> str:
+        """Changes with the query files and the grammar package: indexes are then rebuilt."""
+        if not self._version:
+            digest = hashlib.blake2b(digest_size=8)
+            for language in self.languages:
+                try:
+                    digest.update((self.query_dir / f"{language}.scm").read_bytes())
+                except OSError:
+                    continue
+            digest.update(_package_version("tree-sitter-language-pack").encode())
+            digest.update(_package_version("tree-sitter").encode())
+            self._version = digest.hexdigest()
+        return self._version
+
+    def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
+        if language in self._loaded:
+            loaded = self._loaded[language]
+        else:
+            loaded = self._loaded[language] = self._load(language)
+        if loaded is None:
+            return self._fallback(rel, text, language)
+        parser, query = loaded
+        tree = parser.parse(text.encode("utf-8", "replace"))
+        return extract_chunks(query, tree.root_node, text.split("\n"))
+
+    def _load(self, language: str) -> tuple[Any, Any] | None:
+        """Parser and compiled query for one language, or None (and why, in ``failures``)."""
+        if language not in self.languages:
+            self.failures[language] = "no query file"
+            return None
+        try:
+            from tree_sitter import Query
+            from tree_sitter_language_pack import get_language, get_parser
+
+            grammar: Any = self.grammar_names.get(language, language)
+            source = load_query_source(self.query_dir, language)
+            return get_parser(grammar), Query(get_language(grammar), source)
+        except Exception as exc:  # a missing grammar or a bad query file: regex instead
+            self.failures[language] = f"{type(exc).__name__}: {exc}"
+            return None
+
+    def _fallback(self, rel: str, text: str, language: str) -> list[Chunk]:
+        if self._regex is None:
+            from atlas_core.chunk_regex import RegexChunker
+
+            self._regex = RegexChunker()
+        chunks: list[Chunk] = self._regex.chunk(rel, text, language)
+        return chunks
+
+
+def _package_version(dist: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"

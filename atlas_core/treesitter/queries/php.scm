@@ -1,0 +1,20 @@
+; PHP: classes, interfaces, traits, enums, functions, methods, `use` imports, require and
+; include.
+
+(class_declaration name: (name) @name) @definition.class
+(interface_declaration name: (name) @name) @definition.interface
+(trait_declaration name: (name) @name) @definition.trait
+(enum_declaration name: (name) @name) @definition.enum
+(function_definition name: (name) @name) @definition.function
+(method_declaration name: (name) @name) @definition.method
+
+(namespace_use_declaration (namespace_use_clause (qualified_name) @import.name)) @import
+(namespace_use_declaration (namespace_use_clause (name) @import.name) .) @import
+((namespace_use_declaration
+  (namespace_name) @import.prefix
+  body: (namespace_use_group (namespace_use_clause [(name) (qualified_name)] @import.name)))
+  (#set! separator "\\")) @import
+([(require_expression) (require_once_expression) (include_expression) (include_once_expression)]
+  (string (string_content) @import.name)) @import
+([(require_expression) (require_once_expression) (include_expression) (include_once_expression)]
+  (binary_expression right: (string (string_content) @import.name))) @import
