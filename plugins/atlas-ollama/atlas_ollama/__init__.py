@@ -1,0 +1,35 @@
+"""Atlas plugin: semantic reranking and hybrid retrieval through Ollama embeddings.
+
+Registers the ``ollama`` reranker (``--rerank``, ``--semantic``, the ``thorough``
+preset), the on-demand ``embeddings`` contributor (``atlas index --embed``) and the
+``atlas ollama`` command. Everything heavy is imported when first used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas_core import hookimpl
+
+__all__ = ["atlas_add_commands", "atlas_register_contributors", "atlas_register_rerankers"]
+
+
+@hookimpl
+def atlas_register_rerankers(registry: Any) -> None:
+    from atlas_ollama.reranker import OllamaReranker
+
+    registry.add(OllamaReranker())
+
+
+@hookimpl
+def atlas_register_contributors(registry: Any) -> None:
+    from atlas_ollama.contributor import EmbeddingsContributor
+
+    registry.add(EmbeddingsContributor())
+
+
+@hookimpl
+def atlas_add_commands(cli: Any) -> None:
+    from atlas_ollama.cli import ollama
+
+    cli.add_command(ollama)

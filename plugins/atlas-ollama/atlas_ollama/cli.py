@@ -1,0 +1,103 @@
+"""``atlas ollama``: is the embedding server usable, and what does the cache hold?"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+
+from atlas_core import AtlasError
+from atlas_core.cli.state import AppState, common_options
+
+__all__ = ["ollama"]
+
+
+@click.command("ollama")
+@common_options
+def ollama() -> None:
+    """Check the embedding server and model, and show the embedding cache."""
+    from atlas_ollama.client import EmbeddingClient, EmbeddingError
+    from atlas_ollama.config import config_from_table
+    from atlas_ollama.store import VectorStore
+
+    state = click.get_current_context().find_object(AppState)
+    assert state is not None
+    atlas = state.atlas
+    cfg = config_from_table(atlas.settings.components.get("ollama", {}))
+    report: dict[str, Any] = {"Host": cfg.base_url, "Api": cfg.api, "Model": cfg.model}
+    problem = ""
+    with EmbeddingClient(cfg) as client:
+        try:
+            names = client.models()
+            report["Models"] = names
+            started = time.perf_counter()
+            vector = client.embed(["def verify_token(token): ..."])[0]
+            report["Dimensions"] = len(vector)
+            report["EmbedMs"] = round((time.perf_counter() - started) * 1000, 1)
+        except EmbeddingError as exc:
+            problem = str(exc)
+    store = VectorStore(atlas.cache / "extras", cfg.model_id)
+    size = store.size_on_disk()
+    report["Cache"] = {
+        "Path": str(store.path),
+        "Vectors": len(store),
+        "Dimensions": store.dim,
+        "Bytes": size,
+        "BytesPer1000": round(size * 1000 / len(store)) if len(store) else 0,
+        "Dropped": store.dropped,
+    }
+    extra = _precomputed(atlas)
+    if extra:
+        report["Precomputed"] = extra
+    if state.format in {"json", "jsonl"} or (state.format == "auto" and not sys.stdout.isatty()):
+        report["Problem"] = problem
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_human(report, problem)
+    if problem:
+        raise AtlasError(problem)
+
+
+def _precomputed(atlas: Any) -> dict[str, Any]:
+    from atlas_core.index.reader import open_index
+
+    try:
+        reader = open_index(atlas.cache)
+    except AtlasError:
+        return {}
+    data = reader.extra("embeddings") if reader is not None else None
+    if not isinstance(data, dict):
+        return {}
+    return {
+        "Model": data.get("model"),
+        "Files": len(data.get("files") or {}),
+        "Chunks": data.get("chunks"),
+    }
+
+
+def _print_human(report: dict[str, Any], problem: str) -> None:
+    print(f"server      {report['Host']} (api {report['Api']})")
+    if problem:
+        print(f"model       {report['Model']}: unusable")
+    else:
+        print(
+            f"model       {report['Model']}: {report['Dimensions']} dimensions, "
+            f"{report['EmbedMs']:.0f} ms for one text"
+        )
+    cache = report["Cache"]
+    if cache["Vectors"]:
+        print(
+            f"cache       {cache['Vectors']} vectors ({cache['Dimensions']}-d), "
+            f"{cache['Bytes'] / 1e6:.2f} MB, {cache['BytesPer1000'] / 1e3:.0f} kB per 1,000 chunks"
+        )
+    else:
+        print("cache       empty")
+    pre = report.get("Precomputed")
+    if pre:
+        print(f"precomputed {pre['Chunks']} chunks of {pre['Files']} files ({pre['Model']})")
+    else:
+        print("precomputed none (run 'atlas index --embed' for --semantic)")

@@ -1,0 +1,141 @@
+"""The ``[rerankers.ollama]`` table of ``atlas.toml``: typed, with defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from atlas_core import UsageError
+
+__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_for_root", "config_from_table", "resolve_host"]
+
+DEFAULT_HOST = "http://localhost:11434"
+
+#: prefixes some embedding models were trained with (query, document); config overrides
+_KNOWN_PREFIXES: dict[str, tuple[str, str]] = {
+    "nomic-embed": ("search_query: ", "search_document: "),
+    "mxbai-embed-large": ("Represent this sentence for searching relevant passages: ", ""),
+    "snowflake-arctic-embed": ("Represent this sentence for searching relevant passages: ", ""),
+}
+
+
+@attrs.define
+class OllamaConfig:
+    """Settings of the ollama reranker and of ``atlas index --embed``."""
+
+    #: server address; empty: ``$OLLAMA_HOST``, else http://localhost:11434
+    host: str = ""
+    #: embedding model, as the server names it
+    model: str = "nomic-embed-text"
+    #: "ollama" (``/api/embed``) or "openai" (``/v1/embeddings``: llama.cpp, vLLM, LM Studio)
+    api: str = "ollama"
+    #: ask the server for this many dimensions (0: the model's own)
+    dimensions: int = 0
+    #: texts per request
+    batch_size: int = 32
+    #: seconds per request
+    timeout: float = 60.0
+    #: extra tries after a connection error, a timeout or an HTTP 5xx/429
+    retries: int = 2
+    #: rerank at most this many of the engine's candidates (0: all of them)
+    candidates: int = 0
+    #: characters per embedded chunk (path and symbol names included)
+    max_chars: int = 1500
+    #: chunks embedded per file, from its top
+    max_chunks: int = 24
+    #: how cosine similarity joins the lexical ranking: "rrf" or "weighted"
+    fuser: str = "rrf"
+    #: weight of the semantic side in that fusion (the lexical side has 1.0)
+    weight: float = 1.0
+    #: files ``--semantic`` retrieves by vector similarity
+    semantic_top: int = 50
+    #: text put before the query / each chunk (None: what the model is known to want)
+    query_prefix: str | None = None
+    document_prefix: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.api not in {"ollama", "openai"}:
+            raise UsageError(
+                f"[rerankers.ollama] api must be 'ollama' or 'openai', not {self.api!r}"
+            )
+        if self.fuser not in {"rrf", "weighted"}:
+            raise UsageError(
+                f"[rerankers.ollama] fuser must be 'rrf' or 'weighted', not {self.fuser!r}"
+            )
+        if not self.model.strip():
+            raise UsageError("[rerankers.ollama] model is empty")
+        for key in ("batch_size", "max_chars", "max_chunks", "semantic_top"):
+            if getattr(self, key) < 1:
+                raise UsageError(f"[rerankers.ollama] {key} must be at least 1")
+        if self.timeout <= 0 or self.retries < 0 or self.dimensions < 0 or self.candidates < 0:
+            raise UsageError(
+                "[rerankers.ollama] timeout must be positive; retries, dimensions and "
+                "candidates must not be negative"
+            )
+
+    @property
+    def base_url(self) -> str:
+        return resolve_host(self.host or os.environ.get("OLLAMA_HOST", ""), self.api)
+
+    @property
+    def model_id(self) -> str:
+        """What the cached vectors depend on: API flavour, model and dimensions."""
+        return f"{self.api}:{self.model}:{self.dimensions or 'native'}"
+
+    def prefixes(self) -> tuple[str, str]:
+        """(query prefix, document prefix)."""
+        known = next((p for k, p in _KNOWN_PREFIXES.items() if self.model.startswith(k)), ("", ""))
+        query = self.query_prefix if self.query_prefix is not None else known[0]
+        doc = self.document_prefix if self.document_prefix is not None else known[1]
+        return query, doc
+
+    def layout_key(self) -> str:
+        """Everything that shapes the chunk texts (and so the cache keys)."""
+        return f"{self.max_chars}:{self.max_chunks}:{self.prefixes()[1]!r}"
+
+
+def resolve_host(raw: str, api: str = "ollama") -> str:
+    """A base URL from ``OLLAMA_HOST``-style input, read as Ollama reads it.
+
+    ``host`` or ``host:port`` means http on port 11434 unless given; a full URL keeps its
+    scheme's own default port. A trailing ``/v1`` is dropped for the OpenAI API.
+    """
+    raw = raw.strip() or DEFAULT_HOST
+    default_port: int | None = None
+    if "://" not in raw:
+        raw, default_port = "http://" + raw, 11434
+    try:
+        parts = urlsplit(raw)
+        port = parts.port or default_port
+    except ValueError:
+        raise UsageError(f"ollama: bad host {raw!r} (want e.g. {DEFAULT_HOST})") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise UsageError(f"ollama: bad host {raw!r} (want e.g. {DEFAULT_HOST})")
+    host = parts.hostname
+    if host in {"0.0.0.0", "::"}:  # a bind address: the server is on this machine
+        host = "127.0.0.1" if host == "0.0.0.0" else "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    path = parts.path.rstrip("/")
+    if api == "openai" and path.endswith("/v1"):
+        path = path[: -len("/v1")]
+    netloc = f"{host}:{port}" if port else host
+    return f"{parts.scheme}://{netloc}{path}"
+
+
+def config_from_table(table: dict[str, Any]) -> OllamaConfig:
+    """Typed settings from a raw ``[rerankers.ollama]`` table."""
+    from atlas_core.config import structure_component_config
+
+    return structure_component_config(OllamaConfig, dict(table), "ollama")
+
+
+def config_for_root(root: Path) -> OllamaConfig:
+    """Settings read from the repository's own config (for the index-time contributor)."""
+    from atlas_core.config import load_settings
+
+    return config_from_table(load_settings(root).components.get("ollama", {}))

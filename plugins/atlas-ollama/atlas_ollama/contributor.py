@@ -1,0 +1,118 @@
+"""``atlas index --embed``: every chunk's vector, kept up to date incrementally.
+
+The vectors live in the shared cache file (:mod:`atlas_ollama.store`); what this
+contributor stores through the index is the map from each file to its chunk keys, with
+the file's content hash, so the next run re-reads only files that changed, embeds only
+chunks the cache lacks, and drops vectors no chunk uses any more.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from atlas_ollama.config import OllamaConfig, config_for_root
+from atlas_ollama.embedder import FileEmbedder
+from atlas_ollama.store import read_stamp
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+
+__all__ = ["EmbeddingsContributor"]
+
+
+class EmbeddingsContributor:
+    """Embeddings of every chunk of the repository (on demand: ``atlas index --embed``)."""
+
+    name: ClassVar[str] = "embeddings"
+    on_demand: ClassVar[str] = "embed"
+
+    def fingerprint(self, view: IndexReader) -> str:
+        cfg = config_for_root(view.root)
+        stamp = read_stamp(view.cache / "extras")
+        return f"{cfg.model_id}|{self._layout(view, cfg)}|{stamp}"
+
+    def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
+        cfg = config_for_root(view.root)
+        layout = self._layout(view, cfg)
+        reuse: dict[str, list[Any]] = {}
+        if (
+            isinstance(previous, dict)
+            and previous.get("model") == cfg.model_id
+            and previous.get("layout") == layout
+        ):
+            reuse = previous.get("files") or {}
+        hashes = view.meta["files"]["hash"]
+        with FileEmbedder(view, cfg, _warn) as embedder:
+            files: dict[str, list[Any]] = {}
+            file_keys: dict[int, list[bytes]] = {}
+            read: dict[int, list[str]] = {}
+            for i, path in enumerate(view.paths):
+                if view.statuses[i] != "ok":
+                    continue
+                old = reuse.get(path)
+                if old is not None and old[0] == hashes[i]:
+                    blob = bytes(old[1])
+                    file_keys[i] = [blob[k : k + 16] for k in range(0, len(blob), 16)]
+                else:
+                    read[i] = embedder.texts(i)
+                    file_keys[i] = embedder.keys(read[i])
+            keys: list[bytes] = []
+            texts: list[str] = []
+            for i, ks in file_keys.items():
+                if ks and not embedder.store.has(ks).all():
+                    if i not in read:  # unchanged, but its vectors left the cache
+                        read[i] = embedder.texts(i)
+                        ks = file_keys[i] = embedder.keys(read[i])
+                    keys.extend(ks)
+                    texts.extend(read[i])
+            embedder.ensure(keys, texts, _progress_bar() if texts else None)
+            everything = {k for ks in file_keys.values() for k in ks}
+            embedder.save(keep=everything)
+            for i, ks in file_keys.items():
+                if ks:
+                    files[view.paths[i]] = [hashes[i], b"".join(ks)]
+            return {
+                "model": cfg.model_id,
+                "dim": embedder.store.dim,
+                "layout": layout,
+                "chunks": len(everything),
+                "embedded": embedder.embedded,
+                "files": files,
+            }
+
+    def describe(self, data: Any) -> dict[str, Any]:
+        """What ``atlas inspect`` shows."""
+        if not isinstance(data, dict):
+            return {}
+        return {
+            "model": data.get("model"),
+            "dimensions": data.get("dim"),
+            "files": len(data.get("files") or {}),
+            "chunks": data.get("chunks"),
+        }
+
+    @staticmethod
+    def _layout(view: IndexReader, cfg: OllamaConfig) -> str:
+        # chunk boundaries come from the chunkers, which the index fingerprint names
+        return f"{cfg.layout_key()}|{view.meta.get('fingerprint', '')}"
+
+
+def _warn(message: str) -> None:
+    print(f"atlas: {message}", file=sys.stderr)
+
+
+def _progress_bar() -> Any:
+    """A stderr progress bar on a terminal, like the indexing one; None elsewhere."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\ratlas: embedding [{bar}] {done}/{total} chunks{end}")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,115 @@
+"""Vectors for indexed files and queries: chunk texts, the cache, then the server for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from atlas_ollama.client import EmbeddingClient
+from atlas_ollama.store import VectorStore
+from atlas_ollama.texts import cache_key, file_texts
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+    from atlas_ollama.config import OllamaConfig
+
+__all__ = ["FileEmbedder"]
+
+
+class FileEmbedder:
+    """Embeds the chunks of an index's files through one client and one cache."""
+
+    def __init__(
+        self,
+        reader: IndexReader,
+        config: OllamaConfig,
+        note: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.reader = reader
+        self.config = config
+        self.note = note
+        self.client = EmbeddingClient(config)
+        self.store = VectorStore(reader.cache / "extras", config.model_id)
+        self.embedded = 0
+        self._query_prefix, self._doc_prefix = config.prefixes()
+        self._said_dropped = False
+        self._say_dropped()
+
+    def __enter__(self) -> FileEmbedder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    # -- texts -------------------------------------------------------------------
+
+    def texts(self, i: int) -> list[str]:
+        """Chunk texts of indexed file ``i`` (none for binary, large or empty files)."""
+        if self.reader.statuses[i] != "ok":
+            return []
+        return file_texts(
+            self.reader.paths[i],
+            self.reader.read_text(i),
+            self.reader.chunks(i),
+            max_chars=self.config.max_chars,
+            max_chunks=self.config.max_chunks,
+            prefix=self._doc_prefix,
+        )
+
+    def keys(self, texts: list[str]) -> list[bytes]:
+        return [cache_key(self.config.model_id, t) for t in texts]
+
+    # -- vectors -----------------------------------------------------------------
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's unit vector; drops the cache if the model's dimension changed."""
+        vector = self.client.embed([self._query_prefix + query])[0]
+        if not self.store.check_dim(len(vector)):
+            self._say_dropped()
+        return vector
+
+    def ensure(
+        self,
+        keys: list[bytes],
+        texts: list[str],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Embed the texts whose keys are not cached yet; returns how many were embedded."""
+        todo: dict[bytes, str] = {}
+        for key, text, cached in zip(keys, texts, self.store.has(keys), strict=True):
+            if not cached and key not in todo:
+                todo[key] = text
+        if not todo:
+            return 0
+        pending_keys, pending_texts = list(todo), list(todo.values())
+        step = self.config.batch_size * 4  # a few requests between progress updates
+        for start in range(0, len(pending_texts), step):
+            vectors = self.client.embed(pending_texts[start : start + step])
+            self.store.add(pending_keys[start : start + step], vectors)
+            self._say_dropped()
+            if progress:
+                progress(min(start + step, len(pending_texts)), len(pending_texts))
+        self.embedded += len(todo)
+        return len(todo)
+
+    def vectors(self, keys: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """(found mask, float32 vectors) of keys cached or embedded in this run."""
+        return self.store.fetch(keys)
+
+    def save(self, keep: set[bytes] | None = None) -> None:
+        """Write new vectors to the cache; a cache that cannot be written is only a note."""
+        try:
+            self.store.save(keep)
+        except OSError as exc:
+            self.note(f"ollama: cannot write the embedding cache {self.store.path}: {exc}")
+        self._say_dropped()
+
+    def _say_dropped(self) -> None:
+        if self.store.dropped and not self._said_dropped:
+            self._said_dropped = True
+            self.note(
+                f"ollama: cleared the embedding cache ({self.store.dropped}); "
+                f"it now holds vectors of {self.config.model_id}"
+            )
