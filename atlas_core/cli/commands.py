@@ -52,6 +52,12 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
             metavar="[on|off|require|NAME]",
             help="Rerank the top candidates (e.g. atlas-ollama).",
         ),
+        click.option(
+            "--semantic",
+            is_flag=True,
+            default=False,
+            help="Also retrieve by embedding similarity (needs 'atlas index --embed').",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -65,10 +71,11 @@ def _options(
     min_score: float | None,
     top: int | None,
     rerank: str | None,
+    semantic: bool = False,
 ) -> Any:
     from atlas_core.engine import QueryOptions
 
-    return QueryOptions(preset, max_tokens, max_bytes, min_score, top, rerank)
+    return QueryOptions(preset, max_tokens, max_bytes, min_score, top, rerank, semantic=semantic)
 
 
 def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> Any:
@@ -84,7 +91,10 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
     reader = atlas.reader(on_message=state.warn)
     result = atlas.query(task, options, reader)
     for note in result.notes:
-        state.info(note)
+        if note.startswith(("reranker ", "semantic retrieval ")) and " skipped: " in note:
+            state.warn(note)  # asked for (flag, preset or config) but not done: always say why
+        else:
+            state.info(note)
     if result.selection.missing_signals:
         state.info(
             f"preset {result.selection.preset} runs without: "
@@ -127,13 +137,36 @@ def index(state: AppState, force: bool, embed: bool) -> None:
     report = state.atlas.index(
         force=force, progress=state.progress(), on_message=state.warn, enable=enable
     )
+    embed_error = _embed_failure(state, report) if embed else ""
     _report_build(state, report)
+    if embed_error:
+        from atlas_core.errors import AtlasError
+
+        raise AtlasError(f"index --embed: {embed_error}")
     if not state.quiet and sys.stderr.isatty():
         print(
             f"atlas: {report.files} files indexed in {report.seconds:.2f}s "
             f"({report.added} added, {report.changed} changed, {report.deleted} deleted)",
             file=sys.stderr,
         )
+
+
+def _embed_failure(state: AppState, report: Any) -> str:
+    """The error of an on-demand contributor that failed, taken out of the report."""
+    names = [
+        c.name
+        for c in state.manager.registry("contributors")
+        if getattr(c, "on_demand", None) == "embed" and report.contributors.get(c.name) == "failed"
+    ]
+    prefixes = tuple(f"contributor {n} failed: " for n in names)
+    if not prefixes:
+        return ""
+    mine = [e for e in report.errors if e.startswith(prefixes)]
+    report.errors = [e for e in report.errors if not e.startswith(prefixes)]
+    message = mine[0].split(" failed: ", 1)[1] if mine else "an embedding contributor failed"
+    for kind in ("AtlasPluginError: ", "AtlasError: "):
+        message = message.removeprefix(kind)
+    return message
 
 
 @click.command()
