@@ -15,4 +15,6 @@ BUILTIN_PLUGINS = (
     "atlas_core.builtin.fuse_rrf",
     "atlas_core.builtin.fuse_weighted",
     "atlas_core.builtin.formats",
+    "atlas_core.builtin.format_context",
+    "atlas_core.builtin.cmd_init",
 )

@@ -104,7 +104,22 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
     return result
 
 
-def _write(state: AppState, selection: Any) -> None:
+def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--style`` and ``--allow-secrets``, passed to the format (``--format context``)."""
+    func = click.option(
+        "--allow-secrets",
+        is_flag=True,
+        help="--format context: include credential files and do not redact secrets.",
+    )(func)
+    return click.option(
+        "--style",
+        type=click.Choice(["markdown", "xml"]),
+        default=None,
+        help="--format context: Markdown (default) or XML tags.",
+    )(func)
+
+
+def _write(state: AppState, selection: Any, **extra: Any) -> None:
     from atlas_core.components import FormatOptions
 
     out = sys.stdout
@@ -112,7 +127,9 @@ def _write(state: AppState, selection: Any) -> None:
     fmt.write(
         selection,
         out,
-        FormatOptions(color=state.color(out), verbose=state.verbose > 0, root=state.root),
+        FormatOptions(
+            color=state.color(out), verbose=state.verbose > 0, root=state.root, extra=extra
+        ),
     )
 
 
@@ -172,23 +189,29 @@ def _embed_failure(state: AppState, report: Any) -> str:
 @click.command()
 @click.argument("task", nargs=-1, required=True)
 @query_options
+@context_options
 @common_options
 @pass_state
-def query(state: AppState, /, task: tuple[str, ...], **kw: Any) -> None:
+def query(
+    state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
+) -> None:
     """Rank files for TASK using the existing index (built first if there is none)."""
     result = _run_query(state, " ".join(task), _options(**kw), refresh=False)
-    _write(state, result.selection)
+    _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 
 @click.command()
 @click.argument("task", nargs=-1, required=True)
 @query_options
+@context_options
 @common_options
 @pass_state
-def quick(state: AppState, /, task: tuple[str, ...], **kw: Any) -> None:
+def quick(
+    state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
+) -> None:
     """Bring the index up to date, then rank files for TASK."""
     result = _run_query(state, " ".join(task), _options(**kw), refresh=True)
-    _write(state, result.selection)
+    _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 
 @click.command()

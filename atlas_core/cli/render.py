@@ -64,20 +64,61 @@ def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]
     "--max-tokens",
     type=int,
     default=None,
-    help="Budget of the document (default: the selection's budget).",
+    help="Budget of the whole document (default: the selection's budget; 0: none).",
 )
 @click.option("--task", default=None, help="Task line for the header (default: the selection's).")
+@click.option(
+    "--style",
+    type=click.Choice(["markdown", "xml"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown headings and fences, or XML tags.",
+)
+@click.option(
+    "--allow-secrets",
+    is_flag=True,
+    help="Include credential files (.env, keys) and do not redact secrets.",
+)
 @common_options
 @pass_state
-def render(state: AppState, selection: str, max_tokens: int | None, task: str | None) -> None:
-    """Turn a selection (JSONL from 'atlas query', or paths) into a context document."""
+def render(
+    state: AppState,
+    selection: str,
+    max_tokens: int | None,
+    task: str | None,
+    style: str,
+    allow_secrets: bool,
+) -> None:
+    """Turn a selection (JSONL from 'atlas query', or paths) into a context document.
+
+    Credential files are left out and secrets in the text are redacted unless
+    --allow-secrets is given; the header says where.
+    """
     from atlas_core.output.context import render_context
 
     found_task, files, budget = _read_selection(selection)
     limit = max_tokens if max_tokens is not None else budget
-    document = render_context(state.root, task or found_task, files, limit if limit else None)
-    sys.stdout.write(document.text)
-    state.info(
-        f"rendered {len(document.included)} files, about {document.tokens:,} tokens"
-        + (f"; omitted {len(document.omitted)}" if document.omitted else "")
+    if limit is not None and limit < 0:
+        raise UsageError(f"--max-tokens must be 0 or more, not {limit}")
+    document = render_context(
+        state.root,
+        task or found_task,
+        files,
+        limit or None,
+        style=style,
+        allow_secrets=allow_secrets,
     )
+    sys.stdout.write(document.text)
+    report(state, document)
+
+
+def report(state: AppState, document: Any) -> None:
+    """What was rendered and left out, under -v."""
+    state.info(
+        f"rendered {len(document.included)} files, {document.tokens:,} tokens"
+        + (f" of {document.budget:,}" if document.budget else "")
+    )
+    for omitted in document.omitted:
+        state.info(f"omitted {omitted.path}: {omitted.reason}")
+    for path, redaction in document.redactions:
+        state.info(f"redacted {redaction.kind} at {path}:{redaction.line}")

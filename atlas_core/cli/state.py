@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from functools import cached_property
@@ -91,8 +92,9 @@ def _setter(attr: str) -> Any:
                 state.verbose += int(value)
             elif attr == "root_option":
                 state.root_option = value
-                state.__dict__.pop("root", None)
-                state.__dict__.pop("atlas", None)
+                for cached in ("root", "atlas"):  # slotted class: no __dict__ to pop from
+                    with contextlib.suppress(AttributeError):
+                        delattr(state, cached)
             else:
                 setattr(state, attr, value)
         return value

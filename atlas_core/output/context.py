@@ -1,7 +1,22 @@
-"""The context document: selected files' contents for an LLM, within a token budget."""
+"""The context document: the chosen files' contents for an LLM, within a token budget.
+
+One document, two styles (``markdown`` or ``xml``): a short header (the task, the budget
+and the tokens used, each file with why it was chosen, what was left out and why, where
+secrets were redacted), then every file in a fenced block or tag with its path.
+
+The budget is exact: the whole document's estimated tokens
+(:func:`atlas_core.index.process.estimate_tokens`, one per four bytes rounded up) never
+exceed it, and the header states the document's own token count. Files that do not fit
+are listed as omitted, never cut in the middle.
+
+Secrets stay on the machine unless ``allow_secrets`` is given: credential files (see
+:func:`atlas_core.secrets.secret_file_reason`) are left out and every other file is
+passed through :func:`atlas_core.secrets.redact`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +24,23 @@ import attrs
 
 from atlas_core.errors import UsageError
 from atlas_core.index.process import estimate_tokens
+from atlas_core.secrets import Redaction, redact, secret_file_reason
 
-__all__ = ["ContextDocument", "render_context"]
+__all__ = [
+    "STYLES",
+    "ContextDocument",
+    "ContextFile",
+    "Omitted",
+    "context_files",
+    "render_context",
+    "safe_path",
+]
+
+#: the document styles, for ``--style``
+STYLES = ("markdown", "xml")
+
+#: header lines listing omitted files or redactions stop here ("... and N more")
+_MAX_LISTED = 25
 
 _FENCE_LANG = {
     "python": "python",
@@ -20,27 +50,138 @@ _FENCE_LANG = {
     "typescript": "typescript",
     "tsx": "tsx",
     "java": "java",
+    "kotlin": "kotlin",
     "c": "c",
     "cpp": "cpp",
+    "csharp": "csharp",
+    "ruby": "ruby",
+    "php": "php",
+    "swift": "swift",
+    "scala": "scala",
+    "elixir": "elixir",
+    "lua": "lua",
+    "bash": "bash",
+    "haskell": "haskell",
+    "r": "r",
 }
+
+
+@attrs.frozen
+class ContextFile:
+    """A file to put in the document, with what the ranking said about it (all optional)."""
+
+    path: str
+    score: float | None = None
+    language: str = ""
+    signals: Mapping[str, float] = attrs.field(factory=dict)
+    symbols: Sequence[Mapping[str, Any]] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class Omitted:
+    """A file of the selection that is not in the document, and why."""
+
+    path: str
+    reason: str
 
 
 @attrs.define
 class ContextDocument:
+    """The rendered document and what went into it."""
+
     text: str
     included: list[str]
-    omitted: list[str]
+    omitted: list[Omitted]
+    redactions: list[tuple[str, Redaction]]
     tokens: int
+    budget: int | None
 
 
-def _safe_path(root: Path, rel: str) -> Path:
-    """Refuse paths that leave the root (``..``, absolute paths, symlinks pointing out)."""
-    if not rel or Path(rel).is_absolute():
+def context_files(items: Iterable[Any]) -> list[ContextFile]:
+    """Normalise selection rows (JSONL dicts or :class:`~atlas_core.types.SelectedFile`)."""
+    out: list[ContextFile] = []
+    for item in items:
+        if isinstance(item, ContextFile):
+            out.append(item)
+        elif isinstance(item, Mapping):
+            score = item.get("Score", item.get("score"))
+            out.append(
+                ContextFile(
+                    str(item.get("Path") or item.get("path") or ""),
+                    float(score) if isinstance(score, int | float) else None,
+                    str(item.get("Language") or item.get("language") or ""),
+                    _mapping(item.get("Signals") or item.get("signals")),
+                    _symbols(item.get("Symbols") or item.get("symbols")),
+                )
+            )
+        else:  # a SelectedFile
+            out.append(
+                ContextFile(
+                    item.path, item.score, item.language, dict(item.signals), list(item.symbols)
+                )
+            )
+    return out
+
+
+def _mapping(value: Any) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): float(v) for k, v in value.items() if isinstance(v, int | float)}
+
+
+def _symbols(value: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [s for s in value if isinstance(s, Mapping) and s.get("Name")]
+
+
+def safe_path(root: Path, rel: str) -> Path:
+    """``root / rel`` resolved, refusing anything outside ``root``.
+
+    ``..`` components, absolute paths and symlinks whose target lies outside the root are
+    all refused with a :class:`UsageError` (a hand-edited selection must not be a way to
+    read other files).
+    """
+    if not rel or Path(rel).is_absolute() or rel.startswith("~"):
         raise UsageError(f"refusing path outside the repository: {rel!r}")
     candidate = (root / rel).resolve()
     if candidate != root and root not in candidate.parents:
         raise UsageError(f"refusing path outside the repository: {rel!r}")
     return candidate
+
+
+# -- blocks and styles ---------------------------------------------------------------
+
+
+@attrs.frozen
+class _Block:
+    """One file, rendered, with what the header says about it."""
+
+    path: str
+    text: str
+    nbytes: int
+    tokens: int
+    why: str
+    score: float | None
+    redactions: tuple[Redaction, ...]
+
+
+def _why(item: ContextFile) -> str:
+    """``bm25f 1.00, path 0.45; symbols: Client.send L10-42``: why the ranking chose it."""
+    parts = []
+    signals = sorted(((v, k) for k, v in item.signals.items() if v > 0), reverse=True)
+    if signals:
+        parts.append(", ".join(f"{k} {v:.2f}" for v, k in signals[:3]))
+    symbols = sorted(item.symbols, key=lambda s: not s.get("Matched", False))[:3]
+    if symbols:
+        shown = []
+        for sym in symbols:
+            start, end = sym.get("Start"), sym.get("End")
+            lines = f" L{start}-{end}" if start and end and start != end else ""
+            lines = lines or (f" L{start}" if start else "")
+            shown.append(f"{sym['Name']}{lines}")
+        parts.append("symbols: " + ", ".join(shown))
+    return "; ".join(parts)
 
 
 def _fence(text: str) -> str:
@@ -50,45 +191,251 @@ def _fence(text: str) -> str:
     return fence
 
 
-def render_context(
-    root: Path, task: str, files: list[dict[str, Any]], max_tokens: int | None
-) -> ContextDocument:
-    """A Markdown document: the task, then each file in a fenced block, within ``max_tokens``.
+def _attr(value: object) -> str:
+    text = str(value)
+    for a, b in (("&", "&amp;"), ('"', "&quot;"), ("<", "&lt;"), (">", "&gt;"), ("\n", " ")):
+        text = text.replace(a, b)
+    return text
 
-    Files are taken in the given order; a file that does not fit is listed as omitted.
-    """
-    head = [f"# Context for: {task}" if task else "# Context", ""]
-    parts: list[str] = []
-    included: list[str] = []
-    omitted: list[str] = []
-    # the header, the summary line and the omitted list are paid for up front
-    used = estimate_tokens(len("\n".join(head).encode()) + 160)
-    for item in files:
-        rel = str(item.get("Path") or item.get("path") or "")
-        path = _safe_path(root, rel)
-        try:
-            text = path.read_bytes().decode("utf-8", "replace")
-        except OSError as exc:
-            omitted.append(f"{rel} (unreadable: {exc.strerror})")
-            continue
+
+def _elide(lines: list[str], more: int, template: str) -> list[str]:
+    return [*lines, template.format(more)] if more else lines
+
+
+class _Markdown:
+    name = "markdown"
+
+    def block(self, index: int, item: ContextFile, text: str) -> str:
         fence = _fence(text)
-        lang = _FENCE_LANG.get(str(item.get("Language", "")), "")
-        block = f"## {rel}\n\n{fence}{lang}\n{text.rstrip()}\n{fence}\n"
-        cost = estimate_tokens(len(block.encode()) + len(rel.encode()) + 4)
-        if max_tokens is not None and used + cost > max_tokens:
-            omitted.append(f"{rel} ({cost:,} tokens would exceed the budget)")
-            used += estimate_tokens(len(rel.encode()) + 48)
+        lang = _FENCE_LANG.get(item.language, "")
+        body = text if text.endswith("\n") or not text else text + "\n"
+        return f"## {item.path}\n\n{fence}{lang}\n{body}{fence}\n\n"
+
+    def header(self, state: _State, used: int) -> str:
+        budget = f"{state.budget:,}" if state.budget is not None else "no"
+        lines = [
+            f"# Context for: {state.task}" if state.task else "# Context",
+            "",
+            f"Budget: {budget} tokens. This document: {used:,} tokens "
+            "(estimated as bytes / 4, rounded up).",
+            "",
+        ]
+        if state.blocks:
+            lines.append(f"Files ({len(state.blocks)}), most relevant first:")
+            for i, b in enumerate(state.blocks, 1):
+                score = f"score {b.score:.3f}, " if b.score is not None else ""
+                why = f" ({b.why})" if b.why else ""
+                lines.append(f"{i}. `{b.path}`: {score}{b.tokens:,} tokens{why}")
+        else:
+            lines.append("No files fit.")
+        if state.omitted:
+            lines += ["", "Omitted:"]
+            shown = state.omitted[:_MAX_LISTED]
+            lines += [f"- `{o.path}`: {o.reason}" for o in shown]
+            lines = _elide(lines, len(state.omitted) - len(shown), "- ... and {} more")
+        redactions = state.redactions()
+        if redactions:
+            lines += ["", "Secrets redacted (each replaced by [REDACTED <kind>]):"]
+            shown_r = redactions[:_MAX_LISTED]
+            lines += [f"- `{path}:{r.line}`: {r.kind}" for path, r in shown_r]
+            lines = _elide(lines, len(redactions) - len(shown_r), "- ... and {} more")
+        return "\n".join(lines) + "\n\n"
+
+    def footer(self) -> str:
+        return ""
+
+
+class _Xml:
+    name = "xml"
+
+    def block(self, index: int, item: ContextFile, text: str) -> str:
+        # the content is verbatim; only a literal closing tag is neutralised
+        body = text.replace("</document_content>", "<\\/document_content>")
+        body = body if body.endswith("\n") or not body else body + "\n"
+        lang = f' language="{_attr(item.language)}"' if item.language else ""
+        return (
+            f'<document index="{index}"{lang}>\n<source>{_attr(item.path)}</source>\n'
+            f"<document_content>\n{body}</document_content>\n</document>\n"
+        )
+
+    def header(self, state: _State, used: int) -> str:
+        budget = f' max_tokens="{state.budget}"' if state.budget is not None else ""
+        lines = ["<context>"]
+        if state.task:
+            lines.append(f"<task>{_attr(state.task)}</task>")
+        lines.append(f'<budget{budget} used_tokens="{used}" estimate="bytes/4, rounded up"/>')
+        lines.append("<selection>")
+        for i, b in enumerate(state.blocks, 1):
+            score = f' score="{b.score:.3f}"' if b.score is not None else ""
+            why = f' why="{_attr(b.why)}"' if b.why else ""
+            lines.append(
+                f'<file index="{i}" path="{_attr(b.path)}"{score} tokens="{b.tokens}"{why}/>'
+            )
+        lines.append("</selection>")
+        if state.omitted:
+            lines.append("<omitted>")
+            shown = state.omitted[:_MAX_LISTED]
+            lines += [f'<file path="{_attr(o.path)}" reason="{_attr(o.reason)}"/>' for o in shown]
+            lines = _elide(lines, len(state.omitted) - len(shown), '<more count="{}"/>')
+            lines.append("</omitted>")
+        redactions = state.redactions()
+        if redactions:
+            lines.append('<redactions note="each secret was replaced by [REDACTED kind]">')
+            shown_r = redactions[:_MAX_LISTED]
+            lines += [
+                f'<redaction path="{_attr(p)}" line="{r.line}" kind="{r.kind}"/>'
+                for p, r in shown_r
+            ]
+            lines = _elide(lines, len(redactions) - len(shown_r), '<more count="{}"/>')
+            lines.append("</redactions>")
+        lines.append("<documents>")
+        return "\n".join(lines) + "\n"
+
+    def footer(self) -> str:
+        return "</documents>\n</context>\n"
+
+
+_RENDERERS: dict[str, _Markdown | _Xml] = {"markdown": _Markdown(), "xml": _Xml()}
+
+
+@attrs.define
+class _State:
+    task: str
+    budget: int | None
+    style: _Markdown | _Xml
+    blocks: list[_Block] = attrs.field(factory=list)
+    omitted: list[Omitted] = attrs.field(factory=list)
+
+    def redactions(self) -> list[tuple[str, Redaction]]:
+        return [(b.path, r) for b in self.blocks for r in b.redactions]
+
+    def assemble(self) -> tuple[str, str, int]:
+        """(header, footer, tokens): the header states the document's own token count."""
+        body = sum(b.nbytes for b in self.blocks)
+        footer = self.style.footer()
+        used = 0
+        # the count's own digits change the count: iterate to the fixed point, which the
+        # sequence reaches in a few steps because it never decreases
+        for _ in range(12):
+            header = self.style.header(self, used)
+            total = estimate_tokens(len(header.encode()) + body + len(footer.encode()))
+            if total == used:
+                break
+            used = total
+        return header, footer, used
+
+    def tokens(self) -> int:
+        return self.assemble()[2]
+
+    def over_budget(self) -> bool:
+        return self.budget is not None and self.tokens() > self.budget
+
+
+def render_context(
+    root: Path,
+    task: str,
+    files: Iterable[Any],
+    max_tokens: int | None,
+    *,
+    style: str = "markdown",
+    allow_secrets: bool = False,
+) -> ContextDocument:
+    """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
+
+    Each file that fits in what is left of the budget goes in; the others are listed as
+    omitted with the reason. Every path is checked before anything is read.
+
+    :param root: the repository root; no file outside it is ever read.
+    :param task: shown at the top.
+    :param files: :class:`ContextFile`, selection dicts (``Path``, ``Score``, ``Signals``,
+        ``Symbols``, ``Language``) or :class:`~atlas_core.types.SelectedFile` objects.
+    :param style: ``markdown`` or ``xml``.
+    :param allow_secrets: include credential files and skip redaction.
+    :raises UsageError: for a path outside ``root``, an unknown style, or a budget too
+        small for even the header.
+    """
+    renderer = _RENDERERS.get(style)
+    if renderer is None:
+        raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
+    root = root.resolve()
+    items = context_files(files)
+    targets = [(item, safe_path(root, item.path)) for item in items]
+    state = _State(task, max_tokens, renderer)
+    seen: set[Path] = set()
+    for item, path in targets:
+        if path in seen:
             continue
-        parts.append(block)
-        included.append(rel)
-        used += cost
-    summary = [
-        f"{len(included)} files, about {used:,} tokens"
-        + (f" of a {max_tokens:,}-token budget" if max_tokens else "")
-        + ":"
-    ]
-    summary += [f"- {rel}" for rel in included]
-    if omitted:
-        summary += ["", "Omitted:"] + [f"- {o}" for o in omitted]
-    text = "\n".join(head + summary + [""]) + "\n" + "\n".join(parts)
-    return ContextDocument(text, included, omitted, estimate_tokens(len(text.encode())))
+        seen.add(path)
+        reason = _exclusion(root, item.path, path, allow_secrets)
+        if reason:
+            state.omitted.append(Omitted(item.path, reason))
+            continue
+        block = _read_block(renderer, len(state.blocks) + 1, item, path, allow_secrets)
+        if isinstance(block, Omitted):
+            state.omitted.append(block)
+            continue
+        state.blocks.append(block)
+        if state.over_budget():
+            state.blocks.pop()
+            state.omitted.append(Omitted(item.path, _too_big(block)))
+    # omissions listed after a file was accepted lengthen the header: give back from the end
+    while state.blocks and state.over_budget():
+        block = state.blocks.pop()
+        state.omitted.append(Omitted(block.path, _too_big(block)))
+    header, footer, used = state.assemble()
+    if max_tokens is not None and used > max_tokens:
+        raise UsageError(
+            f"a budget of {max_tokens:,} tokens cannot hold even the document's header "
+            f"({used:,} tokens); raise the budget"
+        )
+    text = header + "".join(b.text for b in state.blocks) + footer
+    return ContextDocument(
+        text,
+        [b.path for b in state.blocks],
+        state.omitted,
+        state.redactions(),
+        used,
+        max_tokens,
+    )
+
+
+def _exclusion(root: Path, rel: str, path: Path, allow_secrets: bool) -> str | None:
+    if allow_secrets:
+        return None
+    # a symlink to a secret file is as secret as the file
+    reason = secret_file_reason(rel) or secret_file_reason(path.relative_to(root).as_posix())
+    return f"secret file ({reason}), not shown" if reason else None
+
+
+def _read_block(
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, path: Path, allow_secrets: bool
+) -> _Block | Omitted:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Omitted(item.path, "no such file")
+    except IsADirectoryError:
+        return Omitted(item.path, "a directory, not a file")
+    except OSError as exc:
+        return Omitted(item.path, f"unreadable: {exc.strerror}")
+    if b"\0" in data[:8192]:
+        return Omitted(item.path, "binary file")
+    text = data.decode("utf-8", "replace")
+    found: list[Redaction] = []
+    if not allow_secrets:
+        text, found = redact(text)
+    rendered = renderer.block(index, item, text)
+    nbytes = len(rendered.encode())
+    return _Block(
+        item.path,
+        rendered,
+        nbytes,
+        estimate_tokens(nbytes),
+        _why(item),
+        item.score,
+        tuple(found),
+    )
+
+
+def _too_big(block: _Block) -> str:
+    return f"{block.tokens:,} tokens, more than the budget has left"
