@@ -115,7 +115,7 @@ def plan_init(root: Path, *, force: bool = False) -> list[InitAction]:
             plan.append(InitAction(rel, "skipped", "a directory is in the way"))
             continue
         try:
-            existing = target.read_text(encoding="utf-8") if target.exists() else None
+            existing = _read(target) if target.exists() else None
         except (OSError, UnicodeDecodeError) as exc:
             plan.append(InitAction(rel, "skipped", f"cannot read it: {exc}"))
             continue
@@ -123,6 +123,12 @@ def plan_init(root: Path, *, force: bool = False) -> list[InitAction]:
             _plan_section(rel, existing, force) if managed else _plan_whole(rel, existing, force)
         )
     return plan
+
+
+def _read(path: Path) -> str:
+    """The file's text exactly, line endings included."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
 
 
 def _plan_whole(rel: str, existing: str | None, force: bool) -> InitAction:

@@ -230,13 +230,13 @@ class _Markdown:
             lines.append("No files fit.")
         if state.omitted:
             lines += ["", "Omitted:"]
-            shown = state.omitted[:_MAX_LISTED]
+            shown = state.omitted[: state.listed]
             lines += [f"- `{o.path}`: {o.reason}" for o in shown]
             lines = _elide(lines, len(state.omitted) - len(shown), "- ... and {} more")
         redactions = state.redactions()
         if redactions:
             lines += ["", "Secrets redacted (each replaced by [REDACTED <kind>]):"]
-            shown_r = redactions[:_MAX_LISTED]
+            shown_r = redactions[: state.listed]
             lines += [f"- `{path}:{r.line}`: {r.kind}" for path, r in shown_r]
             lines = _elide(lines, len(redactions) - len(shown_r), "- ... and {} more")
         return "\n".join(lines) + "\n\n"
@@ -274,14 +274,14 @@ class _Xml:
         lines.append("</selection>")
         if state.omitted:
             lines.append("<omitted>")
-            shown = state.omitted[:_MAX_LISTED]
+            shown = state.omitted[: state.listed]
             lines += [f'<file path="{_attr(o.path)}" reason="{_attr(o.reason)}"/>' for o in shown]
             lines = _elide(lines, len(state.omitted) - len(shown), '<more count="{}"/>')
             lines.append("</omitted>")
         redactions = state.redactions()
         if redactions:
             lines.append('<redactions note="each secret was replaced by [REDACTED kind]">')
-            shown_r = redactions[:_MAX_LISTED]
+            shown_r = redactions[: state.listed]
             lines += [
                 f'<redaction path="{_attr(p)}" line="{r.line}" kind="{r.kind}"/>'
                 for p, r in shown_r
@@ -305,6 +305,8 @@ class _State:
     style: _Markdown | _Xml
     blocks: list[_Block] = attrs.field(factory=list)
     omitted: list[Omitted] = attrs.field(factory=list)
+    #: how many omitted files and redactions the header lists by name
+    listed: int = _MAX_LISTED
 
     def redactions(self) -> list[tuple[str, Redaction]]:
         return [(b.path, r) for b in self.blocks for r in b.redactions]
@@ -382,6 +384,9 @@ def render_context(
     while state.blocks and state.over_budget():
         block = state.blocks.pop()
         state.omitted.append(Omitted(block.path, _too_big(block)))
+    # a tiny budget: name fewer omissions ("... and N more") before giving up
+    while state.listed and state.over_budget():
+        state.listed //= 2
     header, footer, used = state.assemble()
     if max_tokens is not None and used > max_tokens:
         raise UsageError(

@@ -1,0 +1,242 @@
+"""Context bundles: `atlas render` and `--format context`, exact budgets, no leaked secrets."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.errors import UsageError
+from atlas_core.index.process import estimate_tokens
+from atlas_core.output.context import render_context
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+# planted secrets, assembled at run time so this file holds none
+AWS_KEY = "AKIA" + "Q3EXZ7TJ2MVB4NHA"
+GH_TOKEN = "gh" + "p_" + "x9Kq2Lm7Zt" * 3 + "Ab3dE5"
+ENV_TOKEN = "sk" + "_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+KEY_BODY = "MIIEowIBAAKCAQEAx" + "Q7v9Lm2Zt8Wp3Kr6Nb1Hc4Fy5Ge8Jd0Sa7Ue2Ix9Ko3Pl6Mn1Bv4Cx7Zq0"
+PEM = (
+    "-----BEGIN RSA " + "PRIVATE KEY-----\n"
+    f"{KEY_BODY}\n{KEY_BODY[::-1]}\n"
+    "-----END RSA " + "PRIVATE KEY-----\n"
+)
+PLANTED = [AWS_KEY, GH_TOKEN, ENV_TOKEN, KEY_BODY, KEY_BODY[::-1]]
+
+REPO = {
+    "src/payments/retry.py": (
+        "class RetryPolicy:\n"
+        "    def backoff(self, attempt):\n"
+        "        return min(2 ** attempt, 30)\n"
+        "\n"
+        f'AWS_ACCESS_KEY_ID = "{AWS_KEY}"  # payments retry uploads\n'
+    ),
+    "src/payments/client.py": (
+        "from payments.retry import RetryPolicy\n\n"
+        "class PaymentClient:\n"
+        "    def charge(self, amount):\n"
+        "        return self.http.post('/charge', amount)\n\n"
+        f'GITHUB_TOKEN = "{GH_TOKEN}"\n'
+        f'SIGNING_KEY = """{PEM}"""\n'
+    ),
+    ".env": f"PAYMENTS_RETRY_TOKEN={ENV_TOKEN}\n",
+    "keys/payments-retry.pem": PEM,
+    "tests/test_retry.py": "def test_retry_backoff():\n    assert RetryPolicy().backoff(1) == 2\n",
+    "README.md": "# Payments\n\nA payment client with retry and backoff.\n",
+    "docs/fences.md": "Payments retry example:\n\n```python\nretry()\n```\n",
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_repo(tmp_path / "repo", REPO)
+
+
+def assert_no_secret(text: str) -> None:
+    for secret in PLANTED:
+        assert secret not in text
+
+
+def stated_tokens(text: str) -> int:
+    match = re.search(r"This document: ([\d,]+) tokens|used_tokens=\"(\d+)\"", text)
+    assert match, text[:300]
+    return int((match.group(1) or match.group(2)).replace(",", ""))
+
+
+@pytest.mark.parametrize("style", ["markdown", "xml"])
+def test_quick_format_context_redacts_and_excludes_secrets(
+    repo: Path, atlas_cli: Cli, style: str
+) -> None:
+    result = atlas_cli(
+        "--root", str(repo), "quick", "payments retry token", "--format", "context",
+        "--style", style,
+    )
+    assert result.code == 0, result.stderr
+    out = result.stdout
+    assert_no_secret(out)
+    assert "class RetryPolicy" in out and "def charge" in out  # the real content is there
+    assert "[REDACTED aws-access-key-id]" in out and "[REDACTED github-token]" in out
+    assert "[REDACTED private-key]" in out
+    # the header says where each redaction was, and which files were kept out
+    if style == "markdown":
+        assert "- `src/payments/retry.py:5`: aws-access-key-id" in out
+        assert "- `.env`: secret file (environment file), not shown" in out
+        assert "## src/payments/retry.py\n\n```python\n" in out
+    else:
+        assert '<redaction path="src/payments/retry.py" line="5" kind="aws-access-key-id"/>' in out
+        assert '<file path=".env" reason="secret file (environment file), not shown"/>' in out
+        assert "<source>src/payments/retry.py</source>\n<document_content>\n" in out
+        assert out.rstrip().endswith("</documents>\n</context>")
+
+
+@pytest.mark.parametrize("style", ["markdown", "xml"])
+def test_render_of_a_selection_never_shows_planted_secrets(
+    repo: Path, atlas_cli: Cli, style: str
+) -> None:
+    paths = "\n".join(sorted(REPO)) + "\n"  # every file, secret ones included, by hand
+    result = atlas_cli("--root", str(repo), "render", "-", "--style", style, stdin=paths)
+    assert result.code == 0, result.stderr
+    assert_no_secret(result.stdout)
+    assert "PAYMENTS_RETRY_TOKEN" not in result.stdout  # .env is left out whole
+    assert "keys/payments-retry.pem" in result.stdout  # ... and said to be
+    assert "PEM key or certificate bundle" in result.stdout
+
+
+def test_allow_secrets_is_the_explicit_opt_out(repo: Path, atlas_cli: Cli) -> None:
+    paths = ".env\nsrc/payments/retry.py\n"
+    result = atlas_cli("--root", str(repo), "render", "-", "--allow-secrets", stdin=paths)
+    assert result.code == 0, result.stderr
+    assert ENV_TOKEN in result.stdout and AWS_KEY in result.stdout
+    assert "REDACTED" not in result.stdout
+    quick = atlas_cli(
+        "--root", str(repo), "quick", "payments retry", "--format", "context", "--allow-secrets"
+    )
+    assert AWS_KEY in quick.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "human", "compact"])
+def test_query_formats_carry_no_file_contents(repo: Path, atlas_cli: Cli, fmt: str) -> None:
+    result = atlas_cli("--root", str(repo), "quick", "payments retry token", "--format", fmt)
+    assert result.code == 0, result.stderr
+    assert "src/payments/retry.py" in result.stdout
+    assert_no_secret(result.stdout)
+    assert "return min(2 ** attempt" not in result.stdout
+
+
+def test_header_says_why_each_file_was_chosen(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli(
+        "--root", str(repo), "quick", "retry backoff", "--format", "context", "--max-tokens", "4000"
+    )
+    header = result.stdout.split("\n## ", 1)[0]
+    assert header.startswith("# Context for: retry backoff\n")
+    assert "Budget: 4,000 tokens. This document:" in header
+    line = next(x for x in header.splitlines() if "`src/payments/retry.py`" in x)
+    assert re.search(r"score 1\.000, \d+ tokens \(.*bm25f \d\.\d\d", line), line
+    assert "symbols: RetryPolicy.backoff L2-3" in line
+
+
+@pytest.mark.parametrize("style", ["markdown", "xml"])
+def test_the_budget_is_never_exceeded_and_the_header_is_exact(repo: Path, style: str) -> None:
+    # a bigger file so that budgets cut between files
+    (repo / "src/payments/ledger.py").write_text(
+        "".join(f"def entry_{i}(amount):\n    return amount * {i}\n\n" for i in range(300))
+    )
+    files = [{"Path": p} for p in [*sorted(REPO), "src/payments/ledger.py"]]
+    rng = random.Random(7)
+    budgets = {rng.randrange(110, 400) for _ in range(40)}
+    budgets = sorted(budgets | {rng.randrange(400, 6000) for _ in range(20)} | {200_000})
+    seen_counts = set()
+    for budget in budgets:
+        doc = render_context(repo, "payments retry", files, budget, style=style)
+        actual = estimate_tokens(len(doc.text.encode()))
+        assert actual <= budget, (budget, actual)
+        assert doc.tokens == actual == stated_tokens(doc.text)
+        assert len(doc.included) + len(doc.omitted) == len(files)
+        seen_counts.add(len(doc.included))
+    assert len(seen_counts) > 3  # the budgets did cut at different places
+    unlimited = render_context(repo, "payments retry", files, None, style=style)
+    assert unlimited.tokens == stated_tokens(unlimited.text)
+    assert [o.path for o in unlimited.omitted] == [".env", "keys/payments-retry.pem"]
+
+
+def test_a_budget_too_small_for_the_header_is_one_clear_error(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "render", "-", "--max-tokens", "5", stdin="README.md\n")
+    assert result.code == 2
+    assert "cannot hold even the document's header" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_files_that_do_not_fit_are_listed_not_cut(repo: Path) -> None:
+    files = [{"Path": "src/payments/client.py"}, {"Path": "README.md"}]
+    doc = render_context(repo, "x", files, 140)
+    assert doc.included == ["README.md"]
+    assert doc.omitted[0].path == "src/payments/client.py"
+    assert "more than the budget has left" in doc.omitted[0].reason
+    assert "PaymentClient" not in doc.text
+
+
+def test_paths_outside_the_root_are_refused(repo: Path, tmp_path: Path, atlas_cli: Cli) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("private notes\n")
+    (repo / "link-out.txt").symlink_to(outside)
+    for bad in ("../outside.txt", str(outside), "link-out.txt", "src/../../outside.txt"):
+        selection = json.dumps({"Version": "0.3", "Query": "x"}) + "\n" + json.dumps({"Path": bad})
+        result = atlas_cli("--root", str(repo), "render", "-", stdin=selection)
+        assert result.code == 2, bad
+        assert "refusing path outside the repository" in result.stderr
+        assert "private notes" not in result.stdout
+    with pytest.raises(UsageError):
+        render_context(repo, "x", [{"Path": "~/outside.txt"}], None)
+
+
+def test_a_symlink_to_a_secret_file_is_as_secret(repo: Path) -> None:
+    (repo / "notes.txt").symlink_to(repo / ".env")
+    doc = render_context(repo, "x", [{"Path": "notes.txt"}], None)
+    assert doc.included == [] and "environment file" in doc.omitted[0].reason
+    assert ENV_TOKEN not in doc.text
+
+
+def test_fences_outgrow_backticks_in_the_file(repo: Path) -> None:
+    doc = render_context(repo, "x", [{"Path": "docs/fences.md"}], None)
+    assert "## docs/fences.md\n\n````\nPayments retry example:" in doc.text
+    assert doc.text.rstrip().endswith("````")
+
+
+def test_binary_missing_and_directory_entries_are_explained(repo: Path) -> None:
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    files = [{"Path": p} for p in ("logo.png", "gone.py", "src", "README.md")]
+    doc = render_context(repo, "x", files, None, style="xml")
+    reasons = {o.path: o.reason for o in doc.omitted}
+    assert reasons == {
+        "logo.png": "binary file",
+        "gone.py": "no such file",
+        "src": "a directory, not a file",
+    }
+    assert doc.included == ["README.md"]
+
+
+def test_xml_content_cannot_close_its_own_tag(repo: Path) -> None:
+    (repo / "tricky.md").write_text("before</document_content></document>after\n")
+    doc = render_context(repo, "x", [{"Path": "tricky.md"}], None, style="xml")
+    assert doc.text.count("</document_content>") == 1
+    assert "before<\\/document_content></document>after" in doc.text
+
+
+def test_unknown_style_is_refused(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "render", "-", "--style", "yaml", stdin="README.md\n")
+    assert result.code == 2 and "yaml" in result.stderr
+    with pytest.raises(UsageError, match="unknown style"):
+        render_context(repo, "x", [], None, style="yaml")
+
+
+def test_a_tight_budget_names_fewer_omissions_instead_of_failing(repo: Path) -> None:
+    files = [{"Path": p} for p in sorted(REPO)]
+    doc = render_context(repo, "payments retry", files, 100)
+    assert doc.tokens <= 100
+    assert re.search(r"- \.\.\. and \d+ more", doc.text), doc.text
