@@ -1,0 +1,47 @@
+"""atlas-graph: the import graph of a repository, its PageRank, and neighbours of the best
+matches (signals ``pagerank`` and ``graph``, contributor ``graph``, ``atlas graph FILE``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from atlas_core import hookimpl
+
+__all__ = [
+    "atlas_add_commands",
+    "atlas_register_contributors",
+    "atlas_register_resolvers",
+    "atlas_register_signals",
+]
+
+
+@hookimpl
+def atlas_register_resolvers(registry: Any) -> None:
+    from atlas_graph.resolvers import RESOLVERS
+
+    for resolver in RESOLVERS:
+        registry.add(resolver())
+
+
+@hookimpl
+def atlas_register_contributors(registry: Any, registries: Mapping[str, Any]) -> None:
+    from atlas_graph.contributor import GraphContributor
+
+    # every plugin's resolvers, so a language plugin's higher-priority resolver wins
+    registry.add(GraphContributor(registries.get("resolvers", ())))
+
+
+@hookimpl
+def atlas_register_signals(registry: Any) -> None:
+    from atlas_graph.signals import GraphSignal, PageRankSignal
+
+    registry.add(PageRankSignal())
+    registry.add(GraphSignal())
+
+
+@hookimpl
+def atlas_add_commands(cli: Any) -> None:
+    from atlas_graph.command import graph_command
+
+    cli.add_command(graph_command)

@@ -1,0 +1,155 @@
+"""What every resolver needs: the repository's paths, looked up by directory and by name."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+
+__all__ = [
+    "RepoPaths",
+    "import_signatures",
+    "join",
+    "load_jsonc",
+    "per_reader",
+    "repo_paths",
+]
+
+T = TypeVar("T")
+
+_CACHES: dict[str, weakref.WeakKeyDictionary[Any, Any]] = {}
+
+
+def per_reader(key: str, reader: IndexReader, build: Callable[[IndexReader], T]) -> T:
+    """``build(reader)``, computed once per reader (one index generation) and ``key``."""
+    cache = _CACHES.setdefault(key, weakref.WeakKeyDictionary())
+    try:
+        return cache[reader]  # type: ignore[no-any-return]
+    except KeyError:
+        value = cache[reader] = build(reader)
+        return value
+
+
+def join(base: str, rel: str) -> str | None:
+    """``base/rel`` normalised (``""`` is the root); None when it leaves the repository."""
+    path = posixpath.normpath(posixpath.join(base, rel)) if base else posixpath.normpath(rel)
+    if path == ".":
+        return ""
+    if path.startswith("../") or path == ".." or path.startswith("/"):
+        return None
+    return path
+
+
+class RepoPaths:
+    """The files of one index generation, for fast existence and suffix look-ups."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.paths: set[str] = set(reader.paths)
+        self.by_dir: dict[str, list[str]] = defaultdict(list)
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for path in reader.paths:
+            head, _, name = path.rpartition("/")
+            self.by_dir[head].append(path)
+            self.by_name[name].append(path)
+        self._texts: dict[str, str | None] = {}
+
+    def exists(self, path: str | None) -> bool:
+        return path is not None and path in self.paths
+
+    def first(self, candidates: Iterable[str | None]) -> str | None:
+        """The first candidate that is a file of the repository."""
+        for path in candidates:
+            if path is not None and path in self.paths:
+                return path
+        return None
+
+    def with_suffix(self, suffix: str) -> list[str]:
+        """Paths equal to ``suffix`` or ending with ``/suffix``."""
+        name = suffix.rpartition("/")[2]
+        tail = "/" + suffix
+        return [p for p in self.by_name.get(name, ()) if p == suffix or p.endswith(tail)]
+
+    def files_in(self, directory: str) -> list[str]:
+        return self.by_dir.get(directory, [])
+
+    def read(self, path: str) -> str | None:
+        """Text of a repository file (config files such as ``tsconfig.json``), cached."""
+        if path not in self._texts:
+            try:
+                raw = (self.reader.root / path).read_bytes()
+                self._texts[path] = raw[: 1 << 20].decode("utf-8", "replace")
+            except OSError:
+                self._texts[path] = None
+        return self._texts[path]
+
+
+def repo_paths(reader: IndexReader) -> RepoPaths:
+    """The shared :class:`RepoPaths` of ``reader``."""
+    return per_reader("paths", reader, RepoPaths)
+
+
+def closest(candidates: list[str], near: str) -> str | None:
+    """The candidate sharing the longest directory prefix with ``near`` (then the shortest)."""
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    near_parts = near.split("/")[:-1]
+
+    def key(path: str) -> tuple[int, int, str]:
+        parts = path.split("/")[:-1]
+        shared = 0
+        for a, b in zip(parts, near_parts, strict=False):
+            if a != b:
+                break
+            shared += 1
+        return (-shared, len(parts), path)
+
+    return min(candidates, key=key)
+
+
+def import_signatures(
+    reader: IndexReader, file_id: int, imports: list[str]
+) -> list[tuple[str, str]]:
+    """``(name, signature)`` for each wanted import of a file, in file order.
+
+    The signature (the statement's first line) carries what the name alone lacks:
+    ``from . import a, b``, ``mod x;`` against ``use x``, quoted against angle includes.
+    Names the chunks do not mention come back with an empty signature.
+    """
+    wanted = set(imports)
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for chunk in reader.chunks(file_id):
+        if chunk.kind == "import" and chunk.name in wanted:
+            out.append((chunk.name, chunk.signature))
+            seen.add(chunk.name)
+    out.extend((name, "") for name in dict.fromkeys(imports) if name not in seen)
+    return list(dict.fromkeys(out))
+
+
+_JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+
+
+def load_jsonc(text: str | None) -> dict[str, Any] | None:
+    """Parse JSON with comments and trailing commas (``tsconfig.json``); None if unreadable."""
+    if not text:
+        return None
+
+    def keep(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token if token.startswith('"') else ""
+
+    try:
+        data = json.loads(_JSONC_TOKEN.sub(keep, text))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,138 @@
+"""Python: absolute and relative imports, packages, ``__init__.py`` and src layouts."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, ClassVar
+
+from atlas_graph.resolvers.common import (
+    closest,
+    import_signatures,
+    join,
+    per_reader,
+    repo_paths,
+)
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+
+__all__ = ["PythonResolver"]
+
+_SUFFIXES = (".py", ".pyi")
+_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+(.*)$", re.DOTALL)
+_IMPORT = re.compile(r"^\s*import\s+(.*)$", re.DOTALL)
+_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _modules(reader: IndexReader) -> dict[str, list[str]]:
+    """Dotted module name -> files, each file named from its import root.
+
+    A file's import root is the directory above its outermost package (the chain of
+    directories holding ``__init__.py``), so ``src/pkg/mod.py`` in a src layout is
+    ``pkg.mod`` and ``tests/helpers.py`` (no package) is ``helpers``.
+    """
+    packages = {p.rpartition("/")[0] for p in reader.paths if p.rpartition("/")[2] == "__init__.py"}
+    modules: dict[str, list[str]] = defaultdict(list)
+    for path in reader.paths:
+        if not path.endswith(_SUFFIXES):
+            continue
+        head = path.rpartition("/")[0]
+        root = head
+        while root and root in packages:
+            root = root.rpartition("/")[0]
+        rel = path[len(root) + 1 :] if root else path
+        dotted = rel.rsplit(".", 1)[0].replace("/", ".")
+        if dotted.endswith(".__init__"):
+            dotted = dotted[: -len(".__init__")]
+        elif dotted == "__init__":
+            continue
+        modules[dotted].append(path)
+    return dict(modules)
+
+
+def _names(text: str) -> list[str]:
+    """Imported names from the rest of an import line: ``a, b as c, (d`` -> a, b, d."""
+    text = text.split("#", 1)[0].replace("(", " ").replace(")", " ").replace("\\", " ")
+    out = []
+    for part in text.split(","):
+        match = _NAME.match(part.strip())
+        if match:
+            out.append(match.group(0))
+    return out
+
+
+class PythonResolver:
+    """Maps Python imports to modules and packages of the repository."""
+
+    name: ClassVar[str] = "graph_python"
+    languages: ClassVar[tuple[str, ...]] = ("python",)
+    priority: ClassVar[int] = 10
+
+    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+        here = reader.paths[file_id]
+        out: list[str] = []
+        for name, signature in import_signatures(reader, file_id, imports):
+            match = _FROM.match(signature)
+            if match:
+                out.extend(self._from(reader, here, match.group(1), _names(match.group(2))))
+                continue
+            match = _IMPORT.match(signature)
+            modules = _names(match.group(1)) if match else [name]
+            for module in modules:
+                found = self._module(reader, here, module)
+                if found:
+                    out.append(found)
+        return out
+
+    def _from(self, reader: IndexReader, here: str, module: str, names: list[str]) -> list[str]:
+        """``from module import names``: submodules when they are modules, else the module."""
+        base = self._module(reader, here, module)
+        subs = []
+        for name in names:
+            dotted = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
+            sub = self._module(reader, here, dotted)
+            if sub and sub != base:
+                subs.append(sub)
+        if base and (not names or len(subs) < len(names)):
+            subs.insert(0, base)
+        return subs
+
+    def _module(self, reader: IndexReader, here: str, module: str) -> str | None:
+        if module.startswith("."):
+            return self._relative(reader, here, module)
+        if not module:
+            return None
+        modules = per_reader("python.modules", reader, _modules)
+        found = closest(modules.get(module, []), here)
+        if found or "." not in module:
+            return found
+        # namespace packages (no __init__.py): match the path's tail
+        tail = module.replace(".", "/")
+        repo = repo_paths(reader)
+        candidates = [
+            p
+            for s in _SUFFIXES
+            for p in repo.with_suffix(tail + s) + repo.with_suffix(f"{tail}/__init__{s}")
+        ]
+        return closest(candidates, here)
+
+    @staticmethod
+    def _relative(reader: IndexReader, here: str, module: str) -> str | None:
+        level = len(module) - len(module.lstrip("."))
+        base: str | None = posixpath.dirname(here)
+        for _ in range(level - 1):
+            if not base:
+                return None
+            base = posixpath.dirname(base)
+        rest = module[level:].replace(".", "/")
+        repo = repo_paths(reader)
+        if not rest:
+            return repo.first(join(base or "", f"__init__{s}") for s in _SUFFIXES)
+        target = join(base or "", rest)
+        if target is None:
+            return None
+        return repo.first(
+            [f"{target}{s}" for s in _SUFFIXES] + [f"{target}/__init__{s}" for s in _SUFFIXES]
+        )

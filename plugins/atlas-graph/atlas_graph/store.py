@@ -1,0 +1,89 @@
+"""The graph as stored in the index (msgpack-able) and as signals read it (file-id arrays)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from atlas_graph.resolvers.common import per_reader
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+    from atlas_graph.build import Edges
+
+__all__ = ["FORMAT", "Graph", "encode", "load_graph"]
+
+#: bumped when the stored layout changes; older data is ignored (and rebuilt on index)
+FORMAT = 1
+NAME = "graph"
+
+
+def encode(reader: IndexReader, edges: Edges, rank: np.ndarray, base: float) -> dict[str, Any]:
+    """Compact stored form: the files that have edges, edges and ranks as packed arrays.
+
+    Files are named by path so the data stays meaningful if it outlives its generation;
+    ``ids`` lets a reader of the same generation skip the path look-up.
+    """
+    nodes = np.unique(np.concatenate([edges.src, edges.dst])).astype(np.int32)
+    local = np.full(len(reader), -1, dtype=np.int32)
+    local[nodes] = np.arange(len(nodes), dtype=np.int32)
+    return {
+        "format": FORMAT,
+        "generation": reader.generation,
+        "files": len(reader),
+        "paths": [reader.paths[i] for i in nodes.tolist()],
+        "ids": nodes.tobytes(),
+        "src": local[edges.src].astype("<i4").tobytes(),
+        "dst": local[edges.dst].astype("<i4").tobytes(),
+        "rank": rank[nodes].astype("<f8").tobytes(),
+        "base": base,
+        "imports": edges.imports,
+        "files_with_imports": edges.files_with_imports,
+        "resolvers": edges.resolvers,
+        "edges_by_language": edges.by_language,
+    }
+
+
+@attrs.define
+class Graph:
+    """The import graph in the id space of one reader: ``src[k]`` imports ``dst[k]``."""
+
+    n: int
+    src: np.ndarray
+    dst: np.ndarray
+    #: global PageRank per file (0 for files outside the graph)
+    rank: np.ndarray
+    #: PageRank of a file nobody imports
+    base: float
+
+    def imports_of(self, i: int) -> np.ndarray:
+        return np.sort(self.dst[self.src == i])
+
+    def importers_of(self, i: int) -> np.ndarray:
+        return np.sort(self.src[self.dst == i])
+
+
+def load_graph(reader: IndexReader) -> Graph | None:
+    """The stored graph mapped onto ``reader``'s file ids (cached per reader); None if absent."""
+    return per_reader("graph.loaded", reader, _load)
+
+
+def _load(reader: IndexReader) -> Graph | None:
+    data = reader.extra(NAME)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    n = len(reader)
+    if data["generation"] == reader.generation and data["files"] == n:
+        ids = np.frombuffer(data["ids"], dtype=np.int32).astype(np.int64)
+    else:  # stale data: map its paths onto this generation, dropping vanished files
+        lookup = reader.ids
+        ids = np.array([lookup.get(p, -1) for p in data["paths"]], dtype=np.int64)
+    src = ids[np.frombuffer(data["src"], dtype="<i4")]
+    dst = ids[np.frombuffer(data["dst"], dtype="<i4")]
+    keep = (src >= 0) & (dst >= 0)
+    rank = np.zeros(n)
+    present = ids >= 0
+    rank[ids[present]] = np.frombuffer(data["rank"], dtype="<f8")[present]
+    return Graph(n, src[keep], dst[keep], rank, float(data["base"]))
