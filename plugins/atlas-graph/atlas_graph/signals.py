@@ -67,7 +67,10 @@ class PageRankSignal:
         if graph is None:
             return np.zeros(len(ctx.index))
         if config.scale == "linear":
-            return graph.rank.copy()
+            from atlas_graph.build import graph_files
+
+            # files without edges were left out of the stored data: they rank as ``base``
+            return np.where(graph.rank > 0, graph.rank, graph_files(ctx.index) * graph.base)
         return np.log(np.maximum(graph.rank / max(graph.base, 1e-300), 1.0))
 
 

@@ -1,0 +1,116 @@
+"""The command line with the installed entry point: atlas graph, inspect, plugins, deep."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+REPO = {
+    "pkg/__init__.py": "from pkg.server import serve\n",
+    "pkg/server.py": "from pkg import config\nfrom pkg.auth import check_token\n\n"
+    "def serve(request):\n    return check_token(request.token)\n",
+    "pkg/auth.py": "from pkg.config import SECRET\n\ndef check_token(token):\n"
+    "    return token == SECRET\n",
+    "pkg/config.py": "SECRET = 'x'\n",
+    "tests/test_auth.py": "from pkg.auth import check_token\n\ndef test_token():\n"
+    "    assert not check_token('y')\n",
+    "vendor/lib.py": "from pkg import config\n",
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "graph")  # the real entry point
+    return write_repo(tmp_path / "repo", REPO)
+
+
+def test_the_entry_point_registers_every_component(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("plugins", "--json")
+    assert result.code == 0, result.stderr
+    (row,) = [r for r in json.loads(result.stdout) if r["name"] == "graph"]
+    assert row["dist"] == "atlas-graph" and row["status"] == "ok"
+    assert row["components"]["signals"] == ["graph", "pagerank"]
+    assert row["components"]["contributors"] == ["graph"]
+    assert "graph_python" in row["components"]["resolvers"]
+
+
+def test_graph_command_prints_imports_and_importers(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "--format", "human", "graph", "pkg/auth.py")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("pkg/auth.py  (python, impl, centrality #")
+    assert lines[1:] == [
+        "imports (1):",
+        "  pkg/config.py",
+        "imported by (2):",
+        "  pkg/server.py",
+        "  tests/test_auth.py",
+    ]
+
+
+def test_graph_command_json_and_paths_relative_to_the_cwd(
+    repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo / "pkg")
+    result = atlas_cli("--root", str(repo), "graph", "config.py", "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["Path"] == "pkg/config.py" and data["Imports"] == []
+    assert data["ImportedBy"] == ["pkg/auth.py", "pkg/server.py"]  # vendor/ is left out
+    assert data["CentralityRank"] == 1 and data["PageRank"] > 0
+
+
+def test_graph_command_on_a_file_outside_the_graph(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "graph", "vendor/lib.py", "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["Note"] == "not part of the import graph (role vendor)"
+    assert data["Imports"] == [] and data["ImportedBy"] == []
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("pkg/autth.py", "pkg/autth.py is not in the index (did you mean pkg/auth.py?)"),
+        ("nothing/here.go", "nothing/here.go is not in the index"),
+        ("/elsewhere/x.py", "/elsewhere/x.py is outside the repository root"),
+    ],
+)
+def test_graph_command_errors_are_one_line(
+    repo: Path, atlas_cli: Cli, arg: str, message: str
+) -> None:
+    result = atlas_cli("--root", str(repo), "graph", arg)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"atlas: error: {message}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_inspect_shows_the_most_central_files(repo: Path, atlas_cli: Cli) -> None:
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    data = json.loads(atlas_cli("--root", str(repo), "inspect", "--json").stdout)
+    graph = data["ExtraDetails"]["graph"]
+    assert graph["Resolvers"] == {"python": "graph_python"}
+    assert graph["Edges"] == 5 and graph["Files"] == 5
+    top = graph["MostCentral"][0]
+    assert top["Path"] == "pkg/config.py" and top["Importers"] == 2 and 0 < top["PageRank"] < 1
+    human = atlas_cli("--root", str(repo), "--format", "human", "inspect").stdout
+    assert "graph:" in human and "    pkg/config.py  (PageRank " in human
+
+
+def test_deep_preset_runs_both_signals(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli(
+        "--root", str(repo), "quick", "check the token", "-p", "deep", "--format", "jsonl", "-v"
+    )
+    assert result.code == 0, result.stderr
+    assert "unavailable" not in result.stderr and "not installed" not in result.stderr
+    files = result.json_lines()[1:-1]
+    assert files[0]["Path"] == "pkg/auth.py"
+    assert {"graph", "pagerank"} <= set(files[0]["Signals"])
