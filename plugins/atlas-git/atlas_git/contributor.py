@@ -89,7 +89,12 @@ class GitHistory:
             since=history.head_time - cfg.lookback_days * DAY, max_commits=cfg.max_commits
         )
         return history.to_record(
-            view.ids, settings=settings, prefix=state.prefix, mode=mode, read=int(read)
+            view.ids,
+            generation=view.generation,
+            settings=settings,
+            prefix=state.prefix,
+            mode=mode,
+            read=int(read),
         )
 
     def describe(self, data: Any) -> dict[str, Any]:

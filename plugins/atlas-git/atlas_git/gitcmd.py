@@ -127,26 +127,9 @@ def read_head(root: Path) -> str:
 
     Returns a short description instead of raising, since it only feeds a cache key.
     """
-    git_dir = root / ".git"
-    if git_dir.is_dir():
-        try:
-            head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-            shallow = "+shallow" if (git_dir / "shallow").exists() else ""
-            if not head.startswith("ref: "):
-                return head + shallow
-            ref = head[5:].strip()
-            ref_file = git_dir / ref
-            if ref_file.is_file():
-                return ref_file.read_text(encoding="utf-8").strip() + shallow
-            packed = git_dir / "packed-refs"
-            if packed.is_file():
-                for line in packed.read_text(encoding="utf-8").splitlines():
-                    sha, _, name = line.partition(" ")
-                    if name == ref:
-                        return sha + shallow
-            return f"unborn:{ref}"
-        except OSError:
-            pass
+    fast = _head_from_files(root / ".git")
+    if fast is not None:
+        return fast
     try:
         done = _run(root, "rev-parse", "--is-shallow-repository", "HEAD")
     except GitUnavailable as exc:
@@ -154,6 +137,30 @@ def read_head(root: Path) -> str:
     if done.returncode != 0:
         return f"unavailable:{_first_line(done.stderr)}"
     return " ".join(done.stdout.decode("utf-8", "replace").split())
+
+
+def _head_from_files(git_dir: Path) -> str | None:
+    """HEAD's commit from a plain ``.git`` directory, or None when git must be asked."""
+    if os.environ.get("GIT_DIR") or not git_dir.is_dir() or (git_dir / "reftable").exists():
+        return None
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        shallow = " shallow" if (git_dir / "shallow").exists() else ""
+        if not head.startswith("ref: "):
+            return head + shallow
+        ref = head[5:].strip()
+        ref_file = git_dir / ref
+        if ref_file.is_file():
+            return ref_file.read_text(encoding="utf-8").strip() + shallow
+        packed = git_dir / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref:
+                    return sha + shallow
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
 
 
 def stream_log(

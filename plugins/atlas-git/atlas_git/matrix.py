@@ -9,6 +9,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from atlas_core.components import QueryContext
+    from atlas_core.index.reader import IndexReader
 
 __all__ = ["QueryHistory", "big_commit_discount", "history_of"]
 
@@ -41,10 +42,15 @@ class QueryHistory:
     ent_file: np.ndarray  # per entry: a file id of the index
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], n_files: int) -> QueryHistory:
+    def from_record(cls, record: dict[str, Any], index: IndexReader) -> QueryHistory:
         offsets = np.frombuffer(record["offsets"], dtype="<i8")
         files = np.frombuffer(record["files"], dtype="<i4")
-        ids = np.frombuffer(record["ids"], dtype="<i4")
+        n_files = len(index)
+        if record.get("generation") == index.generation:
+            ids = np.frombuffer(record["ids"], dtype="<i4")
+        else:  # stored for another generation (its update failed): map the paths again
+            known = index.ids
+            ids = np.asarray([known.get(p, -1) for p in record["paths"]], dtype=np.int64)
         counts = np.diff(offsets).astype(np.int64)
         commit = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
         current = ids[files].astype(np.int64) if len(files) else np.zeros(0, np.int64)
@@ -59,9 +65,9 @@ class QueryHistory:
         )
 
     @property
-    def commits(self) -> int:
-        """Commits that touched at least one indexed file."""
-        return len(np.unique(self.ent_commit))
+    def empty(self) -> bool:
+        """True when no stored commit touched an indexed file."""
+        return not len(self.ent_file)
 
     def commit_weights(self, *, half_life_days: float, max_commit_files: int) -> np.ndarray:
         """Weight per commit: the big-commit discount, times a decay by age if asked."""
@@ -77,12 +83,20 @@ class QueryHistory:
         return np.bincount(self.ent_file, weights[self.ent_commit], minlength=self.n_files)
 
     def cochange(
-        self, base: np.ndarray, weights: np.ndarray, seeds: int, min_seed_score: float
+        self,
+        base: np.ndarray,
+        weights: np.ndarray,
+        *,
+        seeds: int,
+        min_seed_score: float,
+        seed_norm: float,
     ) -> np.ndarray:
         """Score files by how often they changed with the top files of ``base``.
 
-        For each seed ``s`` with score ``b_s``, a file ``f`` gets ``b_s`` times the
-        weighted share of ``s``'s commits that also touched ``f``.
+        For each seed ``s`` with score ``b_s`` and (weighted) commit count ``n_s``, a file
+        ``f`` gets ``b_s * n_sf / n_s ** seed_norm``, where ``n_sf`` counts the commits that
+        touched both: ``seed_norm`` 1 is the confidence ``P(f | s)``, 0 the raw count, and
+        the default 0.5 lies between (a seed that changes often votes more, not linearly).
         """
         out = np.zeros(self.n_files)
         if not len(self.ent_file) or seeds <= 0:
@@ -100,7 +114,7 @@ class QueryHistory:
         # each seed entry gives its commit the seed's score over the seed's total weight
         share = np.zeros(len(self.ent_file))
         seed_files = self.ent_file[is_seed]
-        denominator = total[seed_files]
+        denominator = total[seed_files] ** seed_norm
         share[is_seed] = np.divide(
             seed_weight[seed_files] * entry_weight[is_seed],
             denominator,
@@ -119,6 +133,6 @@ def history_of(ctx: QueryContext) -> QueryHistory:
     record = ctx.extra("git")
     if _cache is not None and _cache[0] is record:
         return _cache[1]
-    history = QueryHistory.from_record(record, len(ctx.index))
+    history = QueryHistory.from_record(record, ctx.index)
     _cache = (record, history)
     return history

@@ -24,7 +24,7 @@ def _unavailable(ctx: QueryContext) -> str | None:
         return str(data.get("reason") or "no git history")
     from atlas_git.matrix import history_of
 
-    if not history_of(ctx).commits:
+    if history_of(ctx).empty:
         return "no commit in the history window touches an indexed file"
     return None
 
@@ -64,8 +64,9 @@ class GitRecency:
 class GitCochange:
     """Files that changed in the same commits as the best text matches (temporal coupling).
 
-    The top files of ``bm25f`` are seeds, weighted by their score; a file scores the
-    share of each seed's commits that also touched it (its confidence), summed over seeds.
+    The top files of ``bm25f`` are seeds, weighted by their score; a file scores, summed
+    over the seeds, how many of the seed's commits also touched it, damped by how often
+    the seed changes (see :meth:`QueryHistory.cochange`).
     """
 
     name: ClassVar[str] = "git_cochange"
@@ -74,9 +75,11 @@ class GitCochange:
     @attrs.define
     class Config:
         #: how many of the best ``bm25f`` files are seeds
-        seeds: int = 10
+        seeds: int = 20
         #: a seed needs at least this share of the best ``bm25f`` score
-        min_seed_score: float = 0.25
+        min_seed_score: float = 0.1
+        #: a seed's votes are divided by its commit count to this power (1: confidence)
+        seed_norm: float = 0.5
         #: commits touching more files than this are ignored
         max_commit_files: int = 50
         #: co-changes this many days older than the newest commit count half (0: no decay)
@@ -101,5 +104,9 @@ class GitCochange:
             half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
         )
         return history.cochange(
-            np.asarray(base, dtype=np.float64), weights, cfg.seeds, cfg.min_seed_score
+            np.asarray(base, dtype=np.float64),
+            weights,
+            seeds=cfg.seeds,
+            min_seed_score=cfg.min_seed_score,
+            seed_norm=cfg.seed_norm,
         )

@@ -66,7 +66,7 @@ def test_cochange_boosts_the_partner_of_the_best_match(git_repo, pipeline) -> No
         repo.commit(day, {"server.py": f"s{day}", "handlers.py": f"h{day}"})
     repo.commit(7, {"server.py": "s7", "util.py": "u7"})
     repo.commit(8, {"client.py": "c8"})
-    scores = _cochange(pipeline, repo.root, {"server.py": 1.0, "client.py": 0.1})
+    scores = _cochange(pipeline, repo.root, {"server.py": 1.0, "client.py": 0.05})
     # handlers changed with server five times out of seven, util once, client never
     assert scores["handlers.py"] > scores["util.py"] > 0
     assert scores["client.py"] < scores["util.py"]
@@ -89,9 +89,21 @@ def test_cochange_ignores_weak_seeds(git_repo, pipeline) -> None:
     repo.commit(1, {"a.py": "a1", "b.py": "b1"})
     scores = _cochange(pipeline, repo.root, {"a.py": 0.1})
     assert scores["b.py"] > 0  # the only match is a seed, however weak
-    strong = _cochange(pipeline, repo.root, {"a.py": 0.1, "b.py": 1.0})
+    strong = _cochange(pipeline, repo.root, {"a.py": 0.05, "b.py": 1.0})
     assert strong["b.py"] == 0.0  # a.py is below min_seed_score next to b.py
     assert strong["a.py"] > 0
+
+
+def test_seed_norm_one_gives_the_confidence(git_repo, pipeline) -> None:
+    repo = git_repo()
+    repo.commit(0, {"a.py": "a"})
+    for day in (1, 2, 3):
+        repo.commit(day, {"a.py": f"a{day}", "b.py": f"b{day}"})
+    (repo.root / "atlas.toml").write_text("[signals.git_cochange]\nseed_norm = 1.0\n")
+    scores = _cochange(pipeline, repo.root, {"a.py": 1.0})
+    assert scores["b.py"] == pytest.approx(3 / 4)  # b changed in 3 of a's 4 commits
+    (repo.root / "atlas.toml").write_text("[signals.git_cochange]\nseed_norm = 0.0\n")
+    assert _cochange(pipeline, repo.root, {"a.py": 1.0})["b.py"] == pytest.approx(3.0)
 
 
 def test_query_ranks_the_cochanged_file_above_an_unrelated_one(git_repo, pipeline) -> None:
@@ -124,3 +136,25 @@ def test_bad_signal_config_is_a_clear_error(git_repo, pipeline) -> None:
     ctx.results["bm25f"] = np.ones(len(reader))
     with pytest.raises(UsageError, match="unknown config key 'seed' for git_cochange"):
         GitCochange().score(ctx)
+
+
+def test_a_record_from_an_older_index_is_mapped_by_path(git_repo, pipeline, monkeypatch) -> None:
+    from atlas_git.contributor import GitHistory
+
+    repo = git_repo()
+    repo.commit(0, {"b.py": "b", "c.py": "c"})
+    repo.commit(5, {"c.py": "c2"})
+    atlas, _ = pipeline.indexed(repo.root)
+
+    def broken(self, view, previous):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(GitHistory, "contribute", broken)
+    (repo.root / "a.py").write_text("a = 1\n")  # sorts first: every file id moves
+    report = atlas.index()
+    assert report.contributors["git"] == "failed"
+    reader = atlas.reader()
+    assert reader.extra("git")["generation"] != reader.generation
+    scores = pipeline.by_path(reader, GitRecency().score(pipeline.context(atlas, reader)))
+    assert scores["a.py"] == 0.0
+    assert scores["c.py"] > scores["b.py"] > 0
