@@ -52,6 +52,7 @@ class Preset:
     min_score: float = 0.0
     top: int | None = None
     rerank: str | None = None
+    symbols: bool = True  # list each file's best-matching symbols (costs a little time)
     description: str = ""
 
 
@@ -61,7 +62,8 @@ BUILTIN_PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         Preset("fast", {"bm25f": 1.0, "path": 1.5}, "weighted", 8_000, None, 0.3, 20,
-               description="text match and path only; a small budget"),
+               symbols=False, description="text match and path only, no symbol lookup; a "
+               "small budget"),
         Preset("balanced", {"bm25f": 1.0, "path": 1.5}, "weighted", 32_000, None, 0.25, 50,
                description="the default: BM25F over name, symbols and body, plus the path prior"),
         Preset("deep", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.15, "graph": 0.3},

@@ -222,7 +222,11 @@ class Atlas:
             top=_pick(options.top, preset.top),
         )
         t0 = time.perf_counter()
-        symbols = matching_symbols(reader, chosen, ctx.terms) if options.symbols else {}
+        symbols = (
+            matching_symbols(reader, chosen, ctx.terms)
+            if options.symbols and preset.symbols
+            else {}
+        )
         timings["symbols"] = time.perf_counter() - t0
         files = [
             SelectedFile(
