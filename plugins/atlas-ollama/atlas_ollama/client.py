@@ -60,7 +60,8 @@ class EmbeddingClient:
         out = np.vstack(rows)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return (out / norms).astype(np.float32)
+        normalised: np.ndarray = (out / norms).astype(np.float32)
+        return normalised
 
     def models(self) -> list[str]:
         """The model names the server offers (``/api/tags`` or ``/v1/models``)."""

@@ -57,7 +57,8 @@ class OllamaConfig:
     query_prefix: str | None = None
     document_prefix: str | None = None
 
-    def __attrs_post_init__(self) -> None:
+    def validate(self) -> OllamaConfig:
+        """Check values the types allow but the plugin does not; returns self."""
         if self.api not in {"ollama", "openai"}:
             raise UsageError(
                 f"[rerankers.ollama] api must be 'ollama' or 'openai', not {self.api!r}"
@@ -76,6 +77,7 @@ class OllamaConfig:
                 "[rerankers.ollama] timeout must be positive; retries, dimensions and "
                 "candidates must not be negative"
             )
+        return self
 
     @property
     def base_url(self) -> str:
@@ -131,7 +133,7 @@ def config_from_table(table: dict[str, Any]) -> OllamaConfig:
     """Typed settings from a raw ``[rerankers.ollama]`` table."""
     from atlas_core.config import structure_component_config
 
-    return structure_component_config(OllamaConfig, dict(table), "ollama")
+    return structure_component_config(OllamaConfig, dict(table), "ollama").validate()
 
 
 def config_for_root(root: Path) -> OllamaConfig:

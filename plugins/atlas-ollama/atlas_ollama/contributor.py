@@ -9,11 +9,12 @@ chunks the cache lacks, and drops vectors no chunk uses any more.
 from __future__ import annotations
 
 import sys
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from atlas_ollama.config import OllamaConfig, config_for_root
 from atlas_ollama.embedder import FileEmbedder
-from atlas_ollama.store import read_stamp
+from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -29,8 +30,19 @@ class EmbeddingsContributor:
 
     def fingerprint(self, view: IndexReader) -> str:
         cfg = config_for_root(view.root)
-        stamp = read_stamp(view.cache / "extras")
-        return f"{cfg.model_id}|{self._layout(view, cfg)}|{stamp}"
+        # The vectors live outside the stored data: a query that saw the model change size
+        # clears them. Name the cache file's epoch while it holds what we stored, and
+        # something new otherwise, so that contribute runs and fills it again.
+        data = view.extra(self.name)
+        meta = read_meta(view.cache / "extras") or {}
+        held = (
+            isinstance(data, dict)
+            and meta.get("model") == data.get("model")
+            and meta.get("dim") == data.get("dim")
+            and int(meta.get("rows", 0)) >= int(data.get("chunks") or 0)
+        )
+        state = f"held:{meta.get('epoch')}" if held else f"lost:{time.time_ns():x}"
+        return f"{cfg.model_id}|{self._layout(view, cfg)}|{state}"
 
     def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
         cfg = config_for_root(view.root)

@@ -65,7 +65,7 @@ class FileEmbedder:
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's unit vector; drops the cache if the model's dimension changed."""
-        vector = self.client.embed([self._query_prefix + query])[0]
+        vector: np.ndarray = self.client.embed([self._query_prefix + query])[0]
         if not self.store.check_dim(len(vector)):
             self._say_dropped()
         return vector

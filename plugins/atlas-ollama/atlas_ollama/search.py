@@ -22,7 +22,8 @@ def similarities(
             matrix[start : start + _BLOCK] if contiguous else matrix[rows[start : start + _BLOCK]]
         )
         out[start : start + len(block)] = block.astype(np.float32) @ q
-    return out * np.asarray(scales, dtype=np.float32)[rows]
+    scaled: np.ndarray = out * np.asarray(scales, dtype=np.float32)[rows]
+    return scaled
 
 
 def best_per_file(owner: np.ndarray, sims: np.ndarray, n_files: int) -> np.ndarray:

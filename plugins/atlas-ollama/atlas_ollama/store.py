@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FILE_NAME", "VectorStore", "dequantize", "quantize", "read_stamp"]
+__all__ = ["FILE_NAME", "VectorStore", "dequantize", "quantize", "read_meta"]
 
 FILE_NAME = "ollama-vectors.npz"
 _VERSION = 1
@@ -186,6 +187,7 @@ class VectorStore:
     def _load(self) -> None:
         data = _read(self.path)
         self._row = None
+        self._epoch = ""
         if data is None:
             self._keys = np.zeros((0, 16), np.uint8)
             self._scales = np.zeros(0, np.float32)
@@ -197,12 +199,23 @@ class VectorStore:
             keys, scales = np.zeros((0, 16), np.uint8), np.zeros(0, np.float32)
             vectors = np.zeros((0, 0), np.int8)
         else:
-            self._dim = int(meta.get("dim", vectors.shape[1]))
+            self._dim = int(vectors.shape[1])
+            self._epoch = str(meta.get("epoch", ""))
         self._keys, self._scales, self._vectors = keys, scales, vectors
 
     def _write(self, keys: np.ndarray, scales: np.ndarray, vectors: np.ndarray, dim: int) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        meta = json.dumps({"model": self.model_id, "dim": dim, "version": _VERSION})
+        # a file started afresh gets a new epoch, so index-time data can tell it was lost
+        epoch = self._epoch if len(self._keys) else f"{time.time_ns():x}"
+        meta = json.dumps(
+            {
+                "model": self.model_id,
+                "dim": dim,
+                "rows": len(keys),
+                "epoch": epoch,
+                "version": _VERSION,
+            }
+        )
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             np.savez(fh, meta=np.array(meta), keys=keys, scales=scales, vectors=vectors)
@@ -248,11 +261,11 @@ def _read(path: Path) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarra
     return (meta, keys, scales, vectors) if ok else None
 
 
-def read_stamp(directory: Path) -> str:
-    """A cheap identity of the cache file (its model and dimension), read from its meta."""
+def read_meta(directory: Path) -> dict[str, Any] | None:
+    """The cache file's meta (model, dim, rows) without reading its arrays; None if unusable."""
     try:
         with np.load(directory / FILE_NAME, allow_pickle=False) as npz:
             meta = json.loads(str(npz["meta"]))
-        return f"{meta.get('model')}:{meta.get('dim')}"
-    except Exception:
-        return "none"
+    except Exception:  # missing, torn or foreign: all mean "no cache"
+        return None
+    return meta if isinstance(meta, dict) else None

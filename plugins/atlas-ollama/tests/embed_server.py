@@ -49,8 +49,10 @@ class EmbeddingBackend:
 
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
         self.model = SentenceTransformer(str(get_model_path()), device="cpu")
-        dimension = getattr(self.model, "get_embedding_dimension", None) or getattr(
-            self.model, "get_sentence_embedding_dimension"
+        # renamed in sentence-transformers 6; older releases have only the long name
+        dimension = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
         )
         self.native = int(dimension() or 0)
         self.context = int(self.model.get_max_seq_length() or 256)
