@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -181,9 +182,8 @@ def _embed_failure(state: AppState, report: Any) -> str:
     mine = [e for e in report.errors if e.startswith(prefixes)]
     report.errors = [e for e in report.errors if not e.startswith(prefixes)]
     message = mine[0].split(" failed: ", 1)[1] if mine else "an embedding contributor failed"
-    for kind in ("AtlasPluginError: ", "AtlasError: "):
-        message = message.removeprefix(kind)
-    return message
+    # "EmbeddingError: ollama: cannot reach ...": a plugin's own line needs no class name
+    return re.sub(r"^\w+Error: (?=[\w.-]+: )", "", message)
 
 
 @click.command()
