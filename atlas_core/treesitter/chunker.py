@@ -92,8 +92,15 @@ class TreeSitterChunker:
         if loaded is None:
             return self._fallback(rel, text, language)
         parser, query = loaded
-        tree = parser.parse(text.encode("utf-8", "replace"))
-        return extract_chunks(query, tree.root_node, text.split("\n"))
+        source = text.encode("utf-8", "replace")
+        parsed = source
+        if "\ufffd" in text:
+            # undecodable bytes were replaced by U+FFFD, which no grammar accepts inside an
+            # identifier; parse three ASCII letters of the same byte length instead, and read
+            # names from the real text (same byte offsets)
+            parsed = source.replace("\ufffd".encode(), b"___")
+        tree = parser.parse(parsed)
+        return extract_chunks(query, tree.root_node, text.split("\n"), source)
 
     def _load(self, language: str) -> tuple[Any, Any] | None:
         """Parser and compiled query for one language, or None (and why, in ``failures``)."""

@@ -24,11 +24,17 @@ every language. The capture names a query may use:
     A module docstring or leading doc comment: contiguous ``@doc`` nodes at the top of a
     file become one ``module`` chunk named after its first line.
 
-Pattern properties (``#set!``): ``prefix`` is put in front of an import's name (Ruby's
-``require_relative`` gives ``./x``); ``join "."`` joins the ``@import.name`` nodes of one
-statement into one name (Scala's ``import a.b.c``); ``merge "true"`` joins a definition
-with the one just before it when both have the same qualified name (multi-clause
-functions in Elixir and Haskell).
+``@import.relative``
+    Instead of ``@import.name``: a path relative to the file; ``./`` is put in front unless
+    it starts with a dot (Ruby's ``require_relative "x"`` gives ``./x``).
+``@merge``
+    A second capture on a definition node: it is joined with the definition just before it
+    when both have the same qualified name (the clauses of one Elixir or Haskell function).
+
+Pattern properties (``#set!``): ``join "."`` joins the ``@import.name`` nodes of one
+statement into one name (Scala's ``import a.b.c``); ``separator`` goes between
+``@import.prefix`` and ``@import.name``. Do not put ``#set!`` in a pattern that also has a
+text predicate (``#eq?``, ``#match?``, ``#any-of?``): py-tree-sitter 0.26 crashes on it.
 
 A function nested in a class, struct, interface, enum, trait, object or ``@scope``
 becomes a ``method``; definitions nested in anything else are qualified but keep their
@@ -104,8 +110,8 @@ def _end_row(node: Any) -> int:
     return int(row)
 
 
-def _text(node: Any) -> str:
-    return bytes(node.text).decode("utf-8", "replace")
+def _text(source: bytes, node: Any) -> str:
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def first_doc_line(text: str) -> str:
@@ -118,10 +124,11 @@ def first_doc_line(text: str) -> str:
     return ""
 
 
-def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
+def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> list[Chunk]:
     """Run ``query`` (a compiled ``tree_sitter.Query``) over ``root``; return chunks in order.
 
-    ``lines`` is the source split on ``\\n`` (for signature lines).
+    ``lines`` is the source split on ``\\n`` (for signature lines); names are read from
+    ``source`` (the UTF-8 bytes the tree's byte offsets refer to).
     """
     from tree_sitter import QueryCursor
 
@@ -134,11 +141,11 @@ def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
         if "doc" in caps:
             docs.extend(caps["doc"])
             continue
-        settings = settings_of.get(index)
-        if settings is None:
-            settings = settings_of[index] = query.pattern_settings(index)
         if "import" in caps:
-            _add_import(imports, joined, caps, settings)
+            settings = settings_of.get(index)
+            if settings is None:
+                settings = settings_of[index] = query.pattern_settings(index)
+            _add_import(source, imports, joined, caps, settings)
             continue
         names = caps.get("name")
         if not names:
@@ -154,11 +161,11 @@ def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
                 break
         if node is None:
             continue
-        name = _text(names[0]).strip()
+        name = _text(source, names[0]).strip()
         if not name:
             continue
         qualifiers = caps.get("qualifier")
-        qualifier = _text(qualifiers[0]).strip() if qualifiers else ""
+        qualifier = _text(source, qualifiers[0]).strip() if qualifiers else ""
         defs.append(
             _Def(
                 kind,
@@ -166,7 +173,7 @@ def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
                 qualifier,
                 node,
                 names[0].start_point[0],
-                settings.get("merge") == "true",
+                "merge" in caps,
             )
         )
     for (start, end, sep), parts in joined.items():
@@ -176,7 +183,7 @@ def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
         Chunk("import", name, name, start + 1, end + 1, _sig(lines, start))
         for start, end, name in dict.fromkeys(imports)
     )
-    doc = _doc_chunk(docs)
+    doc = _doc_chunk(source, docs)
     if doc is not None:
         chunks.append(doc)
     chunks.sort(key=lambda c: (c.start, c.kind != "module", -c.end))
@@ -184,6 +191,7 @@ def extract_chunks(query: Any, root: Any, lines: list[str]) -> list[Chunk]:
 
 
 def _add_import(
+    source: bytes,
     imports: list[tuple[int, int, str]],
     joined: dict[tuple[int, int, str], dict[int, str]],
     caps: dict[str, list[Any]],
@@ -196,20 +204,20 @@ def _add_import(
         # one match per part: gather the parts of each statement, joined at the end
         parts = joined.setdefault((node.start_point[0], _end_row(node), join), {})
         for n in nodes:
-            parts[n.start_byte] = _text(n)
+            parts[n.start_byte] = _text(source, n)
         return
-    prefix = "".join(_text(n) for n in caps.get("import.prefix", ()))
+    prefix = "".join(_text(source, n) for n in caps.get("import.prefix", ()))
     if prefix:
         prefix += settings.get("separator") or ""
-    else:
-        prefix = str(settings.get("prefix") or "")
     for n in nodes:
-        name = _text(n).strip(_IMPORT_STRIP)
-        if not name:
-            continue
-        if prefix and not name.startswith(prefix) and not (prefix == "./" and name[0] == "."):
-            name = prefix + name
-        imports.append((node.start_point[0], _end_row(node), name))
+        name = _text(source, n).strip(_IMPORT_STRIP)
+        if name:
+            imports.append((node.start_point[0], _end_row(node), prefix + name))
+    for n in caps.get("import.relative", ()):
+        name = _text(source, n).strip(_IMPORT_STRIP)
+        if name:
+            name = name if name.startswith(".") else "./" + name
+            imports.append((node.start_point[0], _end_row(node), name))
 
 
 def _dedupe(defs: list[_Def]) -> list[_Def]:
@@ -277,18 +285,18 @@ def _sig(lines: list[str], row: int) -> str:
     return ""
 
 
-def _doc_chunk(nodes: list[Any]) -> Chunk | None:
+def _doc_chunk(source: bytes, nodes: list[Any]) -> Chunk | None:
     """The first run of contiguous doc nodes, as one ``module`` chunk."""
     if not nodes:
         return None
     nodes = sorted(nodes, key=lambda n: n.start_byte)
     start, end = nodes[0].start_point[0], _end_row(nodes[0])
-    texts = [_text(nodes[0])]
+    texts = [_text(source, nodes[0])]
     for node in nodes[1:]:
         if node.start_point[0] > end + 1:
             break
         end = max(end, _end_row(node))
-        texts.append(_text(node))
+        texts.append(_text(source, node))
     name = first_doc_line("\n".join(texts))
     if not name:
         return None

@@ -17,13 +17,13 @@
     (binary_operator left: (call target: (identifier) @name) operator: "when")
     (binary_operator left: (identifier) @name operator: "when")
   ]))
-  (#any-of? @_k "def" "defp" "defmacro" "defmacrop" "defguard" "defguardp" "defdelegate")
-  (#set! merge "true")) @definition.function
+  (#any-of? @_k "def" "defp" "defmacro" "defmacrop" "defguard" "defguardp" "defdelegate"))
+  @definition.function @merge
 
 ((call target: (identifier) @_k (arguments . (alias) @import.name))
   (#any-of? @_k "alias" "import" "require" "use")) @import
-((call target: (identifier) @_k (arguments . (dot
+;; `alias MyApp.{Repo, User}` (no text predicate here: it would clash with #set!)
+((call target: (identifier) (arguments . (dot
     left: (alias) @import.prefix
     right: (tuple (alias) @import.name))))
-  (#any-of? @_k "alias" "import" "require" "use")
   (#set! separator ".")) @import

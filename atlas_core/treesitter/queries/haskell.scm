@@ -11,8 +11,8 @@
 (type_synomym name: (name) @name) @definition.type
 (class name: (name) @name) @definition.class
 (class_declarations (signature name: (variable) @name) @definition.method)
-(declarations (signature name: (variable) @name) @definition.function (#set! merge "true"))
-(declarations (function name: (variable) @name) @definition.function (#set! merge "true"))
-(declarations (bind name: (variable) @name) @definition.function (#set! merge "true"))
+(declarations (signature name: (variable) @name) @definition.function @merge)
+(declarations (function name: (variable) @name) @definition.function @merge)
+(declarations (bind name: (variable) @name) @definition.function @merge)
 
 ((import module: (module (module_id)+ @import.name)) (#set! join ".")) @import

@@ -14,7 +14,23 @@
   (namespace_name) @import.prefix
   body: (namespace_use_group (namespace_use_clause [(name) (qualified_name)] @import.name)))
   (#set! separator "\\")) @import
-([(require_expression) (require_once_expression) (include_expression) (include_once_expression)]
-  (string (string_content) @import.name)) @import
-([(require_expression) (require_once_expression) (include_expression) (include_once_expression)]
-  (binary_expression right: (string (string_content) @import.name))) @import
+(require_expression [
+  (string (string_content) @import.name)
+  (encapsed_string (string_content) @import.name)
+  (binary_expression right: [(string (string_content) @import.name) (encapsed_string (string_content) @import.name)])
+]) @import
+(require_once_expression [
+  (string (string_content) @import.name)
+  (encapsed_string (string_content) @import.name)
+  (binary_expression right: [(string (string_content) @import.name) (encapsed_string (string_content) @import.name)])
+]) @import
+(include_expression [
+  (string (string_content) @import.name)
+  (encapsed_string (string_content) @import.name)
+  (binary_expression right: [(string (string_content) @import.name) (encapsed_string (string_content) @import.name)])
+]) @import
+(include_once_expression [
+  (string (string_content) @import.name)
+  (encapsed_string (string_content) @import.name)
+  (binary_expression right: [(string (string_content) @import.name) (encapsed_string (string_content) @import.name)])
+]) @import

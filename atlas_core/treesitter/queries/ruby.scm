@@ -11,6 +11,5 @@
   (#any-of? @_m "require" "load" "autoload")) @import
 ((call
   method: (identifier) @_m
-  arguments: (argument_list . (string (string_content) @import.name)))
-  (#eq? @_m "require_relative")
-  (#set! prefix "./")) @import
+  arguments: (argument_list . (string (string_content) @import.relative)))
+  (#eq? @_m "require_relative")) @import
