@@ -1,0 +1,16 @@
+"""Atlas plugin: ``atlas mcp``, a Model Context Protocol server over stdio for coding agents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas_core import hookimpl
+
+__all__ = ["atlas_add_commands"]
+
+
+@hookimpl
+def atlas_add_commands(cli: Any) -> None:
+    from atlas_mcp.command import mcp
+
+    cli.add_command(mcp)

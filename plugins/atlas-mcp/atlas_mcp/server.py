@@ -1,0 +1,118 @@
+"""The MCP server: Atlas's tools over stdio, with the official ``mcp`` SDK (low-level API).
+
+Tool calls run in a worker thread (the service serialises them), so the event loop keeps
+answering pings and cancellations while a large repository is being indexed. Every failure
+becomes a tool error the agent can read, never a crash of the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from functools import partial
+from importlib import metadata
+from typing import Any
+
+from atlas_core.errors import AtlasError
+from atlas_mcp.service import AtlasService
+from atlas_mcp.tools import INSTRUCTIONS, ToolResult, tool_specs, validate_arguments
+
+__all__ = ["build_server", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("atlas-mcp")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0"
+
+
+def build_server(service: AtlasService) -> Any:
+    """A low-level ``mcp`` server whose tools run on ``service``."""
+    import anyio.to_thread
+    import mcp_types as types
+    from mcp.server.lowlevel import Server
+
+    def specs() -> dict[str, Any]:
+        return tool_specs(service.presets())
+
+    async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+        return types.ListToolsResult(
+            tools=[
+                types.Tool(
+                    name=spec.name,
+                    title=spec.title,
+                    description=spec.description,
+                    input_schema=spec.schema,
+                    annotations=types.ToolAnnotations(
+                        title=spec.title,
+                        read_only_hint=spec.read_only,
+                        destructive_hint=False,
+                        idempotent_hint=True,
+                        open_world_hint=False,
+                    ),
+                )
+                for spec in specs().values()
+            ]
+        )
+
+    def error(message: str) -> types.CallToolResult:
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=message)], is_error=True
+        )
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        available = specs()
+        spec = available.get(params.name)
+        if spec is None:
+            return error(f"unknown tool {params.name!r} (tools: {', '.join(available)})")
+        arguments = dict(params.arguments or {})
+        problem = validate_arguments(spec, arguments)
+        if problem:
+            return error(problem)
+        started = time.perf_counter()
+        try:
+            result: ToolResult = await anyio.to_thread.run_sync(
+                partial(spec.run, service, arguments)
+            )
+        except AtlasError as exc:
+            return error(str(exc))
+        except Exception as exc:
+            log.exception("atlas: tool %s failed", spec.name)
+            return error(f"internal error in {spec.name}: {type(exc).__name__}: {exc}")
+        finally:
+            log.info("atlas: %s took %.1f ms", spec.name, (time.perf_counter() - started) * 1000)
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=result.text)],
+            structured_content=result.structured,
+        )
+
+    return Server(
+        "atlas",
+        version=_version(),
+        title="Atlas",
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+def serve(service: AtlasService, *, warm: bool = True) -> None:
+    """Serve ``service`` on stdin/stdout until the client disconnects."""
+    import anyio
+    from mcp.server.stdio import stdio_server
+
+    if warm:
+        # open or build the index while the client finishes its handshake; a daemon
+        # thread, so a client that leaves early is not kept waiting (index writes are atomic)
+        threading.Thread(target=service.warm, name="atlas-warm", daemon=True).start()
+    server = build_server(service)
+
+    async def run() -> None:
+        async with stdio_server() as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+
+    anyio.run(run)

@@ -1,0 +1,311 @@
+"""What the MCP tools do, without MCP: one repository's engine and index, kept fresh.
+
+The server holds one :class:`AtlasService` for its whole life. The index is opened once;
+before each call a stat-only check (:mod:`atlas_mcp.freshness`) decides whether the
+incremental indexer must run, so an unchanged repository answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from atlas_core.errors import AtlasError, UsageError
+from atlas_mcp.freshness import SETTINGS_FILES, Snapshot, stamp, stamps
+
+__all__ = ["DEFAULT_RENDER_TOKENS", "FULL_SCAN_SECONDS", "AtlasService"]
+
+log = logging.getLogger(__name__)
+
+#: a full incremental index at least this often, for the rare change the stat check misses
+FULL_SCAN_SECONDS = 60.0
+#: the render tool's budget when the caller gives none
+DEFAULT_RENDER_TOKENS = 12_000
+
+
+class AtlasService:
+    """The tools' logic over one repository (thread-safe: one call at a time).
+
+    :param root: the repository root (resolved).
+    :param manager: the plugin manager (its signals, chunkers and contributors are used).
+    :param allow_secrets: let ``render`` include credential files and unredacted secrets.
+    :param full_scan_seconds: the longest time between two full incremental index runs.
+    :param clock: monotonic seconds (tests replace it).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        manager: Any,
+        *,
+        allow_secrets: bool = False,
+        full_scan_seconds: float = FULL_SCAN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.root = root
+        self.manager = manager
+        self.allow_secrets = allow_secrets
+        self.full_scan_seconds = full_scan_seconds
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.atlas: Any = None
+        self.reader: Any = None
+        self.snapshot: Snapshot | None = None
+        self._settings: tuple[Any, ...] = ()
+        self._current: str | None = None
+        self._last_scan = -math.inf
+        #: what the last freshness check found: "" (nothing), or why it re-indexed
+        self.last_refresh = ""
+        #: how many times the indexer ran (tests and the benchmark read it)
+        self.index_runs = 0
+
+    # -- freshness ---------------------------------------------------------------
+
+    def warm(self) -> None:
+        """Open (or build) the index now, so the first tool call does not wait for it."""
+        try:
+            with self.lock:
+                self._fresh()
+        except AtlasError as exc:  # reported again by the first call
+            log.warning("atlas: could not prepare the index: %s", exc)
+
+    def _engine(self) -> Any:
+        settings = tuple(stamp(self.root / name) for name in SETTINGS_FILES)
+        if self.atlas is None or settings != self._settings:
+            from atlas_core.engine import Atlas
+
+            self.atlas = Atlas(self.root, self.manager)  # reads atlas.toml again
+            self._settings = settings
+            self.snapshot = None
+        return self.atlas
+
+    def _fresh(self) -> Any:
+        """The index, brought up to date first when anything changed. Hold the lock."""
+        self._engine()
+        if self.snapshot is None or self.reader is None:
+            self._reindex("first use" if self.reader is None else "settings changed")
+        elif self._pointer() != self._current:
+            self._reopen({})  # another process published a new generation
+            self.last_refresh = "index updated by another process"
+        elif self.clock() - self._last_scan >= self.full_scan_seconds:
+            self._reindex("periodic full scan")
+        else:
+            reason = self.snapshot.changed()
+            if reason:
+                self._reindex(reason)
+            else:
+                self.last_refresh = ""
+        return self.reader
+
+    def _pointer(self) -> str | None:
+        try:
+            pointer: str = (self.atlas.cache / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+        return pointer
+
+    def _reindex(self, reason: str, *, force: bool = False) -> Any:
+        from atlas_core.index.layout import ensure_cache_dir
+
+        # a cache dir created by this run would change the root's time: make it first
+        ensure_cache_dir(self.atlas.cache)
+        before = stamps(self.root, self.reader.paths if self.reader is not None else ())
+        self._last_scan = self.clock()
+        report = self.atlas.index(force=force, on_message=lambda m: log.warning("atlas: %s", m))
+        self.index_runs += 1
+        self._reopen(before)
+        self.last_refresh = reason
+        log.info("atlas: re-indexed (%s): %s changed", reason, report.changed + report.added)
+        return report
+
+    def _reopen(self, before: dict[str, Any]) -> None:
+        # a new reader also drops contributor data cached by the old one
+        self.reader = self.atlas.reader(on_message=lambda m: log.warning("atlas: %s", m))
+        self._current = self._pointer()
+        if not before:
+            before = stamps(self.root, self.reader.paths)
+        self.snapshot = Snapshot.of(self.root, self.reader, before)
+
+    # -- tools -------------------------------------------------------------------
+
+    def presets(self) -> list[str]:
+        """The preset names this repository knows (built-in and from its config)."""
+        try:
+            with self.lock:
+                return sorted(self._engine().settings.presets)
+        except AtlasError:
+            return ["fast", "balanced", "deep", "thorough"]
+
+    def query(
+        self,
+        task: str,
+        *,
+        preset: str | None = None,
+        max_tokens: int | None = None,
+        top: int | None = None,
+        min_score: float | None = None,
+    ) -> dict[str, Any]:
+        """Ranked files for ``task`` within the budget (``atlas query --format json``)."""
+        from atlas_core.output.formats import selection_to_dict
+
+        result = self._query(task, preset, max_tokens, top, min_score)
+        doc = selection_to_dict(result.selection)
+        doc["Notes"] = list(result.notes)
+        return doc
+
+    def _query(
+        self,
+        task: str,
+        preset: str | None,
+        max_tokens: int | None,
+        top: int | None,
+        min_score: float | None,
+    ) -> Any:
+        from atlas_core.engine import QueryOptions
+
+        if not task.strip():
+            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+        with self.lock:
+            reader = self._fresh()
+            self.atlas.settings.preset(preset)  # a clear error for an unknown preset
+            options = QueryOptions(
+                preset=preset, max_tokens=max_tokens, min_score=min_score, top=top
+            )
+            return self.atlas.query(task, options, reader)
+
+    def explain(self, task: str, *, preset: str | None = None, top: int = 10) -> dict[str, Any]:
+        """Each signal's raw and normalised score for the top files of ``task``."""
+        from atlas_core.terms import tokenize
+
+        result = self._query(task, preset, 0, top, None)
+        sel = result.selection
+        ids = result.reader.ids
+        return {
+            "Query": sel.query,
+            "Preset": sel.preset,
+            "Fuser": sel.fuser,
+            "Terms": sorted(set(tokenize(sel.query))),
+            "Signals": sel.signals,
+            "MissingSignals": sel.missing_signals,
+            "Notes": list(result.notes),
+            "Files": [
+                {
+                    "Path": f.path,
+                    "Score": f.score,
+                    "Signals": {
+                        name: {
+                            "raw": round(float(result.raw_scores[name][ids[f.path]]), 4),
+                            "normalized": f.signals.get(name, 0.0),
+                        }
+                        for name in sel.signals
+                    },
+                }
+                for f in sel.files
+            ],
+        }
+
+    def render(
+        self,
+        *,
+        task: str = "",
+        paths: Sequence[str] | None = None,
+        max_tokens: int = DEFAULT_RENDER_TOKENS,
+        style: str = "markdown",
+        preset: str | None = None,
+    ) -> Any:
+        """A context document: the best files for ``task``, or ``paths`` in that order."""
+        from atlas_core.output.context import render_context
+
+        if paths:
+            with self.lock:
+                reader = self._fresh()
+                files: list[Any] = [_path_row(reader, p) for p in paths]
+        elif task.strip():
+            files = list(self._query(task, preset, max_tokens, None, None).selection.files)
+        else:
+            raise UsageError("give a task to render its best files, or paths to render")
+        return render_context(
+            self.root, task, files, max_tokens, style=style, allow_secrets=self.allow_secrets
+        )
+
+    def outline(self, path: str) -> dict[str, Any]:
+        """The symbols (with line ranges) and imports of one indexed file."""
+        from atlas_core.output.context import safe_path
+        from atlas_core.secrets import redact, secret_file_reason
+
+        rel = _normalise(path)
+        safe_path(self.root, rel)
+        with self.lock:
+            reader = self._fresh()
+            i = reader.ids.get(rel)
+            if i is None:
+                raise UsageError(
+                    f"{rel!r} is not in the index (no such file, or ignored); "
+                    "paths are relative to the repository root"
+                )
+            chunks = reader.chunks(i)
+            entry = reader.entry(i)
+        reason = secret_file_reason(rel)
+        if reason and not self.allow_secrets:
+            raise UsageError(f"{rel!r} is a secret file ({reason}); its outline is not shown")
+        symbols = []
+        for chunk in chunks:
+            if chunk.kind == "import":
+                continue
+            signature = chunk.signature
+            if not self.allow_secrets:
+                signature = redact(signature)[0]
+            symbols.append(
+                {
+                    "Kind": chunk.kind,
+                    "Name": chunk.name,
+                    "Qualified": chunk.qualified or chunk.name,
+                    "Start": chunk.start,
+                    "End": chunk.end,
+                    "Signature": signature,
+                }
+            )
+        return {
+            "Path": rel,
+            "Language": entry.language,
+            "Role": entry.role,
+            "Tokens": entry.tokens,
+            "Status": entry.status,
+            "Symbols": symbols,
+            "Imports": [c.name for c in chunks if c.kind == "import"],
+        }
+
+    def index(self, *, force: bool = False) -> dict[str, Any]:
+        """Run the incremental indexer now (``force``: rebuild from scratch)."""
+        with self.lock:
+            self._engine()
+            report = self._reindex("asked", force=force)
+        return {
+            "Files": report.files,
+            "Added": report.added,
+            "Changed": report.changed,
+            "Deleted": report.deleted,
+            "Unchanged": report.unchanged,
+            "Rebuilt": bool(report.rebuilt_reason) or force,
+            "Seconds": round(report.seconds, 3),
+            "Problems": report.errors[:20],
+            "Contributors": dict(report.contributors),
+        }
+
+
+def _normalise(path: str) -> str:
+    rel = path.strip().replace("\\", "/")
+    while rel.startswith("./"):
+        rel = rel[2:]
+    return rel
+
+
+def _path_row(reader: Any, path: str) -> dict[str, Any]:
+    rel = _normalise(path)
+    i = reader.ids.get(rel)
+    return {"Path": rel, "Language": reader.languages[i] if i is not None else ""}

@@ -1,0 +1,277 @@
+"""The MCP tools: names, descriptions and input schemas an agent can use unaided, and what
+each one runs on an :class:`~atlas_mcp.service.AtlasService`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from atlas_mcp.service import DEFAULT_RENDER_TOKENS, AtlasService
+
+__all__ = ["INSTRUCTIONS", "ToolResult", "ToolSpec", "tool_specs", "validate_arguments"]
+
+INSTRUCTIONS = """\
+Atlas ranks this repository's files for a coding task described in plain English and
+returns the most relevant ones within a token budget, offline and in milliseconds.
+Call `query` before grep, find or reading files at random; then `outline` a file to see its
+symbols and line ranges, or `render` to read several files as one document within a budget.
+The index refreshes itself when files change between calls."""
+
+
+@attrs.frozen
+class ToolResult:
+    """What a tool returns: text for the model, and the same data as JSON when it has any."""
+
+    text: str
+    structured: dict[str, Any] | None = None
+
+
+@attrs.frozen
+class ToolSpec:
+    """One tool: what the agent sees (name, description, schema) and what it runs."""
+
+    name: str
+    title: str
+    description: str
+    schema: dict[str, Any]
+    run: Callable[[AtlasService, Mapping[str, Any]], ToolResult]
+    read_only: bool = True
+
+
+def _json(data: dict[str, Any]) -> ToolResult:
+    return ToolResult(json.dumps(data, ensure_ascii=False, indent=1), data)
+
+
+def _task(purpose: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "description": (
+            f"{purpose}, in plain words, e.g. 'add retry with exponential backoff to the "
+            "HTTP client'. Names of classes, functions or files you already know help."
+        ),
+    }
+
+
+def _preset(presets: list[str]) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "enum": presets,
+        "description": (
+            "How hard to look. 'fast': text match only; 'balanced' (default): text match "
+            "on names, symbols and contents plus path hints; 'deep': adds the import graph "
+            "when the atlas-graph plugin is installed; 'thorough': adds git history and "
+            "reranking when their plugins are installed. Other names come from atlas.toml."
+        ),
+    }
+
+
+def _run_query(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    return _json(
+        service.query(
+            args["task"],
+            preset=args.get("preset"),
+            max_tokens=args.get("max_tokens"),
+            top=args.get("top"),
+            min_score=args.get("min_score"),
+        )
+    )
+
+
+def _run_explain(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    return _json(service.explain(args["task"], preset=args.get("preset"), top=args.get("top", 10)))
+
+
+def _run_render(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    document = service.render(
+        task=args.get("task", ""),
+        paths=args.get("paths"),
+        max_tokens=args.get("max_tokens", DEFAULT_RENDER_TOKENS),
+        style=args.get("style", "markdown"),
+        preset=args.get("preset"),
+    )
+    # the document is the answer; its header already lists what was left out and why
+    return ToolResult(document.text)
+
+
+def _run_outline(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    return _json(service.outline(args["path"]))
+
+
+def _run_index(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    return _json(service.index(force=bool(args.get("force", False))))
+
+
+def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
+    """Every tool, by name; ``presets`` fills the preset enum with this repository's."""
+    preset = _preset(presets)
+    specs = [
+        ToolSpec(
+            "query",
+            "Rank the repository's files for a task",
+            "Find the files of this repository that matter for a coding task, best first, "
+            "within a token budget. Use it BEFORE grep, find or opening files at random: it "
+            "searches file names, symbols and contents at once and answers in milliseconds, "
+            "offline. Returns JSON: Files (each with Path, Score from 0 to 1 relative to the "
+            "best match, Tokens = its size, Language, Role such as impl/test/config/docs, and "
+            "Symbols: the functions and classes that matched the task with their Start-End "
+            "lines), TotalTokens and MissingSignals. Next: read the top files, `outline` one, "
+            "or `render` them as one document.",
+            {
+                "type": "object",
+                "properties": {
+                    "task": _task("What you are trying to do"),
+                    "preset": preset,
+                    "max_tokens": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Budget: the returned files' sizes add up to at most "
+                        "this many tokens. 0: no budget. Default: the preset's (32000).",
+                    },
+                    "top": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Return at most this many files. 0: no cap.",
+                    },
+                    "min_score": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "description": "Leave out files scoring below this (0 to 1).",
+                    },
+                },
+                "required": ["task"],
+                "additionalProperties": False,
+            },
+            _run_query,
+        ),
+        ToolSpec(
+            "render",
+            "Read files as one document within a budget",
+            "Get the contents of files as one Markdown (or XML-tagged) document that never "
+            "exceeds max_tokens: a header (the task, the budget and tokens used, why each "
+            "file was chosen, files left out and why, where secrets were redacted), then "
+            "each file in full under its path. Give `task` to render the best files for it "
+            "(the same ranking as `query`), or `paths` to render those files in that order. "
+            "A file that does not fit is left out whole, never cut. Credential files (.env, "
+            "private keys, keystores) are never included and secrets inside files appear as "
+            "[REDACTED <kind>].",
+            {
+                "type": "object",
+                "properties": {
+                    "task": _task("The task the files are for (needed when no paths are given)"),
+                    "paths": {
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 1},
+                        "minItems": 1,
+                        "maxItems": 500,
+                        "description": "Files to render, relative to the repository root "
+                        "(e.g. the Path values of a `query` result), most important first.",
+                    },
+                    "max_tokens": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "default": DEFAULT_RENDER_TOKENS,
+                        "description": "Budget of the whole document, header included "
+                        f"(tokens estimated as bytes/4). Default {DEFAULT_RENDER_TOKENS}.",
+                    },
+                    "style": {
+                        "type": "string",
+                        "enum": ["markdown", "xml"],
+                        "default": "markdown",
+                        "description": "markdown: a heading and a fenced code block per file; "
+                        "xml: <document> tags with <source> and <document_content>.",
+                    },
+                    "preset": preset,
+                },
+                "additionalProperties": False,
+            },
+            _run_render,
+        ),
+        ToolSpec(
+            "outline",
+            "List a file's symbols and line ranges",
+            "Show the structure of one file without reading it: its classes, functions, "
+            "methods, types and other symbols with kind, qualified name, first and last line "
+            "and declaration line (Signature), plus the modules it imports. Use it to read "
+            "only the line ranges you need.",
+            {
+                "type": "object",
+                "properties": {
+                    "path": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "The file, relative to the repository root, "
+                        "e.g. 'src/http/client.py'.",
+                    }
+                },
+                "required": ["path"],
+                "additionalProperties": False,
+            },
+            _run_outline,
+        ),
+        ToolSpec(
+            "explain",
+            "Show why files rank where they do",
+            "Break a task's ranking down: the terms Atlas searched for, and for each top file "
+            "every signal's raw and normalised (0-1) score: bm25f (text match on file name, "
+            "symbols and contents), path (where the file lives, its role), and signals from "
+            "plugins (import graph, git history). Also lists signals the preset wanted but "
+            "could not run. Use it when a ranking surprises you, to rephrase the task.",
+            {
+                "type": "object",
+                "properties": {
+                    "task": _task("The task to explain"),
+                    "preset": preset,
+                    "top": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 200,
+                        "default": 10,
+                        "description": "How many of the top files to break down (default 10).",
+                    },
+                },
+                "required": ["task"],
+                "additionalProperties": False,
+            },
+            _run_explain,
+        ),
+        ToolSpec(
+            "index",
+            "Refresh the index now",
+            "Bring the index up to date and report how many files were added, changed and "
+            "deleted. Rarely needed: every other tool already checks for changed files "
+            "before it answers. Use force=true to rebuild from scratch if results look wrong.",
+            {
+                "type": "object",
+                "properties": {
+                    "force": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Rebuild from scratch instead of updating.",
+                    }
+                },
+                "additionalProperties": False,
+            },
+            _run_index,
+            read_only=False,
+        ),
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+def validate_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> str | None:
+    """Why ``arguments`` do not fit the tool's schema (one line), or None."""
+    import jsonschema  # type: ignore[import-untyped]
+
+    validator = jsonschema.Draft202012Validator(spec.schema)
+    errors = sorted(validator.iter_errors(dict(arguments)), key=lambda e: list(e.path))
+    if not errors:
+        return None
+    error = errors[0]
+    where = "/".join(str(p) for p in error.path)
+    message: str = error.message
+    return f"invalid arguments for {spec.name}: " + (f"{where}: " if where else "") + message

@@ -1,0 +1,210 @@
+"""End to end: ``atlas mcp`` in its own process, driven by the SDK's own stdio client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from atlas_core.index.process import estimate_tokens
+
+Talk = Callable[..., None]
+
+
+def text(result: Any) -> str:
+    return "".join(getattr(block, "text", "") for block in result.content)
+
+
+def test_tools_describe_themselves(repo: Path, talk: Talk) -> None:
+    seen: dict[str, Any] = {}
+
+    async def scenario(client: Any) -> None:
+        seen["tools"] = (await client.list_tools()).tools
+
+    talk(repo, scenario)
+    tools = {t.name: t for t in seen["tools"]}
+    assert set(tools) == {"query", "render", "outline", "explain", "index"}
+    for tool in tools.values():
+        schema = tool.input_schema
+        assert len(tool.description) > 150, tool.name  # usable without our docs
+        assert schema["type"] == "object" and schema["additionalProperties"] is False
+        for name, prop in schema["properties"].items():
+            assert len(prop.get("description", "")) > 20, (tool.name, name)
+        assert "anyOf" not in schema and "oneOf" not in schema  # some clients reject them
+    assert tools["query"].input_schema["required"] == ["task"]
+    assert tools["outline"].input_schema["required"] == ["path"]
+    # the preset enum is this repository's: built-ins plus the one from its atlas.toml
+    presets = tools["query"].input_schema["properties"]["preset"]["enum"]
+    assert {"fast", "balanced", "deep", "thorough", "team"} <= set(presets)
+    assert tools["query"].annotations.read_only_hint is True
+    assert tools["index"].annotations.read_only_hint is False
+
+
+def test_query_ranks_files_with_scores_tokens_and_symbols(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        result = await client.call_tool("query", {"task": "retry backoff policy", "top": 3})
+        assert not result.is_error, text(result)
+        doc = result.structured_content
+        assert json.loads(text(result)) == doc
+        first = doc["Files"][0]
+        assert first["Path"] == "src/payments/retry.py" and first["Score"] == 1.0
+        assert first["Tokens"] > 0 and first["Language"] == "python"
+        symbols = {s["Name"]: (s["Start"], s["End"]) for s in first["Symbols"]}
+        assert symbols["RetryPolicy.backoff"] == (2, 3)
+        assert len(doc["Files"]) <= 3 and doc["Preset"] == "balanced"
+
+        team = await client.call_tool("query", {"task": "payment client", "preset": "team"})
+        assert team.structured_content["Budget"]["MaxTokens"] == 900
+
+    talk(repo, scenario)
+
+
+def test_changes_between_calls_are_seen_without_asking(repo: Path, talk: Talk) -> None:
+    current = repo / ".atlas" / "CURRENT"
+
+    async def paths(client: Any, task: str) -> list[str]:
+        result = await client.call_tool("query", {"task": task, "min_score": 0.5})
+        assert not result.is_error, text(result)
+        return [f["Path"] for f in result.structured_content["Files"]]
+
+    async def scenario(client: Any) -> None:
+        assert "src/ledger/reconcile.py" not in await paths(client, "reconcile ledger entries")
+        generation = current.read_text()
+        for _ in range(3):  # nothing changed: the index is not rebuilt
+            await paths(client, "retry backoff")
+        assert current.read_text() == generation
+
+        # a new file in a new directory
+        (repo / "src/ledger").mkdir()
+        (repo / "src/ledger/reconcile.py").write_text("def reconcile_ledger_entries():\n    pass\n")
+        assert (await paths(client, "reconcile ledger entries"))[0] == "src/ledger/reconcile.py"
+
+        # an edit inside an existing file, same directory, no new file
+        client_py = repo / "src/payments/client.py"
+        added = "\ndef refund_chargeback_dispute():\n    pass\n"
+        client_py.write_text(client_py.read_text() + added)
+        assert (await paths(client, "refund chargeback dispute"))[0] == "src/payments/client.py"
+
+        # a deletion
+        (repo / "src/ledger/reconcile.py").unlink()
+        assert "src/ledger/reconcile.py" not in await paths(client, "reconcile ledger entries")
+
+    talk(repo, scenario)
+
+
+@pytest.mark.parametrize("style", ["markdown", "xml"])
+def test_render_never_leaks_secrets_and_keeps_the_budget(
+    repo: Path, talk: Talk, planted: tuple[str, ...], style: str
+) -> None:
+    async def scenario(client: Any) -> None:
+        by_task = await client.call_tool(
+            "render",
+            {"task": "payments retry token client", "max_tokens": 2000, "style": style},
+        )
+        by_paths = await client.call_tool(
+            "render",
+            {"paths": [".env", "src/payments/retry.py", "src/payments/client.py"], "style": style},
+        )
+        tiny = await client.call_tool(
+            "render", {"paths": ["src/payments/client.py", "README.md"], "max_tokens": 110}
+        )
+        for result in (by_task, by_paths, tiny):
+            assert not result.is_error, text(result)
+            body = text(result)
+            assert not any(secret in body for secret in planted)
+        assert "class RetryPolicy" in text(by_task)
+        assert "[REDACTED aws-access-key-id]" in text(by_task)
+        assert "[REDACTED github-token]" in text(by_paths)
+        assert "PAYMENTS_RETRY_TOKEN" not in text(by_paths)
+        assert "environment file" in text(by_paths)
+        assert estimate_tokens(len(text(by_task).encode())) <= 2000
+        assert estimate_tokens(len(text(tiny).encode())) <= 110
+        assert "PaymentClient" not in text(tiny) and "src/payments/client.py" in text(tiny)
+        if style == "xml":
+            assert "<source>src/payments/retry.py</source>" in text(by_paths)
+
+        outline = await client.call_tool("outline", {"path": "src/payments/client.py"})
+        signatures = [s["Signature"] for s in outline.structured_content["Symbols"]]
+        assert 'def connect(token="[REDACTED github-token]"):' in signatures
+        env = await client.call_tool("outline", {"path": ".env"})
+        assert env.is_error and "secret file" in text(env)
+
+    talk(repo, scenario)
+
+
+def test_allow_secrets_is_a_server_flag(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        result = await client.call_tool("render", {"paths": [".env"]})
+        assert "PAYMENTS_RETRY_TOKEN" in text(result)
+
+    talk(repo, scenario, args=("--allow-secrets",))
+
+
+def test_outline_lists_symbols_with_line_ranges(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        result = await client.call_tool("outline", {"path": "./src/payments/client.py"})
+        doc = result.structured_content
+        assert doc["Path"] == "src/payments/client.py" and doc["Language"] == "python"
+        rows = {(s["Kind"], s["Qualified"], s["Start"], s["End"]) for s in doc["Symbols"]}
+        assert ("method", "PaymentClient.charge", 4, 5) in rows
+        assert any(q == "PaymentClient" and k == "class" for k, q, _, _ in rows)
+        assert doc["Imports"] == ["payments.retry"]
+
+    talk(repo, scenario)
+
+
+def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        cases = [
+            ("query", {"task": 3}, "task: 3 is not of type 'string'"),
+            ("query", {}, "'task' is a required property"),
+            ("query", {"task": "x", "preset": "nope"}, "preset: 'nope' is not one of"),
+            ("query", {"task": "x", "colour": "red"}, "Additional properties"),
+            ("query", {"task": "   "}, "the task is empty"),
+            ("render", {}, "give a task to render its best files, or paths"),
+            ("render", {"paths": ["../../etc/passwd"]}, "refusing path outside the repository"),
+            ("render", {"paths": ["/etc/passwd"]}, "refusing path outside the repository"),
+            ("render", {"task": "x", "max_tokens": 5}, "cannot hold even the document's header"),
+            ("outline", {"path": "../secret.txt"}, "refusing path outside the repository"),
+            ("outline", {"path": "src/nope.py"}, "'src/nope.py' is not in the index"),
+            ("frobnicate", {}, "unknown tool 'frobnicate'"),
+        ]
+        for name, args, message in cases:
+            result = await client.call_tool(name, args)
+            assert result.is_error, (name, args)
+            assert message in text(result), (name, args, text(result))
+        ok = await client.call_tool("query", {"task": "retry"})
+        assert not ok.is_error
+
+    talk(repo, scenario)
+
+
+def test_explain_and_index(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        explained = await client.call_tool("explain", {"task": "retry backoff", "top": 2})
+        doc = explained.structured_content
+        assert doc["Terms"] == ["backoff", "retry"]
+        assert len(doc["Files"]) <= 2 and doc["Files"][0]["Path"] == "src/payments/retry.py"
+        signals = doc["Files"][0]["Signals"]
+        assert set(signals) == set(doc["Signals"]) >= {"bm25f", "path"}
+        assert signals["bm25f"]["raw"] > 0 and 0 < signals["bm25f"]["normalized"] <= 1
+
+        (repo / "src/payments/refund.py").write_text("def refund():\n    pass\n")
+        report = (await client.call_tool("index", {})).structured_content
+        assert report["Added"] == 1 and report["Files"] == 7
+        again = (await client.call_tool("index", {"force": True})).structured_content
+        assert again["Rebuilt"] is True and again["Files"] == 7
+
+    talk(repo, scenario)
+
+
+def test_the_modern_protocol_works_too(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        assert len((await client.list_tools()).tools) == 5
+        result = await client.call_tool("query", {"task": "retry backoff"})
+        assert result.structured_content["Files"][0]["Path"] == "src/payments/retry.py"
+
+    talk(repo, scenario, mode="auto")

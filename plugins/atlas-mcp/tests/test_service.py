@@ -1,0 +1,108 @@
+"""The service behind the tools, in-process: when the index is (and is not) refreshed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import atlas_mcp
+import pytest
+from atlas_mcp.service import AtlasService
+
+from atlas_core.cli.main import build_cli
+from atlas_core.engine import Atlas
+from atlas_core.errors import UsageError
+from atlas_core.plugin.manager import get_plugin_manager
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(repo: Path, clock: Clock) -> AtlasService:
+    return AtlasService(repo, get_plugin_manager(load_entrypoints=False), clock=clock)
+
+
+def matched(service: AtlasService, task: str) -> list[str]:
+    """Files whose text matches ``task`` (the path prior alone does not count)."""
+    files = service.explain(task, top=50)["Files"]
+    return [f["Path"] for f in files if f["Signals"]["bm25f"]["raw"] > 0]
+
+
+def test_an_unchanged_repository_is_not_reindexed(service: AtlasService) -> None:
+    service.warm()
+    assert service.index_runs == 1 and service.last_refresh == "first use"
+    for _ in range(5):
+        assert matched(service, "retry backoff")[0] == "src/payments/retry.py"
+    assert service.index_runs == 1 and service.last_refresh == ""
+
+
+def test_edits_new_files_and_deletions_trigger_a_refresh(repo: Path, service: AtlasService) -> None:
+    service.warm()
+    (repo / "src/payments/refund.py").write_text("def refund_chargeback():\n    pass\n")
+    assert matched(service, "refund chargeback") == ["src/payments/refund.py"]
+    assert service.last_refresh == "src/payments changed"
+    (repo / "README.md").write_text("# Payments\n\nSettlement batches.\n")
+    assert matched(service, "settlement batches") == ["README.md"]
+    assert service.last_refresh == "README.md was modified"
+    (repo / "src/payments/refund.py").unlink()
+    assert matched(service, "refund chargeback") == []
+    assert service.index_runs == 4
+
+
+def test_config_changes_reload_the_settings(repo: Path, service: AtlasService) -> None:
+    service.warm()
+    assert "night" not in service.presets()
+    (repo / "atlas.toml").write_text('[presets.night]\nextends = "fast"\n')
+    assert "night" in service.presets()
+    service.query("retry", preset="night")
+    assert service.last_refresh == "settings changed"
+    (repo / "atlas.toml").write_text("[presets\n")
+    with pytest.raises(UsageError, match="bad TOML"):
+        service.query("retry")
+
+
+def test_a_periodic_full_scan_finds_what_stat_checks_cannot(
+    repo: Path, service: AtlasService, clock: Clock
+) -> None:
+    (repo / "vendor/empty").mkdir(parents=True)  # a directory with no indexed file
+    service.warm()
+    (repo / "vendor/empty/settlement.py").write_text("def settlement_batch():\n    pass\n")
+    # invisible to the cheap check
+    assert matched(service, "settlement batch") == []
+    clock.now += service.full_scan_seconds
+    assert matched(service, "settlement batch") == ["vendor/empty/settlement.py"]
+    assert service.last_refresh == "periodic full scan"
+
+
+def test_an_index_built_by_another_process_is_picked_up(repo: Path, service: AtlasService) -> None:
+    service.warm()
+    Atlas(repo, get_plugin_manager(load_entrypoints=False)).index(force=True)
+    service.query("retry")
+    assert service.last_refresh == "index updated by another process"
+    assert service.index_runs == 1
+
+
+def test_render_and_outline_refuse_what_they_must(repo: Path, service: AtlasService) -> None:
+    with pytest.raises(UsageError, match="give a task"):
+        service.render()
+    with pytest.raises(UsageError, match="outside the repository"):
+        service.outline("/etc/passwd")
+    document = service.render(paths=["src/payments/retry.py", ".env"], max_tokens=5000)
+    assert document.included == ["src/payments/retry.py"]
+    assert "[REDACTED aws-access-key-id]" in document.text
+
+
+def test_the_plugin_adds_the_mcp_command() -> None:
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("mcp", atlas_mcp)])
+    assert "mcp" in build_cli(manager).commands
+    assert "mcp" not in build_cli(get_plugin_manager(load_entrypoints=False)).commands
