@@ -21,8 +21,10 @@ every language. The capture names a query may use:
     An optional ``@import.prefix`` is put in front (Python's ``from . import x``), joined
     by the pattern's ``separator`` property if it has one.
 ``@doc``
-    A module docstring or leading doc comment: contiguous ``@doc`` nodes at the top of a
-    file become one ``module`` chunk named after its first line.
+    A module docstring or leading doc comment: the first run of contiguous ``@doc`` nodes
+    becomes one ``module`` chunk named after its first line. With a ``@doc.before`` node in
+    the pattern, only a run that ends on the line just before that node counts (Go's package
+    comment sits directly above ``package``; a license header further up does not count).
 
 ``@import.relative``
     Instead of ``@import.name``: a path relative to the file; ``./`` is put in front unless
@@ -136,10 +138,13 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
     imports: list[tuple[int, int, str]] = []  # (start row, end row, name)
     docs: list[Any] = []
     joined: dict[tuple[int, int, str], dict[int, str]] = {}
+    doc_before: int | None = None
     settings_of: dict[int, dict[str, Any]] = {}
     for index, caps in QueryCursor(query).matches(root):
         if "doc" in caps:
             docs.extend(caps["doc"])
+            if "doc.before" in caps:
+                doc_before = caps["doc.before"][0].start_point[0]
             continue
         if "import" in caps:
             settings = settings_of.get(index)
@@ -183,7 +188,7 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
         Chunk("import", name, name, start + 1, end + 1, _sig(lines, start))
         for start, end, name in dict.fromkeys(imports)
     )
-    doc = _doc_chunk(source, docs)
+    doc = _doc_chunk(source, docs, doc_before)
     if doc is not None:
         chunks.append(doc)
     chunks.sort(key=lambda c: (c.start, c.kind != "module", -c.end))
@@ -285,19 +290,25 @@ def _sig(lines: list[str], row: int) -> str:
     return ""
 
 
-def _doc_chunk(source: bytes, nodes: list[Any]) -> Chunk | None:
-    """The first run of contiguous doc nodes, as one ``module`` chunk."""
+def _doc_chunk(source: bytes, nodes: list[Any], before: int | None) -> Chunk | None:
+    """A run of contiguous doc nodes as one ``module`` chunk (see ``@doc.before``)."""
     if not nodes:
         return None
-    nodes = sorted(nodes, key=lambda n: n.start_byte)
-    start, end = nodes[0].start_point[0], _end_row(nodes[0])
-    texts = [_text(source, nodes[0])]
-    for node in nodes[1:]:
-        if node.start_point[0] > end + 1:
-            break
-        end = max(end, _end_row(node))
-        texts.append(_text(source, node))
-    name = first_doc_line("\n".join(texts))
+    runs: list[list[Any]] = []
+    for node in sorted(nodes, key=lambda n: n.start_byte):
+        if runs and node.start_point[0] <= _end_row(runs[-1][-1]) + 1:
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+    if before is None:
+        run = runs[0]
+    else:
+        adjacent = [r for r in runs if _end_row(r[-1]) == before - 1]
+        if not adjacent:
+            return None
+        run = adjacent[-1]
+    name = first_doc_line("\n".join(_text(source, n) for n in run))
     if not name:
         return None
-    return Chunk("module", name, name, start + 1, end + 1, name)
+    start, end = run[0].start_point[0] + 1, _end_row(run[-1]) + 1
+    return Chunk("module", name, name, start, end, name)

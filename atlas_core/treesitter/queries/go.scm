@@ -1,6 +1,6 @@
 ; Go: functions, methods qualified by their receiver type, types, imports, package docs.
 
-((comment)+ @doc . (package_clause))
+((comment)+ @doc . (package_clause) @doc.before)
 
 (function_declaration name: (identifier) @name) @definition.function
 
