@@ -79,8 +79,8 @@ class TreeSitterChunker:
                     digest.update((self.query_dir / f"{language}.scm").read_bytes())
                 except OSError:
                     continue
-            digest.update(_package_version("tree-sitter-language-pack").encode())
-            digest.update(_package_version("tree-sitter").encode())
+            digest.update(_package_version("tree_sitter_language_pack").encode())
+            digest.update(_package_version("tree_sitter").encode())
             self._version = digest.hexdigest()
         return self._version
 
@@ -127,10 +127,21 @@ class TreeSitterChunker:
         return chunks
 
 
-def _package_version(dist: str) -> str:
-    from importlib import metadata
+def _package_version(module: str) -> str:
+    """The installed version of ``module``'s distribution, read from its dist-info name.
+
+    Cheaper than ``importlib.metadata`` (no scan of every installed distribution) and it
+    imports nothing: this runs on every ``atlas`` call, as part of the index fingerprint.
+    """
+    from importlib.util import find_spec
 
     try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
         return "missing"
+    site = Path(spec.origin).parent.parent
+    for info in site.glob(f"{module}-*.dist-info"):
+        return info.name[len(module) + 1 : -len(".dist-info")]
+    return "unknown"
