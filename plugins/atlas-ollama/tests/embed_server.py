@@ -58,7 +58,14 @@ class EmbeddingBackend:
         self.context = int(self.model.get_max_seq_length() or 256)
         self.models = {_full(name): dims or self.native for name, dims in models.items()}
         self.lock = threading.Lock()
+        self.idle = threading.Condition()
+        self.inflight = 0
         self.reset()
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Let requests still running (a client that timed out) finish before a reset."""
+        with self.idle:
+            self.idle.wait_for(lambda: self.inflight == 0, timeout=timeout)
 
     def reset(self) -> None:
         self.delay = 0.0
@@ -168,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
         b = self.backend
         body = self._body()
         if self.path == "/_reset":
+            b.wait_idle()
             b.reset()
             self._send(200, {"ok": True})
         elif self.path == "/_knobs":
@@ -181,8 +189,15 @@ class Handler(BaseHTTPRequestHandler):
                 b.dims_override[_full(name)] = int(dims)
             self._send(200, {"ok": True})
         elif self.path in {"/api/embed", "/v1/embeddings"}:
-            b.count(self.path)
-            self._embed(body, openai=self.path == "/v1/embeddings")
+            with b.idle:
+                b.inflight += 1
+            try:
+                b.count(self.path)
+                self._embed(body, openai=self.path == "/v1/embeddings")
+            finally:
+                with b.idle:
+                    b.inflight -= 1
+                    b.idle.notify_all()
         else:
             self._send(404, {"error": "404 page not found"})
 
