@@ -59,6 +59,7 @@ class AtlasService:
         self._settings: tuple[Any, ...] = ()
         self._current: str | None = None
         self._last_scan = -math.inf
+        self._presets = ["balanced", "deep", "fast", "thorough"]
         #: what the last freshness check found: "" (nothing), or why it re-indexed
         self.last_refresh = ""
         #: how many times the indexer ran (tests and the benchmark read it)
@@ -81,6 +82,7 @@ class AtlasService:
 
             self.atlas = Atlas(self.root, self.manager)  # reads atlas.toml again
             self._settings = settings
+            self._presets = sorted(self.atlas.settings.presets)
             self.snapshot = None
         return self.atlas
 
@@ -134,12 +136,19 @@ class AtlasService:
     # -- tools -------------------------------------------------------------------
 
     def presets(self) -> list[str]:
-        """The preset names this repository knows (built-in and from its config)."""
-        try:
-            with self.lock:
-                return sorted(self._engine().settings.presets)
-        except AtlasError:
-            return ["fast", "balanced", "deep", "thorough"]
+        """The preset names this repository knows (built-in and from its config).
+
+        Never waits: while another call holds the service (a first index can take
+        seconds), the names read last time are returned.
+        """
+        if self.lock.acquire(blocking=False):
+            try:
+                self._engine()
+            except AtlasError:
+                pass  # a broken atlas.toml: the tool call itself will say so
+            finally:
+                self.lock.release()
+        return self._presets
 
     def query(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import atlas_mcp
@@ -106,3 +107,14 @@ def test_the_plugin_adds_the_mcp_command() -> None:
     manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("mcp", atlas_mcp)])
     assert "mcp" in build_cli(manager).commands
     assert "mcp" not in build_cli(get_plugin_manager(load_entrypoints=False)).commands
+
+
+def test_listing_tools_never_waits_for_a_busy_service(service: AtlasService) -> None:
+    service.warm()
+    answer: list[list[str]] = []
+    with service.lock:  # as while a first index of a large repository runs
+        worker = threading.Thread(target=lambda: answer.append(service.presets()))
+        worker.start()
+        worker.join(timeout=5)
+        assert not worker.is_alive()
+    assert "team" in answer[0]
