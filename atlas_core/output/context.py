@@ -227,16 +227,16 @@ class _Markdown:
                 why = f" ({b.why})" if b.why else ""
                 lines.append(f"{i}. `{b.path}`: {score}{b.tokens:,} tokens{why}")
         else:
-            lines.append("No files fit.")
-        if state.omitted:
+            lines.append("No files included.")
+        if state.omitted_count():
             lines += ["", "Omitted:"]
-            shown = state.omitted[: state.listed]
+            shown = state.omitted[: state.omitted_listed]
             lines += [f"- `{o.path}`: {o.reason}" for o in shown]
-            lines = _elide(lines, len(state.omitted) - len(shown), "- ... and {} more")
+            lines = _elide(lines, state.omitted_count() - len(shown), "- ... and {} more")
         redactions = state.redactions()
         if redactions:
             lines += ["", "Secrets redacted (each replaced by [REDACTED <kind>]):"]
-            shown_r = redactions[: state.listed]
+            shown_r = redactions[: state.redactions_listed]
             lines += [f"- `{path}:{r.line}`: {r.kind}" for path, r in shown_r]
             lines = _elide(lines, len(redactions) - len(shown_r), "- ... and {} more")
         return "\n".join(lines) + "\n\n"
@@ -272,16 +272,16 @@ class _Xml:
                 f'<file index="{i}" path="{_attr(b.path)}"{score} tokens="{b.tokens}"{why}/>'
             )
         lines.append("</selection>")
-        if state.omitted:
+        if state.omitted_count():
             lines.append("<omitted>")
-            shown = state.omitted[: state.listed]
+            shown = state.omitted[: state.omitted_listed]
             lines += [f'<file path="{_attr(o.path)}" reason="{_attr(o.reason)}"/>' for o in shown]
-            lines = _elide(lines, len(state.omitted) - len(shown), '<more count="{}"/>')
+            lines = _elide(lines, state.omitted_count() - len(shown), '<more count="{}"/>')
             lines.append("</omitted>")
         redactions = state.redactions()
         if redactions:
             lines.append('<redactions note="each secret was replaced by [REDACTED kind]">')
-            shown_r = redactions[: state.listed]
+            shown_r = redactions[: state.redactions_listed]
             lines += [
                 f'<redaction path="{_attr(p)}" line="{r.line}" kind="{r.kind}"/>'
                 for p, r in shown_r
@@ -305,8 +305,15 @@ class _State:
     style: _Markdown | _Xml
     blocks: list[_Block] = attrs.field(factory=list)
     omitted: list[Omitted] = attrs.field(factory=list)
-    #: how many omitted files and redactions the header lists by name
-    listed: int = _MAX_LISTED
+    #: how many omitted files the header names (the rest: "... and N more")
+    omitted_listed: int = _MAX_LISTED
+    #: how many redactions the header names
+    redactions_listed: int = _MAX_LISTED
+    #: files not decided yet, counted as omitted so the header can only shrink
+    pending: int = 0
+
+    def omitted_count(self) -> int:
+        return len(self.omitted) + self.pending
 
     def redactions(self) -> list[tuple[str, Redaction]]:
         return [(b.path, r) for b in self.blocks for r in b.redactions]
@@ -362,9 +369,13 @@ def render_context(
     root = root.resolve()
     items = context_files(files)
     targets = [(item, safe_path(root, item.path)) for item in items]
-    state = _State(task, max_tokens, renderer)
+    # First choose the files, paying for the header as if every file not yet decided
+    # were omitted and omissions were only counted; contents come before naming what is
+    # missing. Then name as many omissions as the rest of the budget allows.
+    state = _State(task, max_tokens, renderer, omitted_listed=0, pending=len(targets))
     seen: set[Path] = set()
     for item, path in targets:
+        state.pending -= 1
         if path in seen:
             continue
         seen.add(path)
@@ -380,13 +391,12 @@ def render_context(
         if state.over_budget():
             state.blocks.pop()
             state.omitted.append(Omitted(item.path, _too_big(block)))
-    # omissions listed after a file was accepted lengthen the header: give back from the end
-    while state.blocks and state.over_budget():
-        block = state.blocks.pop()
-        state.omitted.append(Omitted(block.path, _too_big(block)))
-    # a tiny budget: name fewer omissions ("... and N more") before giving up
-    while state.listed and state.over_budget():
-        state.listed //= 2
+    state.omitted_listed = _MAX_LISTED
+    while state.omitted_listed and state.over_budget():
+        state.omitted_listed -= 1
+    # a budget too small for even the header: name fewer redactions before giving up
+    while state.redactions_listed and state.over_budget():
+        state.redactions_listed //= 2
     header, footer, used = state.assemble()
     if max_tokens is not None and used > max_tokens:
         raise UsageError(
