@@ -37,7 +37,7 @@ def build_cli(manager: Any) -> click.Group:
         "fmt",
         default="auto",
         metavar="NAME",
-        help="auto|jsonl|json|human|compact (auto: human on a terminal, else jsonl).",
+        help="auto|jsonl|json|human|compact|context (auto: human on a terminal, else jsonl).",
     )
     @click.option("-q", "--quiet", is_flag=True, help="No messages on stderr.")
     @click.option("-v", "--verbose", count=True, help="Explain what happens (repeat for more).")

@@ -121,7 +121,7 @@ def common_options(func: Any) -> Any:
             metavar="NAME",
             expose_value=False,
             callback=_setter("format"),
-            help="auto|jsonl|json|human|compact.",
+            help="auto|jsonl|json|human|compact|context.",
         ),
         click.option(
             "-q",

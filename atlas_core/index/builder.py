@@ -111,24 +111,37 @@ class IndexBuilder:
                 self._process(docs, todo, report)
             deleted = (len(old) if old else 0) - report.unchanged - report.changed
             report.deleted = max(deleted, 0)
-            stale_stats = (
-                old is not None
-                and not report.changed_anything
-                and any(
-                    d.old_id >= 0
-                    and (d.size, d.mtime_ns) != (old.sizes[d.old_id], _mtime(old, d.old_id))
-                    for d in docs
-                )
-            )
-            if old is None or report.changed_anything or stale_stats:
+            if old is None or report.changed_anything:
                 gen = self._write_generation(docs, old, skipped, report)
                 report.wrote = True
                 reader = IndexReader(self.cache, gen)
             else:
                 reader = old
+                self._refresh_stat_columns(old, docs)
             self._run_contributors(reader, report)
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _refresh_stat_columns(old: IndexReader, docs: list[_Doc]) -> None:
+        """Files touched but unchanged: record their new stat so the next run skips hashing.
+
+        Only the metadata of the live generation is replaced (atomically); nothing else moves.
+        """
+        cols = old.meta["files"]
+        stale = [
+            d
+            for d in docs
+            if (cols["size"][d.old_id], cols["mtime_ns"][d.old_id], cols["ino"][d.old_id])
+            != (d.size, d.mtime_ns, d.ino)
+        ]
+        if not stale:
+            return
+        for d in stale:
+            cols["size"][d.old_id] = d.size
+            cols["mtime_ns"][d.old_id] = d.mtime_ns
+            cols["ino"][d.old_id] = d.ino
+        layout.write_checked(old.gen / "meta.msgpack", old.meta)
 
     # -- planning ----------------------------------------------------------------
 
@@ -381,10 +394,6 @@ def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> int:
     (tmp / "symbols.bin").write_bytes(data)
     np.save(tmp / "symbols_off.npy", offsets, allow_pickle=False)
     return len(data)
-
-
-def _mtime(old: IndexReader, i: int) -> int:
-    return int(old.meta["files"]["mtime_ns"][i])
 
 
 def _can_fork() -> bool:
