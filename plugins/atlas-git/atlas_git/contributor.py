@@ -105,11 +105,12 @@ class GitHistory:
             return {}
         if data.get("status") != "ok":
             return {"history": "absent", "reason": data.get("reason", "")}
+        import numpy as np
+
         from atlas_git.history import History
 
         history = History.from_record(data)
-        ids = data.get("ids", b"")
-        indexed = sum(1 for i in memoryview(ids).cast("i") if i >= 0) if ids else 0
+        indexed = int((np.frombuffer(data.get("ids", b""), dtype="<i4") >= 0).sum())
         out: dict[str, Any] = {
             "history": f"{len(history)} commits, {indexed} indexed files touched",
             "head": history.head[:12],

@@ -13,8 +13,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GitCochange", "GitRecency"]
 
-DAY = 86_400.0
-
 
 def _unavailable(ctx: QueryContext) -> str | None:
     data = ctx.extra("git")
@@ -22,7 +20,11 @@ def _unavailable(ctx: QueryContext) -> str | None:
         return "no git history in the index yet (run 'atlas index' with atlas-git installed)"
     if data.get("status") != "ok":
         return str(data.get("reason") or "no git history")
+    from atlas_git.history import FORMAT
     from atlas_git.matrix import history_of
+
+    if data.get("format") != FORMAT:
+        return "the stored git history is from another atlas-git version (run 'atlas index')"
 
     if history_of(ctx).empty:
         return "no commit in the history window touches an indexed file"
