@@ -170,3 +170,32 @@ def test_two_concurrent_index_runs_leave_a_valid_index(tmp_path: Path) -> None:
     docs, _ = reader.postings(term)
     assert len(docs) == 300
     assert len([p for p in (root / ".atlas").iterdir() if p.name.startswith("gen-")]) == 1
+
+
+def test_dictionary_stays_sorted_and_complete_across_incremental_updates(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    import random
+
+    rng = random.Random(7)
+    words = [f"{a}{b}" for a in ("alpha", "beta", "gamma", "delta", "omega") for b in
+             ("Parser", "Client", "Store", "Queue", "Cache", "Index")]
+    root = write_repo(tmp_path / "r", {f"m{i}.py": " ".join(rng.sample(words, 5))
+                                       for i in range(40)})
+    atlas = make_atlas(root)
+    atlas.index()
+    for round_ in range(4):
+        for i in rng.sample(range(40), 3):
+            (root / f"m{i}.py").write_text(" ".join(rng.sample(words, 4)) + f" round{round_}x")
+        atlas.index()
+        reader = atlas.reader()
+        vocab = reader.vocabulary()
+        ordered = [vocab[i] for i in reader.array("vocab_order").tolist()]
+        assert ordered == sorted(ordered, key=lambda t: t.encode())
+        for term in {*vocab, f"round{round_}x"}:
+            tid = reader.term_id(term)
+            assert tid is not None and vocab[tid] == term
+        for i in range(40):
+            text = (root / f"m{i}.py").read_text()
+            docs, _ = reader.postings(reader.term_id(text.split()[0].lower()) or 0)
+            assert reader.ids[f"m{i}.py"] in docs.tolist()

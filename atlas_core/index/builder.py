@@ -22,6 +22,7 @@ from atlas_core.index.process import (
     set_processor,
 )
 from atlas_core.index.reader import ARRAYS, IndexReader, open_index
+from atlas_core.index.vocab import Vocabulary
 from atlas_core.types import RepoFile
 
 __all__ = ["BuildReport", "IndexBuilder"]
@@ -247,8 +248,7 @@ class IndexBuilder:
     def _write_generation(
         self, docs: list[_Doc], old: IndexReader | None, skipped: Counter[str], report: BuildReport
     ) -> Path:
-        vocab: list[str] = old.vocabulary() if old else []
-        ids = {t: i for i, t in enumerate(vocab)}
+        vocab = Vocabulary(old, changed_files=sum(1 for d in docs if d.result is not None))
         fwd_terms: list[np.ndarray] = []
         fwd_tfs: list[np.ndarray] = []
         if old is not None:
@@ -262,13 +262,11 @@ class IndexBuilder:
                 fwd_tfs.append(np.asarray(old_tf[a:b], dtype=np.uint16))
                 continue
             assert doc.result is not None
-            term_ids = np.empty(len(doc.result.terms), dtype=np.uint32)
-            for k, term in enumerate(doc.result.terms):
-                tid = ids.get(term)
-                if tid is None:
-                    tid = ids[term] = len(vocab)
-                    vocab.append(term)
-                term_ids[k] = tid
+            term_ids = np.fromiter(
+                (vocab.id(t) for t in doc.result.terms),
+                dtype=np.uint32,
+                count=len(doc.result.terms),
+            )
             fwd_terms.append(term_ids)
             fwd_tfs.append(doc.result.tf)
         counts = np.array([len(t) for t in fwd_terms], dtype=np.int64)
@@ -276,14 +274,15 @@ class IndexBuilder:
         np.cumsum(counts, out=fwd_off[1:])
         fwd_term = np.concatenate(fwd_terms) if fwd_terms else np.zeros(0, np.uint32)
         fwd_tf = np.concatenate(fwd_tfs) if fwd_tfs else np.zeros((0, 3), np.uint16)
-        vocab, fwd_term = _compact(vocab, fwd_term)
-        arrays = _postings(vocab, fwd_off, fwd_term, fwd_tf, len(docs))
-        return self._save(docs, vocab, arrays, old, skipped, report)
+        blob, vocab_off, vocab_order, fwd_term = vocab.finish(fwd_term)
+        arrays = _postings(len(vocab_off) - 1, fwd_off, fwd_term, fwd_tf, len(docs))
+        arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
+        return self._save(docs, blob, arrays, old, skipped, report)
 
     def _save(
         self,
         docs: list[_Doc],
-        vocab: list[str],
+        blob: bytes,
         arrays: dict[str, np.ndarray],
         old: IndexReader | None,
         skipped: Counter[str],
@@ -293,7 +292,6 @@ class IndexBuilder:
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
         layout.remove_quietly(tmp)
         tmp.mkdir(parents=True)
-        blob = b"".join(t.encode("utf-8") for t in vocab)
         (tmp / "vocab.bin").write_bytes(blob)
         symbols_size = _write_symbols(tmp, docs, old)
         sizes: dict[str, int] = {}
@@ -323,7 +321,7 @@ class IndexBuilder:
             },
             "stats": {
                 "avgdl": (doclen.mean(axis=0) if len(docs) else np.zeros(3)).tolist(),
-                "terms": len(vocab),
+                "terms": len(arrays["vocab_off"]) - 1,
                 "postings": int(arrays["post_doc"].shape[0]),
                 "languages": dict(languages),
                 "skipped": dict(skipped | Counter(d.status for d in docs if d.status != "ok")),
@@ -411,34 +409,18 @@ def _next_generation(cache: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def _compact(vocab: list[str], fwd_term: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Drop terms no file uses any more once they are a third of the vocabulary."""
-    used = np.unique(fwd_term)
-    if len(vocab) == 0 or len(used) >= 0.67 * len(vocab):
-        return vocab, fwd_term
-    remap = np.zeros(len(vocab), dtype=np.uint32)
-    remap[used] = np.arange(len(used), dtype=np.uint32)
-    return [vocab[i] for i in used.tolist()], remap[fwd_term]
-
-
 def _postings(
-    vocab: list[str], fwd_off: np.ndarray, fwd_term: np.ndarray, fwd_tf: np.ndarray, n_docs: int
+    n_terms: int, fwd_off: np.ndarray, fwd_term: np.ndarray, fwd_tf: np.ndarray, n_docs: int
 ) -> dict[str, np.ndarray]:
-    """Invert the forward index into per-term postings, plus the sorted vocabulary."""
+    """Invert the forward index into per-term postings and per-field document lengths."""
     doc_of = np.repeat(np.arange(n_docs, dtype=np.uint32), np.diff(fwd_off))
     order = np.argsort(fwd_term, kind="stable")
-    post_off = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(fwd_term, minlength=len(vocab)), out=post_off[1:])
+    post_off = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(fwd_term, minlength=n_terms), out=post_off[1:])
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
         doclen[:, col] = np.bincount(doc_of, weights=fwd_tf[:, col], minlength=n_docs)
-    encoded = [t.encode("utf-8") for t in vocab]
-    vocab_off = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=vocab_off[1:])
-    vocab_order = np.array(sorted(range(len(vocab)), key=encoded.__getitem__), dtype=np.uint32)
     return {
-        "vocab_off": vocab_off,
-        "vocab_order": vocab_order,
         "post_off": post_off,
         "post_doc": doc_of[order],
         "post_tf": fwd_tf[order],

@@ -149,8 +149,8 @@ class IndexReader:
         blob = self.vocab_blob
         return [blob[off[i] : off[i + 1]].decode("utf-8") for i in range(len(off) - 1)]
 
-    def term_id(self, term: str) -> int | None:
-        """Binary search of the sorted vocabulary; touches about log2(V) terms."""
+    def locate(self, term: str) -> tuple[int, int | None]:
+        """Binary search of the sorted vocabulary: (insertion position, term id or None)."""
         order = self.array("vocab_order")
         key = term.encode("utf-8")
         off = self.array("vocab_off")
@@ -159,16 +159,19 @@ class IndexReader:
         while lo < hi:
             mid = (lo + hi) // 2
             tid = int(order[mid])
-            found = blob[int(off[tid]) : int(off[tid + 1])]
-            if found < key:
+            if blob[int(off[tid]) : int(off[tid + 1])] < key:
                 lo = mid + 1
             else:
                 hi = mid
         if lo < len(order):
             tid = int(order[lo])
             if blob[int(off[tid]) : int(off[tid + 1])] == key:
-                return tid
-        return None
+                return lo, tid
+        return lo, None
+
+    def term_id(self, term: str) -> int | None:
+        """The id of ``term``; touches about log2(V) dictionary entries."""
+        return self.locate(term)[1]
 
     def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         """(file ids, tf per field with shape (n, 3)) of one term."""
