@@ -98,32 +98,35 @@ class GitHistory:
         )
 
     def describe(self, data: Any) -> dict[str, Any]:
-        """A summary for ``atlas inspect``."""
+        """What ``atlas inspect`` shows: the history window and the last update."""
         import time
 
-        if not isinstance(data, dict):
-            return {}
-        if data.get("status") != "ok":
-            return {"history": "absent", "reason": data.get("reason", "")}
         import numpy as np
 
-        from atlas_git.history import History
+        from atlas_git.history import FORMAT, History
 
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {"Status": "no git history in this index (run 'atlas index')"}
+        if data.get("status") != "ok":
+            return {"Status": "absent", "Reason": data.get("reason", "")}
         history = History.from_record(data)
-        indexed = int((np.frombuffer(data.get("ids", b""), dtype="<i4") >= 0).sum())
         out: dict[str, Any] = {
-            "history": f"{len(history)} commits, {indexed} indexed files touched",
-            "head": history.head[:12],
-            "last update": f"{data.get('mode')} ({data.get('read', 0)} commits read)",
+            "Status": "ok",
+            "Commits": len(history),
+            "FilesTouched": int((np.frombuffer(data["ids"], dtype="<i4") >= 0).sum()),
+            "Head": history.head[:12],
+            "LastUpdate": data.get("mode"),
+            "CommitsRead": data.get("read", 0),
         }
         if len(history):
-            fmt = "%Y-%m-%d"
-            out["span"] = (
-                f"{time.strftime(fmt, time.gmtime(int(history.times.min())))} .. "
-                f"{time.strftime(fmt, time.gmtime(int(history.head_time)))}"
+            day = "%Y-%m-%d"
+            oldest, newest = int(history.times.min()), int(history.head_time)
+            out["Span"] = (
+                f"{time.strftime(day, time.gmtime(oldest))} .. "
+                f"{time.strftime(day, time.gmtime(newest))}"
             )
         if history.big:
-            out["big commits skipped"] = history.big
+            out["BigCommitsSkipped"] = history.big
         return out
 
 

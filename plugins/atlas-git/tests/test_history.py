@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -160,10 +161,30 @@ def test_describe_summarises_for_inspect(git_repo, pipeline) -> None:
     repo.commit(30, {"a.py": "b", "b.py": "b"})
     _, reader = pipeline.indexed(repo.root)
     summary = GitHistory().describe(_record(reader))
-    assert summary["history"] == "2 commits, 2 indexed files touched"
-    assert summary["span"] == "2020-01-01 .. 2020-01-31"
-    assert summary["last update"] == "full (2 commits read)"
-    assert GitHistory().describe({"status": "absent", "reason": "not a git repository"}) == {
-        "history": "absent",
-        "reason": "not a git repository",
+    assert summary == {
+        "Status": "ok",
+        "Commits": 2,
+        "FilesTouched": 2,
+        "Head": repo.head()[:12],
+        "LastUpdate": "full",
+        "CommitsRead": 2,
+        "Span": "2020-01-01 .. 2020-01-31",
     }
+    absent = {"format": 1, "status": "absent", "reason": "not a git repository"}
+    assert GitHistory().describe(absent) == {
+        "Status": "absent",
+        "Reason": "not a git repository",
+    }
+
+
+def test_inspect_shows_the_history(git_repo, monkeypatch) -> None:
+    from atlas_core.testing import run_atlas
+
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git")
+    repo = git_repo()
+    repo.commit(0, {"a.py": "a"})
+    assert run_atlas("--root", str(repo.root), "index").code == 0
+    result = run_atlas("--root", str(repo.root), "inspect", "--json")
+    assert result.code == 0
+    details = json.loads(result.stdout)["ExtraDetails"]["git"]
+    assert (details["Status"], details["Commits"], details["FilesTouched"]) == ("ok", 1, 1)
