@@ -54,26 +54,36 @@ class GitHistory:
         return f"{FORMAT}:{found}:{_settings(cfg)}:{read_head(view.root)}"
 
     def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
-        from atlas_git.gitcmd import GitUnavailable, is_ancestor, repo_state
+        from atlas_git.gitcmd import (
+            GitUnavailable,
+            RepoState,
+            head_from_files,
+            is_ancestor,
+            repo_state,
+        )
         from atlas_git.history import FORMAT, History, absent
 
         root = view.root
         cfg = self.config(root)
         settings = _settings(cfg)
+        usable = (
+            isinstance(previous, dict)
+            and previous.get("format") == FORMAT
+            and previous.get("status") == "ok"
+            and previous.get("settings") == settings
+        )
         try:
-            state = repo_state(root)
+            if usable and not previous["prefix"] and previous["head"] == head_from_files(root):
+                # only the work tree changed (the usual case): no git process at all
+                state = RepoState(previous["head"], "", shallow=False)
+            else:
+                state = repo_state(root)
             if state.shallow:
                 return absent(
                     "shallow clone: the history is cut short (git fetch --unshallow)", settings
                 )
             old = None
-            if (
-                isinstance(previous, dict)
-                and previous.get("format") == FORMAT
-                and previous.get("status") == "ok"
-                and previous.get("settings") == settings
-                and previous.get("prefix") == state.prefix
-            ):
+            if usable and previous.get("prefix") == state.prefix:
                 old = History.from_record(previous)
             if old is not None and old.head == state.head:
                 history, mode, read = old, "unchanged", 0

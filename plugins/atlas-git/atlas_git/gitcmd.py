@@ -14,6 +14,7 @@ __all__ = [
     "GitUnavailable",
     "LogCommit",
     "RepoState",
+    "head_from_files",
     "is_ancestor",
     "read_head",
     "repo_state",
@@ -127,7 +128,7 @@ def read_head(root: Path) -> str:
 
     Returns a short description instead of raising, since it only feeds a cache key.
     """
-    fast = _head_from_files(root / ".git")
+    fast = head_from_files(root)
     if fast is not None:
         return fast
     try:
@@ -139,8 +140,10 @@ def read_head(root: Path) -> str:
     return " ".join(done.stdout.decode("utf-8", "replace").split())
 
 
-def _head_from_files(git_dir: Path) -> str | None:
-    """HEAD's commit from a plain ``.git`` directory, or None when git must be asked."""
+def head_from_files(root: Path) -> str | None:
+    """HEAD's commit read from ``<root>/.git`` (plus " shallow" for a shallow clone), or
+    None when git must be asked (a worktree, a subdirectory, reftable, ``$GIT_DIR``)."""
+    git_dir = root / ".git"
     if os.environ.get("GIT_DIR") or not git_dir.is_dir() or (git_dir / "reftable").exists():
         return None
     try:

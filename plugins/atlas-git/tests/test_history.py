@@ -39,17 +39,26 @@ def test_second_run_reads_only_the_new_commits(git_repo, pipeline) -> None:
     assert int(history.times[0]) > int(history.times[-1])
 
 
-def test_nothing_new_reads_nothing_and_file_edits_remap(git_repo, pipeline) -> None:
+def test_nothing_new_reads_nothing_and_file_edits_remap(git_repo, pipeline, monkeypatch) -> None:
+    import subprocess
+
     repo = git_repo()
     repo.commit(0, {"a.py": "a = 1"})
     repo.commit(1, {"b.py": "b = 1"})
     atlas, _ = pipeline.indexed(repo.root)
-    # an uncommitted new file changes the index but not HEAD: no git log is run
+    # an uncommitted new file changes the index but not HEAD: git is not even started
+
+    def no_git(*args, **kwargs):
+        raise AssertionError(f"git was run: {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    monkeypatch.setattr(subprocess, "Popen", no_git)
     (repo.root / "c.py").write_text("c = 1\n")
     report = atlas.index()
     assert report.contributors["git"] == "updated"
     data = _record(atlas.reader())
     assert (data["mode"], data["read"]) == ("unchanged", 0)
+    assert History.from_record(data).paths == ["b.py", "a.py"]
     # nothing changed at all: the contributor is not even asked
     assert atlas.index().contributors["git"] == "fresh"
 
