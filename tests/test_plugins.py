@@ -148,3 +148,15 @@ def test_ranking_is_deterministic_whatever_the_registration_order(tmp_path: Path
         selection = atlas.query("shared", QueryOptions(min_score=0), atlas.reader()).selection
         results.append([(f.path, f.score) for f in selection.files])
     assert results[0] == results[1] and len(results[0]) == 12
+
+
+def test_builtins_can_be_disabled_except_essential_ones(tmp_path: Path, atlas_cli: Cli) -> None:
+    repo = write_repo(tmp_path / "r", {"a.py": "def alpha():\n    pass\n"})
+    result = atlas_cli("--disable-plugin", "chunk_treesitter", "--disable-plugin", "walk_fs",
+                       "--root", str(repo), "quick", "alpha", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Files"][0]["Path"] == "a.py"  # walk_fs is essential
+    rows = {r["name"]: r["status"] for r in
+            json.loads(atlas_cli("--disable-plugin", "chunk_treesitter", "plugins", "--all",
+                                 "--json").stdout)}
+    assert rows["chunk_treesitter"] == "disabled" and rows["chunk_regex"] == "builtin"

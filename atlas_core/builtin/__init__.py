@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BUILTIN_PLUGINS"]
+__all__ = ["BUILTIN_PLUGINS", "ESSENTIAL"]
 
 #: registered first, in this order, as ``builtin.<module>``
 BUILTIN_PLUGINS = (
@@ -18,3 +18,6 @@ BUILTIN_PLUGINS = (
     "atlas_core.builtin.format_context",
     "atlas_core.builtin.cmd_init",
 )
+
+#: built-ins that ``--disable-plugin`` cannot turn off: without them nothing works
+ESSENTIAL = frozenset({"walk_fs", "classify_default", "fuse_weighted", "formats"})

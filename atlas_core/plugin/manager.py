@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from types import MappingProxyType, ModuleType
 from typing import Any
 
@@ -60,12 +60,16 @@ class AtlasPluginManager:
 
     # -- loading -----------------------------------------------------------------
 
-    def register_builtins(self) -> None:
-        from atlas_core.builtin import BUILTIN_PLUGINS
+    def register_builtins(self, block: Collection[str] = ()) -> None:
+        """Register the built-in plugins; those in ``block`` are skipped unless essential."""
+        from atlas_core.builtin import BUILTIN_PLUGINS, ESSENTIAL
 
         for modname in BUILTIN_PLUGINS:
-            module = importlib.import_module(modname)
             short = modname.rsplit(".", 1)[1]
+            if short in block and short not in ESSENTIAL:
+                self.records.append(PluginRecord(short, "atlas-core", _core_version(), "disabled"))
+                continue
+            module = importlib.import_module(modname)
             self.pm.register(module, name=f"builtin.{short}")
             self.records.append(
                 PluginRecord(short, "atlas-core", _core_version(), "builtin", _hooks_of(module))
@@ -289,9 +293,9 @@ def get_plugin_manager(
     load none); ``ATLAS_DISABLE_PLUGINS`` and ``disable`` block names.
     """
     manager = AtlasPluginManager()
-    manager.register_builtins()
     allow = _env_set("ATLAS_LOAD_PLUGINS")
     block = (_env_set("ATLAS_DISABLE_PLUGINS") or set()) | set(disable)
+    manager.register_builtins(block)
     if load_entrypoints and allow != set():
         manager.load_entrypoints(allow=allow, block=block)
     for name, plugin in extra_plugins:
