@@ -131,6 +131,8 @@ class VectorStore:
         dim = int(vectors.shape[1])
         if not self.check_dim(dim) or not self._dim:
             self._dim = dim
+        # hold them as they will be read back, so a cold run ranks exactly as a warm one
+        vectors = dequantize(*quantize(vectors))
         for key, vec in zip(keys, vectors, strict=True):
             self._pending[key] = vec
 
