@@ -49,11 +49,14 @@ class GraphContributor:
         return hashlib.sha1(key.encode()).hexdigest()[:16]
 
     def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
-        from atlas_graph.build import build_edges, graph_files
+        from atlas_graph.build import build_edges, content_hashes, graph_files, layout_key
         from atlas_graph.pagerank import pagerank
         from atlas_graph.store import encode
 
-        edges = build_edges(view, self.resolvers)
+        resolvers = self.resolvers
+        hashes = content_hashes(view)
+        key = layout_key(view, hashes, resolvers)
+        edges = build_edges(view, resolvers, _reusable(previous, key, hashes))
         eligible = np.flatnonzero(graph_files(view))
         # PageRank over every graph file, isolated ones included, so ranks compare
         # across repositories of different sizes by their ratio to ``base``
@@ -63,13 +66,10 @@ class GraphContributor:
         rank = np.zeros(len(view))
         rank[eligible] = ranks
         base = (1.0 - DAMPING) / max(len(eligible), 1)
-        if len(eligible):
-            unimported = np.setdiff1d(np.arange(len(eligible)), local[edges.dst])
-            if len(unimported):
-                base = float(ranks[unimported].min())
-        data = encode(view, edges, rank, base)
-        data["errors"] = edges.errors
-        return data
+        unimported = np.setdiff1d(np.arange(len(eligible)), local[edges.dst])
+        if len(unimported):
+            base = float(ranks[unimported].min())
+        return encode(view, edges, rank, base, key, hashes)
 
     def describe(self, data: Any) -> dict[str, Any]:
         """What ``atlas inspect`` shows: graph size and the most central files."""
@@ -83,10 +83,9 @@ def describe_graph(data: Any, top: int = 10) -> dict[str, Any]:
     rank = np.frombuffer(data["rank"], dtype="<f8")
     order = np.argsort(-rank, kind="stable")[:top]
     importers = np.bincount(np.frombuffer(data["dst"], dtype="<i4"), minlength=len(rank))
-    return {
+    summary: dict[str, Any] = {
         "Files": len(data["paths"]),
         "Edges": len(data["src"]) // 4,
-        "Imports": data["imports"],
         "Resolvers": data["resolvers"],
         "EdgesByLanguage": data["edges_by_language"],
         "MostCentral": [
@@ -98,3 +97,27 @@ def describe_graph(data: Any, top: int = 10) -> dict[str, Any]:
             for k in order.tolist()
         ],
     }
+    if data.get("errors"):
+        summary["ResolverErrors"] = data["errors"]
+    return summary
+
+
+def _reusable(previous: Any, key: str, hashes: bytes) -> dict[int, list[int]] | None:
+    """Previous targets of every file whose content is unchanged, when ids carry over."""
+    from atlas_graph.store import stored_edges
+
+    if not isinstance(previous, Mapping) or previous.get("format") != FORMAT:
+        return None
+    old_hashes = previous.get("hashes")
+    if previous.get("key") != key or not isinstance(old_hashes, bytes):
+        return None
+    if not hashes or len(old_hashes) != len(hashes):
+        return None
+    old = np.frombuffer(old_hashes, dtype="<u8")
+    new = np.frombuffer(hashes, dtype="<u8")
+    reuse: dict[int, list[int]] = {i: [] for i in np.flatnonzero(old == new).tolist()}
+    src, dst = stored_edges(dict(previous))
+    for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+        if a in reuse:
+            reuse[a].append(b)
+    return reuse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -13,37 +14,49 @@ if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
     from atlas_graph.build import Edges
 
-__all__ = ["FORMAT", "Graph", "encode", "load_graph"]
+__all__ = ["FORMAT", "NAME", "Graph", "encode", "load_graph", "stored_edges"]
 
 #: bumped when the stored layout changes; older data is ignored (and rebuilt on index)
-FORMAT = 1
+FORMAT = 2
 NAME = "graph"
 
 
-def encode(reader: IndexReader, edges: Edges, rank: np.ndarray, base: float) -> dict[str, Any]:
+def encode(
+    reader: IndexReader, edges: Edges, rank: np.ndarray, base: float, key: str, hashes: bytes
+) -> dict[str, Any]:
     """Compact stored form: the files that have edges, edges and ranks as packed arrays.
 
     Files are named by path so the data stays meaningful if it outlives its generation;
-    ``ids`` lets a reader of the same generation skip the path look-up.
+    ``ids`` lets a reader of the same generation skip the path look-up, and ``key`` with
+    ``hashes`` let the next index run reuse the edges of unchanged files.
     """
     nodes = np.unique(np.concatenate([edges.src, edges.dst])).astype(np.int32)
     local = np.full(len(reader), -1, dtype=np.int32)
     local[nodes] = np.arange(len(nodes), dtype=np.int32)
+    by_language = Counter(reader.languages[i] for i in edges.src.tolist())
     return {
         "format": FORMAT,
         "generation": reader.generation,
         "files": len(reader),
         "paths": [reader.paths[i] for i in nodes.tolist()],
-        "ids": nodes.tobytes(),
+        "ids": nodes.astype("<i4").tobytes(),
         "src": local[edges.src].astype("<i4").tobytes(),
         "dst": local[edges.dst].astype("<i4").tobytes(),
         "rank": rank[nodes].astype("<f8").tobytes(),
         "base": base,
-        "imports": edges.imports,
-        "files_with_imports": edges.files_with_imports,
         "resolvers": edges.resolvers,
-        "edges_by_language": edges.by_language,
+        "edges_by_language": dict(sorted(by_language.items())),
+        "key": key,
+        "hashes": hashes,
+        "errors": edges.errors,
     }
+
+
+def stored_edges(data: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(src, dst) in the file ids of the generation the data was computed for."""
+    ids = np.frombuffer(data["ids"], dtype="<i4").astype(np.int64)
+    src = ids[np.frombuffer(data["src"], dtype="<i4")]
+    return src, ids[np.frombuffer(data["dst"], dtype="<i4")]
 
 
 @attrs.define
@@ -76,7 +89,7 @@ def _load(reader: IndexReader) -> Graph | None:
         return None
     n = len(reader)
     if data["generation"] == reader.generation and data["files"] == n:
-        ids = np.frombuffer(data["ids"], dtype=np.int32).astype(np.int64)
+        ids = np.frombuffer(data["ids"], dtype="<i4").astype(np.int64)
     else:  # stale data: map its paths onto this generation, dropping vanished files
         lookup = reader.ids
         ids = np.array([lookup.get(p, -1) for p in data["paths"]], dtype=np.int64)

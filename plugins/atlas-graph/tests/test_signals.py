@@ -162,3 +162,34 @@ def test_graph_data_from_an_older_generation_is_mapped_by_path(
     assert ("auth/middleware.py", "auth/crypto.py") in edges
     assert ("billing/invoice.py", "billing/tax.py") in edges
     assert len(edges) == 3
+
+
+def test_reindexing_resolves_only_the_files_that_changed(
+    repo: Path, graph_atlas: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_graph.resolvers.python import PythonResolver
+
+    resolved: list[str] = []
+    original = PythonResolver.resolve
+
+    def spy(self: PythonResolver, reader: Any, file_id: int, imports: list[str]) -> list[str]:
+        resolved.append(reader.paths[file_id])
+        return original(self, reader, file_id, imports)
+
+    monkeypatch.setattr(PythonResolver, "resolve", spy)
+    atlas = graph_atlas(repo)
+    atlas.index()
+    assert len(resolved) == 4  # every file with imports
+    resolved.clear()
+    (repo / "util" / "log.py").write_text("from auth.crypto import sign\n")
+    atlas.index()
+    assert resolved == ["util/log.py"]
+    reader = atlas.reader()
+    graph = load_graph(reader)
+    assert graph is not None
+    importers = {reader.paths[i] for i in graph.importers_of(reader.ids["auth/crypto.py"])}
+    assert importers == {"auth/middleware.py", "util/log.py"}
+    resolved.clear()
+    (repo / "auth" / "tokens.py").write_text("from auth import crypto\n")
+    atlas.index()  # a new file may change how others resolve: everything again
+    assert len(resolved) == 6

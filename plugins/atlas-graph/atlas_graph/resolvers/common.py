@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RepoPaths",
+    "closest",
     "import_signatures",
+    "imports_of",
     "join",
     "load_jsonc",
     "per_reader",
@@ -116,22 +118,29 @@ def closest(candidates: list[str], near: str) -> str | None:
     return min(candidates, key=key)
 
 
+def imports_of(reader: IndexReader, file_id: int) -> list[tuple[str, str]]:
+    """``(name, signature)`` of every import chunk of a file, read once per reader."""
+    cache: dict[int, list[tuple[str, str]]] = per_reader("imports", reader, lambda r: {})
+    found = cache.get(file_id)
+    if found is None:
+        found = cache[file_id] = [
+            (c.name, c.signature) for c in reader.chunks(file_id) if c.kind == "import"
+        ]
+    return found
+
+
 def import_signatures(
     reader: IndexReader, file_id: int, imports: list[str]
 ) -> list[tuple[str, str]]:
-    """``(name, signature)`` for each wanted import of a file, in file order.
+    """``(name, signature)`` for each wanted import of a file, in file order, no repeats.
 
     The signature (the statement's first line) carries what the name alone lacks:
     ``from . import a, b``, ``mod x;`` against ``use x``, quoted against angle includes.
     Names the chunks do not mention come back with an empty signature.
     """
     wanted = set(imports)
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for chunk in reader.chunks(file_id):
-        if chunk.kind == "import" and chunk.name in wanted:
-            out.append((chunk.name, chunk.signature))
-            seen.add(chunk.name)
+    out = [(name, sig) for name, sig in imports_of(reader, file_id) if name in wanted]
+    seen = {name for name, _ in out}
     out.extend((name, "") for name in dict.fromkeys(imports) if name not in seen)
     return list(dict.fromkeys(out))
 
