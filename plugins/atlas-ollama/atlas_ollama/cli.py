@@ -92,7 +92,7 @@ def _print_human(report: dict[str, Any], problem: str) -> None:
     if cache["Vectors"]:
         print(
             f"cache       {cache['Vectors']} vectors ({cache['Dimensions']}-d), "
-            f"{cache['Bytes'] / 1e6:.2f} MB, {cache['BytesPer1000'] / 1e3:.0f} kB per 1,000 chunks"
+            f"{_size(cache['Bytes'])}, {_size(cache['BytesPer1000'])} per 1,000 chunks"
         )
     else:
         print("cache       empty")
@@ -101,3 +101,7 @@ def _print_human(report: dict[str, Any], problem: str) -> None:
         print(f"precomputed {pre['Chunks']} chunks of {pre['Files']} files ({pre['Model']})")
     else:
         print("precomputed none (run 'atlas index --embed' for --semantic)")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from atlas_ollama.config import OllamaConfig, config_for_root
 from atlas_ollama.embedder import FileEmbedder
+from atlas_ollama.progress import progress_bar
 from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class EmbeddingsContributor:
                         ks = file_keys[i] = embedder.keys(read[i])
                     keys.extend(ks)
                     texts.extend(read[i])
-            embedder.ensure(keys, texts, _progress_bar() if texts else None)
+            embedder.ensure(keys, texts, progress_bar() if texts else None)
             everything = {k for ks in file_keys.values() for k in ks}
             embedder.save(keep=everything)
             for i, ks in file_keys.items():
@@ -112,19 +113,3 @@ class EmbeddingsContributor:
 
 def _warn(message: str) -> None:
     print(f"atlas: {message}", file=sys.stderr)
-
-
-def _progress_bar() -> Any:
-    """A stderr progress bar on a terminal, like the indexing one; None elsewhere."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\ratlas: embedding [{bar}] {done}/{total} chunks{end}")
-        sys.stderr.flush()
-
-    return show

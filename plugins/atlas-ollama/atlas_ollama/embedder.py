@@ -84,6 +84,8 @@ class FileEmbedder:
         if not todo:
             return 0
         pending_keys, pending_texts = list(todo), list(todo.values())
+        if len(todo) <= self.config.batch_size:
+            progress = None  # one request: nothing to watch
         step = self.config.batch_size * 4  # a few requests between progress updates
         for start in range(0, len(pending_texts), step):
             vectors = self.client.embed(pending_texts[start : start + step])
