@@ -140,6 +140,8 @@ class EmbeddingClient:
                 continue
             except httpx.TransportError as exc:
                 last = f"connect:{_reason(exc)}"
+                if last == "connect:connection refused":
+                    break  # nothing listens there: trying again only makes the user wait
                 continue
             if response.status_code in _RETRY_STATUS and attempt + 1 < tries:
                 last = f"http:{response.status_code}"

@@ -63,9 +63,20 @@ class FileEmbedder:
 
     # -- vectors -----------------------------------------------------------------
 
-    def query_vector(self, query: str) -> np.ndarray:
-        """The query's unit vector; drops the cache if the model's dimension changed."""
-        vector: np.ndarray = self.client.embed([self._query_prefix + query])[0]
+    def query_vector(
+        self, query: str, memo: dict[tuple[str, str], np.ndarray] | None = None
+    ) -> np.ndarray:
+        """The query's unit vector; drops the cache if the model's dimension changed.
+
+        ``memo`` keeps it for the rest of the run (``--semantic`` with ``--rerank``).
+        """
+        key = (self.config.model_id, self._query_prefix + query)
+        cached = memo.get(key) if memo is not None else None
+        vector: np.ndarray = cached if cached is not None else self.client.embed([key[1]])[0]
+        if memo is not None:
+            if len(memo) >= 64:  # a long-lived process (a server) asks many tasks
+                memo.clear()
+            memo[key] = vector
         if not self.store.check_dim(len(vector)):
             self._say_dropped()
         return vector

@@ -27,6 +27,10 @@ class OllamaReranker:
 
     name: ClassVar[str] = "ollama"
 
+    def __init__(self) -> None:
+        #: query vectors of this run, so --semantic and --rerank embed the task once
+        self._queries: dict[tuple[str, str], np.ndarray] = {}
+
     def config(self, ctx: QueryContext) -> OllamaConfig:
         return config_from_table(ctx.options(self.name))
 
@@ -37,7 +41,7 @@ class OllamaReranker:
         started = time.perf_counter()
         chosen = candidates[: cfg.candidates or len(candidates)]
         with FileEmbedder(ctx.index, cfg, ctx.note) as embedder:
-            query = embedder.query_vector(ctx.query)
+            query = embedder.query_vector(ctx.query, self._queries)
             texts: list[str] = []
             owner: list[int] = []
             for slot, file_id in enumerate(chosen.tolist()):
@@ -89,7 +93,7 @@ class OllamaReranker:
                 keys.append(bytes(blob[k : k + 16]))
                 owner.append(i)
         with FileEmbedder(reader, cfg, ctx.note) as embedder:
-            query = embedder.query_vector(ctx.query)
+            query = embedder.query_vector(ctx.query, self._queries)
             store = embedder.store
             rows = store.rows(keys)
         if not len(store) or store.dim != len(query):

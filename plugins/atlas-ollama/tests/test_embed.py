@@ -82,6 +82,10 @@ def test_semantic_finds_what_words_cannot(ollama, app_repo, atlas_cli, ranked) -
     assert hybrid.code == 0, hybrid.stderr
     assert ranked(hybrid)[0] == "app/session.py"
     assert ollama.stats()["requests"] == {"/api/embed": 1}  # the query alone
+    ollama.reset()
+    both = semantic(atlas_cli, repo, "--rerank=require")
+    assert both.code == 0 and ranked(both)[0] == "app/session.py"
+    assert ollama.texts() == 1  # one query embedding serves retrieval and reranking
 
 
 def test_semantic_after_a_model_change_asks_for_embed(ollama, app_repo, atlas_cli, ranked) -> None:
