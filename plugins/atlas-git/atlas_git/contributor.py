@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,6 +45,8 @@ class GitHistory:
 
     def fingerprint(self, view: IndexReader) -> str:
         """HEAD (read from ``.git`` without running git when possible) and the settings."""
+        import shutil
+
         from atlas_git.gitcmd import read_head
         from atlas_git.history import FORMAT
 
