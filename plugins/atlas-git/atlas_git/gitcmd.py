@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO
@@ -202,29 +203,33 @@ def stream_log(
     args.append("--")
     if subdir:
         args.append(".")
-    try:
-        proc = subprocess.Popen(
-            args,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=git_env(),
-        )
-    except FileNotFoundError:
-        raise GitUnavailable("git is not installed (not found on PATH)") from None
-    except OSError as exc:
-        raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
-    assert proc.stdout is not None
-    finished = False
-    try:
-        yield from _parse(proc.stdout)
-        finished = True
-    finally:
-        if not finished:
-            proc.kill()  # the caller has read enough
-        _, err = proc.communicate()
-    if proc.returncode != 0:
-        raise GitUnavailable(f"git log failed: {_first_line(err)}")
+    # stderr goes to a file: a pipe nobody reads could fill up and stall git
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                args,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                stdin=subprocess.DEVNULL,
+                env=git_env(),
+            )
+        except FileNotFoundError:
+            raise GitUnavailable("git is not installed (not found on PATH)") from None
+        except OSError as exc:
+            raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
+        assert proc.stdout is not None
+        finished = False
+        try:
+            yield from _parse(proc.stdout)
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()  # the caller has read enough
+            proc.stdout.close()
+            proc.wait()
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise GitUnavailable(f"git log failed: {_first_line(errors.read())}")
 
 
 def _parse(stream: IO[bytes]) -> Iterator[LogCommit]:

@@ -143,3 +143,18 @@ def test_cli_bad_config_is_one_line(git_repo, monkeypatch: pytest.MonkeyPatch) -
     assert result.code == 2
     assert result.stderr.strip().count("\n") == 0
     assert "unknown config key 'half_life' for git_recency" in result.stderr
+
+
+def test_broken_repository_is_absent_with_gits_message(git_repo, pipeline) -> None:
+    repo = git_repo()
+    _write(repo.root)
+    repo.commit(0, {"src/retry.py": "# a"})
+    repo.commit(1, {"src/other.py": "# b"})
+    tree = repo.git("rev-parse", "HEAD~1^{tree}")
+    (repo.root / ".git" / "objects" / tree[:2] / tree[2:]).unlink()  # git log must fail
+    atlas = pipeline.make_atlas(repo.root)
+    assert not atlas.index().errors
+    data = atlas.reader().extra("git")
+    assert data["status"] == "absent"
+    assert data["reason"].startswith("git log failed: ")
+    assert f"unable to read tree {tree}" in data["reason"]
