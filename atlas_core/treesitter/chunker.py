@@ -22,6 +22,12 @@ QUERY_DIR = Path(__file__).with_name("queries")
 
 _INHERITS = "; inherits:"
 
+# (query dir, language) -> (parser, compiled query), or None when it failed to load. Kept
+# for the life of the process: compiled queries are never freed, which also sidesteps a
+# py-tree-sitter 0.26 crash when a query is freed after another one was created.
+_LOADED: dict[tuple[str, str], tuple[Any, Any] | None] = {}
+_FAILURES: dict[tuple[str, str], str] = {}
+
 
 def query_languages(query_dir: Path) -> tuple[str, ...]:
     """Language ids that have a query file in ``query_dir``."""
@@ -62,8 +68,6 @@ class TreeSitterChunker:
 
     def __init__(self) -> None:
         self.languages: tuple[str, ...] = query_languages(self.query_dir)
-        # language -> (parser, query), or None when it failed to load (regex fallback)
-        self._loaded: dict[str, tuple[Any, Any] | None] = {}
         self._regex: Any = None
         self._version = ""
         #: language -> why it fell back to regex
@@ -85,10 +89,15 @@ class TreeSitterChunker:
         return self._version
 
     def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
-        if language in self._loaded:
-            loaded = self._loaded[language]
+        key = (str(self.query_dir), language)
+        if key in _LOADED:
+            loaded = _LOADED[key]
         else:
-            loaded = self._loaded[language] = self._load(language)
+            loaded = _LOADED[key] = self._load(language)
+            if loaded is None:
+                _FAILURES[key] = self.failures.get(language, "")
+        if loaded is None and language not in self.failures:
+            self.failures[language] = _FAILURES.get(key, "")
         if loaded is None:
             return self._fallback(rel, text, language)
         parser, query = loaded
