@@ -67,19 +67,10 @@ class AppState:
         return fmt
 
     def progress(self) -> Any:
-        """A stderr progress callback on a terminal; None otherwise."""
-        if self.quiet or not sys.stderr.isatty():
-            return None
+        """A stderr progress callback on a terminal (unless ``-q``); None otherwise."""
+        from atlas_core.progress import progress_bar
 
-        def show(done: int, total: int) -> None:
-            width = 30
-            filled = int(width * done / max(total, 1))
-            bar = "#" * filled + "-" * (width - filled)
-            end = "\n" if done >= total else ""
-            sys.stderr.write(f"\ratlas: indexing [{bar}] {done}/{total} files{end}")
-            sys.stderr.flush()
-
-        return show
+        return None if self.quiet else progress_bar("indexing", "files")
 
 
 def _setter(attr: str) -> Any:
