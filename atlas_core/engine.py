@@ -341,7 +341,10 @@ class Atlas:
         except AtlasError as exc:
             if required:
                 raise
-            ctx.note(f"reranker {reranker.name} skipped: {exc}")
+            if wanted == "auto":  # a preset's "when available": no warning, -v says why
+                ctx.note(f"reranker {reranker.name} not used: {exc}")
+            else:
+                ctx.note(f"reranker {reranker.name} skipped: {exc}")
             return fused
         out = fused.copy()
         # reranked candidates stay above every other file
