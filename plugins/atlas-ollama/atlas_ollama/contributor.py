@@ -12,9 +12,9 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from atlas_core.progress import progress_bar
 from atlas_ollama.config import OllamaConfig, config_for_root
 from atlas_ollama.embedder import FileEmbedder
-from atlas_ollama.progress import progress_bar
 from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class EmbeddingsContributor:
                         ks = file_keys[i] = embedder.keys(read[i])
                     keys.extend(ks)
                     texts.extend(read[i])
-            embedder.ensure(keys, texts, progress_bar() if texts else None)
+            embedder.ensure(keys, texts, progress_bar("embedding", "chunks") if texts else None)
             everything = {k for ks in file_keys.values() for k in ks}
             embedder.save(keep=everything)
             for i, ks in file_keys.items():

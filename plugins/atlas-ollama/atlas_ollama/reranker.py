@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from atlas_core import AtlasPluginError, QueryContext
+from atlas_core.progress import progress_bar
 from atlas_ollama.config import OllamaConfig, config_from_table
 from atlas_ollama.embedder import FileEmbedder
-from atlas_ollama.progress import progress_bar
 from atlas_ollama.search import best_per_file, similarities
 
 __all__ = ["OllamaReranker"]
@@ -49,7 +49,7 @@ class OllamaReranker:
                 texts.extend(file_texts)
                 owner.extend([slot] * len(file_texts))
             keys = embedder.keys(texts)
-            embedder.ensure(keys, texts, progress_bar("embedding candidates"))
+            embedder.ensure(keys, texts, progress_bar("embedding candidates", "chunks"))
             found, vectors = embedder.vectors(keys)
             embedder.save()
             requests = embedder.client.requests
