@@ -64,15 +64,22 @@ BUILTIN_PRESETS: dict[str, Preset] = {
         Preset("fast", {"bm25f": 1.0, "path": 1.5}, "weighted", 8_000, None, 0.3, 20,
                symbols=False, description="text match and path only, no symbol lookup; a "
                "small budget"),
-        Preset("balanced", {"bm25f": 1.0, "path": 1.5}, "weighted", 32_000, None, 0.25, 50,
-               description="the default: BM25F over name, symbols and body, plus the path prior"),
-        Preset("deep", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.3, "graph": 0.1},
+        # structural signals run when their plugin is installed (atlas-graph, atlas-git)
+        Preset("balanced", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.3, "git_recency": 0.1,
+                            "git_cochange": 0.25},
+               "weighted", 32_000, None, 0.25, 50,
+               description="the default: BM25F and the path prior, plus import-graph "
+               "centrality and git history when installed"),
+        Preset("deep", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.3, "git_recency": 0.1,
+                        "git_cochange": 0.25, "graph": 0.1},
                "weighted", 64_000, None, 0.2, 80,
-               description="adds import-graph centrality and neighbours of the best matches"),
-        Preset("thorough", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.3, "graph": 0.1,
-                            "git_recency": 0.1, "git_cochange": 0.25},
+               description="adds the import-graph neighbours of the best matches; a larger "
+               "budget"),
+        Preset("thorough", {"bm25f": 1.0, "path": 1.5, "pagerank": 0.3, "git_recency": 0.1,
+                            "git_cochange": 0.25, "graph": 0.1},
                "weighted", 128_000, None, 0.15, 120, rerank="auto",
-               description="adds git history, and semantic reranking when one is installed"),
+               description="adds semantic reranking when a reranker is installed; the "
+               "largest budget"),
     )
 }  # fmt: skip
 
