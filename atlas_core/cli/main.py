@@ -58,6 +58,7 @@ def build_cli(manager: Any) -> click.Group:
         ctx.obj = AppState(manager, root, fmt, quiet, verbose, no_color)
         for warning in manager.warnings:
             ctx.obj.warn(warning)
+        manager.on_warning = ctx.obj.warn
 
     for command in (*commands.COMMANDS, *info.COMMANDS, render.render):
         cli.add_command(command)

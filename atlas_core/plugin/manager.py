@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from types import MappingProxyType, ModuleType
 from typing import Any
 
@@ -56,6 +56,8 @@ class AtlasPluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.records: list[PluginRecord] = []
         self.warnings: list[str] = []
+        #: called with each warning raised after the CLI started (lazy registration)
+        self.on_warning: Callable[[str], None] | None = None
         self._registries: dict[str, Registry[Any]] | None = None
 
     # -- loading -----------------------------------------------------------------
@@ -114,55 +116,65 @@ class AtlasPluginManager:
 
     @property
     def registries(self) -> dict[str, Registry[Any]]:
-        if self._registries is None:
-            self._registries = self._collect()
-        return self._registries
+        """Every registry (collects the kinds not collected yet)."""
+        return {kind: self.registry(kind) for kind in REGISTRY_KINDS}
 
     def registry(self, kind: str) -> Registry[Any]:
-        return self.registries[kind]
+        """The registry of one kind, collected on first use: a query never pays for
+        registering walkers or chunkers it does not need."""
+        if self._registries is None:
+            self._registries = {}
+        found = self._registries.get(kind)
+        if found is None:
+            found = self._registries[kind] = self._collect(kind)
+        return found
 
-    def _collect(self) -> dict[str, Registry[Any]]:
-        """Run every registration hook, one implementation at a time, builtins first."""
+    def _collect(self, kind: str) -> Registry[Any]:
+        """Run one registration hook, one implementation at a time, builtins first."""
         by_name = {r.name: r for r in self.records}
-        registries: dict[str, Registry[Any]] = {}
-        for kind in REGISTRY_KINDS:
-            registry: Registry[Any] = Registry(kind)
-            caller = getattr(self.pm.hook, f"atlas_register_{kind}")
-            impls = sorted(
-                caller.get_hookimpls(),
-                key=lambda i: (not i.plugin_name.startswith("builtin."), i.plugin_name),
-            )
-            for impl in impls:
-                short = impl.plugin_name.removeprefix("builtin.")
-                record = by_name.get(short)
-                registry.current_provider = record.display if record else impl.plugin_name
-                registry.current_is_builtin = impl.plugin_name.startswith("builtin.")
-                kwargs: dict[str, Any] = {"registry": registry}
-                if "registries" in impl.argnames:
-                    # the kinds collected so far (resolvers before contributors), read-only
-                    kwargs["registries"] = MappingProxyType(dict(registries))
-                try:
-                    impl.function(**kwargs)
-                except AtlasError as exc:
-                    self._fail(record, impl.plugin_name, kind, exc)
-                except Exception as exc:
-                    if os.environ.get("ATLAS_RAISE_ERRORS"):
-                        raise
-                    self._fail(record, impl.plugin_name, kind, exc)
-            registries[kind] = registry
-            for provider, names in registry.providers().items():
-                for record in self.records:
-                    if record.display == provider:
-                        record.components[kind] = names
-        return registries
+        registry: Registry[Any] = Registry(kind)
+        caller = getattr(self.pm.hook, f"atlas_register_{kind}")
+        impls = sorted(
+            caller.get_hookimpls(),
+            key=lambda i: (not i.plugin_name.startswith("builtin."), i.plugin_name),
+        )
+        for impl in impls:
+            short = impl.plugin_name.removeprefix("builtin.")
+            record = by_name.get(short)
+            registry.current_provider = record.display if record else impl.plugin_name
+            registry.current_is_builtin = impl.plugin_name.startswith("builtin.")
+            kwargs: dict[str, Any] = {"registry": registry}
+            if "registries" in impl.argnames:
+                # the kinds before this one (resolvers before contributors), read-only
+                earlier = REGISTRY_KINDS[: REGISTRY_KINDS.index(kind)]
+                kwargs["registries"] = MappingProxyType({k: self.registry(k) for k in earlier})
+            try:
+                impl.function(**kwargs)
+            except AtlasError as exc:
+                self._fail(record, impl.plugin_name, kind, exc)
+            except Exception as exc:
+                if os.environ.get("ATLAS_RAISE_ERRORS"):
+                    raise
+                self._fail(record, impl.plugin_name, kind, exc)
+        for provider, names in registry.providers().items():
+            for record in self.records:
+                if record.display == provider:
+                    record.components[kind] = names
+        return registry
 
     def _fail(self, record: PluginRecord | None, name: str, kind: str, exc: Exception) -> None:
         label = record.display if record else name
         message = f"plugin {label} failed registering {kind}: {type(exc).__name__}: {exc}"
-        self.warnings.append(message)
+        self.warn(message)
         if record is not None:
             record.status = "failed"
             record.error = message
+
+    def warn(self, message: str) -> None:
+        """Record a plugin problem; shown at once when the CLI has set ``on_warning``."""
+        self.warnings.append(message)
+        if self.on_warning is not None:
+            self.on_warning(message)
 
     # -- dispatch hooks ----------------------------------------------------------
 
