@@ -77,8 +77,10 @@ def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atla
     top = doc["Files"][0]
     assert top["Path"] == "src/payments/retry.py"
     assert set(top["Signals"]) == {"bm25f", "path"} and top["Signals"]["bm25f"]["raw"] > 0
+    assert top["Symbols"][0]["Name"] == "RetryPolicy.backoff"
     human = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "human")
     assert "bm25f" in human.stdout and "path" in human.stdout
+    assert "↳ RetryPolicy.backoff L2-3 (backoff, retry)" in human.stdout
 
 
 def test_verbose_reports_missing_signals_of_deep_presets(repo: Path, atlas_cli: Cli) -> None:
@@ -182,3 +184,20 @@ def test_selected_files_list_their_matching_symbols(repo: Path, atlas_cli: Cli) 
     assert names["RetryPolicy.backoff"]["Matched"] == ["backoff", "retry"]  # name, container
     assert (names["RetryPolicy.backoff"]["Start"], names["RetryPolicy.backoff"]["End"]) == (2, 3)
     assert names["RetryPolicy"]["Kind"] == "class" and names["RetryPolicy"]["Start"] == 1
+
+
+def test_render_skims_a_file_too_big_for_the_budget(tmp_path: Path, atlas_cli: Cli) -> None:
+    helpers = "".join(f"def helper_{i}(value):\n" + "    value += 1\n" * 30 + "    return value\n\n"
+                      for i in range(40))
+    repo = write_repo(tmp_path / "r", {
+        "big.py": helpers + "def refund_payment(order):\n    return gateway.refund(order)\n",
+    })
+    selection = atlas_cli("--root", str(repo), "quick", "refund payment", "--format", "jsonl")
+    whole = atlas_cli("--root", str(repo), "render", "-", stdin=selection.stdout)
+    assert "value += 1" in whole.stdout  # fits the preset's budget: the whole file
+    result = atlas_cli("--root", str(repo), "render", "-", "--max-tokens", "1500",
+                       stdin=selection.stdout)
+    assert result.code == 0, result.stderr
+    assert "def refund_payment(order):\n    return gateway.refund(order)" in result.stdout
+    assert "... L1: def helper_0(value):" in result.stdout  # the outline of the rest
+    assert "value += 1" not in result.stdout and "skimmed" in result.stdout

@@ -242,6 +242,7 @@ def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any)
                     }
                     for n in names
                 },
+                "Symbols": f.symbols,
             }
             for f in sel.files
         ]
@@ -271,6 +272,9 @@ def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any)
         path = f.path if len(f.path) <= width else "…" + f.path[-(width - 1) :]
         cells = "  ".join(f"{f.signals.get(n, 0.0):>10.3f}" for n in names)
         print(f"{f.score:6.3f}  {path:<{width}}  {cells}")
+        for sym in f.symbols[:2]:
+            matched = ", ".join(sym["Matched"])
+            print(f"{'':8}↳ {sym['Name']} L{sym['Start']}-{sym['End']} ({matched})")
 
 
 def _terms(text: str) -> list[str]:

@@ -390,6 +390,12 @@ def render_context(
         state.blocks.append(block)
         if state.over_budget():
             state.blocks.pop()
+            skim = _skim_block(renderer, len(state.blocks) + 1, item, root, allow_secrets, block)
+            if skim is not None:
+                state.blocks.append(skim)
+                if not state.over_budget():
+                    continue
+                state.blocks.pop()
             state.omitted.append(Omitted(item.path, _too_big(block)))
     state.omitted_listed = _MAX_LISTED
     while state.omitted_listed and state.over_budget():
@@ -450,6 +456,69 @@ def _read_block(
         item.score,
         tuple(found),
     )
+
+
+_SKIM_MAX_LINES = 150  # a matched symbol longer than this is outlined, not shown whole
+
+
+def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]) -> str:
+    """The file as a developer skims it: matched symbols in full, the rest as an outline.
+
+    ``matched`` are selection symbols (``Start``/``End``); ``chunks`` are the file's chunks
+    from the index (their ``signature`` lines make the outline).
+    """
+    lines = text.splitlines()
+    keep: set[int] = set()
+    for sym in matched:
+        start, end = int(sym.get("Start", 0)), int(sym.get("End", 0))
+        if 0 < start <= end and end - start < _SKIM_MAX_LINES:
+            keep.update(range(start, end + 1))
+    outline = {
+        c.start: c.signature
+        for c in chunks
+        if c.kind != "import" and c.start not in keep and 0 < c.start <= len(lines)
+    }
+    out: list[str] = []
+    previous = 0
+    for number in range(1, len(lines) + 1):
+        if number in keep:
+            if out and previous != number - 1:
+                out.append("...")
+            out.append(lines[number - 1])
+            previous = number
+        elif number in outline:
+            out.append(f"... L{number}: {outline[number]}")
+            previous = 0
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _skim_block(
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, allow_secrets: bool,
+    whole: _Block,
+) -> _Block | None:
+    """A skimmed version of a file too big for the budget, or None without an outline."""
+    from atlas_core.index.layout import cache_dir_for
+    from atlas_core.index.reader import open_index
+
+    try:
+        reader = open_index(cache_dir_for(root))
+    except Exception:
+        return None
+    if reader is None or item.path not in reader.ids:
+        return None
+    i = reader.ids[item.path]
+    text = reader.read_text(i)
+    found: list[Redaction] = []
+    if not allow_secrets:
+        text, found = redact(text)
+    skimmed = skim_text(text, item.symbols, reader.chunks(i))
+    if not skimmed:
+        return None
+    rendered = renderer.block(index, item, skimmed)
+    nbytes = len(rendered.encode())
+    why = f"{whole.why}; skimmed: matched symbols whole, an outline of the rest".lstrip("; ")
+    return _Block(item.path, rendered, nbytes, estimate_tokens(nbytes), why, item.score,
+                  tuple(found))
 
 
 def _too_big(block: _Block) -> str:
