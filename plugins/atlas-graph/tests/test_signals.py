@@ -94,7 +94,8 @@ def test_without_graph_data_both_signals_say_why_and_score_nothing(repo: Path) -
     )
     reader = atlas.reader()
     result = atlas.query("session token", QueryOptions("deep"), reader)
-    assert set(result.selection.missing_signals) == {"pagerank", "graph"}
+    assert {"pagerank", "graph"} <= set(result.selection.missing_signals)
+    assert not {"bm25f", "path"} & set(result.selection.missing_signals)
     assert any("graph is unavailable: no import graph" in note for note in result.notes)
     ctx = QueryContext("session token", tokenize("session token"), reader)
     ctx.results["bm25f"] = np.ones(len(reader))
