@@ -14,6 +14,7 @@ import numpy as np
 
 from atlas_core.errors import IndexCorruptError
 from atlas_core.index import layout
+from atlas_core.index.lock import IndexLock
 from atlas_core.index.process import (
     FileProcessor,
     FileResult,
@@ -105,7 +106,7 @@ class IndexBuilder:
         started = time.perf_counter()
         report = BuildReport(files=len(files))
         layout.ensure_cache_dir(self.cache)
-        with layout.IndexLock(self.cache):
+        with IndexLock(self.cache, on_message=on_message):
             old = None if force else self._open_previous(report, on_message)
             docs, todo = self._plan(files, old, report)
             if todo:
@@ -236,11 +237,9 @@ class IndexBuilder:
             for batch in batches:
                 yield process_batch(batch)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from atlas_core.index.workers import WorkerPool
 
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
+        with WorkerPool(self.workers) as pool:
             yield from pool.map(process_batch, batches)
 
     # -- writing -----------------------------------------------------------------
@@ -395,9 +394,9 @@ def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> int:
 
 
 def _can_fork() -> bool:
-    import multiprocessing
+    from atlas_core.index.workers import can_fork
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return can_fork()
 
 
 def _next_generation(cache: Path) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +19,10 @@ from typing import Any
 
 import msgpack
 
-from atlas_core.errors import AtlasError, IndexCorruptError
+from atlas_core.errors import IndexCorruptError
 
 __all__ = [
     "FORMAT_VERSION",
-    "IndexLock",
     "cache_dir_for",
     "read_checked",
     "write_atomic",
@@ -100,42 +98,6 @@ def remove_quietly(path: Path) -> None:
     else:
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-class IndexLock:
-    """An exclusive lock on the cache directory, so two ``atlas index`` runs never collide."""
-
-    def __init__(self, cache: Path, timeout: float = 120.0) -> None:
-        self.path = cache / "lock"
-        self.timeout = timeout
-        self._fh: Any = None
-
-    def __enter__(self) -> IndexLock:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not on POSIX
-            return self
-        self._fh = open(self.path, "a+b")
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self._fh.close()
-                    raise AtlasError(
-                        f"another atlas process has held {self.path} for {self.timeout:.0f}s"
-                    ) from None
-                time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fh is not None:
-            import fcntl
-
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
 
 
 def generation_dirs(cache: Path) -> Iterator[Path]:

@@ -1,0 +1,135 @@
+"""The indexing process pool: forked workers that die with their parent.
+
+A worker must never outlive the ``atlas`` process that forked it: if the parent is killed
+(``kill -9``, SIGTERM, a closed terminal), orphaned workers would keep running and keep
+whatever they inherited. So each worker, as it starts:
+
+- asks the kernel to SIGKILL it when its parent dies (``prctl(PR_SET_PDEATHSIG)``, Linux),
+- and also watches its parent pid from a thread (other systems, or a parent that died
+  before the request was made),
+- ignores SIGINT (Ctrl-C reaches the whole process group; the parent decides) and takes
+  SIGTERM's default action rather than the parent's handler.
+
+The index lock's descriptor is closed in every forked child by :mod:`atlas_core.index.lock`.
+When the pool is left by an exception (Ctrl-C, SIGTERM, an error), pending work is cancelled
+and the workers are killed at once instead of finishing their batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar
+
+from atlas_core.errors import AtlasError
+
+__all__ = ["WorkerPool", "can_fork"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_INTERVAL = 0.25
+_JOIN_SECONDS = 5.0
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here."""
+    import multiprocessing
+
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCH_INTERVAL)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="atlas-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+
+
+class WorkerPool:
+    """A fork-based process pool for the indexer; use as a context manager."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: Any = None
+
+    def __enter__(self) -> WorkerPool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+        return self
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``items`` in the workers, results in order as they are ready."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            yield from self._pool.map(fn, items)
+        except BrokenProcessPool:
+            raise AtlasError(
+                "an indexing worker process died unexpectedly (killed, or out of memory?)"
+            ) from None
+
+    def pids(self) -> list[int]:
+        """The worker processes' pids (those started so far)."""
+        # ProcessPoolExecutor has no public way to reach its processes before 3.14
+        processes = getattr(self._pool, "_processes", None) or {}
+        return [p.pid for p in list(processes.values()) if p.pid is not None]
+
+    def terminate(self) -> None:
+        """Drop pending work and kill the workers now."""
+        if self._pool is None:
+            return
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        deadline = time.monotonic() + _JOIN_SECONDS
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(max(deadline - time.monotonic(), 0.0))
+        self._pool = None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None and self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        else:
+            self.terminate()
