@@ -18,6 +18,8 @@ pass_state = click.make_pass_decorator(AppState)
 
 def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]:
     """Parse JSONL v0.3, a JSON document, or plain paths (one per line)."""
+    if "\0" in source:
+        raise UsageError(f"selection file name holds a NUL byte: {source!r}")
     try:
         if source == "-":
             text = sys.stdin.read()
@@ -36,9 +38,11 @@ def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]
             doc = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise UsageError(f"selection {source!r} is not valid JSON: {exc}") from None
-        budget = (doc.get("Budget") or {}).get("MaxTokens")
-        return str(doc.get("Query", "")), list(doc.get("Files", [])), budget
-    task, files, budget = "", [], None
+        files = doc.get("Files", []) if isinstance(doc, dict) else None
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            raise UsageError(f"selection {source!r}: 'Files' must be a list of objects")
+        return str(doc.get("Query", "")), files, _budget(source, doc)
+    task, rows, budget = "", [], None
     for number, line in enumerate(stripped.splitlines(), 1):
         line = line.strip()
         if not line:
@@ -48,14 +52,27 @@ def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise UsageError(f"selection {source!r} line {number} is not JSON: {exc}") from None
+            if not isinstance(item, dict):
+                raise UsageError(f"selection {source!r} line {number} is not a JSON object")
             if "Version" in item:
                 task = str(item.get("Query", ""))
-                budget = (item.get("Budget") or {}).get("MaxTokens")
+                budget = _budget(f"{source} line {number}", item)
             elif "Path" in item:
-                files.append(item)
+                rows.append(item)
         else:
-            files.append({"Path": line})
-    return task, files, budget
+            rows.append({"Path": line})
+    return task, rows, budget
+
+
+def _budget(where: str, doc: dict[str, Any]) -> int | None:
+    """``Budget.MaxTokens`` of a selection header, checked."""
+    budget = doc.get("Budget") or {}
+    limit = budget.get("MaxTokens") if isinstance(budget, dict) else None
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise UsageError(f"selection {where!r}: Budget.MaxTokens must be an integer")
+    return limit
 
 
 @click.command()

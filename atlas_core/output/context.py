@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from atlas_core.errors import UsageError
+from atlas_core.fsread import Unreadable, confined_path, read_confined
 from atlas_core.index.process import estimate_tokens
 from atlas_core.secrets import Redaction, redact, secret_file_reason
 
@@ -136,18 +137,14 @@ def _symbols(value: Any) -> list[Mapping[str, Any]]:
 
 
 def safe_path(root: Path, rel: str) -> Path:
-    """``root / rel`` resolved, refusing anything outside ``root``.
+    """``rel`` inside ``root``, symlinks followed, refusing anything that leads outside.
 
-    ``..`` components, absolute paths and symlinks whose target lies outside the root are
-    all refused with a :class:`UsageError` (a hand-edited selection must not be a way to
-    read other files).
+    A NUL byte, an absolute or home-relative path, a ``..`` that climbs out and a symlink
+    whose target lies outside the root are all refused with a :class:`UsageError` (a
+    hand-edited selection must not be a way to read other files). See
+    :func:`atlas_core.fsread.confined_path`.
     """
-    if not rel or Path(rel).is_absolute() or rel.startswith("~"):
-        raise UsageError(f"refusing path outside the repository: {rel!r}")
-    candidate = (root / rel).resolve()
-    if candidate != root and root not in candidate.parents:
-        raise UsageError(f"refusing path outside the repository: {rel!r}")
-    return candidate
+    return confined_path(root, rel)
 
 
 # -- blocks and styles ---------------------------------------------------------------
@@ -164,6 +161,8 @@ class _Block:
     why: str
     score: float | None
     redactions: tuple[Redaction, ...]
+    #: the file's text as shown (redacted unless secrets are allowed), for a skim
+    source: str = ""
 
 
 def _why(item: ContextFile) -> str:
@@ -383,14 +382,14 @@ def render_context(
         if reason:
             state.omitted.append(Omitted(item.path, reason))
             continue
-        block = _read_block(renderer, len(state.blocks) + 1, item, path, allow_secrets)
+        block = _read_block(renderer, len(state.blocks) + 1, item, root, allow_secrets)
         if isinstance(block, Omitted):
             state.omitted.append(block)
             continue
         state.blocks.append(block)
         if state.over_budget():
             state.blocks.pop()
-            skim = _skim_block(renderer, len(state.blocks) + 1, item, root, allow_secrets, block)
+            skim = _skim_block(renderer, len(state.blocks) + 1, item, root, block)
             if skim is not None:
                 state.blocks.append(skim)
                 if not state.over_budget():
@@ -429,16 +428,12 @@ def _exclusion(root: Path, rel: str, path: Path, allow_secrets: bool) -> str | N
 
 
 def _read_block(
-    renderer: _Markdown | _Xml, index: int, item: ContextFile, path: Path, allow_secrets: bool
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, allow_secrets: bool
 ) -> _Block | Omitted:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Omitted(item.path, "no such file")
-    except IsADirectoryError:
-        return Omitted(item.path, "a directory, not a file")
-    except OSError as exc:
-        return Omitted(item.path, f"unreadable: {exc.strerror}")
+        data = read_confined(root, item.path)
+    except Unreadable as exc:
+        return Omitted(item.path, exc.reason)
     if b"\0" in data[:8192]:
         return Omitted(item.path, "binary file")
     text = data.decode("utf-8", "replace")
@@ -455,6 +450,7 @@ def _read_block(
         _why(item),
         item.score,
         tuple(found),
+        text,
     )
 
 
@@ -493,10 +489,13 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
 
 
 def _skim_block(
-    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, allow_secrets: bool,
-    whole: _Block,
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, whole: _Block
 ) -> _Block | None:
-    """A skimmed version of a file too big for the budget, or None without an outline."""
+    """A skimmed version of a file too big for the budget, or None without an outline.
+
+    The text is the one already read (and redacted) for ``whole``; only the outline comes
+    from the index of ``root``, whose recorded root is never used to read anything.
+    """
     from atlas_core.index.layout import cache_dir_for
     from atlas_core.index.reader import open_index
 
@@ -506,19 +505,22 @@ def _skim_block(
         return None
     if reader is None or item.path not in reader.ids:
         return None
-    i = reader.ids[item.path]
-    text = reader.read_text(i)
-    found: list[Redaction] = []
-    if not allow_secrets:
-        text, found = redact(text)
-    skimmed = skim_text(text, item.symbols, reader.chunks(i))
+    skimmed = skim_text(whole.source, item.symbols, reader.chunks(reader.ids[item.path]))
     if not skimmed:
         return None
     rendered = renderer.block(index, item, skimmed)
     nbytes = len(rendered.encode())
     why = f"{whole.why}; skimmed: matched symbols whole, an outline of the rest".lstrip("; ")
-    return _Block(item.path, rendered, nbytes, estimate_tokens(nbytes), why, item.score,
-                  tuple(found))
+    return _Block(
+        item.path,
+        rendered,
+        nbytes,
+        estimate_tokens(nbytes),
+        why,
+        item.score,
+        whole.redactions,
+        whole.source,
+    )
 
 
 def _too_big(block: _Block) -> str:
