@@ -1,0 +1,102 @@
+"""Kill ``atlas index`` at a random instant, then check that Atlas recovers and converges."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from . import jsonl, proc, repo
+from .common import Config, Workspace
+from .report import Tally, trial_rng
+
+__all__ = ["run_kill"]
+
+SIGNALS = {
+    "SIGKILL": (signal.SIGKILL, False),
+    "SIGTERM": (signal.SIGTERM, False),
+    "SIGINT": (signal.SIGINT, False),
+    "SIGINT-to-group": (signal.SIGINT, True),  # what Ctrl-C in a terminal does
+}
+#: how long a process may take to go after SIGTERM or SIGINT
+EXIT_DEADLINE = 20.0
+
+
+def run_kill(cfg: Config) -> Tally:
+    """Cold and incremental indexing killed by SIGKILL, SIGTERM or SIGINT at a random delay."""
+    tally = Tally("kill", cfg.seed)
+    ws = Workspace(cfg, "kill")
+    tasks = repo.TASKS[:2]
+    baseline = {"cold": ws.timed("index")}
+    repo.mutate(ws.root, trial_rng(cfg.seed, "kill", -1), 5)
+    baseline["incremental"] = ws.timed("index")
+    ws.run("query", tasks[0], "--format", "jsonl")
+    warm = ws.timed("query", tasks[0], "--format", "jsonl")
+    at_once = 3 * warm + 3.0  # generous: the machine may be busy; a rebuild or lock wait is not
+    cfg.say(f"kill: cold {baseline['cold']:.2f}s, incremental {baseline['incremental']:.2f}s, "
+            f"query {warm:.2f}s")  # fmt: skip
+    for trial in cfg.trial_ids(short=6, long=100):
+        rng = trial_rng(cfg.seed, "kill", trial)
+        mode = rng.choice(("cold", "incremental"))
+        signame = rng.choice(sorted(SIGNALS))
+        sig, to_group = SIGNALS[signame]
+        ws.commands = []
+        changes: list[str] = []
+        had_index = (ws.root / ".atlas").exists() and mode == "incremental"
+        if mode == "cold":
+            ws.remove_cache()
+        else:
+            changes = repo.mutate(ws.root, rng, rng.choice((1, 3, 10, 80)))
+        delay = rng.uniform(0.0, 1.3 * baseline[mode])
+        case = f"{mode} index ({len(changes)} files changed), {signame} after {delay:.3f}s"
+        problems = kill_once(ws, sig, to_group, delay)
+        q = ws.run("query", tasks[0], "--format", "jsonl")
+        bad = q.problems(allow_error=False)
+        problems += [f"first query after the kill: {p}" for p in bad]
+        if not bad:
+            _, why = jsonl.parse(q.stdout)
+            if why:
+                problems.append(f"first query after the kill: invalid output: {why}")
+        if had_index and q.seconds > at_once:
+            problems.append(
+                f"first query after the kill took {q.seconds:.1f}s (an index existed; warm query "
+                f"takes {warm:.2f}s)"
+            )
+        problems += converge(ws, tasks)
+        tally.record(trial, case, problems, ws.commands)
+        cfg.say(f"kill #{trial}: {case}: {'ok' if not problems else 'BROKEN'}")
+    return tally
+
+
+def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str]:
+    """Start ``atlas index``, signal it after ``delay`` s, and check how it ended."""
+    running = proc.spawn(ws.args("index"), env=ws.env)
+    ws.note(running.argv)
+    time.sleep(delay)  # the random instant is the point of the test
+    watch = {**proc.group_members(running.pid), **proc.children_of(running.pid)}
+    running.send(sig, group=to_group)
+    result = running.finish(EXIT_DEADLINE, extra_watch=watch)
+    problems = []
+    if result.timed_out:
+        problems.append(f"killed index did not exit within {EXIT_DEADLINE:.0f}s of the signal")
+    if "Traceback (most recent call last)" in result.err:
+        problems.append("killed index printed a traceback: " + result.err.strip()[-400:])
+    if result.survivors:
+        problems.append(f"processes of the killed index survived it: {result.survivors}")
+    return problems
+
+
+def converge(ws: Workspace, tasks: tuple[str, ...]) -> list[str]:
+    """``atlas index`` then the tasks' rankings, compared with ``index --force``'s."""
+    problems: list[str] = []
+    built = ws.run("index")
+    problems += [f"index after the fault: {p}" for p in built.problems(allow_error=False)]
+    got = {t: ws.query(t, problems, "query after re-index") for t in tasks}
+    refs = ws.reference(tasks, problems)
+    for task in tasks:
+        mine, want = got.get(task), refs.get(task)
+        if mine is None or want is None:
+            continue
+        diff = jsonl.compare(mine, want)
+        if diff:
+            problems.append(f"index did not converge to index --force for {task!r}: {diff}")
+    return problems
