@@ -7,16 +7,28 @@ becomes a tool error the agent can read, never a crash of the server.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from functools import partial
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 from atlas_core.errors import AtlasError
+from atlas_mcp.screen import ScreenedLines, SharedWriter
 from atlas_mcp.service import AtlasService
-from atlas_mcp.tools import INSTRUCTIONS, ToolResult, tool_specs, validate_arguments
+from atlas_mcp.tools import (
+    INSTRUCTIONS,
+    ToolResult,
+    integral_arguments,
+    tool_specs,
+    validate_arguments,
+)
 
 __all__ = ["build_server", "serve"]
 
@@ -73,6 +85,7 @@ def build_server(service: AtlasService) -> Any:
         problem = validate_arguments(spec, arguments)
         if problem:
             return error(problem)
+        arguments = integral_arguments(spec, arguments)
         started = time.perf_counter()
         try:
             result: ToolResult = await anyio.to_thread.run_sync(
@@ -100,8 +113,33 @@ def build_server(service: AtlasService) -> Any:
     )
 
 
+@contextlib.contextmanager
+def _claim_stdio() -> Iterator[tuple[int, int]]:
+    """Private copies of fd 0 and 1 for the protocol, the originals pointed elsewhere.
+
+    While serving, fd 0 reads the null device and fd 1 writes to stderr, so a stray
+    ``print`` or a child process can neither eat the client's messages nor corrupt ours.
+    """
+    wire_in, wire_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    try:
+        os.dup2(null, 0)
+        os.dup2(2, 1)
+        yield wire_in, wire_out
+    finally:
+        os.close(null)
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+        os.close(wire_in)
+        os.close(wire_out)
+
+
 def serve(service: AtlasService, *, warm: bool = True) -> None:
-    """Serve ``service`` on stdin/stdout until the client disconnects."""
+    """Serve ``service`` on stdin/stdout until the client disconnects.
+
+    The SDK's stdio transport gets screened streams (:mod:`atlas_mcp.screen`): a line it
+    would silently drop is answered with a JSON-RPC error first.
+    """
     import anyio
     from mcp.server.stdio import stdio_server
 
@@ -111,8 +149,19 @@ def serve(service: AtlasService, *, warm: bool = True) -> None:
         threading.Thread(target=service.warm, name="atlas-warm", daemon=True).start()
     server = build_server(service)
 
-    async def run() -> None:
-        async with stdio_server() as (read_stream, write_stream):
-            await server.run(read_stream, write_stream, server.create_initialization_options())
+    async def run(wire_in: int, wire_out: int) -> None:
+        sys.stdout.flush()
+        with (
+            os.fdopen(wire_in, "rb", closefd=False) as raw_in,
+            os.fdopen(wire_out, "wb", closefd=False) as raw_out,
+        ):
+            text_in = io.TextIOWrapper(raw_in, encoding="utf-8", errors="replace")
+            text_out = io.TextIOWrapper(raw_out, encoding="utf-8")
+            out = SharedWriter(anyio.wrap_file(text_out))
+            lines = ScreenedLines(anyio.wrap_file(text_in), out)
+            async with stdio_server(cast(Any, lines), cast(Any, out)) as (reader, writer):
+                await server.run(reader, writer, server.create_initialization_options())
+            text_out.flush()
 
-    anyio.run(run)
+    with _claim_stdio() as (wire_in, wire_out):
+        anyio.run(run, wire_in, wire_out)

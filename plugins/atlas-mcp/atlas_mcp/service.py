@@ -231,9 +231,13 @@ class AtlasService:
         from atlas_core.output.context import render_context
 
         if paths:
+            from atlas_core.fsread import normalise_rel
+
+            # a bad path is refused before the index is touched or anything is read
+            rels = [normalise_rel(_normalise(p)) for p in paths]
             with self.lock:
                 reader = self._fresh()
-                files: list[Any] = [_path_row(reader, p) for p in paths]
+                files: list[Any] = [_path_row(reader, rel) for rel in rels]
         elif task.strip():
             files = list(self._query(task, preset, max_tokens, None, None).selection.files)
         else:
@@ -244,11 +248,11 @@ class AtlasService:
 
     def outline(self, path: str) -> dict[str, Any]:
         """The symbols (with line ranges) and imports of one indexed file."""
-        from atlas_core.output.context import safe_path
+        from atlas_core.fsread import confined_path, normalise_rel
         from atlas_core.secrets import redact, secret_file_reason
 
-        rel = _normalise(path)
-        safe_path(self.root, rel)
+        rel = normalise_rel(_normalise(path))
+        confined_path(self.root, rel)  # refuses NUL bytes, '..', outside symlinks
         with self.lock:
             reader = self._fresh()
             i = reader.ids.get(rel)
@@ -314,7 +318,6 @@ def _normalise(path: str) -> str:
     return rel
 
 
-def _path_row(reader: Any, path: str) -> dict[str, Any]:
-    rel = _normalise(path)
+def _path_row(reader: Any, rel: str) -> dict[str, Any]:
     i = reader.ids.get(rel)
     return {"Path": rel, "Language": reader.languages[i] if i is not None else ""}

@@ -11,7 +11,14 @@ import attrs
 
 from atlas_mcp.service import DEFAULT_RENDER_TOKENS, AtlasService
 
-__all__ = ["INSTRUCTIONS", "ToolResult", "ToolSpec", "tool_specs", "validate_arguments"]
+__all__ = [
+    "INSTRUCTIONS",
+    "ToolResult",
+    "ToolSpec",
+    "integral_arguments",
+    "tool_specs",
+    "validate_arguments",
+]
 
 INSTRUCTIONS = """\
 Atlas ranks this repository's files for a coding task described in plain English and
@@ -275,3 +282,15 @@ def validate_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> str | No
     where = "/".join(str(p) for p in error.path)
     message: str = error.message
     return f"invalid arguments for {spec.name}: " + (f"{where}: " if where else "") + message
+
+
+def integral_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """``arguments`` with whole floats (``2.0``, which JSON Schema counts as integers) made
+    ``int`` where the schema asks for an integer, so the tools never see a float there."""
+    properties = spec.schema.get("properties", {})
+    out = dict(arguments)
+    for name, value in arguments.items():
+        wanted = properties.get(name, {}).get("type")
+        if wanted == "integer" and isinstance(value, float) and value.is_integer():
+            out[name] = int(value)
+    return out

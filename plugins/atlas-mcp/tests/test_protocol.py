@@ -1,0 +1,230 @@
+"""Raw JSON-RPC over a real ``atlas mcp`` process: every request with an id is answered."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from atlas_mcp.screen import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, screen
+
+DEADLINE = 30.0  # seconds for one answer; a silent server fails long before a slow one
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": "init",
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "raw-test", "version": "1"},
+    },
+}
+
+
+def atlas_executable() -> str:
+    """The ``atlas`` script of the running environment."""
+    beside = Path(sys.executable).with_name("atlas")
+    found = str(beside) if beside.exists() else shutil.which("atlas")
+    assert found, "the atlas command is not installed"
+    return found
+
+
+class RawServer:
+    """``atlas mcp`` on pipes; a thread collects its stdout lines as they come."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            [atlas_executable(), "mcp", "--root", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp"},
+        )
+        self.lines: queue.Queue[bytes] = queue.Queue()
+        assert self.proc.stdout is not None
+        threading.Thread(target=self._pump, args=(self.proc.stdout,), daemon=True).start()
+
+    def _pump(self, stream: Any) -> None:
+        for line in stream:
+            self.lines.put(line)
+
+    def send(self, line: str | dict[str, Any]) -> None:
+        text = line if isinstance(line, str) else json.dumps(line)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text.encode("utf-8", "surrogatepass") + b"\n")
+        self.proc.stdin.flush()
+
+    def next(self, what: str) -> dict[str, Any]:
+        """The next message from the server, within the deadline."""
+        try:
+            raw = self.lines.get(timeout=DEADLINE)
+        except queue.Empty:
+            pytest.fail(f"no answer to {what} within {DEADLINE} s")
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    def ask(self, line: str | dict[str, Any]) -> dict[str, Any]:
+        self.send(line)
+        return self.next(str(line)[:120])
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def server(repo: Path) -> Iterator[RawServer]:
+    raw = RawServer(repo)
+    yield raw
+    raw.close()
+
+
+def call(id_: int, name: str, arguments: Any) -> dict[str, Any]:
+    return {
+        "jsonrpc": "2.0",
+        "id": id_,
+        "method": "tools/call",
+        "params": {"name": name, "arguments": arguments},
+    }
+
+
+#: (line, the answer's id, its error code)
+MALFORMED: list[tuple[str, Any, int]] = [
+    ("nope{", None, PARSE_ERROR),
+    ('{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": NaN}}', None, PARSE_ERROR),
+    ("[1, 2]", None, INVALID_REQUEST),
+    ("[]", None, INVALID_REQUEST),
+    ("3", None, INVALID_REQUEST),
+    ('{"jsonrpc": "2.0", "id": 2}', 2, INVALID_REQUEST),
+    ('{"jsonrpc": "2.0", "id": "s3", "method": "tools/list", "params": [1]}', "s3", INVALID_PARAMS),
+    ('{"jsonrpc": "2.0", "id": 4, "method": 5}', 4, INVALID_REQUEST),
+    ('{"id": 5, "method": "ping"}', 5, INVALID_REQUEST),
+    ('{"jsonrpc": "2.0", "id": {"a": 1}, "method": "ping"}', None, INVALID_REQUEST),
+    ('{"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": "x"}', 6, INVALID_PARAMS),
+    ('{"jsonrpc": "2.0", "id": 7, "method": "frobnicate"}', 7, -32601),
+]
+
+
+def test_every_malformed_request_is_answered_and_the_session_goes_on(
+    server: RawServer,
+) -> None:
+    # before the handshake, as a confused client might
+    for line, id_, code in MALFORMED:
+        answer = server.ask(line)
+        assert answer.get("id", "missing") == id_, (line, answer)
+        assert answer["error"]["code"] == code, (line, answer)
+
+    hello = server.ask(INITIALIZE)
+    assert hello["id"] == "init" and "serverInfo" in hello["result"]
+    server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+    # and after it
+    for line, id_, code in MALFORMED:
+        answer = server.ask(line)
+        assert answer.get("id", "missing") == id_ and answer["error"]["code"] == code, line
+
+    result = server.ask(call(10, "query", {"task": "retry backoff", "top": 2}))
+    assert result["id"] == 10 and not result["result"].get("isError"), result
+    assert result["result"]["structuredContent"]["Files"][0]["Path"] == "src/payments/retry.py"
+
+
+def test_notifications_and_client_responses_get_no_answer(server: RawServer) -> None:
+    server.ask(INITIALIZE)
+    server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    silent = [
+        '{"jsonrpc": "2.0", "method": "notifications/whatever", "params": [1]}',
+        '{"jsonrpc": "2.0", "method": "notifications/whatever"}',
+        '{"jsonrpc": "2.0", "id": 99, "result": {}}',  # a response to nothing we asked
+        '{"jsonrpc": "2.0", "id": 98, "error": "not an object"}',  # a malformed response
+        "",
+    ]
+    for number, line in enumerate(silent, 100):
+        server.send(line)
+        # the next thing on the wire is the ping's answer: nothing was said about `line`
+        answer = server.ask({"jsonrpc": "2.0", "id": number, "method": "ping"})
+        assert answer == {"jsonrpc": "2.0", "id": number, "result": {}}, (line, answer)
+
+
+def test_bad_tool_arguments_are_tool_errors_never_internal(
+    server: RawServer, repo: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "private.txt").write_text("private notes\n")
+    (repo / "notes.md").symlink_to(tmp_path / "private.txt")
+    os.mkfifo(repo / "src" / "pipe.py")
+    server.ask(INITIALIZE)
+    server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    cases: list[tuple[str, Any, str]] = [
+        ("outline", {"path": "src/a\0b.py"}, "NUL byte"),
+        ("render", {"paths": ["src/a\0b.py"]}, "NUL byte"),
+        ("render", {"paths": ["../etc/passwd"]}, "refusing path outside the repository"),
+        ("render", {"paths": ["notes.md"]}, "symlink to a place outside"),
+        ("outline", {"path": "notes.md"}, "symlink to a place outside"),
+        ("outline", {"path": " "}, "empty path"),
+        ("query", {"task": ["retry"]}, "is not of type 'string'"),
+        ("render", {"paths": "src/payments/retry.py"}, "is not of type 'array'"),
+    ]
+    for number, (name, arguments, message) in enumerate(cases, 20):
+        answer = server.ask(call(number, name, arguments))
+        assert answer["id"] == number, answer
+        result = answer["result"]
+        text = result["content"][0]["text"]
+        assert result["isError"] and message in text, (name, arguments, text)
+        assert "internal error" not in text and "private notes" not in text
+
+    # a whole float where an integer is wanted is fine; a FIFO is a note, never a hang
+    started = time.monotonic()
+    answer = server.ask(
+        call(40, "render", {"paths": ["src/pipe.py", "README.md"], "max_tokens": 2e3})
+    )
+    text = answer["result"]["content"][0]["text"]
+    assert not answer["result"].get("isError"), text
+    assert "`src/pipe.py`: not a regular file (a FIFO)" in text and "# Payments" in text
+    assert time.monotonic() - started < DEADLINE
+    top = server.ask(call(41, "query", {"task": "retry", "top": 1.0}))
+    assert len(top["result"]["structuredContent"]["Files"]) == 1
+
+
+# -- the screen itself, in-process ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "id_", "code"), MALFORMED[:-1])
+def test_screen_answers_what_the_sdk_would_swallow(line: str, id_: Any, code: int) -> None:
+    verdict = screen(line)
+    assert verdict.line is None and verdict.reply is not None
+    assert verdict.reply["id"] == id_ and verdict.reply["error"]["code"] == code
+    assert verdict.reply["jsonrpc"] == "2.0" and verdict.reply["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        json.dumps(INITIALIZE),
+        '{"jsonrpc": "2.0", "id": 1, "method": "ping"}',
+        '{"jsonrpc": "2.0", "method": "notifications/initialized"}',
+        '{"jsonrpc": "2.0", "id": 1, "method": "frobnicate"}',  # the SDK says -32601
+        '{"jsonrpc": "2.0", "id": 3, "result": {}}',
+    ],
+)
+def test_screen_passes_valid_messages_untouched(line: str) -> None:
+    assert screen(line).line == line
+
+
+def test_screen_refuses_lone_surrogates_with_the_id() -> None:
+    verdict = screen('{"jsonrpc": "2.0", "id": 8, "method": "ping", "params": {"x": "\\ud800"}}')
+    assert verdict.reply is not None and verdict.reply["id"] == 8
+    assert verdict.reply["error"]["code"] == INVALID_REQUEST
