@@ -121,10 +121,13 @@ def _claim_stdio() -> Iterator[tuple[int, int]]:
     ``print`` or a child process can neither eat the client's messages nor corrupt ours.
     """
     wire_in, wire_out = os.dup(0), os.dup(1)
-    null = os.open(os.devnull, os.O_RDONLY)
+    null = os.open(os.devnull, os.O_RDWR)
     try:
         os.dup2(null, 0)
-        os.dup2(2, 1)
+        try:
+            os.dup2(2, 1)
+        except OSError:  # no stderr: stray output is discarded instead
+            os.dup2(null, 1)
         yield wire_in, wire_out
     finally:
         os.close(null)
@@ -150,7 +153,6 @@ def serve(service: AtlasService, *, warm: bool = True) -> None:
     server = build_server(service)
 
     async def run(wire_in: int, wire_out: int) -> None:
-        sys.stdout.flush()
         with (
             os.fdopen(wire_in, "rb", closefd=False) as raw_in,
             os.fdopen(wire_out, "wb", closefd=False) as raw_out,
@@ -163,5 +165,6 @@ def serve(service: AtlasService, *, warm: bool = True) -> None:
                 await server.run(reader, writer, server.create_initialization_options())
             text_out.flush()
 
+    sys.stdout.flush()  # anything printed so far belongs on the wire, before it is claimed
     with _claim_stdio() as (wire_in, wire_out):
         anyio.run(run, wire_in, wire_out)
