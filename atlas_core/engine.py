@@ -17,9 +17,9 @@ import numpy as np
 
 from atlas_core.components import QueryContext, WalkSettings
 from atlas_core.config import Preset, Settings, load_settings
-from atlas_core.errors import AtlasError, IndexCorruptError, UsageError
+from atlas_core.errors import AtlasError, IndexCorruptError, IndexWriteError, UsageError
 from atlas_core.index.builder import BuildReport, IndexBuilder
-from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for
+from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.plugin.manager import AtlasPluginManager
@@ -155,23 +155,33 @@ class Atlas:
     def reader(
         self, *, build_if_missing: bool = True, on_message: Callable[[str], None] = lambda m: None
     ) -> IndexReader:
-        """The index, built first when there is none or it cannot be trusted."""
+        """The index, built first when there is none or it cannot be trusted.
+
+        Nothing is written when a usable index exists. A damaged index is never ranked
+        from: it is rebuilt, or, when that is impossible, the error says so in one line.
+        """
         try:
-            reader = open_index(self.cache)
+            reader = open_index(self.cache, self.root)
         except IndexCorruptError as exc:
             if not build_if_missing:
                 raise
+            self._need_writable(f"the index in {self.cache} is unusable ({exc})")
             on_message(f"index at {self.cache} is unusable ({exc}); rebuilding")
             self.index(force=True)
-            reader = open_index(self.cache)
+            reader = open_index(self.cache, self.root)
         if reader is None:
             if not build_if_missing:
                 raise AtlasError(f"no index in {self.cache}; run 'atlas index' first")
+            self._need_writable(f"there is no index in {self.cache} yet")
             self.index(on_message=on_message)
-            reader = open_index(self.cache)
+            reader = open_index(self.cache, self.root)
         if reader is None:  # pragma: no cover - index() always publishes one
             raise AtlasError("indexing produced no index")
         return reader
+
+    def _need_writable(self, why: str) -> None:
+        if not writable(self.cache):
+            raise IndexWriteError(f"{why} and {self.cache} is not writable")
 
     # -- querying ----------------------------------------------------------------
 

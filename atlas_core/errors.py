@@ -5,7 +5,9 @@ from __future__ import annotations
 __all__ = [
     "AtlasError",
     "AtlasPluginError",
+    "CacheDirError",
     "IndexCorruptError",
+    "IndexWriteError",
     "PluginConflictError",
     "PluginLoadError",
     "UsageError",
@@ -22,6 +24,15 @@ class UsageError(AtlasError):
 
 class IndexCorruptError(AtlasError):
     """The on-disk index is unreadable, from another format version, or fails its checksum."""
+
+
+class CacheDirError(AtlasError):
+    """The cache directory cannot be used: a symlink, a file, or holding entries Atlas did not
+    create. Atlas then neither reads nor writes there."""
+
+
+class IndexWriteError(AtlasError):
+    """The index cannot be written (read-only file system, no permission, disk full)."""
 
 
 class AtlasPluginError(AtlasError):

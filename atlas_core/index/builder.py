@@ -12,8 +12,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-from atlas_core.errors import IndexCorruptError
+from atlas_core.errors import IndexCorruptError, IndexWriteError
 from atlas_core.index import layout
+from atlas_core.index.layout import ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.process import (
     FileProcessor,
@@ -22,7 +23,7 @@ from atlas_core.index.process import (
     process_batch,
     set_processor,
 )
-from atlas_core.index.reader import ARRAYS, IndexReader, open_index
+from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.vocab import Vocabulary
 from atlas_core.types import RepoFile
 
@@ -103,11 +104,66 @@ class IndexBuilder:
         force: bool = False,
         on_message: Callable[[str], None] = lambda m: None,
     ) -> BuildReport:
+        """Bring the index up to date with ``files``; nothing is written when nothing changed.
+
+        :raises IndexWriteError: when something must be written and cannot be.
+        :raises CacheDirError: when the cache directory is not Atlas's own.
+        """
         started = time.perf_counter()
         report = BuildReport(files=len(files))
+        old = None if force else self._open_previous(report, on_message)
+        try:
+            pending = self._pending(files, old) if old is not None else "build"
+            if pending:
+                try:
+                    with layout.writing(self.cache):
+                        self._locked_update(files, skipped, old, report, force, on_message)
+                except IndexWriteError:
+                    if pending != "stats":
+                        raise
+                    # recording touched files' new stat only saves hashing next time
+                    report.unchanged, report.changed, report.added = len(files), 0, 0
+                    report.contributors = {}
+            else:
+                assert old is not None
+                report.unchanged = len(old)
+                for contributor in self.contributors:
+                    if old.extra_record(contributor.name) is not None:
+                        report.contributors[contributor.name] = "fresh"
+        finally:
+            if old is not None:
+                old.close()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _pending(self, files: list[RepoFile], old: IndexReader) -> str:
+        """What needs writing: "" (nothing), "stats" (touched files only), or "build"."""
+        scratch = BuildReport(files=len(files))
+        docs, todo = self._plan(files, old, scratch)
+        if todo or scratch.unchanged != len(old):
+            return "build"
+        if self._contributor_work(old, BuildReport()):
+            return "build"
+        return "stats" if self._stale_stats(old, docs) else ""
+
+    def _locked_update(
+        self,
+        files: list[RepoFile],
+        skipped: Counter[str],
+        old: IndexReader | None,
+        report: BuildReport,
+        force: bool,
+        on_message: Callable[[str], None],
+    ) -> None:
         layout.ensure_cache_dir(self.cache)
         with IndexLock(self.cache, on_message=on_message):
-            old = None if force else self._open_previous(report, on_message)
+            for name in layout.drop_damaged_extras(self.cache):
+                on_message(f"stored data of contributor {name} was damaged; computing it again")
+            if old is not None and layout.read_current(self.cache) != old.gen.name:
+                # another writer published while this one waited for the lock
+                old.close()
+                old = self._open_previous(report, on_message)
+            report.added = report.changed = report.unchanged = 0
             docs, todo = self._plan(files, old, report)
             if todo:
                 self._process(docs, todo, report)
@@ -116,34 +172,44 @@ class IndexBuilder:
             if old is None or report.changed_anything:
                 gen = self._write_generation(docs, old, skipped, report)
                 report.wrote = True
-                reader = IndexReader(self.cache, gen)
+                if old is not None:
+                    old.close()  # our own shared lock would keep it from being removed
+                layout.remove_stale(self.cache, keep=gen.name)
+                reader = IndexReader(self.cache, gen, root=self.root)
             else:
                 reader = old
                 self._refresh_stat_columns(old, docs)
-            self._run_contributors(reader, report)
-        report.seconds = time.perf_counter() - started
-        return report
+            try:
+                self._run_contributors(reader, report)
+            finally:
+                if reader is not old:
+                    reader.close()
 
     @staticmethod
-    def _refresh_stat_columns(old: IndexReader, docs: list[_Doc]) -> None:
-        """Files touched but unchanged: record their new stat so the next run skips hashing.
-
-        Only the metadata of the live generation is replaced (atomically); nothing else moves.
-        """
+    def _stale_stats(old: IndexReader, docs: list[_Doc]) -> list[_Doc]:
         cols = old.meta["files"]
-        stale = [
+        return [
             d
             for d in docs
             if (cols["size"][d.old_id], cols["mtime_ns"][d.old_id], cols["ino"][d.old_id])
             != (d.size, d.mtime_ns, d.ino)
         ]
+
+    @classmethod
+    def _refresh_stat_columns(cls, old: IndexReader, docs: list[_Doc]) -> None:
+        """Files touched but unchanged: record their new stat so the next run skips hashing.
+
+        Only the metadata of the live generation is replaced (atomically); nothing else moves.
+        """
+        stale = cls._stale_stats(old, docs)
         if not stale:
             return
+        cols = old.meta["files"]
         for d in stale:
             cols["size"][d.old_id] = d.size
             cols["mtime_ns"][d.old_id] = d.mtime_ns
             cols["ino"][d.old_id] = d.ino
-        layout.write_checked(old.gen / "meta.msgpack", old.meta)
+        layout.write_checked(old.gen / layout.META, old.meta)
 
     # -- planning ----------------------------------------------------------------
 
@@ -151,14 +217,22 @@ class IndexBuilder:
         self, report: BuildReport, on_message: Callable[[str], None]
     ) -> IndexReader | None:
         try:
-            old = open_index(self.cache)
+            old = open_index(self.cache, self.root)
+            if old is not None:
+                old.verify()
         except IndexCorruptError as exc:
+            if not layout.writable(self.cache):
+                raise IndexWriteError(
+                    f"the index in {self.cache} is unusable ({exc}) and {self.cache} "
+                    "is not writable"
+                ) from None
             report.rebuilt_reason = str(exc)
             on_message(f"index at {self.cache} is unusable ({exc}); rebuilding")
             return None
         if old is None:
             return None
         if old.meta.get("fingerprint") != self.fingerprint:
+            old.close()
             report.rebuilt_reason = "the indexing settings or plugins changed"
             on_message("indexing settings or chunker plugins changed; rebuilding the index")
             return None
@@ -287,18 +361,19 @@ class IndexBuilder:
         skipped: Counter[str],
         report: BuildReport,
     ) -> Path:
-        generation = (old.generation + 1) if old else _next_generation(self.cache)
+        generation = max(old.generation if old else 0, _last_generation(self.cache)) + 1
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
-        layout.remove_quietly(tmp)
-        tmp.mkdir(parents=True)
-        (tmp / "vocab.bin").write_bytes(blob)
-        symbols_size = _write_symbols(tmp, docs, old)
-        sizes: dict[str, int] = {}
+        layout.remove_generation(self.cache, tmp.name)
+        tmp.mkdir()
+        sums: dict[str, list[int]] = {
+            "vocab.bin": [len(blob), layout.write_file(tmp / "vocab.bin", blob)]
+        }
+        sums.update(_write_symbols(tmp, docs, old))
         for name in ARRAYS:
-            path = tmp / f"{name}.npy"
             if name in arrays:
-                np.save(path, arrays[name], allow_pickle=False)
-            sizes[name] = path.stat().st_size
+                with layout.CrcWriter(tmp / f"{name}.npy") as out:
+                    np.save(out, arrays[name], allow_pickle=False)  # type: ignore[arg-type]
+                sums[f"{name}.npy"] = [out.size, out.crc]
         doclen = arrays["doclen"]
         languages = Counter(d.language for d in docs if d.status == "ok")
         meta = {
@@ -306,7 +381,7 @@ class IndexBuilder:
             "root": str(self.root),
             "fingerprint": self.fingerprint,
             "created": time.time(),
-            "arrays": sizes,
+            "checksums": sums,  # [size, crc32] of every other file of the generation
             "files": {
                 "path": [d.rel for d in docs],
                 "size": [d.size for d in docs],
@@ -328,24 +403,22 @@ class IndexBuilder:
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
-        meta["blobs"] = {
-            "vocab.bin": len(blob),
-            "symbols.bin": symbols_size,
-        }
-        layout.write_checked(tmp / "meta.msgpack", meta)
-        final = self.cache / f"gen-{generation:06d}"
-        layout.remove_quietly(final)
-        os.replace(tmp, final)
-        layout.write_atomic(self.cache / "CURRENT", final.name.encode())
-        for stale in layout.generation_dirs(self.cache):
-            if stale != final:
-                layout.remove_quietly(stale)
+        layout.write_file(tmp / layout.META, layout.pack_checked(meta))
+        layout.fsync_dir(tmp)
+        final = self.cache / layout.generation_name(generation)
+        os.rename(tmp, final)  # a fresh number: nothing is there to replace
+        layout.fsync_dir(self.cache)
+        layout.write_current(self.cache, final.name)  # the publication: atomic and durable
         return final
 
     # -- contributors ------------------------------------------------------------
 
-    def _run_contributors(self, reader: IndexReader, report: BuildReport) -> None:
-        extras = self.cache / "extras"
+    def _contributor_work(
+        self, reader: IndexReader, report: BuildReport
+    ) -> list[tuple[Any, str, dict[str, Any] | None]]:
+        """The contributors whose stored data is missing or stale: (contributor, fingerprint,
+        stored record)."""
+        work = []
         for contributor in self.contributors:
             name = contributor.name
             on_demand = getattr(contributor, "on_demand", None)
@@ -354,43 +427,58 @@ class IndexBuilder:
                 continue
             try:
                 fingerprint = f"{reader.generation}:{contributor.fingerprint(reader)}"
-                if stored and stored.get("fingerprint") == fingerprint:
-                    report.contributors[name] = "fresh"
-                    continue
+            except Exception as exc:
+                self._failed(name, exc, report)
+                continue
+            if stored and stored.get("fingerprint") == fingerprint:
+                report.contributors[name] = "fresh"
+                continue
+            work.append((contributor, fingerprint, stored))
+        return work
+
+    def _run_contributors(self, reader: IndexReader, report: BuildReport) -> None:
+        for contributor, fingerprint, stored in self._contributor_work(reader, report):
+            name = contributor.name
+            try:
                 previous = stored.get("data") if stored else None
                 data = contributor.contribute(reader, previous)
             except Exception as exc:
-                if os.environ.get("ATLAS_RAISE_ERRORS"):
-                    raise
-                report.errors.append(f"contributor {name} failed: {type(exc).__name__}: {exc}")
-                report.contributors[name] = "failed"
+                self._failed(name, exc, report)
                 continue
-            extras.mkdir(exist_ok=True)
             layout.write_checked(
-                extras / f"{name}.msgpack", {"fingerprint": fingerprint, "data": data}
+                layout.extras_dir(self.cache) / f"{name}.msgpack",
+                {"fingerprint": fingerprint, "data": data},
             )
             report.contributors[name] = "updated"
 
+    @staticmethod
+    def _failed(name: str, exc: Exception, report: BuildReport) -> None:
+        if os.environ.get("ATLAS_RAISE_ERRORS"):
+            raise exc
+        report.errors.append(f"contributor {name} failed: {type(exc).__name__}: {exc}")
+        report.contributors[name] = "failed"
 
-def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> int:
+
+def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict[str, list[int]]:
     """Each file's chunks as its own msgpack record, so a query reads only the files it shows.
 
-    Carried files are copied as bytes from the old generation, without decoding.
+    Carried files are copied as bytes from the old generation, without decoding. Returns
+    [size, crc32] of the files written.
     """
-    import msgpack
-
     parts: list[bytes] = []
     for d in docs:
         if d.result is None and old is not None:
             parts.append(old.symbol_record(d.old_id))
         else:
-            parts.append(msgpack.packb(d.chunks, use_bin_type=True))
+            parts.append(layout.packb(d.chunks))
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
     data = b"".join(parts)
-    (tmp / "symbols.bin").write_bytes(data)
-    np.save(tmp / "symbols_off.npy", offsets, allow_pickle=False)
-    return len(data)
+    sums = {"symbols.bin": [len(data), layout.write_file(tmp / "symbols.bin", data)]}
+    with layout.CrcWriter(tmp / "symbols_off.npy") as out:
+        np.save(out, offsets, allow_pickle=False)  # type: ignore[arg-type]
+    sums["symbols_off.npy"] = [out.size, out.crc]
+    return sums
 
 
 def _can_fork() -> bool:
@@ -399,13 +487,10 @@ def _can_fork() -> bool:
     return can_fork()
 
 
-def _next_generation(cache: Path) -> int:
-    numbers = [
-        int(p.name.split("-")[1])
-        for p in layout.generation_dirs(cache)
-        if p.name.split("-")[1].isdigit()
-    ]
-    return max(numbers, default=0) + 1
+def _last_generation(cache: Path) -> int:
+    """The highest generation number in ``cache``, live, left over or half-written."""
+    numbers = [layout.generation_number(name) or 0 for name in layout.generation_dirs(cache)]
+    return max(numbers, default=0)
 
 
 def _postings(

@@ -1,17 +1,28 @@
-"""Where the index lives and how its files are written safely.
+"""Where the index lives, and how its files are written, checked and removed safely.
 
 ``<root>/.atlas/`` (or ``$ATLAS_CACHE_DIR``) holds ``CURRENT`` (the name of the live
-generation directory), the generation directories ``gen-N/``, ``extras/`` (contributor
-data) and ``lock``. A new generation is written under a temporary name, renamed into
-place, and only then published by replacing ``CURRENT``: a crash at any point leaves the
-previous generation live.
+generation directory), the generation directories ``gen-N-C/``, ``extras/`` (contributor
+data), ``.gitignore`` and the writer's lock files, and nothing else: a cache directory that
+is a symlink or a file, or that holds anything else, is refused (Atlas then neither reads
+nor writes there). Nothing in it is ever opened or removed through a symlink.
+
+A new generation is written under ``tmp-N-PID/`` with every file fsynced, renamed into
+place, and only then published by atomically replacing ``CURRENT``: a crash or power loss
+at any point leaves the previous generation live. Every file carries a CRC32: ``CURRENT``
+names its own check digits, ``meta.msgpack`` and contributor files have a checksummed
+header, and the meta file records size and CRC32 of every other file of its generation.
+
+Strings are packed as UTF-8 with ``surrogateescape``, so file names that are not UTF-8
+(``os.fsdecode`` gives them surrogates) are stored and read back exactly.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import re
+import stat
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,65 +30,262 @@ from typing import Any
 
 import msgpack
 
-from atlas_core.errors import IndexCorruptError
+from atlas_core.errors import CacheDirError, IndexCorruptError, IndexWriteError
 
 __all__ = [
+    "ARRAYS",
     "FORMAT_VERSION",
+    "CrcWriter",
     "cache_dir_for",
+    "check_cache_dir",
+    "ensure_cache_dir",
+    "generation_name",
+    "generation_number",
+    "packb",
     "read_checked",
+    "read_current",
+    "remove_generation",
+    "remove_stale",
+    "share_lock",
+    "unpackb",
     "write_atomic",
     "write_checked",
+    "write_current",
+    "writing",
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _MAGIC = b"ATLAS-IDX"
+
+#: the array files of a generation (``<name>.npy``)
+ARRAYS = (
+    "symbols_off",
+    "vocab_off",
+    "vocab_order",
+    "post_off",
+    "post_doc",
+    "post_tf",
+    "fwd_off",
+    "fwd_term",
+    "fwd_tf",
+    "doclen",
+)
+META = "meta.msgpack"
+BLOBS = ("vocab.bin", "symbols.bin")
+#: every file a generation directory may hold (a crashed meta rewrite leaves a temporary)
+_GEN_FILE = re.compile(
+    "|".join(re.escape(n) for n in (*(f"{a}.npy" for a in ARRAYS), *BLOBS, META))
+    + r"|\.meta\.msgpack\.\d+\.tmp"
+)
+_GEN = re.compile(r"gen-(\d{6,})-([0-9a-f]{8})")
+_TMP = re.compile(r"tmp-(\d{6,})-(\d+)")
+_TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
+_EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
+#: top-level entries Atlas creates: name pattern -> whether it is a directory
+_OWN: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+"), False),
+    (_TEMP_FILE, False),
+    (re.compile(r"extras"), True),
+    (_GEN, True),
+    (_TMP, True),
+)
+_GITIGNORE = b"# created by atlas: everything here is a cache\n*\n"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def cache_dir_for(root: Path) -> Path:
-    """``$ATLAS_CACHE_DIR`` if set, else ``<root>/.atlas``."""
+    """``$ATLAS_CACHE_DIR`` if set, else ``<root>/.atlas`` (never resolved through a symlink)."""
     env = os.environ.get("ATLAS_CACHE_DIR")
-    return Path(env).expanduser().resolve() if env else root / ".atlas"
+    return Path(os.path.abspath(os.path.expanduser(env))) if env else root / ".atlas"
+
+
+# -- the cache directory ---------------------------------------------------------
+
+
+def check_cache_dir(cache: Path) -> bool:
+    """Whether the cache directory exists; raises when it exists but is not Atlas's own.
+
+    :raises CacheDirError: a symlink, not a directory, or holding entries Atlas did not make.
+    """
+    try:
+        st = os.lstat(cache)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise CacheDirError(f"cannot use the index directory {cache}: {exc.strerror}") from None
+    advice = "move it away or set ATLAS_CACHE_DIR to another directory"
+    if stat.S_ISLNK(st.st_mode):
+        raise CacheDirError(
+            f"the index directory {cache} is a symbolic link; Atlas does not read or write "
+            f"through one ({advice})"
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise CacheDirError(f"the index directory {cache} is not a directory ({advice})")
+    try:
+        with os.scandir(cache) as entries:
+            foreign = sorted(e.name for e in entries if not _is_own(e))
+    except OSError as exc:
+        raise CacheDirError(f"cannot list the index directory {cache}: {exc.strerror}") from None
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise CacheDirError(
+            f"the index directory {cache} holds entries Atlas did not create ({shown}); "
+            f"Atlas will not use it ({advice})"
+        )
+    return True
+
+
+def _is_own(entry: os.DirEntry[str]) -> bool:
+    if entry.is_symlink():
+        return False
+    for pattern, is_dir in _OWN:
+        if pattern.fullmatch(entry.name):
+            return entry.is_dir(follow_symlinks=False) if is_dir else entry.is_file()
+    return False
 
 
 def ensure_cache_dir(cache: Path) -> None:
-    """Create the cache directory with a ``.gitignore`` of ``*``, so git never sees it."""
-    cache.mkdir(parents=True, exist_ok=True)
-    marker = cache / ".gitignore"
-    if not marker.exists():
-        write_atomic(marker, b"# created by atlas: everything here is a cache\n*\n")
+    """Create the cache directory (with a ``.gitignore`` of ``*``, so git never sees it).
+
+    :raises CacheDirError: when it exists but is not Atlas's own.
+    :raises IndexWriteError: when it cannot be created.
+    """
+    with writing(cache):
+        if not check_cache_dir(cache):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(cache)
+            check_cache_dir(cache)  # somebody else may have made it first
+        marker = cache / ".gitignore"
+        try:
+            current = read_file(marker, limit=len(_GITIGNORE) + 1)
+        except OSError:
+            current = b""
+        if current != _GITIGNORE:
+            write_atomic(marker, _GITIGNORE)
+
+
+@contextlib.contextmanager
+def writing(cache: Path) -> Iterator[None]:
+    """Turn an OS error while writing the index into one line naming what failed."""
+    try:
+        yield
+    except OSError as exc:
+        what = exc.filename or cache
+        reason = exc.strerror or type(exc).__name__
+        raise IndexWriteError(f"cannot write the index in {cache}: {reason}: {what}") from None
+
+
+def writable(cache: Path) -> bool:
+    """Whether the cache directory (or, if absent, the directory to hold it) is writable."""
+    target = cache
+    while not os.path.lexists(target) and target.parent != target:
+        target = target.parent
+    return os.access(target, os.W_OK | os.X_OK)
+
+
+# -- reading and writing files ---------------------------------------------------
+
+
+def read_file(path: Path | str, *, dir_fd: int | None = None, limit: int = -1) -> bytes:
+    """The bytes of a regular file, never through a symlink."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(f"{path} is not a regular file")
+        return fh.read(limit)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write aside, flush, then rename over ``path``."""
+    """Write aside, fsync, then rename over ``path`` and fsync its directory."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def write_file(path: Path, data: bytes) -> int:
+    """Write a new file of a temporary generation, fsynced; returns its CRC32."""
+    with CrcWriter(path) as out:
+        out.write(data)
+    return out.crc
+
+
+class CrcWriter:
+    """A new file, written once, with the CRC32 and size of what went in; fsynced on close."""
+
+    def __init__(self, path: Path) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+        self._fh = open(fd, "wb")  # noqa: SIM115 - closed in __exit__
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self.crc = zlib.crc32(view, self.crc)
+        self.size += len(view)
+        return self._fh.write(view)
+
+    def __enter__(self) -> CrcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+        finally:
+            self._fh.close()
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def packb(obj: Any) -> bytes:
+    """msgpack, with non-UTF-8 file names kept exactly (surrogateescape)."""
+    data: bytes = msgpack.packb(obj, use_bin_type=True, unicode_errors="surrogateescape")
+    return data
+
+
+def unpackb(data: bytes) -> Any:
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, unicode_errors="surrogateescape")
 
 
 def pack_checked(obj: Any) -> bytes:
     """msgpack with a magic, format version and CRC32 header."""
-    body: bytes = msgpack.packb(obj, use_bin_type=True)
+    body = packb(obj)
     header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + zlib.crc32(body).to_bytes(4, "little")
     return header + body
 
 
-def write_checked(path: Path, obj: Any) -> None:
-    write_atomic(path, pack_checked(obj))
-
-
-def read_checked(path: Path) -> Any:
-    """Read a file written by :func:`write_checked`, verifying version and checksum."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IndexCorruptError(f"cannot read {path.name}: {exc.strerror}") from None
+def checked_body(data: bytes, name: str) -> bytes:
+    """The msgpack body of what :func:`pack_checked` made, after checking version and CRC32."""
     n = len(_MAGIC)
     if len(data) < n + 6 or not data.startswith(_MAGIC):
-        raise IndexCorruptError(f"{path.name} is not an Atlas index file")
+        raise IndexCorruptError(f"{name} is not an Atlas index file")
     version = int.from_bytes(data[n : n + 2], "little")
     if version != FORMAT_VERSION:
         raise IndexCorruptError(
@@ -85,23 +293,195 @@ def read_checked(path: Path) -> Any:
         )
     body = data[n + 6 :]
     if zlib.crc32(body) != int.from_bytes(data[n + 2 : n + 6], "little"):
-        raise IndexCorruptError(f"{path.name} fails its checksum")
+        raise IndexCorruptError(f"{name} fails its checksum")
+    return body
+
+
+def unpack_checked(data: bytes, name: str) -> Any:
+    """Verify and decode what :func:`pack_checked` made."""
+    body = checked_body(data, name)
     try:
-        return msgpack.unpackb(body, raw=False, strict_map_key=False)
+        return unpackb(body)
     except Exception as exc:
-        raise IndexCorruptError(f"{path.name} cannot be decoded: {exc}") from None
+        raise IndexCorruptError(f"{name} cannot be decoded: {exc}") from None
 
 
-def remove_quietly(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(OSError):
-            path.unlink()
+def write_checked(path: Path, obj: Any) -> None:
+    write_atomic(path, pack_checked(obj))
 
 
-def generation_dirs(cache: Path) -> Iterator[Path]:
-    if cache.is_dir():
-        for child in cache.iterdir():
-            if child.name.startswith(("gen-", "tmp-")):
-                yield child
+def read_checked(path: Path, *, dir_fd: int | None = None) -> Any:
+    """Read a file written by :func:`write_checked`, verifying version and checksum."""
+    try:
+        data = read_file(path, dir_fd=dir_fd)
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read {Path(path).name}: {exc.strerror or exc}") from None
+    return unpack_checked(data, Path(path).name)
+
+
+def is_extra_name(name: str) -> bool:
+    """Whether ``name`` in ``extras/`` is a contributor's checksummed record."""
+    return _EXTRA.fullmatch(name) is not None
+
+
+def drop_damaged_extras(cache: Path) -> list[str]:
+    """Remove contributor records that fail their checksum (they are computed again).
+
+    Returns the contributor names removed. Call only while holding the writer's lock.
+    """
+    dropped = []
+    extras = cache / "extras"
+    with contextlib.suppress(OSError), os.scandir(extras) as entries:
+        for entry in entries:
+            if not is_extra_name(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                read_checked(extras / entry.name)
+            except IndexCorruptError:
+                os.unlink(extras / entry.name)
+                dropped.append(entry.name.removesuffix(".msgpack"))
+    return dropped
+
+
+def extras_dir(cache: Path) -> Path:
+    """``cache/extras``, created if needed; never a symlink."""
+    path = cache / "extras"
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path)
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
+        raise CacheDirError(f"{path} is not a directory")
+    return path
+
+
+# -- generations -------------------------------------------------------------------
+
+
+def generation_name(number: int) -> str:
+    """``gen-000042-<crc32 of gen-000042>``: the name checks itself, so does ``CURRENT``."""
+    stem = f"gen-{number:06d}"
+    return f"{stem}-{zlib.crc32(stem.encode()):08x}"
+
+
+def generation_number(name: str) -> int | None:
+    """The number of a generation or temporary directory name, None if not one of ours."""
+    match = _GEN.fullmatch(name)
+    if match and generation_name(int(match[1])) == name:
+        return int(match[1])
+    match = _TMP.fullmatch(name)
+    return int(match[1]) if match else None
+
+
+def write_current(cache: Path, name: str) -> None:
+    write_atomic(cache / "CURRENT", f"{name}\n".encode())
+
+
+def read_current(cache: Path) -> str | None:
+    """The live generation's name, None when there is no ``CURRENT``.
+
+    :raises IndexCorruptError: when ``CURRENT`` is unreadable or damaged.
+    """
+    try:
+        data = read_file(cache / "CURRENT", limit=64)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read CURRENT: {exc.strerror or exc}") from None
+    name = data[:-1].decode("ascii", "replace")
+    if not data.endswith(b"\n") or not _GEN.fullmatch(name) or generation_number(name) is None:
+        raise IndexCorruptError("CURRENT is damaged")
+    return name
+
+
+def generation_dirs(cache: Path) -> Iterator[str]:
+    """Names of the generation and temporary directories in ``cache``."""
+    with contextlib.suppress(OSError), os.scandir(cache) as entries:
+        for entry in entries:
+            if generation_number(entry.name) is not None:
+                yield entry.name
+
+
+def share_lock(fd: int, timeout: float = 10.0) -> None:
+    """A reader's shared lock on a generation directory: it is not removed while held."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            # a writer removes this generation right now: the caller finds it gone
+            if time.monotonic() > deadline:
+                raise IndexCorruptError("an index generation stayed locked") from None
+            time.sleep(0.01)
+
+
+def remove_generation(cache: Path, name: str) -> bool:
+    """Remove ``cache/name`` if it provably is an unused generation of Atlas's own.
+
+    It must be named like one, be a real directory, hold only files a generation holds,
+    and no reader may hold it (a shared lock); otherwise it is left for a later run.
+    Nothing is followed through a symlink.
+    """
+    if generation_number(name) is None:
+        return False
+    try:
+        fd = os.open(cache / name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a reader still uses it
+        except ImportError:  # pragma: no cover - not on POSIX
+            pass
+        with os.scandir(fd) as it:
+            entries = list(it)
+        if not all(
+            _GEN_FILE.fullmatch(e.name) and e.is_file(follow_symlinks=False) for e in entries
+        ):
+            return False
+        for entry in entries:
+            os.unlink(entry.name, dir_fd=fd)
+        os.rmdir(cache / name)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_stale(cache: Path, keep: str) -> list[str]:
+    """Remove every generation but ``keep`` (those in use stay) and dead writers' temporaries.
+
+    Returns the names left in place. Call only while holding the writer's lock.
+    """
+    left = []
+    for name in generation_dirs(cache):
+        if name != keep and not remove_generation(cache, name):
+            left.append(name)
+    for directory in (cache, cache / "extras"):
+        with contextlib.suppress(OSError), os.scandir(directory) as entries:
+            for entry in entries:
+                match = _TEMP_FILE.fullmatch(entry.name)
+                if match and entry.is_file(follow_symlinks=False) and not _alive(int(match[1])):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+    return left
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftovers: this process writes nothing aside right now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

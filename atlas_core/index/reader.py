@@ -1,7 +1,19 @@
-"""Reading an index: metadata eagerly, postings memory-mapped and touched per query term."""
+"""Reading an index: every file verified against its checksum on open, arrays memory-mapped.
+
+A reader holds a shared lock on its generation directory for as long as it lives, so a
+writer never removes a generation somebody reads (it leaves it for a later run). A reader
+that loses the race anyway (the generation it was about to open was replaced and removed
+before it could lock it) opens the new live generation instead.
+"""
 
 from __future__ import annotations
 
+import io
+import mmap
+import os
+import stat
+import weakref
+import zlib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -9,85 +21,126 @@ from typing import Any
 import numpy as np
 
 from atlas_core.errors import IndexCorruptError
-from atlas_core.index.layout import read_checked
+from atlas_core.index import layout
+from atlas_core.index.layout import ARRAYS, BLOBS, META
 from atlas_core.types import Chunk, FileEntry
 
 __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
 
 #: the text fields of every document, in column order of the tf arrays
 FIELDS = ("filename", "symbols", "body")
-ARRAYS = (
-    "symbols_off",
-    "vocab_off",
-    "vocab_order",
-    "post_off",
-    "post_doc",
-    "post_tf",
-    "fwd_off",
-    "fwd_term",
-    "fwd_tf",
-    "doclen",
-)
+#: arrays only re-indexing reads: verified when first used, not on every open
+_LAZY = frozenset({"fwd_off", "fwd_term", "fwd_tf"})
+_COLUMNS = ("path", "size", "mtime_ns", "ino", "hash", "language", "role", "tokens", "status")
+_MMAP_MIN = 1 << 16
+_RACE_RETRIES = 20
 
 
-def open_index(cache: Path) -> IndexReader | None:
+def open_index(cache: Path, root: Path | None = None) -> IndexReader | None:
     """The live generation, or None when there is no index yet.
 
+    With ``root``, an index recorded for another root is not trusted.
+
+    :raises CacheDirError: when the cache directory is not Atlas's own.
     :raises IndexCorruptError: when an index exists but cannot be trusted.
     """
-    current = cache / "CURRENT"
-    if not current.exists():
+    if not layout.check_cache_dir(cache):
         return None
-    try:
-        name = current.read_text().strip()
-    except OSError as exc:
-        raise IndexCorruptError(f"cannot read {current}: {exc.strerror}") from None
-    gen = cache / name
-    if not name.startswith("gen-") or not gen.is_dir():
-        raise IndexCorruptError(f"the live index generation {name!r} is missing")
-    return IndexReader(cache, gen)
+    for _ in range(_RACE_RETRIES):
+        name = layout.read_current(cache)
+        if name is None:
+            return None
+        try:
+            return IndexReader(cache, cache / name, root=root)
+        except IndexCorruptError:
+            if layout.read_current(cache) == name:
+                raise
+            # a writer published a new generation meanwhile: open that one
+    raise IndexCorruptError("the index kept changing while being opened")
 
 
 class IndexReader:
     """One generation of the index.
 
-    Metadata (the file table) is read and checksum-verified on open; array files are
-    checked for size and memory-mapped on first use, so a query reads only the postings
-    of its own terms.
+    Metadata (the file table), the arrays and blobs a query reads, and contributor data are
+    read and checksum-verified on open; the forward arrays only re-indexing needs are
+    verified on first use. Arrays are memory-mapped, so the page cache holds them once.
     """
 
-    def __init__(self, cache: Path, gen: Path) -> None:
+    def __init__(self, cache: Path, gen: Path, *, root: Path | None = None) -> None:
         self.cache = cache
         self.gen = gen
-        meta = read_checked(gen / "meta.msgpack")
-        if not isinstance(meta, dict) or "files" not in meta:
+        try:
+            fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY | layout._NOFOLLOW)
+        except OSError:
+            raise IndexCorruptError(
+                f"the live index generation {gen.name} is missing or not a directory"
+            ) from None
+        self._dir = fd
+        self._closer = weakref.finalize(self, os.close, fd)
+        self._arrays: dict[str, np.ndarray] = {}
+        self._extras: dict[str, Any] = {}
+        self._extra_bodies: dict[str, bytes] = {}
+        try:
+            layout.share_lock(fd)
+            self._open(root)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, root: Path | None) -> None:
+        meta = layout.read_checked(Path(META), dir_fd=self._dir)
+        if not isinstance(meta, dict) or not all(
+            k in meta for k in ("files", "checksums", "root", "generation", "stats")
+        ):
             raise IndexCorruptError("index metadata is incomplete")
+        if root is not None and meta["root"] != str(root):
+            raise IndexCorruptError(f"the index was built for another root ({meta['root']})")
+        columns = meta["files"]
+        if not isinstance(columns, dict) or not all(
+            isinstance(columns.get(c), list) and len(columns[c]) == len(columns["path"])
+            for c in _COLUMNS
+        ):
+            raise IndexCorruptError("index metadata is incomplete")
+        sums = meta["checksums"]
+        expected = {f"{a}.npy" for a in ARRAYS} | set(BLOBS)
+        if not isinstance(sums, dict) or set(sums) != expected:
+            raise IndexCorruptError("index metadata lists other files than an index has")
         self.meta: dict[str, Any] = meta
-        self.root = Path(self.meta["root"])
-        for name, size in self.meta["arrays"].items():
-            path = gen / f"{name}.npy"
-            try:
-                actual = path.stat().st_size
-            except OSError:
-                raise IndexCorruptError(f"index array {name} is missing") from None
-            if actual != size:
-                raise IndexCorruptError(f"index array {name} has {actual} bytes, expected {size}")
-        for name, size in self.meta.get("blobs", {}).items():
-            try:
-                actual = (gen / name).stat().st_size
-            except OSError:
-                raise IndexCorruptError(f"index file {name} is missing") from None
-            if actual != size:
-                raise IndexCorruptError(f"index file {name} has {actual} bytes, expected {size}")
-        columns = self.meta["files"]
+        self.root = root if root is not None else Path(meta["root"])
+        self._sums: dict[str, tuple[int, int]] = {
+            k: (int(v[0]), int(v[1])) for k, v in sums.items()
+        }
         self.paths: list[str] = columns["path"]
         self.languages: list[str] = columns["language"]
         self.roles: list[str] = columns["role"]
         self.tokens: list[int] = columns["tokens"]
         self.sizes: list[int] = columns["size"]
         self.statuses: list[str] = columns["status"]
-        self._arrays: dict[str, np.ndarray] = {}
-        self._extras: dict[str, Any] = {}
+        for name in ARRAYS:
+            if name not in _LAZY:
+                self.array(name)
+        self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
+        self._symbols_blob = self._verified("symbols.bin")
+        n = len(self.paths)
+        if len(self.array("symbols_off")) != n + 1 or self.array("doclen").shape != (n, 3):
+            raise IndexCorruptError("index arrays do not match its file table")
+        self._read_extras()
+
+    def close(self) -> None:
+        """Release the generation (memory-mapped arrays stay valid)."""
+        self._closer()
+
+    def __enter__(self) -> IndexReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verify(self) -> None:
+        """Also verify the arrays only re-indexing reads."""
+        for name in _LAZY:
+            self.array(name)
 
     # -- files -------------------------------------------------------------------
 
@@ -120,39 +173,86 @@ class IndexReader:
         except OSError:
             return ""
 
+    # -- verified files ----------------------------------------------------------
+
+    def _verified(self, name: str, *, mapped: bool = True) -> Any:
+        """The bytes of one file of the generation, after checking its size and CRC32."""
+        size, crc = self._sums[name]
+        try:
+            fd = os.open(name, os.O_RDONLY | layout._NOFOLLOW, dir_fd=self._dir)
+        except OSError:
+            raise IndexCorruptError(f"index file {name} is missing") from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise IndexCorruptError(f"index file {name} is not a regular file")
+            if st.st_size != size:
+                raise IndexCorruptError(
+                    f"index file {name} has {st.st_size} bytes, expected {size}"
+                )
+            data: Any
+            if size >= _MMAP_MIN and mapped:
+                data = mmap.mmap(fd, size, access=mmap.ACCESS_READ)
+            else:
+                with open(fd, "rb", closefd=False) as fh:
+                    data = fh.read()
+        except OSError as exc:
+            raise IndexCorruptError(f"index file {name} cannot be read: {exc.strerror}") from None
+        finally:
+            os.close(fd)
+        if len(data) != size or zlib.crc32(data) != crc:
+            raise IndexCorruptError(f"index file {name} fails its checksum")
+        return data
+
+    def _read_extras(self) -> None:
+        """Check every contributor's stored data now, so no query ranks from damaged data."""
+        try:
+            fd = os.open(self.cache / "extras", os.O_RDONLY | os.O_DIRECTORY | layout._NOFOLLOW)
+        except FileNotFoundError:
+            return
+        except OSError:
+            raise IndexCorruptError("the contributor data directory is unusable") from None
+        try:
+            with os.scandir(fd) as entries:
+                names = [e.name for e in entries if layout.is_extra_name(e.name)]
+            for file_name in names:
+                try:
+                    data = layout.read_file(file_name, dir_fd=fd)
+                except OSError:
+                    raise IndexCorruptError(f"extras/{file_name} cannot be read") from None
+                body = layout.checked_body(data, f"extras/{file_name}")
+                self._extra_bodies[file_name.removesuffix(".msgpack")] = body
+        finally:
+            os.close(fd)
+
     # -- arrays ------------------------------------------------------------------
 
     def array(self, name: str) -> np.ndarray:
         arr = self._arrays.get(name)
         if arr is None:
-            try:
-                arr = np.load(self.gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            except (OSError, ValueError) as exc:
-                raise IndexCorruptError(f"index array {name} cannot be read: {exc}") from None
+            arr = _npy(self._verified(f"{name}.npy"), name)
             self._arrays[name] = arr
         return arr
 
-    @cached_property
-    def vocab_blob(self) -> bytes:
-        try:
-            return (self.gen / "vocab.bin").read_bytes()
-        except OSError as exc:
-            raise IndexCorruptError(f"index vocabulary cannot be read: {exc}") from None
-
     def term_at(self, term_id: int) -> str:
         off = self.array("vocab_off")
-        return self.vocab_blob[int(off[term_id]) : int(off[term_id + 1])].decode("utf-8")
+        return self.vocab_blob[int(off[term_id]) : int(off[term_id + 1])].decode(
+            "utf-8", "surrogateescape"
+        )
 
     def vocabulary(self) -> list[str]:
         """Every term, in id order (used when re-indexing)."""
         off = self.array("vocab_off").tolist()
         blob = self.vocab_blob
-        return [blob[off[i] : off[i + 1]].decode("utf-8") for i in range(len(off) - 1)]
+        return [
+            blob[off[i] : off[i + 1]].decode("utf-8", "surrogateescape")
+            for i in range(len(off) - 1)
+        ]
 
     def locate(self, term: str) -> tuple[int, int | None]:
         """Binary search of the sorted vocabulary: (insertion position, term id or None)."""
         order = self.array("vocab_order")
-        key = term.encode("utf-8")
+        key = term.encode("utf-8", "surrogateescape")
         off = self.array("vocab_off")
         blob = self.vocab_blob
         lo, hi = 0, len(order)
@@ -193,16 +293,6 @@ class IndexReader:
 
     # -- symbols and extras ------------------------------------------------------
 
-    @cached_property
-    def _symbols_blob(self) -> Any:
-        import mmap
-
-        path = self.gen / "symbols.bin"
-        if not path.stat().st_size:
-            return b""
-        with open(path, "rb") as fh:
-            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-
     def symbol_record(self, i: int) -> bytes:
         """The raw msgpack record of file ``i``'s chunks."""
         off = self.array("symbols_off")
@@ -210,41 +300,60 @@ class IndexReader:
 
     def chunks(self, i: int) -> list[Chunk]:
         """Symbols and imports of file ``i`` (reads only this file's record)."""
-        import msgpack
-
         try:
-            rows = msgpack.unpackb(self.symbol_record(i), raw=False)
+            rows = layout.unpackb(self.symbol_record(i))
+            return [Chunk.from_row(row) for row in rows]
         except Exception as exc:
-            raise IndexCorruptError(f"symbols of {self.paths[i]} cannot be decoded") from exc
-        return [Chunk.from_row(row) for row in rows]
+            raise IndexCorruptError(f"symbols of {self.paths[i]!r} cannot be decoded") from exc
 
     def extra(self, name: str) -> Any:
-        """Data a contributor stored for this generation, or None."""
-        if name not in self._extras:
-            path = self.cache / "extras" / f"{name}.msgpack"
-            value = None
-            if path.exists():
-                try:
-                    stored = read_checked(path)
-                    value = stored.get("data")
-                except IndexCorruptError:
-                    value = None
-            self._extras[name] = value
-        return self._extras[name]
+        """Data a contributor stored (as of when this reader was opened), or None."""
+        record = self.extra_record(name)
+        return record.get("data") if record is not None else None
 
     def extra_record(self, name: str) -> dict[str, Any] | None:
-        path = self.cache / "extras" / f"{name}.msgpack"
-        if not path.exists():
-            return None
-        try:
-            record = read_checked(path)
-        except IndexCorruptError:
-            return None
-        return record if isinstance(record, dict) else None
+        """A contributor's stored record (``fingerprint`` and ``data``), or None."""
+        if name not in self._extras:
+            body = self._extra_bodies.get(name)
+            record = None
+            if body is not None:
+                try:
+                    record = layout.unpackb(body)
+                except Exception:
+                    raise IndexCorruptError(f"extras/{name}.msgpack cannot be decoded") from None
+            self._extras[name] = record if isinstance(record, dict) else None
+        value: dict[str, Any] | None = self._extras[name]
+        return value
 
     def size_on_disk(self) -> int:
-        total = sum(p.stat().st_size for p in self.gen.iterdir() if p.is_file())
+        total = sum(size for size, _ in self._sums.values())
+        with os.scandir(self.gen) as entries:
+            total += sum(e.stat(follow_symlinks=False).st_size for e in entries if e.name == META)
         extras = self.cache / "extras"
-        if extras.is_dir():
-            total += sum(p.stat().st_size for p in extras.iterdir() if p.is_file())
+        if extras.is_dir() and not extras.is_symlink():
+            with os.scandir(extras) as entries:
+                total += sum(
+                    e.stat(follow_symlinks=False).st_size
+                    for e in entries
+                    if e.is_file(follow_symlinks=False)
+                )
         return total
+
+
+def _npy(data: Any, name: str) -> np.ndarray:
+    """An array over the verified bytes of a ``.npy`` file (no copy when memory-mapped)."""
+    fmt = np.lib.format
+    try:
+        head = io.BytesIO(bytes(data[: min(len(data), 1 << 16)]))
+        version = fmt.read_magic(head)
+        if version == (1, 0):
+            shape, fortran, dtype = fmt.read_array_header_1_0(head)
+        else:
+            shape, fortran, dtype = fmt.read_array_header_2_0(head)
+        offset = head.tell()
+        count = int(np.prod(shape, dtype=np.int64))
+        if fortran or dtype.hasobject or offset + count * dtype.itemsize != len(data):
+            raise ValueError("unexpected layout")
+        return np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(shape)
+    except (ValueError, TypeError) as exc:
+        raise IndexCorruptError(f"index array {name} cannot be read: {exc}") from None

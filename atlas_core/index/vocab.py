@@ -58,7 +58,7 @@ class Vocabulary:
         if self.full:
             return (*_encode_sorted(self.terms), fwd_term)
         assert self.old is not None
-        added = [t.encode("utf-8") for t in self.terms]
+        added = [t.encode("utf-8", "surrogateescape") for t in self.terms]
         old_off = np.asarray(self.old.array("vocab_off"), dtype=np.int64)
         offsets = np.concatenate(
             [old_off, old_off[-1] + np.cumsum([len(b) for b in added], dtype=np.int64)]
@@ -88,7 +88,7 @@ class Vocabulary:
 
 
 def _encode_sorted(terms: list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
-    encoded = [t.encode("utf-8") for t in terms]
+    encoded = [t.encode("utf-8", "surrogateescape") for t in terms]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     order = np.array(sorted(range(len(encoded)), key=encoded.__getitem__), dtype=np.uint32)

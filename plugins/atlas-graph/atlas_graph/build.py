@@ -88,7 +88,7 @@ def layout_key(reader: IndexReader, hashes: bytes, resolvers: Mapping[str, Any])
     for name in sorted({f"{r.name}:{r.priority}" for r in resolvers.values()}):
         digest.update(name.encode())
     for i, path in enumerate(reader.paths):
-        digest.update(path.encode())
+        digest.update(path.encode("utf-8", "surrogateescape"))  # non-UTF-8 names
         digest.update(b"\0")
         if hashes and path.rpartition("/")[2] in CONFIG_FILES:
             digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
