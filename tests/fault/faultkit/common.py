@@ -79,7 +79,9 @@ class Workspace:
         env: dict[str, str] | None = None,
         stdin: bytes | None = None,
     ) -> proc.Result:
-        result = proc.run(self.args(*rest), env=env or self.env, timeout=timeout, stdin=stdin)
+        result = proc.run(
+            self.args(*rest), env=env or self.env, timeout=timeout, stdin=stdin, cwd=self.base
+        )
         self.note(result.argv, env)
         return result
 

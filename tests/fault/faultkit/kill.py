@@ -69,7 +69,7 @@ def run_kill(cfg: Config) -> Tally:
 
 def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str]:
     """Start ``atlas index``, signal it after ``delay`` s, and check how it ended."""
-    running = proc.spawn(ws.args("index"), env=ws.env)
+    running = proc.spawn(ws.args("index"), env=ws.env, cwd=ws.base)
     ws.note(running.argv)
     time.sleep(delay)  # the random instant is the point of the test
     watch = {**proc.group_members(running.pid), **proc.children_of(running.pid)}

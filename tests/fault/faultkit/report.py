@@ -27,7 +27,7 @@ class Failure:
     def describe(self) -> str:
         lines = [f"BROKEN {self.part} trial {self.trial} (seed {self.seed}): {self.case}"]
         lines += [f"  - {p}" for p in self.problems]
-        lines += [f"  $ {c}" for c in self.commands[-4:]]
+        lines += [f"  $ {c}" for c in self.commands[-6:]]
         lines.append(
             f"  replay: scripts/fault --seed {self.seed} --part {self.part} --trial {self.trial}"
         )
