@@ -1,4 +1,15 @@
-"""The built-in file-system walker: gitignore-correct, symlink-safe, deterministic."""
+"""The built-in file-system walker: gitignore-correct, symlink-safe, deterministic.
+
+The walk is iterative (an explicit stack of open directories), so no depth of nesting can
+exhaust Python's recursion limit; the order is depth-first with each directory's entries
+sorted by name. Names that are not valid UTF-8 come out as ``os.fsdecode`` gives them
+(surrogate escapes), for ``rel`` and ``abs`` alike.
+
+Only regular files are yielded and nothing is opened here but ignore files: FIFOs, sockets
+and devices are counted as ``special-file``; entries that vanish while walking as
+``vanished``; directories that cannot be listed and entries that cannot be stat'ed as
+``unreadable``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +20,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from atlas_core.components import WalkSettings
-from atlas_core.ignore import IgnoreStack
+from atlas_core.ignore import IGNORE_FILES, IgnoreStack
 from atlas_core.types import RepoFile
 
 __all__ = ["FsWalker"]
 
 ALWAYS_SKIPPED_DIRS = {".git", ".hg", ".svn", ".atlas"}
+
+#: one open directory: its remaining entries, its prefix and its ignore stack
+_Frame = tuple[Iterator[os.DirEntry[str]], str, IgnoreStack]
+
+
+def _reason(exc: OSError) -> str:
+    return "vanished" if isinstance(exc, FileNotFoundError) else "unreadable"
 
 
 class FsWalker:
@@ -25,57 +43,72 @@ class FsWalker:
     def walk(self, root: Path, settings: WalkSettings) -> Iterator[RepoFile]:
         root = root.resolve()
         real_root = str(root)
-        cache = settings.cache_dir.resolve() if settings.cache_dir else None
-        stack = IgnoreStack.for_root(root, settings.extra_ignore)
-        yield from self._walk_dir(root, "", stack, real_root, cache, settings)
+        cache = str(settings.cache_dir.resolve()) if settings.cache_dir else None
+        on_skip = settings.on_skip
+        frames: list[_Frame] = []
+        first = self._open(
+            real_root, "", IgnoreStack.for_root(root, settings.extra_ignore), settings
+        )
+        if first is not None:
+            frames.append(first)
+        while frames:
+            entries, prefix, stack = frames[-1]
+            for entry in entries:
+                rel = prefix + entry.name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    is_link = not is_dir and entry.is_symlink()
+                except OSError as exc:
+                    on_skip(rel, _reason(exc))
+                    continue
+                if is_dir:
+                    if entry.name in ALWAYS_SKIPPED_DIRS or entry.path == cache:
+                        continue
+                    if stack.ignored(rel, is_dir=True):
+                        continue
+                    child = self._open(entry.path, rel + "/", stack, settings, enter=True)
+                    if child is not None:
+                        frames.append(child)
+                        break  # walk the child now; this directory's iterator resumes later
+                    continue
+                if is_link:
+                    found = self._symlink(entry, rel, real_root, stack, settings)
+                    if found is not None:
+                        yield found
+                    continue
+                if stack.ignored(rel, is_dir=False):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError as exc:
+                    on_skip(rel, _reason(exc))
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    yield RepoFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)
+                elif not stat.S_ISDIR(st.st_mode):
+                    on_skip(rel, "special-file")
+            else:
+                frames.pop()
 
-    def _walk_dir(
-        self,
-        directory: Path,
+    @staticmethod
+    def _open(
+        path: str,
         prefix: str,
         stack: IgnoreStack,
-        real_root: str,
-        cache: Path | None,
         settings: WalkSettings,
-    ) -> Iterator[RepoFile]:
+        enter: bool = False,
+    ) -> _Frame | None:
+        """List a directory (sorted by name); with ``enter``, add its ignore files to the
+        stack (the root's stack already has them)."""
         try:
-            with os.scandir(directory) as it:
+            with os.scandir(path) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            settings.on_skip(prefix.rstrip("/") or ".", "unreadable")
-            return
-        stack = stack.enter(directory, prefix)
-        for entry in entries:
-            rel = prefix + entry.name
-            try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                settings.on_skip(rel, "unreadable")
-                continue
-            if is_dir:
-                if entry.name in ALWAYS_SKIPPED_DIRS or (cache and Path(entry.path) == cache):
-                    continue
-                if stack.ignored(rel, is_dir=True):
-                    continue
-                yield from self._walk_dir(
-                    Path(entry.path), rel + "/", stack, real_root, cache, settings
-                )
-                continue
-            if is_link:
-                found = self._symlink(entry, rel, real_root, stack, settings)
-                if found is not None:
-                    yield found
-                continue
-            if stack.ignored(rel, is_dir=False):
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                settings.on_skip(rel, "unreadable")
-                continue
-            if stat.S_ISREG(st.st_mode):
-                yield RepoFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError as exc:
+            settings.on_skip(prefix.rstrip("/") or ".", _reason(exc))
+            return None
+        if enter:
+            stack = stack.enter(path, prefix, {e.name for e in entries if e.name in IGNORE_FILES})
+        return iter(entries), prefix, stack
 
     @staticmethod
     def _symlink(
@@ -87,7 +120,8 @@ class FsWalker:
     ) -> RepoFile | None:
         """A symlink counts only when it points at a regular file inside the root.
 
-        Directory symlinks are not followed (as git does not), so walking never loops.
+        Directory symlinks are not followed (as git does not), so walking never loops;
+        a link to a FIFO, socket or device is never opened.
         """
         if stack.ignored(rel, is_dir=False):
             return None

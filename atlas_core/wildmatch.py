@@ -1,0 +1,153 @@
+"""Git's wildmatch patterns (the glob language of ``.gitignore``) as Python regexes.
+
+Git matches bytes, so these regexes are ``bytes`` patterns: ``?`` is one byte, as in git,
+whatever the encoding of a name. The translation follows git's ``wildmatch()`` with
+``WM_PATHNAME``: ``*``, ``?`` and brackets never match ``/``; ``**`` between slashes (or at
+either end) matches across directories, elsewhere it is a plain ``*``; a backslash escapes
+the next byte; ``[...]`` takes ranges, ``!`` or ``^`` negation and the POSIX classes git
+knows, with git's ASCII definitions.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["translate"]
+
+
+def _ranges(*spans: str) -> list[tuple[int, int]]:
+    out = []
+    for span in spans:
+        out.append((ord(span[0]), ord(span[-1])))
+    return out
+
+
+_PUNCT = [(c, c) for c in b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"]
+#: git's character classes (its own ASCII ctype: ``space`` is only space, tab, CR and LF)
+_CLASSES: dict[bytes, list[tuple[int, int]]] = {
+    b"alnum": _ranges("az", "AZ", "09"),
+    b"alpha": _ranges("az", "AZ"),
+    b"blank": _ranges(" ", "\t"),
+    b"cntrl": [(0x00, 0x1F), (0x7F, 0x7F)],
+    b"digit": _ranges("09"),
+    b"graph": [(0x21, 0x7E)],
+    b"lower": _ranges("az"),
+    b"print": [(0x20, 0x7E)],
+    b"punct": _PUNCT,
+    b"space": _ranges(" ", "\t", "\n", "\r"),
+    b"upper": _ranges("AZ"),
+    b"xdigit": _ranges("09", "af", "AF"),
+}
+
+
+class _Invalid(Exception):
+    """The pattern can never match (git aborts matching on it)."""
+
+
+def translate(pattern: bytes) -> bytes | None:
+    """The regex source (to use with ``re.DOTALL``, anchored at both ends by the caller)
+    for ``pattern``, or None when git would never match it: a trailing backslash, an
+    unclosed bracket or an unknown character class."""
+    try:
+        return b"".join(_translate(pattern))
+    except _Invalid:
+        return None
+
+
+def _translate(p: bytes) -> list[bytes]:
+    out: list[bytes] = []
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        if c == 0x5C:  # backslash
+            if i + 1 >= n:
+                raise _Invalid
+            out.append(re.escape(p[i + 1 : i + 2]))
+            i += 2
+        elif c == 0x3F:  # ?
+            out.append(b"[^/]")
+            i += 1
+        elif c == 0x2A:  # *
+            j = i
+            while j < n and p[j] == 0x2A:
+                j += 1
+            at_start = i == 0 or p[i - 1] == 0x2F
+            slash_next = j < n and p[j] == 0x2F
+            at_end = j == n or slash_next or p[j : j + 2] == b"\\/"
+            if j - i >= 2 and at_start and at_end:
+                if slash_next:  # "**/": zero or more whole directories
+                    out.append(b"(?:.*/)?")
+                    j += 1
+                else:
+                    out.append(b".*")
+            else:
+                out.append(b"[^/]*")
+            i = j
+        elif c == 0x5B:  # [
+            regex, i = _bracket(p, i)
+            out.append(regex)
+        else:
+            out.append(re.escape(p[i : i + 1]))
+            i += 1
+    return out
+
+
+def _bracket(p: bytes, i: int) -> tuple[bytes, int]:
+    """The regex for the bracket expression at ``p[i]``, and the index after it."""
+    n = len(p)
+    i += 1
+    negated = i < n and p[i] in b"!^"
+    if negated:
+        i += 1
+    spans: list[tuple[int, int]] = []
+    prev: int | None = None
+    first = True
+    while True:
+        if i >= n:
+            raise _Invalid
+        c = p[i]
+        if c == 0x5D and not first:  # ]
+            break
+        first = False
+        if c == 0x5C:
+            if i + 1 >= n:
+                raise _Invalid
+            c = p[i + 1]
+            spans.append((c, c))
+            prev, i = c, i + 2
+        elif c == 0x2D and prev is not None and i + 1 < n and p[i + 1] != 0x5D:  # a range
+            i += 1
+            hi = p[i]
+            if hi == 0x5C:
+                if i + 1 >= n:
+                    raise _Invalid
+                i += 1
+                hi = p[i]
+            if prev <= hi:
+                spans.append((prev, hi))
+            prev, i = None, i + 1
+        elif c == 0x5B and p[i + 1 : i + 2] == b":":
+            end = p.find(b"]", i + 2)
+            if end < 0:
+                raise _Invalid
+            if end - (i + 2) < 1 or p[end - 1] != 0x3A:
+                # no ":]": the "[" is an ordinary member
+                spans.append((c, c))
+                prev, i = c, i + 1
+                continue
+            name = p[i + 2 : end - 1]
+            if name not in _CLASSES:
+                raise _Invalid
+            spans.extend(_CLASSES[name])
+            prev, i = None, end + 1
+        else:
+            spans.append((c, c))
+            prev, i = c, i + 1
+    members = b"".join(
+        b"\\x%02x" % lo if lo == hi else b"\\x%02x-\\x%02x" % (lo, hi) for lo, hi in spans
+    )
+    if negated:
+        return b"[^/" + members + b"]", i + 1
+    if not members:
+        return b"(?!)", i + 1
+    return b"(?!/)[" + members + b"]", i + 1
