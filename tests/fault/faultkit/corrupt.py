@@ -76,7 +76,7 @@ def run_corrupt(cfg: Config) -> Tally:
     if cfg.only is not None or cfg.long or cfg.trials is not None:
         ids = cfg.trial_ids(short=0, long=len(cases))
     else:
-        ids = sorted(random.Random(f"{cfg.seed}/corrupt/pick").sample(range(len(cases)), 8))
+        ids = sorted(random.Random(f"{cfg.seed}/corrupt/pick").sample(range(len(cases)), 5))
     for trial in ids:
         if not 0 <= trial < len(cases):
             continue

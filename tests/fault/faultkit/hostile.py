@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from . import jsonl, proc, repo
@@ -29,23 +30,30 @@ def run_hostile(cfg: Config) -> Tally:
         remove_tree(base)
         base.mkdir(parents=True)
         canary = f"zqxcanary{rng.randrange(16**8):08x}"
+        t0 = time.monotonic()
         where = build(base, rng, features, canary)
         home = base / "home"
         home.mkdir()
         env = proc.base_env(home)
         if "git" in features:
             repo.git_commit_all(where["root"], env)
+        cfg.say(f"hostile #{trial}: tree built in {time.monotonic() - t0:.1f}s")
         case = f"features {sorted(features)}; root {where['root'].name!r}; tree kept at {base}"
-        problems, commands = check_tree(where, home, env, canary, base)
+        problems, commands = check_tree(where, home, env, canary, base, cfg.verbose)
         tally.record(trial, case, problems, commands)
         cfg.say(f"hostile #{trial}: {sorted(features)}: {'ok' if not problems else 'BROKEN'}")
-        if not problems:
+        if not problems and cfg.only is None:  # a replayed trial keeps its tree to look at
             remove_tree(base)
     return tally
 
 
 def check_tree(
-    where: dict[str, Path], home: Path, env: dict[str, str], canary: str, cwd: Path
+    where: dict[str, Path],
+    home: Path,
+    env: dict[str, str],
+    canary: str,
+    cwd: Path,
+    verbose: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Run the commands over ``where['root']``; return what went wrong and the commands."""
     root = where["root"]
@@ -57,10 +65,14 @@ def check_tree(
     commands: list[str] = []
     failing: list[str] = []
 
-    def atlas(*args: str, stdin: bytes | None = None) -> proc.Result:
-        result = proc.run(["--root", str(root), *args], env=env, timeout=TIMEOUT, cwd=cwd, stdin=stdin)
-        line = result.shell(cwd) + (f" <<< {stdin.decode()!r}" if stdin is not None else "")
+    def atlas(*args: str, stdin: bytes | None = None, shown: str = "") -> proc.Result:
+        result = proc.run(
+            ["--root", str(root), *args], env=env, timeout=TIMEOUT, cwd=cwd, stdin=stdin
+        )
+        line = result.shell() + (f" <<< {shown or stdin.decode()!r}" if stdin is not None else "")
         commands.append(line)
+        if verbose:
+            print(f"    {result.seconds:5.2f}s rc {result.rc} {line[:150]}", flush=True)
         label = " ".join(args[:1])
         bad = [f"{label}: {p}" for p in result.problems(allow_error=True)]
         if canary.encode() in result.stdout:
@@ -85,7 +97,7 @@ def check_tree(
     atlas("inspect")
     atlas("explain", task)
     if query.rc == 0:
-        atlas("render", "-", stdin=query.stdout)
+        atlas("render", "-", stdin=query.stdout, shown="(the query's output)")
     selection = "\n".join(
         [
             "../outside/canary.py",

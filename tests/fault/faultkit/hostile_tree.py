@@ -78,7 +78,11 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
     _write(outside, "cachedir/keep.txt", secret)
     _write(sibling, "sub/notes.py", _code(secret))
     _write(root, "src/app.py", _code("the app: add retry logic to the http client"))
-    _write(root, "src/net/client.go", "package net\n\n// Client retries http requests.\nfunc Retry() {}\n")
+    _write(
+        root,
+        "src/net/client.go",
+        "package net\n\n// Client retries http requests.\nfunc Retry() {}\n",
+    )
     _write(root, "web/index.js", "export function httpClient() { return 'retry'; }\n")
     _write(root, "README.md", "# hostile\n\nAn http client with retry logic.\n")
     if "spaces" in features:
@@ -94,7 +98,14 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
         for name in ("-rf.py", "--help.py", "-/x.py", "--/--version.go", "-n", "--format=json.js"):
             _write(root, name, _code(f"dash {name}"))
     if "unicode" in features:
-        for name in ("café.py", "日本語/ファイル.go", "emoji_😀.js", "e\u0301.py", "é.py", "Ω/ß.md"):
+        for name in (
+            "café.py",
+            "日本語/ファイル.go",
+            "emoji_😀.js",
+            "e\u0301.py",
+            "é.py",
+            "Ω/ß.md",
+        ):
             _write(root, name, _code(f"unicode {name} http client"))
         _write(root, "rtl_\u202eyp.exe", _code("right-to-left override"))
     if "non-utf8-names" in features:
@@ -210,8 +221,9 @@ def snapshot(top: Path, skip: tuple[str, ...] = ()) -> dict[bytes, tuple[object,
 def diff(before: dict[bytes, tuple[object, ...]], after: dict[bytes, tuple[object, ...]]) -> str:
     """The first few changed paths, or an empty string."""
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    shown = [
-        f"{os.fsdecode(k)!r}: {'created' if k not in before else 'deleted' if k not in after else 'modified'}"
-        for k in changed[:5]
-    ]
+
+    def what(k: bytes) -> str:
+        return "created" if k not in before else "deleted" if k not in after else "modified"
+
+    shown = [f"{os.fsdecode(k)!r}: {what(k)}" for k in changed[:5]]
     return "; ".join(shown) + (f" (+{len(changed) - 5} more)" if len(changed) > 5 else "")

@@ -63,10 +63,7 @@ def compare(got: list[Any], want: list[Any]) -> str | None:
     a, b = normalized(got), normalized(want)
     if a == b:
         return None
-    if len(a) != len(b):
-        head = f"{len(a) - 2} files instead of {len(b) - 2}"
-    else:
-        head = "same length"
+    head = f"{len(a) - 2} files instead of {len(b) - 2}" if len(a) != len(b) else "same length"
     for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             return f"{head}; line {i + 1} is {json.dumps(x)[:240]} instead of {json.dumps(y)[:240]}"

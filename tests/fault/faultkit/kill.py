@@ -34,7 +34,7 @@ def run_kill(cfg: Config) -> Tally:
     at_once = 3 * warm + 3.0  # generous: the machine may be busy; a rebuild or lock wait is not
     cfg.say(f"kill: cold {baseline['cold']:.2f}s, incremental {baseline['incremental']:.2f}s, "
             f"query {warm:.2f}s")  # fmt: skip
-    for trial in cfg.trial_ids(short=6, long=100):
+    for trial in cfg.trial_ids(short=4, long=100):
         rng = trial_rng(cfg.seed, "kill", trial)
         mode = rng.choice(("cold", "incremental"))
         signame = rng.choice(sorted(SIGNALS))

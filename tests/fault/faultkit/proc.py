@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Result",
@@ -176,6 +177,10 @@ class Result:
             found.append(f"hung: no exit within {self.seconds:.0f}s")
         if "Traceback (most recent call last)" in self.err:
             found.append("traceback on stderr: " + _tail(self.err))
+        if "internal error" in self.err:
+            found.append(
+                "crashed (an internal error is a traceback in one line): " + _tail(self.err)
+            )
         if self.rc is not None and self.rc < 0 and not self.timed_out:
             found.append(f"died of signal {-self.rc}: " + _tail(self.err))
         elif self.rc not in (0, None):
@@ -209,9 +214,9 @@ class Running:
     ) -> None:
         self.argv = [*atlas_command(), *args]
         # files, not pipes: a worker left behind must not keep us waiting for EOF
-        self._out = tempfile.TemporaryFile()
-        self._err = tempfile.TemporaryFile()
-        self._in = tempfile.TemporaryFile()
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self._in = tempfile.TemporaryFile()  # noqa: SIM115
         if stdin is not None:
             self._in.write(stdin)
             self._in.seek(0)
@@ -265,9 +270,9 @@ class Running:
         return result
 
 
-def _read(fh: tempfile._TemporaryFileWrapper[bytes] | object) -> bytes:
-    fh.seek(0)  # type: ignore[attr-defined]
-    data: bytes = fh.read()  # type: ignore[attr-defined]
+def _read(fh: Any) -> bytes:
+    fh.seek(0)
+    data: bytes = fh.read()
     return data
 
 
