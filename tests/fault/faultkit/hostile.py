@@ -113,8 +113,8 @@ def check_tree(
     ).encode()
     atlas("render", "-", stdin=selection)  # must refuse what leaves the root
     atlas("index", "--force")
-    for name, path in watched.items():
-        changed = diff(before[name], snapshot(path))
+    for name, top in watched.items():
+        changed = diff(before[name], snapshot(top))
         if changed:
             problems.append(f"{name} directory (outside the root) was modified: {changed}")
     changed = diff(before_root, snapshot(root, skip=(".atlas",)))
