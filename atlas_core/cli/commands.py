@@ -87,8 +87,15 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
     atlas = state.atlas
     atlas.settings.preset(options.preset)  # fail on a bad preset before indexing
     if refresh:
-        report = atlas.index(progress=state.progress(), on_message=state.warn)
-        _report_build(state, report)
+        from atlas_core.index.lock import IndexBusyError, lock_wait
+
+        try:
+            with lock_wait(0):  # never wait for another writer; its index will do
+                report = atlas.index(progress=state.progress(), on_message=state.warn)
+        except IndexBusyError as exc:
+            state.warn(f"{exc}; answering from the current index")
+        else:
+            _report_build(state, report)
     reader = atlas.reader(on_message=state.warn)
     result = atlas.query(task, options, reader)
     for note in result.notes:

@@ -277,6 +277,8 @@ class IndexLock:
             if current:
                 break
             os.close(fd)
+        # whoever left temporary generations is gone: writers only write holding this lock
+        _remove_temporaries(self.cache)
         self._install_term_handler()
         return self
 
@@ -326,7 +328,6 @@ class IndexLock:
             f"the index lock was held by pid {holder.pid}, which is no longer running; "
             "taking it over"
         )
-        _remove_temporaries(self.cache, holder.pid)
 
     def _waiting_message(self, holder: Holder | None) -> str:
         who = f"pid {holder.pid}" if holder else "another process"
@@ -390,11 +391,11 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
-def _remove_temporaries(cache: Path, pid: int) -> None:
-    """Remove what a writer with ``pid`` left half-done: ``tmp-<gen>-<pid>/`` generations."""
+def _remove_temporaries(cache: Path, pid: int | None = None) -> None:
+    """Remove half-written ``tmp-<gen>-<pid>/`` generations (of ``pid``, or of anybody)."""
     import shutil
 
-    suffix = f"-{pid}"
+    suffix = f"-{pid}" if pid is not None else ""
     with contextlib.suppress(OSError):
         for child in cache.iterdir():
             if child.name.startswith("tmp-") and child.name.endswith(suffix):
