@@ -64,7 +64,7 @@ def found_lines(doc_path: str, text: str) -> list[tuple[int, str]]:
     """(line, kind) of each redaction Atlas makes in ``text``."""
     from atlas_core.secrets import redact
 
-    return [(r.line, r.kind) for r in redact(text)[1]]
+    return [(r.line, r.kind) for r in redact(text, path=doc_path)[1]]
 
 
 @dataclass

@@ -439,7 +439,7 @@ def _read_block(
     text = data.decode("utf-8", "replace")
     found: list[Redaction] = []
     if not allow_secrets:
-        text, found = redact(text)
+        text, found = redact(text, path=item.path)
     rendered = renderer.block(index, item, text)
     nbytes = len(rendered.encode())
     return _Block(
