@@ -6,6 +6,7 @@ the only deliberate delays are the random kill instants of the loop test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -185,10 +186,11 @@ def test_killing_the_indexer_kills_its_workers_and_frees_the_lock(
     workers = _workers_of(proc)
     assert len(workers) >= 2
     os.kill(proc.pid, sig)
-    _, err = proc.communicate(timeout=30)
+    proc.wait(timeout=30)
+    _poll(lambda: all(_gone(w) for w in workers), 5, f"workers {workers} to die")
+    _, err = proc.communicate(timeout=30)  # orphaned workers would keep its pipes open
     assert proc.returncode in codes, err
     assert "Traceback" not in err
-    _poll(lambda: all(_gone(w) for w in workers), 5, f"workers {workers} to die")
     _assert_quick_answers(repo)
     _assert_converges(repo)
 
@@ -211,10 +213,11 @@ def test_random_instant_kills_never_block_the_next_run(tmp_path: Path) -> None:
         workers = _children(proc.pid)
         if proc.poll() is None:
             os.kill(proc.pid, sig)
-        _, err = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        _poll(lambda ws=workers: all(_gone(w) for w in ws), 5, f"workers {workers} to die")
+        _, err = proc.communicate(timeout=30)
         assert "Traceback" not in err, err
         assert proc.returncode in (0, 130, 143, -sig), (round_, sig, proc.returncode, err)
-        _poll(lambda ws=workers: all(_gone(w) for w in ws), 5, f"workers {workers} to die")
         code, out, err, seconds = _run(root, "--format", "jsonl", "quick", "retry policy")
         assert code == 0 and out.strip(), (round_, err)
         assert seconds < QUICK, (round_, seconds, err)
@@ -337,20 +340,30 @@ _LIVE_HOLDER = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def live_holder(repo: Path) -> Iterator[subprocess.Popen[str]]:
-    code, _, err, _ = _run(repo, "-q", "index")
-    assert code == 0, err
+@contextlib.contextmanager
+def _holding_lock(cache: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another live process holding the index lock until the block ends."""
+    cache.mkdir(exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", _LIVE_HOLDER, str(repo / ".atlas")],
+        [sys.executable, "-c", _LIVE_HOLDER, str(cache)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env=_env(),
     )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    yield holder
-    holder.communicate("", timeout=30)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.communicate("", timeout=30)
+
+
+@pytest.fixture
+def live_holder(repo: Path) -> Iterator[subprocess.Popen[str]]:
+    code, _, err, _ = _run(repo, "-q", "index")
+    assert code == 0, err
+    with _holding_lock(repo / ".atlas") as holder:
+        yield holder
 
 
 def test_cli_names_a_live_holder_and_queries_do_not_wait(
@@ -375,6 +388,16 @@ def test_cli_names_a_live_holder_and_queries_do_not_wait(
     code, out, err, seconds = _run(repo, "--format", "jsonl", "query", "retry policy")
     assert code == 0 and out.strip() and seconds < QUICK, err
     assert "pid" not in err
+
+
+def test_quick_without_an_index_waits_for_the_live_holder(repo: Path) -> None:
+    with _holding_lock(repo / ".atlas") as holder:
+        code, out, err, seconds = _run(repo, "quick", "retry policy", ATLAS_LOCK_TIMEOUT="0.5")
+    assert code == 1 and not out and seconds < QUICK, err
+    assert "answering from the current index" not in err
+    assert f"pid {holder.pid}" in err.strip().splitlines()[-1]
+    code, out, err, seconds = _run(repo, "--format", "jsonl", "quick", "retry policy")
+    assert code == 0 and out.strip(), err
 
 
 # -- forked children and the lock ---------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -86,17 +87,22 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
         raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
     atlas = state.atlas
     atlas.settings.preset(options.preset)  # fail on a bad preset before indexing
+    reader = None
     if refresh:
+        from atlas_core.errors import AtlasError
         from atlas_core.index.lock import IndexBusyError, lock_wait
 
         try:
-            with lock_wait(0):  # never wait for another writer; its index will do
+            with lock_wait(0):  # never wait for another writer when its index will do
                 report = atlas.index(progress=state.progress(), on_message=state.warn)
         except IndexBusyError as exc:
-            state.warn(f"{exc}; answering from the current index")
+            with contextlib.suppress(AtlasError):  # no usable index yet: wait below
+                reader = atlas.reader(build_if_missing=False)
+                state.warn(f"{exc}; answering from the current index")
         else:
             _report_build(state, report)
-    reader = atlas.reader(on_message=state.warn)
+    if reader is None:
+        reader = atlas.reader(on_message=state.warn)
     result = atlas.query(task, options, reader)
     for note in result.notes:
         if note.startswith(("reranker ", "semantic retrieval ")) and " skipped: " in note:
