@@ -60,6 +60,7 @@ def _default_sigint() -> None:
 
 
 def _spawn(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    """``atlas`` in a process group of its own, as a shell runs a command."""
     cmd = [sys.executable, "-m", "atlas_core", "--root", str(root), *args]
     return subprocess.Popen(
         cmd,
@@ -68,6 +69,7 @@ def _spawn(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=_default_sigint,
+        process_group=0,
     )
 
 
@@ -169,23 +171,28 @@ def _assert_quick_answers(root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sig", "codes"),
+    ("sig", "group", "codes"),
     [
-        (signal.SIGKILL, {-signal.SIGKILL}),
-        (signal.SIGTERM, {143, -signal.SIGTERM}),
-        (signal.SIGINT, {130}),
+        (signal.SIGKILL, False, {-signal.SIGKILL}),
+        (signal.SIGTERM, False, {143, -signal.SIGTERM}),
+        (signal.SIGINT, False, {130}),
+        (signal.SIGINT, True, {130}),  # what a terminal does: the whole process group
+        (signal.SIGTERM, True, {143, -signal.SIGTERM}),
     ],
-    ids=["kill-9", "sigterm", "ctrl-c"],
+    ids=["kill-9", "sigterm", "sigint", "ctrl-c-terminal", "sigterm-group"],
 )
 def test_killing_the_indexer_kills_its_workers_and_frees_the_lock(
-    repo: Path, sig: int, codes: set[int]
+    repo: Path, sig: int, group: bool, codes: set[int]
 ) -> None:
     code, _, err, _ = _run(repo, "-q", "index")
     assert code == 0, err
     proc = _spawn(repo, "-q", "index", "--force")
     workers = _workers_of(proc)
     assert len(workers) >= 2
-    os.kill(proc.pid, sig)
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
     proc.wait(timeout=30)
     _poll(lambda: all(_gone(w) for w in workers), 5, f"workers {workers} to die")
     _, err = proc.communicate(timeout=30)  # orphaned workers would keep its pipes open

@@ -65,9 +65,14 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="atlas-parent-watch", daemon=True).start()
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _worker_init(parent: int) -> None:
+    # started with these blocked (see WorkerPool.map), so the parent's handlers never ran here
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _die_with_parent(parent)
 
 
@@ -94,8 +99,16 @@ class WorkerPool:
         """``fn`` over ``items`` in the workers, results in order as they are ready."""
         from concurrent.futures.process import BrokenProcessPool
 
+        # The workers are forked while the items are submitted. Until their initializer has
+        # run they would act on Ctrl-C or SIGTERM with the parent's handlers (a traceback per
+        # worker), so they start with both blocked; the parent gets any such signal after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
-            yield from self._pool.map(fn, items)
+            results = self._pool.map(fn, items)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        try:
+            yield from results
         except BrokenProcessPool:
             raise AtlasError(
                 "an indexing worker process died unexpectedly (killed, or out of memory?)"
