@@ -135,8 +135,13 @@ class Atlas:
         progress: Callable[[int, int], None] | None = None,
         on_message: Callable[[str], None] = lambda m: None,
         enable: tuple[str, ...] = (),
+        keep_existing: bool = False,
     ) -> BuildReport:
-        """Bring the index up to date; ``enable`` turns on on-demand contributors."""
+        """Bring the index up to date; ``enable`` turns on on-demand contributors.
+
+        With ``keep_existing``, an index that cannot be written (a read-only cache) but
+        exists and is usable is kept as it is, with one message, instead of failing.
+        """
         files, skipped = self.walk()
         processor = FileProcessor(
             self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
@@ -150,7 +155,23 @@ class Atlas:
             progress=progress,
             enable=enable,
         )
-        return builder.update(files, skipped, force=force, on_message=on_message)
+        try:
+            return builder.update(files, skipped, force=force, on_message=on_message)
+        except IndexWriteError as exc:
+            if not keep_existing or not self._usable():
+                raise
+            on_message(f"{exc}; answering from the existing index")
+            return BuildReport(files=len(files))
+
+    def _usable(self) -> bool:
+        try:
+            reader = open_index(self.cache, self.root)
+        except AtlasError:
+            return False
+        if reader is None:
+            return False
+        reader.close()
+        return True
 
     def reader(
         self, *, build_if_missing: bool = True, on_message: Callable[[str], None] = lambda m: None

@@ -94,7 +94,9 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
 
         try:
             with lock_wait(0):  # never wait for another writer when its index will do
-                report = atlas.index(progress=state.progress(), on_message=state.warn)
+                report = atlas.index(
+                    progress=state.progress(), on_message=state.warn, keep_existing=True
+                )
         except IndexBusyError as exc:
             with contextlib.suppress(AtlasError):  # no usable index yet: wait below
                 reader = atlas.reader(build_if_missing=False)

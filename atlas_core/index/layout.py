@@ -79,6 +79,7 @@ _GEN_FILE = re.compile(
     + r"|\.meta\.msgpack\.\d+\.tmp"
 )
 _GEN = re.compile(r"gen-(\d{6,})-([0-9a-f]{8})")
+_OLD_GEN = re.compile(r"gen-(\d{6,})")  # before format 5: removed once a new one is live
 _TMP = re.compile(r"tmp-(\d{6,})-(\d+)")
 _TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
 _EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
@@ -88,6 +89,7 @@ _OWN: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_TEMP_FILE, False),
     (re.compile(r"extras"), True),
     (_GEN, True),
+    (_OLD_GEN, True),
     (_TMP, True),
 )
 _GITIGNORE = b"# created by atlas: everything here is a cache\n*\n"
@@ -325,11 +327,12 @@ def is_extra_name(name: str) -> bool:
 
 
 def drop_damaged_extras(cache: Path) -> list[str]:
-    """Remove contributor records that fail their checksum (they are computed again).
+    """Remove contributor records that fail their checksum or are of another format.
 
-    Returns the contributor names removed. Call only while holding the writer's lock.
+    They are computed again. Returns the names of the damaged ones (not those merely of an
+    older format). Call only while holding the writer's lock.
     """
-    dropped = []
+    damaged = []
     extras = cache / "extras"
     with contextlib.suppress(OSError), os.scandir(extras) as entries:
         for entry in entries:
@@ -337,10 +340,11 @@ def drop_damaged_extras(cache: Path) -> list[str]:
                 continue
             try:
                 read_checked(extras / entry.name)
-            except IndexCorruptError:
+            except IndexCorruptError as exc:
                 os.unlink(extras / entry.name)
-                dropped.append(entry.name.removesuffix(".msgpack"))
-    return dropped
+                if not str(exc).startswith("index format "):
+                    damaged.append(entry.name.removesuffix(".msgpack"))
+    return damaged
 
 
 def extras_dir(cache: Path) -> Path:
@@ -365,9 +369,9 @@ def generation_name(number: int) -> str:
 def generation_number(name: str) -> int | None:
     """The number of a generation or temporary directory name, None if not one of ours."""
     match = _GEN.fullmatch(name)
-    if match and generation_name(int(match[1])) == name:
-        return int(match[1])
-    match = _TMP.fullmatch(name)
+    if match:
+        return int(match[1]) if generation_name(int(match[1])) == name else None
+    match = _TMP.fullmatch(name) or _OLD_GEN.fullmatch(name)
     return int(match[1]) if match else None
 
 
@@ -386,6 +390,8 @@ def read_current(cache: Path) -> str | None:
         return None
     except OSError as exc:
         raise IndexCorruptError(f"cannot read CURRENT: {exc.strerror or exc}") from None
+    if _OLD_GEN.fullmatch(data.decode("ascii", "replace").strip()):
+        raise IndexCorruptError("the index is from an older version of Atlas")
     name = data[:-1].decode("ascii", "replace")
     if not data.endswith(b"\n") or not _GEN.fullmatch(name) or generation_number(name) is None:
         raise IndexCorruptError("CURRENT is damaged")
