@@ -228,3 +228,19 @@ def test_a_malformed_selection_is_one_line_and_exit_2(
 def test_a_selection_file_name_with_a_nul_byte(repo: Path, atlas_cli: Cli) -> None:
     result = atlas_cli("--root", str(repo), "render", "sel\0.jsonl")
     assert result.code == 2 and "NUL byte" in result.stderr
+
+
+def test_names_that_are_not_printable_utf8_are_escaped(repo: Path, atlas_cli: Cli) -> None:
+    (repo / os.fsdecode(b"caf\xe9.py")).write_text("latin = 1\n")
+    (repo / "two\nlines.py").write_text("newline = 1\n")
+    files = [{"Path": os.fsdecode(b"caf\xe9.py")}, {"Path": "two\nlines.py"}]
+    for style in ("markdown", "xml"):
+        doc = render_context(repo, "a\ntask", files, None, style=style)
+        doc.text.encode("utf-8")  # printable as UTF-8, no lone surrogates
+        assert doc.included == ["caf\\xe9.py", "two\\nlines.py"]
+        assert "latin = 1" in doc.text and "newline = 1" in doc.text
+        assert "two\nlines" not in doc.text and "a\ntask" not in doc.text
+    # the CLI reads such a name from a selection on stdin (surrogateescape) and prints it
+    result = atlas_cli("--root", str(repo), "render", "-", stdin=os.fsdecode(b"caf\xe9.py\n"))
+    assert result.code == 0, result.stderr
+    assert "## caf\\xe9.py" in result.stdout and "latin = 1" in result.stdout

@@ -33,6 +33,7 @@ __all__ = [
     "ContextFile",
     "Omitted",
     "context_files",
+    "printable",
     "render_context",
     "safe_path",
 ]
@@ -145,6 +146,31 @@ def safe_path(root: Path, rel: str) -> Path:
     :func:`atlas_core.fsread.confined_path`.
     """
     return confined_path(root, rel)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print as one line of UTF-8: what cannot be shown is escaped.
+
+    A file name that is not UTF-8 (its bytes arrive as lone surrogates) shows its bytes as
+    ``\\xNN``; control characters, line separators and bidirectional overrides, which
+    could break a heading or disguise a name, show as ``\\n``, ``\\u202e`` and so on.
+    """
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF or ch in _HIDDEN or (code < 0x20 or code == 0x7F):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+#: characters that change how the rest of a line reads (line breaks, bidi controls)
+_HIDDEN = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # -- blocks and styles ---------------------------------------------------------------
@@ -366,6 +392,7 @@ def render_context(
     if renderer is None:
         raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     root = root.resolve()
+    task = printable(task)
     items = context_files(files)
     targets = [(item, safe_path(root, item.path)) for item in items]
     # First choose the files, paying for the header as if every file not yet decided
@@ -378,18 +405,19 @@ def render_context(
         if path in seen:
             continue
         seen.add(path)
-        reason = _exclusion(root, item.path, path, allow_secrets)
+        rel, item = item.path, attrs.evolve(item, path=printable(item.path))
+        reason = _exclusion(root, rel, path, allow_secrets)
         if reason:
             state.omitted.append(Omitted(item.path, reason))
             continue
-        block = _read_block(renderer, len(state.blocks) + 1, item, root, allow_secrets)
+        block = _read_block(renderer, len(state.blocks) + 1, item, rel, root, allow_secrets)
         if isinstance(block, Omitted):
             state.omitted.append(block)
             continue
         state.blocks.append(block)
         if state.over_budget():
             state.blocks.pop()
-            skim = _skim_block(renderer, len(state.blocks) + 1, item, root, block)
+            skim = _skim_block(renderer, len(state.blocks) + 1, item, rel, root, block)
             if skim is not None:
                 state.blocks.append(skim)
                 if not state.over_budget():
@@ -428,10 +456,16 @@ def _exclusion(root: Path, rel: str, path: Path, allow_secrets: bool) -> str | N
 
 
 def _read_block(
-    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, allow_secrets: bool
+    renderer: _Markdown | _Xml,
+    index: int,
+    item: ContextFile,
+    rel: str,
+    root: Path,
+    allow_secrets: bool,
 ) -> _Block | Omitted:
+    """``rel`` read inside ``root``, rendered under ``item.path`` (its printable name)."""
     try:
-        data = read_confined(root, item.path)
+        data = read_confined(root, rel)
     except Unreadable as exc:
         return Omitted(item.path, exc.reason)
     if b"\0" in data[:8192]:
@@ -439,7 +473,7 @@ def _read_block(
     text = data.decode("utf-8", "replace")
     found: list[Redaction] = []
     if not allow_secrets:
-        text, found = redact(text, path=item.path)
+        text, found = redact(text, path=rel)
     rendered = renderer.block(index, item, text)
     nbytes = len(rendered.encode())
     return _Block(
@@ -489,7 +523,7 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
 
 
 def _skim_block(
-    renderer: _Markdown | _Xml, index: int, item: ContextFile, root: Path, whole: _Block
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, rel: str, root: Path, whole: _Block
 ) -> _Block | None:
     """A skimmed version of a file too big for the budget, or None without an outline.
 
@@ -503,9 +537,9 @@ def _skim_block(
         reader = open_index(cache_dir_for(root))
     except Exception:
         return None
-    if reader is None or item.path not in reader.ids:
+    if reader is None or rel not in reader.ids:
         return None
-    skimmed = skim_text(whole.source, item.symbols, reader.chunks(reader.ids[item.path]))
+    skimmed = skim_text(whole.source, item.symbols, reader.chunks(reader.ids[rel]))
     if not skimmed:
         return None
     rendered = renderer.block(index, item, skimmed)
