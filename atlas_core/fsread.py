@@ -102,6 +102,8 @@ def _inside(real_root: str, rel: str) -> list[str]:
         raise Unreadable(rel, "a directory, not a file")
     if os.path.commonpath([real_root, target]) != real_root:
         raise PathRefused(f"{_OUTSIDE}: {rel!r} is a symlink to a place outside it")
+    if os.path.islink(target):  # realpath stops where symlinks go round in a loop
+        raise Unreadable(rel, "a symlink loop")
     return os.path.relpath(target, real_root).split(os.sep)
 
 
@@ -114,8 +116,8 @@ def confined_path(root: Path | str, rel: str) -> Path:
     clean = normalise_rel(rel)
     try:
         parts = _inside(real_root, clean)
-    except Unreadable:
-        return Path(real_root)
+    except Unreadable:  # reading it will say why; until then it is just its own name
+        return Path(real_root, clean)
     return Path(real_root, *parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +100,19 @@ def test_non_regular_missing_and_large_files_are_unreadable(repo: Path) -> None:
         with pytest.raises(Unreadable) as caught:
             read_confined(repo, rel)
         assert caught.value.reason == reason
+    (repo / "a").symlink_to("b")
+    (repo / "b").symlink_to("a")
+    with pytest.raises(Unreadable, match="a symlink loop"):
+        read_confined(repo, "a")
+    doc = render_context(repo, "x", [{"Path": "a"}, {"Path": "b"}], None)
+    assert [(o.path, o.reason) for o in doc.omitted] == [
+        ("a", "a symlink loop"),
+        ("b", "a symlink loop"),
+    ]
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(repo / "sock.py"))
+        with pytest.raises(Unreadable, match=r"not a regular file \(a socket\)"):
+            read_confined(repo, "sock.py")
     with pytest.raises(Unreadable, match="larger than the read limit of 10 bytes"):
         read_confined(repo, "src/small.py", max_bytes=10)
     assert read_confined(repo, "README.md", max_bytes=3) == b"hi\n"
