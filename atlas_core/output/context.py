@@ -25,6 +25,7 @@ import attrs
 from atlas_core.errors import UsageError
 from atlas_core.fsread import Unreadable, confined_path, read_confined
 from atlas_core.index.process import estimate_tokens
+from atlas_core.paths import display_path
 from atlas_core.secrets import Redaction, redact, secret_file_reason
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "ContextFile",
     "Omitted",
     "context_files",
-    "printable",
     "render_context",
     "safe_path",
 ]
@@ -146,31 +146,6 @@ def safe_path(root: Path, rel: str) -> Path:
     :func:`atlas_core.fsread.confined_path`.
     """
     return confined_path(root, rel)
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print as one line of UTF-8: what cannot be shown is escaped.
-
-    A file name that is not UTF-8 (its bytes arrive as lone surrogates) shows its bytes as
-    ``\\xNN``; control characters, line separators and bidirectional overrides, which
-    could break a heading or disguise a name, show as ``\\n``, ``\\u202e`` and so on.
-    """
-    if text.isprintable() and text.isascii():
-        return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif 0xD800 <= code <= 0xDFFF or ch in _HIDDEN or (code < 0x20 or code == 0x7F):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-#: characters that change how the rest of a line reads (line breaks, bidi controls)
-_HIDDEN = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # -- blocks and styles ---------------------------------------------------------------
@@ -392,7 +367,7 @@ def render_context(
     if renderer is None:
         raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     root = root.resolve()
-    task = printable(task)
+    task = display_path(task)
     items = context_files(files)
     targets = [(item, safe_path(root, item.path)) for item in items]
     # First choose the files, paying for the header as if every file not yet decided
@@ -405,7 +380,7 @@ def render_context(
         if path in seen:
             continue
         seen.add(path)
-        rel, item = item.path, attrs.evolve(item, path=printable(item.path))
+        rel, item = item.path, attrs.evolve(item, path=display_path(item.path))
         reason = _exclusion(root, rel, path, allow_secrets)
         if reason:
             state.omitted.append(Omitted(item.path, reason))

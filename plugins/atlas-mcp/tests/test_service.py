@@ -100,9 +100,9 @@ def test_render_and_outline_refuse_what_they_must(repo: Path, service: AtlasServ
         service.outline("/etc/passwd")
     # refused before the index is even opened
     for bad in ("src/a\0b.py", "../x.py"):
-        with pytest.raises(UsageError, match="NUL byte|climbs out"):
+        with pytest.raises(UsageError, match=r"NUL byte|climbs out"):
             service.outline(bad)
-        with pytest.raises(UsageError, match="NUL byte|climbs out"):
+        with pytest.raises(UsageError, match=r"NUL byte|climbs out"):
             service.render(paths=["README.md", bad])
     assert service.index_runs == 0
     document = service.render(paths=["src/payments/retry.py", ".env"], max_tokens=5000)
