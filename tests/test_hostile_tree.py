@@ -169,9 +169,12 @@ def remove_tree(top: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileTree]:
-    tree = make_hostile_tree(tmp_path_factory.mktemp("hostile") / "tree")
-    yield tree
-    remove_tree(tree.root)
+    root = tmp_path_factory.mktemp("hostile") / "tree"
+    try:
+        yield make_hostile_tree(root)
+    finally:  # pytest's own clean-up recurses per level and would fail on this tree
+        if root.exists():
+            remove_tree(root)
 
 
 def walk(root: Path) -> tuple[list[str], Counter[str]]:
