@@ -73,7 +73,8 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
     outside, sibling = base / "outside", base / "sibling"
     for d in (root, outside / "cachedir", sibling / "sub"):
         d.mkdir(parents=True)
-    secret = f"{canary} {canary} http client retry {canary}\n"
+    # the task names the canary (to draw the ranking); only file contents hold "-secret-body"
+    secret = f"{canary} {canary}-secret-body http client retry {canary}\n"
     _write(outside, "canary.py", _code(secret))
     _write(outside, "cachedir/keep.txt", secret)
     _write(sibling, "sub/notes.py", _code(secret))
