@@ -188,7 +188,7 @@ class Atlas:
                 raise
             self._need_writable(f"the index in {self.cache} is unusable ({exc})")
             on_message(f"index at {self.cache} is unusable ({exc}); rebuilding")
-            self.index(force=True)
+            self.index(force=True, on_message=on_message)
             reader = open_index(self.cache, self.root)
         if reader is None:
             if not build_if_missing:

@@ -32,6 +32,7 @@ __all__ = [
     "Unreadable",
     "confined_path",
     "normalise_rel",
+    "open_regular",
     "read_confined",
 ]
 
@@ -222,3 +223,20 @@ def read_confined(root: Path | str, rel: str, *, max_bytes: int = MAX_READ_BYTES
         return data
     finally:
         os.close(fd)
+
+
+def open_regular(path: str | os.PathLike[str]) -> int:
+    """A read-only descriptor of ``path`` if it is a regular file (links followed).
+
+    Opening never blocks: a file swapped for a FIFO or device after a walk raises
+    :class:`OSError` instead of hanging the indexer.
+    """
+    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

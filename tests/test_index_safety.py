@@ -528,7 +528,8 @@ def test_non_utf8_file_names_work_end_to_end(
     assert reader is not None and name in reader.paths
     assert os.fsencode(reader.paths[reader.ids[name]]) == b"src/caf\xe9_latte.py"
     result = run_atlas("--root", str(root), "--format", "jsonl", "query", "brew latte")
-    assert result.json_lines()[1]["Path"] == name
+    # JSON must be valid UTF-8: the undecodable byte is shown escaped
+    assert result.json_lines()[1]["Path"] == "src/caf\\xe9_latte.py"
 
 
 def test_open_index_refuses_a_foreign_cache_without_reading_it(tmp_path: Path) -> None:

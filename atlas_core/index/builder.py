@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from atlas_core.errors import IndexCorruptError, IndexWriteError
+from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS
 from atlas_core.index.lock import IndexLock
@@ -158,7 +159,10 @@ class IndexBuilder:
         layout.ensure_cache_dir(self.cache)
         with IndexLock(self.cache, on_message=on_message):
             for name in layout.drop_damaged_extras(self.cache):
-                on_message(f"stored data of contributor {name} was damaged; computing it again")
+                if not force:  # a forced rebuild has already said the index was unusable
+                    on_message(
+                        f"stored data of contributor {name} was damaged; computing it again"
+                    )
             if old is not None and layout.read_current(self.cache) != old.gen.name:
                 # another writer published while this one waited for the lock
                 old.close()
@@ -273,7 +277,7 @@ class IndexBuilder:
         if f.size > self.processor.max_file_bytes:
             return False
         try:
-            with open(f.abs, "rb") as fh:
+            with open(open_regular(f.abs), "rb") as fh:
                 return content_hash(fh.read()) == old_hash
         except OSError:
             return False

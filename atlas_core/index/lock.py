@@ -392,14 +392,17 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def _remove_temporaries(cache: Path, pid: int | None = None) -> None:
-    """Remove half-written ``tmp-<gen>-<pid>/`` generations (of ``pid``, or of anybody)."""
-    import shutil
+    """Remove half-written ``tmp-<gen>-<pid>/`` generations (of ``pid``, or of anybody).
+
+    Only what :func:`layout.remove_generation` can prove is Atlas's own is removed.
+    """
+    from atlas_core.index import layout
 
     suffix = f"-{pid}" if pid is not None else ""
     with contextlib.suppress(OSError):
         for child in cache.iterdir():
             if child.name.startswith("tmp-") and child.name.endswith(suffix):
-                shutil.rmtree(child, ignore_errors=True)
+                layout.remove_generation(cache, child.name)
 
 
 def _stderr_line(message: str) -> None:

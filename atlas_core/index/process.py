@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from atlas_core.fsread import open_regular
 from atlas_core.terms import count_terms
 
 __all__ = ["FileProcessor", "FileResult", "estimate_tokens"]
@@ -60,7 +61,7 @@ class FileProcessor:
 
     def process(self, rel: str, path: str) -> FileResult:
         try:
-            with open(path, "rb") as fh:
+            with open(open_regular(path), "rb") as fh:
                 data = fh.read(self.max_file_bytes + 1)
                 size = os.fstat(fh.fileno()).st_size
         except OSError as exc:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from atlas_core.errors import IndexCorruptError
+from atlas_core.errors import AtlasError, IndexCorruptError
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS, BLOBS, META
 from atlas_core.types import Chunk, FileEntry
@@ -168,9 +168,11 @@ class IndexReader:
 
     def read_text(self, i: int) -> str:
         """The current content of file ``i`` (read from the work tree, decoded leniently)."""
+        from atlas_core.fsread import read_confined
+
         try:
-            return (self.root / self.paths[i]).read_bytes().decode("utf-8", "replace")
-        except OSError:
+            return read_confined(self.root, self.paths[i]).decode("utf-8", "replace")
+        except AtlasError:  # refused, gone, not a regular file (never blocks on a FIFO)
             return ""
 
     # -- verified files ----------------------------------------------------------

@@ -509,7 +509,7 @@ def _skim_block(
     from atlas_core.index.reader import open_index
 
     try:
-        reader = open_index(cache_dir_for(root))
+        reader = open_index(cache_dir_for(root), root)
     except Exception:
         return None
     if reader is None or rel not in reader.ids:

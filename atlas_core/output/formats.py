@@ -6,6 +6,7 @@ import json
 from typing import Any, ClassVar, TextIO
 
 from atlas_core.components import FormatOptions
+from atlas_core.paths import display_path
 from atlas_core.types import Selection
 
 __all__ = ["CompactFormat", "HumanFormat", "JsonFormat", "JsonlFormat", "selection_to_dict"]
@@ -25,7 +26,7 @@ def header(selection: Selection) -> dict[str, Any]:
 
 def file_line(f: Any, verbose: bool) -> dict[str, Any]:
     line: dict[str, Any] = {
-        "Path": f.path,
+        "Path": display_path(f.path),
         "Score": f.score,
         "Tokens": f.tokens,
         "Language": f.language,
@@ -87,7 +88,7 @@ class CompactFormat:
 
     def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
         for f in selection.files:
-            out.write(f.path + "\n")
+            out.write(display_path(f.path) + "\n")
 
 
 def _style(text: str, code: str, color: bool) -> str:
@@ -104,13 +105,14 @@ class HumanFormat:
         if not selection.files:
             out.write(f"No file matches {selection.query!r} above score {selection.min_score}.\n")
             return
-        width = max(len(f.path) for f in selection.files)
+        paths = [display_path(f.path) for f in selection.files]
+        width = max(len(p) for p in paths)
         width = min(max(width, 4), 80)
         out.write(
             _style(f"{'SCORE':>6}  {'TOKENS':>7}  {'PATH':<{width}}  LANG/ROLE", "1", c) + "\n"
         )
-        for f in selection.files:
-            path = f.path if len(f.path) <= width else "…" + f.path[-(width - 1) :]
+        for f, shown in zip(selection.files, paths, strict=True):
+            path = shown if len(shown) <= width else "…" + shown[-(width - 1) :]
             out.write(
                 f"{_style(f'{f.score:6.3f}', '36', c)}  {f.tokens:>7,}  {path:<{width}}  "
                 f"{_style(f'{f.language}/{f.role}', '2', c)}\n"

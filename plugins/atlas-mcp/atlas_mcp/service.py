@@ -272,7 +272,7 @@ class AtlasService:
                 continue
             signature = chunk.signature
             if not self.allow_secrets:
-                signature = redact(signature)[0]
+                signature = redact(signature, path=rel)[0]
             symbols.append(
                 {
                     "Kind": chunk.kind,

@@ -66,7 +66,7 @@ def _precomputed(atlas: Any) -> dict[str, Any]:
     from atlas_core.index.reader import open_index
 
     try:
-        reader = open_index(atlas.cache)
+        reader = open_index(atlas.cache, atlas.root)
     except AtlasError:
         return {}
     data = reader.extra("embeddings") if reader is not None else None
