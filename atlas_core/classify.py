@@ -289,7 +289,11 @@ _COMMENT_LEAD = re.compile(
 OUTPUT_DIRS = {"dist", "out", "target", "_build", "build-output", "dist-types"}
 MONOREPO_DIRS = {"packages", "libs", "apps", "modules", "plugins", "crates", "projects"}
 #: the first-line banner bundlers write: "/*! axios v1.2.3 ...", "// Axios v1.6.2 Copyright ..."
-_BUNDLE_BANNER = re.compile(r"\A\s*(/\*!|//)\s*@?[\w./-]+\s+v?\d+\.\d+\.\d+\S*\s")
+_BUNDLE_BANNER = re.compile(
+    r"\A\s*(/\*!?[\s*]*|//!?\s*)@?[\w./-]+\s+(v\d+\.\d+\.\d+|"
+    r"\d+\.\d+\.\d+\S*\s+(\||-|\(c\)|©|copyright|licen[sc]e|https?://))",
+    re.IGNORECASE,
+)
 #: what bundlers and compilers put near the top of their output
 _BUNDLE_HEAD = re.compile(
     r"(webpackBootstrap|webpackUniversalModuleDefinition|/\*{6}/|__webpack_require__|"
