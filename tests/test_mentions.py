@@ -79,3 +79,16 @@ def test_the_default_preset_ranks_the_named_file_first(
     assert result.selection.files[0].path == "src/pkg/adapters.py"
     assert "mentions" in result.selection.signals
     assert np.count_nonzero(result.raw_scores["mentions"]) == 1
+
+
+def test_owner_and_member_defined_in_one_file(tmp_path: Path,
+                                              make_atlas: Callable[[Path], Atlas]) -> None:
+    files = {f"m{k}.py": f"class Other{k}:\n    def evaluate(self):\n        pass\n"
+             for k in range(4)}
+    files["core.py"] = "class Expression:\n    def evaluate(self):\n        pass\n"
+    files["uses.py"] = "def Expression():\n    pass\n"
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    found = scores(atlas.reader(), "`Expression.evaluate` is wrong")
+    assert max(found, key=lambda p: found[p]) == "core.py"
+    assert found["core.py"] > found["uses.py"] > found["m0.py"] > 0

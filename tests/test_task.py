@@ -82,3 +82,14 @@ def test_a_short_task_is_left_alone() -> None:
     parsed = parse_task("add retry with backoff to the http client")
     assert parsed.text == "add retry with backoff to the http client"
     assert parsed.paths == parsed.frames == parsed.modules == parsed.messages == ()
+
+
+def test_imports_of_example_code_are_weaker_than_named_modules() -> None:
+    parsed = parse_task(
+        "The bug is in pkg.core.function, not in the helper.\n"
+        "```\n>>> from pkg.utilities.lambdify import implemented_function\n"
+        ">>> Function._eval_evalf(x)\n```\n"
+    )
+    assert parsed.modules == ("pkg.core.function",)
+    assert parsed.imported == ("pkg.utilities.lambdify",)
+    assert ("Function", "_eval_evalf") in parsed.qualified

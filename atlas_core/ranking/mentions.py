@@ -89,25 +89,28 @@ def _file_hits(parsed: ParsedTask, paths: list[str], out: np.ndarray) -> None:
         # the innermost frame raised; outer ones are callers
         credit([p for p in path.split("/") if p], 0.8 if k == len(frames) - 1 else 0.5)
     for module in parsed.modules:
-        parts = module.split(".")
-        for cut in range(len(parts), 1, -1):
-            head = parts[:cut]
-            ids, n = lookup.suffix_matches(head, paths)
-            if n >= 2:
+        _credit_module(lookup, paths, module.split("."), 0.8, out)
+    for module in parsed.imported:
+        _credit_module(lookup, paths, module.split("."), 0.35, out)
+
+
+def _credit_module(
+    lookup: _Paths, paths: list[str], parts: list[str], weight: float, out: np.ndarray
+) -> None:
+    """``a.b.c``: the file ``a/b/c.*`` or the package file ``a/b/c/__init__.*``; else ``a/b``."""
+    for cut in range(len(parts), 1, -1):
+        head = parts[:cut]
+        ids, n = lookup.suffix_matches(head, paths)
+        if n >= 2:
+            for i in ids:
+                out[i] = max(out[i], weight / len(ids))
+            return
+        for name in _PACKAGE_FILES:
+            ids, n = lookup.suffix_matches([*head, name], paths)
+            if n >= 3:
                 for i in ids:
-                    out[i] = max(out[i], 0.8 / len(ids))
-                break
-            pkg = [*head, ""]
-            for name in _PACKAGE_FILES:
-                pkg[-1] = name
-                ids, n = lookup.suffix_matches(pkg, paths)
-                if n >= 3:
-                    for i in ids:
-                        out[i] = max(out[i], 0.6 / len(ids))
-                    break
-            else:
-                continue
-            break
+                    out[i] = max(out[i], 0.75 * weight / len(ids))
+                return
 
 
 def _whole_term(ident: str) -> str | None:
@@ -119,24 +122,36 @@ def _whole_term(ident: str) -> str | None:
     return whole if whole in terms or len(parts) == 1 else None
 
 
+def _defining(ctx: QueryContext, ident: str) -> np.ndarray | None:
+    """Files whose symbol names contain the whole identifier (None: not a known term)."""
+    term = _whole_term(ident)
+    tid = ctx.index.term_id(term) if term else None
+    if tid is None:
+        return None
+    docs, tf = ctx.index.postings(tid)
+    return docs[tf[:, 1] > 0]
+
+
 def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:
-    index = ctx.index
-    n_docs = len(index)
-    limit = max(20, n_docs // 50)
+    limit = max(20, len(ctx.index) // 50)
     seen: set[str] = set()
     for ident in parsed.identifiers[:200]:
         term = _whole_term(ident)
         if not term or term in seen:
             continue
         seen.add(term)
-        tid = index.term_id(term)
-        if tid is None:
-            continue
-        docs, tf = index.postings(tid)
-        defining = docs[tf[:, 1] > 0]
-        if not len(defining) or len(defining) > limit:
+        defining = _defining(ctx, ident)
+        if defining is None or not len(defining) or len(defining) > limit:
             continue
         out[defining] += 0.5 / (1.0 + math.log2(len(defining)))
+    for owner, member in parsed.qualified[:50]:
+        # ``Function._eval_evalf``: a file that defines both names
+        a, b = _defining(ctx, owner), _defining(ctx, member)
+        if a is None or b is None:
+            continue
+        both = np.intersect1d(a, b)
+        if 0 < len(both) <= 5:
+            out[both] += 0.6 / len(both)
 
 
 def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:

@@ -80,6 +80,9 @@ _MESSAGE = re.compile(
     re.MULTILINE,
 )
 _FRAME_LINE = re.compile(r'^\s*(File "[^"]+", line \d+.*|at .+:\d+(:\d+)?\)?)\s*$')
+_IMPORT_LINE = re.compile(
+    r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+))"
+)
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 
 
@@ -97,6 +100,10 @@ class ParsedTask:
     modules: tuple[str, ...] = ()
     #: identifiers written as code: ``is_upper``, ``Function._eval_evalf`` gives both parts
     identifiers: tuple[str, ...] = ()
+    #: ``Owner.member`` pairs: a file defining both is likely the one meant
+    qualified: tuple[tuple[str, str], ...] = ()
+    #: modules imported by example code (weaker than a module the prose names)
+    imported: tuple[str, ...] = ()
     #: error messages (the text after ``SomeError:``)
     messages: tuple[str, ...] = ()
 
@@ -130,6 +137,7 @@ def parse_task(task: str) -> ParsedTask:
     paths: list[str] = []
     frames: list[str] = []
     idents: list[str] = []
+    imported: list[str] = []
     in_code = False
     for line in text.splitlines():
         if _FENCE.match(line):
@@ -154,6 +162,9 @@ def parse_task(task: str) -> ParsedTask:
         if not in_code and _boilerplate(line):
             continue
         kept.append(line)
+        imp = _IMPORT_LINE.match(line)
+        if imp:
+            imported.append(imp.group(1) or imp.group(2))
         if in_code:
             idents.extend(_CALL.findall(line))
             idents.extend(i for i in _IDENT.findall(line) if _CODEISH.match(i))
@@ -161,11 +172,19 @@ def parse_task(task: str) -> ParsedTask:
     for match in _PATH.finditer(body):
         paths.append(_clean_path(match.group(1)))
     modules = [m for m in _MODULE.findall(body) if not _PATH.fullmatch(m)]
+    # a module only example code imports is weaker evidence than one the prose names
+    prose = "\n".join(ln for ln in kept if not _IMPORT_LINE.match(ln))
+    named = set(_MODULE.findall(prose))
+    modules = [m for m in modules if m in named]
+    pairs: list[tuple[str, str]] = []
     for quoted in _BACKTICK.findall(body):
         idents.extend(_IDENT.findall(quoted))
     idents.extend(_CALL.findall(body))
     for qualified in _QUALIFIED.findall(body):
-        idents.extend(qualified.split("."))
+        parts = qualified.split(".")
+        idents.extend(parts)
+        if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
+            pairs.append((parts[-2], parts[-1]))
     idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
     identifiers = [i for i in idents if len(i.strip("_$")) >= 3 and i.lower() not in STOP_WORDS]
     messages = [m.strip() for m in _MESSAGE.findall(task)]
@@ -175,5 +194,7 @@ def parse_task(task: str) -> ParsedTask:
         tuple(reversed(_unique(frames[::-1]))),
         _unique(modules),
         _unique(identifiers),
+        tuple(dict.fromkeys(pairs)),
+        _unique([m for m in imported if "." in m and m not in named]),
         _unique(messages)[:5],
     )
