@@ -22,6 +22,8 @@ from atlas_core.terms import identifier_terms, stem, tokenize
 
 __all__ = ["Mentions", "mention_scores"]
 
+_EXACT_BUDGET = 600  # files whose symbol names one query may read
+_MAX_DEFINING = 150  # a name more files than this define says nothing
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 
@@ -123,7 +125,7 @@ def _whole_term(ident: str) -> str | None:
 
 
 def _defining(ctx: QueryContext, ident: str) -> np.ndarray | None:
-    """Files whose symbol names contain the whole identifier (None: not a known term)."""
+    """Files whose symbol names contain the identifier's whole term (None: unknown term)."""
     term = _whole_term(ident)
     tid = ctx.index.term_id(term) if term else None
     if tid is None:
@@ -132,21 +134,58 @@ def _defining(ctx: QueryContext, ident: str) -> np.ndarray | None:
     return docs[tf[:, 1] > 0]
 
 
+class _ExactNames:
+    """Which files define a name exactly: the term index also counts parts of longer names
+    (``product`` in ``tensor_product``), so candidates are checked against their symbols,
+    within a budget of files read per query."""
+
+    def __init__(self, ctx: QueryContext, budget: int = _EXACT_BUDGET) -> None:
+        self.ctx = ctx
+        self.budget = budget
+        self.names: dict[int, set[str]] = {}
+
+    def _names(self, i: int) -> set[str]:
+        import msgpack
+
+        try:  # rows as Chunk.to_row writes them: [kind, name, qualified, ...]; no objects
+            rows = msgpack.unpackb(self.ctx.index.symbol_record(i), raw=False)
+            return {str(r[1]).rsplit(".", 1)[-1] for r in rows if r[0] != "import"}
+        except Exception:
+            return set()
+
+    def filter(self, docs: np.ndarray, ident: str) -> np.ndarray:
+        unread = sum(1 for i in docs.tolist() if i not in self.names)
+        if unread > self.budget:
+            return docs  # no budget left: trust the term index
+        self.budget -= unread
+        keep = []
+        for i in docs.tolist():
+            names = self.names.get(i)
+            if names is None:
+                names = self.names[i] = self._names(i)
+            if ident in names:
+                keep.append(i)
+        return np.asarray(keep, dtype=docs.dtype)
+
+
 def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:
-    limit = max(20, len(ctx.index) // 50)
-    seen: set[str] = set()
+    limit = max(_MAX_DEFINING, len(ctx.index) // 10)
+    candidates: dict[str, np.ndarray] = {}
     for ident in parsed.identifiers[:200]:
-        term = _whole_term(ident)
-        if not term or term in seen:
+        if ident in candidates:
             continue
-        seen.add(term)
         defining = _defining(ctx, ident)
-        if defining is None or not len(defining) or len(defining) > limit:
-            continue
-        out[defining] += 0.5 / (1.0 + math.log2(len(defining)))
+        if defining is not None and 0 < len(defining) <= limit:
+            candidates[ident] = defining
+    exact = _ExactNames(ctx)
+    # rare names first, so the reading budget goes where a match says most
+    for ident, docs in sorted(candidates.items(), key=lambda kv: len(kv[1])):
+        found = candidates[ident] = exact.filter(docs, ident)
+        if len(found):
+            out[found] += 0.5 / (1.0 + math.log2(len(found)))
     for owner, member in parsed.qualified[:50]:
         # ``Function._eval_evalf``: a file that defines both names
-        a, b = _defining(ctx, owner), _defining(ctx, member)
+        a, b = candidates.get(owner), candidates.get(member)
         if a is None or b is None:
             continue
         both = np.intersect1d(a, b)
