@@ -334,9 +334,9 @@ def _generated_header(head: str) -> str | None:
     return None
 
 
-def _output_dir(dirs: list[str]) -> str | None:
+def _output_dir(dirs: list[str], names: set[str] = OUTPUT_DIRS) -> str | None:
     for k, d in enumerate(dirs):
-        if d in OUTPUT_DIRS and (k == 0 or (k >= 2 and dirs[k - 2] in MONOREPO_DIRS)):
+        if d in names and (k == 0 or (k >= 2 and dirs[k - 2] in MONOREPO_DIRS)):
             return d
     return None
 
@@ -404,6 +404,9 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
         return "test", f"in {test_dir}/"
     if lower in BUILD_NAMES:
         return "build", "build file name"
+    if _output_dir(dirs, {"build"}):
+        # a top-level build/ holds either output (caught above by its content) or build scripts
+        return "build", "in build/"
     build_dir = next((d for d in dirs if d in BUILD_DIRS), None)
     if build_dir:
         return "build", f"in {build_dir}/"

@@ -108,3 +108,10 @@ def test_explain_role_names_the_evidence() -> None:
     assert explain_role("out/main.js", "javascript", "const a = 1;\n") == (
         "generated", "in build output out/")
     assert explain_role("vendor/x/y.go", "go", "") == ("vendor", "in vendor/")
+
+
+def test_top_level_build_directory() -> None:
+    assert explain_role("build/sync-version.js", "javascript", "import fs from 'fs';\n") == (
+        "build", "in build/")
+    assert detect_role("build/lib/app.js", "javascript", MINIFIED) == "generated"
+    assert detect_role("src/build/arg/mod.rs", "rust", "pub struct Arg;") == "impl"
