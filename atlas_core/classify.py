@@ -304,9 +304,12 @@ _BUNDLE_HEAD = re.compile(
     r"[#@] sourceMappingURL=)",
     re.MULTILINE,
 )
-#: lines this long with this little white space are minified output
+#: lines this long, with this little white space and this much punctuation, are minified
+#: output (a long import list has more spaces and fewer operators)
 _MINIFIED_LINE = 500
-_MINIFIED_SPACE = 0.08
+_MINIFIED_SPACE = 0.04
+_MINIFIED_PUNCT = 0.15
+_PUNCT = re.compile(r"[;{}()=,:?!&|<>+\[\]]")
 _CODE_ROLES_ASIDE = {"make", "dockerfile", "cmake", "starlark", "just"}
 
 
@@ -314,7 +317,10 @@ def _is_minified(head: str) -> bool:
     for line in head.split("\n"):
         if len(line) >= _MINIFIED_LINE:
             spaces = line.count(" ") + line.count("\t")
-            if spaces / len(line) < _MINIFIED_SPACE:
+            if (
+                spaces / len(line) < _MINIFIED_SPACE
+                and len(_PUNCT.findall(line)) / len(line) >= _MINIFIED_PUNCT
+            ):
                 return True
     return False
 

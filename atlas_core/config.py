@@ -64,7 +64,7 @@ MENTIONS = 1.0
 BUILTIN_PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("fast", {"bm25f": 1.0, "path": 1.5}, "weighted", 8_000, None, 0.3, 20,
+        Preset("fast", {"bm25f": 1.0, "path": 1.5, "mentions": MENTIONS}, "weighted", 8_000, None, 0.3, 20,
                symbols=False, description="text match and path only, no symbol lookup; a "
                "small budget"),
         # structural signals run when their plugin is installed (atlas-graph, atlas-git)
