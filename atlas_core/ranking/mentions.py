@@ -25,6 +25,7 @@ __all__ = ["Mentions", "mention_scores"]
 _EXACT_BUDGET = 600  # files whose symbol names one query may read
 _MAX_DEFINING = 150  # a name more files than this define says nothing
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
+_CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d)")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 
 
@@ -182,7 +183,9 @@ def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None
     for ident, docs in sorted(candidates.items(), key=lambda kv: len(kv[1])):
         found = candidates[ident] = exact.filter(docs, ident)
         if len(found):
-            out[found] += 0.5 / (1.0 + math.log2(len(found)))
+            # a plain lower-case word (`views`) says less than code-shaped names
+            shaped = ident[:1].isupper() or _CODE_SHAPED.match(ident) is not None
+            out[found] += (0.5 if shaped else 0.25) / (1.0 + math.log2(len(found)))
     for owner, member in parsed.qualified[:50]:
         # ``Function._eval_evalf``: a file that defines both names
         a, b = candidates.get(owner), candidates.get(member)
