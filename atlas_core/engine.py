@@ -24,6 +24,7 @@ from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.ranking.fusion import normalize
+from atlas_core.ranking.task import parse_task
 from atlas_core.select import select_within_budget
 from atlas_core.symbols import matching_symbols
 from atlas_core.terms import tokenize
@@ -212,7 +213,8 @@ class Atlas:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         preset = self.settings.preset(options.preset)
-        ctx = QueryContext(task, tokenize(task), reader, self.settings.components)
+        # issue-template boilerplate and stack-frame noise do not become query terms
+        ctx = QueryContext(task, tokenize(parse_task(task).text), reader, self.settings.components)
         signals, missing = self._signals(preset, ctx)
         raw: dict[str, np.ndarray] = {}
         for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
