@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect_language", "detect_role", "explain_role"]
+__all__ = ["CLASSIFY_VERSION", "detect_language", "detect_role", "explain_role"]
+
+#: bump when the built-in rules change, so existing indexes are classified again
+CLASSIFY_VERSION = 2
 
 EXTENSIONS: dict[str, str] = {
     "py": "python",

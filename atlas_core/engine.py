@@ -116,14 +116,19 @@ class Atlas:
     def fingerprint(self) -> str:
         """Changes whenever a setting or plugin that shapes the index changes."""
         from atlas_core import __version__
+        from atlas_core.classify import CLASSIFY_VERSION
         from atlas_core.terms import TERMS_VERSION
 
         parts = [
             f"atlas={__version__}",
             f"terms={TERMS_VERSION}",
+            f"classify={CLASSIFY_VERSION}",
             f"format={FORMAT_VERSION}",
             f"max={self.settings.index.max_file_bytes}",
         ]
+        hook = self.manager.pm.hook
+        for caller in (hook.atlas_classify_language, hook.atlas_classify_role):
+            parts.extend(f"{caller.name}:{impl.plugin_name}" for impl in caller.get_hookimpls())
         for entry in self.manager.registry("chunkers").entries():
             version = getattr(entry.component, "version", "")
             parts.append(f"{entry.provider}:{entry.component.name}:{version}")
