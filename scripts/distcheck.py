@@ -112,8 +112,11 @@ def check_metadata(meta: Message, name: str, version: str) -> list[str]:
     classifiers = meta.get_all("Classifier") or []
     if not classifiers:
         problems.append("no Classifier")
-    problems += [f"license classifier beside License-Expression: {c}" for c in classifiers
-                 if c.startswith("License ::")]
+    problems += [
+        f"license classifier beside License-Expression: {c}"
+        for c in classifiers
+        if c.startswith("License ::")
+    ]
     urls = meta.get_all("Project-URL") or []
     if not urls:
         problems.append("no Project-URL")
@@ -188,35 +191,45 @@ def _record_problems(zf: zipfile.ZipFile, record: str, members: set[str]) -> lis
         got = base64.urlsafe_b64encode(hashlib.new(algo, zf.read(member)).digest())
         if got.rstrip(b"=").decode() != want:
             problems.append(f"RECORD hash mismatch: {member}")
-    problems += [f"file not in RECORD: {m}" for m in sorted(members - listed)
-                 if not m.endswith("/")]
+    problems += [
+        f"file not in RECORD: {m}" for m in sorted(members - listed) if not m.endswith("/")
+    ]
     return problems
 
 
 def check_sdist(path: Path) -> list[str]:
     """Problems with a built sdist (empty when it is release-ready)."""
-    stem = path.name.removesuffix(".tar.gz")
-    name, _, version = stem.rpartition("-")
     try:
-        tar = tarfile.open(path)
+        with tarfile.open(path) as tar:
+            return _sdist_problems(tar, path.name.removesuffix(".tar.gz"))
     except (OSError, tarfile.TarError) as exc:
-        return [f"not a tar.gz file: {exc}"]
-    with tar:
-        members = {m.name: m for m in tar.getmembers()}
-        problems = [f"member outside {stem}/: {m}" for m in members
-                    if m != stem and not m.startswith(stem + "/") or ".." in m.split("/")]
-        problems += [f"stray file in the sdist: {m}" for m in members
-                     if "__pycache__" in m or m.endswith(".pyc") or "/.atlas/" in m]
-        for required in ("PKG-INFO", "pyproject.toml"):
-            if f"{stem}/{required}" not in members:
-                problems.append(f"no {required}")
-        if problems:
-            return problems
-        raw = tar.extractfile(members[f"{stem}/PKG-INFO"])
-        assert raw is not None
-        meta = parse_metadata(raw.read().decode("utf-8"))
-        problems += check_metadata(meta, name, version)
-        problems += _license_problems(meta, set(members), stem + "/")
+        return [f"not a readable tar.gz file: {exc}"]
+
+
+def _sdist_problems(tar: tarfile.TarFile, stem: str) -> list[str]:
+    name, _, version = stem.rpartition("-")
+    members = {m.name: m for m in tar.getmembers()}
+    problems = [
+        f"member outside {stem}/: {m}"
+        for m in members
+        if (m != stem and not m.startswith(stem + "/")) or ".." in m.split("/")
+    ]
+    problems += [
+        f"stray file in the sdist: {m}"
+        for m in members
+        if "__pycache__" in m or m.endswith(".pyc") or "/.atlas/" in m
+    ]
+    for required in ("PKG-INFO", "pyproject.toml"):
+        if f"{stem}/{required}" not in members:
+            problems.append(f"no {required}")
+    if problems:
+        return problems
+    raw = tar.extractfile(members[f"{stem}/PKG-INFO"])
+    if raw is None:
+        return ["PKG-INFO is not a regular file"]
+    meta = parse_metadata(raw.read().decode("utf-8"))
+    problems += check_metadata(meta, name, version)
+    problems += _license_problems(meta, set(members), stem + "/")
     return problems
 
 
