@@ -152,7 +152,10 @@ def _license_problems(meta: Message, members: set[str], prefix: str) -> list[str
 
 def check_wheel(path: Path) -> list[str]:
     """Problems with a built wheel (empty when it is release-ready)."""
-    name, version = path.name.split("-")[:2]
+    parts = path.name.removesuffix(".whl").split("-")
+    if len(parts) not in (5, 6):
+        return [f"not a wheel file name: {path.name}"]
+    name, version = parts[:2]
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -208,6 +211,8 @@ def check_sdist(path: Path) -> list[str]:
 
 def _sdist_problems(tar: tarfile.TarFile, stem: str) -> list[str]:
     name, _, version = stem.rpartition("-")
+    if not name or not version:
+        return [f"not an sdist file name: {stem}.tar.gz"]
     members = {m.name: m for m in tar.getmembers()}
     problems = [
         f"member outside {stem}/: {m}"
