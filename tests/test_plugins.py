@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas_core import hookimpl
+import numpy as np
+
+from atlas_core.api import QueryContext, Signal, hookimpl
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.plugin import hookspecs
 from atlas_core.plugin.manager import get_plugin_manager
@@ -41,7 +43,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 GOOD_SIGNAL = '''
 import numpy as np
-from atlas_core import hookimpl
+import numpy as np
+
+from atlas_core.api import QueryContext, Signal, hookimpl
 
 class Shortest:
     """Prefers short files."""
@@ -93,9 +97,11 @@ def test_plugins_can_be_disabled(site: Path, atlas_cli: Cli,
     assert "good" not in {r["name"] for r in rows}
 
 
-class _Dup:
+class _Dup(Signal):
     name = "bm25f"
-    stage = 0
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        return np.zeros(len(ctx.index))
 
 
 class DuplicateSignal:

@@ -62,10 +62,12 @@ def build_cli(manager: Any) -> click.Group:
 
     for command in (*commands.COMMANDS, *info.COMMANDS, render.render):
         cli.add_command(command)
+    from atlas_core.plugin.guard import call_hook
+
     try:
-        manager.hook.atlas_add_commands(cli=cli)
-    except Exception as exc:
-        manager.warnings.append(f"a plugin failed adding commands: {type(exc).__name__}: {exc}")
+        call_hook(manager.hook, "atlas_add_commands", "adding commands", cli=cli)
+    except AtlasError as exc:
+        manager.warnings.append(str(exc))
     return cli
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_core import hookimpl
+from atlas_core.api import hookimpl
 
 
 @hookimpl

@@ -9,8 +9,7 @@ from typing import ClassVar
 import attrs
 import numpy as np
 
-from atlas_core import QueryContext
-from atlas_core.config import structure_component_config
+from atlas_core.api import QueryContext, component_config
 
 _TEAM = re.compile(r"@[\w.-]+(?:/[\w.-]+)?")
 
@@ -50,4 +49,4 @@ class CodeOwners:
         return out
 
     def _config(self, ctx: QueryContext) -> CodeOwners.Config:
-        return structure_component_config(self.Config, ctx.options(self.name), self.name)
+        return component_config(self.Config, ctx.options(self.name), self.name)
