@@ -164,7 +164,7 @@ class AtlasService:
 
         result = self._query(task, preset, max_tokens, top, min_score)
         doc = selection_to_dict(result.selection)
-        doc["Notes"] = list(result.notes)
+        doc["Notes"] = [n.message for n in result.notes]
         return doc
 
     def _query(
@@ -189,34 +189,9 @@ class AtlasService:
 
     def explain(self, task: str, *, preset: str | None = None, top: int = 10) -> dict[str, Any]:
         """Each signal's raw and normalised score for the top files of ``task``."""
-        from atlas_core.api import tokenize
+        from atlas_core.api import explanation_document
 
-        result = self._query(task, preset, 0, top, None)
-        sel = result.selection
-        ids = result.reader.ids
-        return {
-            "Query": sel.query,
-            "Preset": sel.preset,
-            "Fuser": sel.fuser,
-            "Terms": sorted(set(tokenize(sel.query))),
-            "Signals": sel.signals,
-            "MissingSignals": sel.missing_signals,
-            "Notes": list(result.notes),
-            "Files": [
-                {
-                    "Path": f.path,
-                    "Score": f.score,
-                    "Signals": {
-                        name: {
-                            "raw": round(float(result.raw_scores[name][ids[f.path]]), 4),
-                            "normalized": f.signals.get(name, 0.0),
-                        }
-                        for name in sel.signals
-                    },
-                }
-                for f in sel.files
-            ],
-        }
+        return explanation_document(self._query(task, preset, 0, top, None))
 
     def render(
         self,
