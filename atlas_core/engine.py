@@ -396,7 +396,8 @@ class Atlas:
             if required:
                 raise
             failures.append(exc)
-            ctx.note(f"semantic retrieval skipped: {exc.error}", level="warning")
+            why = f"semantic retrieval skipped: {exc.error}" if exc.own else str(exc)
+            ctx.note(why, level="warning")
             return
         if values.shape != (len(ctx.index),):
             raise AtlasError(f"reranker {retriever.name} retrieved {values.shape} scores")
@@ -447,7 +448,9 @@ class Atlas:
             if required:
                 raise
             failures.append(exc)
-            if wanted == "auto":  # a preset's "when available": no warning, -v says why
+            if not exc.own:  # a bug in the plugin: always say so
+                ctx.note(str(exc), level="warning")
+            elif wanted == "auto":  # a preset's "when available": no warning, -v says why
                 ctx.note(f"reranker {reranker.name} not used: {exc.error}")
             else:
                 ctx.note(f"reranker {reranker.name} skipped: {exc.error}", level="warning")

@@ -61,15 +61,22 @@ class PluginFailure(AtlasError):
     the component and the stage (``plugin acme-signal: signal team_dirs failed while
     scoring: ValueError: kaboom``).
 
-    Picklable, so a failure inside an indexing worker process reaches the parent whole.
+    When the plugin raised an :class:`AtlasError` itself (``own``), its message is the
+    plugin's own line for the user and is shown as it is. Picklable, so a failure inside an
+    indexing worker process reaches the parent whole.
     """
 
-    def __init__(self, plugin: str, component: str, stage: str, error: str) -> None:
+    def __init__(
+        self, plugin: str, component: str, stage: str, error: str, own: bool = False
+    ) -> None:
         self.plugin = plugin
         self.component = component
         self.stage = stage
         self.error = error
-        super().__init__(f"plugin {plugin}: {component} failed while {stage}: {error}")
+        self.own = own
+        super().__init__(
+            error if own else f"plugin {plugin}: {component} failed while {stage}: {error}"
+        )
 
-    def __reduce__(self) -> tuple[type[PluginFailure], tuple[str, str, str, str]]:
-        return (type(self), (self.plugin, self.component, self.stage, self.error))
+    def __reduce__(self) -> tuple[type[PluginFailure], tuple[str, str, str, str, bool]]:
+        return (type(self), (self.plugin, self.component, self.stage, self.error, self.own))

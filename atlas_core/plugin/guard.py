@@ -93,8 +93,9 @@ def failure(origin: Origin, stage: str, exc: BaseException) -> PluginFailure:
     """The one-line failure for ``exc`` escaping ``origin`` while doing ``stage``."""
     if isinstance(exc, PluginFailure):
         return exc
-    # a plugin's own AtlasError already is a clear line; anything else is named by its type
-    error = str(exc) if isinstance(exc, AtlasError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, AtlasError):  # the plugin's own line for the user: shown as it is
+        return PluginFailure(origin.plugin, origin.component, stage, str(exc), own=True)
+    error = f"{type(exc).__name__}: {exc}"
     return PluginFailure(origin.plugin, origin.component, stage, error)
 
 
