@@ -269,3 +269,22 @@ def test_app_state_is_what_commands_get(repo: Path) -> None:
     fmt = state.output_format(out)
     assert fmt.name == "json"
     assert json.loads(json.dumps({"ok": True}))
+
+
+class ShoutLanguage:
+    """A module-style plugin: a plain function hook, first non-None answer wins."""
+
+    @staticmethod
+    @hookimpl
+    def atlas_classify_language(rel: str, head: str) -> str | None:
+        return "shout" if head.startswith("#!/usr/bin/env shout") else None
+
+
+def test_a_language_hook_overrides_the_builtin_guess(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {"run": "#!/usr/bin/env shout\nHELLO\n", "a.py": "a\n"})
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("shout", ShoutLanguage)])
+    atlas = Atlas(root, manager)
+    atlas.index()
+    reader = atlas.reader()
+    assert reader.languages[reader.ids["run"]] == "shout"
+    assert reader.languages[reader.ids["a.py"]] == "python"
