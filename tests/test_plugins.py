@@ -8,13 +8,11 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from atlas_core.api import QueryContext, Signal, hookimpl
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.plugin import hookspecs
 from atlas_core.plugin.manager import get_plugin_manager
 from atlas_core.testing import CliResult, write_repo
 

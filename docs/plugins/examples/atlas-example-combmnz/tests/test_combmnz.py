@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from atlas_example_combmnz.fuser import CombMNZ
 
 from atlas_core.testing import CliResult, write_repo
-from atlas_example_combmnz.fuser import CombMNZ
 
 
 def test_agreement_beats_one_strong_signal() -> None:

@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 
 import pytest
+from atlas_example_gleam import plugin
+from atlas_example_gleam.chunker import GleamChunker
 
 from atlas_core.api import check_query, syntax_tree
 from atlas_core.testing import CliResult, write_repo
-from atlas_example_gleam import plugin
-from atlas_example_gleam.chunker import GleamChunker
 
 SOURCE = """import gleam/io
 import app/web/router.{handle}
