@@ -392,11 +392,13 @@ class Atlas:
         try:
             with guarded(retriever, "retrieving"):
                 values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
-        except PluginFailure as exc:
+        except (PluginFailure, UsageError) as exc:
             if required:
                 raise
-            failures.append(exc)
-            why = f"semantic retrieval skipped: {exc.error}" if exc.own else str(exc)
+            why = f"semantic retrieval skipped: {exc}"
+            if isinstance(exc, PluginFailure):
+                failures.append(exc)
+                why = f"semantic retrieval skipped: {exc.error}" if exc.own else str(exc)
             ctx.note(why, level="warning")
             return
         if values.shape != (len(ctx.index),):
@@ -444,16 +446,19 @@ class Atlas:
                 new = np.asarray(
                     reranker.rerank(ctx, candidates, fused[candidates]), dtype=np.float64
                 )
-        except PluginFailure as exc:
+        except (PluginFailure, UsageError) as exc:  # its own error, or its bad config
             if required:
                 raise
-            failures.append(exc)
-            if not exc.own:  # a bug in the plugin: always say so
+            reason = str(exc)
+            if isinstance(exc, PluginFailure):
+                failures.append(exc)
+                reason = exc.error
+            if isinstance(exc, PluginFailure) and not exc.own:  # a bug: always say so
                 ctx.note(str(exc), level="warning")
             elif wanted == "auto":  # a preset's "when available": no warning, -v says why
-                ctx.note(f"reranker {reranker.name} not used: {exc.error}")
+                ctx.note(f"reranker {reranker.name} not used: {reason}")
             else:
-                ctx.note(f"reranker {reranker.name} skipped: {exc.error}", level="warning")
+                ctx.note(f"reranker {reranker.name} skipped: {reason}", level="warning")
             return fused
         out = fused.copy()
         # reranked candidates stay above every other file
