@@ -94,6 +94,7 @@ class Chunker(Protocol):
     languages: tuple[str, ...]
     #: for each language the chunker with the highest priority wins
     priority: ClassVar[int]
+
     @property
     def version(self) -> str:
         """Changes when the chunker's output for a file would change (the index is then

@@ -26,6 +26,7 @@ __all__ = [
 
 T = TypeVar("T")
 
+
 @functools.cache
 def get_converter() -> cattrs.Converter:
     """The one cattrs converter (imported on first use: most queries never need it)."""

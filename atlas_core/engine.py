@@ -252,9 +252,7 @@ class Atlas:
                 with guarded(signal, "scoring"):
                     values = np.asarray(signal.score(ctx), dtype=np.float64)
                     if values.shape != (len(reader),):
-                        raise AtlasError(
-                            f"returned {values.shape} scores for {len(reader)} files"
-                        )
+                        raise AtlasError(f"returned {values.shape} scores for {len(reader)} files")
             except PluginFailure as exc:
                 self._soft_failure(ctx, failures, exc)
                 missing.append(signal.name)

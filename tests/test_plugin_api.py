@@ -49,7 +49,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         del sys.modules[name]
 
 
-RAISING_SIGNAL = '''
+RAISING_SIGNAL = """
 from atlas_core.api import Signal, hookimpl
 
 class TeamDirs(Signal):
@@ -60,7 +60,7 @@ class TeamDirs(Signal):
 @hookimpl
 def atlas_register_signals(registry):
     registry.add(TeamDirs())
-'''
+"""
 
 
 @pytest.fixture

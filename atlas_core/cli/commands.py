@@ -162,9 +162,7 @@ def _write(state: AppState, selection: Any, **extra: Any) -> None:
 def index(state: AppState, force: bool, embed: bool) -> None:
     """Build or update the index (incremental: only changed files are re-read)."""
     enable = ("embed",) if embed else ()
-    if embed and not any(
-        c.on_demand == "embed" for c in state.manager.registry("contributors")
-    ):
+    if embed and not any(c.on_demand == "embed" for c in state.manager.registry("contributors")):
         from atlas_core.errors import AtlasError
 
         raise AtlasError("--embed needs an embedding plugin: pip install atlas-ollama")

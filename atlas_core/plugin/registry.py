@@ -155,7 +155,5 @@ def _missing_members(component: object, protocol: type) -> list[str]:
         if base is object or base.__name__ in {"Protocol", "Generic"}:
             continue
         members.update(getattr(base, "__annotations__", {}))
-        members.update(
-            n for n, v in vars(base).items() if callable(v) and not n.startswith("_")
-        )
+        members.update(n for n, v in vars(base).items() if callable(v) and not n.startswith("_"))
     return sorted(m for m in members if not m.startswith("_") and not hasattr(component, m))

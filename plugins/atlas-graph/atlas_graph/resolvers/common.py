@@ -129,9 +129,7 @@ def imports_of(reader: IndexView, file_id: int) -> list[tuple[str, str]]:
     return found
 
 
-def import_signatures(
-    reader: IndexView, file_id: int, imports: list[str]
-) -> list[tuple[str, str]]:
+def import_signatures(reader: IndexView, file_id: int, imports: list[str]) -> list[tuple[str, str]]:
     """``(name, signature)`` for each wanted import of a file, in file order, no repeats.
 
     The signature (the statement's first line) carries what the name alone lacks:
