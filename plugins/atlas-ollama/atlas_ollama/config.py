@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +10,7 @@ import attrs
 
 from atlas_core.api import UsageError
 
-__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_for_root", "config_from_table", "resolve_host"]
+__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "resolve_host"]
 
 DEFAULT_HOST = "http://localhost:11434"
 
@@ -139,8 +138,3 @@ def config_from_table(table: dict[str, Any]) -> OllamaConfig:
     return component_config(OllamaConfig, dict(table), "ollama").validate()
 
 
-def config_for_root(root: Path) -> OllamaConfig:
-    """Settings read from the repository's own config (for the index-time contributor)."""
-    from atlas_core.api import load_settings
-
-    return config_from_table(load_settings(root).components.get("ollama", {}))
