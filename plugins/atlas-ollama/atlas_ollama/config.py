@@ -136,5 +136,3 @@ def config_from_table(table: dict[str, Any]) -> OllamaConfig:
     from atlas_core.api import component_config
 
     return component_config(OllamaConfig, dict(table), "ollama").validate()
-
-
