@@ -83,11 +83,12 @@ def _disabled_from_argv(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``atlas`` console script."""
-    from atlas_core.plugin.manager import get_plugin_manager
-
     args = list(sys.argv[1:] if argv is None else argv)
     raise_errors = bool(os.environ.get("ATLAS_RAISE_ERRORS"))
     try:
+        # imported inside the try: a Ctrl-C during start-up is "interrupted", not a traceback
+        from atlas_core.plugin.manager import get_plugin_manager
+
         manager = get_plugin_manager(disable=_disabled_from_argv(args))
         cli = build_cli(manager)
         code = cli.main(args=args, prog_name="atlas", standalone_mode=False)
