@@ -1,23 +1,29 @@
 """Atlas: the right files of a repository for a task, inside a token budget, offline.
 
-Plugin authors import everything they need from here.
+Plugin authors import what they need from :mod:`atlas_core.api` (the documented plugin
+API); the most common names are also here.
 """
 
 from __future__ import annotations
 
 from atlas_core.components import (
     Chunker,
+    Classifier,
     Contributor,
     FormatOptions,
     Fuser,
+    IndexContext,
+    IndexView,
     OutputFormat,
     QueryContext,
     Reranker,
+    Resolver,
+    Retriever,
     Signal,
     Walker,
     WalkSettings,
 )
-from atlas_core.errors import AtlasError, AtlasPluginError, UsageError
+from atlas_core.errors import AtlasError, AtlasPluginError, PluginFailure, UsageError
 from atlas_core.plugin import PLUGIN_API, hookimpl
 from atlas_core.types import Chunk, Classification, RepoFile, SelectedFile, Selection
 
@@ -30,13 +36,19 @@ __all__ = [
     "Chunk",
     "Chunker",
     "Classification",
+    "Classifier",
     "Contributor",
     "FormatOptions",
     "Fuser",
+    "IndexContext",
+    "IndexView",
     "OutputFormat",
+    "PluginFailure",
     "QueryContext",
     "RepoFile",
     "Reranker",
+    "Resolver",
+    "Retriever",
     "SelectedFile",
     "Selection",
     "Signal",

@@ -233,6 +233,7 @@ class RegexChunker:
     name: ClassVar[str] = "regex"
     languages: ClassVar[tuple[str, ...]] = tuple(sorted(RULES))
     priority: ClassVar[int] = 0
+    version: ClassVar[str] = ""
 
     def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
         rules = RULES.get(language)

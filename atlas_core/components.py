@@ -1,26 +1,41 @@
-"""The component protocols plugins implement. The pipeline calls these objects directly."""
+"""The component protocols plugins implement. The pipeline calls these objects directly.
+
+Each protocol is also a base class: subclass it to inherit the defaults of its optional
+members (``Signal.stage``, ``Signal.unavailable``, ``Contributor.on_demand`` ...). A
+component that does not subclass must still have every member; registration checks it.
+Plugin authors import these names from :mod:`atlas_core.api`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TextIO, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TextIO, runtime_checkable
 
 import attrs
+
+from atlas_core.plugin import hookimpl
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from atlas_core.index.reader import IndexReader
     from atlas_core.types import Chunk, RepoFile, Selection
 
 __all__ = [
+    "Changes",
     "Chunker",
+    "Classifier",
     "Contributor",
+    "FormatOptions",
     "Fuser",
+    "IndexContext",
+    "IndexView",
+    "Note",
     "OutputFormat",
     "QueryContext",
     "Reranker",
+    "Resolver",
+    "Retriever",
     "Signal",
     "WalkSettings",
     "Walker",
@@ -46,35 +61,231 @@ class Walker(Protocol):
     def walk(self, root: Path, settings: WalkSettings) -> Iterator[RepoFile]: ...
 
 
+class Classifier:
+    """Names the language and role of files: a plugin object for the two classification
+    hooks. Override ``language`` and/or ``role`` (None: let the next classifier decide) and
+    register an instance as a plugin (``get_plugin_manager(extra_plugins=...)``) or return
+    it from your entry point module as ``classifier = MyClassifier()``."""
+
+    def language(self, rel: str, head: str) -> str | None:
+        """A lowercase language id for ``rel`` (``head``: its first 1,024 characters)."""
+        return None
+
+    def role(self, rel: str, language: str, head: str) -> str | None:
+        """``impl``, ``test``, ``config``, ``docs``, ``build``, ``generated``, ``vendor``,
+        ``other``, or None."""
+        return None
+
+    @hookimpl
+    def atlas_classify_language(self, rel: str, head: str) -> str | None:
+        return self.language(rel, head)
+
+    @hookimpl
+    def atlas_classify_role(self, rel: str, language: str, head: str) -> str | None:
+        return self.role(rel, language, head)
+
+
 @runtime_checkable
 class Chunker(Protocol):
     """Finds symbols and imports in files of some languages."""
 
     name: ClassVar[str]
-    languages: ClassVar[tuple[str, ...]]  # "*" means any language
+    #: language ids, or ``"*"`` for any language (may be set per instance)
+    languages: tuple[str, ...]
+    #: for each language the chunker with the highest priority wins
     priority: ClassVar[int]
 
+    @property
+    def version(self) -> str:
+        """Changes when the chunker's output for a file would change (the index is then
+        rebuilt)."""
+        return ""
+
     def chunk(self, rel: str, text: str, language: str) -> list[Chunk]: ...
+
+
+@runtime_checkable
+class IndexView(Protocol):
+    """A read-only view of one index generation, as plugins see it.
+
+    Per-file columns are lists indexed by file id (``0 .. len(view) - 1``).
+    """
+
+    #: the repository root
+    root: Path
+    #: Atlas's cache directory; a plugin may keep its own files under ``cache / "extras"``
+    cache: Path
+    paths: list[str]
+    languages: list[str]
+    roles: list[str]
+    tokens: list[int]
+    sizes: list[int]
+    #: ``ok``, ``large``, ``binary`` or ``unreadable``
+    statuses: list[str]
+
+    @property
+    def generation(self) -> int:
+        """The generation number: changes whenever the index is rewritten."""
+        ...
+
+    @property
+    def fingerprint(self) -> str:
+        """The indexing settings and chunkers this generation was built with."""
+        ...
+
+    @property
+    def hashes(self) -> list[bytes]:
+        """Each file's content hash (empty for files too large to read)."""
+        ...
+
+    @property
+    def ids(self) -> dict[str, int]:
+        """Path -> file id."""
+        ...
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Corpus statistics: ``avgdl`` (per field), ``terms``, ``postings``, ``languages``."""
+        ...
+
+    @property
+    def doclen(self) -> np.ndarray:
+        """Per-file token counts of the three fields (file name, symbols, body): (n, 3)."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def chunks(self, i: int) -> list[Chunk]:
+        """Symbols and imports of file ``i``."""
+        ...
+
+    def read_text(self, i: int) -> str:
+        """The current content of file ``i`` ("" when it cannot be read)."""
+        ...
+
+    def extra(self, name: str) -> Any:
+        """Data the contributor ``name`` stored at index time, or None."""
+        ...
+
+    def term_id(self, term: str) -> int | None:
+        """The id of an indexed term, or None."""
+        ...
+
+    def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """(file ids, term frequency per field with shape (n, 3)) of one term."""
+        ...
+
+
+@runtime_checkable
+class Resolver(Protocol):
+    """Maps a file's imports to files of the repository (for an import graph)."""
+
+    name: ClassVar[str]
+    languages: ClassVar[tuple[str, ...]]
+    #: per language the resolver with the highest priority is used
+    priority: ClassVar[int]
+
+    @property
+    def version(self) -> str:
+        """Changes when the resolver's answers would change (the graph is then rebuilt)."""
+        return ""
+
+    def resolve(self, view: IndexView, file_id: int, imports: list[str]) -> list[str]:
+        """Repository-relative paths the imports of file ``file_id`` refer to."""
+        ...
+
+
+@attrs.frozen
+class Changes:
+    """What an index run changed, by path."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+
+@attrs.define
+class IndexContext:
+    """Everything a contributor sees at index time."""
+
+    #: the contributor's name (``options()`` reads its table)
+    component: str
+    #: the repository root
+    root: Path
+    #: the index as just written
+    index: IndexView
+    #: the generation before this run, when this run wrote a new one (else None)
+    previous: IndexView | None = None
+    #: what this contributor stored last time (None the first time)
+    previous_data: Any = None
+    #: what changed since the previous generation
+    changes: Changes = attrs.field(factory=Changes)
+    #: every component's config table (``[contributors.<name>]`` and so on)
+    settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    #: the registered import resolvers (every plugin's)
+    resolvers: Sequence[Resolver] = ()
+    notes: list[Note] = attrs.field(factory=list)
+
+    def options(self, component: str | None = None) -> dict[str, Any]:
+        """The config table of ``component`` (default: this contributor)."""
+        return dict(self.settings.get(component or self.component, {}))
+
+    def resolver_for(self, language: str) -> Resolver | None:
+        """The resolver with the highest priority for ``language`` (ties: larger name)."""
+        best: Resolver | None = None
+        for resolver in self.resolvers:
+            if language in resolver.languages and (
+                best is None or (resolver.priority, resolver.name) > (best.priority, best.name)
+            ):
+                best = resolver
+        return best
+
+    def note(self, message: str, *, level: Literal["info", "warning"] = "info") -> None:
+        """Say something the user sees (``info``: under ``-v``)."""
+        self.notes.append(Note(message, level, self.component))
 
 
 @runtime_checkable
 class Contributor(Protocol):
     """Computes per-repository data once at index time for a signal to read at query time.
 
-    A contributor may set ``on_demand = "embed"`` (any word): it then runs only when the
-    user asks (``atlas index --embed``) or when it has stored data before, which is then
-    kept up to date incrementally.
+    ``on_demand = "embed"`` (any word) makes it run only when the user asks
+    (``atlas index --embed``) or when it has stored data before, which is then kept up to
+    date incrementally.
     """
 
     name: ClassVar[str]
+    on_demand: ClassVar[str | None] = None
 
-    def fingerprint(self, view: IndexReader) -> str:
-        """A cheap key: when it is unchanged since the last run, ``contribute`` is skipped."""
+    def fingerprint(self, ctx: IndexContext) -> str:
+        """A cheap key: when it and the index generation are unchanged, ``contribute`` is
+        skipped."""
         ...
 
-    def contribute(self, view: IndexReader, previous: Any) -> Any:
-        """Return msgpack-able data; ``previous`` is the last stored result or None."""
+    def contribute(self, ctx: IndexContext) -> Any:
+        """Return msgpack-able data (``ctx.previous_data`` is the last stored result)."""
         ...
+
+    def describe(self, data: Any) -> dict[str, Any] | None:
+        """What ``atlas inspect`` shows about the stored ``data`` (None: nothing)."""
+        return None
+
+
+@attrs.frozen
+class Note:
+    """A message from a query or an index run: ``info`` (shown under ``-v``) or ``warning``
+    (always shown)."""
+
+    message: str
+    level: Literal["info", "warning"] = "info"
+    #: the component or stage that said it ("" for the pipeline)
+    source: str = ""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @attrs.define
@@ -83,11 +294,14 @@ class QueryContext:
 
     query: str
     terms: list[str]
-    index: IndexReader
-    settings: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    index: IndexView
+    settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     #: normalised scores of the signals already computed (earlier stages)
     results: dict[str, np.ndarray] = attrs.field(factory=dict)
-    notes: list[str] = attrs.field(factory=list)
+    notes: list[Note] = attrs.field(factory=list)
+    #: the text-match signal whose best files seed graph and co-change signals
+    #: (``[pipeline] seed_signal``)
+    seed_signal: str = "bm25f"
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""
@@ -95,11 +309,15 @@ class QueryContext:
 
     def options(self, component: str) -> dict[str, Any]:
         """The config table of one component (``[signals.<name>]`` and so on)."""
-        return self.settings.get(component, {})
+        return dict(self.settings.get(component, {}))
 
-    def note(self, message: str) -> None:
-        """Say something the user sees under ``-v``."""
-        self.notes.append(message)
+    def seeds(self) -> np.ndarray | None:
+        """The normalised scores of the seed signal, or None when it did not run."""
+        return self.results.get(self.seed_signal)
+
+    def note(self, message: str, *, level: Literal["info", "warning"] = "info") -> None:
+        """Say something the user sees (``info``: under ``-v``; ``warning``: always)."""
+        self.notes.append(Note(message, level))
 
 
 @runtime_checkable
@@ -111,11 +329,11 @@ class Signal(Protocol):
     """
 
     name: ClassVar[str]
-    stage: ClassVar[int]
+    stage: ClassVar[int] = 0
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         """Why this signal cannot run here (missing data, no git), or None."""
-        ...
+        return None
 
     def score(self, ctx: QueryContext) -> np.ndarray:
         """One raw score per indexed file (0 = no evidence), float64."""
@@ -128,23 +346,33 @@ class Fuser(Protocol):
 
     name: ClassVar[str]
 
-    def fuse(self, scores: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray: ...
+    def fuse(self, scores: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+        """One score per file from each signal's normalised scores and its weight."""
+        ...
 
 
 @runtime_checkable
 class Reranker(Protocol):
-    """Reorders the top candidates after fusion.
-
-    A reranker may also offer ``retrieve(ctx) -> numpy.ndarray`` (one score per indexed
-    file, 0 = not retrieved): with ``--semantic`` the pipeline fuses those scores as the
-    ``semantic`` signal, so files with no word in common with the task can be found.
-    """
+    """Reorders the top candidates after fusion."""
 
     name: ClassVar[str]
 
-    def rerank(
-        self, ctx: QueryContext, candidates: np.ndarray, scores: np.ndarray
-    ) -> np.ndarray: ...
+    def rerank(self, ctx: QueryContext, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """New scores for ``candidates`` (file ids), given their fused ``scores``."""
+        ...
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    """A reranker that can also score the whole repository (``--semantic``): its scores
+    are fused as the ``semantic`` signal, so files sharing no word with the task can be
+    found."""
+
+    name: ClassVar[str]
+
+    def retrieve(self, ctx: QueryContext) -> np.ndarray:
+        """One score per indexed file (0 = not retrieved)."""
+        ...
 
 
 @attrs.define
@@ -163,4 +391,6 @@ class OutputFormat(Protocol):
 
     name: ClassVar[str]
 
-    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None: ...
+    def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
+        """Write ``selection`` to ``out``."""
+        ...

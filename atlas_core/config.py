@@ -102,6 +102,8 @@ class IndexSettings:
 class PipelineSettings:
     walker: str = "fs"
     preset: str = DEFAULT_PRESET
+    #: the text-match signal whose best files seed the graph and co-change signals
+    seed_signal: str = "bm25f"
 
 
 @attrs.define

@@ -9,19 +9,27 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from atlas_core.components import QueryContext, WalkSettings
+from atlas_core.components import Chunker, Note, QueryContext, Retriever, Signal, WalkSettings
 from atlas_core.config import Preset, Settings, load_settings
-from atlas_core.errors import AtlasError, IndexCorruptError, IndexWriteError, UsageError
+from atlas_core.errors import (
+    AtlasError,
+    IndexCorruptError,
+    IndexWriteError,
+    PluginFailure,
+    UsageError,
+)
 from atlas_core.index.builder import BuildReport, IndexBuilder
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
+from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.ranking.fusion import normalize
 from atlas_core.ranking.task import parse_task
@@ -29,6 +37,9 @@ from atlas_core.select import select_within_budget
 from atlas_core.symbols import matching_symbols
 from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
+
+if TYPE_CHECKING:
+    from atlas_core.results import Explanation
 
 __all__ = ["Atlas", "QueryOptions", "QueryResult", "resolve_root"]
 
@@ -63,7 +74,8 @@ class QueryOptions:
 
 @attrs.define
 class QueryResult:
-    """A selection plus what explain needs: every signal's normalised scores."""
+    """A selection plus what explain needs: every signal's raw and normalised scores,
+    typed notes and the plugin failures the query carried on without."""
 
     selection: Selection
     order: np.ndarray
@@ -71,8 +83,17 @@ class QueryResult:
     signal_scores: dict[str, np.ndarray]
     raw_scores: dict[str, np.ndarray]
     reader: IndexReader
-    notes: list[str]
+    notes: list[Note]
     timings: dict[str, float]
+    failures: list[PluginFailure] = attrs.field(factory=list)
+    weights: dict[str, float] = attrs.field(factory=dict)
+
+    @cached_property
+    def explanations(self) -> list[Explanation]:
+        """Why each selected file scored what it did, per signal."""
+        from atlas_core.results import explain
+
+        return explain(self)
 
 
 class Atlas:
@@ -98,11 +119,12 @@ class Atlas:
             cache_dir=self.cache,
             on_skip=lambda rel, reason: skipped.update([reason]),
         )
-        return list(walker.walk(self.root, settings)), skipped
+        with guarded(walker, "walking the repository"):
+            return list(walker.walk(self.root, settings)), skipped
 
-    def chunker_map(self) -> dict[str, Any]:
+    def chunker_map(self) -> dict[str, Chunker]:
         """For each language, the registered chunker with the highest priority."""
-        best: dict[str, Any] = {}
+        best: dict[str, Chunker] = {}
         for chunker in self.manager.registry("chunkers"):
             for lang in chunker.languages:
                 current = best.get(lang)
@@ -130,7 +152,7 @@ class Atlas:
         for caller in (hook.atlas_classify_language, hook.atlas_classify_role):
             parts.extend(f"{caller.name}:{impl.plugin_name}" for impl in caller.get_hookimpls())
         for entry in self.manager.registry("chunkers").entries():
-            version = getattr(entry.component, "version", "")
+            version = entry.component.version
             parts.append(f"{entry.provider}:{entry.component.name}:{version}")
         return "|".join(parts)
 
@@ -160,6 +182,8 @@ class Atlas:
             self.manager.registry("contributors"),
             progress=progress,
             enable=enable,
+            settings=self.settings.components,
+            resolvers=self.manager.registry("resolvers"),
         )
         try:
             return builder.update(files, skipped, force=force, on_message=on_message)
@@ -219,34 +243,45 @@ class Atlas:
         started = time.perf_counter()
         preset = self.settings.preset(options.preset)
         # issue-template boilerplate and stack-frame noise do not become query terms
-        ctx = QueryContext(task, tokenize(parse_task(task).text), reader, self.settings.components)
-        signals, missing = self._signals(preset, ctx)
+        ctx = QueryContext(
+            task,
+            tokenize(parse_task(task).text),
+            reader,
+            self.settings.components,
+            seed_signal=self.settings.pipeline.seed_signal,
+        )
+        failures: list[PluginFailure] = []
+        signals, missing = self._signals(preset, ctx, failures)
         raw: dict[str, np.ndarray] = {}
         for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
             t0 = time.perf_counter()
-            values = np.asarray(signal.score(ctx), dtype=np.float64)
-            if values.shape != (len(reader),):
-                raise AtlasError(
-                    f"signal {signal.name} returned {values.shape[0]} scores "
-                    f"for {len(reader)} files"
-                )
+            try:  # an optional component: its failure is a warning, the query carries on
+                with guarded(signal, "scoring"):
+                    values = np.asarray(signal.score(ctx), dtype=np.float64)
+                    if values.shape != (len(reader),):
+                        raise AtlasError(f"returned {values.shape} scores for {len(reader)} files")
+            except PluginFailure as exc:
+                self._soft_failure(ctx, failures, exc)
+                missing.append(signal.name)
+                continue
             values[~np.isfinite(values)] = 0.0
             raw[signal.name] = values
             ctx.results[signal.name] = normalize(values)
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
         weights = dict(preset.signals)
         if options.semantic:
-            self._semantic(ctx, weights, raw, required=options.rerank == "require")
+            self._semantic(ctx, weights, raw, failures, required=options.rerank == "require")
         fuser = self.manager.registry("fusers").get(preset.fuser)
         if fuser is None:
             raise UsageError(
                 f"preset {preset.name!r} names unknown fuser {preset.fuser!r} "
                 f"(installed: {', '.join(self.manager.registry('fusers').names())})"
             )
-        fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
+        with guarded(fuser, "fusing"):  # essential: a failure fails the query
+            fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
         if not len(fused):
             fused = np.zeros(len(reader))
-        fused = self._rerank(preset, options, ctx, fused)
+        fused = self._rerank(preset, options, ctx, fused, failures)
         scores = normalize(fused)
         order = np.lexsort((np.arange(len(scores)), -scores))
         chosen = select_within_budget(
@@ -295,19 +330,45 @@ class Atlas:
         )
         timings["query"] = time.perf_counter() - started
         return QueryResult(
-            selection, order, scores, dict(ctx.results), raw, reader, ctx.notes, timings
+            selection,
+            order,
+            scores,
+            dict(ctx.results),
+            raw,
+            reader,
+            ctx.notes,
+            timings,
+            failures,
+            weights,
         )
 
-    def _signals(self, preset: Preset, ctx: QueryContext) -> tuple[list[Any], list[str]]:
+    @staticmethod
+    def _soft_failure(ctx: QueryContext, failures: list[PluginFailure], exc: PluginFailure) -> None:
+        """An optional component failed: one warning, and the query goes on without it."""
+        if raise_errors():
+            raise exc
+        failures.append(exc)
+        ctx.note(str(exc), level="warning")
+
+    def _signals(
+        self, preset: Preset, ctx: QueryContext, failures: list[PluginFailure]
+    ) -> tuple[list[Signal], list[str]]:
         registry = self.manager.registry("signals")
-        chosen, missing = [], []
+        chosen: list[Signal] = []
+        missing: list[str] = []
         for name in preset.signals:
             signal = registry.get(name)
             if signal is None:
                 missing.append(name)
                 ctx.note(f"signal {name} is not installed (preset {preset.name})")
                 continue
-            reason = signal.unavailable(ctx)
+            try:
+                with guarded(signal, "checking whether it can run"):
+                    reason = signal.unavailable(ctx)
+            except PluginFailure as exc:
+                self._soft_failure(ctx, failures, exc)
+                missing.append(name)
+                continue
             if reason:
                 missing.append(name)
                 ctx.note(f"signal {name} is unavailable: {reason}")
@@ -320,6 +381,7 @@ class Atlas:
         ctx: QueryContext,
         weights: dict[str, float],
         raw: dict[str, np.ndarray],
+        failures: list[PluginFailure],
         required: bool = False,
     ) -> None:
         """Fuse a reranker's whole-repository retrieval as the ``semantic`` signal.
@@ -327,27 +389,37 @@ class Atlas:
         A retrieval failure keeps the lexical answer (with a note) unless ``required``.
         """
         registry = self.manager.registry("rerankers")
-        retriever = next((r for r in registry if hasattr(r, "retrieve")), None)
+        retriever = next((r for r in registry if isinstance(r, Retriever)), None)
         if retriever is None:
             raise AtlasError(
                 "--semantic needs a reranker that can retrieve (pip install atlas-ollama)"
             )
         try:
-            values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
-        except AtlasError as exc:
+            with guarded(retriever, "retrieving"):
+                values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
+        except (PluginFailure, UsageError) as exc:
             if required:
                 raise
-            ctx.note(f"semantic retrieval skipped: {exc}")
+            why = f"semantic retrieval skipped: {exc}"
+            if isinstance(exc, PluginFailure):
+                failures.append(exc)
+                why = f"semantic retrieval skipped: {exc.error}" if exc.own else str(exc)
+            ctx.note(why, level="warning")
             return
         if values.shape != (len(ctx.index),):
             raise AtlasError(f"reranker {retriever.name} retrieved {values.shape} scores")
         values[~np.isfinite(values)] = 0.0
         raw["semantic"] = values
         ctx.results["semantic"] = normalize(np.maximum(values, 0.0))
-        weights.setdefault("semantic", weights.get("bm25f", 1.0))
+        weights.setdefault("semantic", weights.get(ctx.seed_signal, 1.0))
 
     def _rerank(
-        self, preset: Preset, options: QueryOptions, ctx: QueryContext, fused: np.ndarray
+        self,
+        preset: Preset,
+        options: QueryOptions,
+        ctx: QueryContext,
+        fused: np.ndarray,
+        failures: list[PluginFailure],
     ) -> np.ndarray:
         wanted = options.rerank if options.rerank is not None else preset.rerank
         if not wanted or wanted == "off":
@@ -375,14 +447,23 @@ class Atlas:
         if not len(candidates):
             return fused
         try:
-            new = np.asarray(reranker.rerank(ctx, candidates, fused[candidates]), dtype=np.float64)
-        except AtlasError as exc:
+            with guarded(reranker, "reranking"):
+                new = np.asarray(
+                    reranker.rerank(ctx, candidates, fused[candidates]), dtype=np.float64
+                )
+        except (PluginFailure, UsageError) as exc:  # its own error, or its bad config
             if required:
                 raise
-            if wanted == "auto":  # a preset's "when available": no warning, -v says why
-                ctx.note(f"reranker {reranker.name} not used: {exc}")
+            reason = str(exc)
+            if isinstance(exc, PluginFailure):
+                failures.append(exc)
+                reason = exc.error
+            if isinstance(exc, PluginFailure) and not exc.own:  # a bug: always say so
+                ctx.note(str(exc), level="warning")
+            elif wanted == "auto":  # a preset's "when available": no warning, -v says why
+                ctx.note(f"reranker {reranker.name} not used: {reason}")
             else:
-                ctx.note(f"reranker {reranker.name} skipped: {exc}")
+                ctx.note(f"reranker {reranker.name} skipped: {reason}", level="warning")
             return fused
         out = fused.copy()
         # reranked candidates stay above every other file

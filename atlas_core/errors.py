@@ -9,6 +9,7 @@ __all__ = [
     "IndexCorruptError",
     "IndexWriteError",
     "PluginConflictError",
+    "PluginFailure",
     "PluginLoadError",
     "UsageError",
 ]
@@ -53,3 +54,29 @@ class PluginLoadError(AtlasError):
 
 class PluginConflictError(AtlasError):
     """Two plugins registered a component under the same name."""
+
+
+class PluginFailure(AtlasError):
+    """An exception escaped a plugin's component or hook: one line naming the distribution,
+    the component and the stage (``plugin acme-signal: signal team_dirs failed while
+    scoring: ValueError: kaboom``).
+
+    When the plugin raised an :class:`AtlasError` itself (``own``), its message is the
+    plugin's own line for the user and is shown as it is. Picklable, so a failure inside an
+    indexing worker process reaches the parent whole.
+    """
+
+    def __init__(
+        self, plugin: str, component: str, stage: str, error: str, own: bool = False
+    ) -> None:
+        self.plugin = plugin
+        self.component = component
+        self.stage = stage
+        self.error = error
+        self.own = own
+        super().__init__(
+            error if own else f"plugin {plugin}: {component} failed while {stage}: {error}"
+        )
+
+    def __reduce__(self) -> tuple[type[PluginFailure], tuple[str, str, str, str, bool]]:
+        return (type(self), (self.plugin, self.component, self.stage, self.error, self.own))

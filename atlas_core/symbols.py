@@ -67,8 +67,13 @@ def matching_symbols(
                 scored.append((-score, c.start, c, matched))
         scored.sort(key=lambda item: (item[0], item[1]))
         picked = [
-            {"Name": c.qualified or c.name, "Kind": c.kind, "Start": c.start, "End": c.end,
-             "Matched": matched}
+            {
+                "Name": c.qualified or c.name,
+                "Kind": c.kind,
+                "Start": c.start,
+                "End": c.end,
+                "Matched": matched,
+            }
             for _, _, c, matched in scored[:limit]
         ]
         if picked:

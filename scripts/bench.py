@@ -36,9 +36,25 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def pick_file(root: Path, atlas: str, env: dict[str, str]) -> Path:
-    out = subprocess.run([atlas, "--root", str(root), "query", "main", "--format", "compact",
-                          "--top", "1", "--min-score", "0"], env=env, capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [
+            atlas,
+            "--root",
+            str(root),
+            "query",
+            "main",
+            "--format",
+            "compact",
+            "--top",
+            "1",
+            "--min-score",
+            "0",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return root / out[0]
 
 
@@ -80,8 +96,10 @@ def main() -> None:
     print(f"cold index            {cold:.2f} s   (peak RSS {cold_rss:.0f} MB)")
     print(f"no-change re-index    {nochange:.2f} s")
     print(f"one-file re-index     {onechange:.2f} s   ({target.relative_to(root)})")
-    print(f"warm query ({args.preset}) median {statistics.median(times):.3f} s  "
-          f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs; peak RSS {rss:.0f} MB)")
+    print(
+        f"warm query ({args.preset}) median {statistics.median(times):.3f} s  "
+        f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs; peak RSS {rss:.0f} MB)"
+    )
     print(f"index size            {size / 1e6:.1f} MB")
 
 

@@ -75,10 +75,12 @@ def _found(chunks: list) -> tuple[set[tuple[str, str]], list[str]]:
     return symbols, [c.name for c in chunks if c.kind == "import"]
 
 
-@pytest.mark.parametrize(("language", "source", "symbols", "imports"), SAMPLES,
-                         ids=[s[0] for s in SAMPLES])
-def test_tree_sitter_chunks(language: str, source: str, symbols: set[tuple[str, str]],
-                            imports: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("language", "source", "symbols", "imports"), SAMPLES, ids=[s[0] for s in SAMPLES]
+)
+def test_tree_sitter_chunks(
+    language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
+) -> None:
     chunker = TreeSitterChunker()
     text = textwrap.dedent(source).lstrip("\n")
     found = _found(chunker.chunk(f"x.{language}", text, language))
@@ -86,11 +88,12 @@ def test_tree_sitter_chunks(language: str, source: str, symbols: set[tuple[str, 
     assert found == (symbols, imports)
 
 
-@pytest.mark.parametrize(("language", "source", "symbols", "imports"), SAMPLES,
-                         ids=[s[0] for s in SAMPLES])
-def test_regex_fallback_finds_the_same_symbols(language: str, source: str,
-                                               symbols: set[tuple[str, str]],
-                                               imports: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("language", "source", "symbols", "imports"), SAMPLES, ids=[s[0] for s in SAMPLES]
+)
+def test_regex_fallback_finds_the_same_symbols(
+    language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
+) -> None:
     text = textwrap.dedent(source).lstrip("\n")
     found = _found(RegexChunker().chunk(f"x.{language}", text, language))
     assert found == (symbols, imports)
@@ -103,13 +106,17 @@ def test_sql_definitions() -> None:
     assert {c.name for c in RegexChunker().chunk("s.sql", text, "sql")} == names
 
 
-def test_a_fish_function_is_found_by_name(tmp_path: Path,
-                                          make_atlas: Callable[[Path], Atlas]) -> None:
-    root = write_repo(tmp_path / "r", {
-        "shell/key-bindings.fish": "function __fzf_parse_commandline\n  echo $argv\nend\n",
-        "shell/key-bindings.bash": "__fzf_select__() {\n  echo\n}\n",
-        "src/main.go": "package main\n\nfunc main() {}\n",
-    })
+def test_a_fish_function_is_found_by_name(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "shell/key-bindings.fish": "function __fzf_parse_commandline\n  echo $argv\nend\n",
+            "shell/key-bindings.bash": "__fzf_select__() {\n  echo\n}\n",
+            "src/main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     atlas = make_atlas(root)
     atlas.index()
     reader = atlas.reader()

@@ -14,10 +14,10 @@ Cli = Callable[..., CliResult]
 
 REPO = {
     "src/payments/retry.py": "class RetryPolicy:\n    def backoff(self, attempt):\n"
-                             "        return min(2 ** attempt, 30)\n",
+    "        return min(2 ** attempt, 30)\n",
     "src/payments/client.py": "from payments.retry import RetryPolicy\n\n"
-                              "class PaymentClient:\n    def charge(self, amount):\n"
-                              "        return self.http.post('/charge', amount)\n",
+    "class PaymentClient:\n    def charge(self, amount):\n"
+    "        return self.http.post('/charge', amount)\n",
     "tests/test_client.py": "def test_charge():\n    assert True\n",
     "README.md": "# Payments\n\nA payment client with retries.\n",
 }
@@ -29,8 +29,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_jsonl_output_has_header_files_and_footer(repo: Path, atlas_cli: Cli) -> None:
-    result = atlas_cli("--root", str(repo), "quick", "retry backoff for payments",
-                       "--format", "jsonl")
+    result = atlas_cli(
+        "--root", str(repo), "quick", "retry backoff for payments", "--format", "jsonl"
+    )
     assert result.code == 0, result.stderr
     lines = result.json_lines()
     header, files, footer = lines[0], lines[1:-1], lines[-1]
@@ -39,8 +40,11 @@ def test_jsonl_output_has_header_files_and_footer(repo: Path, atlas_cli: Cli) ->
     assert "MinScore" in header
     assert files[0]["Path"] == "src/payments/retry.py"
     assert set(files[0]) >= {"Path", "Score", "Tokens", "Language", "Role"}
-    assert footer == {"TotalFiles": len(files), "TotalTokens": sum(f["Tokens"] for f in files),
-                      "ScannedFiles": 4}
+    assert footer == {
+        "TotalFiles": len(files),
+        "TotalTokens": sum(f["Tokens"] for f in files),
+        "ScannedFiles": 4,
+    }
     assert result.stderr == ""  # nothing on stderr when piped, unless -v
 
 
@@ -60,11 +64,31 @@ def test_other_formats(repo: Path, atlas_cli: Cli, fmt: str) -> None:
 
 
 def test_budget_and_top_overrides(repo: Path, atlas_cli: Cli) -> None:
-    result = atlas_cli("--root", str(repo), "quick", "payment client retry", "--format",
-                       "jsonl", "--top", "1", "--min-score", "0")
+    result = atlas_cli(
+        "--root",
+        str(repo),
+        "quick",
+        "payment client retry",
+        "--format",
+        "jsonl",
+        "--top",
+        "1",
+        "--min-score",
+        "0",
+    )
     assert len(result.json_lines()) == 3
-    result = atlas_cli("--root", str(repo), "quick", "payment client retry", "--format",
-                       "jsonl", "--max-tokens", "30", "--min-score", "0")
+    result = atlas_cli(
+        "--root",
+        str(repo),
+        "quick",
+        "payment client retry",
+        "--format",
+        "jsonl",
+        "--max-tokens",
+        "30",
+        "--min-score",
+        "0",
+    )
     footer = result.json_lines()[-1]
     assert 0 < footer["TotalTokens"] <= 30
 
@@ -76,7 +100,8 @@ def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atla
     doc = json.loads(result.stdout)
     top = doc["Files"][0]
     assert top["Path"] == "src/payments/retry.py"
-    assert set(top["Signals"]) == {"bm25f", "path", "mentions"} and top["Signals"]["bm25f"]["raw"] > 0
+    assert set(top["Signals"]) == {"bm25f", "path", "mentions"}
+    assert top["Signals"]["bm25f"]["raw"] > 0
     assert top["Symbols"][0]["Name"] == "RetryPolicy.backoff"
     human = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "human")
     assert "bm25f" in human.stdout and "path" in human.stdout
@@ -84,8 +109,9 @@ def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atla
 
 
 def test_verbose_reports_missing_signals_of_deep_presets(repo: Path, atlas_cli: Cli) -> None:
-    result = atlas_cli("--root", str(repo), "-v", "quick", "retry", "-p", "thorough",
-                       "--format", "compact")
+    result = atlas_cli(
+        "--root", str(repo), "-v", "quick", "retry", "-p", "thorough", "--format", "compact"
+    )
     assert result.code == 0
     assert "runs without: pagerank, git_recency, git_cochange, graph" in result.stderr
 
@@ -124,17 +150,21 @@ def test_version(atlas_cli: Cli) -> None:
     assert result.code == 0 and result.stdout.startswith("atlas 0.")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--root", "/no/such/dir", "query", "x"], "does not exist"),
-    (["query", ""], "task is empty"),
-    (["query", "x", "-p", "nope"], "unknown preset 'nope'"),
-    (["--format", "yaml", "query", "x"], "unknown format 'yaml'"),
-    (["render", "/no/such/selection.jsonl"], "cannot read selection"),
-    (["query"], "Missing argument"),
-    (["frobnicate"], "No such command"),
-])
-def test_error_paths_are_one_line_without_traceback(repo: Path, atlas_cli: Cli,
-                                                    args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--root", "/no/such/dir", "query", "x"], "does not exist"),
+        (["query", ""], "task is empty"),
+        (["query", "x", "-p", "nope"], "unknown preset 'nope'"),
+        (["--format", "yaml", "query", "x"], "unknown format 'yaml'"),
+        (["render", "/no/such/selection.jsonl"], "cannot read selection"),
+        (["query"], "Missing argument"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_error_paths_are_one_line_without_traceback(
+    repo: Path, atlas_cli: Cli, args: list[str], message: str
+) -> None:
     if "--root" not in args:
         args = ["--root", str(repo), *args]
     result = atlas_cli(*args)
@@ -176,8 +206,9 @@ def test_custom_preset_and_fuser_from_config(repo: Path, atlas_cli: Cli) -> None
 
 
 def test_selected_files_list_their_matching_symbols(repo: Path, atlas_cli: Cli) -> None:
-    doc = json.loads(atlas_cli("--root", str(repo), "quick", "retry backoff", "--format",
-                               "json").stdout)
+    doc = json.loads(
+        atlas_cli("--root", str(repo), "quick", "retry backoff", "--format", "json").stdout
+    )
     top = doc["Files"][0]
     assert top["Path"] == "src/payments/retry.py"
     names = {s["Name"]: s for s in top["Symbols"]}
@@ -187,16 +218,22 @@ def test_selected_files_list_their_matching_symbols(repo: Path, atlas_cli: Cli) 
 
 
 def test_render_skims_a_file_too_big_for_the_budget(tmp_path: Path, atlas_cli: Cli) -> None:
-    helpers = "".join(f"def helper_{i}(value):\n" + "    value += 1\n" * 30 + "    return value\n\n"
-                      for i in range(40))
-    repo = write_repo(tmp_path / "r", {
-        "big.py": helpers + "def refund_payment(order):\n    return gateway.refund(order)\n",
-    })
+    helpers = "".join(
+        f"def helper_{i}(value):\n" + "    value += 1\n" * 30 + "    return value\n\n"
+        for i in range(40)
+    )
+    repo = write_repo(
+        tmp_path / "r",
+        {
+            "big.py": helpers + "def refund_payment(order):\n    return gateway.refund(order)\n",
+        },
+    )
     selection = atlas_cli("--root", str(repo), "quick", "refund payment", "--format", "jsonl")
     whole = atlas_cli("--root", str(repo), "render", "-", stdin=selection.stdout)
     assert "value += 1" in whole.stdout  # fits the preset's budget: the whole file
-    result = atlas_cli("--root", str(repo), "render", "-", "--max-tokens", "1500",
-                       stdin=selection.stdout)
+    result = atlas_cli(
+        "--root", str(repo), "render", "-", "--max-tokens", "1500", stdin=selection.stdout
+    )
     assert result.code == 0, result.stderr
     assert "def refund_payment(order):\n    return gateway.refund(order)" in result.stdout
     assert "... L1: def helper_0(value):" in result.stdout  # the outline of the rest

@@ -13,13 +13,16 @@ from atlas_core.errors import IndexCorruptError
 from atlas_core.index.reader import open_index
 from atlas_core.testing import write_repo
 
-FILES = {"src/alpha.py": "def alpha():\n    return 'alpha'\n",
-         "src/beta.py": "def beta():\n    return 'beta'\n",
-         "README.md": "# Demo\n"}
+FILES = {
+    "src/alpha.py": "def alpha():\n    return 'alpha'\n",
+    "src/beta.py": "def beta():\n    return 'beta'\n",
+    "README.md": "# Demo\n",
+}
 
 
-def test_cache_dir_is_ignored_by_git_and_the_walk(tmp_path: Path,
-                                                  make_atlas: Callable[[Path], Atlas]) -> None:
+def test_cache_dir_is_ignored_by_git_and_the_walk(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
     root = write_repo(tmp_path / "r", FILES)
     atlas = make_atlas(root)
     atlas.index()
@@ -27,8 +30,7 @@ def test_cache_dir_is_ignored_by_git_and_the_walk(tmp_path: Path,
     assert not any(p.startswith(".atlas") for p in atlas.reader().paths)
 
 
-def test_incremental_add_modify_delete(tmp_path: Path,
-                                       make_atlas: Callable[[Path], Atlas]) -> None:
+def test_incremental_add_modify_delete(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> None:
     root = write_repo(tmp_path / "r", FILES)
     atlas = make_atlas(root)
     first = atlas.index()
@@ -50,8 +52,9 @@ def test_incremental_add_modify_delete(tmp_path: Path,
     assert [reader.paths[d] for d in docs] == ["src/gamma.py"]
 
 
-def test_touched_but_unchanged_file_is_not_reprocessed(tmp_path: Path,
-                                                       make_atlas: Callable[[Path], Atlas]) -> None:
+def test_touched_but_unchanged_file_is_not_reprocessed(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
     root = write_repo(tmp_path / "r", FILES)
     atlas = make_atlas(root)
     atlas.index()
@@ -71,14 +74,18 @@ def test_force_rebuilds(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> 
     assert report.added == 3 and report.wrote
 
 
-def test_binary_large_and_undecodable_files(tmp_path: Path,
-                                            make_atlas: Callable[[Path], Atlas]) -> None:
-    root = write_repo(tmp_path / "r", {
-        "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
-        "big.py": "x = 1\n" * 400_000,
-        "latin1.py": "name = 'caf\xe9'\n".encode("latin-1"),
-        "ok.py": "def ok():\n    pass\n",
-    })
+def test_binary_large_and_undecodable_files(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
+            "big.py": "x = 1\n" * 400_000,
+            "latin1.py": "name = 'caf\xe9'\n".encode("latin-1"),
+            "ok.py": "def ok():\n    pass\n",
+        },
+    )
     atlas = make_atlas(root)
     atlas.index()
     reader = atlas.reader()
@@ -89,8 +96,9 @@ def test_binary_large_and_undecodable_files(tmp_path: Path,
     assert reader.term_id("caf") is not None
 
 
-def test_unreadable_file_is_counted_not_fatal(tmp_path: Path,
-                                              make_atlas: Callable[[Path], Atlas]) -> None:
+def test_unreadable_file_is_counted_not_fatal(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
     if os.geteuid() == 0:
         pytest.skip("root can read any file")
     root = write_repo(tmp_path / "r", {"a.py": "x", "secret.py": "y"})
@@ -119,10 +127,12 @@ def test_interrupted_index_leaves_previous_generation_live(
     assert "src/new.py" in atlas.reader().paths
 
 
-@pytest.mark.parametrize("damage", ["meta-bytes", "truncated-array", "missing-generation",
-                                    "old-format"])
-def test_corrupted_index_is_rebuilt_with_a_message(tmp_path: Path, damage: str,
-                                                   make_atlas: Callable[[Path], Atlas]) -> None:
+@pytest.mark.parametrize(
+    "damage", ["meta-bytes", "truncated-array", "missing-generation", "old-format"]
+)
+def test_corrupted_index_is_rebuilt_with_a_message(
+    tmp_path: Path, damage: str, make_atlas: Callable[[Path], Atlas]
+) -> None:
     root = write_repo(tmp_path / "r", FILES)
     atlas = make_atlas(root)
     atlas.index()
@@ -154,8 +164,9 @@ def test_two_concurrent_index_runs_leave_a_valid_index(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    files = {f"pkg/mod{i}.py": f"def function_{i}(value):\n    return value * {i}\n"
-             for i in range(300)}
+    files = {
+        f"pkg/mod{i}.py": f"def function_{i}(value):\n    return value * {i}\n" for i in range(300)
+    }
     root = write_repo(tmp_path / "r", files)
     env = {**os.environ, "ATLAS_LOAD_PLUGINS": ""}
     cmd = [sys.executable, "-m", "atlas_core", "--root", str(root), "-q", "index", "--force"]
@@ -178,10 +189,14 @@ def test_dictionary_stays_sorted_and_complete_across_incremental_updates(
     import random
 
     rng = random.Random(7)
-    words = [f"{a}{b}" for a in ("alpha", "beta", "gamma", "delta", "omega") for b in
-             ("Parser", "Client", "Store", "Queue", "Cache", "Index")]
-    root = write_repo(tmp_path / "r", {f"m{i}.py": " ".join(rng.sample(words, 5))
-                                       for i in range(40)})
+    words = [
+        f"{a}{b}"
+        for a in ("alpha", "beta", "gamma", "delta", "omega")
+        for b in ("Parser", "Client", "Store", "Queue", "Cache", "Index")
+    ]
+    root = write_repo(
+        tmp_path / "r", {f"m{i}.py": " ".join(rng.sample(words, 5)) for i in range(40)}
+    )
     atlas = make_atlas(root)
     atlas.index()
     for round_ in range(4):

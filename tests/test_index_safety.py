@@ -65,8 +65,13 @@ def test_symlinked_cache_dir_is_refused_and_its_target_untouched(tmp_path: Path)
     before = _tree(elsewhere)
     root = write_repo(tmp_path / "r", FILES)
     (root / ".atlas").symlink_to("../elsewhere")
-    for args in (["index"], ["index", "--force"], ["query", "parser"], ["quick", "parser"],
-                 ["inspect"]):
+    for args in (
+        ["index"],
+        ["index", "--force"],
+        ["query", "parser"],
+        ["quick", "parser"],
+        ["inspect"],
+    ):
         _one_error_line(run_atlas("--root", str(root), *args), "symbolic link")
     assert _tree(elsewhere) == before
     assert (root / ".atlas").is_symlink()
@@ -80,8 +85,10 @@ def test_cache_dir_that_is_a_file_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_cache_dir_with_foreign_entries_is_refused_and_left_alone(tmp_path: Path) -> None:
-    root = write_repo(tmp_path / "r", {**FILES, ".atlas/notes.txt": "mine",
-                                       ".atlas/gen-000001/data.bin": "mine too"})
+    root = write_repo(
+        tmp_path / "r",
+        {**FILES, ".atlas/notes.txt": "mine", ".atlas/gen-000001/data.bin": "mine too"},
+    )
     before = _tree(root / ".atlas")
     for args in (["index"], ["query", "parser"]):
         _one_error_line(run_atlas("--root", str(root), *args), "did not create", "notes.txt")
@@ -143,7 +150,10 @@ def test_cleanup_removes_only_provable_generations(
     assert not plain.exists()
     live = layout.read_current(cache)
     assert {n for n in layout.generation_dirs(cache) if n.startswith("gen-")} == {
-        live, odd.name, linked.name}
+        live,
+        odd.name,
+        linked.name,
+    }
     assert "src/delta.py" in atlas.reader().paths
 
 
@@ -238,8 +248,10 @@ def test_damage_found_by_index_is_rebuilt_with_one_message(
 
 
 def _many_files(n: int = 120) -> dict[str, str]:
-    return {f"pkg/mod{i}.py": f"def handler_{i}(request):\n    return request.value * {i}\n"
-            for i in range(n)}
+    return {
+        f"pkg/mod{i}.py": f"def handler_{i}(request):\n    return request.value * {i}\n"
+        for i in range(n)
+    }
 
 
 def test_a_generation_in_use_is_kept_until_its_reader_closes(
@@ -312,14 +324,20 @@ def test_queries_never_fail_while_the_index_is_republished(tmp_path: Path) -> No
         "print(ok, bad)\n"
     )
     readers = [
-        subprocess.Popen([sys.executable, "-c", script, str(root), str(stop)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(root), str(stop)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     try:
         for round_ in range(12):
-            (root / "pkg" / f"mod{round_}.py").write_text(f"def changed_{round_}(request):\n"
-                                                         "    return request\n")
+            (root / "pkg" / f"mod{round_}.py").write_text(
+                f"def changed_{round_}(request):\n    return request\n"
+            )
             subprocess.run(index, env=env, check=True)
     finally:
         stop.touch()
@@ -333,9 +351,7 @@ def test_queries_never_fail_while_the_index_is_republished(tmp_path: Path) -> No
     assert len(list(layout.generation_dirs(root / ".atlas"))) == 1
 
 
-def test_in_process_readers_and_writer(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
-) -> None:
+def test_in_process_readers_and_writer(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> None:
     root = write_repo(tmp_path / "r", _many_files(60))
     writer = make_atlas(root)
     writer.index()
@@ -378,6 +394,7 @@ def deny_writes(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
     Tests run as root, for whom chmod does not stop writes; this patches the os calls
     Atlas writes with (open for writing, mkdir, rename, replace, unlink, rmdir) and access.
     """
+
     def deny(place: Path) -> None:
         prefix = str(place)
 
@@ -407,6 +424,7 @@ def deny_writes(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
                 if under(path, kw.get("dir_fd")):  # type: ignore[arg-type]
                     raise refuse(path)
                 return real(path, *args, **kw)
+
             return call
 
         monkeypatch.setattr(os, "open", fake_open)
@@ -466,8 +484,7 @@ def _ro_mount_available(tmp_path: Path) -> bool:
     probe.mkdir()
     cmd = f"mount --bind {probe} {probe} && mount -o remount,ro,bind {probe} {probe}"
     try:
-        done = subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True,
-                              timeout=20)
+        done = subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True, timeout=20)
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
@@ -481,14 +498,20 @@ def test_read_only_mount_for_real(tmp_path: Path) -> None:
     atlas = [sys.executable, "-m", "atlas_core", "--root", str(root)]
     env = {**os.environ, "ATLAS_LOAD_PLUGINS": ""}
     subprocess.run([*atlas, "-q", "index"], env=env, check=True)
-    expected = subprocess.run([*atlas, "query", "parser"], env=env, capture_output=True,
-                              text=True, check=True).stdout
+    expected = subprocess.run(
+        [*atlas, "query", "parser"], env=env, capture_output=True, text=True, check=True
+    ).stdout
 
     def ro(*args: str) -> subprocess.CompletedProcess[str]:
         quoted = " ".join(f"'{a}'" for a in [*atlas, *args])
         script = f"mount --bind {root} {root} && mount -o remount,ro,bind {root} {root} && {quoted}"
-        return subprocess.run(["unshare", "-m", "sh", "-c", script], env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            ["unshare", "-m", "sh", "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     result = ro("query", "parser")
     assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
@@ -520,8 +543,14 @@ def test_non_utf8_file_names_work_end_to_end(
     name = os.fsdecode(b"src/caf\xe9_latte.py")
     assert "\udce9" in name
     monkeypatch.setenv("ATLAS_RAISE_ERRORS", "1")  # a failure shows its traceback
-    for args in (["index"], ["query", "brew latte"], ["quick", "brew latte"], ["inspect"],
-                 ["explain", "brew latte"], ["index", "--force"]):
+    for args in (
+        ["index"],
+        ["query", "brew latte"],
+        ["quick", "brew latte"],
+        ["inspect"],
+        ["explain", "brew latte"],
+        ["index", "--force"],
+    ):
         result = run_atlas("--root", str(root), "--format", "json", *args)
         assert result.code == 0, (args, result.stderr)
     reader = open_index(root / ".atlas", root)

@@ -52,9 +52,13 @@ def test_an_ambiguous_file_name_is_shared(reader: IndexReader) -> None:
 
 def test_module_and_frames(reader: IndexReader) -> None:
     assert set(scores(reader, "the pkg.ext.autodoc extension breaks")) == {
-        "src/pkg/ext/autodoc/__init__.py"}
-    found = scores(reader, 'Traceback:\n  File "/venv/lib/pkg/sessions.py", line 3, in send\n'
-                           '  File "/venv/lib/pkg/adapters.py", line 2, in connect\n')
+        "src/pkg/ext/autodoc/__init__.py"
+    }
+    found = scores(
+        reader,
+        'Traceback:\n  File "/venv/lib/pkg/sessions.py", line 3, in send\n'
+        '  File "/venv/lib/pkg/adapters.py", line 2, in connect\n',
+    )
     assert found["src/pkg/adapters.py"] > found["src/pkg/sessions.py"] > 0
 
 
@@ -81,10 +85,12 @@ def test_the_default_preset_ranks_the_named_file_first(
     assert np.count_nonzero(result.raw_scores["mentions"]) == 1
 
 
-def test_owner_and_member_defined_in_one_file(tmp_path: Path,
-                                              make_atlas: Callable[[Path], Atlas]) -> None:
-    files = {f"m{k}.py": f"class Other{k}:\n    def evaluate(self):\n        pass\n"
-             for k in range(4)}
+def test_owner_and_member_defined_in_one_file(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    files = {
+        f"m{k}.py": f"class Other{k}:\n    def evaluate(self):\n        pass\n" for k in range(4)
+    }
     files["core.py"] = "class Expression:\n    def evaluate(self):\n        pass\n"
     files["uses.py"] = "def Expression():\n    pass\n"
     atlas = make_atlas(write_repo(tmp_path / "r", files))

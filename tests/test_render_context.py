@@ -74,8 +74,14 @@ def test_quick_format_context_redacts_and_excludes_secrets(
     repo: Path, atlas_cli: Cli, style: str
 ) -> None:
     result = atlas_cli(
-        "--root", str(repo), "quick", "payments retry token", "--format", "context",
-        "--style", style,
+        "--root",
+        str(repo),
+        "quick",
+        "payments retry token",
+        "--format",
+        "context",
+        "--style",
+        style,
     )
     assert result.code == 0, result.stderr
     out = result.stdout

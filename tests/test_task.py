@@ -40,8 +40,19 @@ urllib3 2.0.7
 
 def test_boilerplate_does_not_become_query_terms() -> None:
     terms = set(tokenize(parse_task(REPORT).text))
-    for word in ("template", "contributing", "reproduce", "expected", "behavior", "ubuntu",
-                 "environment", "urllib3", "searched", "site", "lib"):
+    for word in (
+        "template",
+        "contributing",
+        "reproduce",
+        "expected",
+        "behavior",
+        "ubuntu",
+        "environment",
+        "urllib3",
+        "searched",
+        "site",
+        "lib",
+    ):
         assert word not in terms, word
     for word in ("session", "send", "proxy", "prepared", "adapter", "redirect"):
         assert word in terms, word

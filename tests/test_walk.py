@@ -26,15 +26,25 @@ def walk(root: Path, extra: list[str] | None = None) -> tuple[list[str], Counter
 
 
 def test_nested_gitignore_negation_and_directory_patterns(tmp_path: Path) -> None:
-    root = write_repo(tmp_path / "r", {
-        ".gitignore": "*.log\n!keep.log\nbuild/\n/only_root.txt\n",
-        "a.py": "x", "debug.log": "x", "keep.log": "x",
-        "build/out.py": "x", "src/build": "a file named build is not a directory",
-        "only_root.txt": "x", "src/only_root.txt": "x",
-        "src/.gitignore": "secret_*.py\n!secret_ok.py\n",
-        "src/secret_a.py": "x", "src/secret_ok.py": "x", "src/main.py": "x",
-        "src/deep/.gitignore": "!*.log\n", "src/deep/trace.log": "x",
-    })
+    root = write_repo(
+        tmp_path / "r",
+        {
+            ".gitignore": "*.log\n!keep.log\nbuild/\n/only_root.txt\n",
+            "a.py": "x",
+            "debug.log": "x",
+            "keep.log": "x",
+            "build/out.py": "x",
+            "src/build": "a file named build is not a directory",
+            "only_root.txt": "x",
+            "src/only_root.txt": "x",
+            "src/.gitignore": "secret_*.py\n!secret_ok.py\n",
+            "src/secret_a.py": "x",
+            "src/secret_ok.py": "x",
+            "src/main.py": "x",
+            "src/deep/.gitignore": "!*.log\n",
+            "src/deep/trace.log": "x",
+        },
+    )
     files, _ = walk(root)
     assert "a.py" in files and "keep.log" in files
     assert "debug.log" not in files
@@ -45,17 +55,25 @@ def test_nested_gitignore_negation_and_directory_patterns(tmp_path: Path) -> Non
 
 
 def test_excluded_parent_cannot_be_reincluded(tmp_path: Path) -> None:
-    root = write_repo(tmp_path / "r", {".gitignore": "logs/\n!logs/keep.txt\n",
-                                        "logs/keep.txt": "x", "x.py": "x"})
+    root = write_repo(
+        tmp_path / "r", {".gitignore": "logs/\n!logs/keep.txt\n", "logs/keep.txt": "x", "x.py": "x"}
+    )
     assert walk(root)[0] == [".gitignore", "x.py"]
 
 
 def test_info_exclude_atlasignore_and_config_patterns(tmp_path: Path) -> None:
-    root = write_repo(tmp_path / "r", {
-        ".git/info/exclude": "local_only.py\n", ".git/HEAD": "ref: refs/heads/main\n",
-        ".atlasignore": "fixtures/\n", "local_only.py": "x", "fixtures/big.json": "{}",
-        "keep.py": "x", "notes.md": "x",
-    })
+    root = write_repo(
+        tmp_path / "r",
+        {
+            ".git/info/exclude": "local_only.py\n",
+            ".git/HEAD": "ref: refs/heads/main\n",
+            ".atlasignore": "fixtures/\n",
+            "local_only.py": "x",
+            "fixtures/big.json": "{}",
+            "keep.py": "x",
+            "notes.md": "x",
+        },
+    )
     files, _ = walk(root, ["*.md"])
     assert files == [".atlasignore", "keep.py"]
 
@@ -83,29 +101,156 @@ def test_symlinks_stay_inside_the_root_and_never_loop(tmp_path: Path) -> None:
 
 #: names in the comparison tree (bytes: some are not UTF-8)
 GIT_NAMES = [
-    b"a", b"b", b"c ", b"c", b"d\t", b"d", b"#e", b"!f", b"f", b"g\\", b" ", b"  x", b"x ",
-    b"h\r", b"h", b"caf\xe9.py", b"caf\xc3\xa9.py", b"x.py", b"y.txt", b"sp ace", b"[ab]",
-    b"a*b", b"a?b", b"axb", b"!", b"#", b"]", b"A", b"Zz", b"v\x0bv", b"-", b"^", b"-rf",
-    b"\xff\xfe", b"new\nline", b"tab\tname", b"u\xe2\x80\x83sp", b"dir/a", b"dir/sub/a",
-    b"dir/sub/deep/x.py", b"dir/sub/deep/more/file", b"sub/dir/x", b"dir2/x.py",
-    b"q/b/c/d.py", b"foo/bar", b"foo/x/bar", b"foo/x/y/bar", b"foobar", b"foo/barz",
+    b"a",
+    b"b",
+    b"c ",
+    b"c",
+    b"d\t",
+    b"d",
+    b"#e",
+    b"!f",
+    b"f",
+    b"g\\",
+    b" ",
+    b"  x",
+    b"x ",
+    b"h\r",
+    b"h",
+    b"caf\xe9.py",
+    b"caf\xc3\xa9.py",
+    b"x.py",
+    b"y.txt",
+    b"sp ace",
+    b"[ab]",
+    b"a*b",
+    b"a?b",
+    b"axb",
+    b"!",
+    b"#",
+    b"]",
+    b"A",
+    b"Zz",
+    b"v\x0bv",
+    b"-",
+    b"^",
+    b"-rf",
+    b"\xff\xfe",
+    b"new\nline",
+    b"tab\tname",
+    b"u\xe2\x80\x83sp",
+    b"dir/a",
+    b"dir/sub/a",
+    b"dir/sub/deep/x.py",
+    b"dir/sub/deep/more/file",
+    b"sub/dir/x",
+    b"dir2/x.py",
+    b"q/b/c/d.py",
+    b"foo/bar",
+    b"foo/x/bar",
+    b"foo/x/y/bar",
+    b"foobar",
+    b"foo/barz",
 ]
 
 #: each is tried alone, after a BOM with CRLF, as a negation after "*", and without a
 #: final newline
 ODD_PATTERNS = [
-    b"!", b"\\", b"/", b"!/", b"//", b"/*", b"*/", b"/**", b"**/", b"**", b"***", b"!**",
-    b"a**b", b"**/a", b"a/**", b"dir/**/x.py", b"foo/**/bar", b"dir/**/", b"**/sub/**",
-    b"c\\ ", b"c\\  ", b"d\t", b"d\\\t", b"\\#e", b"\\!f", b"!f", b"h\r", b"caf\xe9.py",
-    b"caf\xc3\xa9.py", b"caf?.py", b"caf??.py", b" ", b"\\ ", b"  x", b"x \\ ", b"g\\\\",
-    b"g\\\\ ", b"sp ace   ", b"[", b"[]", b"[!]", b"[a-", b"[z-a]", b"a[]b", b"\\[ab]",
-    b"[]]", b"[!]]", b"[^a]", b"[]-a]", b"[a-]", b"[\\a-c]", b"[a\\-z]", b"[\\]]",
-    b"[[:alpha:]]", b"[[:foo:]]", b"[[:]", b"[[::]", b"[[:space:]]*", b"*[[:space:]]*",
-    b"[[:punct:]]*", b"*[[:upper:]]*", b"[[:cntrl:]]", b"[\xc3][\xa9]*", b"[!a-z]",
-    b"a\\*b", b"a\\?b", b"a?b", b"?", b"??", b"dir?sub", b"dir[/]sub", b"dir\\/sub",
-    b"**\\/a", b"dir/", b"/dir/", b"dir", b"dir/*", b"dir/sub/", b"*/deep/", b"/dir/**",
-    b"*.py", b"!*.py", b"\\\\", b"-rf", b"\xff\xfe", b"tab\tname", b"u\xe2\x80\x83sp",
-    b"x" * 5000, b"*" * 300, b"a/" * 300, b"#", b"\\#", b"\\!", b"!\\!", b"!!", b"!a/",
+    b"!",
+    b"\\",
+    b"/",
+    b"!/",
+    b"//",
+    b"/*",
+    b"*/",
+    b"/**",
+    b"**/",
+    b"**",
+    b"***",
+    b"!**",
+    b"a**b",
+    b"**/a",
+    b"a/**",
+    b"dir/**/x.py",
+    b"foo/**/bar",
+    b"dir/**/",
+    b"**/sub/**",
+    b"c\\ ",
+    b"c\\  ",
+    b"d\t",
+    b"d\\\t",
+    b"\\#e",
+    b"\\!f",
+    b"!f",
+    b"h\r",
+    b"caf\xe9.py",
+    b"caf\xc3\xa9.py",
+    b"caf?.py",
+    b"caf??.py",
+    b" ",
+    b"\\ ",
+    b"  x",
+    b"x \\ ",
+    b"g\\\\",
+    b"g\\\\ ",
+    b"sp ace   ",
+    b"[",
+    b"[]",
+    b"[!]",
+    b"[a-",
+    b"[z-a]",
+    b"a[]b",
+    b"\\[ab]",
+    b"[]]",
+    b"[!]]",
+    b"[^a]",
+    b"[]-a]",
+    b"[a-]",
+    b"[\\a-c]",
+    b"[a\\-z]",
+    b"[\\]]",
+    b"[[:alpha:]]",
+    b"[[:foo:]]",
+    b"[[:]",
+    b"[[::]",
+    b"[[:space:]]*",
+    b"*[[:space:]]*",
+    b"[[:punct:]]*",
+    b"*[[:upper:]]*",
+    b"[[:cntrl:]]",
+    b"[\xc3][\xa9]*",
+    b"[!a-z]",
+    b"a\\*b",
+    b"a\\?b",
+    b"a?b",
+    b"?",
+    b"??",
+    b"dir?sub",
+    b"dir[/]sub",
+    b"dir\\/sub",
+    b"**\\/a",
+    b"dir/",
+    b"/dir/",
+    b"dir",
+    b"dir/*",
+    b"dir/sub/",
+    b"*/deep/",
+    b"/dir/**",
+    b"*.py",
+    b"!*.py",
+    b"\\\\",
+    b"-rf",
+    b"\xff\xfe",
+    b"tab\tname",
+    b"u\xe2\x80\x83sp",
+    b"x" * 5000,
+    b"*" * 300,
+    b"a/" * 300,
+    b"#",
+    b"\\#",
+    b"\\!",
+    b"!\\!",
+    b"!!",
+    b"!a/",
 ]
 
 
@@ -125,7 +270,9 @@ def _git_untracked(root: Path) -> list[str]:
     """What git lists as untracked and not ignored (its walk with its ignore rules)."""
     out = subprocess.run(
         ["git", "-c", "core.excludesFile=/dev/null", "ls-files", "-o", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, check=True,
+        cwd=root,
+        capture_output=True,
+        check=True,
     ).stdout
     return sorted(os.fsdecode(name) for name in out.split(b"\0") if name)
 
@@ -134,7 +281,9 @@ def _git_ignored(root: Path, paths: list[str]) -> set[str]:
     """Which of ``paths`` ``git check-ignore`` calls ignored."""
     done = subprocess.run(
         ["git", "-c", "core.excludesFile=/dev/null", "check-ignore", "--stdin", "-z"],
-        cwd=root, input=b"".join(os.fsencode(p) + b"\0" for p in paths), capture_output=True,
+        cwd=root,
+        input=b"".join(os.fsencode(p) + b"\0" for p in paths),
+        capture_output=True,
     )
     assert done.returncode in (0, 1), done.stderr
     return {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
@@ -190,8 +339,9 @@ def test_config_patterns_with_odd_lines_are_not_errors(tmp_path: Path) -> None:
 
 def test_ignore_file_symlink_fifo_and_directory_are_not_read(tmp_path: Path) -> None:
     """As git (2.32+): a symlinked .gitignore is not followed; a FIFO is never opened."""
-    root = write_repo(tmp_path / "r", {"rules": "*.py\n", "a.py": "x", "sub/b.py": "x",
-                                        "other/c.py": "x"})
+    root = write_repo(
+        tmp_path / "r", {"rules": "*.py\n", "a.py": "x", "sub/b.py": "x", "other/c.py": "x"}
+    )
     os.symlink(root / "rules", root / ".gitignore")
     os.mkfifo(root / "sub" / ".gitignore")
     (root / "other" / ".atlasignore").mkdir()
@@ -210,8 +360,18 @@ def test_ignore_file_symlink_fifo_and_directory_are_not_read(tmp_path: Path) -> 
 def test_order_is_by_name_depth_first_with_files_and_directories_interleaved(
     tmp_path: Path,
 ) -> None:
-    root = write_repo(tmp_path / "r", {"b/z.py": "x", "a.py": "x", "b.py": "x", "a/y.py": "x",
-                                        "a/b/c.py": "x", "a-b.py": "x", "a/a.py": "x"})
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "b/z.py": "x",
+            "a.py": "x",
+            "b.py": "x",
+            "a/y.py": "x",
+            "a/b/c.py": "x",
+            "a-b.py": "x",
+            "a/a.py": "x",
+        },
+    )
     files = walk(root)[0]
     assert files == ["a/a.py", "a/b/c.py", "a/y.py", "a-b.py", "a.py", "b/z.py", "b.py"]
     assert files == sorted(files, key=lambda rel: rel.split("/"))

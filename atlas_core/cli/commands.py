@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +25,8 @@ def _report_build(state: AppState, report: Any) -> None:
     )
     for name, status in sorted(report.contributors.items()):
         state.info(f"contributor {name}: {status}")
+    for note in report.notes:
+        (state.warn if note.level == "warning" else state.info)(note.message)
     if report.errors:
         state.warn(f"{len(report.errors)} problems while indexing; first: {report.errors[0]}")
         for error in report.errors[1:]:
@@ -107,10 +108,10 @@ def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> An
         reader = atlas.reader(on_message=state.warn)
     result = atlas.query(task, options, reader)
     for note in result.notes:
-        if note.startswith(("reranker ", "semantic retrieval ")) and " skipped: " in note:
-            state.warn(note)  # asked for (flag, preset or config) but not done: always say why
+        if note.level == "warning":  # a plugin failed, or what was asked for was not done
+            state.warn(note.message)
         else:
-            state.info(note)
+            state.info(note.message)
     if result.selection.missing_signals:
         state.info(
             f"preset {result.selection.preset} runs without: "
@@ -161,9 +162,7 @@ def _write(state: AppState, selection: Any, **extra: Any) -> None:
 def index(state: AppState, force: bool, embed: bool) -> None:
     """Build or update the index (incremental: only changed files are re-read)."""
     enable = ("embed",) if embed else ()
-    if embed and not any(
-        getattr(c, "on_demand", None) == "embed" for c in state.manager.registry("contributors")
-    ):
+    if embed and not any(c.on_demand == "embed" for c in state.manager.registry("contributors")):
         from atlas_core.errors import AtlasError
 
         raise AtlasError("--embed needs an embedding plugin: pip install atlas-ollama")
@@ -186,19 +185,16 @@ def index(state: AppState, force: bool, embed: bool) -> None:
 
 def _embed_failure(state: AppState, report: Any) -> str:
     """The error of an on-demand contributor that failed, taken out of the report."""
-    names = [
-        c.name
+    failed = [
+        report.failures[c.name]
         for c in state.manager.registry("contributors")
-        if getattr(c, "on_demand", None) == "embed" and report.contributors.get(c.name) == "failed"
+        if c.on_demand == "embed" and c.name in report.failures
     ]
-    prefixes = tuple(f"contributor {n} failed: " for n in names)
-    if not prefixes:
+    if not failed:
         return ""
-    mine = [e for e in report.errors if e.startswith(prefixes)]
-    report.errors = [e for e in report.errors if not e.startswith(prefixes)]
-    message = mine[0].split(" failed: ", 1)[1] if mine else "an embedding contributor failed"
-    # "EmbeddingError: ollama: cannot reach ...": a plugin's own line needs no class name
-    return re.sub(r"^\w+Error: (?=[\w.-]+: )", "", message)
+    lines = {str(f) for f in failed}
+    report.errors = [e for e in report.errors if e not in lines]
+    return str(failed[0].error)
 
 
 @click.command()
@@ -239,63 +235,34 @@ def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any)
     """Show each signal's score for the top files of TASK."""
     import json
 
+    from atlas_core.results import explanation_document
+
     result = _run_query(state, " ".join(task), _options(**kw), refresh=refresh)
-    sel = result.selection
-    names = sel.signals
     fmt = state.format
     if fmt == "auto":
         fmt = "human" if sys.stdout.isatty() else "json"
+    doc = explanation_document(result)
     if fmt in {"json", "jsonl"}:
-        rows = [
-            {
-                "Path": f.path,
-                "Score": f.score,
-                "Signals": {
-                    n: {
-                        "raw": round(float(result.raw_scores[n][result.reader.ids[f.path]]), 4),
-                        "normalized": f.signals.get(n, 0.0),
-                    }
-                    for n in names
-                },
-                "Symbols": f.symbols,
-            }
-            for f in sel.files
-        ]
-        json.dump(
-            {
-                "Query": sel.query,
-                "Preset": sel.preset,
-                "Fuser": sel.fuser,
-                "Terms": sorted(set(_terms(sel.query))),
-                "Files": rows,
-                "MissingSignals": sel.missing_signals,
-            },
-            sys.stdout,
-            indent=2,
-        )
+        json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
-    terms = " ".join(sorted(set(_terms(sel.query))))
-    print(f"query terms: {terms}")
+    names = doc["Signals"]
+    print(f"query terms: {' '.join(doc['Terms'])}")
+    missing = doc["MissingSignals"]
     print(
-        f"preset {sel.preset}, fuser {sel.fuser}"
-        + (f", missing: {', '.join(sel.missing_signals)}" if sel.missing_signals else "")
+        f"preset {doc['Preset']}, fuser {doc['Fuser']}"
+        + (f", missing: {', '.join(missing)}" if missing else "")
     )
-    width = min(max([len(f.path) for f in sel.files] + [4]), 60)
+    explanations = result.explanations
+    width = min(max([len(e.path) for e in explanations] + [4]), 60)
     print(f"{'SCORE':>6}  {'PATH':<{width}}  " + "  ".join(f"{n:>10}" for n in names))
-    for f in sel.files[:25]:
-        path = f.path if len(f.path) <= width else "…" + f.path[-(width - 1) :]
-        cells = "  ".join(f"{f.signals.get(n, 0.0):>10.3f}" for n in names)
-        print(f"{f.score:6.3f}  {path:<{width}}  {cells}")
-        for sym in f.symbols[:2]:
+    for e in explanations[:25]:
+        path = e.path if len(e.path) <= width else "…" + e.path[-(width - 1) :]
+        cells = "  ".join(f"{s.normalized:>10.3f}" for s in e.signals)
+        print(f"{e.score:6.3f}  {path:<{width}}  {cells}")
+        for sym in e.symbols[:2]:
             matched = ", ".join(sym["Matched"])
             print(f"{'':8}↳ {sym['Name']} L{sym['Start']}-{sym['End']} ({matched})")
-
-
-def _terms(text: str) -> list[str]:
-    from atlas_core.terms import tokenize
-
-    return tokenize(text)
 
 
 COMMANDS = (index, query, quick, explain)

@@ -159,15 +159,21 @@ def _head(path: Any) -> str:
 def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:
     """What each contributor with a ``describe(data)`` method says about its stored data."""
     details: dict[str, Any] = {}
+    from atlas_core.errors import PluginFailure
+    from atlas_core.plugin.guard import guarded
+
     for contributor in state.manager.registry("contributors"):
-        describe = getattr(contributor, "describe", None)
-        stored = reader.extra(contributor.name) if describe is not None else None
-        if describe is None or stored is None:
+        stored = reader.extra(contributor.name)
+        if stored is None:
             continue
         try:
-            details[contributor.name] = dict(describe(stored))
-        except Exception as exc:  # a plugin's bug must not break inspect
-            details[contributor.name] = {"Error": f"{type(exc).__name__}: {exc}"}
+            with guarded(contributor, "describing its data"):
+                described = contributor.describe(stored)
+        except PluginFailure as exc:  # a plugin's bug must not break inspect
+            details[contributor.name] = {"Error": str(exc)}
+            continue
+        if described is not None:
+            details[contributor.name] = dict(described)
     return details
 
 
@@ -187,6 +193,7 @@ def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
                 "hooks": record.hooks,
                 "components": record.components,
                 "error": record.error,
+                "api": record.api,
             }
         )
     return rows
@@ -196,10 +203,14 @@ def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--check", is_flag=True, help="Exit non-zero if any plugin failed.")
+@click.option("--hook", "hook", default=None, metavar="NAME", help="List a hook's implementations.")
 @common_options
 @pass_state
-def plugins(state: AppState, show_all: bool, as_json: bool, check: bool) -> None:
+def plugins(state: AppState, show_all: bool, as_json: bool, check: bool, hook: str | None) -> None:
     """List plugins: name, version, status and the hooks they implement."""
+    if hook is not None:
+        _hook_implementations(state, hook, as_json)
+        return
     rows = _plugin_rows(state, show_all)
     if as_json:
         json.dump(rows, sys.stdout, indent=2)
@@ -218,6 +229,30 @@ def plugins(state: AppState, show_all: bool, as_json: bool, check: bool) -> None
                 print(f"    error: {row['error']}")
     if check and any(r["status"] == "failed" for r in rows):
         raise click.exceptions.Exit(1)
+
+
+def _hook_implementations(state: AppState, hook: str, as_json: bool) -> None:
+    """``atlas plugins --hook NAME``: who implements a hook, in the order Atlas calls them."""
+    import attrs
+
+    from atlas_core.errors import UsageError
+    from atlas_core.plugin import hookspecs
+
+    try:
+        impls = state.manager.hook_implementations(hook)
+    except KeyError:
+        raise UsageError(
+            f"unknown hook {hook!r} (hooks: {', '.join(sorted(hookspecs.__all__))})"
+        ) from None
+    if as_json:
+        json.dump([attrs.asdict(i) for i in impls], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not impls:
+        print(f"{hook}: no implementations")
+    for impl in impls:
+        options = f"  ({', '.join(impl.options)})" if impl.options else ""
+        print(f"{impl.plugin}  {impl.function}{options}")
 
 
 @click.command()

@@ -62,10 +62,12 @@ def build_cli(manager: Any) -> click.Group:
 
     for command in (*commands.COMMANDS, *info.COMMANDS, render.render):
         cli.add_command(command)
+    from atlas_core.plugin.guard import call_hook
+
     try:
-        manager.hook.atlas_add_commands(cli=cli)
-    except Exception as exc:
-        manager.warnings.append(f"a plugin failed adding commands: {type(exc).__name__}: {exc}")
+        call_hook(manager.hook, "atlas_add_commands", "adding commands", cli=cli)
+    except AtlasError as exc:
+        manager.warnings.append(str(exc))
     return cli
 
 
@@ -81,11 +83,12 @@ def _disabled_from_argv(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``atlas`` console script."""
-    from atlas_core.plugin.manager import get_plugin_manager
-
     args = list(sys.argv[1:] if argv is None else argv)
     raise_errors = bool(os.environ.get("ATLAS_RAISE_ERRORS"))
     try:
+        # imported inside the try: a Ctrl-C during start-up is "interrupted", not a traceback
+        from atlas_core.plugin.manager import get_plugin_manager
+
         manager = get_plugin_manager(disable=_disabled_from_argv(args))
         cli = build_cli(manager)
         code = cli.main(args=args, prog_name="atlas", standalone_mode=False)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from atlas_core.errors import IndexCorruptError, IndexWriteError
+from atlas_core.components import Changes, IndexContext, IndexView, Note
+from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS
@@ -26,6 +27,7 @@ from atlas_core.index.process import (
 )
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.vocab import Vocabulary
+from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.types import RepoFile
 
 __all__ = ["BuildReport", "IndexBuilder"]
@@ -48,6 +50,10 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = attrs.field(factory=list)
     contributors: dict[str, str] = attrs.field(factory=dict)
+    #: contributor name -> its failure (the same line is in ``errors``)
+    failures: dict[str, PluginFailure] = attrs.field(factory=dict)
+    #: what contributors said (``IndexContext.note``)
+    notes: list[Note] = attrs.field(factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -85,6 +91,8 @@ class IndexBuilder:
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         enable: Iterable[str] = (),
+        settings: Mapping[str, Mapping[str, Any]] | None = None,
+        resolvers: Iterable[Any] = (),
     ) -> None:
         self.root = root
         self.cache = cache
@@ -94,6 +102,11 @@ class IndexBuilder:
         self.workers = workers or min(os.cpu_count() or 1, 8)
         self.progress = progress
         self.enable = set(enable)
+        #: what contributors see besides the index: their settings and the resolvers
+        self.settings = settings or {}
+        self.resolvers = tuple(resolvers)
+        self._previous: IndexReader | None = None
+        self._changes = Changes()
 
     # -- entry point -------------------------------------------------------------
 
@@ -112,6 +125,7 @@ class IndexBuilder:
         """
         started = time.perf_counter()
         report = BuildReport(files=len(files))
+        self._previous, self._changes = None, Changes()
         old = None if force else self._open_previous(report, on_message)
         try:
             pending = self._pending(files, old) if old is not None else "build"
@@ -160,15 +174,14 @@ class IndexBuilder:
         with IndexLock(self.cache, on_message=on_message):
             for name in layout.drop_damaged_extras(self.cache):
                 if not force:  # a forced rebuild has already said the index was unusable
-                    on_message(
-                        f"stored data of contributor {name} was damaged; computing it again"
-                    )
+                    on_message(f"stored data of contributor {name} was damaged; computing it again")
             if old is not None and layout.read_current(self.cache) != old.gen.name:
                 # another writer published while this one waited for the lock
                 old.close()
                 old = self._open_previous(report, on_message)
             report.added = report.changed = report.unchanged = 0
             docs, todo = self._plan(files, old, report)
+            self._changes = _changes(docs, todo, old)
             if todo:
                 self._process(docs, todo, report)
             deleted = (len(old) if old else 0) - report.unchanged - report.changed
@@ -176,6 +189,7 @@ class IndexBuilder:
             if old is None or report.changed_anything:
                 gen = self._write_generation(docs, old, skipped, report)
                 report.wrote = True
+                self._previous = old  # its arrays stay readable after close
                 if old is not None:
                     old.close()  # our own shared lock would keep it from being removed
                 layout.remove_stale(self.cache, keep=gen.name)
@@ -417,6 +431,18 @@ class IndexBuilder:
 
     # -- contributors ------------------------------------------------------------
 
+    def _context(self, contributor: Any, view: IndexView, stored: Any) -> IndexContext:
+        return IndexContext(
+            component=contributor.name,
+            root=self.root,
+            index=view,
+            previous=self._previous if self._previous is not view else None,
+            previous_data=stored.get("data") if isinstance(stored, dict) else None,
+            changes=self._changes,
+            settings=self.settings,
+            resolvers=self.resolvers,
+        )
+
     def _contributor_work(
         self, reader: IndexReader, report: BuildReport
     ) -> list[tuple[Any, str, dict[str, Any] | None]]:
@@ -425,13 +451,14 @@ class IndexBuilder:
         work = []
         for contributor in self.contributors:
             name = contributor.name
-            on_demand = getattr(contributor, "on_demand", None)
             stored = reader.extra_record(name)
-            if on_demand and on_demand not in self.enable and stored is None:
+            if contributor.on_demand and contributor.on_demand not in self.enable and not stored:
                 continue
             try:
-                fingerprint = f"{reader.generation}:{contributor.fingerprint(reader)}"
-            except Exception as exc:
+                with guarded(contributor, "fingerprinting the index"):
+                    key = contributor.fingerprint(self._context(contributor, reader, stored))
+                fingerprint = f"{reader.generation}:{key}"
+            except PluginFailure as exc:
                 self._failed(name, exc, report)
                 continue
             if stored and stored.get("fingerprint") == fingerprint:
@@ -443,12 +470,15 @@ class IndexBuilder:
     def _run_contributors(self, reader: IndexReader, report: BuildReport) -> None:
         for contributor, fingerprint, stored in self._contributor_work(reader, report):
             name = contributor.name
+            ctx = self._context(contributor, reader, stored)
             try:
-                previous = stored.get("data") if stored else None
-                data = contributor.contribute(reader, previous)
-            except Exception as exc:
+                with guarded(contributor, "indexing"):
+                    data = contributor.contribute(ctx)
+            except PluginFailure as exc:
                 self._failed(name, exc, report)
                 continue
+            finally:
+                report.notes.extend(ctx.notes)
             layout.write_checked(
                 layout.extras_dir(self.cache) / f"{name}.msgpack",
                 {"fingerprint": fingerprint, "data": data},
@@ -456,11 +486,24 @@ class IndexBuilder:
             report.contributors[name] = "updated"
 
     @staticmethod
-    def _failed(name: str, exc: Exception, report: BuildReport) -> None:
-        if os.environ.get("ATLAS_RAISE_ERRORS"):
+    def _failed(name: str, exc: PluginFailure, report: BuildReport) -> None:
+        if raise_errors():
             raise exc
-        report.errors.append(f"contributor {name} failed: {type(exc).__name__}: {exc}")
+        report.errors.append(str(exc))
+        report.failures[name] = exc
         report.contributors[name] = "failed"
+
+
+def _changes(docs: list[_Doc], todo: list[int], old: IndexReader | None) -> Changes:
+    """Paths added, changed and deleted since ``old``."""
+    before = old.ids if old is not None else {}
+    fresh = [docs[i].rel for i in todo]
+    kept = {d.rel for d in docs}
+    return Changes(
+        added=tuple(p for p in fresh if p not in before),
+        changed=tuple(p for p in fresh if p in before),
+        deleted=tuple(p for p in before if p not in kept),
+    )
 
 
 def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict[str, list[int]]:

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from atlas_core.fsread import open_regular
+from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
 from atlas_core.terms import count_terms
 
 __all__ = ["FileProcessor", "FileResult", "estimate_tokens"]
@@ -70,8 +71,16 @@ class FileProcessor:
         if b"\0" in data[:_SNIFF]:
             return self._empty(rel, digest, "binary", [])
         head = data[:1024].decode("utf-8", "replace")
-        language = self.hook.atlas_classify_language(rel=rel, head=head) or "unknown"
-        role = self.hook.atlas_classify_role(rel=rel, language=language, head=head) or "other"
+        stage = f"classifying {rel}"
+        language = (
+            call_hook(self.hook, "atlas_classify_language", stage, rel=rel, head=head) or "unknown"
+        )
+        role = (
+            call_hook(
+                self.hook, "atlas_classify_role", stage, rel=rel, language=language, head=head
+            )
+            or "other"
+        )
         if size > self.max_file_bytes:
             result = self._empty(rel, digest, "large", [])
             result.language, result.role, result.tokens = language, role, estimate_tokens(size)
@@ -88,10 +97,10 @@ class FileProcessor:
         if chunker is not None:
             try:
                 chunks = chunker.chunk(rel, text, language)
-            except Exception as exc:
-                errors.append(
-                    f"chunker {chunker.name} failed on {rel}: {type(exc).__name__}: {exc}"
-                )
+            except Exception as exc:  # one file's failure: noted, the index carries on
+                if raise_errors():
+                    raise
+                errors.append(str(failure(origin_of(chunker), f"chunking {rel}", exc)))
         stem = PurePosixPath(rel).name.split(".")[0] or PurePosixPath(rel).name
         fields = (
             count_terms(stem),

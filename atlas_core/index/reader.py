@@ -151,6 +151,17 @@ class IndexReader:
     def __len__(self) -> int:
         return len(self.paths)
 
+    @property
+    def fingerprint(self) -> str:
+        """The indexing settings and chunkers this generation was built with."""
+        return str(self.meta.get("fingerprint", ""))
+
+    @property
+    def hashes(self) -> list[bytes]:
+        """Each file's content hash (empty for files too large to read)."""
+        hashes: list[bytes] = self.meta["files"]["hash"]
+        return hashes
+
     def entry(self, i: int) -> FileEntry:
         return FileEntry(
             i,

@@ -4,24 +4,33 @@ Hooks *register components* (walkers, chunkers, signals, ...) or answer a *dispa
 question; the pipeline then calls the registered objects directly, so no hook is fired
 once per file on the hot path except the two classification hooks, which are cheap.
 
-Registration hooks receive a :class:`~atlas_core.plugin.registry.Registry` and call
-``registry.add(component)``. Atlas runs each implementation separately so it can record
+Registration hooks receive a registrar (:class:`atlas_core.api.Registrar`) and call
+``registry.add(component)``; the component must satisfy its kind's protocol
+(:class:`atlas_core.api.Signal` ...). Atlas runs each implementation separately so it can record
 which plugin provided what and keep a failure inside its plugin: registration hooks do
 not support wrappers.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from atlas_core.plugin import hookspec
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     import click
 
-    from atlas_core.plugin.registry import Registry
+    from atlas_core.components import (
+        Chunker,
+        Contributor,
+        Fuser,
+        OutputFormat,
+        Reranker,
+        Resolver,
+        Signal,
+        Walker,
+    )
+    from atlas_core.plugin.registry import Registrar
 
 __all__ = [
     "atlas_add_commands",
@@ -43,7 +52,7 @@ __all__ = [
 
 
 @hookspec
-def atlas_register_walkers(registry: Registry[Any]) -> None:
+def atlas_register_walkers(registry: Registrar[Walker]) -> None:
     """Register walkers: objects that list a repository's files.
 
     Called once per run, when the plugin manager is loaded. The pipeline uses the walker
@@ -101,7 +110,7 @@ def atlas_classify_role(rel: str, language: str, head: str) -> str | None:
 
 
 @hookspec
-def atlas_register_chunkers(registry: Registry[Any]) -> None:
+def atlas_register_chunkers(registry: Registrar[Chunker]) -> None:
     """Register chunkers: objects that find symbols and imports in a file.
 
     Called once per run. For each language the chunker with the highest ``priority``
@@ -122,28 +131,23 @@ def atlas_register_chunkers(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_contributors(
-    registry: Registry[Any], registries: Mapping[str, Registry[Any]]
-) -> None:
+def atlas_register_contributors(registry: Registrar[Contributor]) -> None:
     """Register index contributors: per-repository data computed once at index time.
 
     Called once per run. After the main index is written, each contributor whose
-    ``fingerprint(view)`` changed since the last run is asked to ``contribute(view,
-    previous)``; the msgpack-able result is stored in the index and handed back at query
-    time through ``QueryContext.extra(name)`` (an import-graph PageRank is computed here,
-    and read by its signal for free).
+    ``fingerprint(ctx)`` changed since the last run is asked to ``contribute(ctx)`` with an
+    :class:`~atlas_core.api.IndexContext` (its settings, the root, the new and previous
+    index views, what changed, the import resolvers); the msgpack-able result is stored in
+    the index and handed back at query time through ``QueryContext.extra(name)``.
 
     :param registry: call ``registry.add(contributor)``.
-    :param registries: optional; the registries collected before this one, by kind
-        (``registries["resolvers"]``: an import graph picks its resolvers there). Declare
-        the argument only if you need it.
 
     .. versionadded:: 0.3
     """
 
 
 @hookspec
-def atlas_register_resolvers(registry: Registry[Any]) -> None:
+def atlas_register_resolvers(registry: Registrar[Resolver]) -> None:
     """Register import resolvers: objects that map a file's imports to files of the repository.
 
     Called once per run. Import-graph plugins ask, per language, the resolver with the
@@ -164,7 +168,7 @@ def atlas_register_resolvers(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_signals(registry: Registry[Any]) -> None:
+def atlas_register_signals(registry: Registrar[Signal]) -> None:
     """Register signals: objects that score every indexed file for a query.
 
     Called once per run. Presets and config choose which signals run, by name.
@@ -177,7 +181,7 @@ def atlas_register_signals(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_fusers(registry: Registry[Any]) -> None:
+def atlas_register_fusers(registry: Registrar[Fuser]) -> None:
     """Register fusers: objects that combine several signals' scores into one ranking.
 
     Called once per run. One fuser is used per query, chosen by name in the preset.
@@ -190,7 +194,7 @@ def atlas_register_fusers(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_rerankers(registry: Registry[Any]) -> None:
+def atlas_register_rerankers(registry: Registrar[Reranker]) -> None:
     """Register rerankers: objects that reorder the top candidates after fusion.
 
     Called once per run. A reranker runs only when asked (``--rerank``, a preset, config).
@@ -208,7 +212,7 @@ def atlas_register_rerankers(registry: Registry[Any]) -> None:
 
 
 @hookspec
-def atlas_register_formats(registry: Registry[Any]) -> None:
+def atlas_register_formats(registry: Registrar[OutputFormat]) -> None:
     """Register output formats for ``--format``.
 
     Called once per run.

@@ -6,17 +6,37 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable
-from types import MappingProxyType, ModuleType
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 import pluggy
 
 from atlas_core.errors import AtlasError, PluginLoadError
-from atlas_core.plugin import ENTRY_POINT_GROUP, PROJECT, hookspecs
-from atlas_core.plugin.registry import Registry
+from atlas_core.plugin import ENTRY_POINT_GROUP, PLUGIN_API, PROJECT, hookspecs
+from atlas_core.plugin.guard import record_plugin, trace, tracing
+from atlas_core.plugin.registry import Registrar, Registry
 
-__all__ = ["REGISTRY_KINDS", "AtlasPluginManager", "PluginRecord", "get_plugin_manager"]
+if TYPE_CHECKING:
+    from atlas_core.components import (
+        Chunker,
+        Contributor,
+        Fuser,
+        OutputFormat,
+        Reranker,
+        Resolver,
+        Signal,
+        Walker,
+    )
+
+__all__ = [
+    "REGISTRY_KINDS",
+    "AtlasPluginManager",
+    "HookImplementation",
+    "PluginRecord",
+    "declared_api",
+    "get_plugin_manager",
+]
 
 #: registration hook suffix -> registry kind
 REGISTRY_KINDS = (
@@ -31,6 +51,16 @@ REGISTRY_KINDS = (
 )
 
 
+@attrs.frozen
+class HookImplementation:
+    """One implementation of a hook, for ``atlas plugins --hook NAME``."""
+
+    hook: str
+    plugin: str  # ``dist[entry]``
+    function: str  # ``module.qualname``
+    options: list[str]  # tryfirst, trylast, wrapper ...
+
+
 @attrs.define
 class PluginRecord:
     """What ``atlas plugins`` shows for one plugin."""
@@ -42,6 +72,8 @@ class PluginRecord:
     hooks: list[str] = attrs.field(factory=list)
     components: dict[str, list[str]] = attrs.field(factory=dict)
     error: str = ""
+    #: the plugin API version the plugin declares (``ATLAS_PLUGIN_API``), "" if none
+    api: str = ""
 
     @property
     def display(self) -> str:
@@ -59,6 +91,7 @@ class AtlasPluginManager:
         #: called with each warning raised after the CLI started (lazy registration)
         self.on_warning: Callable[[str], None] | None = None
         self._registries: dict[str, Registry[Any]] | None = None
+        self._tracing = False
 
     # -- loading -----------------------------------------------------------------
 
@@ -73,6 +106,7 @@ class AtlasPluginManager:
                 continue
             module = importlib.import_module(modname)
             self.pm.register(module, name=f"builtin.{short}")
+            record_plugin(f"builtin.{short}", "atlas-core")
             self.records.append(
                 PluginRecord(short, "atlas-core", _core_version(), "builtin", _hooks_of(module))
             )
@@ -94,7 +128,12 @@ class AtlasPluginManager:
                 continue
             try:
                 plugin = ep.load()
+                refusal = _api_refusal(plugin)
+                if refusal:
+                    self._refuse(key, dist_name, version, refusal)
+                    continue
                 self.pm.register(plugin, name=key)
+                record_plugin(key, dist_name)
             except Exception as exc:
                 if os.environ.get("ATLAS_RAISE_ERRORS"):
                     raise
@@ -104,12 +143,31 @@ class AtlasPluginManager:
                     f"{err} (see 'atlas plugins'; disable with ATLAS_DISABLE_PLUGINS={key})"
                 )
                 continue
-            self.records.append(PluginRecord(key, dist_name, version, "ok", _hooks_of(plugin)))
+            self.records.append(
+                PluginRecord(
+                    key, dist_name, version, "ok", _hooks_of(plugin), api=declared_api(plugin)
+                )
+            )
+
+    def _refuse(self, key: str, dist: str, version: str, why: str) -> None:
+        message = f"plugin {dist}[{key}] {version} refused: {why}"
+        self.records.append(PluginRecord(key, dist, version, "failed", error=message))
+        self.warnings.append(f"{message} (disable with ATLAS_DISABLE_PLUGINS={key})")
 
     def register_plugin(self, plugin: object, name: str, *, dist: str = "local") -> None:
-        """Register an in-process plugin object (tests, local plugin files)."""
+        """Register an in-process plugin object (tests, local plugin files).
+
+        A plugin declaring another major plugin API version is refused like an entry point.
+        """
+        refusal = _api_refusal(plugin)
+        if refusal:
+            self._refuse(name, dist, "", refusal)
+            return
         self.pm.register(plugin, name=name)
-        self.records.append(PluginRecord(name, dist, "", "ok", _hooks_of(plugin)))
+        record_plugin(name, dist)
+        self.records.append(
+            PluginRecord(name, dist, "", "ok", _hooks_of(plugin), api=declared_api(plugin))
+        )
         self._registries = None
 
     # -- registries --------------------------------------------------------------
@@ -118,6 +176,25 @@ class AtlasPluginManager:
     def registries(self) -> dict[str, Registry[Any]]:
         """Every registry (collects the kinds not collected yet)."""
         return {kind: self.registry(kind) for kind in REGISTRY_KINDS}
+
+    @overload
+    def registry(self, kind: Literal["walkers"]) -> Registry[Walker]: ...
+    @overload
+    def registry(self, kind: Literal["chunkers"]) -> Registry[Chunker]: ...
+    @overload
+    def registry(self, kind: Literal["resolvers"]) -> Registry[Resolver]: ...
+    @overload
+    def registry(self, kind: Literal["contributors"]) -> Registry[Contributor]: ...
+    @overload
+    def registry(self, kind: Literal["signals"]) -> Registry[Signal]: ...
+    @overload
+    def registry(self, kind: Literal["fusers"]) -> Registry[Fuser]: ...
+    @overload
+    def registry(self, kind: Literal["rerankers"]) -> Registry[Reranker]: ...
+    @overload
+    def registry(self, kind: Literal["formats"]) -> Registry[OutputFormat]: ...
+    @overload
+    def registry(self, kind: str) -> Registry[Any]: ...
 
     def registry(self, kind: str) -> Registry[Any]:
         """The registry of one kind, collected on first use: a query never pays for
@@ -132,8 +209,9 @@ class AtlasPluginManager:
     def _collect(self, kind: str) -> Registry[Any]:
         """Run one registration hook, one implementation at a time, builtins first."""
         by_name = {r.name: r for r in self.records}
-        registry: Registry[Any] = Registry(kind)
-        caller = getattr(self.pm.hook, f"atlas_register_{kind}")
+        registry: Registry[Any] = Registry(kind, _protocol(kind))
+        hook_name = f"atlas_register_{kind}"
+        caller = getattr(self.pm.hook, hook_name)
         impls = sorted(
             caller.get_hookimpls(),
             key=lambda i: (not i.plugin_name.startswith("builtin."), i.plugin_name),
@@ -141,15 +219,17 @@ class AtlasPluginManager:
         for impl in impls:
             short = impl.plugin_name.removeprefix("builtin.")
             record = by_name.get(short)
-            registry.current_provider = record.display if record else impl.plugin_name
-            registry.current_is_builtin = impl.plugin_name.startswith("builtin.")
-            kwargs: dict[str, Any] = {"registry": registry}
-            if "registries" in impl.argnames:
-                # the kinds before this one (resolvers before contributors), read-only
-                earlier = REGISTRY_KINDS[: REGISTRY_KINDS.index(kind)]
-                kwargs["registries"] = MappingProxyType({k: self.registry(k) for k in earlier})
+            provider = record.display if record else impl.plugin_name
+            registrar = Registrar(
+                registry,
+                provider,
+                record.dist if record else impl.plugin_name,
+                impl.plugin_name.startswith("builtin."),
+            )
+            if self._tracing:  # called directly, not through pluggy: trace it here
+                trace(f"hook {hook_name} of {provider}")
             try:
-                impl.function(**kwargs)
+                impl.function(registry=registrar)
             except AtlasError as exc:
                 self._fail(record, impl.plugin_name, kind, exc)
             except Exception as exc:
@@ -161,6 +241,39 @@ class AtlasPluginManager:
                 if record.display == provider:
                     record.components[kind] = names
         return registry
+
+    def hook_implementations(self, name: str) -> list[HookImplementation]:
+        """The implementations of hook ``name``, in the order Atlas calls them.
+
+        :raises KeyError: when there is no such hook.
+        """
+        caller = getattr(self.pm.hook, name, None)
+        if caller is None or not name.startswith("atlas_"):
+            raise KeyError(name)
+        by_name = {r.name: r for r in self.records}
+        impls = list(caller.get_hookimpls())
+        if name.startswith("atlas_register_"):
+            impls.sort(key=lambda i: (not i.plugin_name.startswith("builtin."), i.plugin_name))
+        else:
+            impls.reverse()  # pluggy calls the last registered (and tryfirst) first
+        out = []
+        for impl in impls:
+            record = by_name.get(impl.plugin_name.removeprefix("builtin."))
+            function = impl.function
+            options = [
+                opt
+                for opt in ("tryfirst", "trylast", "wrapper", "hookwrapper")
+                if getattr(impl, opt, False)
+            ]
+            out.append(
+                HookImplementation(
+                    name,
+                    record.display if record else impl.plugin_name,
+                    f"{function.__module__}.{function.__qualname__}",
+                    options,
+                )
+            )
+        return out
 
     def _fail(self, record: PluginRecord | None, name: str, kind: str, exc: Exception) -> None:
         label = record.display if record else name
@@ -191,6 +304,48 @@ def _core_version() -> str:
     from atlas_core import __version__
 
     return __version__
+
+
+def declared_api(plugin: object) -> str:
+    """The plugin API version ``plugin`` declares (``ATLAS_PLUGIN_API = "1.0"``), or ""."""
+    value = getattr(plugin, "ATLAS_PLUGIN_API", None)
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ".".join(str(v) for v in value)
+    return str(value)
+
+
+def _api_refusal(plugin: object) -> str:
+    """Why ``plugin`` cannot be used with this Atlas's plugin API, or ""."""
+    declared = declared_api(plugin)
+    if not declared:
+        return ""
+    major = declared.split(".", 1)[0].strip()
+    ours = f"{PLUGIN_API[0]}.{PLUGIN_API[1]}"
+    if not major.isdigit():
+        return f"it declares an unreadable plugin API version {declared!r} (this Atlas has {ours})"
+    if int(major) != PLUGIN_API[0]:
+        return (
+            f"it is built for plugin API {declared} and this Atlas has {ours} "
+            "(install a version of the plugin made for this Atlas)"
+        )
+    return ""
+
+
+def _protocol(kind: str) -> type | None:
+    from atlas_core import components
+
+    return {
+        "walkers": components.Walker,
+        "chunkers": components.Chunker,
+        "resolvers": components.Resolver,
+        "contributors": components.Contributor,
+        "signals": components.Signal,
+        "fusers": components.Fuser,
+        "rerankers": components.Reranker,
+        "formats": components.OutputFormat,
+    }.get(kind)
 
 
 def _hooks_of(plugin: object) -> list[str]:
@@ -312,7 +467,8 @@ def get_plugin_manager(
         manager.load_entrypoints(allow=allow, block=block)
     for name, plugin in extra_plugins:
         manager.register_plugin(plugin, name)
-    if os.environ.get("ATLAS_TRACE_PLUGINS"):
+    if tracing():
         manager.pm.trace.root.setwriter(sys.stderr.write)
         manager.pm.enable_tracing()
+        manager._tracing = True
     return manager

@@ -9,7 +9,7 @@ import attrs
 
 from atlas_core.errors import PluginConflictError
 
-__all__ = ["Registry", "RegistryEntry"]
+__all__ = ["Registrar", "Registry", "RegistryEntry"]
 
 T = TypeVar("T")
 
@@ -19,8 +19,9 @@ class RegistryEntry(Generic[T]):
     """A registered component and the plugin that provided it."""
 
     component: T
-    provider: str
+    provider: str  # ``dist[entry]``
     overridden: str | None = None
+    dist: str = ""
 
 
 class Registry(Generic[T]):
@@ -30,31 +31,53 @@ class Registry(Generic[T]):
     name clash raises :class:`PluginConflictError` naming both providers.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, protocol: type | None = None) -> None:
         self.kind = kind
+        #: what every component of this kind must satisfy (a runtime-checkable protocol)
+        self.protocol = protocol
         self._entries: dict[str, RegistryEntry[T]] = {}
         self._builtin: set[str] = set()
-        #: set by the manager while a plugin's hook runs
-        self.current_provider = "?"
-        self.current_is_builtin = False
 
-    def add(self, component: T, *, override: bool = False) -> None:
-        """Register ``component`` under its ``name`` attribute."""
+    @property
+    def label(self) -> str:
+        """The singular kind: ``signal`` for ``signals``."""
+        return self.kind[:-1]
+
+    def add(
+        self,
+        component: T,
+        *,
+        provider: str,
+        dist: str = "",
+        builtin: bool = False,
+        override: bool = False,
+    ) -> None:
+        """Register ``component`` under its ``name`` attribute, as ``provider``'s."""
+        from atlas_core.plugin.guard import record_origin
+
         name = str(getattr(component, "name", "") or "")
         if not name:
-            raise TypeError(f"{self.kind[:-1]} {component!r} has no name")
+            raise TypeError(f"{self.label} {component!r} has no name")
         previous = self._entries.get(name)
         replaced = None
         if previous is not None:
             if not (override and name in self._builtin):
                 raise PluginConflictError(
-                    f"{self.kind[:-1]} {name!r} is registered by both {previous.provider} and "
-                    f"{self.current_provider}: disable one (--disable-plugin) or pass "
+                    f"{self.label} {name!r} is registered by both {previous.provider} and "
+                    f"{provider}: disable one (--disable-plugin) or pass "
                     "override=True to replace a built-in"
                 )
             replaced = previous.provider
-        self._entries[name] = RegistryEntry(component, self.current_provider, replaced)
-        if self.current_is_builtin:
+        if self.protocol is not None and not isinstance(component, self.protocol):
+            missing = _missing_members(component, self.protocol)
+            raise TypeError(
+                f"{self.label} {name!r} is not a {self.protocol.__name__}"
+                + (f" (missing: {', '.join(missing)})" if missing else "")
+                + f"; subclass atlas_core.api.{self.protocol.__name__}"
+            )
+        self._entries[name] = RegistryEntry(component, provider, replaced, dist or provider)
+        record_origin(component, dist or provider, f"{self.label} {name}")
+        if builtin:
             self._builtin.add(name)
         else:
             self._builtin.discard(name)
@@ -99,3 +122,38 @@ class Registry(Generic[T]):
             }
             for name, e in sorted(self._entries.items())
         ]
+
+
+class Registrar(Generic[T]):
+    """What a registration hook receives: ``registrar.add(component)`` registers the
+    component in the registry as this plugin's (so no registry state changes per plugin)."""
+
+    def __init__(self, registry: Registry[T], provider: str, dist: str, builtin: bool) -> None:
+        self._registry = registry
+        self._provider = provider
+        self._dist = dist
+        self._builtin = builtin
+
+    @property
+    def kind(self) -> str:
+        return self._registry.kind
+
+    def add(self, component: T, *, override: bool = False) -> None:
+        """Register ``component``; ``override=True`` replaces a built-in of the same name."""
+        self._registry.add(
+            component,
+            provider=self._provider,
+            dist=self._dist,
+            builtin=self._builtin,
+            override=override,
+        )
+
+
+def _missing_members(component: object, protocol: type) -> list[str]:
+    members: set[str] = set()
+    for base in protocol.__mro__:
+        if base is object or base.__name__ in {"Protocol", "Generic"}:
+            continue
+        members.update(getattr(base, "__annotations__", {}))
+        members.update(n for n, v in vars(base).items() if callable(v) and not n.startswith("_"))
+    return sorted(m for m in members if not m.startswith("_") and not hasattr(component, m))

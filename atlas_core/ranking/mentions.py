@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
 import numpy as np
@@ -19,6 +19,9 @@ import numpy as np
 from atlas_core.components import QueryContext
 from atlas_core.ranking.task import ParsedTask, parse_task
 from atlas_core.terms import identifier_terms, stem, tokenize
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
 
 __all__ = ["Mentions", "mention_scores"]
 
@@ -149,7 +152,9 @@ class _ExactNames:
         import msgpack
 
         try:  # rows as Chunk.to_row writes them: [kind, name, qualified, ...]; no objects
-            rows = msgpack.unpackb(self.ctx.index.symbol_record(i), raw=False)
+            # a built-in signal reads Atlas's own reader: raw records, no Chunk objects
+            reader = cast("IndexReader", self.ctx.index)
+            rows = msgpack.unpackb(reader.symbol_record(i), raw=False)
             return {str(r[1]).rsplit(".", 1)[-1] for r in rows if r[0] != "import"}
         except Exception:
             return set()

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from atlas_core.api import Contributor, component_config
+
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexContext
     from atlas_git.gitcmd import LogCommit
     from atlas_git.history import History
 
@@ -18,7 +20,7 @@ __all__ = ["GitHistory"]
 DAY = 86_400
 
 
-class GitHistory:
+class GitHistory(Contributor):
     """Stores, per commit of the recent history, its time and the files it touched.
 
     The first run reads the history with one streaming ``git log``; later runs read only
@@ -36,25 +38,22 @@ class GitHistory:
         #: commits touching more files (mass renames, reformatting) are not stored
         max_commit_files: int = 100
 
-    def config(self, root: Path) -> GitHistory.Config:
+    def config(self, ctx: IndexContext) -> GitHistory.Config:
         """The ``[contributors.git]`` table of the repository's config, typed."""
-        from atlas_core.config import load_settings, structure_component_config
+        return component_config(self.Config, ctx.options(), f"contributor {self.name}")
 
-        table = load_settings(root).components.get(self.name, {})
-        return structure_component_config(self.Config, table, f"contributor {self.name}")
-
-    def fingerprint(self, view: IndexReader) -> str:
+    def fingerprint(self, ctx: IndexContext) -> str:
         """HEAD (read from ``.git`` without running git when possible) and the settings."""
         import shutil
 
         from atlas_git.gitcmd import read_head
         from atlas_git.history import FORMAT
 
-        cfg = self.config(view.root)
+        cfg = self.config(ctx)
         found = "git" if shutil.which("git") else "nogit"
-        return f"{FORMAT}:{found}:{_settings(cfg)}:{read_head(view.root)}"
+        return f"{FORMAT}:{found}:{_settings(cfg)}:{read_head(ctx.root)}"
 
-    def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
+    def contribute(self, ctx: IndexContext) -> dict[str, Any]:
         from atlas_git.gitcmd import (
             GitUnavailable,
             RepoState,
@@ -64,8 +63,9 @@ class GitHistory:
         )
         from atlas_git.history import FORMAT, History, absent
 
-        root = view.root
-        cfg = self.config(root)
+        view, previous = ctx.index, ctx.previous_data
+        root = ctx.root
+        cfg = self.config(ctx)
         settings = _settings(cfg)
         usable = (
             isinstance(previous, dict)

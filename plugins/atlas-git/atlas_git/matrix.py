@@ -8,8 +8,7 @@ import attrs
 import numpy as np
 
 if TYPE_CHECKING:
-    from atlas_core.components import QueryContext
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView, QueryContext
 
 __all__ = ["QueryHistory", "big_commit_discount", "history_of"]
 
@@ -42,7 +41,7 @@ class QueryHistory:
     ent_file: np.ndarray  # per entry: a file id of the index
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], index: IndexReader) -> QueryHistory:
+    def from_record(cls, record: dict[str, Any], index: IndexView) -> QueryHistory:
         offsets = np.frombuffer(record["offsets"], dtype="<i8")
         files = np.frombuffer(record["files"], dtype="<i4")
         n_files = len(index)

@@ -9,7 +9,7 @@ import attrs
 if TYPE_CHECKING:
     import numpy as np
 
-    from atlas_core.components import QueryContext
+    from atlas_core.api import QueryContext
 
 __all__ = ["GitCochange", "GitRecency"]
 
@@ -52,10 +52,10 @@ class GitRecency:
         return _unavailable(ctx)
 
     def score(self, ctx: QueryContext) -> np.ndarray:
-        from atlas_core.config import structure_component_config
+        from atlas_core.api import component_config
         from atlas_git.matrix import history_of
 
-        cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
+        cfg = component_config(self.Config, ctx.options(self.name), self.name)
         history = history_of(ctx)
         weights = history.commit_weights(
             half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
@@ -93,13 +93,13 @@ class GitCochange:
     def score(self, ctx: QueryContext) -> np.ndarray:
         import numpy as np
 
-        from atlas_core.config import structure_component_config
+        from atlas_core.api import component_config
         from atlas_git.matrix import history_of
 
-        cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
-        base: Any = ctx.results.get("bm25f")
+        cfg = component_config(self.Config, ctx.options(self.name), self.name)
+        base: Any = ctx.seeds()
         if base is None:
-            ctx.note("signal git_cochange has no seeds: the bm25f signal did not run")
+            ctx.note(f"signal git_cochange has no seeds: the {ctx.seed_signal} signal did not run")
             return np.zeros(len(ctx.index))
         history = history_of(ctx)
         weights = history.commit_weights(

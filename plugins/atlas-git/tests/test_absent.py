@@ -28,7 +28,7 @@ def _assert_absent(pipeline, root: Path, reason: str) -> None:
     result = atlas.query("retry request", QueryOptions(preset="gittest"), atlas.reader())
     assert result.selection.files[0].path == "src/retry.py"
     assert set(result.selection.missing_signals) == {"git_recency", "git_cochange"}
-    notes = "\n".join(result.notes)
+    notes = "\n".join(n.message for n in result.notes)
     assert f"signal git_recency is unavailable: {reason}" in notes
     assert f"signal git_cochange is unavailable: {reason}" in notes
 

@@ -3,10 +3,9 @@ matches (signals ``pagerank`` and ``graph``, contributor ``graph``, ``atlas grap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from atlas_core import hookimpl
+from atlas_core.api import hookimpl
 
 __all__ = [
     "atlas_add_commands",
@@ -25,11 +24,10 @@ def atlas_register_resolvers(registry: Any) -> None:
 
 
 @hookimpl
-def atlas_register_contributors(registry: Any, registries: Mapping[str, Any]) -> None:
+def atlas_register_contributors(registry: Any) -> None:
     from atlas_graph.contributor import GraphContributor
 
-    # every plugin's resolvers, so a language plugin's higher-priority resolver wins
-    registry.add(GraphContributor(registries.get("resolvers", ())))
+    registry.add(GraphContributor())
 
 
 @hookimpl

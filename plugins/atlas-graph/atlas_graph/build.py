@@ -18,7 +18,7 @@ import numpy as np
 from atlas_graph.resolvers.common import imports_of
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = [
     "EXCLUDED_ROLES",
@@ -60,7 +60,7 @@ class Edges:
     errors: list[str] = attrs.field(factory=list)
 
 
-def graph_files(reader: IndexReader) -> np.ndarray:
+def graph_files(reader: IndexView) -> np.ndarray:
     """Boolean mask of the files that may take part in the graph."""
     return np.array(
         [
@@ -71,20 +71,20 @@ def graph_files(reader: IndexReader) -> np.ndarray:
     )
 
 
-def content_hashes(reader: IndexReader) -> bytes:
+def content_hashes(reader: IndexView) -> bytes:
     """A short content hash per file, concatenated (empty when the index has none)."""
-    hashes = reader.meta.get("files", {}).get("hash")
+    hashes = reader.hashes
     if not isinstance(hashes, list) or len(hashes) != len(reader):
         return b""
     return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
 
 
-def layout_key(reader: IndexReader, hashes: bytes, resolvers: Mapping[str, Any]) -> str:
+def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -> str:
     """Changes when the file set, a resolution config file, the chunkers or the resolvers
     change: while it holds, file ids carry over and unchanged files keep their edges."""
     digest = hashlib.sha1()
     # the chunkers that found the imports are part of the index's fingerprint
-    digest.update(str(reader.meta.get("fingerprint", "")).encode())
+    digest.update(reader.fingerprint.encode())
     for name in sorted({f"{r.name}:{r.priority}" for r in resolvers.values()}):
         digest.update(name.encode())
     for i, path in enumerate(reader.paths):
@@ -96,7 +96,7 @@ def layout_key(reader: IndexReader, hashes: bytes, resolvers: Mapping[str, Any])
 
 
 def build_edges(
-    reader: IndexReader,
+    reader: IndexView,
     resolvers: Mapping[str, Any],
     reuse: Mapping[int, list[int]] | None = None,
 ) -> Edges:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from atlas_core.cli.state import AppState, common_options
+from atlas_core.api import AppState, common_options
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["graph_command"]
 
@@ -27,14 +27,14 @@ def _relative(state: AppState, raw: str) -> str:
             return (Path.cwd() / path).resolve().relative_to(root).as_posix()
         except ValueError:
             if path.is_absolute():
-                from atlas_core.errors import UsageError
+                from atlas_core.api import UsageError
 
                 raise UsageError(f"{raw} is outside the repository root {root}") from None
     return Path(os.path.normpath(raw)).as_posix().removeprefix("./")
 
 
-def _describe_file(reader: IndexReader, rel: str) -> dict[str, Any]:
-    from atlas_core.errors import AtlasError, UsageError
+def _describe_file(reader: IndexView, rel: str) -> dict[str, Any]:
+    from atlas_core.api import AtlasError, UsageError
     from atlas_graph.build import EXCLUDED_ROLES
     from atlas_graph.store import load_graph
 

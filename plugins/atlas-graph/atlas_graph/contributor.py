@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from atlas_core.api import Contributor
 from atlas_graph.store import FORMAT, NAME
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexContext, Resolver
 
 __all__ = ["DAMPING", "GraphContributor"]
 
@@ -19,41 +20,38 @@ __all__ = ["DAMPING", "GraphContributor"]
 DAMPING = 0.85
 
 
-class GraphContributor:
+class GraphContributor(Contributor):
     """Resolves every file's imports to files of the repository and ranks files by PageRank.
 
-    The resolvers come from the ``resolvers`` registry: for each language the one with the
-    highest priority is used, so a language plugin (atlas-lang-go) outranks the generic
+    The resolvers are every plugin's (``ctx.resolvers``): for each language the one with
+    the highest priority is used, so a language plugin (atlas-lang-go) outranks the generic
     resolvers of this plugin.
     """
 
     name: ClassVar[str] = NAME
 
-    def __init__(self, resolvers: Iterable[Any] = ()) -> None:
-        self._registered = resolvers
-
-    @property
-    def resolvers(self) -> dict[str, Any]:
+    @staticmethod
+    def resolvers(ctx: IndexContext) -> dict[str, Resolver]:
         """Language -> the resolver used for it."""
         from atlas_graph.resolvers import pick_resolvers
 
-        return pick_resolvers(self._registered)
+        return pick_resolvers(ctx.resolvers)
 
-    def fingerprint(self, view: IndexReader) -> str:
+    def fingerprint(self, ctx: IndexContext) -> str:
         # the index generation already changes with any file; this covers the resolvers
         chosen = sorted(
-            (lang, r.name, r.priority, str(getattr(r, "version", "")))
-            for lang, r in self.resolvers.items()
+            (lang, r.name, r.priority, str(r.version)) for lang, r in self.resolvers(ctx).items()
         )
         key = f"format={FORMAT}|damping={DAMPING}|{chosen}"
         return hashlib.sha1(key.encode()).hexdigest()[:16]
 
-    def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
+    def contribute(self, ctx: IndexContext) -> dict[str, Any]:
         from atlas_graph.build import build_edges, content_hashes, graph_files, layout_key
         from atlas_graph.pagerank import pagerank
         from atlas_graph.store import encode
 
-        resolvers = self.resolvers
+        view, previous = ctx.index, ctx.previous_data
+        resolvers = self.resolvers(ctx)
         hashes = content_hashes(view)
         key = layout_key(view, hashes, resolvers)
         edges = build_edges(view, resolvers, _reusable(previous, key, hashes))

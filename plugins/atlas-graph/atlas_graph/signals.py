@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 if TYPE_CHECKING:
-    from atlas_core.components import QueryContext
+    from atlas_core.api import QueryContext
 
 __all__ = ["GraphSignal", "PageRankSignal", "spread"]
 
@@ -40,9 +40,9 @@ class GraphConfig:
 
 
 def _config(cls: type, ctx: QueryContext, name: str) -> object:
-    from atlas_core.config import structure_component_config
+    from atlas_core.api import component_config
 
-    return structure_component_config(cls, ctx.options(name), name)
+    return component_config(cls, ctx.options(name), name)
 
 
 class PageRankSignal:
@@ -94,7 +94,7 @@ class GraphSignal:
         assert isinstance(config, GraphConfig)
         n = len(ctx.index)
         graph = load_graph(ctx.index)
-        text = ctx.results.get("bm25f")
+        text = ctx.seeds()
         if graph is None or not len(graph.src):
             return np.zeros(n)
         if text is None or not np.any(text > 0):

@@ -11,7 +11,7 @@ import numpy as np
 from atlas_graph.resolvers.common import per_reader
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
     from atlas_graph.build import Edges
 
 __all__ = ["FORMAT", "NAME", "Graph", "encode", "load_graph", "stored_edges"]
@@ -22,7 +22,7 @@ NAME = "graph"
 
 
 def encode(
-    reader: IndexReader, edges: Edges, rank: np.ndarray, base: float, key: str, hashes: bytes
+    reader: IndexView, edges: Edges, rank: np.ndarray, base: float, key: str, hashes: bytes
 ) -> dict[str, Any]:
     """Compact stored form: the files that have edges, edges and ranks as packed arrays.
 
@@ -78,12 +78,12 @@ class Graph:
         return np.sort(self.src[self.dst == i])
 
 
-def load_graph(reader: IndexReader) -> Graph | None:
+def load_graph(reader: IndexView) -> Graph | None:
     """The stored graph mapped onto ``reader``'s file ids (cached per reader); None if absent."""
     return per_reader("graph.loaded", reader, _load)
 
 
-def _load(reader: IndexReader) -> Graph | None:
+def _load(reader: IndexView) -> Graph | None:
     data = reader.extra(NAME)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None

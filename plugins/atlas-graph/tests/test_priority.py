@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from atlas_core import hookimpl
+from atlas_core.api import Resolver, hookimpl
 from atlas_core.testing import CliResult, write_repo
 
 Build = Callable[..., set[tuple[str, str]]]
@@ -24,7 +24,7 @@ GO_REPO = {
 }
 
 
-class PinpointGoResolver:
+class PinpointGoResolver(Resolver):
     """What a language plugin might do: resolve every Go import to one chosen file."""
 
     name: ClassVar[str] = "pinpoint_go"

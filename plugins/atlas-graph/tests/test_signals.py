@@ -96,7 +96,7 @@ def test_without_graph_data_both_signals_say_why_and_score_nothing(repo: Path) -
     result = atlas.query("session token", QueryOptions("deep"), reader)
     assert {"pagerank", "graph"} <= set(result.selection.missing_signals)
     assert not {"bm25f", "path"} & set(result.selection.missing_signals)
-    assert any("graph is unavailable: no import graph" in note for note in result.notes)
+    assert any("graph is unavailable: no import graph" in note.message for note in result.notes)
     ctx = QueryContext("session token", tokenize("session token"), reader)
     ctx.results["bm25f"] = np.ones(len(reader))
     for signal in (PageRankSignal(), GraphSignal()):
@@ -111,7 +111,7 @@ def test_graph_signal_without_text_matches_scores_nothing(repo: Path, graph_atla
     ctx = QueryContext("zzz", ["zzz"], reader)
     ctx.results["bm25f"] = np.zeros(len(reader))
     assert not GraphSignal().score(ctx).any()
-    assert ctx.notes == ["signal graph: no text matches to start from"]
+    assert [n.message for n in ctx.notes] == ["signal graph: no text matches to start from"]
 
 
 def test_bad_signal_config_is_a_usage_error(repo: Path, graph_atlas: Make) -> None:

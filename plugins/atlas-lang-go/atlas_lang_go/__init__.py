@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_core import hookimpl
+from atlas_core.api import hookimpl
 
 __all__ = ["atlas_classify_role", "atlas_register_chunkers", "atlas_register_resolvers"]
 
@@ -37,7 +37,7 @@ def atlas_classify_role(rel: str, language: str, head: str) -> str | None:
     """
     if language != "go":
         return None
-    from atlas_core.classify import detect_role
+    from atlas_core.api import detect_role
     from atlas_lang_go.header import is_generated
 
     return "generated" if is_generated(head) else detect_role(rel, language, "")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from atlas_core.treesitter import TreeSitterChunker
-from atlas_core.types import Chunk
+from atlas_core.api import Chunk, TreeSitterChunker
 from atlas_lang_go.header import build_constraints
 
 __all__ = ["GoChunker"]

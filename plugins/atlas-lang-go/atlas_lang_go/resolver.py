@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from atlas_core.api import Resolver
+
 __all__ = ["GoModule", "GoResolver", "parse_go_mod"]
 
 _MODULE = re.compile(r"^module\s+(\S+)")
@@ -83,7 +85,7 @@ class _Layout:
     packages: dict[str, list[str]]  # directory -> its non-test .go files
 
 
-class GoResolver:
+class GoResolver(Resolver):
     """Resolves Go imports through go.mod module paths, nested modules and ``replace``."""
 
     name: ClassVar[str] = "go"

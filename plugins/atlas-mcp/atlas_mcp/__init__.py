@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_core import hookimpl
+from atlas_core.api import hookimpl
 
 __all__ = ["atlas_add_commands"]
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from atlas_core.cli.state import AppState, common_options
+from atlas_core.api import AppState, common_options
 
 __all__ = ["mcp"]
 

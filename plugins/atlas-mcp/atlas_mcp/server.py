@@ -19,7 +19,7 @@ from functools import partial
 from importlib import metadata
 from typing import Any, cast
 
-from atlas_core.errors import AtlasError
+from atlas_core.api import AtlasError
 from atlas_mcp.screen import ScreenedLines, SharedWriter
 from atlas_mcp.service import AtlasService
 from atlas_mcp.tools import (

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from atlas_core.errors import AtlasError, UsageError
+from atlas_core.api import AtlasError, UsageError
 from atlas_mcp.freshness import SETTINGS_FILES, Snapshot, stamp, stamps
 
 __all__ = ["DEFAULT_RENDER_TOKENS", "FULL_SCAN_SECONDS", "AtlasService"]
@@ -78,7 +78,7 @@ class AtlasService:
     def _engine(self) -> Any:
         settings = tuple(stamp(self.root / name) for name in SETTINGS_FILES)
         if self.atlas is None or settings != self._settings:
-            from atlas_core.engine import Atlas
+            from atlas_core.api import Atlas
 
             self.atlas = Atlas(self.root, self.manager)  # reads atlas.toml again
             self._settings = settings
@@ -112,7 +112,7 @@ class AtlasService:
         return pointer
 
     def _reindex(self, reason: str, *, force: bool = False) -> Any:
-        from atlas_core.index.layout import ensure_cache_dir
+        from atlas_core.api import ensure_cache_dir
 
         # a cache dir created by this run would change the root's time: make it first
         ensure_cache_dir(self.atlas.cache)
@@ -160,11 +160,11 @@ class AtlasService:
         min_score: float | None = None,
     ) -> dict[str, Any]:
         """Ranked files for ``task`` within the budget (``atlas query --format json``)."""
-        from atlas_core.output.formats import selection_to_dict
+        from atlas_core.api import selection_to_dict
 
         result = self._query(task, preset, max_tokens, top, min_score)
         doc = selection_to_dict(result.selection)
-        doc["Notes"] = list(result.notes)
+        doc["Notes"] = [n.message for n in result.notes]
         return doc
 
     def _query(
@@ -175,7 +175,7 @@ class AtlasService:
         top: int | None,
         min_score: float | None,
     ) -> Any:
-        from atlas_core.engine import QueryOptions
+        from atlas_core.api import QueryOptions
 
         if not task.strip():
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
@@ -189,34 +189,9 @@ class AtlasService:
 
     def explain(self, task: str, *, preset: str | None = None, top: int = 10) -> dict[str, Any]:
         """Each signal's raw and normalised score for the top files of ``task``."""
-        from atlas_core.terms import tokenize
+        from atlas_core.api import explanation_document
 
-        result = self._query(task, preset, 0, top, None)
-        sel = result.selection
-        ids = result.reader.ids
-        return {
-            "Query": sel.query,
-            "Preset": sel.preset,
-            "Fuser": sel.fuser,
-            "Terms": sorted(set(tokenize(sel.query))),
-            "Signals": sel.signals,
-            "MissingSignals": sel.missing_signals,
-            "Notes": list(result.notes),
-            "Files": [
-                {
-                    "Path": f.path,
-                    "Score": f.score,
-                    "Signals": {
-                        name: {
-                            "raw": round(float(result.raw_scores[name][ids[f.path]]), 4),
-                            "normalized": f.signals.get(name, 0.0),
-                        }
-                        for name in sel.signals
-                    },
-                }
-                for f in sel.files
-            ],
-        }
+        return explanation_document(self._query(task, preset, 0, top, None))
 
     def render(
         self,
@@ -228,10 +203,10 @@ class AtlasService:
         preset: str | None = None,
     ) -> Any:
         """A context document: the best files for ``task``, or ``paths`` in that order."""
-        from atlas_core.output.context import render_context
+        from atlas_core.api import render_context
 
         if paths:
-            from atlas_core.fsread import normalise_rel
+            from atlas_core.api import normalise_rel
 
             # a bad path is refused before the index is touched or anything is read
             rels = [normalise_rel(_normalise(p)) for p in paths]
@@ -248,8 +223,7 @@ class AtlasService:
 
     def outline(self, path: str) -> dict[str, Any]:
         """The symbols (with line ranges) and imports of one indexed file."""
-        from atlas_core.fsread import confined_path, normalise_rel
-        from atlas_core.secrets import redact, secret_file_reason
+        from atlas_core.api import confined_path, normalise_rel, redact, secret_file_reason
 
         rel = normalise_rel(_normalise(path))
         confined_path(self.root, rel)  # refuses NUL bytes, '..', outside symlinks

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlas_core import hookimpl
+from atlas_core.api import hookimpl
 
 __all__ = ["atlas_add_commands", "atlas_register_contributors", "atlas_register_rerankers"]
 

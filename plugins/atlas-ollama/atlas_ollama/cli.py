@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from atlas_core import AtlasError
-from atlas_core.cli.state import AppState, common_options
+from atlas_core.api import AppState, AtlasError, common_options
 
 __all__ = ["ollama"]
 
@@ -63,10 +62,8 @@ def ollama() -> None:
 
 
 def _precomputed(atlas: Any) -> dict[str, Any]:
-    from atlas_core.index.reader import open_index
-
     try:
-        reader = open_index(atlas.cache, atlas.root)
+        reader = atlas.reader(build_if_missing=False)
     except AtlasError:
         return {}
     data = reader.extra("embeddings") if reader is not None else None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from atlas_core import AtlasPluginError
+from atlas_core.api import AtlasPluginError
 
 if TYPE_CHECKING:
     import httpx

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
 
-from atlas_core import UsageError
+from atlas_core.api import UsageError
 
-__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_for_root", "config_from_table", "resolve_host"]
+__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "resolve_host"]
 
 DEFAULT_HOST = "http://localhost:11434"
 
@@ -134,13 +133,6 @@ def resolve_host(raw: str, api: str = "ollama") -> str:
 
 def config_from_table(table: dict[str, Any]) -> OllamaConfig:
     """Typed settings from a raw ``[rerankers.ollama]`` table."""
-    from atlas_core.config import structure_component_config
+    from atlas_core.api import component_config
 
-    return structure_component_config(OllamaConfig, dict(table), "ollama").validate()
-
-
-def config_for_root(root: Path) -> OllamaConfig:
-    """Settings read from the repository's own config (for the index-time contributor)."""
-    from atlas_core.config import load_settings
-
-    return config_from_table(load_settings(root).components.get("ollama", {}))
+    return component_config(OllamaConfig, dict(table), "ollama").validate()

@@ -12,25 +12,26 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from atlas_core.progress import progress_bar
-from atlas_ollama.config import OllamaConfig, config_for_root
+from atlas_core.api import Contributor, progress_bar
+from atlas_ollama.config import OllamaConfig, config_from_table
 from atlas_ollama.embedder import FileEmbedder
 from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexContext, IndexView
 
 __all__ = ["EmbeddingsContributor"]
 
 
-class EmbeddingsContributor:
+class EmbeddingsContributor(Contributor):
     """Embeddings of every chunk of the repository (on demand: ``atlas index --embed``)."""
 
     name: ClassVar[str] = "embeddings"
     on_demand: ClassVar[str] = "embed"
 
-    def fingerprint(self, view: IndexReader) -> str:
-        cfg = config_for_root(view.root)
+    def fingerprint(self, ctx: IndexContext) -> str:
+        view = ctx.index
+        cfg = config_from_table(ctx.options("ollama"))
         # The vectors live outside the stored data: a query that saw the model change size
         # clears them. Name the cache file's epoch while it holds what we stored, and
         # something new otherwise, so that contribute runs and fills it again.
@@ -45,8 +46,9 @@ class EmbeddingsContributor:
         state = f"held:{meta.get('epoch')}" if held else f"lost:{time.time_ns():x}"
         return f"{cfg.model_id}|{self._layout(view, cfg)}|{state}"
 
-    def contribute(self, view: IndexReader, previous: Any) -> dict[str, Any]:
-        cfg = config_for_root(view.root)
+    def contribute(self, ctx: IndexContext) -> dict[str, Any]:
+        view, previous = ctx.index, ctx.previous_data
+        cfg = config_from_table(ctx.options("ollama"))
         layout = self._layout(view, cfg)
         reuse: dict[str, list[Any]] = {}
         if (
@@ -55,7 +57,7 @@ class EmbeddingsContributor:
             and previous.get("layout") == layout
         ):
             reuse = previous.get("files") or {}
-        hashes = view.meta["files"]["hash"]
+        hashes = view.hashes
         with FileEmbedder(view, cfg, _warn) as embedder:
             files: dict[str, list[Any]] = {}
             file_keys: dict[int, list[bytes]] = {}
@@ -106,9 +108,9 @@ class EmbeddingsContributor:
         }
 
     @staticmethod
-    def _layout(view: IndexReader, cfg: OllamaConfig) -> str:
+    def _layout(view: IndexView, cfg: OllamaConfig) -> str:
         # chunk boundaries come from the chunkers, which the index fingerprint names
-        return f"{cfg.layout_key()}|{view.meta.get('fingerprint', '')}"
+        return f"{cfg.layout_key()}|{view.fingerprint}"
 
 
 def _warn(message: str) -> None:

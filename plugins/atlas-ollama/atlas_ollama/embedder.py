@@ -12,7 +12,7 @@ from atlas_ollama.store import VectorStore
 from atlas_ollama.texts import cache_key, file_texts
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
     from atlas_ollama.config import OllamaConfig
 
 __all__ = ["FileEmbedder"]
@@ -23,7 +23,7 @@ class FileEmbedder:
 
     def __init__(
         self,
-        reader: IndexReader,
+        reader: IndexView,
         config: OllamaConfig,
         note: Callable[[str], None] = lambda message: None,
     ) -> None:

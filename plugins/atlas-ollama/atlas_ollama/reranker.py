@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from atlas_core import AtlasPluginError, QueryContext
-from atlas_core.progress import progress_bar
+from atlas_core.api import AtlasPluginError, QueryContext, progress_bar
 from atlas_ollama.config import OllamaConfig, config_from_table
 from atlas_ollama.embedder import FileEmbedder
 from atlas_ollama.search import best_per_file, similarities
@@ -78,7 +77,7 @@ class OllamaReranker:
                 f"ollama: the precomputed embeddings are of {data.get('model')}, the config "
                 f"asks for {cfg.model_id}; {redo}"
             )
-        hashes = reader.meta["files"]["hash"]
+        hashes = reader.hashes
         keys: list[bytes] = []
         owner: list[int] = []
         stale = 0
@@ -124,7 +123,7 @@ def _spread(best: np.ndarray) -> np.ndarray:
 
 
 def _fuse(cfg: OllamaConfig, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
-    from atlas_core.ranking.fusion import ReciprocalRankFusion, WeightedFusion, normalize
+    from atlas_core.api import ReciprocalRankFusion, WeightedFusion, normalize
 
     fuser: Any = ReciprocalRankFusion() if cfg.fuser == "rrf" else WeightedFusion()
     lex = normalize(np.maximum(lexical - lexical.min(), 0.0) + 1e-9)

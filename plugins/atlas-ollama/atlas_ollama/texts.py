@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from atlas_core import Chunk
+from atlas_core.api import Chunk
 
 __all__ = ["cache_key", "file_texts"]
 

@@ -6,10 +6,11 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import closest, import_signatures, join, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["CFamilyResolver"]
 
@@ -18,7 +19,7 @@ _HEADER_DIRS = {"include", "inc"}
 _INCLUDE_DIRS = _HEADER_DIRS | {"src", "source", "lib"}
 
 
-class CFamilyResolver:
+class CFamilyResolver(Resolver):
     """Maps ``#include "x.h"`` to headers of the repository.
 
     A quoted include is looked up beside the including file, then anywhere its path
@@ -30,7 +31,7 @@ class CFamilyResolver:
     languages: ClassVar[tuple[str, ...]] = ("c", "cpp", "objc")
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         out: list[str] = []

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = [
     "RepoPaths",
@@ -29,7 +29,7 @@ T = TypeVar("T")
 _CACHES: dict[str, weakref.WeakKeyDictionary[Any, Any]] = {}
 
 
-def per_reader(key: str, reader: IndexReader, build: Callable[[IndexReader], T]) -> T:
+def per_reader(key: str, reader: IndexView, build: Callable[[IndexView], T]) -> T:
     """``build(reader)``, computed once per reader (one index generation) and ``key``."""
     cache = _CACHES.setdefault(key, weakref.WeakKeyDictionary())
     try:
@@ -52,7 +52,7 @@ def join(base: str, rel: str) -> str | None:
 class RepoPaths:
     """The files of one index generation, for fast existence and suffix look-ups."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexView) -> None:
         self.reader = reader
         self.paths: set[str] = set(reader.paths)
         self.by_dir: dict[str, list[str]] = defaultdict(list)
@@ -93,7 +93,7 @@ class RepoPaths:
         return self._texts[path]
 
 
-def repo_paths(reader: IndexReader) -> RepoPaths:
+def repo_paths(reader: IndexView) -> RepoPaths:
     """The shared :class:`RepoPaths` of ``reader``."""
     return per_reader("paths", reader, RepoPaths)
 
@@ -118,7 +118,7 @@ def closest(candidates: list[str], near: str) -> str | None:
     return min(candidates, key=key)
 
 
-def imports_of(reader: IndexReader, file_id: int) -> list[tuple[str, str]]:
+def imports_of(reader: IndexView, file_id: int) -> list[tuple[str, str]]:
     """``(name, signature)`` of every import chunk of a file, read once per reader."""
     cache: dict[int, list[tuple[str, str]]] = per_reader("imports", reader, lambda r: {})
     found = cache.get(file_id)
@@ -129,9 +129,7 @@ def imports_of(reader: IndexReader, file_id: int) -> list[tuple[str, str]]:
     return found
 
 
-def import_signatures(
-    reader: IndexReader, file_id: int, imports: list[str]
-) -> list[tuple[str, str]]:
+def import_signatures(reader: IndexView, file_id: int, imports: list[str]) -> list[tuple[str, str]]:
     """``(name, signature)`` for each wanted import of a file, in file order, no repeats.
 
     The signature (the statement's first line) carries what the name alone lacks:

@@ -10,17 +10,18 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import per_reader, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["GoResolver"]
 
 _MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)\"?", re.MULTILINE)
 
 
-def _modules(reader: IndexReader) -> list[tuple[str, str]]:
+def _modules(reader: IndexView) -> list[tuple[str, str]]:
     """(module path, directory) of every go.mod, longest module path first."""
     repo = repo_paths(reader)
     found = []
@@ -32,14 +33,14 @@ def _modules(reader: IndexReader) -> list[tuple[str, str]]:
     return found
 
 
-class GoResolver:
+class GoResolver(Resolver):
     """Maps Go import paths of the repository's own modules to the package's files."""
 
     name: ClassVar[str] = "graph_go"
     languages: ClassVar[tuple[str, ...]] = ("go",)
     priority: ClassVar[int] = 0
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         modules = per_reader("go.modules", reader, _modules)
         if not modules:
             return []

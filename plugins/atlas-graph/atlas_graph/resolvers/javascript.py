@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import RepoPaths, join, load_jsonc, per_reader, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["JavaScriptResolver"]
 
@@ -65,7 +66,7 @@ def _config_options(repo: RepoPaths, path: str, depth: int = 0) -> tuple[str | N
     return base_url, paths
 
 
-def _path_maps(reader: IndexReader) -> dict[str, _PathMap]:
+def _path_maps(reader: IndexView) -> dict[str, _PathMap]:
     """Directory holding a tsconfig/jsconfig -> its path mapping."""
     repo = repo_paths(reader)
     maps: dict[str, _PathMap] = {}
@@ -86,7 +87,7 @@ def _path_maps(reader: IndexReader) -> dict[str, _PathMap]:
     return maps
 
 
-def _packages(reader: IndexReader) -> dict[str, tuple[str, dict[str, Any]]]:
+def _packages(reader: IndexView) -> dict[str, tuple[str, dict[str, Any]]]:
     """Workspace package name -> (its directory, its package.json)."""
     repo = repo_paths(reader)
     found: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -102,14 +103,14 @@ def _packages(reader: IndexReader) -> dict[str, tuple[str, dict[str, Any]]]:
     return found
 
 
-class JavaScriptResolver:
+class JavaScriptResolver(Resolver):
     """Maps JavaScript/TypeScript import specifiers to files of the repository."""
 
     name: ClassVar[str] = "graph_javascript"
     languages: ClassVar[tuple[str, ...]] = ("javascript", "typescript", "tsx", "vue", "svelte")
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         out = []
@@ -119,7 +120,7 @@ class JavaScriptResolver:
                 out.append(found)
         return out
 
-    def _one(self, reader: IndexReader, repo: RepoPaths, here: str, spec: str) -> str | None:
+    def _one(self, reader: IndexView, repo: RepoPaths, here: str, spec: str) -> str | None:
         if not spec or spec.startswith(("/", "node:", "http:", "https:", "data:")):
             return None
         if spec.startswith((".", "..")) and (spec in {".", ".."} or spec.startswith(("./", "../"))):
@@ -130,7 +131,7 @@ class JavaScriptResolver:
             return found
         return self._workspace(reader, repo, spec)
 
-    def _mapped(self, reader: IndexReader, repo: RepoPaths, here: str, spec: str) -> str | None:
+    def _mapped(self, reader: IndexView, repo: RepoPaths, here: str, spec: str) -> str | None:
         """Through the nearest tsconfig/jsconfig: ``paths`` patterns, then ``baseUrl``."""
         maps = per_reader("js.paths", reader, _path_maps)
         if not maps:
@@ -156,7 +157,7 @@ class JavaScriptResolver:
             return self._file(repo, join(config.base, spec))
         return None
 
-    def _workspace(self, reader: IndexReader, repo: RepoPaths, spec: str) -> str | None:
+    def _workspace(self, reader: IndexView, repo: RepoPaths, spec: str) -> str | None:
         """A package of the same repository, by its package.json name."""
         packages = per_reader("js.packages", reader, _packages)
         if not packages:

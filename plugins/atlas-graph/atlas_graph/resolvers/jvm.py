@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import RepoPaths, closest, import_signatures, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["JvmResolver"]
 
@@ -16,14 +17,14 @@ EXTENSIONS = (".java", ".kt", ".kts", ".scala", ".groovy")
 _WILDCARD = re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+)\.\*")
 
 
-class JvmResolver:
+class JvmResolver(Resolver):
     """Maps ``import a.b.C`` to ``.../a/b/C.java`` (or .kt, .scala); ``a.b.*`` to the package."""
 
     name: ClassVar[str] = "graph_jvm"
     languages: ClassVar[tuple[str, ...]] = ("java", "kotlin", "scala", "groovy")
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         out: list[str] = []

@@ -8,6 +8,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
     RepoPaths,
     closest,
@@ -18,7 +19,7 @@ from atlas_graph.resolvers.common import (
 )
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["PhpResolver"]
 
@@ -26,7 +27,7 @@ _USE = re.compile(r"^\s*use\s+(?:function\s+|const\s+)?(.+)$", re.DOTALL)
 _NAMESPACE = re.compile(r"^\s*namespace\b")
 
 
-def _psr4(reader: IndexReader) -> list[tuple[str, str]]:
+def _psr4(reader: IndexView) -> list[tuple[str, str]]:
     """(namespace prefix with trailing backslash, directory), longest prefix first."""
     repo = repo_paths(reader)
     found: list[tuple[str, str]] = []
@@ -60,14 +61,14 @@ def _names(text: str) -> list[str]:
     return [part.split(" as ")[0].strip() for part in text.split(",")]
 
 
-class PhpResolver:
+class PhpResolver(Resolver):
     """Maps PHP ``use`` statements to class files of the repository."""
 
     name: ClassVar[str] = "graph_php"
     languages: ClassVar[tuple[str, ...]] = ("php",)
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         prefixes = per_reader("php.psr4", reader, _psr4)

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
     closest,
     import_signatures,
@@ -16,7 +17,7 @@ from atlas_graph.resolvers.common import (
 )
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["PythonResolver"]
 
@@ -26,7 +27,7 @@ _IMPORT = re.compile(r"^\s*import\s+(.*)$", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
-def _modules(reader: IndexReader) -> dict[str, list[str]]:
+def _modules(reader: IndexView) -> dict[str, list[str]]:
     """Dotted module name -> files, each file named from its import root.
 
     A file's import root is the directory above its outermost package (the chain of
@@ -63,14 +64,14 @@ def _names(text: str) -> list[str]:
     return out
 
 
-class PythonResolver:
+class PythonResolver(Resolver):
     """Maps Python imports to modules and packages of the repository."""
 
     name: ClassVar[str] = "graph_python"
     languages: ClassVar[tuple[str, ...]] = ("python",)
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
@@ -86,7 +87,7 @@ class PythonResolver:
                     out.append(found)
         return out
 
-    def _from(self, reader: IndexReader, here: str, module: str, names: list[str]) -> list[str]:
+    def _from(self, reader: IndexView, here: str, module: str, names: list[str]) -> list[str]:
         """``from module import names``: submodules when they are modules, else the module."""
         base = self._module(reader, here, module)
         subs = []
@@ -99,7 +100,7 @@ class PythonResolver:
             subs.insert(0, base)
         return subs
 
-    def _module(self, reader: IndexReader, here: str, module: str) -> str | None:
+    def _module(self, reader: IndexView, here: str, module: str) -> str | None:
         if module.startswith("."):
             return self._relative(reader, here, module)
         if not module:
@@ -119,7 +120,7 @@ class PythonResolver:
         return closest(candidates, here)
 
     @staticmethod
-    def _relative(reader: IndexReader, here: str, module: str) -> str | None:
+    def _relative(reader: IndexView, here: str, module: str) -> str | None:
         level = len(module) - len(module.lstrip("."))
         base: str | None = posixpath.dirname(here)
         for _ in range(level - 1):

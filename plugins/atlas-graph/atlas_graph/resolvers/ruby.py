@@ -6,10 +6,11 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import closest, import_signatures, join, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["RubyResolver"]
 
@@ -18,14 +19,14 @@ _RELATIVE = re.compile(r"^\s*require_relative\b")
 _LOAD_DIRS = ("lib", "app", "test", "spec", "ext")
 
 
-class RubyResolver:
+class RubyResolver(Resolver):
     """Maps Ruby requires to ``.rb`` files of the repository."""
 
     name: ClassVar[str] = "graph_ruby"
     languages: ClassVar[tuple[str, ...]] = ("ruby",)
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         out: list[str] = []

@@ -7,10 +7,11 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import RepoPaths, import_signatures, per_reader, repo_paths
 
 if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+    from atlas_core.api import IndexView
 
 __all__ = ["RustResolver", "expand_use"]
 
@@ -58,7 +59,7 @@ def expand_use(text: str) -> list[str]:
 class _Crates:
     """Where each crate of the repository keeps its sources."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexView) -> None:
         repo = repo_paths(reader)
         self.dirs: list[str] = []
         self.by_name: dict[str, str] = {}
@@ -82,14 +83,14 @@ def _src(crate: str) -> str:
     return f"{crate}/src" if crate else "src"
 
 
-class RustResolver:
+class RustResolver(Resolver):
     """Maps Rust module declarations and use paths to files of the repository."""
 
     name: ClassVar[str] = "graph_rust"
     languages: ClassVar[tuple[str, ...]] = ("rust",)
     priority: ClassVar[int] = 10
 
-    def resolve(self, reader: IndexReader, file_id: int, imports: list[str]) -> list[str]:
+    def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
         crates = per_reader("rust.crates", reader, _Crates)

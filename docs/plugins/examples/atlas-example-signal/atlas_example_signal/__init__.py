@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from atlas_core.api import Registrar, Signal, hookimpl
 
-from atlas_core import hookimpl
+__all__ = ["ATLAS_PLUGIN_API", "atlas_register_signals"]
+
+ATLAS_PLUGIN_API = "1.0"
 
 
 @hookimpl
-def atlas_register_signals(registry: Any) -> None:
+def atlas_register_signals(registry: Registrar[Signal]) -> None:
     from atlas_example_signal.signal import CodeOwners
 
     registry.add(CodeOwners())

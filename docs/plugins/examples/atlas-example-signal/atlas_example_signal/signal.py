@@ -9,21 +9,23 @@ from typing import ClassVar
 import attrs
 import numpy as np
 
-from atlas_core import QueryContext
-from atlas_core.config import structure_component_config
+from atlas_core.api import QueryContext, Signal, component_config
 
 _TEAM = re.compile(r"@[\w.-]+(?:/[\w.-]+)?")
 
 
-class CodeOwners:
+@attrs.define
+class CodeOwnersConfig:
+    """``[signals.codeowners]`` in atlas.toml."""
+
+    file: str = "CODEOWNERS"
+
+
+class CodeOwners(Signal):
     """Files owned by a team named in the task (``@team``) score 1, others 0."""
 
     name: ClassVar[str] = "codeowners"
-    stage: ClassVar[int] = 0
-
-    @attrs.define
-    class Config:
-        file: str = "CODEOWNERS"
+    stage: ClassVar[int] = 0  # needs only the query, not other signals
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         if not _TEAM.search(ctx.query):
@@ -49,5 +51,5 @@ class CodeOwners:
             out[i] = 1.0 if owners & teams else 0.0
         return out
 
-    def _config(self, ctx: QueryContext) -> CodeOwners.Config:
-        return structure_component_config(self.Config, ctx.options(self.name), self.name)
+    def _config(self, ctx: QueryContext) -> CodeOwnersConfig:
+        return component_config(CodeOwnersConfig, ctx.options(self.name), self.name)

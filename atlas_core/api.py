@@ -1,0 +1,248 @@
+"""The plugin API: everything a plugin (or another front end) may import from Atlas.
+
+This module is the one documented surface for plugin authors (see ``docs/plugins/``); every
+other module of ``atlas_core`` is private and may change in any release. The names below are
+re-exported from wherever they live, so moving code inside the core never breaks a plugin.
+
+A plugin declares the API version it was built for on its entry-point module::
+
+    ATLAS_PLUGIN_API = "1.0"
+
+A plugin declaring another major version is refused with one line naming it.
+
+Sections:
+
+- **Version and hooks**: :data:`PLUGIN_API`, :data:`hookimpl`.
+- **Components** (protocols that are also base classes with defaults for their optional
+  members): :class:`Walker`, :class:`Classifier`, :class:`Chunker`, :class:`Resolver`,
+  :class:`Contributor`, :class:`Signal`, :class:`Fuser`, :class:`Reranker`,
+  :class:`Retriever`, :class:`OutputFormat`, and the :class:`Registrar` registration hooks
+  receive.
+- **Contexts and views**: :class:`QueryContext`, :class:`IndexContext`,
+  :class:`IndexView`, :class:`Changes`, :class:`Note`, :class:`WalkSettings`,
+  :class:`FormatOptions`.
+- **Data**: :class:`RepoFile`, :class:`Chunk`, :class:`Classification`, :class:`FileEntry`,
+  :class:`SelectedFile`, :class:`Selection`, :data:`ROLES`.
+- **Errors**: :class:`AtlasError`, :class:`AtlasPluginError`, :class:`UsageError`,
+  :class:`PluginFailure`.
+- **Helpers for components**: :func:`component_config`, :func:`tokenize`,
+  :func:`normalize`, :class:`WeightedFusion`, :class:`ReciprocalRankFusion`,
+  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`.
+- **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
+  :func:`syntax_tree`.
+- **CLI commands**: :class:`AppState`, ``pass_state`` (``@pass_state`` hands a command the
+  :class:`AppState`), :func:`common_options`.
+- **Front ends** (embedding Atlas, as ``atlas-mcp`` does): :class:`Atlas`,
+  :class:`QueryOptions`, :class:`QueryResult`, :class:`BuildReport`,
+  :class:`Explanation`, :class:`SignalScore`, :func:`explanation_document`,
+  :func:`selection_to_dict`, :func:`render_context`, :func:`resolve_root`,
+  :func:`load_settings`, :func:`normalise_rel`, :func:`confined_path`, :func:`redact`,
+  :func:`secret_file_reason`, :func:`ensure_cache_dir`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, TypeVar
+
+# cheap, and needed by every plugin's entry-point module: imported now
+from atlas_core.components import (
+    Changes,
+    Chunker,
+    Classifier,
+    Contributor,
+    FormatOptions,
+    Fuser,
+    IndexContext,
+    IndexView,
+    Note,
+    OutputFormat,
+    QueryContext,
+    Reranker,
+    Resolver,
+    Retriever,
+    Signal,
+    Walker,
+    WalkSettings,
+)
+from atlas_core.errors import AtlasError, AtlasPluginError, PluginFailure, UsageError
+from atlas_core.plugin import PLUGIN_API, hookimpl
+from atlas_core.plugin.registry import Registrar
+from atlas_core.types import (
+    ROLES,
+    Chunk,
+    Classification,
+    FileEntry,
+    RepoFile,
+    SelectedFile,
+    Selection,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from atlas_core.classify import detect_role
+    from atlas_core.cli.state import AppState, common_options
+    from atlas_core.config import load_settings
+    from atlas_core.engine import Atlas, QueryOptions, QueryResult, resolve_root
+    from atlas_core.fsread import confined_path, normalise_rel
+    from atlas_core.index.builder import BuildReport
+    from atlas_core.index.layout import ensure_cache_dir
+    from atlas_core.index.process import estimate_tokens
+    from atlas_core.output.context import render_context
+    from atlas_core.output.formats import selection_to_dict
+    from atlas_core.progress import progress_bar
+    from atlas_core.ranking.fusion import ReciprocalRankFusion, WeightedFusion, normalize
+    from atlas_core.results import Explanation, SignalScore, explanation_document
+    from atlas_core.secrets import redact, secret_file_reason
+    from atlas_core.terms import tokenize
+    from atlas_core.treesitter import TreeSitterChunker
+
+    pass_state: Callable[..., Any]
+
+#: names imported on first use (most of them pull in numpy, click or the index code, which
+#: a plugin's entry-point module must not pay for)
+_LAZY = {
+    "detect_role": "atlas_core.classify",
+    "AppState": "atlas_core.cli.state",
+    "common_options": "atlas_core.cli.state",
+    "load_settings": "atlas_core.config",
+    "Atlas": "atlas_core.engine",
+    "QueryOptions": "atlas_core.engine",
+    "QueryResult": "atlas_core.engine",
+    "resolve_root": "atlas_core.engine",
+    "confined_path": "atlas_core.fsread",
+    "normalise_rel": "atlas_core.fsread",
+    "BuildReport": "atlas_core.index.builder",
+    "ensure_cache_dir": "atlas_core.index.layout",
+    "estimate_tokens": "atlas_core.index.process",
+    "render_context": "atlas_core.output.context",
+    "selection_to_dict": "atlas_core.output.formats",
+    "progress_bar": "atlas_core.progress",
+    "ReciprocalRankFusion": "atlas_core.ranking.fusion",
+    "WeightedFusion": "atlas_core.ranking.fusion",
+    "normalize": "atlas_core.ranking.fusion",
+    "Explanation": "atlas_core.results",
+    "SignalScore": "atlas_core.results",
+    "explanation_document": "atlas_core.results",
+    "redact": "atlas_core.secrets",
+    "secret_file_reason": "atlas_core.secrets",
+    "tokenize": "atlas_core.terms",
+    "TreeSitterChunker": "atlas_core.treesitter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "pass_state":
+        import click
+
+        from atlas_core.cli.state import AppState
+
+        value: Any = click.make_pass_decorator(AppState)
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'atlas_core.api' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "PLUGIN_API",
+    "ROLES",
+    "AppState",
+    "Atlas",
+    "AtlasError",
+    "AtlasPluginError",
+    "BuildReport",
+    "Changes",
+    "Chunk",
+    "Chunker",
+    "Classification",
+    "Classifier",
+    "Contributor",
+    "Explanation",
+    "FileEntry",
+    "FormatOptions",
+    "Fuser",
+    "IndexContext",
+    "IndexView",
+    "Note",
+    "OutputFormat",
+    "PluginFailure",
+    "QueryContext",
+    "QueryOptions",
+    "QueryResult",
+    "ReciprocalRankFusion",
+    "Registrar",
+    "RepoFile",
+    "Reranker",
+    "Resolver",
+    "Retriever",
+    "SelectedFile",
+    "Selection",
+    "Signal",
+    "SignalScore",
+    "TreeSitterChunker",
+    "UsageError",
+    "WalkSettings",
+    "Walker",
+    "WeightedFusion",
+    "check_query",
+    "common_options",
+    "component_config",
+    "confined_path",
+    "detect_role",
+    "ensure_cache_dir",
+    "estimate_tokens",
+    "explanation_document",
+    "hookimpl",
+    "load_settings",
+    "normalise_rel",
+    "normalize",
+    "pass_state",
+    "progress_bar",
+    "redact",
+    "render_context",
+    "resolve_root",
+    "secret_file_reason",
+    "selection_to_dict",
+    "syntax_tree",
+    "tokenize",
+]
+
+T = TypeVar("T")
+
+
+def component_config(cls: type[T], table: Mapping[str, Any], component: str) -> T:
+    """Build a component's typed config (an attrs class) from its ``atlas.toml`` table.
+
+    An unknown key or a bad value is a :class:`UsageError` naming ``component``.
+    """
+    from atlas_core.config import structure_component_config
+
+    return structure_component_config(cls, dict(table), component)
+
+
+def check_query(chunker: TreeSitterChunker, language: str) -> None:
+    """Load ``language``'s grammar and compile the chunker's query file for it.
+
+    :raises AtlasPluginError: naming the problem (no query file, a missing grammar, a node
+        or field name the grammar does not have, a syntax error in the query).
+    """
+    if language not in chunker.languages:
+        raise AtlasPluginError(f"chunker {chunker.name}: no query file for {language}")
+    if chunker._load(language) is None:
+        raise AtlasPluginError(
+            f"chunker {chunker.name}: the {language} query does not load: "
+            f"{chunker.failures.get(language, 'unknown error')}"
+        )
+
+
+def syntax_tree(language: str, text: str) -> str:
+    """The parse tree of ``text`` as an S-expression: the node and field names a query file
+    can capture (``(function_declaration name: (identifier) ...)``)."""
+    from tree_sitter_language_pack import get_parser
+
+    tree = get_parser(language).parse(text.encode("utf-8"))  # type: ignore[arg-type]
+    return str(tree.root_node)

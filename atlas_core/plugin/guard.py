@@ -1,0 +1,172 @@
+"""Attribution: an exception escaping a plugin's code becomes one line naming the plugin.
+
+Every place the pipeline calls a component (a signal's ``score``, a contributor's
+``contribute``, a chunker on one file ...) or a dispatch hook goes through :func:`guarded`
+or :func:`call_hook`. Whatever escapes is turned into a :class:`PluginFailure` whose message
+names the distribution, the component and the stage::
+
+    plugin acme-signal: signal team_dirs failed while scoring: ValueError: kaboom
+
+``ATLAS_RAISE_ERRORS=1`` re-raises the original exception instead (with its traceback);
+``ATLAS_TRACE_PLUGINS=1`` prints every guarded call on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, TypeVar
+
+import attrs
+
+from atlas_core.errors import AtlasError, PluginFailure, UsageError
+
+__all__ = [
+    "Origin",
+    "call_hook",
+    "failure",
+    "guarded",
+    "origin_of",
+    "raise_errors",
+    "record_origin",
+    "record_plugin",
+    "trace",
+    "tracing",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Origin:
+    """Who provided a component: the distribution and the component's label."""
+
+    plugin: str  # distribution name (``atlas-core`` for built-ins)
+    component: str  # ``signal bm25f``
+
+
+#: id(component) -> where it came from; filled when components are registered
+_ORIGINS: dict[int, Origin] = {}
+#: pluggy plugin name -> distribution, for dispatch hooks
+_PLUGINS: dict[str, str] = {}
+
+
+def raise_errors() -> bool:
+    """Whether plugin errors are re-raised as they are (``ATLAS_RAISE_ERRORS=1``)."""
+    return bool(os.environ.get("ATLAS_RAISE_ERRORS"))
+
+
+def tracing() -> bool:
+    """Whether plugin calls are traced on stderr (``ATLAS_TRACE_PLUGINS=1``)."""
+    return bool(os.environ.get("ATLAS_TRACE_PLUGINS"))
+
+
+def trace(message: str) -> None:
+    """One trace line on stderr when tracing is on."""
+    if tracing():
+        sys.stderr.write(f"atlas: trace: {message}\n")
+
+
+def record_origin(component: object, plugin: str, label: str) -> None:
+    """Remember that ``component`` (called ``label``, e.g. ``signal bm25f``) is ``plugin``'s."""
+    _ORIGINS[id(component)] = Origin(plugin, label)
+
+
+def record_plugin(name: str, dist: str) -> None:
+    """Remember the distribution of a pluggy plugin registered as ``name``."""
+    _PLUGINS[name] = dist
+
+
+def origin_of(component: object) -> Origin:
+    """Where ``component`` came from (an unregistered one is named by its class)."""
+    found = _ORIGINS.get(id(component))
+    if found is not None:
+        return found
+    module = type(component).__module__.split(".")[0]
+    return Origin(_PLUGINS.get(module, module), str(getattr(component, "name", module)))
+
+
+def failure(origin: Origin, stage: str, exc: BaseException) -> PluginFailure:
+    """The one-line failure for ``exc`` escaping ``origin`` while doing ``stage``."""
+    if isinstance(exc, PluginFailure):
+        return exc
+    if isinstance(exc, AtlasError):  # the plugin's own line for the user: shown as it is
+        return PluginFailure(origin.plugin, origin.component, stage, str(exc), own=True)
+    error = f"{type(exc).__name__}: {exc}"
+    return PluginFailure(origin.plugin, origin.component, stage, error)
+
+
+@contextmanager
+def guarded(component: object, stage: str) -> Iterator[None]:
+    """Run the body as a call of ``component``; what escapes names the plugin.
+
+    Configuration errors (:class:`UsageError`) pass through unchanged: they already name
+    the component and are the user's to fix.
+    """
+    origin = origin_of(component)
+    if tracing():
+        trace(f"plugin {origin.plugin}: {origin.component} {stage}")
+    try:
+        yield
+    except (UsageError, PluginFailure):
+        raise
+    except Exception as exc:
+        if raise_errors():
+            raise
+        raise failure(origin, stage, exc) from exc
+
+
+def call_hook(hook: Any, name: str, stage: str, **kwargs: Any) -> Any:
+    """Call the dispatch hook ``name``; an exception names the implementation that raised.
+
+    Pluggy runs the implementations itself, so the one that raised is found in the
+    traceback (the innermost frame running one of the hook's implementations).
+    """
+    caller = getattr(hook, name)
+    try:
+        return caller(**kwargs)
+    except (UsageError, PluginFailure):
+        raise
+    except Exception as exc:
+        if raise_errors():
+            raise
+        plugin = _raising_plugin(caller, exc.__traceback__)
+        raise failure(Origin(plugin, f"hook {name}"), stage, exc) from exc
+
+
+def _raising_plugin(caller: Any, tb: TracebackType | None) -> str:
+    codes: dict[Any, tuple[str, Any]] = {}
+    for impl in caller.get_hookimpls():
+        function = getattr(impl.function, "__func__", impl.function)
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            codes.setdefault(code, (impl.plugin_name, impl.plugin))
+    found = "?"
+    while tb is not None:
+        hit = codes.get(tb.tb_frame.f_code)
+        if hit is not None:
+            name, plugin = hit
+            owner = tb.tb_frame.f_locals.get("self")
+            # a method shared by several plugin objects (a base class): match the instance
+            if owner is None or owner is plugin or not isinstance(plugin, type(owner)):
+                found = name
+            else:
+                found = _plugin_of_instance(caller, owner) or name
+        tb = tb.tb_next
+    return _PLUGINS.get(found, found.removeprefix("builtin."))
+
+
+def _plugin_of_instance(caller: Any, owner: object) -> str | None:
+    for impl in caller.get_hookimpls():
+        if impl.plugin is owner:
+            return str(impl.plugin_name)
+    return None
+
+
+def call(component: object, stage: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` as a guarded call of ``component``."""
+    with guarded(component, stage):
+        return fn(*args, **kwargs)

@@ -1,0 +1,335 @@
+"""Plugin API 1.0: failures name the plugin, API versions, tracing, contexts, results."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+from atlas_core.api import (
+    Atlas,
+    Changes,
+    Contributor,
+    IndexContext,
+    PluginFailure,
+    QueryContext,
+    QueryOptions,
+    Signal,
+    hookimpl,
+)
+from atlas_core.plugin.manager import get_plugin_manager
+from atlas_core.testing import CliResult, run_atlas, write_repo
+
+Cli = Callable[..., CliResult]
+
+
+def install(site: Path, dist: str, entry: str, source: str) -> None:
+    module = f"atlas_fake_{entry.replace('-', '_')}"
+    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
+    (site / f"{module}.py").write_text(source)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "site"
+    path.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    importlib.invalidate_caches()
+    yield path
+    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
+        del sys.modules[name]
+
+
+RAISING_SIGNAL = """
+from atlas_core.api import Signal, hookimpl
+
+class TeamDirs(Signal):
+    name = "team_dirs"
+    def score(self, ctx):
+        raise ValueError("kaboom")
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(TeamDirs())
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_repo(
+        tmp_path / "repo",
+        {
+            "src/retry.py": "def retry(request):\n    return backoff(request)\n",
+            "src/client.py": "class Client:\n    def send(self):\n        pass\n",
+            "atlas.toml": '[presets.team]\nextends = "fast"\n'
+            "signals = { bm25f = 1.0, team_dirs = 1.0 }\n",
+        },
+    )
+
+
+def test_a_failing_signal_is_one_warning_naming_the_plugin(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-signal", "acme", RAISING_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acme")
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "compact")
+    assert result.code == 0
+    assert result.stdout.splitlines()[0] == "src/retry.py"
+    assert result.stderr.splitlines() == [
+        "atlas: warning: plugin acme-signal: signal team_dirs failed while scoring: "
+        "ValueError: kaboom"
+    ]
+    explained = json.loads(
+        atlas_cli("--root", str(repo), "explain", "retry", "-p", "team", "--format", "json").stdout
+    )
+    assert explained["Failures"] == [
+        "plugin acme-signal: signal team_dirs failed while scoring: ValueError: kaboom"
+    ]
+    assert "team_dirs" in explained["MissingSignals"]
+
+
+def test_raise_errors_reraises_the_original(
+    site: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-signal", "acme", RAISING_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acme")
+    monkeypatch.setenv("ATLAS_RAISE_ERRORS", "1")
+    with pytest.raises(ValueError, match="kaboom"):
+        run_atlas("--root", str(repo), "quick", "retry", "-p", "team")
+
+
+def test_an_essential_component_failing_fails_the_command(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(
+        site,
+        "acme-fuser",
+        "acmefuse",
+        "from atlas_core.api import Fuser, hookimpl\n"
+        "class Bad(Fuser):\n    name = 'bad'\n"
+        "    def fuse(self, scores, weights):\n        return {}['missing']\n"
+        "@hookimpl\ndef atlas_register_fusers(registry):\n    registry.add(Bad())\n",
+    )
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmefuse")
+    (repo / "atlas.toml").write_text('[presets.bad]\nextends = "fast"\nfuser = "bad"\n')
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "bad")
+    assert result.code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "atlas: error: plugin acme-fuser: fuser bad failed while fusing: KeyError: 'missing'"
+    ]
+
+
+def test_a_classify_hook_failing_in_a_worker_names_the_plugin(
+    site: Path, tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(
+        site,
+        "acme-classify",
+        "acmeclass",
+        "from atlas_core.api import hookimpl\n"
+        "@hookimpl\ndef atlas_classify_role(rel, language, head):\n"
+        "    if rel == 'pkg/f40.py':\n        raise ValueError('kaboom')\n",
+    )
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmeclass")
+    # enough files for the indexer to use its worker processes
+    repo = write_repo(tmp_path / "big", {f"pkg/f{i}.py": f"x{i} = {i}\n" for i in range(80)})
+    result = atlas_cli("--root", str(repo), "index")
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        "atlas: error: plugin acme-classify: hook atlas_classify_role failed while "
+        "classifying pkg/f40.py: ValueError: kaboom"
+    ]
+
+
+class Recorder(Contributor):
+    """Records the index context it is given."""
+
+    name: ClassVar[str] = "recorder"
+    seen: ClassVar[list[IndexContext]] = []
+
+    def fingerprint(self, ctx: IndexContext) -> str:
+        return "v1"
+
+    def contribute(self, ctx: IndexContext) -> Any:
+        Recorder.seen.append(ctx)
+        ctx.note("recorded")
+        runs = (ctx.previous_data or {}).get("runs", 0)
+        return {"runs": runs + 1, "options": ctx.options()}
+
+
+class RecorderPlugin:
+    @hookimpl
+    def atlas_register_contributors(self, registry: Any) -> None:
+        registry.add(Recorder())
+
+
+def test_contributors_get_an_index_context(tmp_path: Path) -> None:
+    Recorder.seen.clear()
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "a.py": "a = 1\n",
+            "b.py": "b = 2\n",
+            "atlas.toml": "[contributors.recorder]\ndepth = 3\n",
+        },
+    )
+
+    def atlas() -> Atlas:
+        manager = get_plugin_manager(
+            load_entrypoints=False, extra_plugins=[("rec", RecorderPlugin())]
+        )
+        return Atlas(root, manager)
+
+    report = atlas().index()
+    first = Recorder.seen[-1]
+    assert first.root == root and first.previous is None and first.previous_data is None
+    assert first.changes == Changes(added=("a.py", "atlas.toml", "b.py"))
+    assert first.options() == {"depth": 3}
+    assert [n.message for n in report.notes] == ["recorded"]
+    assert len(first.resolvers) == 0  # no import resolvers without atlas-graph
+    (root / "b.py").write_text("b = 3\n")
+    (root / "a.py").unlink()
+    atlas().index()
+    second = Recorder.seen[-1]
+    assert second.changes == Changes(changed=("b.py",), deleted=("a.py",))
+    assert second.previous is not None and "a.py" in second.previous.paths
+    assert second.previous_data == {"runs": 1, "options": {"depth": 3}}
+    assert second.index.paths == ["atlas.toml", "b.py"]
+
+
+class BadContributor(Contributor):
+    name: ClassVar[str] = "bad"
+
+    def fingerprint(self, ctx: IndexContext) -> str:
+        return "x"
+
+    def contribute(self, ctx: IndexContext) -> Any:
+        raise RuntimeError("disk on fire")
+
+
+class BadContributorPlugin:
+    @hookimpl
+    def atlas_register_contributors(self, registry: Any) -> None:
+        registry.add(BadContributor())
+
+
+def test_a_failing_contributor_is_named_and_the_index_carries_on(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {"a.py": "a = 1\n"})
+    manager = get_plugin_manager(
+        load_entrypoints=False, extra_plugins=[("badc", BadContributorPlugin())]
+    )
+    report = Atlas(root, manager).index()
+    assert report.contributors["bad"] == "failed"
+    assert report.errors == [
+        "plugin local: contributor bad failed while indexing: RuntimeError: disk on fire"
+    ]
+    assert isinstance(report.failures["bad"], PluginFailure)
+
+
+class SeedReader(Signal):
+    """Scores nothing; records what ``ctx.seeds()`` gave it."""
+
+    name: ClassVar[str] = "seedreader"
+    stage: ClassVar[int] = 1
+    seen: ClassVar[list[np.ndarray | None]] = []
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        SeedReader.seen.append(ctx.seeds())
+        return np.zeros(len(ctx.index))
+
+
+class SeedPlugin:
+    @hookimpl
+    def atlas_register_signals(self, registry: Any) -> None:
+        registry.add(SeedReader())
+
+
+def test_the_seed_signal_is_a_setting(tmp_path: Path) -> None:
+    files = {
+        "retry.py": "def retry(): pass\n",
+        "atlas.toml": '[pipeline]\nseed_signal = "path"\n[presets.s]\nextends = "fast"\n'
+        "signals = { bm25f = 1.0, path = 1.0, seedreader = 1.0 }\n",
+    }
+    root = write_repo(tmp_path / "r", files)
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("seed", SeedPlugin())])
+    atlas = Atlas(root, manager)
+    result = atlas.query("retry", QueryOptions("s"), atlas.reader())
+    assert SeedReader.seen[-1] is not None
+    assert np.array_equal(SeedReader.seen[-1], result.signal_scores["path"])
+    explanation = result.explanations[0]
+    assert explanation.path == "retry.py"
+    assert {s.signal: s.weight for s in explanation.signals} == {
+        "bm25f": 1.0,
+        "path": 1.0,
+        "seedreader": 1.0,
+    }
+
+
+def test_a_plugin_for_another_major_api_is_refused(
+    site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-future", "future", 'ATLAS_PLUGIN_API = "2.0"\n' + RAISING_SIGNAL)
+    install(site, "acme-now", "now", 'ATLAS_PLUGIN_API = "1.3"\n' + RAISING_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "future,now")
+    result = atlas_cli("plugins", "--json")
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert rows["future"]["status"] == "failed" and rows["now"]["status"] == "ok"
+    assert rows["now"]["api"] == "1.3"
+    refused = [line for line in result.stderr.splitlines() if "acme-future" in line]
+    assert refused == [
+        "atlas: warning: plugin acme-future[future] 0.1 refused: it is built for plugin API "
+        "2.0 and this Atlas has 1.0 (install a version of the plugin made for this Atlas) "
+        "(disable with ATLAS_DISABLE_PLUGINS=future)"
+    ]
+
+
+def test_a_component_missing_members_is_refused_at_registration() -> None:
+    class Half:
+        name = "half"
+
+    class HalfPlugin:
+        @hookimpl
+        def atlas_register_signals(self, registry: Any) -> None:
+            registry.add(Half())
+
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("half", HalfPlugin())])
+    assert "half" not in manager.registry("signals")
+    assert manager.warnings == [
+        "plugin local[half] failed registering signals: TypeError: signal 'half' is not a "
+        "Signal (missing: score, stage, unavailable); subclass atlas_core.api.Signal"
+    ]
+
+
+def test_tracing_covers_registration_and_component_calls(
+    repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_TRACE_PLUGINS", "1")
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "fast", "--format", "compact")
+    assert result.code == 0
+    err = result.stderr
+    assert "atlas: trace: hook atlas_register_signals of atlas-core[signal_bm25f]" in err
+    assert "atlas: trace: plugin atlas-core: signal bm25f scoring" in err
+    assert "atlas: trace: plugin atlas-core: fuser weighted fusing" in err
+    assert "atlas_add_commands [hook]" in err  # dispatch hooks: pluggy's own tracing
+
+
+def test_plugins_hook_lists_implementations(atlas_cli: Cli) -> None:
+    result = atlas_cli("plugins", "--hook", "atlas_classify_language")
+    assert result.code == 0
+    assert result.stdout.splitlines() == [
+        "atlas-core[classify_default]  "
+        "atlas_core.builtin.classify_default.atlas_classify_language  (trylast)"
+    ]
+    rows = json.loads(atlas_cli("plugins", "--hook", "atlas_register_fusers", "--json").stdout)
+    assert [r["plugin"] for r in rows] == ["atlas-core[fuse_rrf]", "atlas-core[fuse_weighted]"]
+    bad = atlas_cli("plugins", "--hook", "atlas_nope")
+    assert bad.code == 2 and bad.stderr.startswith("atlas: error: unknown hook 'atlas_nope'")
