@@ -81,7 +81,8 @@ from atlas_core.types import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from atlas_core.classify import detect_role
+    from atlas_core.chunk.treesitter import TreeSitterChunker
+    from atlas_core.classify.rules import detect_role
     from atlas_core.cli.state import AppState, common_options
     from atlas_core.config import load_settings
     from atlas_core.engine import Atlas, QueryOptions, QueryResult, resolve_root
@@ -91,19 +92,18 @@ if TYPE_CHECKING:
     from atlas_core.index.process import estimate_tokens
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
+    from atlas_core.output.secrets import redact, secret_file_reason
     from atlas_core.progress import progress_bar
-    from atlas_core.ranking.fusion import ReciprocalRankFusion, WeightedFusion, normalize
+    from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, normalize
     from atlas_core.results import Explanation, SignalScore, explanation_document
-    from atlas_core.secrets import redact, secret_file_reason
     from atlas_core.terms import tokenize
-    from atlas_core.treesitter import TreeSitterChunker
 
     pass_state: Callable[..., Any]
 
 #: names imported on first use (most of them pull in numpy, click or the index code, which
 #: a plugin's entry-point module must not pay for)
 _LAZY = {
-    "detect_role": "atlas_core.classify",
+    "detect_role": "atlas_core.classify.rules",
     "AppState": "atlas_core.cli.state",
     "common_options": "atlas_core.cli.state",
     "load_settings": "atlas_core.config",
@@ -119,16 +119,16 @@ _LAZY = {
     "render_context": "atlas_core.output.context",
     "selection_to_dict": "atlas_core.output.formats",
     "progress_bar": "atlas_core.progress",
-    "ReciprocalRankFusion": "atlas_core.ranking.fusion",
-    "WeightedFusion": "atlas_core.ranking.fusion",
-    "normalize": "atlas_core.ranking.fusion",
+    "ReciprocalRankFusion": "atlas_core.rank.fusion",
+    "WeightedFusion": "atlas_core.rank.fusion",
+    "normalize": "atlas_core.rank.fusion",
     "Explanation": "atlas_core.results",
     "SignalScore": "atlas_core.results",
     "explanation_document": "atlas_core.results",
-    "redact": "atlas_core.secrets",
-    "secret_file_reason": "atlas_core.secrets",
+    "redact": "atlas_core.output.secrets",
+    "secret_file_reason": "atlas_core.output.secrets",
     "tokenize": "atlas_core.terms",
-    "TreeSitterChunker": "atlas_core.treesitter",
+    "TreeSitterChunker": "atlas_core.chunk.treesitter",
 }
 
 

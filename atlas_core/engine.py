@@ -31,10 +31,10 @@ from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
-from atlas_core.ranking.fusion import normalize
-from atlas_core.ranking.task import parse_task
-from atlas_core.select import select_within_budget
-from atlas_core.symbols import matching_symbols
+from atlas_core.rank.fusion import normalize
+from atlas_core.rank.task import parse_task
+from atlas_core.select.budget import select_within_budget
+from atlas_core.select.symbols import matching_symbols
 from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
 
@@ -138,7 +138,7 @@ class Atlas:
     def fingerprint(self) -> str:
         """Changes whenever a setting or plugin that shapes the index changes."""
         from atlas_core import __version__
-        from atlas_core.classify import CLASSIFY_VERSION
+        from atlas_core.classify.rules import CLASSIFY_VERSION
         from atlas_core.terms import TERMS_VERSION
 
         parts = [

@@ -3,7 +3,7 @@
 
 usage: scripts/secrets_eval.py [CORPUS] [--repo DIR] [-v]
 
-Without --repo: scores ``atlas_core.secrets.redact`` on the labelled corpus (default
+Without --repo: scores ``atlas_core.output.secrets.redact`` on the labelled corpus (default
 ``tests/data/secrets/corpus``, format in ``tests/data/secrets/README.md``) and prints
 ``precision P, recall R (N leaks, M non-leaks)``, then the recall on the high-confidence
 leaks and every miss and false positive.
@@ -62,7 +62,7 @@ def load_corpus(root: Path) -> list[Document]:
 
 def found_lines(doc_path: str, text: str) -> list[tuple[int, str]]:
     """(line, kind) of each redaction Atlas makes in ``text``."""
-    from atlas_core.secrets import redact
+    from atlas_core.output.secrets import redact
 
     return [(r.line, r.kind) for r in redact(text, path=doc_path)[1]]
 
@@ -154,7 +154,7 @@ def text_files(root: Path) -> Iterator[tuple[str, str]]:
 
 def scan_repo(root: Path, verbose: bool) -> int:
     """Print the redactions made over a repository; return how many there were."""
-    from atlas_core.secrets import secret_file_reason
+    from atlas_core.output.secrets import secret_file_reason
 
     total = files = hit_files = skipped = 0
     for rel, text in text_files(root):

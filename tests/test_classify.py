@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_core.classify import detect_language, detect_role, explain_role
+from atlas_core.classify.rules import detect_language, detect_role, explain_role
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pytest
 
 from atlas_core.components import WalkSettings
 from atlas_core.paths import display_path
-from atlas_core.walk import FsWalker
+from atlas_core.walk.fs import FsWalker
 
 DEPTH = 1500
 

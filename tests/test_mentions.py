@@ -11,7 +11,7 @@ import pytest
 from atlas_core.components import QueryContext
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.index.reader import IndexReader
-from atlas_core.ranking.mentions import mention_scores
+from atlas_core.rank.mentions import mention_scores
 from atlas_core.terms import tokenize
 from atlas_core.testing import write_repo
 

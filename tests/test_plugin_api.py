@@ -327,7 +327,7 @@ def test_plugins_hook_lists_implementations(atlas_cli: Cli) -> None:
     assert result.code == 0
     assert result.stdout.splitlines() == [
         "atlas-core[classify_default]  "
-        "atlas_core.builtin.classify_default.atlas_classify_language  (trylast)"
+        "atlas_core.plugin.builtin.classify_default.atlas_classify_language  (trylast)"
     ]
     rows = json.loads(atlas_cli("plugins", "--hook", "atlas_register_fusers", "--json").stdout)
     assert [r["plugin"] for r in rows] == ["atlas-core[fuse_rrf]", "atlas-core[fuse_weighted]"]

@@ -11,9 +11,9 @@ import pytest
 
 from atlas_core.components import QueryContext
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.ranking.bm25f import bm25f_scores
-from atlas_core.ranking.fusion import ReciprocalRankFusion, WeightedFusion, ranks
-from atlas_core.select import select_within_budget
+from atlas_core.rank.bm25f import bm25f_scores
+from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, ranks
+from atlas_core.select.budget import select_within_budget
 from atlas_core.testing import write_repo
 
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from atlas_core.secrets import redact, secret_file_reason
+from atlas_core.output.secrets import redact, secret_file_reason
 
 ROOT = Path(__file__).resolve().parents[1]
 

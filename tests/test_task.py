@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas_core.ranking.task import parse_task
+from atlas_core.rank.task import parse_task
 from atlas_core.terms import tokenize
 
 REPORT = """\

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas_core.chunk_regex import RegexChunker
+from atlas_core.chunk.regex import RegexChunker
+from atlas_core.chunk.treesitter import QUERY_DIR, TreeSitterChunker
 from atlas_core.engine import Atlas
 from atlas_core.testing import write_repo
-from atlas_core.treesitter import QUERY_DIR, TreeSitterChunker
 from atlas_core.types import Chunk
 
 LANGUAGES = {

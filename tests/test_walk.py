@@ -16,7 +16,7 @@ import pytest
 
 from atlas_core.components import WalkSettings
 from atlas_core.testing import write_repo
-from atlas_core.walk import FsWalker
+from atlas_core.walk.fs import FsWalker
 
 
 def walk(root: Path, extra: list[str] | None = None) -> tuple[list[str], Counter[str]]:
@@ -419,7 +419,7 @@ def test_unreadable_directories_are_counted(
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 
-    monkeypatch.setattr("atlas_core.walk.os.scandir", scandir)
+    monkeypatch.setattr("atlas_core.walk.fs.os.scandir", scandir)
     files, skipped = walk(root)
     assert files == ["open/y.py"]
     assert skipped == Counter({"unreadable": 1})

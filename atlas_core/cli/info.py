@@ -116,7 +116,7 @@ def _inspect_files(
     """One row per indexed file: path, language, role and the built-in classifier's reason."""
     from fnmatch import fnmatchcase
 
-    from atlas_core.classify import explain_role
+    from atlas_core.classify.rules import explain_role
 
     rows = []
     for i, rel in enumerate(reader.paths):

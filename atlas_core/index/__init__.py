@@ -1,1 +1,1 @@
-"""The on-disk index: layout, building (incremental, parallel) and reading (memory-mapped)."""
+"""Stage 4, index: the on-disk index (layout, incremental building, memory-mapped reading)."""

@@ -1,1 +1,1 @@
-"""Output formats for query results, and the context document for LLMs."""
+"""Stage 7, output: formats for query results, the context document for LLMs, secret redaction."""

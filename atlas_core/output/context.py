@@ -10,8 +10,8 @@ exceed it, and the header states the document's own token count. Files that do n
 are listed as omitted, never cut in the middle.
 
 Secrets stay on the machine unless ``allow_secrets`` is given: credential files (see
-:func:`atlas_core.secrets.secret_file_reason`) are left out and every other file is
-passed through :func:`atlas_core.secrets.redact`.
+:func:`atlas_core.output.secrets.secret_file_reason`) are left out and every other file is
+passed through :func:`atlas_core.output.secrets.redact`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import attrs
 from atlas_core.errors import UsageError
 from atlas_core.fsread import Unreadable, confined_path, read_confined
 from atlas_core.index.process import estimate_tokens
+from atlas_core.output.secrets import Redaction, redact, secret_file_reason
 from atlas_core.paths import display_path
-from atlas_core.secrets import Redaction, redact, secret_file_reason
 
 __all__ = [
     "STYLES",

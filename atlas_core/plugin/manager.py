@@ -97,7 +97,7 @@ class AtlasPluginManager:
 
     def register_builtins(self, block: Collection[str] = ()) -> None:
         """Register the built-in plugins; those in ``block`` are skipped unless essential."""
-        from atlas_core.builtin import BUILTIN_PLUGINS, ESSENTIAL
+        from atlas_core.plugin.builtin import BUILTIN_PLUGINS, ESSENTIAL
 
         for modname in BUILTIN_PLUGINS:
             short = modname.rsplit(".", 1)[1]

@@ -65,7 +65,7 @@ def graph_edges(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[...,
         root = write_repo(tmp_path / f"repo{next(counter)}", files)
         atlas = make_atlas(root, *extra)
         if request.param == "regex":
-            from atlas_core.chunk_regex import RegexChunker
+            from atlas_core.chunk.regex import RegexChunker
 
             regex = RegexChunker()
             atlas.chunker_map = lambda: dict.fromkeys(regex.languages, regex)  # type: ignore[method-assign]

@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_formats(registry: Any) -> None:
-    from atlas_core.output.format_context import ContextFormat
+    from atlas_core.output.context_format import ContextFormat
 
     registry.add(ContextFormat())

@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_signals(registry: Any) -> None:
-    from atlas_core.ranking.mentions import Mentions
+    from atlas_core.rank.mentions import Mentions
 
     registry.add(Mentions())

@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_chunkers(registry: Any) -> None:
-    from atlas_core.treesitter.chunker import TreeSitterChunker
+    from atlas_core.chunk.treesitter.chunker import TreeSitterChunker
 
     registry.add(TreeSitterChunker())

@@ -4,7 +4,7 @@ pattern decides; within a file the last matching pattern wins; negation re-inclu
 
 Ignore files are read the way git reads them, as bytes: a leading UTF-8 BOM dropped, one
 ``\\r`` before each newline dropped, unescaped trailing spaces trimmed; patterns are matched
-against the bytes of names (see ``atlas_core.wildmatch``), so a non-UTF-8 pattern matches
+against the bytes of names (see ``atlas_core.walk.wildmatch``), so a non-UTF-8 pattern matches
 the non-UTF-8 name it was written for. A line git cannot make sense of (a lone ``!`` or
 ``\\``, an unclosed bracket) matches nothing; no line is ever an error.
 """
@@ -17,7 +17,7 @@ import stat
 from collections.abc import Container, Iterable
 from pathlib import Path
 
-from atlas_core.wildmatch import translate
+from atlas_core.walk.wildmatch import translate
 
 __all__ = ["IGNORE_FILES", "IgnoreStack", "parse_ignore_lines", "read_ignore_file"]
 

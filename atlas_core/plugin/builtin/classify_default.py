@@ -5,7 +5,7 @@ Registered ``trylast`` so any plugin's answer overrides it.
 
 from __future__ import annotations
 
-from atlas_core.classify import detect_language, detect_role
+from atlas_core.classify.rules import detect_language, detect_role
 from atlas_core.plugin import hookimpl
 
 

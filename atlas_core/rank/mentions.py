@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
-from atlas_core.ranking.task import ParsedTask, parse_task
+from atlas_core.rank.task import ParsedTask, parse_task
 from atlas_core.terms import identifier_terms, stem, tokenize
 
 if TYPE_CHECKING:

@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_chunkers(registry: Any) -> None:
-    from atlas_core.chunk_regex import RegexChunker
+    from atlas_core.chunk.regex import RegexChunker
 
     registry.add(RegexChunker())

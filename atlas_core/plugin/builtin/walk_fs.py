@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_walkers(registry: Any) -> None:
-    from atlas_core.walk import FsWalker
+    from atlas_core.walk.fs import FsWalker
 
     registry.add(FsWalker())

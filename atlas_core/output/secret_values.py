@@ -1,6 +1,6 @@
 """Is this value a real credential? Judging a candidate that a secret pattern found.
 
-A pattern in :mod:`atlas_core.secrets` finds *where* a secret could be (``password: ...``,
+A pattern in :mod:`atlas_core.output.secrets` finds *where* a secret could be (``password: ...``,
 ``scheme://user:...@host``); the functions here judge *what* was found: a reference to a
 secret kept elsewhere (``${DB_PASSWORD}``, ``%(pw)s``, ``{{ vault_pw }}``), a placeholder
 or documentation value (``changeme``, ``password123``, ``<token>``, ``xxxx``), a name or

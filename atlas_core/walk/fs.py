@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from atlas_core.components import WalkSettings
-from atlas_core.ignore import IGNORE_FILES, IgnoreStack
 from atlas_core.types import RepoFile
+from atlas_core.walk.ignore import IGNORE_FILES, IgnoreStack
 
 __all__ = ["FsWalker"]
 

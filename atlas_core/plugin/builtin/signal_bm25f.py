@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_signals(registry: Any) -> None:
-    from atlas_core.ranking.bm25f import BM25F
+    from atlas_core.rank.bm25f import BM25F
 
     registry.add(BM25F())

@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_signals(registry: Any) -> None:
-    from atlas_core.ranking.path import PathHeuristic
+    from atlas_core.rank.path import PathHeuristic
 
     registry.add(PathHeuristic())

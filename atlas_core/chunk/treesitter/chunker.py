@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, ClassVar
 
-from atlas_core.treesitter.extract import extract_chunks
+from atlas_core.chunk.treesitter.extract import extract_chunks
 from atlas_core.types import Chunk
 
 __all__ = ["QUERY_DIR", "TreeSitterChunker", "load_query_source", "query_languages"]
@@ -129,7 +129,7 @@ class TreeSitterChunker:
 
     def _fallback(self, rel: str, text: str, language: str) -> list[Chunk]:
         if self._regex is None:
-            from atlas_core.chunk_regex import RegexChunker
+            from atlas_core.chunk.regex import RegexChunker
 
             self._regex = RegexChunker()
         chunks: list[Chunk] = self._regex.chunk(rel, text, language)

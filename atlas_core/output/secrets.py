@@ -14,7 +14,7 @@ Two layers protect every context document (``atlas render``, ``--format context`
 Both lean to precision on code that merely talks about secrets: references
 (``${DB_PASSWORD}``, ``%(pw)s``), placeholders (``changeme``, ``<token>``, ``xxxx``) and
 the made-up values of tests and documentation are left alone
-(:mod:`atlas_core.secret_values` judges the values).
+(:mod:`atlas_core.output.secret_values` judges the values).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from urllib.parse import unquote
 
 import attrs
 
-from atlas_core.classify import detect_language, detect_role
-from atlas_core.secret_values import credential_like, generated, placeholder, reference
+from atlas_core.classify.rules import detect_language, detect_role
+from atlas_core.output.secret_values import credential_like, generated, placeholder, reference
 
 __all__ = [
     "PATTERNS",

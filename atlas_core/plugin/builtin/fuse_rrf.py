@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_fusers(registry: Any) -> None:
-    from atlas_core.ranking.fusion import ReciprocalRankFusion
+    from atlas_core.rank.fusion import ReciprocalRankFusion
 
     registry.add(ReciprocalRankFusion())

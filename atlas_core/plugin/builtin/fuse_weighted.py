@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_register_fusers(registry: Any) -> None:
-    from atlas_core.ranking.fusion import WeightedFusion
+    from atlas_core.rank.fusion import WeightedFusion
 
     registry.add(WeightedFusion())

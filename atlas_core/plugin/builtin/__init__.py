@@ -1,0 +1,24 @@
+"""Atlas's own behaviour, registered through the same hooks a third-party plugin uses."""
+
+from __future__ import annotations
+
+__all__ = ["BUILTIN_PLUGINS", "ESSENTIAL"]
+
+#: registered first, in this order, as ``builtin.<module>``
+BUILTIN_PLUGINS = (
+    "atlas_core.plugin.builtin.walk_fs",
+    "atlas_core.plugin.builtin.classify_default",
+    "atlas_core.plugin.builtin.chunk_regex",
+    "atlas_core.plugin.builtin.chunk_treesitter",
+    "atlas_core.plugin.builtin.signal_bm25f",
+    "atlas_core.plugin.builtin.signal_path",
+    "atlas_core.plugin.builtin.signal_mentions",
+    "atlas_core.plugin.builtin.fuse_rrf",
+    "atlas_core.plugin.builtin.fuse_weighted",
+    "atlas_core.plugin.builtin.format_standard",
+    "atlas_core.plugin.builtin.format_context",
+    "atlas_core.plugin.builtin.cmd_init",
+)
+
+#: built-ins that ``--disable-plugin`` cannot turn off: without them nothing works
+ESSENTIAL = frozenset({"walk_fs", "classify_default", "fuse_weighted", "format_standard"})

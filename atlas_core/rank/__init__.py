@@ -1,0 +1,1 @@
+"""Stage 5, rank: signals (BM25F, path prior, mentions) and fusion (RRF, weighted)."""

@@ -1,0 +1,1 @@
+"""Stage 6, select: choose files within a budget and find their matching symbols."""

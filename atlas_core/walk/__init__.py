@@ -1,0 +1,1 @@
+"""Stage 1, walk: list a repository's files, gitignore-correct (the built-in walker)."""
