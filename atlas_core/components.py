@@ -88,6 +88,9 @@ class QueryContext:
     #: normalised scores of the signals already computed (earlier stages)
     results: dict[str, np.ndarray] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    #: ids of the files the user stands at (``--seed``, ``--diff``): graph and co-change
+    #: signals start from them as well as from the best text matches
+    seeds: list[int] = attrs.field(factory=list)
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""
