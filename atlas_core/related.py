@@ -32,7 +32,7 @@ __all__ = [
     "core_ties",
     "gather_ties",
     "related_files",
-    "test_key",
+    "pairing_key",
     "tie_scores",
 ]
 
@@ -90,7 +90,7 @@ def _stem(path: str) -> str:
     return name.split(".", 1)[0] if not name.startswith(".") else name
 
 
-def test_key(path: str) -> tuple[str, bool]:
+def pairing_key(path: str) -> tuple[str, bool]:
     """(the name a test and its implementation share, whether the name says test).
 
     ``tests/test_client.py``, ``client_test.go``, ``Client.spec.ts``, ``ClientTest.java``
@@ -129,7 +129,7 @@ def _tables(reader: IndexReader) -> _Tables:
     ):
         if status != "ok" or role not in ("impl", "test", "other"):
             continue
-        key, is_test = test_key(path)
+        key, is_test = pairing_key(path)
         named[i] = is_test
         if key:
             by_key[key].append(i)
@@ -147,7 +147,7 @@ def core_ties(reader: IndexReader, ids: Sequence[int]) -> list[Tie]:
     out: list[Tie] = []
     for i in ids:
         path = reader.paths[i]
-        key, _ = test_key(path)
+        key, _ = pairing_key(path)
         mine = _is_test(reader, tables, i)
         partners = [
             j for j in tables.by_key.get(key, ()) if j != i and _is_test(reader, tables, j) != mine

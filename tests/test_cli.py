@@ -40,7 +40,7 @@ def test_jsonl_output_has_header_files_and_footer(repo: Path, atlas_cli: Cli) ->
     assert files[0]["Path"] == "src/payments/retry.py"
     assert set(files[0]) >= {"Path", "Score", "Tokens", "Language", "Role"}
     assert footer == {"TotalFiles": len(files), "TotalTokens": sum(f["Tokens"] for f in files),
-                      "ScannedFiles": 4}
+                      "ScannedFiles": 4, "LeftOut": 0}
     assert result.stderr == ""  # nothing on stderr when piped, unless -v
 
 
