@@ -31,8 +31,8 @@ __all__ = [
     "Tie",
     "core_ties",
     "gather_ties",
-    "related_files",
     "pairing_key",
+    "related_files",
     "tie_scores",
 ]
 

@@ -72,7 +72,7 @@ def test_selection_walks_the_ranking_in_order_and_never_exceeds_the_budget() -> 
 
 
 def test_a_file_too_big_for_the_budget_is_skimmed_not_dropped(repo: Path, atlas_cli: Cli) -> None:
-    header, files, footer = _query(atlas_cli, repo, "refund payment", "--max-tokens", "600")
+    _, files, footer = _query(atlas_cli, repo, "refund payment", "--max-tokens", "600")
     top = next(f for f in files if f["Path"] == "src/payments/gateway.py")
     assert top["Skim"] is True and top["SkimTokens"] < 600 < top["Tokens"]
     assert footer["TotalTokens"] <= 600
