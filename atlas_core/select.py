@@ -46,9 +46,9 @@ def select_ranked(
 
     ``first`` (seed files) are walked before the ranking whatever their score. A file too
     large for what is left is taken as its skim when ``skim`` gives one that fits; only
-    otherwise is it left out (and counted), and the walk goes on: smaller files further
-    down may still fit. Stops at ``top`` files or at the first score below ``min_score``.
-    The budget is never exceeded.
+    otherwise is it left out (and counted when it ranks within ``top``), and the walk goes
+    on: smaller files further down may still fit. Stops at ``top`` files or at the first
+    score below ``min_score``. The budget is never exceeded.
     """
     picks: list[Pick] = []
     left_out = 0
@@ -69,7 +69,7 @@ def select_ranked(
             if i not in taken:
                 yield i
 
-    for i in walk():
+    for position, i in enumerate(walk()):
         if top is not None and len(picks) >= top:
             break
         if fits(tokens[i], sizes[i]):
@@ -83,7 +83,8 @@ def select_ranked(
             used_tokens += cost[0]
             used_bytes += cost[1]
             continue
-        left_out += 1
+        if top is None or position < top:  # beyond Top, a file was never going to be shown
+            left_out += 1
     return Budgeted(picks, left_out)
 
 
