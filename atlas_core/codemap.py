@@ -101,8 +101,8 @@ def _principal(chunks: list[Chunk], limit: int) -> list[Chunk]:
             end = c.end
     public = [c for c in tops if not c.name.startswith("_")]
     picked = sorted(public, key=lambda c: (c.kind not in _TYPES, c.start))[:limit]
-    if len(picked) < limit:
-        picked += [c for c in tops if c not in public][: limit - len(picked)]
+    if not picked:  # a module of private helpers: show them rather than nothing
+        picked = tops[:limit]
     return sorted(picked, key=lambda c: c.start)
 
 

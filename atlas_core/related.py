@@ -4,7 +4,8 @@ The core knows two ties: a test and the implementation it is named after (``test
 and ``x.py``, ``x_test.go``, ``x.spec.ts``, ``XTest.java``, ...) and files of the same
 package (directory). Signals add their own by offering a ``related(ctx, ids)`` method
 that returns :class:`Tie` objects: atlas-graph gives imports and importers, atlas-git
-co-changes. Each tie has a strength from 0 to 1; a file's strength for a set of given
+co-changes. "``a`` is an importer of ``b``" reads like "``a`` is a test of ``b``". Each
+tie has a strength from 0 to 1; a file's strength for a set of given
 files sums its strongest tie of each kind.
 """
 
@@ -75,8 +76,8 @@ SAME_PACKAGE = 0.3
 @attrs.frozen
 class Tie:
     """``id`` is tied to the given file ``via``: ``kind`` says what ``id`` is to it
-    (``imported by`` it, ``imports`` it, ``co-changed``, ``test of`` it, ``implementation
-    of`` it, ``same package``), with ``strength`` from 0 to 1."""
+    (``import of``, ``importer of``, ``co-changed``, ``test of``, ``implementation of``,
+    ``same package``), with ``strength`` from 0 to 1."""
 
     id: int
     via: int

@@ -247,6 +247,8 @@ def related(
         why = []
         for t in r.reasons[:4]:
             label = t.detail or t.kind
+            if t.kind == "co-changed" and not single:
+                label += " with"
             why.append(label if single else f"{label} {display_path(names[t.via])}")
         more = f" (+{len(r.reasons) - 4})" if len(r.reasons) > 4 else ""
         print(f"{r.strength:5.2f}  {path:<{width}}  {'; '.join(why)}{more}")

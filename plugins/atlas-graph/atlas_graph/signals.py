@@ -136,12 +136,12 @@ class GraphSignal:
             for j in imported.tolist():
                 # a file imported by many is a utility: less specific to this one
                 strength = IMPORTED * min(1.0, 3.0 / np.sqrt(max(fan_in[j], 1)))
-                out.append(Tie(j, i, "imported by", float(strength)))
+                out.append(Tie(j, i, "import of", float(strength)))
             importers = graph.importers_of(i)
             for j in importers.tolist():
                 strength = IMPORTER * min(1.0, 3.0 / np.sqrt(max(len(importers), 1)))
                 strength *= min(1.0, 4.0 / np.sqrt(max(fan_out[j], 1)))
-                out.append(Tie(j, i, "imports", float(strength)))
+                out.append(Tie(j, i, "importer of", float(strength)))
         return out
 
 
