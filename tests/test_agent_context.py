@@ -278,3 +278,11 @@ def test_related_lists_ties_and_affected_tests(repo: Path, atlas_cli: Cli) -> No
     assert "src/payments/gateway.py" in back.stdout and "implementation of" in back.stdout
     none = atlas_cli("--root", str(repo), "related")
     assert none.code == 2 and "give one or more files" in none.stderr
+
+
+def test_describe_names_the_new_commands_and_options(atlas_cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(atlas_cli("--root", str(tmp_path), "describe").stdout)
+    assert {"outline", "map", "related"} <= set(doc["Commands"])
+    assert {"--seed", "--diff", "--no-seed-files", "--scope", "--exclude"} <= set(
+        doc["QueryOptions"]
+    )
