@@ -330,7 +330,9 @@ class Atlas:
         lines = {s.id: s.line for s in seeds if s.line}
         skim_symbols: dict[int, list[dict[str, Any]]] = {}
 
-        def skim(i: int) -> tuple[int, int] | None:
+        def skim(i: int, room: int | None) -> tuple[int, int] | None:
+            if room is not None and room < _skim_floor(reader, i):
+                return None  # cannot fit: spare reading the file
             found = matching_symbols(reader, [i], ctx.terms) if want_symbols else {}
             symbols = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
             text = _skim_of(reader, i, symbols)
@@ -538,6 +540,13 @@ def _with_seed_line(
         "Seed": True,
     }
     return [row, *rest]
+
+
+def _skim_floor(reader: IndexReader, i: int) -> int:
+    """A lower bound of the tokens a skim of file ``i`` takes: every symbol appears in it,
+    as an outline line or as its own declaration line (a little slack for odd signatures)."""
+    size = sum(len(c.signature) + 1 for c in reader.chunks(i) if c.kind != "import")
+    return max(1, int(size * 0.9) // 4)
 
 
 def _skim_of(reader: IndexReader, i: int, symbols: list[dict[str, Any]]) -> str | None:

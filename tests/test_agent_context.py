@@ -59,7 +59,8 @@ def test_selection_walks_the_ranking_in_order_and_never_exceeds_the_budget() -> 
     tokens = [5000, 300, 900, 100]
     skims = {0: (400, 1600), 2: (2000, 8000)}
     chosen = select_ranked(order, scores, tokens, [t * 4 for t in tokens], max_tokens=1000,
-                           max_bytes=None, min_score=0.0, top=None, skim=skims.get)
+                           max_bytes=None, min_score=0.0, top=None,
+                           skim=lambda i, room: skims.get(i))
     assert [(p.index, p.skim_tokens) for p in chosen.picks] == [(0, 400), (1, None), (3, None)]
     assert chosen.left_out == 1  # file 2: neither whole (900) nor its skim (2000) fits
     used = sum(p.skim_tokens if p.skim_tokens is not None else tokens[p.index]
@@ -286,3 +287,22 @@ def test_describe_names_the_new_commands_and_options(atlas_cli: Cli, tmp_path: P
     assert {"--seed", "--diff", "--no-seed-files", "--scope", "--exclude"} <= set(
         doc["QueryOptions"]
     )
+
+
+def test_a_large_best_file_does_not_crowd_out_the_next_ones() -> None:
+    scores = np.array([1.0, 0.9, 0.8, 0.7, 0.6])
+    order = np.argsort(-scores)
+    tokens = [900, 300, 300, 50, 50]
+    skims = {0: (100, 400), 1: (60, 240), 2: (60, 240)}
+    chosen = select_ranked(order, scores, tokens, [t * 4 for t in tokens], max_tokens=1000,
+                           max_bytes=None, min_score=0.0, top=None,
+                           skim=lambda i, room: skims.get(i), cover=3)
+    # whole, the best file (900) would leave no room for the next two (300 each): it is
+    # skimmed, and the others come whole
+    assert [(p.index, p.skim_tokens) for p in chosen.picks] == [
+        (0, 100), (1, None), (2, None), (3, None), (4, None)]
+    assert chosen.left_out == 0
+    # when every file of the head fits whole, nothing is skimmed
+    roomy = select_ranked(order, scores, tokens, tokens, max_tokens=2000, max_bytes=None,
+                          min_score=0.0, top=None, skim=lambda i, room: skims.get(i))
+    assert all(p.skim_tokens is None for p in roomy.picks) and len(roomy.picks) == 5
