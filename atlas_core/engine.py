@@ -407,15 +407,19 @@ class Atlas:
     ) -> None:
         """The ``seeds`` signal: how strongly each file is tied to the seed files.
 
-        Without a task, the signals that do not read it (path prior, centrality, recency)
-        only break ties between the seeds' neighbours.
+        Without a task, it weighs at least 1.0 and the signals that do not read the task
+        (path prior, centrality, recency) only break ties between the seeds' neighbours.
         """
+        from atlas_core.config import structure_component_config
+
+        config = structure_component_config(SeedConfig, ctx.options("seeds"), "seeds")
         ties = gather_ties(ctx, self.manager.registry("signals"), ctx.seeds)
         values = tie_scores(len(ctx.index), ties, ctx.seeds)
         raw["seeds"] = values
         ctx.results["seeds"] = normalize(values)
-        weights["seeds"] = SEED_WEIGHT
-        if not ctx.terms:
+        weights["seeds"] = config.weight
+        if not ctx.terms:  # the seeds are all there is to go on
+            weights["seeds"] = max(config.weight, 1.0)
             for name in list(weights):
                 if name not in {"seeds", "graph", "git_cochange", "semantic"}:
                     weights[name] *= 0.1
@@ -515,8 +519,12 @@ class Atlas:
         return out
 
 
-#: weight of the ``seeds`` signal in the fusion (the text signals weigh 1.0 and 1.5)
-SEED_WEIGHT = 1.0
+@attrs.define
+class SeedConfig:
+    """``[signals.seeds]``: how much the seeds' neighbours count."""
+
+    #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5)
+    weight: float = attrs.field(default=0.25, validator=attrs.validators.ge(0.0))
 
 
 def _with_seed_line(
