@@ -329,11 +329,16 @@ class Atlas:
         want_symbols = options.symbols and preset.symbols
         lines = {s.id: s.line for s in seeds if s.line}
         skim_symbols: dict[int, list[dict[str, Any]]] = {}
+        scanned = set(seed_ids) | set(order[:_BODY_SCAN].tolist())
 
         def skim(i: int, room: int | None) -> tuple[int, int] | None:
             if room is not None and room < _skim_floor(reader, i):
                 return None  # cannot fit: spare reading the file
-            found = matching_symbols(reader, [i], ctx.terms) if want_symbols else {}
+            # as for whole files, only the best few have their symbol bodies scanned
+            scan = 1 if i in scanned else 0
+            found = (
+                matching_symbols(reader, [i], ctx.terms, scan_bodies=scan) if want_symbols else {}
+            )
             symbols = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
             text = _skim_of(reader, i, symbols)
             if text is None:
@@ -548,6 +553,10 @@ def _with_seed_line(
         "Seed": True,
     }
     return [row, *rest]
+
+
+#: files (from the top of the ranking) whose skims show symbols matched in their bodies
+_BODY_SCAN = 10
 
 
 def _skim_floor(reader: IndexReader, i: int) -> int:

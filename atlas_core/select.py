@@ -19,6 +19,8 @@ SkimCost = Callable[[int, "int | None"], "tuple[int, int] | None"]
 COVER = 10
 #: a file this small (tokens) is not worth skimming to make room
 _SMALL = 200
+#: no skim is tried in less room than this (tokens)
+_MIN_SKIM = 32
 
 
 @attrs.frozen
@@ -100,11 +102,15 @@ def select_ranked(
             used_tokens += tokens[i]
             used_bytes += sizes[i]
             continue
+        room = None if max_tokens is None else max_tokens - used_tokens - pending_t
         if i in known:
             cost = known[i]
+        elif skim is None or (top is not None and position >= top):
+            cost = None  # beyond Top only whole files fill what is left
+        elif room is not None and room < _MIN_SKIM:
+            cost = None
         else:
-            room = None if max_tokens is None else max_tokens - used_tokens - pending_t
-            cost = skim(i, room) if skim is not None else None
+            cost = skim(i, room)
         if cost is not None and fits(*cost):
             picks.append(Pick(i, cost[0]))
             used_tokens += cost[0]
