@@ -156,6 +156,47 @@ RULES: dict[str, list[_Rule]] = {
         ("function", re.compile(r"^(\s*)([\w.]+)\s*(?:<-|=)\s*function")),
         ("import", re.compile(r"^(\s*)(?:library|require)\(([\w.]+)\)")),
     ],
+    "fish": [
+        ("function", re.compile(r"^(\s*)function\s+([\w.:-]+)")),
+        ("import", re.compile(r"^(\s*)(?:source|\.)\s+(\S+)")),
+    ],
+    "vim": [
+        ("function", re.compile(r"^(\s*)fu(?:n(?:c(?:t(?:i(?:o(?:n)?)?)?)?)?)?!?\s+([\w:#.<>]+)")),
+        ("command", re.compile(r"^(\s*)com(?:m(?:a(?:n(?:d)?)?)?)?!?\s+(?:-\S+\s+)*([A-Z]\w*)")),
+        ("import", re.compile(r"^(\s*)(?:so(?:urce)?|ru(?:ntime)?!?)\s+(\S+)")),
+    ],
+    "make": [
+        ("target", re.compile(r"^()([\w./%-][\w./%$() -]*?)\s*::?(?!=)")),
+        ("function", re.compile(r"^()define\s+([\w.-]+)")),
+        ("import", re.compile(r"^()-?include\s+(\S+)")),
+    ],
+    "cmake": [
+        ("function", re.compile(r"^(\s*)(?:function|macro)\s*\(\s*([\w.-]+)", re.IGNORECASE)),
+        (
+            "import",
+            re.compile(r"^(\s*)(?:include|add_subdirectory)\s*\(\s*([\w./${}-]+)", re.IGNORECASE),
+        ),
+    ],
+    "sql": [
+        (
+            "definition",
+            re.compile(
+                r"^(\s*)create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:unique\s+)?"
+                r"(?:table|view|function|procedure|index|type|trigger)\s+(?:if\s+not\s+exists\s+)?"
+                r"([\w.\"`]+)",
+                re.IGNORECASE,
+            ),
+        ),
+    ],
+    "perl": [
+        ("module", re.compile(r"^()package\s+([\w:]+)")),
+        ("function", re.compile(r"^(\s*)sub\s+(\w+)")),
+        ("import", re.compile(r"^(\s*)(?:use|require)\s+([\w:]+)")),
+    ],
+    "nix": [
+        ("function", re.compile(r"^(\s*)([\w-]+)\s*=\s*(?:\{[^}]*\}|\w+)\s*:")),
+        ("import", re.compile(r"^(\s*).*\bimport\s+(\.{0,2}/\S+|<[^>]+>)")),
+    ],
 }
 RULES["typescript"] = [
     ("interface", re.compile(rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),
@@ -187,7 +228,7 @@ _CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum"
 
 
 class RegexChunker:
-    """Regex guesses at symbols and imports for about twenty languages."""
+    """Regex guesses at symbols and imports for about thirty languages."""
 
     name: ClassVar[str] = "regex"
     languages: ClassVar[tuple[str, ...]] = tuple(sorted(RULES))

@@ -25,6 +25,7 @@ from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.output.skim import skim_text, skim_tokens
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.ranking.fusion import normalize
+from atlas_core.ranking.task import parse_task
 from atlas_core.related import gather_ties, tie_scores
 from atlas_core.scope import scope_mask
 from atlas_core.seeds import Seed, diff_paths, resolve_seeds
@@ -161,14 +162,19 @@ class Atlas:
     def fingerprint(self) -> str:
         """Changes whenever a setting or plugin that shapes the index changes."""
         from atlas_core import __version__
+        from atlas_core.classify import CLASSIFY_VERSION
         from atlas_core.terms import TERMS_VERSION
 
         parts = [
             f"atlas={__version__}",
             f"terms={TERMS_VERSION}",
+            f"classify={CLASSIFY_VERSION}",
             f"format={FORMAT_VERSION}",
             f"max={self.settings.index.max_file_bytes}",
         ]
+        hook = self.manager.pm.hook
+        for caller in (hook.atlas_classify_language, hook.atlas_classify_role):
+            parts.extend(f"{caller.name}:{impl.plugin_name}" for impl in caller.get_hookimpls())
         for entry in self.manager.registry("chunkers").entries():
             version = getattr(entry.component, "version", "")
             parts.append(f"{entry.provider}:{entry.component.name}:{version}")
@@ -276,7 +282,8 @@ class Atlas:
                 )
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         preset = self.settings.preset(options.preset)
-        ctx = QueryContext(task, tokenize(task), reader, self.settings.components)
+        # issue-template boilerplate and stack-frame noise do not become query terms
+        ctx = QueryContext(task, tokenize(parse_task(task).text), reader, self.settings.components)
         ctx.seeds = [s.id for s in seeds]
         signals, missing = self._signals(preset, ctx)
         raw: dict[str, np.ndarray] = {}

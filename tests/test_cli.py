@@ -76,7 +76,7 @@ def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atla
     doc = json.loads(result.stdout)
     top = doc["Files"][0]
     assert top["Path"] == "src/payments/retry.py"
-    assert set(top["Signals"]) == {"bm25f", "path"} and top["Signals"]["bm25f"]["raw"] > 0
+    assert set(top["Signals"]) == {"bm25f", "path", "mentions"} and top["Signals"]["bm25f"]["raw"] > 0
     assert top["Symbols"][0]["Name"] == "RetryPolicy.backoff"
     human = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "human")
     assert "bm25f" in human.stdout and "path" in human.stdout

@@ -12,6 +12,7 @@ BUILTIN_PLUGINS = (
     "atlas_core.builtin.chunk_treesitter",
     "atlas_core.builtin.signal_bm25f",
     "atlas_core.builtin.signal_path",
+    "atlas_core.builtin.signal_mentions",
     "atlas_core.builtin.fuse_rrf",
     "atlas_core.builtin.fuse_weighted",
     "atlas_core.builtin.formats",

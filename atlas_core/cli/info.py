@@ -26,11 +26,36 @@ def _wants_json(state: AppState, flag: bool) -> bool:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--files",
+    "show_files",
+    is_flag=True,
+    help="List every file with its language, role and the evidence for the role.",
+)
+@click.option("--role", "roles", multiple=True, metavar="ROLE", help="With --files: only ROLE.")
+@click.option(
+    "--language", "languages", multiple=True, metavar="LANG", help="With --files: only LANG."
+)
+@click.argument("patterns", nargs=-1, metavar="[PATTERN]...")
 @common_options
 @pass_state
-def inspect(state: AppState, as_json: bool) -> None:
-    """Index statistics: files by language and role, terms, size on disk, skipped files."""
+def inspect(
+    state: AppState,
+    as_json: bool,
+    show_files: bool,
+    roles: tuple[str, ...],
+    languages: tuple[str, ...],
+    patterns: tuple[str, ...],
+) -> None:
+    """Index statistics: files by language and role, terms, size on disk, skipped files.
+
+    With --files (or a PATTERN such as 'dist/*'), how each file was classified and why, so a
+    wrong role can be spotted and fixed (an ignore rule, or a plugin's classify hook).
+    """
     reader = state.atlas.reader(on_message=state.warn)
+    if show_files or roles or languages or patterns:
+        _inspect_files(state, reader, as_json, set(roles), set(languages), patterns)
+        return
     ok = [i for i, s in enumerate(reader.statuses) if s == "ok"]
     stats = reader.stats
     data: dict[str, Any] = {
@@ -78,6 +103,57 @@ def inspect(state: AppState, as_json: bool) -> None:
                 print(f"  {key}  " + ", ".join(f"{k} {v}" for k, v in value.items()))
             else:
                 print(f"  {key}  {value}")
+
+
+def _inspect_files(
+    state: AppState,
+    reader: Any,
+    as_json: bool,
+    roles: set[str],
+    languages: set[str],
+    patterns: tuple[str, ...],
+) -> None:
+    """One row per indexed file: path, language, role and the built-in classifier's reason."""
+    from fnmatch import fnmatchcase
+
+    from atlas_core.classify import explain_role
+
+    rows = []
+    for i, rel in enumerate(reader.paths):
+        role, language = reader.roles[i], reader.languages[i]
+        if (roles and role not in roles) or (languages and language not in languages):
+            continue
+        if patterns and not any(
+            fnmatchcase(rel, p) or fnmatchcase(rel, p.rstrip("/") + "/*") for p in patterns
+        ):
+            continue
+        status = reader.statuses[i]
+        if status != "ok":
+            reason = f"not indexed ({status})"
+        else:
+            head = _head(reader.root / rel)
+            builtin, why = explain_role(rel, language, head)
+            reason = why if builtin == role else "set by a plugin"
+        rows.append({"Path": rel, "Language": language, "Role": role, "Reason": reason})
+    if _wants_json(state, as_json):
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not rows:
+        print("no indexed file matches")
+        return
+    width = min(max(len(r["Path"]) for r in rows), 60)
+    for r in rows:
+        print(f"{r['Path']:<{width}}  {r['Language']:<11} {r['Role']:<9} {r['Reason']}")
+
+
+def _head(path: Any) -> str:
+    """The first 1024 bytes of a file, decoded as the indexer does ("" if unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(1024).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:

@@ -89,6 +89,7 @@ def check_tree(
         records, why = jsonl.parse(query.stdout)
         if why:
             problems.append(f"query: invalid output: {why}")
+            failing.append(commands[-1])
         listed = [r["Path"] for r in (records or [])[1:-1]]
         for path in listed:
             if path in FORBIDDEN or path.startswith(FORBIDDEN_DIRS):

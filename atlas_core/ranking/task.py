@@ -1,0 +1,200 @@
+"""Reading a task the way a bug report is written: prose, code blocks, tracebacks, paths.
+
+``parse_task`` strips issue-template boilerplate (HTML comments, checklists, headings such as
+"Steps to reproduce", environment dumps and version lists) so it does not dilute the query,
+and pulls out what a reader would follow first: the files and modules the text names, the
+frames of a stack trace, identifiers written as code, and error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import attrs
+
+from atlas_core.classify import DOC_LANGS, EXTENSIONS
+from atlas_core.terms import STOP_WORDS
+
+__all__ = ["ParsedTask", "parse_task"]
+
+_CODE_EXTS = sorted(
+    (e for e, lang in EXTENSIONS.items() if lang not in DOC_LANGS and lang != "csv"),
+    key=len,
+    reverse=True,
+)
+_EXT = "|".join(re.escape(e) for e in _CODE_EXTS)
+
+_HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+#: headings and labels that issue templates put around the real content
+_TEMPLATE_HEADING = re.compile(
+    r"^\s*(#{1,6}\s*|\*\*|__)?\s*("
+    r"steps to reproduce|to reproduce|reproduction|how to reproduce|"
+    r"minimal (reproducible )?example|"
+    r"expected (behaviou?r|result|outcome)|actual (behaviou?r|result|outcome)|current behaviou?r|"
+    r"describe the bug|bug description|description|summary|environment|your environment|"
+    r"system info(rmation)?|versions?|additional (context|information|info)|screenshots?|"
+    r"checklist|possible (solution|fix)|context|motivation|other information|"
+    r"what happened\??|what did you expect to happen\??|"
+    r"is your feature request related to a problem\??|describe the solution you'?d like|"
+    r"describe alternatives you'?ve considered"
+    r")\s*:?\s*(\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
+_CHECKBOX = re.compile(r"^\s*[-*]\s*\[[ xX]\]")
+#: "- OS: macOS 13", "Python version: 3.11.2", "* node: v18.1.0"
+_ENV_LINE = re.compile(
+    r"^\s*[-*]?\s*(\*\*)?("
+    r"os|platform|operating system|system|python|python version|node|node version|npm|browser|"
+    r"version|versions|release|kernel|arch|architecture|machine|distro|distribution|"
+    r"[\w.-]+ version|installed from|installation|cpu|gpu|ram|memory|shell|terminal|editor|ide"
+    r")(\*\*)?\s*:.*$",
+    re.IGNORECASE,
+)
+#: "requests==2.31.0", "numpy 1.26.4", "Python 3.11.4"  (pip freeze, version lists)
+_VERSION_LINE = re.compile(r"^\s*[-*]?\s*[\w.\[\]-]+\s*(==|>=|<=|~=|@|:)?\s*v?\d+(\.\d+)+\S*\s*$")
+
+_PY_FRAME = re.compile(r'File "([^"]+)", line (\d+)(?:, in ([\w<>.$]+))?')
+#: JavaScript ``at Foo.bar (src/foo.js:3:5)``, ``at src/foo.js:3:5``
+_JS_FRAME = re.compile(
+    r"\bat (?:(?:async )?([\w$.<>\[\] ]+?) \()?([^\s()]+?):(\d+)(?::\d+)?\)?\s*$"
+)
+#: a path with a known code extension, optionally followed by ``:line``
+_PATH = re.compile(
+    rf"(?<![\w@/.-])((?:[A-Za-z]:)?[\w.@~+-]*(?:/[\w.@+-]+)*\.(?:{_EXT}))(?::(\d+))?(?![\w-])"
+)
+_MODULE = re.compile(r"(?<![\w./-])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){1,6})(?![\w/(-])")
+_BACKTICK = re.compile(r"`([^`\n]{1,200})`")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_CALL = re.compile(r"([A-Za-z_][\w]*)\s*\(")
+_QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
+#: snake_case, camelCase, PascalCase with two humps, __dunder__
+_CODEISH = re.compile(
+    r"^_*[a-z0-9]+(?:_[a-z0-9]+)+_*$|^_*[a-z]+[A-Z]\w*$|^_*[A-Z][a-z0-9]+[A-Z]\w*$|^__\w+__$"
+)
+#: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
+_MESSAGE = re.compile(
+    r"(?:^|\s)(?:[\w.]*(?:Error|Exception|Warning|Exit|Failure)|panic|error|fatal|FATAL|ERROR)"
+    r"\s*:\s*(.{8,300}?)\s*$",
+    re.MULTILINE,
+)
+_FRAME_LINE = re.compile(r'^\s*(File "[^"]+", line \d+.*|at .+:\d+(:\d+)?\)?)\s*$')
+_IMPORT_LINE = re.compile(
+    r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+))"
+)
+_TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+
+
+@attrs.frozen
+class ParsedTask:
+    """What a task says, split by kind of evidence."""
+
+    #: the text to tokenise: boilerplate removed, frames reduced to their function names
+    text: str
+    #: file paths written in the text (as written, without ``./`` or a line number)
+    paths: tuple[str, ...] = ()
+    #: file paths of stack-trace frames, innermost last
+    frames: tuple[str, ...] = ()
+    #: dotted names that may be modules: ``sphinx.ext.autodoc``
+    modules: tuple[str, ...] = ()
+    #: identifiers written as code: ``is_upper``, ``Function._eval_evalf`` gives both parts
+    identifiers: tuple[str, ...] = ()
+    #: ``Owner.member`` pairs: a file defining both is likely the one meant
+    qualified: tuple[tuple[str, str], ...] = ()
+    #: modules imported by example code (weaker than a module the prose names)
+    imported: tuple[str, ...] = ()
+    #: error messages (the text after ``SomeError:``)
+    messages: tuple[str, ...] = ()
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in items if i))
+
+
+def _clean_path(raw: str) -> str:
+    path = raw.replace("\\", "/").strip("'\"()[]<>,;")
+    path = re.sub(r"^[A-Za-z]:", "", path)
+    while path.startswith(("./", "../")):
+        path = path.split("/", 1)[1]
+    return path.lstrip("/~")
+
+
+def _boilerplate(line: str) -> bool:
+    return bool(
+        _TEMPLATE_HEADING.match(line)
+        or _CHECKBOX.match(line)
+        or _ENV_LINE.match(line)
+        or _VERSION_LINE.match(line)
+    )
+
+
+@lru_cache(maxsize=16)
+def parse_task(task: str) -> ParsedTask:
+    """Split a task into the text to tokenise and the references it makes."""
+    text = _HTML_COMMENT.sub(" ", task)
+    kept: list[str] = []
+    paths: list[str] = []
+    frames: list[str] = []
+    idents: list[str] = []
+    imported: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        frame = _PY_FRAME.search(line)
+        js = None if frame else _JS_FRAME.search(line)
+        if frame or js:
+            if frame:
+                path, func = frame.group(1), frame.group(3) or ""
+            else:
+                assert js is not None
+                path, func = js.group(2), (js.group(1) or "").strip()
+            frames.append(_clean_path(path))
+            # keep the function name, drop "File", "line", the directories of site-packages
+            names = [n for n in re.split(r"[.\s]+", func) if n and not n.startswith("<")]
+            idents.extend(names)
+            kept.append(" ".join(names))
+            continue
+        if _TRACEBACK_HEAD.match(line):
+            continue
+        if not in_code and _boilerplate(line):
+            continue
+        kept.append(line)
+        imp = _IMPORT_LINE.match(line)
+        if imp:
+            imported.append(imp.group(1) or imp.group(2))
+        if in_code:
+            idents.extend(_CALL.findall(line))
+            idents.extend(i for i in _IDENT.findall(line) if _CODEISH.match(i))
+    body = "\n".join(kept)
+    for match in _PATH.finditer(body):
+        paths.append(_clean_path(match.group(1)))
+    modules = [m for m in _MODULE.findall(body) if not _PATH.fullmatch(m)]
+    # a module only example code imports is weaker evidence than one the prose names
+    prose = "\n".join(ln for ln in kept if not _IMPORT_LINE.match(ln))
+    named = set(_MODULE.findall(prose))
+    modules = [m for m in modules if m in named]
+    pairs: list[tuple[str, str]] = []
+    for quoted in _BACKTICK.findall(body):
+        idents.extend(_IDENT.findall(quoted))
+    idents.extend(_CALL.findall(body))
+    for qualified in _QUALIFIED.findall(body):
+        parts = qualified.split(".")
+        idents.extend(parts)
+        if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
+            pairs.append((parts[-2], parts[-1]))
+    idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
+    identifiers = [i for i in idents if len(i.strip("_$")) >= 3 and i.lower() not in STOP_WORDS]
+    messages = [m.strip() for m in _MESSAGE.findall(task)]
+    return ParsedTask(
+        body,
+        _unique(paths),
+        tuple(reversed(_unique(frames[::-1]))),
+        _unique(modules),
+        _unique(identifiers),
+        tuple(dict.fromkeys(pairs)),
+        _unique([m for m in imported if "." in m and m not in named]),
+        _unique(messages)[:5],
+    )

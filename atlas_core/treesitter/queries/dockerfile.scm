@@ -1,0 +1,3 @@
+; Dockerfiles: named build stages.
+
+(from_instruction as: (image_alias) @name) @definition.stage

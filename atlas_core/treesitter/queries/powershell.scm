@@ -1,0 +1,3 @@
+; PowerShell: functions.
+
+(function_statement (function_name) @name) @definition.function

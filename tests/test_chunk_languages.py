@@ -1,0 +1,118 @@
+"""Shell dialects, editor scripts and build languages get symbols from both chunkers."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.chunk_regex import RegexChunker
+from atlas_core.engine import Atlas
+from atlas_core.testing import write_repo
+from atlas_core.treesitter import TreeSitterChunker
+
+SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
+    (
+        "fish",
+        """
+        function __fzf_parse_commandline -d 'Parse the current command line'
+            set -l dir .
+            source ~/.config/fish/extra.fish
+        end
+        """,
+        {("function", "__fzf_parse_commandline")},
+        ["~/.config/fish/extra.fish"],
+    ),
+    (
+        "vim",
+        """
+        function! fzf#run(...) abort
+          return 1
+        endfunction
+        command! -nargs=* FZF call fzf#run(<q-args>)
+        """,
+        {("function", "fzf#run"), ("command", "FZF")},
+        [],
+    ),
+    (
+        "make",
+        """
+        CC := gcc
+        build: deps
+        \tgo build ./...
+        include common.mk
+        """,
+        {("target", "build")},
+        ["common.mk"],
+    ),
+    (
+        "cmake",
+        """
+        function(add_fmt_test name)
+        endfunction()
+        include(GNUInstallDirs)
+        """,
+        {("function", "add_fmt_test")},
+        ["GNUInstallDirs"],
+    ),
+    (
+        "perl",
+        """
+        package Foo::Bar;
+        use strict;
+        sub greet { }
+        """,
+        {("module", "Foo::Bar"), ("function", "greet")},
+        ["strict"],
+    ),
+]
+
+
+def _found(chunks: list) -> tuple[set[tuple[str, str]], list[str]]:
+    symbols = {(c.kind, c.name) for c in chunks if c.kind != "import"}
+    return symbols, [c.name for c in chunks if c.kind == "import"]
+
+
+@pytest.mark.parametrize(("language", "source", "symbols", "imports"), SAMPLES,
+                         ids=[s[0] for s in SAMPLES])
+def test_tree_sitter_chunks(language: str, source: str, symbols: set[tuple[str, str]],
+                            imports: list[str]) -> None:
+    chunker = TreeSitterChunker()
+    text = textwrap.dedent(source).lstrip("\n")
+    found = _found(chunker.chunk(f"x.{language}", text, language))
+    assert language not in chunker.failures, chunker.failures.get(language)
+    assert found == (symbols, imports)
+
+
+@pytest.mark.parametrize(("language", "source", "symbols", "imports"), SAMPLES,
+                         ids=[s[0] for s in SAMPLES])
+def test_regex_fallback_finds_the_same_symbols(language: str, source: str,
+                                               symbols: set[tuple[str, str]],
+                                               imports: list[str]) -> None:
+    text = textwrap.dedent(source).lstrip("\n")
+    found = _found(RegexChunker().chunk(f"x.{language}", text, language))
+    assert found == (symbols, imports)
+
+
+def test_sql_definitions() -> None:
+    text = "CREATE TABLE users (id int);\nCREATE OR REPLACE VIEW active AS SELECT 1;\n"
+    names = {c.name for c in TreeSitterChunker().chunk("s.sql", text, "sql")}
+    assert names == {"users", "active"}
+    assert {c.name for c in RegexChunker().chunk("s.sql", text, "sql")} == names
+
+
+def test_a_fish_function_is_found_by_name(tmp_path: Path,
+                                          make_atlas: Callable[[Path], Atlas]) -> None:
+    root = write_repo(tmp_path / "r", {
+        "shell/key-bindings.fish": "function __fzf_parse_commandline\n  echo $argv\nend\n",
+        "shell/key-bindings.bash": "__fzf_select__() {\n  echo\n}\n",
+        "src/main.go": "package main\n\nfunc main() {}\n",
+    })
+    atlas = make_atlas(root)
+    atlas.index()
+    reader = atlas.reader()
+    i = reader.ids["shell/key-bindings.fish"]
+    assert (reader.languages[i], reader.roles[i]) == ("fish", "impl")
+    assert [c.name for c in reader.chunks(i)] == ["__fzf_parse_commandline"]

@@ -1,0 +1,94 @@
+"""The mentions signal: named files, modules, frames, defined symbols and error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from atlas_core.components import QueryContext
+from atlas_core.engine import Atlas, QueryOptions
+from atlas_core.index.reader import IndexReader
+from atlas_core.ranking.mentions import mention_scores
+from atlas_core.terms import tokenize
+from atlas_core.testing import write_repo
+
+FILES = {
+    "src/pkg/sessions.py": "class Session:\n    def send(self, request):\n        pass\n",
+    "src/pkg/adapters.py": (
+        "def connect(url):\n    raise ProxyError('Cannot connect to proxy %r' % url)\n"
+    ),
+    "src/pkg/ext/autodoc/__init__.py": "def setup(app):\n    pass\n",
+    "src/pkg/utils.py": "def helper():\n    return 'session send request'\n",
+    "src/other/utils.py": "def unrelated():\n    pass\n",
+    "docs/guide.md": "Sessions send requests.\n",
+}
+
+
+@pytest.fixture
+def reader(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> IndexReader:
+    atlas = make_atlas(write_repo(tmp_path / "r", FILES))
+    atlas.index()
+    return atlas.reader()
+
+
+def scores(reader: IndexReader, task: str) -> dict[str, float]:
+    values = mention_scores(QueryContext(task, tokenize(task), reader))
+    return {reader.paths[i]: float(v) for i, v in enumerate(values) if v > 0}
+
+
+def test_a_named_path_matches_by_its_tail(reader: IndexReader) -> None:
+    found = scores(reader, "the bug is in pkg/sessions.py somewhere")
+    assert set(found) == {"src/pkg/sessions.py"}
+
+
+def test_an_ambiguous_file_name_is_shared(reader: IndexReader) -> None:
+    found = scores(reader, "see utils.py")
+    assert set(found) == {"src/pkg/utils.py", "src/other/utils.py"}
+    assert scores(reader, "see pkg/utils.py")["src/pkg/utils.py"] > found["src/pkg/utils.py"]
+
+
+def test_module_and_frames(reader: IndexReader) -> None:
+    assert set(scores(reader, "the pkg.ext.autodoc extension breaks")) == {
+        "src/pkg/ext/autodoc/__init__.py"}
+    found = scores(reader, 'Traceback:\n  File "/venv/lib/pkg/sessions.py", line 3, in send\n'
+                           '  File "/venv/lib/pkg/adapters.py", line 2, in connect\n')
+    assert found["src/pkg/adapters.py"] > found["src/pkg/sessions.py"] > 0
+
+
+def test_defined_symbols_and_verbatim_messages(reader: IndexReader) -> None:
+    found = scores(reader, "Calling `Session` fails")
+    assert set(found) == {"src/pkg/sessions.py"}  # utils.py only uses the words
+    found = scores(reader, "ProxyError: Cannot connect to proxy 'http://x:3128'")
+    assert "src/pkg/adapters.py" in found
+
+
+def test_plain_tasks_give_no_evidence(reader: IndexReader) -> None:
+    assert scores(reader, "make sessions faster") == {}
+
+
+def test_the_default_preset_ranks_the_named_file_first(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    atlas = make_atlas(write_repo(tmp_path / "r", FILES))
+    atlas.index()
+    reader = atlas.reader()
+    result = atlas.query("request handling is wrong in adapters.py", QueryOptions(), reader)
+    assert result.selection.files[0].path == "src/pkg/adapters.py"
+    assert "mentions" in result.selection.signals
+    assert np.count_nonzero(result.raw_scores["mentions"]) == 1
+
+
+def test_owner_and_member_defined_in_one_file(tmp_path: Path,
+                                              make_atlas: Callable[[Path], Atlas]) -> None:
+    files = {f"m{k}.py": f"class Other{k}:\n    def evaluate(self):\n        pass\n"
+             for k in range(4)}
+    files["core.py"] = "class Expression:\n    def evaluate(self):\n        pass\n"
+    files["uses.py"] = "def Expression():\n    pass\n"
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    found = scores(atlas.reader(), "`Expression.evaluate` is wrong")
+    assert max(found, key=lambda p: found[p]) == "core.py"
+    assert found["core.py"] > found["uses.py"] > found["m0.py"] > 0

@@ -1,0 +1,95 @@
+"""Reading bug reports: boilerplate out, references to files, frames, symbols and errors in."""
+
+from __future__ import annotations
+
+from atlas_core.ranking.task import parse_task
+from atlas_core.terms import tokenize
+
+REPORT = """\
+<!-- Please fill in the template below. Thanks for contributing! -->
+### Describe the bug
+Calling `Session.send()` with a prepared request loses the proxy; see requests/sessions.py.
+
+### Steps to reproduce
+```python
+import requests
+s = requests.Session()
+s.send(prepared_request, allow_redirects=False)
+```
+
+```
+Traceback (most recent call last):
+  File "/usr/lib/python3/site-packages/requests/sessions.py", line 645, in send
+    r = adapter.send(request, **kwargs)
+  File "/usr/lib/python3/site-packages/requests/adapters.py", line 501, in send
+    raise ProxyError(e, request=request)
+requests.exceptions.ProxyError: Cannot connect to proxy 'http://localhost:3128'
+```
+
+### Expected behavior
+The proxy from sphinx.ext.autodoc is used.
+
+### Environment
+- OS: Ubuntu 22.04
+- Python version: 3.11.4
+requests==2.31.0
+urllib3 2.0.7
+- [x] I searched the existing issues
+"""
+
+
+def test_boilerplate_does_not_become_query_terms() -> None:
+    terms = set(tokenize(parse_task(REPORT).text))
+    for word in ("template", "contributing", "reproduce", "expected", "behavior", "ubuntu",
+                 "environment", "urllib3", "searched", "site", "lib"):
+        assert word not in terms, word
+    for word in ("session", "send", "proxy", "prepared", "adapter", "redirect"):
+        assert word in terms, word
+
+
+def test_paths_frames_and_modules() -> None:
+    parsed = parse_task(REPORT)
+    assert "requests/sessions.py" in parsed.paths
+    # innermost frame last; the site-packages prefix is kept for suffix matching
+    assert parsed.frames[-1].endswith("requests/adapters.py")
+    assert parsed.frames[0].endswith("requests/sessions.py")
+    assert "sphinx.ext.autodoc" in parsed.modules
+    assert "requests.exceptions.ProxyError" not in parsed.paths
+
+
+def test_identifiers_and_messages() -> None:
+    parsed = parse_task(REPORT)
+    for name in ("Session", "send", "prepared_request", "allow_redirects"):
+        assert name in parsed.identifiers, name
+    assert "the" not in parsed.identifiers
+    assert parsed.messages == ("Cannot connect to proxy 'http://localhost:3128'",)
+
+
+def test_javascript_frames_and_plain_paths() -> None:
+    parsed = parse_task(
+        "TypeError: cannot read properties of undefined\n"
+        "    at AxiosHeaders.set (lib/core/AxiosHeaders.js:112:5)\n"
+        "    at Object.<anonymous> (/home/u/app/index.js:3:9)\n"
+        "It fails in ./lib/adapters/http.js:40 too."
+    )
+    assert parsed.frames == ("lib/core/AxiosHeaders.js", "home/u/app/index.js")
+    assert "lib/adapters/http.js" in parsed.paths
+    assert "AxiosHeaders" in parsed.identifiers
+    assert parsed.messages == ("cannot read properties of undefined",)
+
+
+def test_a_short_task_is_left_alone() -> None:
+    parsed = parse_task("add retry with backoff to the http client")
+    assert parsed.text == "add retry with backoff to the http client"
+    assert parsed.paths == parsed.frames == parsed.modules == parsed.messages == ()
+
+
+def test_imports_of_example_code_are_weaker_than_named_modules() -> None:
+    parsed = parse_task(
+        "The bug is in pkg.core.function, not in the helper.\n"
+        "```\n>>> from pkg.utilities.lambdify import implemented_function\n"
+        ">>> Function._eval_evalf(x)\n```\n"
+    )
+    assert parsed.modules == ("pkg.core.function",)
+    assert parsed.imported == ("pkg.utilities.lambdify",)
+    assert ("Function", "_eval_evalf") in parsed.qualified
