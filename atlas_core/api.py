@@ -16,8 +16,8 @@ Sections:
 - **Components** (protocols that are also base classes with defaults for their optional
   members): :class:`Walker`, :class:`Classifier`, :class:`Chunker`, :class:`Resolver`,
   :class:`Contributor`, :class:`Signal`, :class:`Fuser`, :class:`Reranker`,
-  :class:`Retriever`, :class:`OutputFormat`, and the :class:`Registrar` registration hooks
-  receive.
+  :class:`Retriever`, :class:`OutputFormat`, :class:`RelatedFiles` (with :class:`Tie`),
+  and the :class:`Registrar` registration hooks receive.
 - **Contexts and views**: :class:`QueryContext`, :class:`IndexContext`,
   :class:`IndexView`, :class:`Changes`, :class:`Note`, :class:`WalkSettings`,
   :class:`FormatOptions`.
@@ -37,7 +37,9 @@ Sections:
   :class:`Explanation`, :class:`SignalScore`, :func:`explanation_document`,
   :func:`selection_to_dict`, :func:`render_context`, :func:`resolve_root`,
   :func:`load_settings`, :func:`normalise_rel`, :func:`confined_path`, :func:`redact`,
-  :func:`secret_file_reason`, :func:`ensure_cache_dir`.
+  :func:`secret_file_reason`, :func:`ensure_cache_dir`; for exploring without a task:
+  :func:`build_map`, :func:`centrality`, :func:`render_map`, :func:`scope_mask`,
+  :func:`gather_ties`, :func:`related_files`, :func:`diff_paths`, :func:`resolve_seeds`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from atlas_core.components import (
     Note,
     OutputFormat,
     QueryContext,
+    RelatedFiles,
     Reranker,
     Resolver,
     Retriever,
@@ -90,12 +93,16 @@ if TYPE_CHECKING:
     from atlas_core.index.builder import BuildReport
     from atlas_core.index.layout import ensure_cache_dir
     from atlas_core.index.process import estimate_tokens
+    from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
     from atlas_core.output.secrets import redact, secret_file_reason
     from atlas_core.progress import progress_bar
     from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, normalize
+    from atlas_core.rank.related import Tie, gather_ties, related_files
+    from atlas_core.rank.seeds import diff_paths, resolve_seeds
     from atlas_core.results import Explanation, SignalScore, explanation_document
+    from atlas_core.select.scope import scope_mask
     from atlas_core.terms import tokenize
 
     pass_state: Callable[..., Any]
@@ -122,6 +129,15 @@ _LAZY = {
     "ReciprocalRankFusion": "atlas_core.rank.fusion",
     "WeightedFusion": "atlas_core.rank.fusion",
     "normalize": "atlas_core.rank.fusion",
+    "Tie": "atlas_core.rank.related",
+    "build_map": "atlas_core.output.codemap",
+    "centrality": "atlas_core.output.codemap",
+    "render_map": "atlas_core.output.codemap",
+    "scope_mask": "atlas_core.select.scope",
+    "gather_ties": "atlas_core.rank.related",
+    "related_files": "atlas_core.rank.related",
+    "diff_paths": "atlas_core.rank.seeds",
+    "resolve_seeds": "atlas_core.rank.seeds",
     "Explanation": "atlas_core.results",
     "SignalScore": "atlas_core.results",
     "explanation_document": "atlas_core.results",
@@ -175,6 +191,7 @@ __all__ = [
     "QueryResult",
     "ReciprocalRankFusion",
     "Registrar",
+    "RelatedFiles",
     "RepoFile",
     "Reranker",
     "Resolver",
@@ -183,19 +200,24 @@ __all__ = [
     "Selection",
     "Signal",
     "SignalScore",
+    "Tie",
     "TreeSitterChunker",
     "UsageError",
     "WalkSettings",
     "Walker",
     "WeightedFusion",
+    "build_map",
+    "centrality",
     "check_query",
     "common_options",
     "component_config",
     "confined_path",
     "detect_role",
+    "diff_paths",
     "ensure_cache_dir",
     "estimate_tokens",
     "explanation_document",
+    "gather_ties",
     "hookimpl",
     "load_settings",
     "normalise_rel",
@@ -203,8 +225,12 @@ __all__ = [
     "pass_state",
     "progress_bar",
     "redact",
+    "related_files",
     "render_context",
+    "render_map",
     "resolve_root",
+    "resolve_seeds",
+    "scope_mask",
     "secret_file_reason",
     "selection_to_dict",
     "syntax_tree",

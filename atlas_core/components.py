@@ -19,6 +19,7 @@ from atlas_core.plugin import hookimpl
 if TYPE_CHECKING:
     import numpy as np
 
+    from atlas_core.rank.related import Tie
     from atlas_core.types import Chunk, RepoFile, Selection
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Note",
     "OutputFormat",
     "QueryContext",
+    "RelatedFiles",
     "Reranker",
     "Resolver",
     "Retriever",
@@ -302,6 +304,9 @@ class QueryContext:
     #: the text-match signal whose best files seed graph and co-change signals
     #: (``[pipeline] seed_signal``)
     seed_signal: str = "bm25f"
+    #: ids of the files the user stands at (``--seed``, ``--diff``): graph and co-change
+    #: signals start from them as well as from the best text matches
+    seeds: list[int] = attrs.field(factory=list)
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""
@@ -311,13 +316,26 @@ class QueryContext:
         """The config table of one component (``[signals.<name>]`` and so on)."""
         return dict(self.settings.get(component, {}))
 
-    def seeds(self) -> np.ndarray | None:
+    def seed_scores(self) -> np.ndarray | None:
         """The normalised scores of the seed signal, or None when it did not run."""
         return self.results.get(self.seed_signal)
 
     def note(self, message: str, *, level: Literal["info", "warning"] = "info") -> None:
         """Say something the user sees (``info``: under ``-v``; ``warning``: always)."""
         self.notes.append(Note(message, level))
+
+
+@runtime_checkable
+class RelatedFiles(Protocol):
+    """A signal that can also say which files are tied to given ones, and why.
+
+    ``atlas related`` lists those ties, and ``--seed``/``--diff`` lift the seeds'
+    neighbours through them (the ``seeds`` signal).
+    """
+
+    def related(self, ctx: QueryContext, ids: list[int]) -> list[Tie]:
+        """Ties of the files ``ids`` (``Tie(id, via, kind, strength)``, strength 0-1)."""
+        ...
 
 
 @runtime_checkable

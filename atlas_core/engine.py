@@ -29,11 +29,15 @@ from atlas_core.index.builder import BuildReport, IndexBuilder
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
+from atlas_core.output.skim import skim_text, skim_tokens
 from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.rank.fusion import normalize
+from atlas_core.rank.related import gather_ties, tie_scores
+from atlas_core.rank.seeds import Seed, diff_paths, resolve_seeds
 from atlas_core.rank.task import parse_task
-from atlas_core.select.budget import select_within_budget
+from atlas_core.select.budget import select_ranked
+from atlas_core.select.scope import scope_mask
 from atlas_core.select.symbols import matching_symbols
 from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
@@ -41,12 +45,18 @@ from atlas_core.types import RepoFile, SelectedFile, Selection
 if TYPE_CHECKING:
     from atlas_core.results import Explanation
 
-__all__ = ["Atlas", "QueryOptions", "QueryResult", "resolve_root"]
+__all__ = ["Atlas", "QueryOptions", "QueryResult", "find_root", "relative_base", "resolve_root"]
 
 
 def resolve_root(root: str | os.PathLike[str] | None) -> Path:
-    """The repository root, checked: it must exist and be a directory."""
-    raw = str(root) if root is not None else os.environ.get("ATLAS_ROOT") or "."
+    """The repository root, checked: it must exist and be a directory.
+
+    Without ``root`` (and without ``$ATLAS_ROOT``) it is found as git finds its work tree:
+    the nearest of the current directory and its ancestors that holds ``.atlas/`` or
+    ``.git``, else the current directory itself.
+    """
+    explicit = str(root) if root is not None else os.environ.get("ATLAS_ROOT")
+    raw = explicit or "."
     path = Path(raw).expanduser()
     if not path.exists():
         raise UsageError(f"root {raw!r} does not exist")
@@ -54,7 +64,29 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
         raise UsageError(f"root {raw!r} is not a directory")
     if not os.access(path, os.R_OK | os.X_OK):
         raise UsageError(f"root {raw!r} is not readable")
-    return path.resolve()
+    path = path.resolve()
+    return path if explicit else find_root(path)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest of ``start`` and its ancestors with ``.atlas/`` or ``.git``, else ``start``."""
+    for candidate in (start, *start.parents):
+        try:
+            if (candidate / ".atlas").is_dir() or (candidate / ".git").exists():
+                return candidate
+        except OSError:  # an unreadable ancestor: stop where git would
+            break
+    return start
+
+
+def relative_base(root: Path, cwd: Path | None = None) -> str:
+    """The current directory as a path inside ``root`` (``""``: the root, or outside it)."""
+    try:
+        here = (cwd or Path.cwd()).resolve()
+        rel = here.relative_to(root)
+    except (OSError, ValueError):
+        return ""
+    return "" if str(rel) == "." else rel.as_posix()
 
 
 @attrs.define
@@ -70,6 +102,20 @@ class QueryOptions:
     candidates: int = 60
     semantic: bool = False  # add the reranker's whole-repository retrieval as a signal
     symbols: bool = True  # find each selected file's best-matching symbols
+    #: files the user stands at: ``path`` or ``path:line``
+    seeds: list[str] = attrs.field(factory=list)
+    #: a git revision: the files changed against it (working tree and index) are seeds too
+    diff: str | None = None
+    #: list the seed files first (False: leave them out, the user has them)
+    seed_files: bool = True
+    #: only files matching one of these (paths or globs) ...
+    scope: list[str] = attrs.field(factory=list)
+    #: ... and none of these
+    exclude: list[str] = attrs.field(factory=list)
+    #: where seeds and scope patterns are relative to (the current directory in the repo)
+    base: str = ""
+    #: a file too big for what is left of the budget may be given as its skim
+    skim: bool = True
 
 
 @attrs.define
@@ -236,11 +282,29 @@ class Atlas:
 
     # -- querying ----------------------------------------------------------------
 
+    def seeds(self, options: QueryOptions, reader: IndexReader) -> list[Seed]:
+        """The seed files of ``options``: ``--seed`` paths, then the ``--diff`` files."""
+        seeds = resolve_seeds(reader, options.seeds, options.base)
+        if options.diff is not None:
+            changed = diff_paths(self.root, options.diff)
+            known = {s.id for s in seeds}
+            for seed in resolve_seeds(reader, changed, strict=False):
+                if seed.id not in known:
+                    seeds.append(seed)
+        return seeds
+
     def query(self, task: str, options: QueryOptions, reader: IndexReader) -> QueryResult:
-        if not task or not task.strip():
-            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        seeds = self.seeds(options, reader)
+        task = task or ""
+        if not task.strip() and not seeds:
+            if options.diff is not None:
+                raise UsageError(
+                    "the task is empty and --diff found no changed indexed file: say what "
+                    "you want to do"
+                )
+            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         preset = self.settings.preset(options.preset)
         # issue-template boilerplate and stack-frame noise do not become query terms
         ctx = QueryContext(
@@ -249,6 +313,7 @@ class Atlas:
             reader,
             self.settings.components,
             seed_signal=self.settings.pipeline.seed_signal,
+            seeds=[s.id for s in seeds],
         )
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
@@ -269,6 +334,10 @@ class Atlas:
             ctx.results[signal.name] = normalize(values)
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
         weights = dict(preset.signals)
+        if seeds:
+            t0 = time.perf_counter()
+            self._seed_signal(ctx, weights, raw)
+            timings["signal.seeds"] = time.perf_counter() - t0
         if options.semantic:
             self._semantic(ctx, weights, raw, failures, required=options.rerank == "require")
         fuser = self.manager.registry("fusers").get(preset.fuser)
@@ -281,52 +350,99 @@ class Atlas:
             fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
         if not len(fused):
             fused = np.zeros(len(reader))
+        mask = scope_mask(reader, options.scope, options.exclude, options.base)
+        if mask is not None:
+            fused = np.where(mask, fused, 0.0)
+        seed_ids = [s.id for s in seeds if mask is None or mask[s.id]]
+        seed_fused = fused[seed_ids].copy() if seed_ids else np.zeros(0)
+        if seeds:  # listed first, or left out: never ranked among the others
+            fused[[s.id for s in seeds]] = 0.0
         fused = self._rerank(preset, options, ctx, fused, failures)
         scores = normalize(fused)
         order = np.lexsort((np.arange(len(scores)), -scores))
-        chosen = select_within_budget(
+        if seed_ids:
+            best = float(fused.max()) if len(fused) else 0.0
+            seed_scores = np.minimum(seed_fused / best, 1.0) if best > 0 else np.ones(len(seed_ids))
+            scores = scores.copy()
+            scores[seed_ids] = np.round(seed_scores, 4)
+        max_tokens = _pick(options.max_tokens, preset.max_tokens)
+        max_bytes = _pick(options.max_bytes, preset.max_bytes)
+        min_score = options.min_score if options.min_score is not None else preset.min_score
+        want_symbols = options.symbols and preset.symbols
+        lines = {s.id: s.line for s in seeds if s.line}
+        skim_symbols: dict[int, list[dict[str, Any]]] = {}
+        scanned = set(seed_ids) | set(order[:_BODY_SCAN].tolist())
+
+        def skim(i: int, room: int | None) -> tuple[int, int] | None:
+            if room is not None and room < _skim_floor(reader, i):
+                return None  # cannot fit: spare reading the file
+            # as for whole files, only the best few have their symbol bodies scanned
+            scan = 1 if i in scanned else 0
+            found = (
+                matching_symbols(reader, [i], ctx.terms, scan_bodies=scan) if want_symbols else {}
+            )
+            symbols = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
+            text = _skim_of(reader, i, symbols)
+            if text is None:
+                return None
+            skim_symbols[i] = symbols
+            nbytes = len(text.encode())
+            return skim_tokens(text), nbytes
+
+        budgeted = select_ranked(
             order,
             scores,
             reader.tokens,
             reader.sizes,
-            max_tokens=_pick(options.max_tokens, preset.max_tokens),
-            max_bytes=_pick(options.max_bytes, preset.max_bytes),
-            min_score=options.min_score if options.min_score is not None else preset.min_score,
+            max_tokens=max_tokens,
+            max_bytes=max_bytes,
+            min_score=min_score,
             top=_pick(options.top, preset.top),
+            skim=skim if options.skim else None,
+            first=seed_ids if options.seed_files else (),
         )
         t0 = time.perf_counter()
-        symbols = (
-            matching_symbols(reader, chosen, ctx.terms)
-            if options.symbols and preset.symbols
-            else {}
-        )
+        whole = [p.index for p in budgeted.picks if p.skim_tokens is None]
+        symbols = matching_symbols(reader, whole, ctx.terms) if want_symbols else {}
+        for i, line in lines.items():
+            if i in whole:
+                symbols[i] = _with_seed_line(reader, i, line, symbols.get(i, []))
+        symbols.update(skim_symbols)
         timings["symbols"] = time.perf_counter() - t0
+        seed_set = set(seed_ids)
         files = [
             SelectedFile(
-                reader.paths[i],
-                round(float(scores[i]), 4),
-                reader.tokens[i],
-                reader.languages[i],
-                reader.roles[i],
-                {n: round(float(v[i]), 4) for n, v in ctx.results.items()},
-                symbols.get(i, []),
+                reader.paths[p.index],
+                round(float(scores[p.index]), 4),
+                reader.tokens[p.index],
+                reader.languages[p.index],
+                reader.roles[p.index],
+                {n: round(float(v[p.index]), 4) for n, v in ctx.results.items()},
+                symbols.get(p.index, []),
+                p.skim_tokens,
+                p.index in seed_set,
             )
-            for i in chosen
+            for p in budgeted.picks
         ]
         selection = Selection(
             query=task,
             preset=preset.name,
             budget={
-                "MaxTokens": _pick(options.max_tokens, preset.max_tokens),
-                "MaxBytes": _pick(options.max_bytes, preset.max_bytes),
+                "MaxTokens": max_tokens,
+                "MaxBytes": max_bytes,
                 "Top": _pick(options.top, preset.top),
             },
-            min_score=options.min_score if options.min_score is not None else preset.min_score,
+            min_score=min_score,
             files=files,
             scanned_files=len(reader),
             signals=sorted(raw),
             missing_signals=missing,
             fuser=fuser.name,
+            left_out=budgeted.left_out,
+            seeds=[s.path for s in seeds],
+            scope={"Scope": list(options.scope), "Exclude": list(options.exclude)}
+            if options.scope or options.exclude
+            else {},
         )
         timings["query"] = time.perf_counter() - started
         return QueryResult(
@@ -349,6 +465,28 @@ class Atlas:
             raise exc
         failures.append(exc)
         ctx.note(str(exc), level="warning")
+
+    def _seed_signal(
+        self, ctx: QueryContext, weights: dict[str, float], raw: dict[str, np.ndarray]
+    ) -> None:
+        """The ``seeds`` signal: how strongly each file is tied to the seed files.
+
+        Without a task, it weighs at least 1.0 and the signals that do not read the task
+        (path prior, centrality, recency) only break ties between the seeds' neighbours.
+        """
+        from atlas_core.config import structure_component_config
+
+        config = structure_component_config(SeedConfig, ctx.options("seeds"), "seeds")
+        ties = gather_ties(ctx, self.manager.registry("signals"), ctx.seeds)
+        values = tie_scores(len(ctx.index), ties, ctx.seeds)
+        raw["seeds"] = values
+        ctx.results["seeds"] = normalize(values)
+        weights["seeds"] = config.weight
+        if not ctx.terms:  # the seeds are all there is to go on
+            weights["seeds"] = max(config.weight, 1.0)
+            for name in list(weights):
+                if name not in {"seeds", "graph", "git_cochange", "semantic"}:
+                    weights[name] *= 0.1
 
     def _signals(
         self, preset: Preset, ctx: QueryContext, failures: list[PluginFailure]
@@ -472,6 +610,59 @@ class Atlas:
         new_norm = normalize(new - new.min() + 1e-9) if len(new) else new
         out[candidates] = floor + 1e-6 + new_norm * max(top - floor, 1e-6)
         return out
+
+
+@attrs.define
+class SeedConfig:
+    """``[signals.seeds]``: how much the seeds' neighbours count."""
+
+    #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5)
+    weight: float = attrs.field(default=0.25, validator=attrs.validators.ge(0.0))
+
+
+def _with_seed_line(
+    reader: IndexReader, i: int, line: int, symbols: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``symbols`` with the symbol around the seed's line first (the user pointed at it)."""
+    if not line:
+        return symbols
+    around = [c for c in reader.chunks(i) if c.kind != "import" and c.start <= line <= c.end]
+    if not around:
+        return symbols
+    chunk = min(around, key=lambda c: c.end - c.start)
+    name = chunk.qualified or chunk.name
+    rest = [s for s in symbols if (s.get("Name"), s.get("Start")) != (name, chunk.start)]
+    row = {
+        "Name": name,
+        "Kind": chunk.kind,
+        "Start": chunk.start,
+        "End": chunk.end,
+        "Matched": [],
+        "Seed": True,
+    }
+    return [row, *rest]
+
+
+#: files (from the top of the ranking) whose skims show symbols matched in their bodies
+_BODY_SCAN = 10
+
+
+def _skim_floor(reader: IndexReader, i: int) -> int:
+    """A lower bound of the tokens a skim of file ``i`` takes: every symbol appears in it,
+    as an outline line or as its own declaration line (a little slack for odd signatures)."""
+    size = sum(len(c.signature) + 1 for c in reader.chunks(i) if c.kind != "import")
+    return max(1, int(size * 0.9) // 4)
+
+
+def _skim_of(reader: IndexReader, i: int, symbols: list[dict[str, Any]]) -> str | None:
+    """The skim of file ``i`` (see :func:`atlas_core.output.skim.skim_text`), or None."""
+    if reader.statuses[i] not in {"ok", "large"}:
+        return None
+    try:
+        text = reader.read_text(i)
+    except (AtlasError, OSError):
+        return None
+    return skim_text(text, symbols, reader.chunks(i)) or None
 
 
 def _pick(override: Any, default: Any) -> Any:

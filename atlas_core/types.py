@@ -99,6 +99,20 @@ class SelectedFile:
     role: str
     signals: dict[str, float] = attrs.field(factory=dict)
     symbols: list[dict[str, Any]] = attrs.field(factory=list)
+    #: tokens of the skim given instead of the whole file (None: the whole file)
+    skim_tokens: int | None = None
+    #: a file the user said they stand at (``--seed``, ``--diff``)
+    seed: bool = False
+
+    @property
+    def skim(self) -> bool:
+        """True when only a skim of the file fits the budget."""
+        return self.skim_tokens is not None
+
+    @property
+    def cost(self) -> int:
+        """Tokens this file takes from the budget: its skim's, or the whole file's."""
+        return self.skim_tokens if self.skim_tokens is not None else self.tokens
 
 
 @attrs.frozen
@@ -114,7 +128,14 @@ class Selection:
     signals: list[str] = attrs.field(factory=list)
     missing_signals: list[str] = attrs.field(factory=list)
     fuser: str = ""
+    #: ranked files (above the minimum score, within ``Top``) that did not fit even skimmed
+    left_out: int = 0
+    #: the seed files the query started from (``--seed``, ``--diff``)
+    seeds: list[str] = attrs.field(factory=list)
+    #: ``{"Scope": [...], "Exclude": [...]}`` when candidates were restricted
+    scope: dict[str, list[str]] = attrs.field(factory=dict)
 
     @property
     def total_tokens(self) -> int:
-        return sum(f.tokens for f in self.files)
+        """Tokens the selection takes from the budget (skims count as skims)."""
+        return sum(f.cost for f in self.files)

@@ -44,6 +44,7 @@ def test_jsonl_output_has_header_files_and_footer(repo: Path, atlas_cli: Cli) ->
         "TotalFiles": len(files),
         "TotalTokens": sum(f["Tokens"] for f in files),
         "ScannedFiles": 4,
+        "LeftOut": 0,
     }
     assert result.stderr == ""  # nothing on stderr when piped, unless -v
 
@@ -158,7 +159,7 @@ def test_version(atlas_cli: Cli) -> None:
         (["query", "x", "-p", "nope"], "unknown preset 'nope'"),
         (["--format", "yaml", "query", "x"], "unknown format 'yaml'"),
         (["render", "/no/such/selection.jsonl"], "cannot read selection"),
-        (["query"], "Missing argument"),
+        (["query"], "the task is empty"),  # a task is optional only with --seed or --diff
         (["frobnicate"], "No such command"),
     ],
 )

@@ -236,14 +236,14 @@ def test_a_failing_contributor_is_named_and_the_index_carries_on(tmp_path: Path)
 
 
 class SeedReader(Signal):
-    """Scores nothing; records what ``ctx.seeds()`` gave it."""
+    """Scores nothing; records what ``ctx.seed_scores()`` gave it."""
 
     name: ClassVar[str] = "seedreader"
     stage: ClassVar[int] = 1
     seen: ClassVar[list[np.ndarray | None]] = []
 
     def score(self, ctx: QueryContext) -> np.ndarray:
-        SeedReader.seen.append(ctx.seeds())
+        SeedReader.seen.append(ctx.seed_scores())
         return np.zeros(len(ctx.index))
 
 

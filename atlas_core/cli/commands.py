@@ -61,13 +61,63 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=False,
             help="Also retrieve by embedding similarity (needs 'atlas index --embed').",
         ),
+        *seed_options(),
+        *scope_options(),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
+def seed_options() -> list[Callable[..., Any]]:
+    """``--seed``, ``--diff [REF]`` and ``--no-seed-files``."""
+    return [
+        click.option(
+            "--seed",
+            "seeds",
+            multiple=True,
+            metavar="PATH[:LINE]",
+            help="A file you already know matters (repeatable); its neighbours rise.",
+        ),
+        click.option(
+            "--diff",
+            default=None,
+            is_flag=False,
+            flag_value="HEAD",
+            metavar="[REF]",
+            help="Seed with the files changed in the working tree and index against HEAD "
+            "(or REF), untracked files included.",
+        ),
+        click.option(
+            "--no-seed-files",
+            "no_seed_files",
+            is_flag=True,
+            help="Leave the seed files themselves out of the answer.",
+        ),
+    ]
+
+
+def scope_options() -> list[Callable[..., Any]]:
+    """``--scope`` and ``--exclude``."""
+    return [
+        click.option(
+            "--scope",
+            multiple=True,
+            metavar="GLOB",
+            help="Only files under this path or matching this glob (repeatable; '.' is the "
+            "current directory).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Never files under this path or matching this glob (repeatable).",
+        ),
+    ]
+
+
 def _options(
+    state: AppState,
     preset: str | None,
     max_tokens: int | None,
     max_bytes: int | None,
@@ -75,17 +125,39 @@ def _options(
     top: int | None,
     rerank: str | None,
     semantic: bool = False,
+    seeds: tuple[str, ...] = (),
+    diff: str | None = None,
+    no_seed_files: bool = False,
+    scope: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
 ) -> Any:
     from atlas_core.engine import QueryOptions
 
-    return QueryOptions(preset, max_tokens, max_bytes, min_score, top, rerank, semantic=semantic)
+    return QueryOptions(
+        preset,
+        max_tokens,
+        max_bytes,
+        min_score,
+        top,
+        rerank,
+        semantic=semantic,
+        seeds=list(seeds),
+        diff=diff,
+        seed_files=not no_seed_files,
+        scope=list(scope),
+        exclude=list(exclude),
+        base=state.base,
+    )
 
 
 def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> Any:
     from atlas_core.errors import UsageError
 
-    if not task.strip():
-        raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+    if not task.strip() and not options.seeds and options.diff is None:
+        raise UsageError(
+            "the task is empty: say what you want to do, e.g. 'add retry logic' "
+            "(or give --seed/--diff)"
+        )
     atlas = state.atlas
     atlas.settings.preset(options.preset)  # fail on a bad preset before indexing
     reader = None
@@ -198,7 +270,7 @@ def _embed_failure(state: AppState, report: Any) -> str:
 
 
 @click.command()
-@click.argument("task", nargs=-1, required=True)
+@click.argument("task", nargs=-1, required=False)
 @query_options
 @context_options
 @common_options
@@ -206,13 +278,16 @@ def _embed_failure(state: AppState, report: Any) -> str:
 def query(
     state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
 ) -> None:
-    """Rank files for TASK using the existing index (built first if there is none)."""
-    result = _run_query(state, " ".join(task), _options(**kw), refresh=False)
+    """Rank files for TASK using the existing index (built first if there is none).
+
+    TASK may be empty when --seed or --diff says where you stand.
+    """
+    result = _run_query(state, " ".join(task), _options(state, **kw), refresh=False)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 
 @click.command()
-@click.argument("task", nargs=-1, required=True)
+@click.argument("task", nargs=-1, required=False)
 @query_options
 @context_options
 @common_options
@@ -221,12 +296,12 @@ def quick(
     state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
 ) -> None:
     """Bring the index up to date, then rank files for TASK."""
-    result = _run_query(state, " ".join(task), _options(**kw), refresh=True)
+    result = _run_query(state, " ".join(task), _options(state, **kw), refresh=True)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 
 @click.command()
-@click.argument("task", nargs=-1, required=True)
+@click.argument("task", nargs=-1, required=False)
 @query_options
 @click.option("--refresh/--no-refresh", default=True, help="Update the index first.")
 @common_options
@@ -237,7 +312,7 @@ def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any)
 
     from atlas_core.results import explanation_document
 
-    result = _run_query(state, " ".join(task), _options(**kw), refresh=refresh)
+    result = _run_query(state, " ".join(task), _options(state, **kw), refresh=refresh)
     fmt = state.format
     if fmt == "auto":
         fmt = "human" if sys.stdout.isatty() else "json"

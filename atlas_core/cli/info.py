@@ -276,6 +276,10 @@ def describe(state: AppState) -> None:
     ctx = click.get_current_context()
     group = ctx.parent.command if ctx.parent else None
     commands = sorted(getattr(group, "commands", {}))
+    query = getattr(group, "commands", {}).get("query")
+    query_options = sorted(
+        o for p in getattr(query, "params", []) for o in p.opts if o.startswith("--")
+    )
     data = {
         "Name": "atlas",
         "Version": __version__,
@@ -283,6 +287,7 @@ def describe(state: AppState) -> None:
         "IndexFormat": FORMAT_VERSION,
         "OutputVersion": "0.3",
         "Commands": commands,
+        "QueryOptions": query_options,
         "Formats": ["auto", *manager.registry("formats").names()],
         "Presets": {n: get_converter().unstructure(p) for n, p in settings.presets.items()},
         "DefaultPreset": settings.pipeline.preset,

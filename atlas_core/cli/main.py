@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 
 def build_cli(manager: Any) -> click.Group:
     from atlas_core import __version__
-    from atlas_core.cli import commands, info, render
+    from atlas_core.cli import commands, explore, info, render
     from atlas_core.cli.state import AppState
 
     plugins = manager.versions_line()
@@ -60,7 +60,7 @@ def build_cli(manager: Any) -> click.Group:
             ctx.obj.warn(warning)
         manager.on_warning = ctx.obj.warn
 
-    for command in (*commands.COMMANDS, *info.COMMANDS, render.render):
+    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render):
         cli.add_command(command)
     from atlas_core.plugin.guard import call_hook
 

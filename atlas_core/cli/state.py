@@ -45,6 +45,13 @@ class AppState:
         return resolve_root(self.root_option)
 
     @cached_property
+    def base(self) -> str:
+        """The current directory inside the root (``""`` at the root or outside it)."""
+        from atlas_core.engine import relative_base
+
+        return relative_base(self.root)
+
+    @cached_property
     def atlas(self) -> Any:
         from atlas_core.engine import Atlas
 
@@ -83,7 +90,7 @@ def _setter(attr: str) -> Any:
                 state.verbose += int(value)
             elif attr == "root_option":
                 state.root_option = value
-                for cached in ("root", "atlas"):  # slotted class: no __dict__ to pop from
+                for cached in ("root", "atlas", "base"):  # slotted class: no __dict__ to pop from
                     with contextlib.suppress(AttributeError):
                         delattr(state, cached)
             else:

@@ -26,6 +26,7 @@ from atlas_core.errors import UsageError
 from atlas_core.fsread import Unreadable, confined_path, read_confined
 from atlas_core.index.process import estimate_tokens
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
+from atlas_core.output.skim import skim_text
 from atlas_core.paths import display_path
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "context_files",
     "render_context",
     "safe_path",
+    "skim_text",
 ]
 
 #: the document styles, for ``--style``
@@ -77,6 +79,8 @@ class ContextFile:
     language: str = ""
     signals: Mapping[str, float] = attrs.field(factory=dict)
     symbols: Sequence[Mapping[str, Any]] = attrs.field(factory=list)
+    #: the selection chose a skim of this file: render the skim, never the whole file
+    skim: bool = False
 
 
 @attrs.frozen
@@ -114,12 +118,18 @@ def context_files(items: Iterable[Any]) -> list[ContextFile]:
                     str(item.get("Language") or item.get("language") or ""),
                     _mapping(item.get("Signals") or item.get("signals")),
                     _symbols(item.get("Symbols") or item.get("symbols")),
+                    item.get("Skim") is True or item.get("skim") is True,
                 )
             )
         else:  # a SelectedFile
             out.append(
                 ContextFile(
-                    item.path, item.score, item.language, dict(item.signals), list(item.symbols)
+                    item.path,
+                    item.score,
+                    item.language,
+                    dict(item.signals),
+                    list(item.symbols),
+                    bool(getattr(item, "skim", False)),
                 )
             )
     return out
@@ -389,16 +399,18 @@ def render_context(
         if isinstance(block, Omitted):
             state.omitted.append(block)
             continue
-        state.blocks.append(block)
-        if state.over_budget():
+        if not item.skim:
+            state.blocks.append(block)
+            if not state.over_budget():
+                continue
             state.blocks.pop()
-            skim = _skim_block(renderer, len(state.blocks) + 1, item, rel, root, block)
-            if skim is not None:
-                state.blocks.append(skim)
-                if not state.over_budget():
-                    continue
-                state.blocks.pop()
-            state.omitted.append(Omitted(item.path, _too_big(block)))
+        skim = _skim_block(renderer, len(state.blocks) + 1, item, rel, root, block)
+        if skim is not None:
+            state.blocks.append(skim)
+            if not state.over_budget():
+                continue
+            state.blocks.pop()
+        state.omitted.append(Omitted(item.path, _too_big(block)))
     state.omitted_listed = _MAX_LISTED
     while state.omitted_listed and state.over_budget():
         state.omitted_listed -= 1
@@ -461,40 +473,6 @@ def _read_block(
         tuple(found),
         text,
     )
-
-
-_SKIM_MAX_LINES = 150  # a matched symbol longer than this is outlined, not shown whole
-
-
-def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]) -> str:
-    """The file as a developer skims it: matched symbols in full, the rest as an outline.
-
-    ``matched`` are selection symbols (``Start``/``End``); ``chunks`` are the file's chunks
-    from the index (their ``signature`` lines make the outline).
-    """
-    lines = text.splitlines()
-    keep: set[int] = set()
-    for sym in matched:
-        start, end = int(sym.get("Start", 0)), int(sym.get("End", 0))
-        if 0 < start <= end and end - start < _SKIM_MAX_LINES:
-            keep.update(range(start, end + 1))
-    outline = {
-        c.start: c.signature
-        for c in chunks
-        if c.kind != "import" and c.start not in keep and 0 < c.start <= len(lines)
-    }
-    out: list[str] = []
-    previous = 0
-    for number in range(1, len(lines) + 1):
-        if number in keep:
-            if out and previous != number - 1:
-                out.append("...")
-            out.append(lines[number - 1])
-            previous = number
-        elif number in outline:
-            out.append(f"... L{number}: {outline[number]}")
-            previous = 0
-    return "\n".join(out) + "\n" if out else ""
 
 
 def _skim_block(

@@ -15,13 +15,18 @@ JSONL_VERSION = "0.3"
 
 
 def header(selection: Selection) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "Version": JSONL_VERSION,
         "Query": selection.query,
         "Preset": selection.preset,
         "Budget": selection.budget,
         "MinScore": selection.min_score,
     }
+    if selection.seeds:
+        out["Seeds"] = [display_path(p) for p in selection.seeds]
+    if selection.scope:
+        out.update(selection.scope)
+    return out
 
 
 def file_line(f: Any, verbose: bool) -> dict[str, Any]:
@@ -32,6 +37,11 @@ def file_line(f: Any, verbose: bool) -> dict[str, Any]:
         "Language": f.language,
         "Role": f.role,
     }
+    if f.seed:
+        line["Seed"] = True
+    if f.skim:
+        line["Skim"] = True
+        line["SkimTokens"] = f.skim_tokens
     if f.symbols:
         line["Symbols"] = f.symbols
     if verbose:
@@ -44,6 +54,7 @@ def footer(selection: Selection) -> dict[str, Any]:
         "TotalFiles": len(selection.files),
         "TotalTokens": selection.total_tokens,
         "ScannedFiles": selection.scanned_files,
+        "LeftOut": selection.left_out,
     }
 
 
@@ -104,6 +115,8 @@ class HumanFormat:
         c = options.color
         if not selection.files:
             out.write(f"No file matches {selection.query!r} above score {selection.min_score}.\n")
+            if selection.left_out:
+                out.write(f"{selection.left_out} ranked files did not fit the budget.\n")
             return
         paths = [display_path(f.path) for f in selection.files]
         width = max(len(p) for p in paths)
@@ -113,9 +126,11 @@ class HumanFormat:
         )
         for f, shown in zip(selection.files, paths, strict=True):
             path = shown if len(shown) <= width else "…" + shown[-(width - 1) :]
+            marks = ("  seed" if f.seed else "") + (f"  skim of {f.tokens:,}" if f.skim else "")
             out.write(
-                f"{_style(f'{f.score:6.3f}', '36', c)}  {f.tokens:>7,}  {path:<{width}}  "
-                f"{_style(f'{f.language}/{f.role}', '2', c)}\n"
+                f"{_style(f'{f.score:6.3f}', '36', c)}  {f.cost:>7,}  {path:<{width}}  "
+                f"{_style(f'{f.language}/{f.role}', '2', c)}"
+                f"{_style(marks, '33', c) if marks else ''}\n"
             )
             for sym in f.symbols[:3]:
                 out.write(
@@ -123,12 +138,24 @@ class HumanFormat:
                 )
         budget = selection.budget.get("MaxTokens")
         limit = f" of {budget:,}" if budget else ""
+        skims = sum(1 for f in selection.files if f.skim)
+        skimmed = f" ({skims} skimmed)" if skims else ""
         out.write(
             _style(
-                f"{len(selection.files)} files, {selection.total_tokens:,}{limit} tokens, "
-                f"{selection.scanned_files:,} scanned, preset {selection.preset}",
+                f"{len(selection.files)} files{skimmed}, {selection.total_tokens:,}{limit} "
+                f"tokens, {selection.scanned_files:,} scanned, preset {selection.preset}",
                 "2",
                 c,
             )
             + "\n"
         )
+        if selection.left_out:
+            out.write(
+                _style(
+                    f"{selection.left_out} ranked files left out: too big for the budget "
+                    "even skimmed (raise --max-tokens)",
+                    "33",
+                    c,
+                )
+                + "\n"
+            )

@@ -1,41 +1,184 @@
-"""Choosing files within a budget."""
+"""Choosing files within a budget: whole when they fit, skimmed when only a skim does."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain, islice
+
+import attrs
 import numpy as np
 
-__all__ = ["select_within_budget"]
+__all__ = ["Budgeted", "Pick", "select_ranked", "select_within_budget"]
+
+#: for a file that does not fit whole, given the tokens left (None: no token budget):
+#: the (tokens, bytes) of its skim, or None (no skim, or one that surely cannot fit)
+SkimCost = Callable[[int, "int | None"], "tuple[int, int] | None"]
+
+
+#: the first files of the walk keep room for at least their skim (Acc@10 is never lost)
+COVER = 10
+#: a file this small (tokens) is not worth skimming to make room
+_SMALL = 200
+#: no skim is tried in less room than this (tokens)
+_MIN_SKIM = 32
+
+
+@attrs.frozen
+class Pick:
+    """A chosen file; ``skim_tokens`` is set when only its skim was taken."""
+
+    index: int
+    skim_tokens: int | None = None
+
+
+@attrs.frozen
+class Budgeted:
+    """What selection chose, in order, and how many ranked files did not fit at all."""
+
+    picks: list[Pick]
+    left_out: int
+
+
+def select_ranked(
+    order: np.ndarray,
+    scores: np.ndarray,
+    tokens: Sequence[int],
+    sizes: Sequence[int],
+    *,
+    max_tokens: int | None,
+    max_bytes: int | None,
+    min_score: float,
+    top: int | None,
+    skim: SkimCost | None = None,
+    first: Sequence[int] = (),
+    cover: int = COVER,
+) -> Budgeted:
+    """Walk the ranking in order and take each file whole, skimmed, or not at all.
+
+    ``first`` (seed files) are walked before the ranking whatever their score. A file too
+    large for what is left is taken as its skim when ``skim`` gives one that fits; only
+    otherwise is it left out (and counted when it ranks within ``top``), and the walk goes
+    on: smaller files further down may still fit. Stops at ``top`` files or at the first
+    score below ``min_score``. The budget is never exceeded.
+
+    The first ``cover`` files are never crowded out by the ones before them: each keeps
+    room for its cheapest form (its skim when whole files would overflow the budget), so
+    a large best file is skimmed rather than leaving no room for the second or the tenth.
+    """
+    picks: list[Pick] = []
+    left_out = 0
+    used_tokens = used_bytes = 0
+    firsts = [int(i) for i in first]
+    taken = set(firsts)
+
+    def walk() -> Iterator[int]:
+        yield from firsts
+        for i in order.tolist():
+            if scores[i] < min_score or scores[i] <= 0:
+                return
+            if i not in taken:
+                yield i
+
+    rest = walk()
+    head = list(islice(rest, min(cover, top) if top is not None else cover))
+    known: dict[int, tuple[int, int] | None] = {}
+    reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known)
+    pending_t = sum(t for t, _ in reserve)
+    pending_b = sum(b for _, b in reserve)
+
+    def fits(t: int, b: int) -> bool:
+        return (max_tokens is None or used_tokens + t + pending_t <= max_tokens) and (
+            max_bytes is None or used_bytes + b + pending_b <= max_bytes
+        )
+
+    for position, i in enumerate(chain(head, rest)):
+        if top is not None and len(picks) >= top:
+            break
+        if position < len(reserve):  # its own room is now spent on it, in one form or other
+            pending_t -= reserve[position][0]
+            pending_b -= reserve[position][1]
+        if fits(tokens[i], sizes[i]):
+            picks.append(Pick(i))
+            used_tokens += tokens[i]
+            used_bytes += sizes[i]
+            continue
+        room = None if max_tokens is None else max_tokens - used_tokens - pending_t
+        if i in known:
+            cost = known[i]
+        elif skim is None or (top is not None and position >= top):
+            cost = None  # beyond Top only whole files fill what is left
+        elif room is not None and room < _MIN_SKIM:
+            cost = None
+        else:
+            cost = skim(i, room)
+        if cost is not None and fits(*cost):
+            picks.append(Pick(i, cost[0]))
+            used_tokens += cost[0]
+            used_bytes += cost[1]
+            continue
+        if top is None or position < top:  # beyond Top, a file was never going to be shown
+            left_out += 1
+    return Budgeted(picks, left_out)
+
+
+def _reserve(
+    head: list[int],
+    tokens: Sequence[int],
+    sizes: Sequence[int],
+    max_tokens: int | None,
+    max_bytes: int | None,
+    skim: SkimCost | None,
+    known: dict[int, tuple[int, int] | None],
+) -> list[tuple[int, int]]:
+    """The room each of the first files keeps: whole when they all fit whole, else the
+    cheaper of whole and skim; a file whose room does not fit beside the rooms before it
+    keeps none."""
+
+    def over(t: int, b: int) -> bool:
+        return (max_tokens is not None and t > max_tokens) or (
+            max_bytes is not None and b > max_bytes
+        )
+
+    whole = [(tokens[i], sizes[i]) for i in head]
+    if not over(sum(t for t, _ in whole), sum(b for _, b in whole)):
+        return whole
+    out: list[tuple[int, int]] = []
+    used_t = used_b = 0
+    for i, (t, b) in zip(head, whole, strict=True):
+        if skim is not None and t > _SMALL:
+            known[i] = skim(i, None)
+            cheap = known[i]
+            if cheap is not None and cheap[0] < t:
+                t, b = cheap
+        if over(used_t + t, used_b + b):
+            out.append((0, 0))  # cannot fit beside the ones before it: keeps no room
+            continue
+        out.append((t, b))
+        used_t += t
+        used_b += b
+    return out
 
 
 def select_within_budget(
     order: np.ndarray,
     scores: np.ndarray,
-    tokens: list[int],
-    sizes: list[int],
+    tokens: Sequence[int],
+    sizes: Sequence[int],
     *,
     max_tokens: int | None,
     max_bytes: int | None,
     min_score: float,
     top: int | None,
 ) -> list[int]:
-    """Walk files by descending score and keep each one that still fits.
-
-    A file too large for what is left is skipped, not a reason to stop: smaller files
-    further down may still fit. Stops at ``top`` files or at the first score below
-    ``min_score``.
-    """
-    chosen: list[int] = []
-    used_tokens = used_bytes = 0
-    for i in order.tolist():
-        if scores[i] < min_score or scores[i] <= 0:
-            break
-        if top is not None and len(chosen) >= top:
-            break
-        if max_tokens is not None and used_tokens + tokens[i] > max_tokens:
-            continue
-        if max_bytes is not None and used_bytes + sizes[i] > max_bytes:
-            continue
-        chosen.append(i)
-        used_tokens += tokens[i]
-        used_bytes += sizes[i]
-    return chosen
+    """The files :func:`select_ranked` takes whole, when no skim is offered."""
+    chosen = select_ranked(
+        order,
+        scores,
+        tokens,
+        sizes,
+        max_tokens=max_tokens,
+        max_bytes=max_bytes,
+        min_score=min_score,
+        top=top,
+    )
+    return [p.index for p in chosen.picks]

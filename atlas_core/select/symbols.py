@@ -38,7 +38,11 @@ def _used_between(lines_of: dict[str, list[int]], start: int, end: int) -> set[s
 
 
 def matching_symbols(
-    reader: IndexReader, file_ids: list[int], terms: list[str], limit: int = 5
+    reader: IndexReader,
+    file_ids: list[int],
+    terms: list[str],
+    limit: int = 5,
+    scan_bodies: int = _BODY_SCAN_FILES,
 ) -> dict[int, list[dict[str, Any]]]:
     """For each file, its best symbols: ``{Name, Kind, Start, End, Matched}``.
 
@@ -54,7 +58,7 @@ def matching_symbols(
         chunks = [c for c in reader.chunks(i) if c.kind != "import"]
         if not chunks:
             continue
-        lines_of = _term_lines(reader.read_text(i), wanted) if rank < _BODY_SCAN_FILES else {}
+        lines_of = _term_lines(reader.read_text(i), wanted) if rank < scan_bodies else {}
         scored = []
         for c in chunks:
             in_name = wanted & set(identifier_terms(c.name))

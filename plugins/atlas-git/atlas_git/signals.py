@@ -9,7 +9,7 @@ import attrs
 if TYPE_CHECKING:
     import numpy as np
 
-    from atlas_core.api import QueryContext
+    from atlas_core.api import QueryContext, Tie
 
 __all__ = ["GitCochange", "GitRecency"]
 
@@ -66,7 +66,8 @@ class GitRecency:
 class GitCochange:
     """Files that changed in the same commits as the best text matches (temporal coupling).
 
-    The top files of ``bm25f`` are seeds, weighted by their score; a file scores, summed
+    The top files of ``bm25f`` are seeds, weighted by their score, and so are the user's
+    own seed files (``--seed``, ``--diff``) with the weight of the best match; a file scores, summed
     over the seeds, how many of the seed's commits also touched it, damped by how often
     the seed changes (see :meth:`QueryHistory.cochange`).
     """
@@ -97,7 +98,7 @@ class GitCochange:
         from atlas_git.matrix import history_of
 
         cfg = component_config(self.Config, ctx.options(self.name), self.name)
-        base: Any = ctx.seeds()
+        base: Any = ctx.seed_scores()
         if base is None:
             ctx.note(f"signal git_cochange has no seeds: the {ctx.seed_signal} signal did not run")
             return np.zeros(len(ctx.index))
@@ -105,10 +106,52 @@ class GitCochange:
         weights = history.commit_weights(
             half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
         )
+        base = np.asarray(base, dtype=np.float64)
+        seeds = list(ctx.seeds)
+        if seeds:  # the user's own files vote like the best text match, always
+            base = base.copy()
+            base[seeds] = np.maximum(base[seeds], 1.0 + 1e-9)
         return history.cochange(
-            np.asarray(base, dtype=np.float64),
+            base,
             weights,
-            seeds=cfg.seeds,
+            seeds=cfg.seeds + len(seeds),
             min_seed_score=cfg.min_seed_score,
             seed_norm=cfg.seed_norm,
         )
+
+    def related(self, ctx: QueryContext, ids: list[int]) -> list[Tie]:
+        """Files that changed in the same commits as ``ids`` ("co-changed N times")."""
+        import numpy as np
+
+        from atlas_core.api import Tie, component_config
+        from atlas_git.matrix import history_of
+
+        cfg = component_config(self.Config, ctx.options(self.name), self.name)
+        history = history_of(ctx)
+        weights = history.commit_weights(half_life_days=0.0, max_commit_files=cfg.max_commit_files)
+        out: list[Tie] = []
+        for i in ids:
+            mine = np.zeros(len(history.counts), dtype=bool)
+            mine[history.ent_commit[history.ent_file == i]] = True
+            mine &= weights > 0
+            total = float(weights[mine].sum())
+            if total <= 0:
+                continue
+            with_mine = mine[history.ent_commit]
+            files = history.ent_file[with_mine]
+            together = np.bincount(files, minlength=history.n_files)
+            weighted = np.bincount(
+                files, weights[history.ent_commit[with_mine]], minlength=history.n_files
+            )
+            for j in np.flatnonzero(together).tolist():
+                if j == i:
+                    continue
+                n = int(together[j])
+                strength = COCHANGE * (weighted[j] / total) * (1.0 - 0.5**n)
+                times = "once" if n == 1 else f"{n} times"
+                out.append(Tie(j, i, "co-changed", float(strength), f"co-changed {times}"))
+        return out
+
+
+#: strength of a file that changed in every commit of the given one (and often)
+COCHANGE = 0.8

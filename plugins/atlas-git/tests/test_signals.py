@@ -158,3 +158,24 @@ def test_a_record_from_an_older_index_is_mapped_by_path(git_repo, pipeline, monk
     scores = pipeline.by_path(reader, GitRecency().score(pipeline.context(atlas, reader)))
     assert scores["a.py"] == 0.0
     assert scores["c.py"] > scores["b.py"] > 0
+
+
+def test_a_seed_drives_cochange_and_names_its_partners(git_repo, pipeline) -> None:
+    repo = git_repo()
+    repo.commit(0, {"api.py": "a", "api_test.py": "t", "other.py": "o", "far.py": "f"})
+    for day in (1, 2, 3):
+        repo.commit(day, {"api.py": f"a{day}", "api_test.py": f"t{day}"})
+    repo.commit(4, {"api.py": "a4", "other.py": "o4"})
+    atlas, reader = pipeline.indexed(repo.root)
+    ctx = pipeline.context(atlas, reader, task="")
+    ctx.results["bm25f"] = np.zeros(len(reader))  # no text match at all: the seed alone
+    ctx.seeds = [reader.ids["api.py"]]
+    scores = pipeline.by_path(reader, GitCochange().score(ctx))
+    assert scores["api_test.py"] > scores["other.py"] > scores["far.py"] > 0
+    ties = {reader.paths[t.id]: t for t in GitCochange().related(ctx, ctx.seeds)}
+    assert {p: t.detail for p, t in ties.items()} == {
+        "api_test.py": "co-changed 4 times",
+        "other.py": "co-changed 2 times",
+        "far.py": "co-changed once",
+    }
+    assert ties["api_test.py"].strength > ties["other.py"].strength > ties["far.py"].strength

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 if TYPE_CHECKING:
-    from atlas_core.api import QueryContext
+    from atlas_core.api import QueryContext, Tie
 
 __all__ = ["GraphSignal", "PageRankSignal", "spread"]
 
@@ -73,7 +73,7 @@ class PageRankSignal:
 
 
 class GraphSignal:
-    """Personalised PageRank seeded by the best text matches.
+    """Personalised PageRank seeded by the best text matches and the user's seed files.
 
     The walk follows imports both ways, so the files the best matches depend on and the
     files that depend on them rise: the middleware, its helpers and the code that wires it.
@@ -94,21 +94,59 @@ class GraphSignal:
         assert isinstance(config, GraphConfig)
         n = len(ctx.index)
         graph = load_graph(ctx.index)
-        text = ctx.seeds()
+        text = ctx.seed_scores()
         if graph is None or not len(graph.src):
             return np.zeros(n)
-        if text is None or not np.any(text > 0):
+        text = np.zeros(n) if text is None else np.asarray(text, dtype=np.float64)
+        seeds = list(ctx.seeds)
+        if seeds:  # the user's own files start the walk, as strongly as the best match
+            text = text.copy()
+            text[seeds] = np.maximum(text[seeds], 1.0)
+        if not np.any(text > 0):
             ctx.note("signal graph: no text matches to start from")
             return np.zeros(n)
         return spread(
             graph.src,
             graph.dst,
             text,
-            seeds=config.seeds,
+            seeds=config.seeds + len(seeds),
             damping=config.damping,
             reverse=config.reverse,
             keep_seeds=config.keep_seeds,
         )
+
+    def related(self, ctx: QueryContext, ids: list[int]) -> list[Tie]:
+        """The files ``ids`` import and the files importing them.
+
+        An import is a strong tie; an importer of a file many others import is a weak one
+        (a hub's importers say little about it).
+        """
+        from atlas_core.api import Tie
+        from atlas_graph.store import load_graph
+
+        graph = load_graph(ctx.index)
+        if graph is None or not len(graph.src):
+            return []
+        fan_in = np.bincount(graph.dst, minlength=graph.n)
+        fan_out = np.bincount(graph.src, minlength=graph.n)
+        out: list[Tie] = []
+        for i in ids:
+            imported = graph.imports_of(i)
+            for j in imported.tolist():
+                # a file imported by many is a utility: less specific to this one
+                strength = IMPORTED * min(1.0, 3.0 / np.sqrt(max(fan_in[j], 1)))
+                out.append(Tie(j, i, "import of", float(strength)))
+            importers = graph.importers_of(i)
+            for j in importers.tolist():
+                strength = IMPORTER * min(1.0, 3.0 / np.sqrt(max(len(importers), 1)))
+                strength *= min(1.0, 4.0 / np.sqrt(max(fan_out[j], 1)))
+                out.append(Tie(j, i, "importer of", float(strength)))
+        return out
+
+
+#: tie strengths: a file the given one imports, a file importing the given one
+IMPORTED = 0.6
+IMPORTER = 0.5
 
 
 def spread(

@@ -194,3 +194,26 @@ def test_reindexing_resolves_only_the_files_that_changed(
     (repo / "auth" / "tokens.py").write_text("from auth import crypto\n")
     atlas.index()  # a new file may change how others resolve: everything again
     assert len(resolved) == 6
+
+
+def test_a_seed_starts_the_walk_and_ties_its_imports_and_importers(
+    repo: Path, graph_atlas: Make
+) -> None:
+    atlas = graph_atlas(repo)
+    atlas.index()
+    reader = atlas.reader()
+    ids = reader.ids
+    # no task: the seed alone starts the personalised walk
+    ctx = QueryContext("", [], reader, atlas.settings.components)
+    ctx.results["bm25f"] = np.zeros(len(reader))
+    ctx.seeds = [ids["auth/middleware.py"]]
+    walk = GraphSignal().score(ctx)
+    assert walk[ids["auth/crypto.py"]] > 0 and walk[ids["app/wiring.py"]] > 0
+    assert walk[ids["billing/tax.py"]] == 0
+    ties = {(reader.paths[t.id], t.kind) for t in GraphSignal().related(ctx, ctx.seeds)}
+    assert ties == {("auth/crypto.py", "import of"), ("app/wiring.py", "importer of")}
+    # through the engine: the seed first, then its neighbours above everything else
+    result = atlas.query("", QueryOptions(seeds=["auth/middleware.py"], top=0), reader)
+    order = [f.path for f in result.selection.files]
+    assert order[0] == "auth/middleware.py" and result.selection.files[0].seed
+    assert set(order[1:3]) == {"auth/crypto.py", "app/wiring.py"}

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from atlas_core.api import AtlasError, UsageError
 from atlas_mcp.freshness import SETTINGS_FILES, Snapshot, stamp, stamps
@@ -21,6 +21,7 @@ from atlas_mcp.freshness import SETTINGS_FILES, Snapshot, stamp, stamps
 __all__ = ["DEFAULT_RENDER_TOKENS", "FULL_SCAN_SECONDS", "AtlasService"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: a full incremental index at least this often, for the rare change the stat check misses
 FULL_SCAN_SECONDS = 60.0
@@ -158,11 +159,13 @@ class AtlasService:
         max_tokens: int | None = None,
         top: int | None = None,
         min_score: float | None = None,
+        **more: Any,
     ) -> dict[str, Any]:
-        """Ranked files for ``task`` within the budget (``atlas query --format json``)."""
+        """Ranked files for ``task`` within the budget (``atlas query --format json``);
+        ``more``: other query options (seeds, diff, scope)."""
         from atlas_core.api import selection_to_dict
 
-        result = self._query(task, preset, max_tokens, top, min_score)
+        result = self._query(task, preset, max_tokens, top, min_score, **more)
         doc = selection_to_dict(result.selection)
         doc["Notes"] = [n.message for n in result.notes]
         return doc
@@ -174,18 +177,25 @@ class AtlasService:
         max_tokens: int | None,
         top: int | None,
         min_score: float | None,
+        **more: Any,
     ) -> Any:
         from atlas_core.api import QueryOptions
 
-        if not task.strip():
+        if not task.strip() and not more.get("seeds") and more.get("diff") is None:
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         with self.lock:
             reader = self._fresh()
             self.atlas.settings.preset(preset)  # a clear error for an unknown preset
             options = QueryOptions(
-                preset=preset, max_tokens=max_tokens, min_score=min_score, top=top
+                preset=preset, max_tokens=max_tokens, min_score=min_score, top=top, **more
             )
             return self.atlas.query(task, options, reader)
+
+    def with_reader(self, run: Callable[[Any, Any], T]) -> T:
+        """``run(atlas, reader)`` on a fresh index, holding the service."""
+        with self.lock:
+            reader = self._fresh()
+            return run(self.atlas, reader)
 
     def explain(self, task: str, *, preset: str | None = None, top: int = 10) -> dict[str, Any]:
         """Each signal's raw and normalised score for the top files of ``task``."""

@@ -23,8 +23,10 @@ __all__ = [
 INSTRUCTIONS = """\
 Atlas ranks this repository's files for a coding task described in plain English and
 returns the most relevant ones within a token budget, offline and in milliseconds.
-Call `query` before grep, find or reading files at random; then `outline` a file to see its
-symbols and line ranges, or `render` to read several files as one document within a budget.
+Call `query` before grep, find or reading files at random (give `seeds` for files you
+already know, `scope` to stay in one package); then `outline` a file to see its symbols and
+line ranges, or `render` to read several files as one document within a budget. `map`
+sketches an unfamiliar repository; `related` (tests=true) names the tests a change affects.
 The index refreshes itself when files change between calls."""
 
 
@@ -63,6 +65,15 @@ def _task(purpose: str) -> dict[str, Any]:
     }
 
 
+def _globs(what: str) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "maxItems": 100,
+        "description": f"{what}; relative to the repository root.",
+    }
+
+
 def _preset(presets: list[str]) -> dict[str, Any]:
     return {
         "type": "string",
@@ -76,16 +87,92 @@ def _preset(presets: list[str]) -> dict[str, Any]:
     }
 
 
+def _diff(value: Any) -> str | None:
+    """The ``diff`` argument: true means against HEAD, a string names the revision."""
+    if value is True:
+        return "HEAD"
+    return value if isinstance(value, str) and value else None
+
+
 def _run_query(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     return _json(
         service.query(
-            args["task"],
+            args.get("task", ""),
             preset=args.get("preset"),
             max_tokens=args.get("max_tokens"),
             top=args.get("top"),
             min_score=args.get("min_score"),
+            seeds=list(args.get("seeds", [])),
+            diff=_diff(args.get("diff")),
+            seed_files=bool(args.get("seed_files", True)),
+            scope=list(args.get("scope", [])),
+            exclude=list(args.get("exclude", [])),
         )
     )
+
+
+def _run_map(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    from atlas_core.api import build_map, centrality, render_map, scope_mask
+
+    def run(atlas: Any, reader: Any) -> str:
+        scores = centrality(reader, atlas.manager.registry("signals"), atlas.settings.components)
+        mask = scope_mask(reader, args.get("scope", []), args.get("exclude", []))
+        result = build_map(
+            reader,
+            scores,
+            max_tokens=args.get("max_tokens", 4000) or None,
+            mask=mask,
+            allow_secrets=service.allow_secrets,
+            root_name=service.root.name,
+        )
+        return render_map(result)
+
+    return ToolResult(service.with_reader(run))
+
+
+def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
+    from atlas_core.api import (
+        QueryContext,
+        UsageError,
+        diff_paths,
+        gather_ties,
+        related_files,
+        resolve_seeds,
+    )
+
+    paths = list(args.get("paths", []))
+    diff = _diff(args.get("diff"))
+    if not paths and diff is None:
+        raise UsageError("give paths, or diff=true for the files changed against HEAD")
+
+    def run(atlas: Any, reader: Any) -> dict[str, Any]:
+        given = [s.id for s in resolve_seeds(reader, paths)]
+        if diff is not None:
+            changed = resolve_seeds(reader, diff_paths(service.root, diff), strict=False)
+            given += [s.id for s in changed if s.id not in given]
+        ctx = QueryContext("", [], reader, atlas.settings.components)
+        ctx.seeds = list(given)
+        ties = gather_ties(ctx, atlas.manager.registry("signals"), given)
+        found = related_files(reader, ties, given, tests_only=bool(args.get("tests")))
+        names = {i: reader.paths[i] for i in given}
+        return {
+            "Given": [names[i] for i in given],
+            "Files": [
+                {
+                    "Path": r.path,
+                    "Role": r.role,
+                    "Strength": round(r.strength, 4),
+                    "Reasons": [
+                        {"Kind": t.kind, "Of": names[t.via], "Strength": round(t.strength, 4)}
+                        | ({"Detail": t.detail} if t.detail else {})
+                        for t in r.reasons[:6]
+                    ],
+                }
+                for r in found[: args.get("top", 20) or None]
+            ],
+        }
+
+    return _json(service.with_reader(run))
 
 
 def _run_explain(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
@@ -125,7 +212,10 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             "offline. Returns JSON: Files (each with Path, Score from 0 to 1 relative to the "
             "best match, Tokens = its size, Language, Role such as impl/test/config/docs, and "
             "Symbols: the functions and classes that matched the task with their Start-End "
-            "lines), TotalTokens and MissingSignals. Next: read the top files, `outline` one, "
+            "lines; Skim: true when only a skim fits: matched symbols whole, signatures of the "
+            "rest), TotalTokens, LeftOut (ranked files that did not fit even skimmed) and "
+            "MissingSignals. Give `seeds` (files you know) or `diff` to start from where you "
+            "are, `scope` to stay in one package. Next: read the top files, `outline` one, "
             "or `render` them as one document.",
             {
                 "type": "object",
@@ -149,11 +239,95 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
                         "maximum": 1,
                         "description": "Leave out files scoring below this (0 to 1).",
                     },
+                    "seeds": {
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 1},
+                        "maxItems": 100,
+                        "description": "Files you already know matter, relative to the "
+                        "repository root, optionally with a line ('src/app.py:120'). Their "
+                        "imports, importers, tests and co-changed files rise; they are listed "
+                        "first (Seed: true). The task may then be empty.",
+                    },
+                    "diff": {
+                        "type": ["boolean", "string"],
+                        "description": "true: seed with the files changed in the working "
+                        "tree and index against HEAD (and untracked ones); a string: against "
+                        "that git revision.",
+                    },
+                    "seed_files": {
+                        "type": "boolean",
+                        "default": True,
+                        "description": "List the seed files themselves (false: leave them "
+                        "out, you have them).",
+                    },
+                    "scope": _globs(
+                        "Only files under these paths or matching these globs "
+                        "('pkg/api', 'src/**/*.ts')"
+                    ),
+                    "exclude": _globs("Never files under these paths or matching these globs"),
                 },
-                "required": ["task"],
                 "additionalProperties": False,
             },
             _run_query,
+        ),
+        ToolSpec(
+            "map",
+            "Sketch the repository without a task",
+            "A task-free overview within a budget: the most central files (import-graph "
+            "PageRank, role, size), each with the signatures and first lines of its principal "
+            "classes and functions. Use it first in an unfamiliar repository.",
+            {
+                "type": "object",
+                "properties": {
+                    "max_tokens": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "default": 4000,
+                        "description": "Budget of the map (0: none). Default 4000.",
+                    },
+                    "scope": _globs("Only files under these paths or matching these globs"),
+                    "exclude": _globs("Never files under these paths or matching these globs"),
+                },
+                "additionalProperties": False,
+            },
+            _run_map,
+        ),
+        ToolSpec(
+            "related",
+            "Files tied to given files, or the tests a change affects",
+            "List the files tied to the given ones and why: imports, importers, co-changed N "
+            "times in git history, test of / implementation of, same package; strongest tie "
+            "first. With tests=true, only the tests most likely affected (run them after "
+            "editing). With diff=true, start from the files changed against HEAD.",
+            {
+                "type": "object",
+                "properties": {
+                    "paths": {
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 1},
+                        "maxItems": 100,
+                        "description": "Files relative to the repository root.",
+                    },
+                    "tests": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Only test files, most likely affected first.",
+                    },
+                    "diff": {
+                        "type": ["boolean", "string"],
+                        "description": "true: also the files changed against HEAD; a string: "
+                        "against that git revision.",
+                    },
+                    "top": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "default": 20,
+                        "description": "At most this many files (0: all).",
+                    },
+                },
+                "additionalProperties": False,
+            },
+            _run_related,
         ),
         ToolSpec(
             "render",
@@ -163,7 +337,8 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             "file was chosen, files left out and why, where secrets were redacted), then "
             "each file in full under its path. Give `task` to render the best files for it "
             "(the same ranking as `query`), or `paths` to render those files in that order. "
-            "A file that does not fit is left out whole, never cut. Credential files (.env, "
+            "A file that does not fit is skimmed (matched symbols whole, an outline of the "
+            "rest) or left out, never cut at random. Credential files (.env, "
             "private keys, keystores) are never included and secrets inside files appear as "
             "[REDACTED <kind>].",
             {

@@ -26,7 +26,7 @@ def test_tools_describe_themselves(repo: Path, talk: Talk) -> None:
 
     talk(repo, scenario)
     tools = {t.name: t for t in seen["tools"]}
-    assert set(tools) == {"query", "render", "outline", "explain", "index"}
+    assert set(tools) == {"query", "render", "outline", "explain", "index", "map", "related"}
     for tool in tools.values():
         schema = tool.input_schema
         assert len(tool.description) > 150, tool.name  # usable without our docs
@@ -34,7 +34,8 @@ def test_tools_describe_themselves(repo: Path, talk: Talk) -> None:
         for name, prop in schema["properties"].items():
             assert len(prop.get("description", "")) > 20, (tool.name, name)
         assert "anyOf" not in schema and "oneOf" not in schema  # some clients reject them
-    assert tools["query"].input_schema["required"] == ["task"]
+    assert "required" not in tools["query"].input_schema  # seeds alone may be enough
+    assert {"seeds", "diff", "scope", "exclude"} <= set(tools["query"].input_schema["properties"])
     assert tools["outline"].input_schema["required"] == ["path"]
     # the preset enum is this repository's: built-ins plus the one from its atlas.toml
     presets = tools["query"].input_schema["properties"]["preset"]["enum"]
@@ -160,7 +161,9 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
     async def scenario(client: Any) -> None:
         cases = [
             ("query", {"task": 3}, "task: 3 is not of type 'string'"),
-            ("query", {}, "'task' is a required property"),
+            ("query", {}, "the task is empty"),
+            ("query", {"seeds": ["src/nope.py"]}, "seed 'src/nope.py' is not an indexed file"),
+            ("related", {}, "give paths, or diff=true"),
             ("query", {"task": "x", "preset": "nope"}, "preset: 'nope' is not one of"),
             ("query", {"task": "x", "colour": "red"}, "Additional properties"),
             ("query", {"task": "   "}, "the task is empty"),
@@ -203,8 +206,48 @@ def test_explain_and_index(repo: Path, talk: Talk) -> None:
 
 def test_the_modern_protocol_works_too(repo: Path, talk: Talk) -> None:
     async def scenario(client: Any) -> None:
-        assert len((await client.list_tools()).tools) == 5
+        assert len((await client.list_tools()).tools) == 7
         result = await client.call_tool("query", {"task": "retry backoff"})
         assert result.structured_content["Files"][0]["Path"] == "src/payments/retry.py"
 
     talk(repo, scenario, mode="auto")
+
+
+def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
+    async def scenario(client: Any) -> None:
+        seeded = await client.call_tool("query", {"seeds": ["src/payments/retry.py:3"]})
+        assert not seeded.is_error, text(seeded)
+        files = seeded.structured_content["Files"]
+        assert files[0]["Path"] == "src/payments/retry.py" and files[0]["Seed"] is True
+        assert files[0]["Symbols"][0]["Name"] == "RetryPolicy.backoff"  # the seed's line
+        paths = [f["Path"] for f in files]
+        # its test (by name) and its importer rise with no task at all
+        assert "tests/test_retry.py" in paths and "src/payments/client.py" in paths
+        hidden = await client.call_tool(
+            "query", {"seeds": ["src/payments/retry.py"], "seed_files": False}
+        )
+        shown = [f["Path"] for f in hidden.structured_content["Files"]]
+        assert shown and "src/payments/retry.py" not in shown
+
+        scoped = await client.call_tool("query", {"task": "retry backoff", "scope": ["tests"]})
+        assert [f["Path"] for f in scoped.structured_content["Files"]] == ["tests/test_retry.py"]
+        excluded = await client.call_tool(
+            "query", {"task": "retry backoff", "exclude": ["tests", "*.md"]}
+        )
+        got = {f["Path"] for f in excluded.structured_content["Files"]}
+        assert got and not got & {"tests/test_retry.py", "README.md"}
+
+        sketch = await client.call_tool("map", {"max_tokens": 300})
+        assert "src/payments/client.py" in text(sketch) and "class PaymentClient" in text(sketch)
+        assert estimate_tokens(len(text(sketch).encode())) <= 300
+
+        tied = await client.call_tool("related", {"paths": ["src/payments/retry.py"]})
+        rows = {f["Path"]: f for f in tied.structured_content["Files"]}
+        kinds = {r["Kind"] for r in rows["tests/test_retry.py"]["Reasons"]}
+        assert "test of" in kinds
+        tests = await client.call_tool(
+            "related", {"paths": ["src/payments/retry.py"], "tests": True}
+        )
+        assert [f["Path"] for f in tests.structured_content["Files"]] == ["tests/test_retry.py"]
+
+    talk(repo, scenario)

@@ -1,0 +1,257 @@
+"""``atlas outline``, ``map`` and ``related``: views of the repository without a task."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from atlas_core.cli.commands import scope_options
+from atlas_core.cli.state import AppState, common_options
+from atlas_core.errors import UsageError
+
+__all__ = ["COMMANDS"]
+
+pass_state = click.make_pass_decorator(AppState)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _options(options: list[Any]) -> Callable[[F], F]:
+    def apply(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+def _wants_json(state: AppState) -> bool:
+    return state.format in {"json", "jsonl"} or (state.format == "auto" and not sys.stdout.isatty())
+
+
+def _check_format(state: AppState) -> None:
+    if state.format not in {"auto", "json", "jsonl", "human"}:
+        raise UsageError(f"this command prints human or json, not {state.format!r}")
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
+    """The ids of ``paths`` (relative to the current directory, or to the root)."""
+    from atlas_core.rank.seeds import resolve_seeds
+
+    return [s.id for s in resolve_seeds(reader, paths, state.base)]
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--allow-secrets", is_flag=True, help="Outline credential files too.")
+@common_options
+@pass_state
+def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> None:
+    """A file's symbols with kinds and line ranges, and what it imports."""
+    from atlas_core.output.outline import outline_of
+    from atlas_core.paths import display_path
+
+    _check_format(state)
+    reader = state.atlas.reader(on_message=state.warn)
+    outlines = [
+        outline_of(reader, reader.paths[i], allow_secrets=allow_secrets)
+        for i in _indexed(state, reader, files)
+    ]
+    if _wants_json(state):
+        _dump({"Files": outlines} if len(outlines) != 1 else outlines[0])
+        return
+    for n, item in enumerate(outlines):
+        if n:
+            print()
+        print(
+            f"{display_path(item['Path'])}  ({item['Language']}/{item['Role']}, "
+            f"{item['Tokens']:,} tokens, {len(item['Symbols'])} symbols)"
+        )
+        width = max([len(s["Kind"]) for s in item["Symbols"]] + [4])
+        for sym in item["Symbols"]:
+            lines = (
+                f"L{sym['Start']}-{sym['End']}"
+                if sym["End"] > sym["Start"]
+                else (f"L{sym['Start']}")
+            )
+            indent = "  " * sym["Depth"]
+            print(f"  {sym['Kind']:<{width}}  {indent}{sym['Qualified']}  {lines}")
+        if item["Imports"]:
+            shown = ", ".join(item["Imports"][:12])
+            more = f" (+{len(item['Imports']) - 12})" if len(item["Imports"]) > 12 else ""
+            print(f"  imports: {shown}{more}")
+
+
+@click.command(name="map")
+@click.option(
+    "--max-tokens", type=int, default=4000, show_default=True, help="Budget of the map (0: none)."
+)
+@click.option(
+    "--symbols",
+    "per_file",
+    type=int,
+    default=8,
+    show_default=True,
+    help="Principal symbols shown per file.",
+)
+@click.option("--allow-secrets", is_flag=True, help="Show credential files too.")
+@_options(scope_options())
+@common_options
+@pass_state
+def map_(
+    state: AppState,
+    max_tokens: int,
+    per_file: int,
+    allow_secrets: bool,
+    scope: tuple[str, ...],
+    exclude: tuple[str, ...],
+) -> None:
+    """A task-free overview: the most central files and their principal symbols."""
+    from atlas_core.output.codemap import build_map, centrality, render_map
+    from atlas_core.select.scope import scope_mask
+
+    _check_format(state)
+    if max_tokens < 0 or per_file < 0:
+        raise UsageError("--max-tokens and --symbols must be 0 or more")
+    atlas = state.atlas
+    reader = atlas.reader(on_message=state.warn)
+    scores = centrality(reader, atlas.manager.registry("signals"), atlas.settings.components)
+    mask = scope_mask(reader, scope, exclude, state.base)
+    result = build_map(
+        reader,
+        scores,
+        max_tokens=max_tokens or None,
+        mask=mask,
+        symbols_per_file=per_file,
+        allow_secrets=allow_secrets,
+        root_name=state.root.name,
+    )
+    if _wants_json(state):
+        _dump(
+            {
+                "Root": str(state.root),
+                "Files": [
+                    {
+                        "Path": f.path,
+                        "Score": f.score,
+                        "Language": f.language,
+                        "Role": f.role,
+                        "Tokens": f.tokens,
+                        "Symbols": f.symbols,
+                    }
+                    for f in result.files
+                ],
+                "TotalFiles": result.total_files,
+                "Languages": result.languages,
+                "Directories": dict(result.directories),
+                "Budget": result.budget,
+                "TotalTokens": result.tokens,
+                "LeftOut": result.left_out,
+            }
+        )
+        return
+    sys.stdout.write(render_map(result))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=False, metavar="PATH...")
+@click.option("--tests", "tests_only", is_flag=True, help="Only the tests most likely affected.")
+@click.option(
+    "--diff",
+    default=None,
+    is_flag=False,
+    flag_value="HEAD",
+    metavar="[REF]",
+    help="The files changed against HEAD (or REF), untracked ones included.",
+)
+@click.option("--top", type=int, default=20, show_default=True, help="At most this many (0: all).")
+@common_options
+@pass_state
+def related(
+    state: AppState, paths: tuple[str, ...], tests_only: bool, diff: str | None, top: int
+) -> None:
+    """Files tied to PATH... (or to the current diff) and why, strongest tie first.
+
+    Ties: imports and importers (atlas-graph), co-changes (atlas-git), test and
+    implementation pairs (by name, imports and co-change) and the same package.
+    """
+    from atlas_core.components import QueryContext
+    from atlas_core.paths import display_path
+    from atlas_core.rank.related import gather_ties, related_files
+    from atlas_core.rank.seeds import diff_paths, resolve_seeds
+
+    _check_format(state)
+    if not paths and diff is None:
+        raise UsageError("give one or more files, or --diff")
+    atlas = state.atlas
+    reader = atlas.reader(on_message=state.warn)
+    given = _indexed(state, reader, paths)
+    if diff is not None:
+        changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False)
+        given += [s.id for s in changed if s.id not in given]
+    ctx = QueryContext("", [], reader, atlas.settings.components)
+    ctx.seeds = list(given)
+    ties = gather_ties(ctx, atlas.manager.registry("signals"), given)
+    found = related_files(reader, ties, given, tests_only=tests_only)
+    if top > 0:
+        found = found[:top]
+    for note in ctx.notes:
+        (state.warn if note.level == "warning" else state.info)(note.message)
+    names = {i: reader.paths[i] for i in given}
+    if _wants_json(state):
+        _dump(
+            {
+                "Given": [display_path(names[i]) for i in given],
+                "Tests": tests_only,
+                "Files": [
+                    {
+                        "Path": display_path(r.path),
+                        "Role": r.role,
+                        "Strength": round(r.strength, 4),
+                        "Reasons": [
+                            {
+                                "Kind": t.kind,
+                                "Of": display_path(names[t.via]),
+                                "Strength": round(t.strength, 4),
+                                **({"Detail": t.detail} if t.detail else {}),
+                            }
+                            for t in r.reasons
+                        ],
+                    }
+                    for r in found
+                ],
+            }
+        )
+        return
+    if not given:
+        print("No changed indexed file.")
+        return
+    if not found:
+        what = "test" if tests_only else "file"
+        print(f"No {what} is tied to " + ", ".join(display_path(names[i]) for i in given) + ".")
+        return
+    width = min(max(len(display_path(r.path)) for r in found), 60)
+    print(f"{'TIE':>5}  {'PATH':<{width}}  WHY")
+    single = len(given) == 1
+    for r in found:
+        shown = display_path(r.path)
+        path = shown if len(shown) <= width else "…" + shown[-(width - 1) :]
+        why = []
+        for t in r.reasons[:4]:
+            label = t.detail or t.kind
+            if t.kind == "co-changed" and not single:
+                label += " with"
+            why.append(label if single else f"{label} {display_path(names[t.via])}")
+        more = f" (+{len(r.reasons) - 4})" if len(r.reasons) > 4 else ""
+        print(f"{r.strength:5.2f}  {path:<{width}}  {'; '.join(why)}{more}")
+
+
+COMMANDS = (outline, map_, related)

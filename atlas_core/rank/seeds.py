@@ -1,0 +1,119 @@
+"""Where the agent stands: ``--seed PATH[:LINE]`` and ``--diff [REF]`` turned into file ids."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from atlas_core.errors import AtlasError, UsageError
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+
+__all__ = ["Seed", "diff_paths", "resolve_seeds"]
+
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>[0-9]+)$")
+_REF = re.compile(r"^[A-Za-z0-9_./@{}~^-]+$")
+_GIT_TIMEOUT = 20.0
+
+
+@attrs.frozen
+class Seed:
+    """A seed file: its id in the index, and the line the agent pointed at (0: none)."""
+
+    id: int
+    path: str
+    line: int = 0
+
+
+def _split(raw: str) -> tuple[str, int]:
+    match = _LINE.match(raw)
+    if match:
+        return match["path"], int(match["line"])
+    return raw, 0
+
+
+def _relative(reader: IndexReader, path: str, base: str) -> str | None:
+    """``path`` (relative to ``base``, or to the root) as an indexed path, or None."""
+    path = path.replace(os.sep, "/")
+    candidates = [posixpath.join(base, path), path] if base else [path]
+    for candidate in candidates:
+        norm = posixpath.normpath(candidate)
+        if norm in reader.ids:
+            return norm
+    return None
+
+
+def resolve_seeds(
+    reader: IndexReader, seeds: Sequence[str], base: str = "", *, strict: bool = True
+) -> list[Seed]:
+    """The indexed files named by ``seeds`` (``path`` or ``path:line``), in order, once each.
+
+    :raises UsageError: for a path that is not an indexed file (unless not ``strict``).
+    """
+    out: list[Seed] = []
+    seen: set[int] = set()
+    for raw in seeds:
+        if not raw or "\0" in raw:
+            raise UsageError(f"bad seed {raw!r}")
+        path, line = _split(raw)
+        rel = _relative(reader, path, base)
+        if rel is None and line:  # a name that really ends in ":<digits>"
+            rel, line = _relative(reader, raw, base), 0
+        if rel is None:
+            if strict:
+                raise UsageError(f"seed {raw!r} is not an indexed file of {reader.root}")
+            continue
+        i = reader.ids[rel]
+        if i not in seen:
+            seen.add(i)
+            out.append(Seed(i, rel, line))
+    return out
+
+
+def diff_paths(root: Path, ref: str = "HEAD") -> list[str]:
+    """Files changed in the working tree and the index against ``ref``, plus untracked ones.
+
+    Paths are relative to ``root`` (which may be a subdirectory of the work tree); files
+    outside it are left out. Read-only: git takes no lock.
+
+    :raises UsageError: for a bad ref or outside a git work tree.
+    """
+    if not _REF.match(ref) or ref.startswith("-"):
+        raise UsageError(f"--diff: bad git revision {ref!r}")
+    changed = _git(root, "diff", "--name-only", "-z", "--relative", "--no-renames", ref, "--")
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
+    out: list[str] = []
+    for name in [*changed.split("\0"), *untracked.split("\0")]:
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _git(root: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            env=env,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise UsageError("--diff needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise AtlasError(f"--diff: git {args[0]} took more than {_GIT_TIMEOUT:.0f}s") from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = message[-1] if message else f"git exited with {done.returncode}"
+        raise UsageError(f"--diff: {why.removeprefix('fatal: ')}")
+    return os.fsdecode(done.stdout)

@@ -1,0 +1,387 @@
+"""What an agent receives: skims instead of drops, seeds, scope, root discovery, and the
+task-free views (outline, map, related), end to end through the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from atlas_core.rank.related import pairing_key
+from atlas_core.select.budget import select_ranked
+from atlas_core.select.scope import compile_glob, normalise_pattern
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+HELPERS = "".join(
+    f"def helper_{i}(value):\n" + "    value += 1\n" * 30 + "    return value\n\n"
+    for i in range(60)
+)
+REPO = {
+    # the best match for "refund payment", far bigger than a small budget
+    "src/payments/gateway.py": HELPERS
+    + "def refund_payment(order):\n    return gateway.refund(order)\n",
+    "src/payments/refund.py": "from payments.gateway import refund_payment\n\n"
+    "def refund(order):\n    return refund_payment(order)\n",
+    "src/payments/util.py": "def cents(amount):\n    return int(amount * 100)\n",
+    "tests/test_gateway.py": "from payments.gateway import refund_payment\n\n"
+    "def test_refund_payment():\n    assert refund_payment\n",
+    "src/shipping/label.py": "def print_label(order):\n    return order\n",
+    "src/shipping/refund_label.py": "def refund_label(order):\n    return order\n",
+    "docs/refunds.md": "# Refunds\n\nHow a refund payment works.\n",
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_repo(tmp_path / "repo", REPO)
+
+
+def _query(cli: Cli, repo: Path, *args: str) -> tuple[dict, list[dict], dict]:
+    result = cli("--root", str(repo), "quick", *args, "--format", "jsonl")
+    assert result.code == 0, result.stderr
+    lines = result.json_lines()
+    return lines[0], lines[1:-1], lines[-1]
+
+
+# -- skim, don't drop -----------------------------------------------------------------
+
+
+def test_selection_walks_the_ranking_in_order_and_never_exceeds_the_budget() -> None:
+    scores = np.array([1.0, 0.9, 0.8, 0.7])
+    order = np.argsort(-scores)
+    tokens = [5000, 300, 900, 100]
+    skims = {0: (400, 1600), 2: (2000, 8000)}
+    chosen = select_ranked(
+        order,
+        scores,
+        tokens,
+        [t * 4 for t in tokens],
+        max_tokens=1000,
+        max_bytes=None,
+        min_score=0.0,
+        top=None,
+        skim=lambda i, room: skims.get(i),
+    )
+    assert [(p.index, p.skim_tokens) for p in chosen.picks] == [(0, 400), (1, None), (3, None)]
+    assert chosen.left_out == 1  # file 2: neither whole (900) nor its skim (2000) fits
+    used = sum(
+        p.skim_tokens if p.skim_tokens is not None else tokens[p.index] for p in chosen.picks
+    )
+    assert used <= 1000
+    # seeds are walked first, whatever their score
+    first = select_ranked(
+        order,
+        scores,
+        tokens,
+        tokens,
+        max_tokens=None,
+        max_bytes=None,
+        min_score=0.75,
+        top=None,
+        first=[3],
+    )
+    assert [p.index for p in first.picks] == [3, 0, 1, 2]
+
+
+def test_a_file_too_big_for_the_budget_is_skimmed_not_dropped(repo: Path, atlas_cli: Cli) -> None:
+    _, files, footer = _query(atlas_cli, repo, "refund payment", "--max-tokens", "600")
+    top = next(f for f in files if f["Path"] == "src/payments/gateway.py")
+    assert top["Skim"] is True and top["SkimTokens"] < 600 < top["Tokens"]
+    assert footer["TotalTokens"] <= 600
+    assert footer["TotalTokens"] == sum(f.get("SkimTokens", f["Tokens"]) for f in files)
+    unlimited = _query(atlas_cli, repo, "refund payment", "--max-tokens", "0")[1]
+    # nothing lost against the ranking: the same files in the same order
+    assert [f["Path"] for f in files] == [f["Path"] for f in unlimited][: len(files)]
+    human = atlas_cli(
+        "--root", str(repo), "query", "refund payment", "--max-tokens", "600", "--format", "human"
+    )
+    assert "skim of" in human.stdout and "skimmed" in human.stdout
+
+
+def test_render_and_context_give_the_selections_skims(repo: Path, atlas_cli: Cli) -> None:
+    selection = atlas_cli(
+        "--root", str(repo), "quick", "refund payment", "--max-tokens", "600", "--format", "jsonl"
+    )
+    rendered = atlas_cli(
+        "--root", str(repo), "render", "-", "--max-tokens", "5000", stdin=selection.stdout
+    )
+    context = atlas_cli(
+        "--root",
+        str(repo),
+        "quick",
+        "refund payment",
+        "--max-tokens",
+        "600",
+        "--format",
+        "context",
+        "--max-tokens",
+        "5000",
+    )
+    for doc in (rendered.stdout, context.stdout):
+        # a budget that would hold the whole file still gets the skim the selection chose
+        assert "def refund_payment(order):\n    return gateway.refund(order)" in doc
+        assert "... L1: def helper_0(value):" in doc and "value += 1" not in doc
+
+
+def test_files_that_do_not_fit_even_skimmed_are_counted(repo: Path, atlas_cli: Cli) -> None:
+    _, files, footer = _query(atlas_cli, repo, "refund payment", "--max-tokens", "40")
+    assert footer["LeftOut"] >= 1 and footer["TotalTokens"] <= 40
+    assert "src/payments/gateway.py" not in [f["Path"] for f in files]
+    human = atlas_cli(
+        "--root", str(repo), "query", "refund payment", "--max-tokens", "40", "--format", "human"
+    )
+    assert "ranked files left out" in human.stdout
+
+
+# -- seeds ----------------------------------------------------------------------------
+
+
+def test_a_seed_is_listed_first_and_lifts_its_neighbours(repo: Path, atlas_cli: Cli) -> None:
+    header, files, _ = _query(atlas_cli, repo, "--seed", "src/payments/gateway.py:62")
+    assert header["Seeds"] == ["src/payments/gateway.py"] and header["Query"] == ""
+    assert files[0]["Path"] == "src/payments/gateway.py" and files[0]["Seed"] is True
+    assert files[0]["Symbols"][0]["Name"] == "helper_1" and files[0]["Symbols"][0]["Seed"]
+    paths = [f["Path"] for f in files]
+    # with no task at all, its test (by name) and its package come; an unrelated file not
+    assert paths[1] == "tests/test_gateway.py"
+    assert "src/payments/util.py" in paths and "src/shipping/label.py" not in paths
+    _, hidden, _ = _query(
+        atlas_cli, repo, "refund", "--seed", "src/payments/gateway.py", "--no-seed-files"
+    )
+    assert "src/payments/gateway.py" not in [f["Path"] for f in hidden]
+    assert not any(f.get("Seed") for f in hidden)
+
+
+def test_bad_seeds_and_empty_tasks_are_one_line_errors(repo: Path, atlas_cli: Cli) -> None:
+    missing = atlas_cli("--root", str(repo), "query", "x", "--seed", "src/nope.py")
+    assert missing.code == 2 and "seed 'src/nope.py' is not an indexed file" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    empty = atlas_cli("--root", str(repo), "query")
+    assert empty.code == 2 and "the task is empty" in empty.stderr
+    no_git = atlas_cli("--root", str(repo), "query", "x", "--diff")
+    assert no_git.code == 2 and "--diff" in no_git.stderr and "Traceback" not in no_git.stderr
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+    }
+    subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
+
+
+def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    (repo / "src/shipping/label.py").write_text("def print_label(order, size):\n    return 1\n")
+    (repo / "src/shipping/new.py").write_text("def fresh():\n    return 2\n")  # untracked
+    header, files, _ = _query(atlas_cli, repo, "--diff")
+    assert set(header["Seeds"]) == {"src/shipping/label.py", "src/shipping/new.py"}
+    assert {f["Path"] for f in files[:2]} == set(header["Seeds"])
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "two")
+    assert _query(atlas_cli, repo, "refund", "--diff", "HEAD~1")[0]["Seeds"]
+    clean = atlas_cli("--root", str(repo), "query", "--diff")
+    assert clean.code == 2 and "--diff found no changed indexed file" in clean.stderr
+    bad = atlas_cli("--root", str(repo), "query", "x", "--diff", "no-such-ref")
+    assert bad.code == 2 and "--diff" in bad.stderr
+
+
+# -- scope and the root ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "misses"),
+    [
+        ("src/payments", ["src/payments/a.py", "src/payments/x/b.py"], ["src/paymentsx/a.py"]),
+        ("*.md", ["README.md", "docs/a/b.md"], ["docs/a.py"]),
+        ("src/*/a.py", ["src/x/a.py"], ["src/x/y/a.py", "src/a.py"]),
+        ("src/**/a.py", ["src/a.py", "src/x/y/a.py"], ["lib/a.py"]),
+        ("src/*", ["src/a.py", "src/x/y.py"], ["srcs/a.py"]),
+        ("test_[a-c]*.py", ["t/test_b.py"], ["t/test_d.py"]),
+    ],
+)
+def test_scope_patterns(pattern: str, matches: list[str], misses: list[str]) -> None:
+    norm = normalise_pattern(pattern)
+    if any(c in norm for c in "*?["):
+        regex = compile_glob(norm)
+        for path in matches:
+            assert regex.fullmatch(path), (pattern, path)
+        for path in misses:
+            assert not regex.fullmatch(path), (pattern, path)
+    else:
+        assert all(p == norm or p.startswith(norm + "/") for p in matches)
+
+
+def test_scope_and_exclude_restrict_the_candidates(repo: Path, atlas_cli: Cli) -> None:
+    _, scoped, _ = _query(atlas_cli, repo, "refund", "--scope", "src/shipping")
+    assert {f["Path"] for f in scoped} == {"src/shipping/refund_label.py"}
+    _, globbed, _ = _query(atlas_cli, repo, "refund", "--scope", "*.md")
+    assert [f["Path"] for f in globbed] == ["docs/refunds.md"]
+    _, rest, _ = _query(atlas_cli, repo, "refund", "--exclude", "src/payments", "--exclude", "docs")
+    assert rest and not any(f["Path"].startswith(("src/payments", "docs")) for f in rest)
+    outside = atlas_cli("--root", str(repo), "query", "refund", "--scope", "../x")
+    assert outside.code == 2 and "leaves the repository" in outside.stderr
+
+
+def test_a_subdirectory_uses_the_repositorys_index(
+    tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    monkeypatch.chdir(repo / "src" / "shipping")
+    result = atlas_cli("quick", "refund", "--scope", ".", "--format", "jsonl")
+    assert result.code == 0, result.stderr
+    paths = [line["Path"] for line in result.json_lines()[1:-1]]
+    assert paths == ["src/shipping/refund_label.py"]  # '.' is this directory
+    assert not (repo / "src" / "shipping" / ".atlas").exists()  # no second index
+    seeded = atlas_cli("query", "--seed", "label.py", "--format", "jsonl")  # cwd-relative
+    assert seeded.json_lines()[1]["Path"] == "src/shipping/label.py"
+
+
+# -- outline, map, related ------------------------------------------------------------
+
+
+def test_outline_prints_symbols_with_kinds_and_lines(repo: Path, atlas_cli: Cli) -> None:
+    doc = json.loads(
+        atlas_cli(
+            "--root", str(repo), "outline", "src/payments/refund.py", "--format", "json"
+        ).stdout
+    )
+    assert doc["Path"] == "src/payments/refund.py"
+    assert [(s["Kind"], s["Name"], s["Start"], s["End"]) for s in doc["Symbols"]] == [
+        ("function", "refund", 3, 4)
+    ]
+    assert doc["Imports"] == ["payments.gateway"]
+    both = json.loads(
+        atlas_cli(
+            "--root",
+            str(repo),
+            "outline",
+            "src/payments/refund.py",
+            "src/payments/util.py",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert [f["Path"] for f in both["Files"]] == ["src/payments/refund.py", "src/payments/util.py"]
+    human = atlas_cli("--root", str(repo), "outline", "src/payments/refund.py", "--format", "human")
+    assert "function  refund  L3-4" in human.stdout
+    assert "imports: payments.gateway" in human.stdout
+    missing = atlas_cli("--root", str(repo), "outline", "nope.py")
+    assert missing.code == 2 and "nope.py" in missing.stderr
+
+
+def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cli) -> None:
+    from atlas_core.index.process import estimate_tokens
+
+    text = atlas_cli("--root", str(repo), "map", "--max-tokens", "200", "--format", "human")
+    assert text.code == 0, text.stderr
+    assert estimate_tokens(len(text.stdout.encode())) <= 200
+    assert text.stdout.startswith("# Map of repo:")
+    assert "def refund(order):" in text.stdout
+    doc = json.loads(
+        atlas_cli("--root", str(repo), "map", "--scope", "src/shipping", "--format", "json").stdout
+    )
+    assert {f["Path"] for f in doc["Files"]} == {
+        "src/shipping/label.py",
+        "src/shipping/refund_label.py",
+    }
+    assert doc["Files"][0]["Symbols"][0]["Signature"].startswith("def ")
+
+
+@pytest.mark.parametrize(
+    ("test", "impl"),
+    [
+        ("tests/test_client.py", "src/client.py"),
+        ("pkg/client_test.go", "pkg/client.go"),
+        ("src/client.spec.ts", "src/client.ts"),
+        ("src/test/java/a/ClientTest.java", "src/main/java/a/Client.java"),
+        ("spec/client_spec.rb", "lib/client.rb"),
+    ],
+)
+def test_test_names_pair_with_their_implementation(test: str, impl: str) -> None:
+    assert pairing_key(test) == (pairing_key(impl)[0], True)
+    assert pairing_key(impl)[1] is False
+
+
+def test_related_lists_ties_and_affected_tests(repo: Path, atlas_cli: Cli) -> None:
+    doc = json.loads(
+        atlas_cli(
+            "--root", str(repo), "related", "src/payments/gateway.py", "--format", "json"
+        ).stdout
+    )
+    rows = {f["Path"]: f for f in doc["Files"]}
+    assert doc["Given"] == ["src/payments/gateway.py"]
+    assert {r["Kind"] for r in rows["tests/test_gateway.py"]["Reasons"]} >= {"test of"}
+    assert {r["Kind"] for r in rows["src/payments/util.py"]["Reasons"]} == {"same package"}
+    assert "src/shipping/label.py" not in rows
+    tests = json.loads(
+        atlas_cli(
+            "--root", str(repo), "related", "src/payments/gateway.py", "--tests", "--format", "json"
+        ).stdout
+    )
+    assert [f["Path"] for f in tests["Files"]] == ["tests/test_gateway.py"]
+    back = atlas_cli("--root", str(repo), "related", "tests/test_gateway.py", "--format", "human")
+    assert "src/payments/gateway.py" in back.stdout and "implementation of" in back.stdout
+    none = atlas_cli("--root", str(repo), "related")
+    assert none.code == 2 and "give one or more files" in none.stderr
+
+
+def test_describe_names_the_new_commands_and_options(atlas_cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(atlas_cli("--root", str(tmp_path), "describe").stdout)
+    assert {"outline", "map", "related"} <= set(doc["Commands"])
+    assert {"--seed", "--diff", "--no-seed-files", "--scope", "--exclude"} <= set(
+        doc["QueryOptions"]
+    )
+
+
+def test_a_large_best_file_does_not_crowd_out_the_next_ones() -> None:
+    scores = np.array([1.0, 0.9, 0.8, 0.7, 0.6])
+    order = np.argsort(-scores)
+    tokens = [900, 300, 300, 50, 50]
+    skims = {0: (100, 400), 1: (60, 240), 2: (60, 240)}
+    chosen = select_ranked(
+        order,
+        scores,
+        tokens,
+        [t * 4 for t in tokens],
+        max_tokens=1000,
+        max_bytes=None,
+        min_score=0.0,
+        top=None,
+        skim=lambda i, room: skims.get(i),
+        cover=3,
+    )
+    # whole, the best file (900) would leave no room for the next two (300 each): it is
+    # skimmed, and the others come whole
+    assert [(p.index, p.skim_tokens) for p in chosen.picks] == [
+        (0, 100),
+        (1, None),
+        (2, None),
+        (3, None),
+        (4, None),
+    ]
+    assert chosen.left_out == 0
+    # when every file of the head fits whole, nothing is skimmed
+    roomy = select_ranked(
+        order,
+        scores,
+        tokens,
+        tokens,
+        max_tokens=2000,
+        max_bytes=None,
+        min_score=0.0,
+        top=None,
+        skim=lambda i, room: skims.get(i),
+    )
+    assert all(p.skim_tokens is None for p in roomy.picks) and len(roomy.picks) == 5
