@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,8 +19,8 @@ from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.process import (
+    BatchResult,
     FileProcessor,
-    FileResult,
     content_hash,
     process_batch,
     set_processor,
@@ -67,9 +68,12 @@ class _Doc:
     role: str
     tokens: int
     status: str
-    chunks: list[list[Any]]
     old_id: int = -1  # carried: row in the old generation
-    result: FileResult | None = None
+    fresh: bool = False  # processed in this run (the fields below are set)
+    symbols: bytes = b""
+    terms: np.ndarray | None = None  # global term ids
+    tf: np.ndarray | None = None
+    undecodable: bool = False
 
 
 class IndexBuilder:
@@ -169,12 +173,13 @@ class IndexBuilder:
                 old = self._open_previous(report, on_message)
             report.added = report.changed = report.unchanged = 0
             docs, todo = self._plan(files, old, report)
+            vocab = Vocabulary(old, changed_files=len(todo))
             if todo:
-                self._process(docs, todo, report)
+                self._process(docs, todo, report, vocab)
             deleted = (len(old) if old else 0) - report.unchanged - report.changed
             report.deleted = max(deleted, 0)
             if old is None or report.changed_anything:
-                gen = self._write_generation(docs, old, skipped, report)
+                gen = self._write_generation(docs, old, skipped, report, vocab)
                 report.wrote = True
                 if old is not None:
                     old.close()  # our own shared lock would keep it from being removed
@@ -252,7 +257,7 @@ class IndexBuilder:
         cols = old.meta["files"] if old else {}
         for f in sorted(files, key=lambda f: f.rel):
             i = old_ids.get(f.rel, -1)
-            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok", [])
+            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok")
             if i >= 0 and old is not None:
                 same_stat = (
                     cols["size"][i] == f.size
@@ -292,23 +297,35 @@ class IndexBuilder:
 
     # -- processing --------------------------------------------------------------
 
-    def _process(self, docs: list[_Doc], todo: list[int], report: BuildReport) -> None:
+    def _process(
+        self, docs: list[_Doc], todo: list[int], report: BuildReport, vocab: Vocabulary
+    ) -> None:
+        """Process the files of ``todo``, keeping only compact arrays as results arrive."""
         jobs = [(docs[i].rel, str(self.root / docs[i].rel)) for i in todo]
-        results: list[FileResult] = []
+        remaps: dict[int, array[int]] = {}  # worker pid -> its term ids -> global ids
+        pending = iter(todo)
         done = 0
-        for batch_results in self._map(jobs):
-            results.extend(batch_results)
-            done += len(batch_results)
+        for batch in self._map(jobs):
+            remap = remaps.setdefault(batch.pid, array("I"))
+            if len(remap) != batch.first_new:
+                raise AssertionError("a worker's new terms arrived out of order")
+            remap.extend(vocab.id(t) for t in batch.new_terms)
+            ids = np.frombuffer(remap, dtype=np.uint32) if len(remap) else None
+            for result in batch.files:
+                doc = docs[next(pending)]
+                assert doc.rel == result.rel
+                doc.fresh = True
+                doc.hash, doc.language, doc.role = result.hash, result.language, result.role
+                doc.tokens, doc.status = result.tokens, result.status
+                doc.symbols, doc.tf, doc.undecodable = result.symbols, result.tf, result.undecodable
+                doc.terms = ids[result.terms] if ids is not None else result.terms
+                report.errors.extend(result.errors)
+            del ids  # releases the buffer, so the array can grow again
+            done += len(batch.files)
             if self.progress:
                 self.progress(done, len(jobs))
-        for i, result in zip(todo, results, strict=True):
-            doc = docs[i]
-            doc.result = result
-            doc.hash, doc.language, doc.role = result.hash, result.language, result.role
-            doc.tokens, doc.status, doc.chunks = result.tokens, result.status, result.chunks
-            report.errors.extend(result.errors)
 
-    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[list[FileResult]]:
+    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[BatchResult]:
         batches = [jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH)]
         set_processor(self.processor)
         if len(jobs) < _PARALLEL_MIN_FILES or self.workers < 2 or not _can_fork():
@@ -323,9 +340,13 @@ class IndexBuilder:
     # -- writing -----------------------------------------------------------------
 
     def _write_generation(
-        self, docs: list[_Doc], old: IndexReader | None, skipped: Counter[str], report: BuildReport
+        self,
+        docs: list[_Doc],
+        old: IndexReader | None,
+        skipped: Counter[str],
+        report: BuildReport,
+        vocab: Vocabulary,
     ) -> Path:
-        vocab = Vocabulary(old, changed_files=sum(1 for d in docs if d.result is not None))
         fwd_terms: list[np.ndarray] = []
         fwd_tfs: list[np.ndarray] = []
         if old is not None:
@@ -333,19 +354,15 @@ class IndexBuilder:
             old_term = old.array("fwd_term")
             old_tf = old.array("fwd_tf")
         for doc in docs:
-            if doc.result is None and old is not None:
+            if not doc.fresh and old is not None:
                 a, b = int(old_off[doc.old_id]), int(old_off[doc.old_id + 1])
                 fwd_terms.append(np.asarray(old_term[a:b], dtype=np.uint32))
                 fwd_tfs.append(np.asarray(old_tf[a:b], dtype=np.uint16))
                 continue
-            assert doc.result is not None
-            term_ids = np.fromiter(
-                (vocab.id(t) for t in doc.result.terms),
-                dtype=np.uint32,
-                count=len(doc.result.terms),
-            )
-            fwd_terms.append(term_ids)
-            fwd_tfs.append(doc.result.tf)
+            assert doc.terms is not None and doc.tf is not None
+            fwd_terms.append(doc.terms)
+            fwd_tfs.append(doc.tf)
+            doc.terms = doc.tf = None
         counts = np.array([len(t) for t in fwd_terms], dtype=np.int64)
         fwd_off = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum(counts, out=fwd_off[1:])
@@ -403,7 +420,7 @@ class IndexBuilder:
                 "postings": int(arrays["post_doc"].shape[0]),
                 "languages": dict(languages),
                 "skipped": dict(skipped | Counter(d.status for d in docs if d.status != "ok")),
-                "undecodable": sum(1 for d in docs if d.result is not None and d.result.undecodable)
+                "undecodable": sum(1 for d in docs if d.fresh and d.undecodable)
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
@@ -471,10 +488,10 @@ def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict
     """
     parts: list[bytes] = []
     for d in docs:
-        if d.result is None and old is not None:
+        if not d.fresh and old is not None:
             parts.append(old.symbol_record(d.old_id))
         else:
-            parts.append(layout.packb(d.chunks))
+            parts.append(d.symbols)
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
     data = b"".join(parts)
