@@ -18,6 +18,7 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS
 from atlas_core.index.lock import IndexLock
+from atlas_core.index.pathterms import path_arrays
 from atlas_core.index.process import (
     BatchResult,
     FileProcessor,
@@ -390,6 +391,15 @@ class IndexBuilder:
             "vocab.bin": [len(blob), layout.write_file(tmp / "vocab.bin", blob)]
         }
         sums.update(_write_symbols(tmp, docs, old))
+        path_blob, path = path_arrays(
+            [d.rel for d in docs],
+            [d.role for d in docs],
+            [d.size for d in docs],
+            [d.status for d in docs],
+        )
+        arrays.update(path)
+        path_crc = layout.write_file(tmp / "path_vocab.bin", path_blob)
+        sums["path_vocab.bin"] = [len(path_blob), path_crc]
         for name in ARRAYS:
             if name in arrays:
                 with layout.CrcWriter(tmp / f"{name}.npy") as out:

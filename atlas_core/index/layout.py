@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 _MAGIC = b"ATLAS-IDX"
 
 #: the array files of a generation (``<name>.npy``)
@@ -70,9 +70,12 @@ ARRAYS = (
     "fwd_term",
     "fwd_tf",
     "doclen",
+    "path_prior",
+    "path_off",
+    "path_doc",
 )
 META = "meta.msgpack"
-BLOBS = ("vocab.bin", "symbols.bin")
+BLOBS = ("vocab.bin", "symbols.bin", "path_vocab.bin")
 #: every file a generation directory may hold (a crashed meta rewrite leaves a temporary)
 _GEN_FILE = re.compile(
     "|".join(re.escape(n) for n in (*(f"{a}.npy" for a in ARRAYS), *BLOBS, META))

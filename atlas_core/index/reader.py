@@ -14,6 +14,7 @@ import os
 import stat
 import weakref
 import zlib
+from bisect import bisect_left
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -122,8 +123,13 @@ class IndexReader:
                 self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
+        self._path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
         n = len(self.paths)
-        if len(self.array("symbols_off")) != n + 1 or self.array("doclen").shape != (n, 3):
+        if (
+            len(self.array("symbols_off")) != n + 1
+            or self.array("doclen").shape != (n, 3)
+            or self.array("path_prior").shape != (n,)
+        ):
             raise IndexCorruptError("index arrays do not match its file table")
         self._read_extras()
 
@@ -283,6 +289,25 @@ class IndexReader:
             np.asarray(self.array("post_doc")[start:end]),
             np.asarray(self.array("post_tf")[start:end]),
         )
+
+    @cached_property
+    def _path_terms(self) -> list[str]:
+        blob = self._path_blob
+        return blob.decode("utf-8", "surrogateescape").split("\n") if blob else []
+
+    def path_docs(self, term: str) -> np.ndarray:
+        """The files (ascending ids) whose directory or file name holds ``term``."""
+        terms = self._path_terms
+        k = bisect_left(terms, term)
+        if k == len(terms) or terms[k] != term:
+            return np.zeros(0, dtype=np.uint32)
+        off = self.array("path_off")
+        return np.asarray(self.array("path_doc")[int(off[k]) : int(off[k + 1])])
+
+    @property
+    def path_prior(self) -> np.ndarray:
+        """The path signal's prior per file (role, depth, directories, size)."""
+        return self.array("path_prior")
 
     @property
     def doclen(self) -> np.ndarray:
