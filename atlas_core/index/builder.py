@@ -348,29 +348,14 @@ class IndexBuilder:
         report: BuildReport,
         vocab: Vocabulary,
     ) -> Path:
-        fwd_terms: list[np.ndarray] = []
-        fwd_tfs: list[np.ndarray] = []
-        if old is not None:
-            old_off = old.array("fwd_off")
-            old_term = old.array("fwd_term")
-            old_tf = old.array("fwd_tf")
-        for doc in docs:
-            if not doc.fresh and old is not None:
-                a, b = int(old_off[doc.old_id]), int(old_off[doc.old_id + 1])
-                fwd_terms.append(np.asarray(old_term[a:b], dtype=np.uint32))
-                fwd_tfs.append(np.asarray(old_tf[a:b], dtype=np.uint16))
-                continue
-            assert doc.terms is not None and doc.tf is not None
-            fwd_terms.append(doc.terms)
-            fwd_tfs.append(doc.tf)
-            doc.terms = doc.tf = None
-        counts = np.array([len(t) for t in fwd_terms], dtype=np.int64)
-        fwd_off = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(counts, out=fwd_off[1:])
-        fwd_term = np.concatenate(fwd_terms) if fwd_terms else np.zeros(0, np.uint32)
-        fwd_tf = np.concatenate(fwd_tfs) if fwd_tfs else np.zeros((0, 3), np.uint16)
-        blob, vocab_off, vocab_order, fwd_term = vocab.finish(fwd_term)
-        arrays = _postings(len(vocab_off) - 1, fwd_off, fwd_term, fwd_tf, len(docs))
+        arrays = _invert(docs, len(vocab)) if old is None else _merge(docs, old, len(vocab))
+        df = np.diff(arrays["post_off"])
+        blob, vocab_off, vocab_order, remap = vocab.finish(df)
+        if remap is not None:  # unused terms dropped: kept ones keep their order
+            keep = np.flatnonzero(df > 0)
+            off = np.zeros(len(keep) + 1, dtype=np.int64)
+            np.cumsum(df[keep], out=off[1:])
+            arrays["post_off"] = off
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
         return self._save(docs, blob, arrays, old, skipped, report)
 
@@ -524,23 +509,65 @@ def _last_generation(cache: Path) -> int:
     return max(numbers, default=0)
 
 
-def _postings(
-    n_terms: int, fwd_off: np.ndarray, fwd_term: np.ndarray, fwd_tf: np.ndarray, n_docs: int
+def _fresh_postings(docs: list[_Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, doc, tf) of the freshly processed files, sorted by term then file id."""
+    fresh = [(k, d) for k, d in enumerate(docs) if d.fresh]
+    terms = [d.terms for _, d in fresh if d.terms is not None]
+    tfs = [d.tf for _, d in fresh if d.tf is not None]
+    counts = np.array([len(t) for t in terms], dtype=np.int64)
+    term = np.concatenate(terms).astype(np.int64) if terms else np.zeros(0, np.int64)
+    tf = np.concatenate(tfs).astype(np.uint16) if tfs else np.zeros((0, 3), np.uint16)
+    ids = np.array([k for k, _ in fresh], dtype=np.int64)
+    doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.int64)
+    for _, d in fresh:
+        d.terms = d.tf = None
+    order = np.argsort(term, kind="stable")  # files are already in ascending order
+    return term[order], doc[order], tf[order]
+
+
+def _arrays(
+    n_terms: int, n_docs: int, term: np.ndarray, doc: np.ndarray, tf: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Invert the forward index into per-term postings and per-field document lengths."""
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.uint32), np.diff(fwd_off))
-    order = np.argsort(fwd_term, kind="stable")
+    """Postings sorted by (term, file) into the stored arrays, with per-field lengths."""
     post_off = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(fwd_term, minlength=n_terms), out=post_off[1:])
+    np.cumsum(np.bincount(term, minlength=n_terms), out=post_off[1:])
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
-        doclen[:, col] = np.bincount(doc_of, weights=fwd_tf[:, col], minlength=n_docs)
+        doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
     return {
         "post_off": post_off,
-        "post_doc": doc_of[order],
-        "post_tf": fwd_tf[order],
-        "fwd_off": fwd_off,
-        "fwd_term": fwd_term.astype(np.uint32),
-        "fwd_tf": fwd_tf.astype(np.uint16),
+        "post_doc": doc.astype(np.uint32),
+        "post_tf": np.ascontiguousarray(tf, dtype=np.uint16),
         "doclen": doclen,
     }
+
+
+def _invert(docs: list[_Doc], n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of a build from scratch."""
+    term, doc, tf = _fresh_postings(docs)
+    return _arrays(n_terms, len(docs), term, doc, tf)
+
+
+def _merge(docs: list[_Doc], old: IndexReader, n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of an update: the old ones of carried files (ids renumbered; order kept,
+    since ids follow the sorted paths) with the new files' inserted in place."""
+    new_id = np.full(len(old) + 1, -1, dtype=np.int64)
+    carried = [(d.old_id, k) for k, d in enumerate(docs) if not d.fresh and d.old_id >= 0]
+    if carried:
+        pairs = np.array(carried, dtype=np.int64)
+        new_id[pairs[:, 0]] = pairs[:, 1]
+    old_off = np.asarray(old.array("post_off"), dtype=np.int64)
+    old_doc = np.asarray(old.array("post_doc"))
+    kept = new_id[old_doc]
+    mask = kept >= 0
+    old_term = np.repeat(np.arange(len(old_off) - 1, dtype=np.int64), np.diff(old_off))
+    k_term, k_doc = old_term[mask], kept[mask]
+    del old_term, kept
+    k_tf = np.asarray(old.array("post_tf"))[mask]
+    term, doc, tf = _fresh_postings(docs)
+    if len(term):
+        width = np.int64(len(docs) + 1)
+        at = np.searchsorted(k_term * width + k_doc, term * width + doc)
+        k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
+        k_tf = np.insert(k_tf, at, tf, axis=0)
+    return _arrays(n_terms, len(docs), k_term, k_doc, k_tf)

@@ -30,8 +30,6 @@ __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
 
 #: the text fields of every document, in column order of the tf arrays
 FIELDS = ("filename", "symbols", "body")
-#: arrays only re-indexing reads: verified when first used, not on every open
-_LAZY = frozenset({"fwd_off", "fwd_term", "fwd_tf"})
 _COLUMNS = ("path", "size", "mtime_ns", "ino", "hash", "language", "role", "tokens", "status")
 _MMAP_MIN = 1 << 16
 _RACE_RETRIES = 20
@@ -63,9 +61,8 @@ def open_index(cache: Path, root: Path | None = None) -> IndexReader | None:
 class IndexReader:
     """One generation of the index.
 
-    Metadata (the file table), the arrays and blobs a query reads, and contributor data are
-    read and checksum-verified on open; the forward arrays only re-indexing needs are
-    verified on first use. Arrays are memory-mapped, so the page cache holds them once.
+    Metadata (the file table), the arrays and blobs, and contributor data are read and
+    checksum-verified on open. Arrays are memory-mapped, so the page cache holds them once.
     """
 
     def __init__(self, cache: Path, gen: Path, *, root: Path | None = None) -> None:
@@ -119,8 +116,7 @@ class IndexReader:
         self.sizes: list[int] = columns["size"]
         self.statuses: list[str] = columns["status"]
         for name in ARRAYS:
-            if name not in _LAZY:
-                self.array(name)
+            self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
         self._path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
@@ -144,8 +140,8 @@ class IndexReader:
         self.close()
 
     def verify(self) -> None:
-        """Also verify the arrays only re-indexing reads."""
-        for name in _LAZY:
+        """Verify every array (all are checked on open; kept for callers that ask)."""
+        for name in ARRAYS:
             self.array(name)
 
     # -- files -------------------------------------------------------------------
