@@ -28,6 +28,7 @@ from atlas_core.index.process import (
 )
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.vocab import Vocabulary
+from atlas_core.ranking.path import PathHeuristic
 from atlas_core.types import RepoFile
 
 __all__ = ["BuildReport", "IndexBuilder"]
@@ -376,12 +377,7 @@ class IndexBuilder:
             "vocab.bin": [len(blob), layout.write_file(tmp / "vocab.bin", blob)]
         }
         sums.update(_write_symbols(tmp, docs, old))
-        path_blob, path = path_arrays(
-            [d.rel for d in docs],
-            [d.role for d in docs],
-            [d.size for d in docs],
-            [d.status for d in docs],
-        )
+        path_blob, path = _path_data(docs, old)
         arrays.update(path)
         path_crc = layout.write_file(tmp / "path_vocab.bin", path_blob)
         sums["path_vocab.bin"] = [len(path_blob), path_crc]
@@ -507,6 +503,22 @@ def _last_generation(cache: Path) -> int:
     """The highest generation number in ``cache``, live, left over or half-written."""
     numbers = [layout.generation_number(name) or 0 for name in layout.generation_dirs(cache)]
     return max(numbers, default=0)
+
+
+def _path_data(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The path arrays: carried from ``old`` when the file set is the same (only the
+    priors of re-processed files are computed again), else computed for every file."""
+    paths = [d.rel for d in docs]
+    if old is None or old.paths != paths:
+        return path_arrays(
+            paths, [d.role for d in docs], [d.size for d in docs], [d.status for d in docs]
+        )
+    prior = np.array(old.path_prior, dtype=np.float64)
+    for k, d in enumerate(docs):
+        if d.fresh or old.sizes[k] != d.size:
+            prior[k] = PathHeuristic.prior(d.rel, d.role, d.size, d.status)
+    carried = {"path_off": old.array("path_off"), "path_doc": old.array("path_doc")}
+    return old.path_blob, {**carried, "path_prior": prior}
 
 
 def _fresh_postings(docs: list[_Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

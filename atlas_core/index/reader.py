@@ -119,7 +119,7 @@ class IndexReader:
             self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
-        self._path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
+        self.path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
         n = len(self.paths)
         if (
             len(self.array("symbols_off")) != n + 1
@@ -288,7 +288,7 @@ class IndexReader:
 
     @cached_property
     def _path_terms(self) -> list[str]:
-        blob = self._path_blob
+        blob = self.path_blob
         return blob.decode("utf-8", "surrogateescape").split("\n") if blob else []
 
     def path_docs(self, term: str) -> np.ndarray:
