@@ -527,12 +527,15 @@ def _fresh_postings(docs: list[_Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     terms = [d.terms for _, d in fresh if d.terms is not None]
     tfs = [d.tf for _, d in fresh if d.tf is not None]
     counts = np.array([len(t) for t in terms], dtype=np.int64)
-    term = np.concatenate(terms).astype(np.int64) if terms else np.zeros(0, np.int64)
-    tf = np.concatenate(tfs).astype(np.uint16) if tfs else np.zeros((0, 3), np.uint16)
-    ids = np.array([k for k, _ in fresh], dtype=np.int64)
-    doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.int64)
+    # 32-bit ids: the largest arrays of a build, kept at half the size of int64
+    term = np.concatenate(terms).astype(np.uint32) if terms else np.zeros(0, np.uint32)
     for _, d in fresh:
-        d.terms = d.tf = None
+        d.terms = None
+    tf = np.concatenate(tfs).astype(np.uint16) if tfs else np.zeros((0, 3), np.uint16)
+    for _, d in fresh:
+        d.tf = None
+    ids = np.array([k for k, _ in fresh], dtype=np.uint32)
+    doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.uint32)
     order = np.argsort(term, kind="stable")  # files are already in ascending order
     return term[order], doc[order], tf[order]
 
@@ -548,7 +551,7 @@ def _arrays(
         doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
     return {
         "post_off": post_off,
-        "post_doc": doc.astype(np.uint32),
+        "post_doc": doc.astype(np.uint32, copy=False),
         "post_tf": np.ascontiguousarray(tf, dtype=np.uint16),
         "doclen": doclen,
     }
@@ -572,14 +575,17 @@ def _merge(docs: list[_Doc], old: IndexReader, n_terms: int) -> dict[str, np.nda
     old_doc = np.asarray(old.array("post_doc"))
     kept = new_id[old_doc]
     mask = kept >= 0
-    old_term = np.repeat(np.arange(len(old_off) - 1, dtype=np.int64), np.diff(old_off))
-    k_term, k_doc = old_term[mask], kept[mask]
+    old_term = np.repeat(np.arange(len(old_off) - 1, dtype=np.uint32), np.diff(old_off))
+    k_term, k_doc = old_term[mask], kept[mask].astype(np.uint32)
     del old_term, kept
     k_tf = np.asarray(old.array("post_tf"))[mask]
     term, doc, tf = _fresh_postings(docs)
     if len(term):
         width = np.int64(len(docs) + 1)
-        at = np.searchsorted(k_term * width + k_doc, term * width + doc)
+        at = np.searchsorted(
+            k_term.astype(np.int64) * width + k_doc,
+            term.astype(np.int64) * width + doc,
+        )
         k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
         k_tf = np.insert(k_tf, at, tf, axis=0)
     return _arrays(n_terms, len(docs), k_term, k_doc, k_tf)
