@@ -12,12 +12,12 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 
-__all__ = ["STOP_WORDS", "TERMS_VERSION", "count_terms", "identifier_terms", "tokenize"]
+__all__ = ["IDENT", "STOP_WORDS", "TERMS_VERSION", "count_terms", "identifier_terms", "tokenize"]
 
 #: bump whenever the terms of a text change: indexes are rebuilt
 TERMS_VERSION = 2
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[0-9]{2,}")
+IDENT = _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[0-9]{2,}")
 _ALNUM_WORD = re.compile(r"[A-Za-z]+[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Speed benchmark: prints index and query figures for one repository.
+"""Speed benchmark: prints every index and query figure for one or more repositories.
 
-usage: scripts/bench.py REPO [--atlas PATH] [--runs N] [--query TEXT] [--preset NAME]
+usage: scripts/bench.py REPO [REPO ...] [--atlas PATH] [--runs N] [--calls N] [--query TEXT]
+                        [--preset NAME]
 
-Measures, with the real ``atlas`` command in fresh processes: cold index time, no-change
-re-index time, one-file-changed re-index time, warm ``atlas query`` wall time (median of
---runs), index size on disk and peak memory (max RSS). The index goes to a temporary
-ATLAS_CACHE_DIR; the repository is left as it was (the touched file is restored).
+For each repository, with the real ``atlas`` command in fresh processes: cold index time
+(and files per second), peak memory of the whole process tree while indexing (the workers
+included, sampled from /proc), no-change re-index time (best of 3), one-file-changed
+re-index time, warm ``atlas query`` wall time end to end (median of --runs), and index size
+on disk; then, in one long-lived process holding the index open as the MCP server does
+(``atlas_mcp.service.AtlasService``, freshness check included), the median and 95th
+percentile of --calls repeated queries. The index goes to a temporary ATLAS_CACHE_DIR; the
+repository is left as it was (the touched file is restored). Give several repositories (a
+3k, 10k, 28k and 100k-file tree) to see how each cost grows.
 """
 
 from __future__ import annotations
@@ -21,22 +27,74 @@ import tempfile
 import time
 from pathlib import Path
 
+TASKS = [
+    "add retry logic to the http client",
+    "fix parsing of the configuration file",
+    "handle errors raised by the request handler",
+    "add a command line flag for verbose output",
+    "serialize the result to json",
+]
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command."""
+SERVICE = r"""
+import statistics, sys, time
+from pathlib import Path
+from atlas_core.plugin.manager import get_plugin_manager
+from atlas_mcp.service import AtlasService
+root, calls, tasks = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+service = AtlasService(root, get_plugin_manager())
+service.warm()
+service.query(tasks[0], top=20)
+times = []
+for n in range(calls):
+    t0 = time.perf_counter()
+    service.query(tasks[n % len(tasks)], top=20)
+    times.append((time.perf_counter() - t0) * 1000)
+times.sort()
+print(statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))])
+"""
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    kids: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kids.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * page
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(kids.get(pid, []))
+    return total / 1e6
+
+
+def run(cmd: list[str], env: dict[str, str], sample: bool = False) -> tuple[float, float, str]:
+    """Wall seconds, peak memory of the process tree in MB (when sampled), stdout."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0.0
+    if sample:
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.05)
+    out, err = proc.communicate()
     elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()}")
+    return elapsed, peak, out.decode()
 
 
 def pick_file(root: Path, atlas: str, env: dict[str, str]) -> Path:
-    out = subprocess.run(
+    out = run(
         [
             atlas,
             "--root",
@@ -50,57 +108,86 @@ def pick_file(root: Path, atlas: str, env: dict[str, str]) -> Path:
             "--min-score",
             "0",
         ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+        env,
+    )[2].split()
     return root / out[0]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("repo", type=Path)
-    ap.add_argument("--atlas", default=shutil.which("atlas") or "atlas")
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--query", default="add retry logic to the http client")
-    ap.add_argument("--preset", default="balanced")
-    args = ap.parse_args()
-    root = args.repo.resolve()
+def bench(root: Path, args: argparse.Namespace) -> None:
     cache = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     env = {**os.environ, "ATLAS_CACHE_DIR": str(cache)}
     base = [args.atlas, "--root", str(root), "-q"]
+    python = str(Path(args.atlas).with_name("python"))
     try:
-        cold, cold_rss = run([*base, "index", "--force"], env)
-        nochange, _ = run([*base, "index"], env)
+        cold, cold_mem, _ = run([*base, "index", "--force"], env, sample=True)
+        nochange = min(run([*base, "index"], env)[0] for _ in range(3))
         target = pick_file(root, args.atlas, env)
         original = target.read_bytes()
         stat = target.stat()
         try:
             target.write_bytes(original + b"\n# atlas bench edit\n")
-            onechange, _ = run([*base, "index"], env)
+            onechange = run([*base, "index"], env)[0]
         finally:
             target.write_bytes(original)
             os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         run([*base, "index"], env)
-        times, rss = [], 0.0
-        for _ in range(args.runs):
-            t, r = run([*base, "query", args.query, "-p", args.preset, "--format", "jsonl"], env)
-            times.append(t)
-            rss = max(rss, r)
-        files = sum(1 for _ in root.rglob("*") if _.is_file() and ".git" not in _.parts)
+        query = [*base, "query", args.query, "-p", args.preset, "--format", "jsonl"]
+        times = [run(query, env)[0] for _ in range(args.runs)]
+        files = len(
+            run(
+                [
+                    *base,
+                    "query",
+                    "x",
+                    "--format",
+                    "compact",
+                    "--top",
+                    "0",
+                    "--min-score",
+                    "0",
+                    "--max-tokens",
+                    "0",
+                ],
+                env,
+            )[2].split()
+        )
         size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+        served = ""
+        if os.path.exists(python):
+            out = run([python, "-c", SERVICE, str(root), str(args.calls), *TASKS], env)[2]
+            median, p95 = (float(v) for v in out.split())
+            served = f"median {median:.1f} ms, p95 {p95:.1f} ms ({args.calls} calls)"
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    print(f"repository            {root} ({files:,} files on disk)")
-    print(f"cold index            {cold:.2f} s   (peak RSS {cold_rss:.0f} MB)")
-    print(f"no-change re-index    {nochange:.2f} s")
-    print(f"one-file re-index     {onechange:.2f} s   ({target.relative_to(root)})")
+    print(f"repository              {root}")
     print(
-        f"warm query ({args.preset}) median {statistics.median(times):.3f} s  "
-        f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs; peak RSS {rss:.0f} MB)"
+        f"cold index              {cold:.2f} s ({files / cold:,.0f} files/s, "
+        f"{files:,} files indexed)"
     )
-    print(f"index size            {size / 1e6:.1f} MB")
+    print(f"peak memory (tree)      {cold_mem:.0f} MB while indexing, all processes together")
+    print(f"no-change re-index      {nochange:.2f} s")
+    print(f"one-file re-index       {onechange:.2f} s   ({target.relative_to(root)})")
+    print(
+        f"warm query ({args.preset})   median {statistics.median(times):.3f} s end to end "
+        f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs)"
+    )
+    print(f"long-lived query        {served or 'skipped (no python next to atlas)'}")
+    print(f"index on disk           {size / 1e6:.1f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("repos", type=Path, nargs="+")
+    ap.add_argument("--atlas", default=shutil.which("atlas") or "atlas")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--calls", type=int, default=50)
+    ap.add_argument("--query", default="add retry logic to the http client")
+    ap.add_argument("--preset", default="balanced")
+    args = ap.parse_args()
+    for n, repo in enumerate(args.repos):
+        if n:
+            print()
+        bench(repo.resolve(), args)
 
 
 if __name__ == "__main__":

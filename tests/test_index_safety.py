@@ -233,14 +233,15 @@ def test_damage_found_by_index_is_rebuilt_with_one_message(
     atlas.index()
     fresh = atlas.index(force=True)
     gen = atlas.reader().gen
-    path = gen / "fwd_term.npy"  # read only when re-indexing
+    path = gen / "post_tf.npy"
     data = bytearray(path.read_bytes())
     data[-1] ^= 1
     path.write_bytes(bytes(data))
-    assert open_index(root / ".atlas") is not None  # queries do not need it
+    with pytest.raises(IndexCorruptError):
+        open_index(root / ".atlas")
     messages: list[str] = []
     report = atlas.index(on_message=messages.append)
-    assert len(messages) == 1 and "fwd_term.npy" in messages[0] and "rebuilding" in messages[0]
+    assert len(messages) == 1 and "post_tf.npy" in messages[0] and "rebuilding" in messages[0]
     assert report.added == fresh.added and report.rebuilt_reason
 
 

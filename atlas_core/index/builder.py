@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -18,9 +19,10 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS
 from atlas_core.index.lock import IndexLock
+from atlas_core.index.pathterms import path_arrays
 from atlas_core.index.process import (
+    BatchResult,
     FileProcessor,
-    FileResult,
     content_hash,
     process_batch,
     set_processor,
@@ -28,6 +30,7 @@ from atlas_core.index.process import (
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.vocab import Vocabulary
 from atlas_core.plugin.guard import guarded, raise_errors
+from atlas_core.rank.path import PathHeuristic
 from atlas_core.types import RepoFile
 
 __all__ = ["BuildReport", "IndexBuilder"]
@@ -73,9 +76,12 @@ class _Doc:
     role: str
     tokens: int
     status: str
-    chunks: list[list[Any]]
     old_id: int = -1  # carried: row in the old generation
-    result: FileResult | None = None
+    fresh: bool = False  # processed in this run (the fields below are set)
+    symbols: bytes = b""
+    terms: np.ndarray | None = None  # global term ids
+    tf: np.ndarray | None = None
+    undecodable: bool = False
 
 
 class IndexBuilder:
@@ -182,12 +188,13 @@ class IndexBuilder:
             report.added = report.changed = report.unchanged = 0
             docs, todo = self._plan(files, old, report)
             self._changes = _changes(docs, todo, old)
+            vocab = Vocabulary(old, changed_files=len(todo))
             if todo:
-                self._process(docs, todo, report)
+                self._process(docs, todo, report, vocab)
             deleted = (len(old) if old else 0) - report.unchanged - report.changed
             report.deleted = max(deleted, 0)
             if old is None or report.changed_anything:
-                gen = self._write_generation(docs, old, skipped, report)
+                gen = self._write_generation(docs, old, skipped, report, vocab)
                 report.wrote = True
                 self._previous = old  # its arrays stay readable after close
                 if old is not None:
@@ -266,7 +273,7 @@ class IndexBuilder:
         cols = old.meta["files"] if old else {}
         for f in sorted(files, key=lambda f: f.rel):
             i = old_ids.get(f.rel, -1)
-            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok", [])
+            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok")
             if i >= 0 and old is not None:
                 same_stat = (
                     cols["size"][i] == f.size
@@ -306,23 +313,35 @@ class IndexBuilder:
 
     # -- processing --------------------------------------------------------------
 
-    def _process(self, docs: list[_Doc], todo: list[int], report: BuildReport) -> None:
+    def _process(
+        self, docs: list[_Doc], todo: list[int], report: BuildReport, vocab: Vocabulary
+    ) -> None:
+        """Process the files of ``todo``, keeping only compact arrays as results arrive."""
         jobs = [(docs[i].rel, str(self.root / docs[i].rel)) for i in todo]
-        results: list[FileResult] = []
+        remaps: dict[int, array[int]] = {}  # worker pid -> its term ids -> global ids
+        pending = iter(todo)
         done = 0
-        for batch_results in self._map(jobs):
-            results.extend(batch_results)
-            done += len(batch_results)
+        for batch in self._map(jobs):
+            remap = remaps.setdefault(batch.pid, array("I"))
+            if len(remap) != batch.first_new:
+                raise AssertionError("a worker's new terms arrived out of order")
+            remap.extend(vocab.id(t) for t in batch.new_terms)
+            ids = np.frombuffer(remap, dtype=np.uint32) if len(remap) else None
+            for result in batch.files:
+                doc = docs[next(pending)]
+                assert doc.rel == result.rel
+                doc.fresh = True
+                doc.hash, doc.language, doc.role = result.hash, result.language, result.role
+                doc.tokens, doc.status = result.tokens, result.status
+                doc.symbols, doc.tf, doc.undecodable = result.symbols, result.tf, result.undecodable
+                doc.terms = ids[result.terms] if ids is not None else result.terms
+                report.errors.extend(result.errors)
+            del ids  # releases the buffer, so the array can grow again
+            done += len(batch.files)
             if self.progress:
                 self.progress(done, len(jobs))
-        for i, result in zip(todo, results, strict=True):
-            doc = docs[i]
-            doc.result = result
-            doc.hash, doc.language, doc.role = result.hash, result.language, result.role
-            doc.tokens, doc.status, doc.chunks = result.tokens, result.status, result.chunks
-            report.errors.extend(result.errors)
 
-    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[list[FileResult]]:
+    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[BatchResult]:
         batches = [jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH)]
         set_processor(self.processor)
         if len(jobs) < _PARALLEL_MIN_FILES or self.workers < 2 or not _can_fork():
@@ -337,36 +356,21 @@ class IndexBuilder:
     # -- writing -----------------------------------------------------------------
 
     def _write_generation(
-        self, docs: list[_Doc], old: IndexReader | None, skipped: Counter[str], report: BuildReport
+        self,
+        docs: list[_Doc],
+        old: IndexReader | None,
+        skipped: Counter[str],
+        report: BuildReport,
+        vocab: Vocabulary,
     ) -> Path:
-        vocab = Vocabulary(old, changed_files=sum(1 for d in docs if d.result is not None))
-        fwd_terms: list[np.ndarray] = []
-        fwd_tfs: list[np.ndarray] = []
-        if old is not None:
-            old_off = old.array("fwd_off")
-            old_term = old.array("fwd_term")
-            old_tf = old.array("fwd_tf")
-        for doc in docs:
-            if doc.result is None and old is not None:
-                a, b = int(old_off[doc.old_id]), int(old_off[doc.old_id + 1])
-                fwd_terms.append(np.asarray(old_term[a:b], dtype=np.uint32))
-                fwd_tfs.append(np.asarray(old_tf[a:b], dtype=np.uint16))
-                continue
-            assert doc.result is not None
-            term_ids = np.fromiter(
-                (vocab.id(t) for t in doc.result.terms),
-                dtype=np.uint32,
-                count=len(doc.result.terms),
-            )
-            fwd_terms.append(term_ids)
-            fwd_tfs.append(doc.result.tf)
-        counts = np.array([len(t) for t in fwd_terms], dtype=np.int64)
-        fwd_off = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(counts, out=fwd_off[1:])
-        fwd_term = np.concatenate(fwd_terms) if fwd_terms else np.zeros(0, np.uint32)
-        fwd_tf = np.concatenate(fwd_tfs) if fwd_tfs else np.zeros((0, 3), np.uint16)
-        blob, vocab_off, vocab_order, fwd_term = vocab.finish(fwd_term)
-        arrays = _postings(len(vocab_off) - 1, fwd_off, fwd_term, fwd_tf, len(docs))
+        arrays = _invert(docs, len(vocab)) if old is None else _merge(docs, old, len(vocab))
+        df = np.diff(arrays["post_off"])
+        blob, vocab_off, vocab_order, remap = vocab.finish(df)
+        if remap is not None:  # unused terms dropped: kept ones keep their order
+            keep = np.flatnonzero(df > 0)
+            off = np.zeros(len(keep) + 1, dtype=np.int64)
+            np.cumsum(df[keep], out=off[1:])
+            arrays["post_off"] = off
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
         return self._save(docs, blob, arrays, old, skipped, report)
 
@@ -387,6 +391,10 @@ class IndexBuilder:
             "vocab.bin": [len(blob), layout.write_file(tmp / "vocab.bin", blob)]
         }
         sums.update(_write_symbols(tmp, docs, old))
+        path_blob, path = _path_data(docs, old)
+        arrays.update(path)
+        path_crc = layout.write_file(tmp / "path_vocab.bin", path_blob)
+        sums["path_vocab.bin"] = [len(path_blob), path_crc]
         for name in ARRAYS:
             if name in arrays:
                 with layout.CrcWriter(tmp / f"{name}.npy") as out:
@@ -417,7 +425,7 @@ class IndexBuilder:
                 "postings": int(arrays["post_doc"].shape[0]),
                 "languages": dict(languages),
                 "skipped": dict(skipped | Counter(d.status for d in docs if d.status != "ok")),
-                "undecodable": sum(1 for d in docs if d.result is not None and d.result.undecodable)
+                "undecodable": sum(1 for d in docs if d.fresh and d.undecodable)
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
@@ -514,10 +522,10 @@ def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict
     """
     parts: list[bytes] = []
     for d in docs:
-        if d.result is None and old is not None:
+        if not d.fresh and old is not None:
             parts.append(old.symbol_record(d.old_id))
         else:
-            parts.append(layout.packb(d.chunks))
+            parts.append(d.symbols)
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
     data = b"".join(parts)
@@ -540,23 +548,87 @@ def _last_generation(cache: Path) -> int:
     return max(numbers, default=0)
 
 
-def _postings(
-    n_terms: int, fwd_off: np.ndarray, fwd_term: np.ndarray, fwd_tf: np.ndarray, n_docs: int
+def _path_data(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The path arrays: carried from ``old`` when the file set is the same (only the
+    priors of re-processed files are computed again), else computed for every file."""
+    paths = [d.rel for d in docs]
+    if old is None or old.paths != paths:
+        return path_arrays(
+            paths, [d.role for d in docs], [d.size for d in docs], [d.status for d in docs]
+        )
+    prior = np.array(old.path_prior, dtype=np.float64)
+    for k, d in enumerate(docs):
+        if d.fresh or old.sizes[k] != d.size:
+            prior[k] = PathHeuristic.prior(d.rel, d.role, d.size, d.status)
+    carried = {"path_off": old.array("path_off"), "path_doc": old.array("path_doc")}
+    return old.path_blob, {**carried, "path_prior": prior}
+
+
+def _fresh_postings(docs: list[_Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, doc, tf) of the freshly processed files, sorted by term then file id."""
+    fresh = [(k, d) for k, d in enumerate(docs) if d.fresh]
+    terms = [d.terms for _, d in fresh if d.terms is not None]
+    tfs = [d.tf for _, d in fresh if d.tf is not None]
+    counts = np.array([len(t) for t in terms], dtype=np.int64)
+    # 32-bit ids: the largest arrays of a build, kept at half the size of int64
+    term = np.concatenate(terms).astype(np.uint32) if terms else np.zeros(0, np.uint32)
+    for _, d in fresh:
+        d.terms = None
+    tf = np.concatenate(tfs).astype(np.uint16) if tfs else np.zeros((0, 3), np.uint16)
+    for _, d in fresh:
+        d.tf = None
+    ids = np.array([k for k, _ in fresh], dtype=np.uint32)
+    doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.uint32)
+    order = np.argsort(term, kind="stable")  # files are already in ascending order
+    return term[order], doc[order], tf[order]
+
+
+def _arrays(
+    n_terms: int, n_docs: int, term: np.ndarray, doc: np.ndarray, tf: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Invert the forward index into per-term postings and per-field document lengths."""
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.uint32), np.diff(fwd_off))
-    order = np.argsort(fwd_term, kind="stable")
+    """Postings sorted by (term, file) into the stored arrays, with per-field lengths."""
     post_off = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(fwd_term, minlength=n_terms), out=post_off[1:])
+    np.cumsum(np.bincount(term, minlength=n_terms), out=post_off[1:])
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
-        doclen[:, col] = np.bincount(doc_of, weights=fwd_tf[:, col], minlength=n_docs)
+        doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
     return {
         "post_off": post_off,
-        "post_doc": doc_of[order],
-        "post_tf": fwd_tf[order],
-        "fwd_off": fwd_off,
-        "fwd_term": fwd_term.astype(np.uint32),
-        "fwd_tf": fwd_tf.astype(np.uint16),
+        "post_doc": doc.astype(np.uint32, copy=False),
+        "post_tf": np.ascontiguousarray(tf, dtype=np.uint16),
         "doclen": doclen,
     }
+
+
+def _invert(docs: list[_Doc], n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of a build from scratch."""
+    term, doc, tf = _fresh_postings(docs)
+    return _arrays(n_terms, len(docs), term, doc, tf)
+
+
+def _merge(docs: list[_Doc], old: IndexReader, n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of an update: the old ones of carried files (ids renumbered; order kept,
+    since ids follow the sorted paths) with the new files' inserted in place."""
+    new_id = np.full(len(old) + 1, -1, dtype=np.int64)
+    carried = [(d.old_id, k) for k, d in enumerate(docs) if not d.fresh and d.old_id >= 0]
+    if carried:
+        pairs = np.array(carried, dtype=np.int64)
+        new_id[pairs[:, 0]] = pairs[:, 1]
+    old_off = np.asarray(old.array("post_off"), dtype=np.int64)
+    old_doc = np.asarray(old.array("post_doc"))
+    kept = new_id[old_doc]
+    mask = kept >= 0
+    old_term = np.repeat(np.arange(len(old_off) - 1, dtype=np.uint32), np.diff(old_off))
+    k_term, k_doc = old_term[mask], kept[mask].astype(np.uint32)
+    del old_term, kept
+    k_tf = np.asarray(old.array("post_tf"))[mask]
+    term, doc, tf = _fresh_postings(docs)
+    if len(term):
+        width = np.int64(len(docs) + 1)
+        at = np.searchsorted(
+            k_term.astype(np.int64) * width + k_doc,
+            term.astype(np.int64) * width + doc,
+        )
+        k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
+        k_tf = np.insert(k_tf, at, tf, axis=0)
+    return _arrays(n_terms, len(docs), k_term, k_doc, k_tf)

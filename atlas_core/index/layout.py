@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 _MAGIC = b"ATLAS-IDX"
 
 #: the array files of a generation (``<name>.npy``)
@@ -66,16 +66,20 @@ ARRAYS = (
     "post_off",
     "post_doc",
     "post_tf",
-    "fwd_off",
-    "fwd_term",
-    "fwd_tf",
     "doclen",
+    "path_prior",
+    "path_off",
+    "path_doc",
 )
 META = "meta.msgpack"
-BLOBS = ("vocab.bin", "symbols.bin")
+BLOBS = ("vocab.bin", "symbols.bin", "path_vocab.bin")
+#: arrays earlier formats wrote: their generations are still Atlas's to remove
+_FORMER_ARRAYS = ("fwd_off", "fwd_term", "fwd_tf")
 #: every file a generation directory may hold (a crashed meta rewrite leaves a temporary)
 _GEN_FILE = re.compile(
-    "|".join(re.escape(n) for n in (*(f"{a}.npy" for a in ARRAYS), *BLOBS, META))
+    "|".join(
+        re.escape(n) for n in (*(f"{a}.npy" for a in (*ARRAYS, *_FORMER_ARRAYS)), *BLOBS, META)
+    )
     + r"|\.meta\.msgpack\.\d+\.tmp"
 )
 _GEN = re.compile(r"gen-(\d{6,})-([0-9a-f]{8})")

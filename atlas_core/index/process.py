@@ -1,6 +1,9 @@
 """Turning one file into index data: read, sniff, classify, chunk, count terms.
 
-Runs in indexing worker processes (forked, so the plugin manager is inherited).
+Runs in indexing worker processes (forked, so the plugin manager is inherited). Each
+process numbers the terms it meets itself (:class:`TermTable`) and sends a term's text to
+the parent only the first time, with the batch that first used it; files travel as arrays
+of those local ids, so the parent never handles one string per posting.
 """
 
 from __future__ import annotations
@@ -8,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections import Counter
+from itertools import chain
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -15,10 +20,11 @@ import attrs
 import numpy as np
 
 from atlas_core.fsread import open_regular
+from atlas_core.index import layout
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
-from atlas_core.terms import count_terms
+from atlas_core.terms import IDENT, identifier_terms
 
-__all__ = ["FileProcessor", "FileResult", "estimate_tokens"]
+__all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
 
 _SNIFF = 8192
 
@@ -42,11 +48,91 @@ class FileResult:
     role: str
     tokens: int
     status: str
-    chunks: list[list[Any]]
-    terms: list[str]
+    symbols: bytes  # the packed chunk rows (see ``layout.packb``)
+    terms: np.ndarray  # uint32 term ids local to the process that made this result
     tf: np.ndarray  # (n_terms, 3) uint16
     errors: list[str] = attrs.field(factory=list)
     undecodable: bool = False
+
+
+@attrs.define
+class BatchResult:
+    """One batch's files, with the terms its process numbered for the first time."""
+
+    pid: int
+    new_terms: list[str]  # the texts of local ids ``first_new ..`` in order
+    first_new: int
+    files: list[FileResult]
+
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+#: distinct identifiers whose terms a process remembers before it starts over
+_IDENT_CACHE_MAX = 1 << 18
+
+
+class TermTable:
+    """A process's own term numbering, and the term ids of every identifier it has split."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.sent = 0  # terms [0, sent) were already sent to the parent
+        self._idents: dict[str, tuple[int, ...]] = {}
+
+    def _split(self, ident: str) -> tuple[int, ...]:
+        ids = self.ids
+        out = []
+        for term in identifier_terms(ident):
+            tid = ids.get(term)
+            if tid is None:
+                tid = ids[term] = len(self.terms)
+                self.terms.append(term)
+            out.append(tid)
+        return tuple(out)
+
+    def count(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(term id per occurrence group, its count): like ``count_terms``, as arrays.
+
+        A term id may repeat (two identifiers share a term); the caller sums them.
+        """
+        counted = Counter(IDENT.findall(text))
+        if not counted:
+            return _EMPTY_IDS, _EMPTY_IDS
+        cache = self._idents
+        if len(cache) > _IDENT_CACHE_MAX:
+            cache.clear()
+        split = self._split
+        groups = []
+        for ident in counted:
+            tids = cache.get(ident)
+            if tids is None:
+                tids = cache[ident] = split(ident)
+            groups.append(tids)
+        lens = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+        flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(lens.sum()))
+        counts = np.repeat(np.fromiter(counted.values(), dtype=np.int64, count=len(groups)), lens)
+        return flat, counts
+
+    def take_new(self) -> tuple[int, list[str]]:
+        """(first id, texts) of the terms numbered since the last call."""
+        first = self.sent
+        self.sent = len(self.terms)
+        return first, self.terms[first:]
+
+
+def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted local term ids, tf per field as uint16 capped at 65535) of a file's fields."""
+    parts = [table.count(text) for text in fields]
+    ids = np.concatenate([p[0] for p in parts])
+    if not len(ids):
+        return np.zeros(0, dtype=np.uint32), np.zeros((0, len(fields)), dtype=np.uint16)
+    col = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in enumerate(parts)])
+    weights = np.concatenate([p[1] for p in parts])
+    terms, inverse = np.unique(ids, return_inverse=True)
+    width = len(fields)
+    tf = np.bincount(inverse * width + col, weights=weights, minlength=len(terms) * width)
+    tf = np.minimum(tf.reshape(len(terms), width), 65535).astype(np.uint16)
+    return terms.astype(np.uint32), tf
 
 
 @attrs.define
@@ -102,18 +188,8 @@ class FileProcessor:
                     raise
                 errors.append(str(failure(origin_of(chunker), f"chunking {rel}", exc)))
         stem = PurePosixPath(rel).name.split(".")[0] or PurePosixPath(rel).name
-        fields = (
-            count_terms(stem),
-            count_terms(" ".join(c.name for c in chunks if c.kind != "import")),
-            count_terms(text),
-        )
-        vocab = sorted(set().union(*fields))
-        tf = np.zeros((len(vocab), 3), dtype=np.uint16)
-        for col, counter in enumerate(fields):
-            for row, term in enumerate(vocab):
-                n = counter.get(term)
-                if n:
-                    tf[row, col] = min(n, 65535)
+        names = " ".join(c.name for c in chunks if c.kind != "import")
+        terms, tf = field_frequencies(_table(), (stem, names, text))
         return FileResult(
             rel,
             digest,
@@ -121,8 +197,8 @@ class FileProcessor:
             role,
             estimate_tokens(len(data)),
             "ok",
-            [c.to_row() for c in chunks],
-            vocab,
+            layout.packb([c.to_row() for c in chunks]),
+            terms,
             tf,
             errors,
             undecodable,
@@ -137,22 +213,36 @@ class FileProcessor:
             "other",
             0,
             status,
-            [],
-            [],
+            _NO_SYMBOLS,
+            np.zeros(0, dtype=np.uint32),
             np.zeros((0, 3), dtype=np.uint16),
             errors,
         )
 
 
-# The processor a forked worker uses; set by the parent right before the pool starts.
+_NO_SYMBOLS = layout.packb([])
+
+# The processor a forked worker uses and its term numbering; set by the parent right
+# before the pool starts (a fresh table: the parent maps ids per process, per build).
 _PROCESSOR: FileProcessor | None = None
+_TABLE: TermTable | None = None
 
 
 def set_processor(processor: FileProcessor) -> None:
-    global _PROCESSOR
+    global _PROCESSOR, _TABLE
     _PROCESSOR = processor
+    _TABLE = TermTable()
 
 
-def process_batch(batch: list[tuple[str, str]]) -> list[FileResult]:
+def _table() -> TermTable:
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = TermTable()
+    return _TABLE
+
+
+def process_batch(batch: list[tuple[str, str]]) -> BatchResult:
     assert _PROCESSOR is not None
-    return [_PROCESSOR.process(rel, path) for rel, path in batch]
+    files = [_PROCESSOR.process(rel, path) for rel, path in batch]
+    first, new = _table().take_new()
+    return BatchResult(os.getpid(), new, first, files)

@@ -14,6 +14,7 @@ import os
 import stat
 import weakref
 import zlib
+from bisect import bisect_left
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,6 @@ __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
 
 #: the text fields of every document, in column order of the tf arrays
 FIELDS = ("filename", "symbols", "body")
-#: arrays only re-indexing reads: verified when first used, not on every open
-_LAZY = frozenset({"fwd_off", "fwd_term", "fwd_tf"})
 _COLUMNS = ("path", "size", "mtime_ns", "ino", "hash", "language", "role", "tokens", "status")
 _MMAP_MIN = 1 << 16
 _RACE_RETRIES = 20
@@ -62,9 +61,8 @@ def open_index(cache: Path, root: Path | None = None) -> IndexReader | None:
 class IndexReader:
     """One generation of the index.
 
-    Metadata (the file table), the arrays and blobs a query reads, and contributor data are
-    read and checksum-verified on open; the forward arrays only re-indexing needs are
-    verified on first use. Arrays are memory-mapped, so the page cache holds them once.
+    Metadata (the file table), the arrays and blobs, and contributor data are read and
+    checksum-verified on open. Arrays are memory-mapped, so the page cache holds them once.
     """
 
     def __init__(self, cache: Path, gen: Path, *, root: Path | None = None) -> None:
@@ -118,12 +116,16 @@ class IndexReader:
         self.sizes: list[int] = columns["size"]
         self.statuses: list[str] = columns["status"]
         for name in ARRAYS:
-            if name not in _LAZY:
-                self.array(name)
+            self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
+        self.path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
         n = len(self.paths)
-        if len(self.array("symbols_off")) != n + 1 or self.array("doclen").shape != (n, 3):
+        if (
+            len(self.array("symbols_off")) != n + 1
+            or self.array("doclen").shape != (n, 3)
+            or self.array("path_prior").shape != (n,)
+        ):
             raise IndexCorruptError("index arrays do not match its file table")
         self._read_extras()
 
@@ -138,8 +140,8 @@ class IndexReader:
         self.close()
 
     def verify(self) -> None:
-        """Also verify the arrays only re-indexing reads."""
-        for name in _LAZY:
+        """Verify every array (all are checked on open; kept for callers that ask)."""
+        for name in ARRAYS:
             self.array(name)
 
     # -- files -------------------------------------------------------------------
@@ -294,6 +296,25 @@ class IndexReader:
             np.asarray(self.array("post_doc")[start:end]),
             np.asarray(self.array("post_tf")[start:end]),
         )
+
+    @cached_property
+    def _path_terms(self) -> list[str]:
+        blob = self.path_blob
+        return blob.decode("utf-8", "surrogateescape").split("\n") if blob else []
+
+    def path_docs(self, term: str) -> np.ndarray:
+        """The files (ascending ids) whose directory or file name holds ``term``."""
+        terms = self._path_terms
+        k = bisect_left(terms, term)
+        if k == len(terms) or terms[k] != term:
+            return np.zeros(0, dtype=np.uint32)
+        off = self.array("path_off")
+        return np.asarray(self.array("path_doc")[int(off[k]) : int(off[k + 1])])
+
+    @property
+    def path_prior(self) -> np.ndarray:
+        """The path signal's prior per file (role, depth, directories, size)."""
+        return self.array("path_prior")
 
     @property
     def doclen(self) -> np.ndarray:

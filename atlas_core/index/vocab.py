@@ -49,14 +49,15 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms) if self.full else self.base + len(self.terms)
 
-    def finish(self, fwd_term: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
-        """(blob, offsets, sorted order, forward term ids) of the dictionary to write."""
+    def finish(self, df: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray | None]:
+        """(blob, offsets, sorted order, new id of every term id or None) of the dictionary
+        to write; ``df`` counts the files using each term id."""
         n = len(self)
-        used = np.bincount(fwd_term, minlength=n) > 0 if n else np.zeros(0, dtype=bool)
+        used = df[:n] > 0 if n else np.zeros(0, dtype=bool)
         if n and used.sum() < 0.67 * n:
-            return self._compacted(fwd_term, used)
+            return self._compacted(used)
         if self.full:
-            return (*_encode_sorted(self.terms), fwd_term)
+            return (*_encode_sorted(self.terms), None)
         assert self.old is not None
         added = [t.encode("utf-8", "surrogateescape") for t in self.terms]
         old_off = np.asarray(self.old.array("vocab_off"), dtype=np.int64)
@@ -72,16 +73,15 @@ class Vocabulary:
                 [self.positions[k] for k in new],
                 np.array([self.base + k for k in new], dtype=np.uint32),
             )
-        return self.old.vocab_blob + b"".join(added), offsets, order, fwd_term
+        return self.old.vocab_blob + b"".join(added), offsets, order, None
 
-    def _compacted(
-        self, fwd_term: np.ndarray, used: np.ndarray
-    ) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+    def _compacted(self, used: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+        """Drop unused terms; kept terms keep their relative order (postings stay sorted)."""
         terms = self.terms if self.full else [*self._old_terms(), *self.terms]
         keep = np.flatnonzero(used)
         remap = np.zeros(len(terms), dtype=np.uint32)
         remap[keep] = np.arange(len(keep), dtype=np.uint32)
-        return (*_encode_sorted([terms[i] for i in keep.tolist()]), remap[fwd_term])
+        return (*_encode_sorted([terms[i] for i in keep.tolist()]), remap)
 
     def _old_terms(self) -> list[str]:
         return self.old.vocabulary() if self.old is not None else []

@@ -3,13 +3,15 @@ well-known directories and size."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
-from atlas_core.terms import tokenize
+
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
 
 __all__ = ["PathHeuristic"]
 
@@ -57,23 +59,24 @@ class PathHeuristic:
         return None
 
     def score(self, ctx: QueryContext) -> np.ndarray:
+        """``prior * (1 + match_weight * fraction of the query's words in the path)``.
+
+        The prior and the path words of every file are computed at index time
+        (:mod:`atlas_core.index.pathterms`), so a query looks up only its own words.
+        """
         from atlas_core.config import structure_component_config
 
         cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
-        index = ctx.index
+        # a built-in signal reads the path arrays of Atlas's own reader
+        index = cast("IndexReader", ctx.index)
         query = set(ctx.terms)
-        dir_terms: dict[str, set[str]] = {}
-        out = np.zeros(len(index), dtype=np.float64)
-        for i, rel in enumerate(index.paths):
-            directory, _, name = rel.rpartition("/")
-            terms = dir_terms.get(directory)
-            if terms is None:
-                terms = dir_terms[directory] = set(tokenize(directory))
-            matched = len(query & (terms | set(tokenize(name.split(".")[0])))) if query else 0
-            fraction = matched / len(query) if query else 0.0
-            out[i] = self.prior(rel, index.roles[i], index.sizes[i], index.statuses[i]) * (
-                1.0 + cfg.match_weight * fraction
-            )
+        prior = np.asarray(index.path_prior, dtype=np.float64)
+        if not query:
+            return prior * (1.0 + cfg.match_weight * 0.0)
+        hits = np.concatenate([index.path_docs(term) for term in query]).astype(np.int64)
+        matched = np.bincount(hits, minlength=len(index))
+        fraction = matched / len(query)
+        out: np.ndarray = prior * (1.0 + cfg.match_weight * fraction)
         return out
 
     @staticmethod

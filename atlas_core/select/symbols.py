@@ -18,7 +18,14 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _term_lines(text: str, wanted: set[str]) -> dict[str, list[int]]:
     """For each wanted term, the (sorted, 1-based) lines that use it: one pass over the file."""
     found: dict[str, list[int]] = {}
+    # A line can yield a wanted term only if, lowercased and without "_" and "-", it holds
+    # the term (or, for a term ending in "y", the term without it: "retries" -> "retry"):
+    # a cheap test that skips most lines before splitting their identifiers.
+    keys = sorted({t[:-1] if t.endswith("y") and len(t) > 1 else t for t in wanted})
+    maybe = re.compile("|".join(re.escape(k) for k in keys)).search
     for number, line in enumerate(text.splitlines(), 1):
+        if not maybe(line.lower().replace("_", "").replace("-", "")):
+            continue
         for ident in set(_IDENT.findall(line)):
             for term in identifier_terms(ident):
                 if term in wanted:

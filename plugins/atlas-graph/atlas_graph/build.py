@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXCLUDED_ROLES",
     "Edges",
+    "Reuse",
     "build_edges",
     "content_hashes",
     "graph_files",
@@ -95,30 +96,51 @@ def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -
     return digest.hexdigest()
 
 
+@attrs.frozen
+class Reuse:
+    """Edges of the previous run that still hold: those of files whose content is
+    unchanged, in file ids that carry over (the file set is the same)."""
+
+    unchanged: np.ndarray  # bool per file
+    src: np.ndarray
+    dst: np.ndarray
+
+
 def build_edges(
     reader: IndexView,
     resolvers: Mapping[str, Any],
-    reuse: Mapping[int, list[int]] | None = None,
+    reuse: Reuse | None = None,
 ) -> Edges:
     """Resolve the imports of every graph file with the resolver chosen for its language.
 
     Imports that name no file of the repository (the standard library, third-party
-    packages) are dropped, and so are edges to files outside the graph. ``reuse`` maps
-    the ids of unchanged files to their previous targets, which are kept as they are.
+    packages) are dropped, and so are edges to files outside the graph. With ``reuse``,
+    unchanged files keep their previous targets and only the others are resolved, so the
+    work follows what changed.
     """
     eligible = graph_files(reader)
     ids = reader.ids
-    pairs: set[tuple[int, int]] = set()
+    languages = reader.languages
+    n = len(reader)
     edges = Edges(np.zeros(0, np.int32), np.zeros(0, np.int32))
-    used: dict[str, str] = {}
-    for i in np.flatnonzero(eligible).tolist():
-        resolver = resolvers.get(reader.languages[i])
-        if resolver is None:
-            continue
-        used[reader.languages[i]] = resolver.name
-        if reuse is not None and i in reuse:
-            pairs.update((i, j) for j in reuse[i] if eligible[j] and j != i)
-            continue
+    candidates = np.flatnonzero(eligible)
+    present = {languages[i] for i in candidates.tolist()}
+    used = {lang: resolvers[lang].name for lang in present if resolvers.get(lang) is not None}
+    resolvable = np.array([lang in used for lang in languages], dtype=bool) & eligible
+    src_parts: list[np.ndarray] = []
+    dst_parts: list[np.ndarray] = []
+    todo = np.flatnonzero(resolvable)
+    if reuse is not None and len(reuse.unchanged) == n:
+        old_src = np.asarray(reuse.src, dtype=np.int64)
+        old_dst = np.asarray(reuse.dst, dtype=np.int64)
+        keep = resolvable[old_src] & reuse.unchanged[old_src] & eligible[old_dst]
+        keep &= old_src != old_dst
+        src_parts.append(old_src[keep])
+        dst_parts.append(old_dst[keep])
+        todo = np.flatnonzero(resolvable & ~reuse.unchanged)
+    pairs: list[tuple[int, int]] = []
+    for i in todo.tolist():
+        resolver = resolvers[languages[i]]
         names = list(dict.fromkeys(name for name, _ in imports_of(reader, i)))
         if not names:
             continue
@@ -136,9 +158,14 @@ def build_edges(
         for target in targets:
             j = ids.get(target)
             if j is not None and j != i and eligible[j]:
-                pairs.add((i, j))
-    ordered = sorted(pairs)
-    edges.src = np.array([p[0] for p in ordered], dtype=np.int32)
-    edges.dst = np.array([p[1] for p in ordered], dtype=np.int32)
+                pairs.append((i, j))
+    if pairs:
+        found = np.array(pairs, dtype=np.int64)
+        src_parts.append(found[:, 0])
+        dst_parts.append(found[:, 1])
+    if src_parts and n:
+        key = np.unique(np.concatenate(src_parts) * n + np.concatenate(dst_parts))
+        edges.src = (key // n).astype(np.int32)
+        edges.dst = (key % n).astype(np.int32)
     edges.resolvers = dict(sorted(used.items()))
     return edges

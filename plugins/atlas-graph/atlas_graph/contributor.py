@@ -13,6 +13,7 @@ from atlas_graph.store import FORMAT, NAME
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexContext, Resolver
+    from atlas_graph.build import Reuse
 
 __all__ = ["DAMPING", "GraphContributor"]
 
@@ -100,8 +101,9 @@ def describe_graph(data: Any, top: int = 10) -> dict[str, Any]:
     return summary
 
 
-def _reusable(previous: Any, key: str, hashes: bytes) -> dict[int, list[int]] | None:
-    """Previous targets of every file whose content is unchanged, when ids carry over."""
+def _reusable(previous: Any, key: str, hashes: bytes) -> Reuse | None:
+    """Previous edges of every file whose content is unchanged, when ids carry over."""
+    from atlas_graph.build import Reuse
     from atlas_graph.store import stored_edges
 
     if not isinstance(previous, Mapping) or previous.get("format") != FORMAT:
@@ -113,9 +115,5 @@ def _reusable(previous: Any, key: str, hashes: bytes) -> dict[int, list[int]] | 
         return None
     old = np.frombuffer(old_hashes, dtype="<u8")
     new = np.frombuffer(hashes, dtype="<u8")
-    reuse: dict[int, list[int]] = {i: [] for i in np.flatnonzero(old == new).tolist()}
     src, dst = stored_edges(dict(previous))
-    for a, b in zip(src.tolist(), dst.tolist(), strict=True):
-        if a in reuse:
-            reuse[a].append(b)
-    return reuse
+    return Reuse(old == new, src, dst)
