@@ -162,8 +162,9 @@ def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
     return {"depth": depth, "aux": aux, "src": src, "frac": frac}
 
 
-def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _Bm25Cache) -> None:
-    """Index one case's tree with Atlas and store every signal and feature per file."""
+def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Index ``root`` with Atlas (incrementally) and return, per file, every signal's
+    normalised score and the path prior's features, plus timings and missing signals."""
     from atlas_core.components import QueryContext
     from atlas_core.config import Preset, load_settings
     from atlas_core.engine import Atlas, QueryOptions
@@ -172,9 +173,6 @@ def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _
     from atlas_core.ranking.task import parse_task
     from atlas_core.terms import tokenize
 
-    t0 = time.perf_counter()
-    base = _baselines(root, case["query"], bench, cache)
-    t_base = time.perf_counter() - t0
     settings = load_settings(root)
     settings.presets["dump"] = Preset("dump", dict.fromkeys(SIGNALS, 1.0), "weighted", None)
     atlas = Atlas(root, get_plugin_manager(), settings)
@@ -183,7 +181,7 @@ def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _
     t_index = time.perf_counter() - t0
     reader = atlas.reader()
     t0 = time.perf_counter()
-    result = atlas.query(case["query"], QueryOptions(preset="dump", symbols=False), reader)
+    result = atlas.query(query, QueryOptions(preset="dump", symbols=False), reader)
     t_query = time.perf_counter() - t0
     n = len(reader)
     arrays: dict[str, np.ndarray] = {}
@@ -192,7 +190,7 @@ def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _
         arrays[f"sig_{name}"] = (
             np.zeros(n, np.float32) if values is None else values.astype(np.float32)
         )
-    ctx = QueryContext(case["query"], tokenize(parse_task(case["query"]).text), reader, {})
+    ctx = QueryContext(query, tokenize(parse_task(query).text), reader, {})
     for key, (fw, sw, bw, k1, b) in BM25F_VARIANTS.items():
         raw = bm25f_scores(ctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
@@ -207,20 +205,34 @@ def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _
     arrays["size"] = np.asarray(reader.sizes, np.int64)
     arrays["tokens"] = np.asarray(reader.tokens, np.int64)
     arrays["paths"] = np.array(reader.paths, dtype=str)
-    meta = {
-        "id": case["id"],
-        "repo": case["repo"],
-        "gold": case["gold"],
-        "langs": langs,
-        "baselines": base,
-        "missing": result.selection.missing_signals,
-        "time": {"baselines": t_base, "index": t_index, "query": t_query},
-    }
-    arrays["meta"] = np.array(json.dumps(meta))
-    tmp = out.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
-    tmp.rename(out)
     reader.close()
+    from atlas_core.classify import CLASSIFY_VERSION
+
+    meta = {
+        "classify": CLASSIFY_VERSION,
+        "langs": langs,
+        "missing": result.selection.missing_signals,
+        "time": {"index": t_index, "query": t_query},
+    }
+    return arrays, meta
+
+
+def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """One case's dump, written aside and renamed into place."""
+    tmp = out.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    tmp.rename(out)
+
+
+def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _Bm25Cache) -> None:
+    """Index one case's tree with Atlas and store every signal and feature per file."""
+    t0 = time.perf_counter()
+    base = _baselines(root, case["query"], bench, cache)
+    t_base = time.perf_counter() - t0
+    arrays, meta = atlas_arrays(root, case["query"])
+    meta.update(id=case["id"], repo=case["repo"], gold=case["gold"], baselines=base)
+    meta["time"]["baselines"] = t_base
+    save_case(out, arrays, meta)
 
 
 class _Worktrees:
@@ -298,7 +310,7 @@ def cmd_dump(args: argparse.Namespace) -> None:
     from make_cases import load_cases  # type: ignore[import-not-found]
 
     sets = dict(s.split("=", 1) for s in args.set) if args.set else DEFAULT_SETS
-    trees = _Worktrees(bench / ".cache" / f"tune-trees-{args.shard}")
+    trees = _Worktrees(bench / ".cache" / f"tune-trees-{args.tag or args.shard}")
     for set_name, rel in sets.items():
         cases = load_cases(str(bench / rel))
         if set_name == "sympy" and args.every:
@@ -361,6 +373,9 @@ PRIOR_KEYS: tuple[str, ...] = (
     "small",
 )
 WEIGHT_KEYS = ("path", "mentions", "pagerank", "git_recency", "git_cochange", "graph")
+#: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
+#: value rather than chase noise
+MIN_GAIN = 0.001
 ALL_KEYS = (*WEIGHT_KEYS, "bm25f_variant", *PRIOR_KEYS)
 #: coarse grids searched by coordinate ascent (bm25f's weight is the unit)
 GRID: dict[str, tuple[Any, ...]] = {
@@ -372,12 +387,12 @@ GRID: dict[str, tuple[Any, ...]] = {
     "graph": (0.0, 0.05, 0.1, 0.2, 0.3),
     "bm25f_variant": tuple(BM25F_VARIANTS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
-    "test": (0.2, 0.3, 0.45, 0.6, 0.8),
-    "docs": (0.1, 0.2, 0.3, 0.45, 0.6),
-    "config": (0.2, 0.3, 0.4, 0.6, 0.8),
-    "build": (0.2, 0.35, 0.5, 0.7),
-    "other": (0.2, 0.3, 0.45, 0.6),
-    "aux": (0.4, 0.6, 0.8, 1.0),
+    "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
+    "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
+    "config": (0.1, 0.2, 0.3, 0.4, 0.6),
+    "build": (0.1, 0.2, 0.35, 0.5, 0.7),
+    "other": (0.1, 0.2, 0.3, 0.45, 0.6),
+    "aux": (0.2, 0.3, 0.4, 0.6, 0.8, 1.0),
     "src": (1.0, 1.1, 1.25),
     "depth": (0.0, 0.025, 0.05, 0.1),
     "small": (0.4, 0.6, 0.8, 1.0),
@@ -600,7 +615,7 @@ def fit(
                     continue
                 trial = dict(best, **{key: value})
                 score = objective(evaluate(trial), mask)
-                if score > best_score + 1e-9:
+                if score > best_score + MIN_GAIN:
                     best, best_score, improved = trial, score, True
         if not improved:
             break
@@ -687,7 +702,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     fold_params: dict[str, dict[str, Any]] = {}
     for repo in repos:
         test = repo_arr == repo
-        p = fit(data, fit_mask & ~test, chosen, keys, cache=cache)
+        p = fit(data, fit_mask & ~test, shipped, keys, cache=cache)
         fold_params[repo] = p
         m = cache[_key(p)]
         for k, v in m.items():
@@ -842,6 +857,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--repo", action="append", help="only this repository (repeatable)")
     d.add_argument("--shards", type=int, default=1, help="split repositories over N processes")
     d.add_argument("--shard", type=int, default=0)
+    d.add_argument("--tag", default="", help="name of this process's work-tree directory")
     b = sub.add_parser("baseline", help="print plain or code-only BM25's ranking for one tree")
     b.add_argument("--root", required=True)
     b.add_argument("--query-file")
