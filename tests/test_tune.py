@@ -44,7 +44,9 @@ def tune() -> ModuleType:
 
 def _dump(tune: ModuleType, root: Path, out: Path, query: str, gold: list[str]) -> Path:
     arrays, meta = tune.atlas_arrays(root, query)
-    meta.update(id=out.stem, repo="acme/payments", gold=gold, baselines={"bm25": [], "bm25_code": []})
+    meta.update(
+        id=out.stem, repo="acme/payments", gold=gold, baselines={"bm25": [], "bm25_code": []}
+    )
     tune.save_case(out, arrays, meta)
     return out
 
