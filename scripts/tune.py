@@ -594,6 +594,7 @@ def fit(
     keys: tuple[str, ...],
     rounds: int = 3,
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] | None = None,
+    min_gain: float = MIN_GAIN,
 ) -> dict[str, Any]:
     """Coordinate ascent over the grids of ``keys`` on the cases in ``mask``."""
     cache = {} if cache is None else cache
@@ -615,11 +616,44 @@ def fit(
                     continue
                 trial = dict(best, **{key: value})
                 score = objective(evaluate(trial), mask)
-                if score > best_score + MIN_GAIN:
+                if score > best_score + min_gain:
                     best, best_score, improved = trial, score, True
         if not improved:
             break
     return best
+
+
+#: fitting procedures compared by their held-out figures: which parameters the fit may move
+PROCEDURES: dict[str, tuple[str, ...]] = {
+    "keep the start (no fitting)": (),
+    "signal weights": WEIGHT_KEYS,
+    "signal weights and BM25F variant": (*WEIGHT_KEYS, "bm25f_variant"),
+    "everything (weights, BM25F, path prior)": ALL_KEYS,
+}
+
+
+def cross_validate(
+    data: Data,
+    fit_mask: np.ndarray,
+    repos: list[str],
+    start: dict[str, Any],
+    keys: tuple[str, ...],
+    cache: dict[tuple[Any, ...], dict[str, np.ndarray]],
+    min_gain: float,
+) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, dict[str, Any]]]:
+    """Fit on every fold (the defaults), and once per repository without it (held out)."""
+    repo_arr = np.array(data.repos)
+    chosen = fit(data, fit_mask, start, keys, cache=cache, min_gain=min_gain)
+    held: dict[str, np.ndarray] = {}
+    fold_params: dict[str, dict[str, Any]] = {}
+    for repo in repos:
+        test = repo_arr == repo
+        p = fit(data, fit_mask & ~test, start, keys, cache=cache, min_gain=min_gain)
+        fold_params[repo] = p
+        m = cache.get(_key(p)) or data.metrics(data.fused(p))
+        for k, v in m.items():
+            held.setdefault(k, np.zeros(data.n_cases))[test] = v[test]
+    return chosen, held, fold_params
 
 
 def language_groups(data: Data) -> dict[str, str]:
@@ -674,7 +708,11 @@ def cmd_fit(args: argparse.Namespace) -> int:
     bench = Path(args.bench).resolve()
     root = bench / ".cache" / "dumps"
     dumps = [p for s in args.sets for p in sorted((root / s).glob("*.npz"))]
-    dumps = [p for p in dumps if not p.name.endswith(".tmp.npz")]
+    dumps = [p for p in dumps if not p.name.endswith((".tmp.npz", ".patch.npz"))]
+    if args.case_list:
+        listed = json.loads(Path(args.case_list).read_text())
+        wanted = set(listed["cases"] if isinstance(listed, dict) else listed)
+        dumps = [p for p in dumps if p.stem in wanted]
     t0 = time.perf_counter()
     data = Data(dumps)
     n_files = len(data.role)
@@ -694,22 +732,26 @@ def cmd_fit(args: argparse.Namespace) -> int:
     out = lines.append
 
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
-    t0 = time.perf_counter()
-    chosen = fit(data, fit_mask, shipped, keys, cache=cache)
-    print(f"full fit {time.perf_counter() - t0:.0f}s: {chosen}", file=sys.stderr)
-    # held out: each repository scored by parameters fitted without it
-    held: dict[str, np.ndarray] = {}
-    fold_params: dict[str, dict[str, Any]] = {}
-    for repo in repos:
-        test = repo_arr == repo
-        p = fit(data, fit_mask & ~test, shipped, keys, cache=cache)
-        fold_params[repo] = p
-        m = cache[_key(p)]
-        for k, v in m.items():
-            held.setdefault(k, np.zeros(data.n_cases))[test] = v[test]
-        print(f"fold {repo}: {objective(m, test & fit_mask):.3f} {_diff(chosen, p)}",
-              file=sys.stderr)  # fmt: skip
+    procedures = {"given": keys} if args.keys else PROCEDURES
+    results = {}
+    for name, proc_keys in procedures.items():
+        t0 = time.perf_counter()
+        results[name] = cross_validate(
+            data, fit_mask, repos, shipped, proc_keys, cache, args.min_gain
+        )
+        held_obj = objective(results[name][1], fit_mask)
+        print(f"procedure {name}: held-out objective {held_obj:.4f} "
+              f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
+    # the procedure whose held-out figures are best gives the defaults (fitted on every fold)
+    best = max(results, key=lambda n: objective(results[n][1], fit_mask))
+    chosen, held, fold_params = results[best]
+    keys = procedures[best]
     insample = data.metrics(data.fused(chosen))
+    if args.quick:
+        for name, m in (("held-out", held), ("in-sample", insample)):
+            print(f"{name}: objective {objective(m, fit_mask):.4f} "
+                  + " ".join(f"{k} {v[fit_mask].mean():.3f}" for k, v in m.items()))  # fmt: skip
+        return 0
     before = data.metrics(data.fused(shipped))
     bm25 = data.baseline_metrics("bm25")
     bm25c = data.baseline_metrics("bm25_code")
@@ -730,6 +772,18 @@ def cmd_fit(args: argparse.Namespace) -> int:
     groups["sympy bug reports never fitted on (shipped defaults = in-sample row)"] = ~fit_mask & (
         sets == "sympy"
     )
+    out("## Which parameters to fit (leave-one-repository-out, the same folds)\n")
+    out("| procedure | parameters | held-out objective | in-sample objective | held-out Acc@5 | "
+        "held-out All@5 | held-out MRR |")  # fmt: skip
+    out("|---|---:|---:|---:|---:|---:|---:|")
+    for name, (c_params, c_held, _) in results.items():
+        c_in = cache.get(_key(c_params)) or data.metrics(data.fused(c_params))
+        mark = " (chosen)" if name == best else ""
+        out(f"| {name}{mark} | {len(procedures[name])} | {objective(c_held, fit_mask):.4f} | "
+            f"{objective(c_in, fit_mask):.4f} | {c_held['acc@5'][fit_mask].mean():.3f} | "
+            f"{c_held['all@5'][fit_mask].mean():.3f} | "
+            f"{c_held['mrr'][fit_mask].mean():.3f} |")  # fmt: skip
+    out("")
     out(f"Cases: {int(fit_mask.sum())} in {len(repos)} repository folds "
         f"(+{int((~fit_mask).sum())} sympy reports outside the folds); ranking with an "
         "unlimited budget; parameters fitted: " + ", ".join(keys) + ".\n")  # fmt: skip
@@ -740,6 +794,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
         for name, m in systems:
             out(_row(name, m, gmask))
     # the default preset's budget, with the held-out parameters of each fold
+    import attrs
+
     from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
 
     preset = BUILTIN_PRESETS[DEFAULT_PRESET]
@@ -747,12 +803,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
     for repo in repos:
         files = np.isin(data.case_of_file, np.flatnonzero(repo_arr == repo))
         held_scores[files] = data.fused(fold_params[repo])[files]
-    held_budget = budget_metrics(data, held_scores, preset)
-    out(f"\nDefault budget ({preset.max_tokens:,} tokens, top {preset.top}, min score "
-        f"{preset.min_score}; a file that does not fit is skipped), "
-        f"held-out:\n\n{HEADER}")  # fmt: skip
-    out(_row("Atlas held-out, default budget", held_budget, fit_mask))
-    out(_row("Atlas held-out, unlimited", held, fit_mask))
+    out(f"\nBudgets (held-out ranking cut by the selector: top {preset.top}, min score "
+        f"{preset.min_score}, a file that does not fit what is left is skipped):\n\n"
+        + HEADER)  # fmt: skip
+    for budget in (8_000, 16_000, preset.max_tokens, 64_000):
+        cut = attrs.evolve(preset, max_tokens=budget)
+        label = f"{budget:,} tokens" + (" (default)" if budget == preset.max_tokens else "")
+        out(_row(label, budget_metrics(data, held_scores, cut), fit_mask))
+    out(_row("unlimited (the ranking)", held, fit_mask))
 
     langs = language_groups(data)
     out("\n## By language group (held-out Atlas against code-only BM25)\n")
@@ -815,7 +873,15 @@ def cmd_fit(args: argparse.Namespace) -> int:
     if args.md:
         Path(args.md).write_text(report + "\n")
     (bench / ".cache" / "tune-chosen.json").write_text(
-        json.dumps({"chosen": chosen, "folds": fold_params}, indent=1)
+        json.dumps(
+            {
+                "procedure": best,
+                "chosen": chosen,
+                "folds": fold_params,
+                "cases": [m["id"] for m in data.meta],
+            },
+            indent=1,
+        )
     )
     if args.check and chosen != shipped:
         diff = {k: (shipped[k], chosen[k]) for k in chosen if chosen[k] != shipped[k]}
@@ -872,7 +938,9 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--sets", nargs="*", default=["shared", "wide", "sympy"], help="dump sets")
     f.add_argument("--sympy-every", type=int, default=4, help="sympy cases in the fit: every Nth")
     f.add_argument("--keys", help="comma-separated parameters to fit (default all)")
-    f.add_argument("--refit", action="store_true", help="ablation: refit the other weights")
+    f.add_argument("--case-list", help="only these cases (a JSON list, or a tune-chosen.json)")
+    f.add_argument("--quick", action="store_true", help="print the held-out summary only")
+    f.add_argument("--min-gain", type=float, default=MIN_GAIN, help="smallest gain a move needs")
     args = ap.parse_args(argv)
     if args.cmd == "dump":
         cmd_dump(args)
