@@ -328,6 +328,8 @@ def cmd_dump(args: argparse.Namespace) -> None:
         # one work tree per repository, moved from case to case in date order, so that
         # Atlas's incremental index re-reads only the files that changed
         cases = sorted(cases, key=lambda c: (c["repo"], c.get("date") or "", c["id"]))
+        if args.reverse:  # a second process can work from the other end
+            cases.reverse()
         for c in cases:
             if c["repo"] not in mine:
                 continue
@@ -786,7 +788,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     out("")
     out(f"Cases: {int(fit_mask.sum())} in {len(repos)} repository folds "
         f"(+{int((~fit_mask).sum())} sympy reports outside the folds); ranking with an "
-        "unlimited budget; parameters fitted: " + ", ".join(keys) + ".\n")  # fmt: skip
+        "unlimited budget; parameters the chosen procedure fits: "
+        + (", ".join(keys) or "none (the starting values are kept)") + ".\n")  # fmt: skip
     for gname, gmask in groups.items():
         if not gmask.any():
             continue
@@ -923,6 +926,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--repo", action="append", help="only this repository (repeatable)")
     d.add_argument("--shards", type=int, default=1, help="split repositories over N processes")
     d.add_argument("--shard", type=int, default=0)
+    d.add_argument("--reverse", action="store_true", help="work through the cases backwards")
     d.add_argument("--tag", default="", help="name of this process's work-tree directory")
     b = sub.add_parser("baseline", help="print plain or code-only BM25's ranking for one tree")
     b.add_argument("--root", required=True)
