@@ -152,3 +152,23 @@ def test_top_level_build_directory() -> None:
     )
     assert detect_role("build/lib/app.js", "javascript", MINIFIED) == "generated"
     assert detect_role("src/build/arg/mod.rs", "rust", "pub struct Arg;") == "impl"
+
+
+@pytest.mark.parametrize(
+    ("rel", "role"),
+    [
+        ("Src/Newtonsoft.Json.Tests/TestObjects/Person.cs", "test"),
+        ("src/Foo.UnitTests/Helpers.cs", "test"),
+        ("okhttp/src/jvmTest/kotlin/okhttp3/CallTest.kt", "test"),
+        ("okhttp/src/androidTest/java/Util.java", "test"),
+        ("Tests/AlamofireTests/Helpers.swift", "test"),
+        ("packages/foo-specs/helpers.js", "test"),
+        ("Src/Newtonsoft.Json/JsonConvert.cs", "impl"),
+        ("src/latest/version.py", "impl"),
+        ("src/Protest/march.py", "impl"),
+        ("pkg/attest/sign.go", "impl"),
+    ],
+)
+def test_test_projects_and_source_sets(rel: str, role: str) -> None:
+    """Test projects named the .NET, JVM and Swift way hold tests, whatever the file is."""
+    assert detect_role(rel, "csharp", "") == role

@@ -7,7 +7,7 @@ import re
 __all__ = ["CLASSIFY_VERSION", "detect_language", "detect_role", "explain_role"]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 2
+CLASSIFY_VERSION = 3
 
 EXTENSIONS: dict[str, str] = {
     "py": "python",
@@ -248,6 +248,9 @@ TEST_DIRS = {
     "integration_tests",
     "unittests",
 }
+#: test projects and source sets named the .NET, JVM and Swift way: ``Foo.Tests/``,
+#: ``Foo.UnitTests/``, ``src/jvmTest/``, ``AlamofireTests/``, ``foo-specs/``
+_TEST_DIR_NAME = re.compile(r"(?:[a-z0-9](?:Tests?|Specs?)|[._-](?:[Tt]ests?|[Ss]pecs?))$")
 DOC_DIRS = {"docs", "doc", "documentation", "man"}
 BUILD_DIRS = {".github", ".circleci", ".gitlab", "ci", ".ci", ".buildkite", ".devcontainer"}
 
@@ -408,7 +411,9 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
         return "generated", f"in build output {out_dir}/"
     if _TEST_FILE.match(name):
         return "test", "test file name"
-    test_dir = next((d for d in dirs if d in TEST_DIRS), None)
+    test_dir = next((d for d in dirs if d in TEST_DIRS), None) or next(
+        (d for d in rel.split("/")[:-1] if _TEST_DIR_NAME.search(d)), None
+    )
     if test_dir:
         return "test", f"in {test_dir}/"
     if lower in BUILD_NAMES:

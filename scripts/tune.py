@@ -1,0 +1,959 @@
+#!/usr/bin/env python3
+"""Choose Atlas's ranking defaults by cross-validation with folds by repository.
+
+Two steps, so that the expensive part runs once:
+
+``dump``  checks out every benchmark case, indexes it with Atlas and stores, for every file,
+          each signal's normalised score, the features the path prior is made of (role, depth,
+          size, well-known directories, query words in the path), the token count, and the
+          rankings of two baselines (plain BM25 over whole files, and BM25 over code files
+          only). One ``.npz`` per case under ``<bench>/.cache/dumps/<set>/``.
+``fit``   ranks every case offline from the dumps under candidate settings (signal weights,
+          path-prior parameters, fuser), chooses them by coordinate ascent on a coarse grid
+          with leave-one-repository-out folds, and prints held-out and in-sample figures
+          beside the baselines, per repository and per language group, the sympy bug reports,
+          and an ablation (each signal removed, held-out). ``fit --check`` verifies that the
+          shipped defaults in ``atlas_core/config.py`` and ``ranking/path.py`` are what the
+          fit chooses on the whole set.
+
+Usage::
+
+    scripts/tune.py dump [--bench DIR] [--set NAME=CASES ...] [--limit N] [--every N]
+    scripts/tune.py fit  [--bench DIR] [--md FILE] [--check]
+
+The ranking is scored with an unlimited budget (the order Atlas ranks files in); the
+token budget only cuts that order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DEFAULT_BENCH = REPO.parent / "shared" / "bench"
+
+#: every signal the dump records (normalised, as the fuser sees them)
+SIGNALS = ("bm25f", "path", "mentions", "pagerank", "git_recency", "git_cochange", "graph")
+#: BM25F settings dumped beside the default: filename, symbols, body, k1, b
+BM25F_VARIANTS = {
+    "f531": (5.0, 3.0, 1.0, 1.2, 0.75),
+    "f321": (3.0, 2.0, 1.0, 1.2, 0.75),
+    "f831": (8.0, 3.0, 1.0, 1.2, 0.75),
+    "b05": (5.0, 3.0, 1.0, 1.2, 0.5),
+    "k2": (5.0, 3.0, 1.0, 2.0, 0.75),
+}
+ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
+DEFAULT_SETS = {
+    "shared": ".cache/cases.jsonl",
+    "wide": ".cache/wide.jsonl",
+    "sympy": "issues-sympy.jsonl",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# dump
+# ---------------------------------------------------------------------------------------------
+
+
+class _Bm25Cache:
+    """Token counts of file contents, by content hash, shared by the cases of one repository."""
+
+    def __init__(self) -> None:
+        self.docs: dict[bytes, Counter[str]] = {}
+
+    def counts(self, text: str, tokenize: Any) -> Counter[str]:
+        key = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
+        got = self.docs.get(key)
+        if got is None:
+            got = self.docs[key] = Counter(tokenize(text))
+        return got
+
+
+def _bm25_rank(
+    docs: list[tuple[str, Counter[str]]],
+    query: list[str],
+    top: int,
+    k1: float = 1.5,
+    b: float = 0.75,
+) -> list[str]:
+    """Okapi BM25 (Lucene idf), the bench's bm25_files baseline; ties by path."""
+    if not docs:
+        return []
+    n = len(docs)
+    lengths = np.array([sum(c.values()) for _, c in docs], dtype=np.float64)
+    avgdl = max(float(lengths.mean()), 1e-9)
+    scores = np.zeros(n)
+    for term, qtf in Counter(query).items():  # a repeated query word counts again (bm25s)
+        tf = np.array([c.get(term, 0) for _, c in docs], dtype=np.float64)
+        df = int((tf > 0).sum())
+        if not df:
+            continue
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        scores += qtf * idf * tf / (tf + k1 * (1.0 - b + b * lengths / avgdl))
+    order = sorted(range(n), key=lambda i: (-scores[i], docs[i][0]))[:top]
+    return [docs[i][0] for i in order]
+
+
+def _baselines(root: Path, query: str, bench: Path, cache: _Bm25Cache) -> dict[str, list[str]]:
+    """Plain BM25 over whole files and BM25 over code files only (the benchmark's answer
+    set: no tests, docs, config or examples), both with the bench's tokenizer."""
+    sys.path.insert(0, str(bench / "peers"))
+    sys.path.insert(0, str(bench))
+    from common import list_text_files, tokenize  # type: ignore[import-not-found]
+    from make_cases import is_source_path  # type: ignore[import-not-found]
+
+    docs = []
+    for rel, text in list_text_files(root):
+        counts = cache.counts(text, tokenize)
+        path_counts = Counter(tokenize(rel.replace("/", " ")))
+        docs.append((rel, counts + path_counts if path_counts else counts))
+    q = tokenize(query)
+    return {
+        "bm25": _bm25_rank(docs, q, 100),
+        "bm25_code": _bm25_rank([d for d in docs if is_source_path(d[0])], q, 100),
+    }
+
+
+def cmd_baseline(args: argparse.Namespace) -> None:
+    """Print a baseline's ranking for one tree (a run_eval system; see scripts/quality.sh)."""
+    query = Path(args.query_file).read_text(errors="replace") if args.query_file else args.query
+    ranked = _baselines(Path(args.root), query, Path(args.bench).resolve(), _Bm25Cache())
+    print("\n".join(ranked["bm25_code" if args.code else "bm25"][: args.top]))
+
+
+def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
+    """What the path prior is made of, per file (mirrors ranking/path.py)."""
+    from atlas_core.rank.path import AUX_DIRS, SOURCE_DIRS
+    from atlas_core.terms import tokenize
+
+    n = len(reader)
+    query = set(terms)
+    depth = np.zeros(n, np.int16)
+    aux = np.zeros(n, bool)
+    src = np.zeros(n, bool)
+    frac = np.zeros(n, np.float32)
+    dir_terms: dict[str, set[str]] = {}
+    for i, rel in enumerate(reader.paths):
+        parts = rel.split("/")
+        dirs = parts[:-1]
+        depth[i] = len(dirs)
+        aux[i] = any(d in AUX_DIRS for d in dirs)
+        src[i] = bool(dirs) and dirs[0] in SOURCE_DIRS
+        directory, _, name = rel.rpartition("/")
+        t = dir_terms.get(directory)
+        if t is None:
+            t = dir_terms[directory] = set(tokenize(directory))
+        if query:
+            frac[i] = len(query & (t | set(tokenize(name.split(".")[0])))) / len(query)
+    return {"depth": depth, "aux": aux, "src": src, "frac": frac}
+
+
+def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Index ``root`` with Atlas (incrementally) and return, per file, every signal's
+    normalised score and the path prior's features, plus timings and missing signals."""
+    from atlas_core.components import QueryContext
+    from atlas_core.config import Preset, load_settings
+    from atlas_core.engine import Atlas, QueryOptions
+    from atlas_core.plugin.manager import get_plugin_manager
+    from atlas_core.rank.bm25f import bm25f_scores
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    settings = load_settings(root)
+    settings.presets["dump"] = Preset("dump", dict.fromkeys(SIGNALS, 1.0), "weighted", None)
+    atlas = Atlas(root, get_plugin_manager(), settings)
+    t0 = time.perf_counter()
+    atlas.index()
+    t_index = time.perf_counter() - t0
+    reader = atlas.reader()
+    t0 = time.perf_counter()
+    result = atlas.query(query, QueryOptions(preset="dump", symbols=False), reader)
+    t_query = time.perf_counter() - t0
+    n = len(reader)
+    arrays: dict[str, np.ndarray] = {}
+    for name in SIGNALS:
+        values = result.signal_scores.get(name)
+        arrays[f"sig_{name}"] = (
+            np.zeros(n, np.float32) if values is None else values.astype(np.float32)
+        )
+    ctx = QueryContext(query, tokenize(parse_task(query).text), reader, {})
+    for key, (fw, sw, bw, k1, b) in BM25F_VARIANTS.items():
+        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b)
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    arrays.update(_path_features(reader, ctx.terms))
+    langs = sorted(set(reader.languages))
+    arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
+    arrays["role"] = np.array(
+        [ROLES.index(r) if r in ROLES else ROLES.index("other") for r in reader.roles], np.int8
+    )
+    arrays["ok"] = np.array([s == "ok" for s in reader.statuses], bool)
+    arrays["size"] = np.asarray(reader.sizes, np.int64)
+    arrays["tokens"] = np.asarray(reader.tokens, np.int64)
+    arrays["paths"] = np.array(reader.paths, dtype=str)
+    reader.close()
+    from atlas_core.classify.rules import CLASSIFY_VERSION
+
+    meta = {
+        "classify": CLASSIFY_VERSION,
+        "langs": langs,
+        "missing": result.selection.missing_signals,
+        "time": {"index": t_index, "query": t_query},
+    }
+    return arrays, meta
+
+
+def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """One case's dump, written aside and renamed into place."""
+    tmp = out.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    tmp.rename(out)
+
+
+def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _Bm25Cache) -> None:
+    """Index one case's tree with Atlas and store every signal and feature per file."""
+    t0 = time.perf_counter()
+    base = _baselines(root, case["query"], bench, cache)
+    t_base = time.perf_counter() - t0
+    arrays, meta = atlas_arrays(root, case["query"])
+    meta.update(id=case["id"], repo=case["repo"], gold=case["gold"], baselines=base)
+    meta["time"]["baselines"] = t_base
+    save_case(out, arrays, meta)
+
+
+class _Worktrees:
+    """One work tree per repository (a small git repository whose objects are the mirror's),
+    moved to each case's commit in place."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.current: Path | None = None
+
+    def get(self, repo: str, mirror: str, commit: str) -> Path:
+        from make_cases import checkout  # type: ignore[import-not-found]
+
+        dest = self.base / repo.replace("/", "+")
+        if self.current is not None and self.current != dest:
+            shutil.rmtree(self.current, ignore_errors=True)
+        self.current = dest
+        if (dest / ".git").is_dir():
+            moved = subprocess.run(
+                ["git", "-C", str(dest), "checkout", "-q", "-f", "--detach", commit],
+                capture_output=True,
+            )
+            if moved.returncode == 0:
+                subprocess.run(["git", "-C", str(dest), "clean", "-fdq"], check=True)
+                return dest.resolve()
+        shutil.rmtree(dest, ignore_errors=True)
+        try:
+            checkout(mirror, commit, dest)
+        except subprocess.CalledProcessError:
+            shutil.rmtree(dest, ignore_errors=True)
+            _lenient_checkout(mirror, commit, dest)
+        return dest.resolve()
+
+    def clear(self) -> None:
+        if self.current is not None:
+            shutil.rmtree(self.current, ignore_errors=True)
+
+
+def _lenient_checkout(mirror: str, commit: str, dest: Path) -> None:
+    """Check out without the blobs the mirror lacks (a snapshot leaves out its largest
+    files, e.g. a test fixture of Newtonsoft.Json)."""
+    git = ["git", "-C", str(dest)]
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run([*git, "init", "-q"], check=True)
+    (dest / ".git/objects/info").mkdir(parents=True, exist_ok=True)
+    (dest / ".git/objects/info/alternates").write_text(
+        str(Path(mirror).resolve() / "objects") + "\n"
+    )
+    subprocess.run([*git, "update-ref", "--no-deref", "HEAD", commit], check=True)
+    subprocess.run([*git, "read-tree", commit], check=True)
+    listing = subprocess.run(
+        ["git", "-C", mirror, "ls-tree", "-r", "-z", commit], capture_output=True, check=True
+    ).stdout.split(b"\0")
+    entries = [e.split(b"\t", 1) for e in listing if e]
+    shas = b"\n".join(meta.split()[2] for meta, _ in entries) + b"\n"
+    check = subprocess.run(
+        ["git", "-C", mirror, "cat-file", "--batch-check"], input=shas, capture_output=True
+    ).stdout.splitlines()
+    present = [
+        path
+        for (_, path), line in zip(entries, check, strict=True)
+        if not line.endswith(b"missing")
+    ]
+    subprocess.run(
+        [*git, "checkout-index", "-f", "-z", "--stdin"],
+        input=b"\0".join(present),
+        check=True,
+        capture_output=True,
+    )
+
+
+def cmd_dump(args: argparse.Namespace) -> None:
+    bench = Path(args.bench).resolve()
+    sys.path.insert(0, str(bench))
+    from make_cases import load_cases  # type: ignore[import-not-found]
+
+    sets = dict(s.split("=", 1) for s in args.set) if args.set else DEFAULT_SETS
+    trees = _Worktrees(bench / ".cache" / f"tune-trees-{args.tag or args.shard}")
+    for set_name, rel in sets.items():
+        cases = load_cases(str(bench / rel))
+        if set_name == "sympy" and args.every:
+            cases = cases[:: args.every]
+        if args.limit:
+            seen: Counter[str] = Counter()
+            cases = [c for c in cases if seen.update([c["repo"]]) or seen[c["repo"]] <= args.limit]
+        if args.repo:
+            cases = [c for c in cases if c["repo"] in args.repo]
+        repos = sorted({c["repo"] for c in cases})
+        mine = {r for i, r in enumerate(repos) if i % args.shards == args.shard}
+        outdir = bench / ".cache" / "dumps" / set_name
+        outdir.mkdir(parents=True, exist_ok=True)
+        cache, cache_repo = _Bm25Cache(), ""
+        # one work tree per repository, moved from case to case in date order, so that
+        # Atlas's incremental index re-reads only the files that changed
+        cases = sorted(cases, key=lambda c: (c["repo"], c.get("date") or "", c["id"]))
+        if args.reverse:  # a second process can work from the other end
+            cases.reverse()
+        for c in cases:
+            if c["repo"] not in mine:
+                continue
+            out = outdir / f"{c['id']}.npz"
+            if out.exists():
+                continue
+            if c["repo"] != cache_repo:
+                cache, cache_repo = _Bm25Cache(), c["repo"]
+            t0 = time.perf_counter()
+            try:
+                root = trees.get(c["repo"], c["mirror"], c["commit"])
+            except Exception as exc:  # a broken checkout is recorded, not fatal
+                (outdir / f"{c['id']}.skipped").write_text(str(exc)[:2000])
+                print(f"{set_name} {c['id']}: checkout failed: {str(exc)[:200]}", flush=True)
+                continue
+            try:
+                dump_case(c, root, out, bench, cache)
+            except Exception as exc:
+                (outdir / f"{c['id']}.failed").write_text(repr(exc)[:2000])
+                print(f"{set_name} {c['id']}: FAILED {exc!r}"[:300], flush=True)
+                continue
+            print(f"{set_name} {c['id']}: {time.perf_counter() - t0:.1f}s", flush=True)
+    trees.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# fit: offline ranking from the dumps
+# ---------------------------------------------------------------------------------------------
+
+KS = (1, 5, 10)
+TOP = 50  # results the benchmark asks for; MRR counts a first answer within them
+#: the path prior's parameters (ranking/path.py) and the signal weights (config.py)
+PRIOR_KEYS: tuple[str, ...] = (
+    "match_weight",
+    "test",
+    "docs",
+    "config",
+    "build",
+    "other",
+    "aux",
+    "src",
+    "depth",
+    "small",
+)
+WEIGHT_KEYS = ("path", "mentions", "pagerank", "git_recency", "git_cochange", "graph")
+#: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
+#: value rather than chase noise
+MIN_GAIN = 0.001
+ALL_KEYS = (*WEIGHT_KEYS, "bm25f_variant", *PRIOR_KEYS)
+#: coarse grids searched by coordinate ascent (bm25f's weight is the unit)
+GRID: dict[str, tuple[Any, ...]] = {
+    "path": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0),
+    "mentions": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
+    "pagerank": (0.0, 0.1, 0.2, 0.3, 0.5, 0.75),
+    "git_recency": (0.0, 0.05, 0.1, 0.2, 0.3),
+    "git_cochange": (0.0, 0.1, 0.25, 0.4, 0.6),
+    "graph": (0.0, 0.05, 0.1, 0.2, 0.3),
+    "bm25f_variant": tuple(BM25F_VARIANTS),
+    "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
+    "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
+    "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
+    "config": (0.1, 0.2, 0.3, 0.4, 0.6),
+    "build": (0.1, 0.2, 0.35, 0.5, 0.7),
+    "other": (0.1, 0.2, 0.3, 0.45, 0.6),
+    "aux": (0.2, 0.3, 0.4, 0.6, 0.8, 1.0),
+    "src": (1.0, 1.1, 1.25),
+    "depth": (0.0, 0.025, 0.05, 0.1),
+    "small": (0.4, 0.6, 0.8, 1.0),
+}
+
+
+def shipped_params() -> dict[str, Any]:
+    """The defaults as they are in the code now (balanced preset, path prior)."""
+    from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
+    from atlas_core.rank import path as path_mod
+
+    weights = BUILTIN_PRESETS[DEFAULT_PRESET].signals
+    params: dict[str, Any] = {k: float(weights.get(k, 0.0)) for k in WEIGHT_KEYS}
+    params["bm25f_variant"] = "f531"
+    params["match_weight"] = path_mod.PathHeuristic.Config().match_weight
+    for role in ("test", "docs", "config", "build", "other"):
+        params[role] = path_mod.ROLE_PRIOR[role]
+    params.update(_prior_constants(path_mod))
+    return params
+
+
+def _prior_constants(path_mod: Any) -> dict[str, float]:
+    return {
+        "aux": float(getattr(path_mod, "AUX_FACTOR", 0.6)),
+        "src": float(getattr(path_mod, "SOURCE_FACTOR", 1.1)),
+        "depth": float(getattr(path_mod, "DEPTH_PENALTY", 0.05)),
+        "small": float(getattr(path_mod, "SMALL_FACTOR", 0.6)),
+    }
+
+
+class Data:
+    """Every dumped case in flat arrays: files of all cases end to end, with offsets."""
+
+    def __init__(self, dumps: list[Path]) -> None:
+        cols: dict[str, list[np.ndarray]] = {}
+        self.meta: list[dict[str, Any]] = []
+        self._paths: list[np.ndarray] = []
+        self.sets: list[str] = []
+        gold_file, gold_case, n_gold, starts = [], [], [], []
+        offset = 0
+        for path in dumps:
+            z = np.load(path)
+            meta = json.loads(str(z["meta"]))
+            paths = z["paths"]
+            self._paths.append(paths)
+            n = len(paths)
+            for key in z.files:
+                if key in ("meta", "paths", "lang"):
+                    continue
+                cols.setdefault(key, []).append(z[key])
+            index = {str(p): i for i, p in enumerate(paths)}
+            gold_here = [index[g] for g in meta["gold"] if g in index]
+            meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
+            meta["n_files"] = n
+            c = len(self.meta)
+            gold_file += [offset + i for i in gold_here]
+            gold_case += [c] * len(gold_here)
+            n_gold.append(len(meta["gold"]))
+            starts.append(offset)
+            self.meta.append(meta)
+            self.sets.append(path.parent.name)
+            offset += n
+        self.cols = {k: np.concatenate(v) for k, v in cols.items()}
+        self.n_cases = len(self.meta)
+        self.starts = np.array([*starts, offset], np.int64)
+        self.case_of_file = np.repeat(np.arange(self.n_cases), np.diff(self.starts))
+        self.gold_file = np.array(gold_file, np.int64)
+        self.gold_case = np.array(gold_case, np.int64)
+        self.n_gold = np.array(n_gold, np.int64)
+        self.repos = [m["repo"] for m in self.meta]
+        # every (gold, file of the same case) pair, for exact ranks with Atlas's tie-break
+        # (equal scores: the lower index first)
+        pair_gold, pair_file = [], []
+        for g, (_f, c) in enumerate(zip(self.gold_file, self.gold_case, strict=True)):
+            lo, hi = self.starts[c], self.starts[c + 1]
+            pair_file.append(np.arange(lo, hi))
+            pair_gold.append(np.full(hi - lo, g))
+        self.pair_file = np.concatenate(pair_file) if pair_file else np.zeros(0, np.int64)
+        self.pair_gold = np.concatenate(pair_gold) if pair_gold else np.zeros(0, np.int64)
+        self.pair_lower = self.pair_file < self.gold_file[self.pair_gold]
+        self.pair_starts = np.r_[
+            0, np.cumsum([self.starts[c + 1] - self.starts[c] for c in self.gold_case])
+        ][:-1]
+        role = self.cols["role"]
+        self.role = role
+        self.feat_small = self.cols["size"] < 200
+        self.feat_depth = np.maximum(self.cols["depth"].astype(np.float64) - 2, 0)
+        self.case_max_idx = self.starts[:-1]
+
+    def paths(self, case: int) -> list[str]:
+        return [str(p) for p in self._paths[case]]
+
+    def path_scores(self, p: dict[str, Any]) -> np.ndarray:
+        """The path signal under prior parameters ``p``, normalised per case."""
+        table = np.array(
+            [1.0, p["test"], p["config"], p["docs"], p["build"], 0.1, 0.05, p["other"]]
+        )
+        value = table[self.role]
+        value = value * np.where(
+            self.cols["aux"], p["aux"], np.where(self.cols["src"], p["src"], 1.0)
+        )
+        value = value / (1.0 + p["depth"] * self.feat_depth)
+        value = value * np.where(self.feat_small, p["small"], 1.0)
+        value = np.where(self.cols["ok"], value, 0.05)
+        raw = value * (1.0 + p["match_weight"] * self.cols["frac"])
+        top = np.maximum.reduceat(raw, self.starts[:-1])
+        top = np.where(top > 0, top, 1.0)
+        return raw / top[self.case_of_file]
+
+    def fused(
+        self, p: dict[str, Any], drop: str = "", fuser: str = "weighted", rrf_k: float = 60.0
+    ) -> np.ndarray:
+        signals = {
+            "bm25f": self.cols[f"bm25f_{p['bm25f_variant']}"].astype(np.float64),
+            "path": self.path_scores(p),
+        }
+        for key in WEIGHT_KEYS[1:]:
+            signals[key] = self.cols[f"sig_{key}"].astype(np.float64)
+        weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
+        if fuser == "rrf":
+            return self._rrf(signals, weights, drop, rrf_k)
+        out = np.zeros(len(self.role))
+        for name, values in signals.items():
+            if name != drop and weights[name]:
+                out += weights[name] * values
+        return out
+
+    def _rrf(
+        self, signals: dict[str, np.ndarray], weights: dict[str, float], drop: str, k: float
+    ) -> np.ndarray:
+        out = np.zeros(len(self.role))
+        key = self.case_of_file
+        for name, values in signals.items():
+            if name == drop or not weights[name]:
+                continue
+            order = np.lexsort((-values, key))
+            rank = np.empty(len(values))
+            pos = np.arange(len(values)) - self.starts[key[order]]
+            rank[order] = pos + 1
+            out += np.where(values > 0, weights[name] / (k + rank), 0.0)
+        return out
+
+    def gold_ranks(self, scores: np.ndarray) -> np.ndarray:
+        """1-based rank of every gold file in its case (Atlas's order)."""
+        if not len(self.gold_file):
+            return np.zeros(0)
+        s = scores[self.gold_file][self.pair_gold]
+        f = scores[self.pair_file]
+        ahead = (f > s) | ((f == s) & self.pair_lower)
+        return np.add.reduceat(ahead, self.pair_starts) + 1
+
+    def metrics(self, scores: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-case Acc@k, All@k, reciprocal rank (within the top 50)."""
+        return self.metrics_from_ranks(self.gold_ranks(scores))
+
+    def metrics_from_ranks(self, ranks: np.ndarray) -> dict[str, np.ndarray]:
+        n = self.n_cases
+        first = np.full(n, np.inf)
+        np.minimum.at(first, self.gold_case, ranks)
+        out: dict[str, np.ndarray] = {}
+        for k in KS:
+            out[f"acc@{k}"] = (first <= k).astype(float)
+            hits = np.bincount(self.gold_case, weights=(ranks <= k), minlength=n)
+            out[f"all@{k}"] = ((hits >= np.minimum(k, self.n_gold)) & (self.n_gold > 0)).astype(
+                float
+            )
+        out["mrr"] = np.where(first <= TOP, 1.0 / first, 0.0)
+        return out
+
+    def baseline_metrics(self, name: str) -> dict[str, np.ndarray]:
+        """A baseline's per-case metrics, from the ranking it printed."""
+        per_case = [_score_list(m["baselines"][name][:TOP], m["gold"]) for m in self.meta]
+        return {k: np.array([m[k] for m in per_case]) for k in per_case[0]}
+
+
+def _score_list(ranked: list[str], gold: list[str]) -> dict[str, float]:
+    gold_set = set(gold)
+    hits = [i + 1 for i, p in enumerate(ranked) if p in gold_set]
+    out: dict[str, float] = {}
+    for k in KS:
+        h = sum(1 for r in hits if r <= k)
+        out[f"acc@{k}"] = float(h > 0)
+        out[f"all@{k}"] = float(h >= min(k, len(gold_set)))
+    out["mrr"] = 1.0 / hits[0] if hits else 0.0
+    return out
+
+
+def objective(m: dict[str, np.ndarray], mask: np.ndarray) -> float:
+    """What the fit maximises over the cases in ``mask``: the mean of Acc@1, Acc@5, Acc@10,
+    All@5 and MRR (each case counts once)."""
+    keys = ("acc@1", "acc@5", "acc@10", "all@5", "mrr")
+    return float(np.mean([m[k][mask].mean() for k in keys]))
+
+
+def fit(
+    data: Data,
+    mask: np.ndarray,
+    start: dict[str, Any],
+    keys: tuple[str, ...],
+    rounds: int = 3,
+    cache: dict[tuple[Any, ...], dict[str, np.ndarray]] | None = None,
+    min_gain: float = MIN_GAIN,
+) -> dict[str, Any]:
+    """Coordinate ascent over the grids of ``keys`` on the cases in ``mask``."""
+    cache = {} if cache is None else cache
+
+    def evaluate(p: dict[str, Any]) -> dict[str, np.ndarray]:
+        key = _key(p)
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = data.metrics(data.fused(p))
+        return got
+
+    best = dict(start)
+    best_score = objective(evaluate(best), mask)
+    for _ in range(rounds):
+        improved = False
+        for key in keys:
+            for value in GRID[key]:
+                if value == best[key]:
+                    continue
+                trial = dict(best, **{key: value})
+                score = objective(evaluate(trial), mask)
+                if score > best_score + min_gain:
+                    best, best_score, improved = trial, score, True
+        if not improved:
+            break
+    return best
+
+
+#: fitting procedures compared by their held-out figures: which parameters the fit may move
+PROCEDURES: dict[str, tuple[str, ...]] = {
+    "keep the start (no fitting)": (),
+    "signal weights": WEIGHT_KEYS,
+    "signal weights and BM25F variant": (*WEIGHT_KEYS, "bm25f_variant"),
+    "everything (weights, BM25F, path prior)": ALL_KEYS,
+}
+
+
+def cross_validate(
+    data: Data,
+    fit_mask: np.ndarray,
+    repos: list[str],
+    start: dict[str, Any],
+    keys: tuple[str, ...],
+    cache: dict[tuple[Any, ...], dict[str, np.ndarray]],
+    min_gain: float,
+) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, dict[str, Any]]]:
+    """Fit on every fold (the defaults), and once per repository without it (held out)."""
+    repo_arr = np.array(data.repos)
+    chosen = fit(data, fit_mask, start, keys, cache=cache, min_gain=min_gain)
+    held: dict[str, np.ndarray] = {}
+    fold_params: dict[str, dict[str, Any]] = {}
+    for repo in repos:
+        test = repo_arr == repo
+        p = fit(data, fit_mask & ~test, start, keys, cache=cache, min_gain=min_gain)
+        fold_params[repo] = p
+        m = cache.get(_key(p)) or data.metrics(data.fused(p))
+        for k, v in m.items():
+            held.setdefault(k, np.zeros(data.n_cases))[test] = v[test]
+    return chosen, held, fold_params
+
+
+def language_groups(data: Data) -> dict[str, str]:
+    """Each repository's language: the commonest language of its answer files."""
+    counts: dict[str, Counter[str]] = {}
+    for meta in data.meta:
+        counts.setdefault(meta["repo"], Counter()).update(meta["gold_lang"])
+    return {repo: (c.most_common(1)[0][0] if c else "?") for repo, c in counts.items()}
+
+
+def _row(name: str, m: dict[str, np.ndarray], mask: np.ndarray) -> str:
+    keys = ("acc@1", "acc@5", "acc@10", "all@5", "all@10", "mrr")
+    return (
+        f"| {name} | {int(mask.sum())} | "
+        + " | ".join(f"{m[k][mask].mean():.3f}" for k in keys)
+        + " |"
+    )
+
+
+HEADER = (
+    "| system | n | Acc@1 | Acc@5 | Acc@10 | All@5 | All@10 | MRR |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def budget_metrics(data: Data, scores: np.ndarray, preset: Any) -> dict[str, np.ndarray]:
+    """Metrics of what the preset's budget keeps (atlas_core.select.budget: files by descending
+    score, one that does not fit what is left is skipped, at most ``top``, none below
+    ``min_score`` of the best)."""
+    from atlas_core.select.budget import select_within_budget
+
+    per_case = []
+    tokens = data.cols["tokens"]
+    sizes = data.cols["size"]
+    for c, meta in enumerate(data.meta):
+        lo, hi = data.starts[c], data.starts[c + 1]
+        s = scores[lo:hi]
+        top = float(s.max()) if hi > lo else 0.0
+        norm = s / top if top > 0 else np.zeros_like(s)
+        order = np.lexsort((np.arange(hi - lo), -norm))
+        chosen = select_within_budget(
+            order, norm, list(tokens[lo:hi]), list(sizes[lo:hi]),
+            max_tokens=preset.max_tokens, max_bytes=preset.max_bytes,
+            min_score=preset.min_score, top=preset.top,
+        )  # fmt: skip
+        paths = data.paths(c)
+        per_case.append(_score_list([paths[i] for i in chosen][:TOP], meta["gold"]))
+    return {k: np.array([m[k] for m in per_case]) for k in per_case[0]}
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    bench = Path(args.bench).resolve()
+    root = bench / ".cache" / "dumps"
+    dumps = [p for s in args.sets for p in sorted((root / s).glob("*.npz"))]
+    dumps = [p for p in dumps if not p.name.endswith((".tmp.npz", ".patch.npz"))]
+    if args.case_list:
+        listed = json.loads(Path(args.case_list).read_text())
+        wanted = set(listed["cases"] if isinstance(listed, dict) else listed)
+        dumps = [p for p in dumps if p.stem in wanted]
+    t0 = time.perf_counter()
+    data = Data(dumps)
+    n_files = len(data.role)
+    print(f"loaded {data.n_cases} cases, {n_files} files in {time.perf_counter() - t0:.0f}s",
+          file=sys.stderr)  # fmt: skip
+    keys = tuple(args.keys.split(",")) if args.keys else ALL_KEYS
+    shipped = shipped_params()
+    # sympy: every Nth bug report takes part in the folds (as one repository, like the
+    # others); the rest is never fitted on and scores the shipped defaults
+    in_folds = set(_sympy_ids(bench)[:: args.sympy_every])
+    fit_mask = np.array(
+        [s != "sympy" or m["id"] in in_folds for s, m in zip(data.sets, data.meta, strict=True)]
+    )
+    repo_arr = np.array(data.repos)
+    repos = sorted(set(repo_arr[fit_mask]), key=data.repos.index)
+    lines: list[str] = []
+    out = lines.append
+
+    cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
+    procedures = {"given": keys} if args.keys else PROCEDURES
+    results = {}
+    for name, proc_keys in procedures.items():
+        t0 = time.perf_counter()
+        results[name] = cross_validate(
+            data, fit_mask, repos, shipped, proc_keys, cache, args.min_gain
+        )
+        held_obj = objective(results[name][1], fit_mask)
+        print(f"procedure {name}: held-out objective {held_obj:.4f} "
+              f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
+    # the procedure whose held-out figures are best gives the defaults (fitted on every fold)
+    best = max(results, key=lambda n: objective(results[n][1], fit_mask))
+    chosen, held, fold_params = results[best]
+    keys = procedures[best]
+    insample = data.metrics(data.fused(chosen))
+    if args.quick:
+        for name, m in (("held-out", held), ("in-sample", insample)):
+            print(f"{name}: objective {objective(m, fit_mask):.4f} "
+                  + " ".join(f"{k} {v[fit_mask].mean():.3f}" for k, v in m.items()))  # fmt: skip
+        return 0
+    before = data.metrics(data.fused(shipped))
+    bm25 = data.baseline_metrics("bm25")
+    bm25c = data.baseline_metrics("bm25_code")
+    systems = [
+        ("plain BM25 (whole files)", bm25),
+        ("BM25 over code files only", bm25c),
+        ("Atlas, defaults before this fit", before),
+        ("**Atlas, held-out** (fitted without the repository)", held),
+        ("Atlas, in-sample (fitted on every repository)", insample),
+    ]
+    sets = np.array(data.sets)
+    groups = {"every repository (the folds)": fit_mask}
+    groups["shared (8 repositories)"] = fit_mask & (sets == "shared")
+    groups["wide (22 repositories)"] = fit_mask & (sets == "wide")
+    groups[f"sympy bug reports, every {args.sympy_every}th (one fold)"] = fit_mask & (
+        sets == "sympy"
+    )
+    groups["sympy bug reports never fitted on (shipped defaults = in-sample row)"] = ~fit_mask & (
+        sets == "sympy"
+    )
+    out("## Which parameters to fit (leave-one-repository-out, the same folds)\n")
+    out("| procedure | parameters | held-out objective | in-sample objective | held-out Acc@5 | "
+        "held-out All@5 | held-out MRR |")  # fmt: skip
+    out("|---|---:|---:|---:|---:|---:|---:|")
+    for name, (c_params, c_held, _) in results.items():
+        c_in = cache.get(_key(c_params)) or data.metrics(data.fused(c_params))
+        mark = " (chosen)" if name == best else ""
+        out(f"| {name}{mark} | {len(procedures[name])} | {objective(c_held, fit_mask):.4f} | "
+            f"{objective(c_in, fit_mask):.4f} | {c_held['acc@5'][fit_mask].mean():.3f} | "
+            f"{c_held['all@5'][fit_mask].mean():.3f} | "
+            f"{c_held['mrr'][fit_mask].mean():.3f} |")  # fmt: skip
+    out("")
+    out(f"Cases: {int(fit_mask.sum())} in {len(repos)} repository folds "
+        f"(+{int((~fit_mask).sum())} sympy reports outside the folds); ranking with an "
+        "unlimited budget; parameters the chosen procedure fits: "
+        + (", ".join(keys) or "none (the starting values are kept)") + ".\n")  # fmt: skip
+    for gname, gmask in groups.items():
+        if not gmask.any():
+            continue
+        out(f"\n{gname}:\n\n{HEADER}")
+        for name, m in systems:
+            out(_row(name, m, gmask))
+    # the default preset's budget, with the held-out parameters of each fold
+    import attrs
+
+    from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
+
+    preset = BUILTIN_PRESETS[DEFAULT_PRESET]
+    held_scores = np.zeros(n_files)
+    for repo in repos:
+        files = np.isin(data.case_of_file, np.flatnonzero(repo_arr == repo))
+        held_scores[files] = data.fused(fold_params[repo])[files]
+    out(f"\nBudgets (held-out ranking cut by the selector: top {preset.top}, min score "
+        f"{preset.min_score}, a file that does not fit what is left is skipped):\n\n"
+        + HEADER)  # fmt: skip
+    for budget in (8_000, 16_000, preset.max_tokens, 64_000):
+        cut = attrs.evolve(preset, max_tokens=budget)
+        label = f"{budget:,} tokens" + (" (default)" if budget == preset.max_tokens else "")
+        out(_row(label, budget_metrics(data, held_scores, cut), fit_mask))
+    out(_row("unlimited (the ranking)", held, fit_mask))
+
+    langs = language_groups(data)
+    out("\n## By language group (held-out Atlas against code-only BM25)\n")
+    out("| language | repositories | n | Acc@1 BM25 code | Acc@1 Atlas | Acc@5 BM25 code | "
+        "Acc@5 Atlas | Acc@10 BM25 code | Acc@10 Atlas | All@5 BM25 code | All@5 Atlas | "
+        "MRR BM25 code | MRR Atlas |")  # fmt: skip
+    out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for lang in sorted(set(langs.values())):
+        mask = fit_mask & np.array([langs[r] == lang for r in data.repos])
+        names = ", ".join(r.split("/")[1] for r in repos if langs[r] == lang)
+        cells = []
+        for k in ("acc@1", "acc@5", "acc@10", "all@5", "mrr"):
+            b, a = bm25c[k][mask].mean(), held[k][mask].mean()
+            cells += [f"{b:.3f}", f"**{a:.3f}**" if a > b else f"{a:.3f}"]
+        out(f"| {lang} | {names} | {int(mask.sum())} | " + " | ".join(cells) + " |")
+    out("\n## By repository\n")
+    out("| repository | language | n | Acc@5 BM25 | Acc@5 BM25 code | Acc@5 held-out | "
+        "Acc@5 in-sample | MRR BM25 code | MRR held-out | MRR in-sample |")  # fmt: skip
+    out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for repo in repos:
+        mask = fit_mask & (repo_arr == repo)
+        cells = [bm25["acc@5"], bm25c["acc@5"], held["acc@5"], insample["acc@5"],
+                 bm25c["mrr"], held["mrr"], insample["mrr"]]  # fmt: skip
+        out(f"| {repo} | {langs[repo]} | {int(mask.sum())} | "
+            + " | ".join(f"{c[mask].mean():.3f}" for c in cells) + " |")  # fmt: skip
+
+    out("\n## Ablation (held-out: each fold's parameters with one signal's weight set to 0)\n")
+    out(HEADER)
+    out(_row("every signal", held, fit_mask))
+    for signal in ("bm25f", "path", *WEIGHT_KEYS[1:]):
+        m_held: dict[str, np.ndarray] = {}
+        for repo in repos:
+            test = repo_arr == repo
+            m = data.metrics(data.fused(fold_params[repo], drop=signal))
+            for k, v in m.items():
+                m_held.setdefault(k, np.zeros(data.n_cases))[test] = v[test]
+        out(_row(f"without {signal}", m_held, fit_mask))
+    out("\nFuser (held-out parameters, the same weights):\n")
+    out(HEADER)
+    for name, kw in (("weighted (default)", {}), ("rrf k=60", {"fuser": "rrf"}),
+                     ("rrf k=10", {"fuser": "rrf", "rrf_k": 10.0})):  # fmt: skip
+        m_held = {}
+        for repo in repos:
+            test = repo_arr == repo
+            m = data.metrics(data.fused(fold_params[repo], **kw))
+            for k, v in m.items():
+                m_held.setdefault(k, np.zeros(data.n_cases))[test] = v[test]
+        out(_row(name, m_held, fit_mask))
+    out("\n## Chosen defaults\n")
+    out("| parameter | before | chosen (all folds) | folds choosing the same | range over folds |")
+    out("|---|---:|---:|---:|---|")
+    for key in ALL_KEYS:
+        values = [p[key] for p in fold_params.values()]
+        same = sum(1 for v in values if v == chosen[key])
+        spread = sorted(set(values), key=str)
+        out(f"| {key} | {shipped[key]} | {chosen[key]} | {same}/{len(values)} | "
+            + ", ".join(map(str, spread)) + " |")  # fmt: skip
+    report = "\n".join(lines)
+    print(report)
+    if args.md:
+        Path(args.md).write_text(report + "\n")
+    (bench / ".cache" / "tune-chosen.json").write_text(
+        json.dumps(
+            {
+                "procedure": best,
+                "chosen": chosen,
+                "folds": fold_params,
+                "cases": [m["id"] for m in data.meta],
+            },
+            indent=1,
+        )
+    )
+    if args.check and chosen != shipped:
+        diff = {k: (shipped[k], chosen[k]) for k in chosen if chosen[k] != shipped[k]}
+        print(f"the shipped defaults are not what the fit chooses: {diff}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _key(p: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(sorted(p.items()))
+
+
+def _diff(a: dict[str, Any], b: dict[str, Any]) -> str:
+    return " ".join(f"{k}={b[k]}" for k in a if a[k] != b[k])
+
+
+def _sympy_ids(bench: Path) -> list[str]:
+    with open(bench / "issues-sympy.jsonl") as fh:
+        return [json.loads(line)["id"] for line in fh if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--bench", default=os.environ.get("BENCH", str(DEFAULT_BENCH)))
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("dump", help="index every case once and store signals and features")
+    d.add_argument(
+        "--set", action="append", metavar="NAME=CASES", help="case files (relative to the bench)"
+    )
+    d.add_argument("--every", type=int, default=4, help="sympy: every Nth case (default 4)")
+    d.add_argument("--limit", type=int, help="at most N cases per repository")
+    d.add_argument("--repo", action="append", help="only this repository (repeatable)")
+    d.add_argument("--shards", type=int, default=1, help="split repositories over N processes")
+    d.add_argument("--shard", type=int, default=0)
+    d.add_argument("--reverse", action="store_true", help="work through the cases backwards")
+    d.add_argument("--tag", default="", help="name of this process's work-tree directory")
+    b = sub.add_parser("baseline", help="print plain or code-only BM25's ranking for one tree")
+    b.add_argument("--root", required=True)
+    b.add_argument("--query-file")
+    b.add_argument("--query", default="")
+    b.add_argument("--top", type=int, default=50)
+    b.add_argument("--code", action="store_true", help="code files only (no tests, docs, config)")
+    f = sub.add_parser("fit", help="choose the defaults by cross-validation and report")
+    f.add_argument("--md", help="write the markdown report here")
+    f.add_argument(
+        "--check", action="store_true", help="fail unless the shipped defaults are the fit's"
+    )
+    f.add_argument("--sets", nargs="*", default=["shared", "wide", "sympy"], help="dump sets")
+    f.add_argument("--sympy-every", type=int, default=4, help="sympy cases in the fit: every Nth")
+    f.add_argument("--keys", help="comma-separated parameters to fit (default all)")
+    f.add_argument("--case-list", help="only these cases (a JSON list, or a tune-chosen.json)")
+    f.add_argument("--quick", action="store_true", help="print the held-out summary only")
+    f.add_argument("--min-gain", type=float, default=MIN_GAIN, help="smallest gain a move needs")
+    args = ap.parse_args(argv)
+    if args.cmd == "dump":
+        cmd_dump(args)
+        return 0
+    if args.cmd == "baseline":
+        cmd_baseline(args)
+        return 0
+    return cmd_fit(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""scripts/tune.py: the offline ranking it fits on is the one Atlas ships."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from atlas_core.testing import write_repo
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "tune.py"
+
+REPO = {
+    "src/payments/retry.py": "class RetryPolicy:\n    def backoff(self, attempt):\n"
+    "        return min(2 ** attempt, 30)\n",
+    "src/payments/client.py": "from payments.retry import RetryPolicy\n\n"
+    "class PaymentClient:\n    def charge(self, amount):\n"
+    "        return self.http.post('/charge', amount)\n" + "# padding\n" * 30,
+    "src/payments/deep/er/still/ledger.py": "def charge_ledger(amount):\n    return amount\n"
+    + "# padding\n" * 30,
+    "examples/retry_demo.py": "from payments.retry import RetryPolicy\nRetryPolicy().backoff(3)\n",
+    "tests/test_client.py": "def test_charge():\n    assert True\n",
+    "tests/test_retry.py": "def test_retry_backoff():\n    assert True\n" + "# padding\n" * 30,
+    "docs/retry.md": "# Retry\n\nThe payment client retries with backoff.\n",
+    "README.md": "# Payments\n\nA payment client with retries.\n",
+    "setup.cfg": "[metadata]\nname = payments\n",
+}
+
+
+@pytest.fixture(scope="module")
+def tune() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("atlas_tune_script", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dump(tune: ModuleType, root: Path, out: Path, query: str, gold: list[str]) -> Path:
+    arrays, meta = tune.atlas_arrays(root, query)
+    meta.update(
+        id=out.stem, repo="acme/payments", gold=gold, baselines={"bm25": [], "bm25_code": []}
+    )
+    tune.save_case(out, arrays, meta)
+    return out
+
+
+def test_offline_ranking_is_the_engines(tune: ModuleType, tmp_path: Path) -> None:
+    """The fitter's path prior and fused order, under the shipped parameters, are exactly what
+    the default preset ranks (a change to ranking/path.py or the presets must follow here)."""
+    from atlas_core.engine import Atlas, QueryOptions
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    root = write_repo(tmp_path / "repo", REPO)
+    query = "retry backoff for the payment client charge"
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    case = _dump(tune, root, dumps / "case1.npz", query, ["src/payments/client.py"])
+    data = tune.Data([case])
+    params = tune.shipped_params()
+    np.testing.assert_allclose(data.path_scores(params), data.cols["sig_path"], atol=1e-6)
+
+    atlas = Atlas(root, get_plugin_manager())
+    result = atlas.query(query, QueryOptions(top=0, max_tokens=0), atlas.reader())
+    engine = [atlas.reader().paths[i] for i in result.order]
+    fused = data.fused(params)
+    offline = [data.paths(0)[i] for i in np.lexsort((np.arange(len(fused)), -fused))]
+    assert offline == engine
+
+
+def test_metrics_follow_the_benchmark(tune: ModuleType, tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo", REPO)
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    gold = ["src/payments/retry.py", "src/payments/client.py", "not/in/the/tree.py"]
+    case = _dump(tune, root, dumps / "case1.npz", "retry backoff", gold)
+    data = tune.Data([case])
+    n = len(data.role)
+    paths = data.paths(0)
+    scores = np.zeros(n)
+    # retry.py first, then three others, then client.py (rank 5); ties keep index order
+    order = [paths.index("src/payments/retry.py")]
+    order += [i for i in range(n) if paths[i] not in gold][:3]
+    order += [paths.index("src/payments/client.py")]
+    for rank, i in enumerate(order):
+        scores[i] = 10.0 - rank
+    ranks = data.gold_ranks(scores)
+    assert sorted(ranks.tolist()) == [1, 5]
+    m = data.metrics(scores)
+    assert m["acc@1"][0] == 1.0 and m["mrr"][0] == 1.0
+    # All@5 wants every answer file (up to 5): one is not even in the tree
+    assert m["all@5"][0] == 0.0 and m["all@10"][0] == 0.0
+    assert tune._score_list(["a", "b"], ["b"]) == {
+        "acc@1": 0.0, "all@1": 0.0, "acc@5": 1.0, "all@5": 1.0, "acc@10": 1.0,
+        "all@10": 1.0, "mrr": 0.5,
+    }  # fmt: skip
+
+
+def test_shipped_params_read_the_code(tune: ModuleType) -> None:
+    from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
+    from atlas_core.rank.path import ROLE_PRIOR
+
+    params = tune.shipped_params()
+    weights = BUILTIN_PRESETS[DEFAULT_PRESET].signals
+    assert params["path"] == weights["path"]
+    assert params["test"] == ROLE_PRIOR["test"]
+    assert set(params) == set(tune.ALL_KEYS)
+    assert json.dumps(params)  # the fit's output is plain data
