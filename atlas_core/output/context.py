@@ -16,7 +16,7 @@ passed through :func:`atlas_core.output.secrets.redact`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -358,6 +358,7 @@ def render_context(
     *,
     style: str = "markdown",
     allow_secrets: bool = False,
+    outline: Callable[[str], Sequence[Any]] | None = None,
 ) -> ContextDocument:
     """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
 
@@ -370,6 +371,9 @@ def render_context(
         ``Symbols``, ``Language``) or :class:`~atlas_core.types.SelectedFile` objects.
     :param style: ``markdown`` or ``xml``.
     :param allow_secrets: include credential files and skip redaction.
+    :param outline: the symbols (chunks) of a file, for skims; by default they come from the
+        index of ``root``, opened once (a file without an outline is skimmed as its first
+        lines, or omitted).
     :raises UsageError: for a path outside ``root``, an unknown style, or a budget too
         small for even the header.
     """
@@ -379,6 +383,7 @@ def render_context(
     root = root.resolve()
     task = display_path(task)
     items = context_files(files)
+    outline = outline or _index_outline(root)
     targets = [(item, safe_path(root, item.path)) for item in items]
     # First choose the files, paying for the header as if every file not yet decided
     # were omitted and omissions were only counted; contents come before naming what is
@@ -404,7 +409,7 @@ def render_context(
             if not state.over_budget():
                 continue
             state.blocks.pop()
-        skim = _skim_block(renderer, len(state.blocks) + 1, item, rel, root, block)
+        skim = _skim_block(renderer, len(state.blocks) + 1, item, outline(rel), block)
         if skim is not None:
             state.blocks.append(skim)
             if not state.over_budget():
@@ -475,24 +480,38 @@ def _read_block(
     )
 
 
-def _skim_block(
-    renderer: _Markdown | _Xml, index: int, item: ContextFile, rel: str, root: Path, whole: _Block
-) -> _Block | None:
-    """A skimmed version of a file too big for the budget, or None without an outline.
+def _index_outline(root: Path) -> Callable[[str], Sequence[Any]]:
+    """The symbols of a file from the index of ``root``, opened once, on first use.
 
-    The text is the one already read (and redacted) for ``whole``; only the outline comes
-    from the index of ``root``, whose recorded root is never used to read anything.
+    Without a usable index there is no outline (the skim falls back to the first lines);
+    the index's recorded root is never used to read anything.
     """
+    from atlas_core.errors import AtlasError
     from atlas_core.index.layout import cache_dir_for
-    from atlas_core.index.reader import open_index
+    from atlas_core.index.reader import IndexReader, open_index
 
-    try:
-        reader = open_index(cache_dir_for(root), root)
-    except Exception:
-        return None
-    if reader is None or rel not in reader.ids:
-        return None
-    skimmed = skim_text(whole.source, item.symbols, reader.chunks(reader.ids[rel]))
+    opened: list[IndexReader | None] = []
+
+    def outline(rel: str) -> Sequence[Any]:
+        if not opened:
+            try:
+                opened.append(open_index(cache_dir_for(root), root))
+            except AtlasError:  # damaged or foreign: skims go without an outline
+                opened.append(None)
+        reader = opened[0]
+        if reader is None or rel not in reader.ids:
+            return []
+        return reader.chunks(reader.ids[rel])
+
+    return outline
+
+
+def _skim_block(
+    renderer: _Markdown | _Xml, index: int, item: ContextFile, chunks: Sequence[Any], whole: _Block
+) -> _Block | None:
+    """A skimmed version of a file too big for the budget, or None when it has nothing to
+    show. The text is the one already read (and redacted) for ``whole``."""
+    skimmed = skim_text(whole.source, item.symbols, chunks)
     if not skimmed:
         return None
     rendered = renderer.block(index, item, skimmed)
