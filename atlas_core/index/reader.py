@@ -249,12 +249,6 @@ class IndexReader:
             self._arrays[name] = arr
         return arr
 
-    def term_at(self, term_id: int) -> str:
-        off = self.array("vocab_off")
-        return self.vocab_blob[int(off[term_id]) : int(off[term_id + 1])].decode(
-            "utf-8", "surrogateescape"
-        )
-
     def vocabulary(self) -> list[str]:
         """Every term, in id order (used when re-indexing)."""
         off = self.array("vocab_off").tolist()

@@ -114,12 +114,6 @@ class WorkerPool:
                 "an indexing worker process died unexpectedly (killed, or out of memory?)"
             ) from None
 
-    def pids(self) -> list[int]:
-        """The worker processes' pids (those started so far)."""
-        # ProcessPoolExecutor has no public way to reach its processes before 3.14
-        processes = getattr(self._pool, "_processes", None) or {}
-        return [p.pid for p in list(processes.values()) if p.pid is not None]
-
     def terminate(self) -> None:
         """Drop pending work and kill the workers now."""
         if self._pool is None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -36,8 +36,6 @@ __all__ = [
     "trace",
     "tracing",
 ]
-
-T = TypeVar("T")
 
 
 @attrs.frozen
@@ -164,9 +162,3 @@ def _plugin_of_instance(caller: Any, owner: object) -> str | None:
         if impl.plugin is owner:
             return str(impl.plugin_name)
     return None
-
-
-def call(component: object, stage: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(*args, **kwargs)`` as a guarded call of ``component``."""
-    with guarded(component, stage):
-        return fn(*args, **kwargs)
