@@ -140,8 +140,10 @@ class AtlasService:
         """The preset names this repository knows (built-in and from its config).
 
         Never waits: while another call holds the service (a first index can take
-        seconds), the names read last time are returned.
+        seconds), the names are read from the configuration file itself.
         """
+        from atlas_core.api import load_settings
+
         if self.lock.acquire(blocking=False):
             try:
                 self._engine()
@@ -149,7 +151,11 @@ class AtlasService:
                 pass  # a broken atlas.toml: the tool call itself will say so
             finally:
                 self.lock.release()
-        return self._presets
+            return self._presets
+        try:
+            return sorted(load_settings(self.root).presets)
+        except AtlasError:
+            return self._presets
 
     def query(
         self,
