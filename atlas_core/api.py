@@ -38,7 +38,7 @@ Sections:
   :func:`selection_to_dict`, :func:`render_context`, :func:`resolve_root`,
   :func:`load_settings`, :func:`normalise_rel`, :func:`confined_path`, :func:`redact`,
   :func:`secret_file_reason`, :func:`ensure_cache_dir`; for exploring without a task:
-  :func:`build_map`, :func:`centrality`, :func:`render_map`, :func:`scope_mask`,
+  :func:`build_map`, :func:`centrality`, :func:`render_map`, :func:`outline_of`, :func:`scope_mask`,
   :func:`gather_ties`, :func:`related_files`, :func:`diff_paths`, :func:`resolve_seeds`.
 """
 
@@ -96,6 +96,7 @@ if TYPE_CHECKING:
     from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
+    from atlas_core.output.outline import outline_of
     from atlas_core.output.secrets import redact, secret_file_reason
     from atlas_core.progress import progress_bar
     from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, normalize
@@ -130,6 +131,7 @@ _LAZY = {
     "WeightedFusion": "atlas_core.rank.fusion",
     "normalize": "atlas_core.rank.fusion",
     "Tie": "atlas_core.rank.related",
+    "outline_of": "atlas_core.output.outline",
     "build_map": "atlas_core.output.codemap",
     "centrality": "atlas_core.output.codemap",
     "render_map": "atlas_core.output.codemap",
@@ -222,6 +224,7 @@ __all__ = [
     "load_settings",
     "normalise_rel",
     "normalize",
+    "outline_of",
     "pass_state",
     "progress_bar",
     "redact",

@@ -52,6 +52,7 @@ def test_task_free_helpers_of_the_public_api(tmp_path: Path) -> None:
         build_map,
         centrality,
         diff_paths,
+        outline_of,
         related_files,
         render_map,
         resolve_seeds,
@@ -81,3 +82,4 @@ def test_task_free_helpers_of_the_public_api(tmp_path: Path) -> None:
     scores = centrality(reader, [], {})
     text = render_map(build_map(reader, scores, max_tokens=500))
     assert "pkg/core.py" in text and "engine" in text
+    assert [s["Name"] for s in outline_of(reader, "pkg/core.py")["Symbols"]] == ["engine"]

@@ -238,50 +238,13 @@ class AtlasService:
         )
 
     def outline(self, path: str) -> dict[str, Any]:
-        """The symbols (with line ranges) and imports of one indexed file."""
-        from atlas_core.api import confined_path, normalise_rel, redact, secret_file_reason
+        """The symbols (with line ranges) and imports of one indexed file (``atlas outline``)."""
+        from atlas_core.api import confined_path, normalise_rel, outline_of
 
         rel = normalise_rel(_normalise(path))
         confined_path(self.root, rel)  # refuses NUL bytes, '..', outside symlinks
         with self.lock:
-            reader = self._fresh()
-            i = reader.ids.get(rel)
-            if i is None:
-                raise UsageError(
-                    f"{rel!r} is not in the index (no such file, or ignored); "
-                    "paths are relative to the repository root"
-                )
-            chunks = reader.chunks(i)
-            entry = reader.entry(i)
-        reason = secret_file_reason(rel)
-        if reason and not self.allow_secrets:
-            raise UsageError(f"{rel!r} is a secret file ({reason}); its outline is not shown")
-        symbols = []
-        for chunk in chunks:
-            if chunk.kind == "import":
-                continue
-            signature = chunk.signature
-            if not self.allow_secrets:
-                signature = redact(signature, path=rel)[0]
-            symbols.append(
-                {
-                    "Kind": chunk.kind,
-                    "Name": chunk.name,
-                    "Qualified": chunk.qualified or chunk.name,
-                    "Start": chunk.start,
-                    "End": chunk.end,
-                    "Signature": signature,
-                }
-            )
-        return {
-            "Path": rel,
-            "Language": entry.language,
-            "Role": entry.role,
-            "Tokens": entry.tokens,
-            "Status": entry.status,
-            "Symbols": symbols,
-            "Imports": [c.name for c in chunks if c.kind == "import"],
-        }
+            return outline_of(self._fresh(), rel, allow_secrets=self.allow_secrets)
 
     def index(self, *, force: bool = False) -> dict[str, Any]:
         """Run the incremental indexer now (``force``: rebuild from scratch)."""
