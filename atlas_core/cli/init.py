@@ -8,8 +8,8 @@ Writes, each only where it is safe, for the agents chosen with ``--agent`` (all 
 - Claude Code: a section of ``CLAUDE.md`` that imports ``AGENTS.md`` (``@AGENTS.md``)
   rather than repeating it, ``.mcp.json``, and with ``--hooks`` a UserPromptSubmit hook in
   ``.claude/settings.json`` that adds ``atlas quick``'s selection to each prompt.
-- Cursor: ``.cursor/rules/atlas.mdc`` (Atlas's own file, written whole; Cursor cannot
-  import another file into a rule, so it holds the same text) and ``.cursor/mcp.json``.
+- Cursor: ``.cursor/rules/atlas.mdc`` (Atlas's own file, written whole; it holds the
+  text itself, so the rule works on its own) and ``.cursor/mcp.json``.
 - VS Code (Copilot): a section of ``.github/copilot-instructions.md`` (only when
   ``.github/`` exists; the same text, Copilot has no import) and ``.vscode/mcp.json``.
 
