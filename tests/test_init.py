@@ -706,3 +706,20 @@ def test_the_prompt_hook_gives_up_silently_after_its_timeout(tmp_path: Path) -> 
     done = run_hook(cmd, event, repo)
     assert (done.returncode, done.stdout) == (0, "")
     assert time.monotonic() - started < 60
+
+
+def test_the_prompt_hook_ranks_prompts_starting_with_a_path_and_long_ones(tmp_path: Path) -> None:
+    from atlas_core.cli.hook import context_for_prompt
+
+    repo = write_repo(
+        tmp_path / "proj", {"src/auth.py": "def login_redirect(url):\n    return url\n"}, git=True
+    )
+    for prompt in ("/src/auth.py: login_redirect loops", "login redirect " + "word " * 60000):
+        context = context_for_prompt(
+            {"prompt": prompt, "cwd": str(repo)}, max_tokens=2000, timeout=120
+        )
+        assert context is not None and "src/auth.py" in context, prompt[:40]
+    assert (
+        context_for_prompt({"prompt": "/review 12", "cwd": str(repo)}, max_tokens=2000, timeout=120)
+        is None
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,6 +29,13 @@ __all__ = ["context_for_prompt", "hook"]
 
 #: The most stdin the hook reads: a prompt is text typed or pasted by a person.
 MAX_INPUT = 1 << 20
+
+#: The most of a prompt ranked: its start says what it is about, and one argument of a
+#: command line is limited (128 KiB on Linux).
+MAX_TASK = 4000
+
+#: A Claude Code command (``/clear``, ``/review 12``): for Claude Code, not a task.
+_SLASH_COMMAND = re.compile(r"/[\w:.-]+(\s|$)")
 
 _HEADER = (
     "Atlas ranked this repository's files for the prompt (budget {budget} tokens); the most "
@@ -71,15 +79,17 @@ def context_for_prompt(payload: Any, *, max_tokens: int, timeout: float) -> str 
     if not isinstance(payload, dict):
         return None
     prompt = payload.get("prompt")
-    if not isinstance(prompt, str) or len(prompt.strip()) < 3 or prompt.lstrip().startswith("/"):
-        return None  # nothing to rank, or a slash command for Claude Code itself
+    if not isinstance(prompt, str) or len(prompt.strip()) < 3:
+        return None
+    if _SLASH_COMMAND.match(prompt.lstrip()):
+        return None
     cwd = payload.get("cwd")
     start = cwd if isinstance(cwd, str) and cwd else os.environ.get("CLAUDE_PROJECT_DIR", ".")
     root = _repository(start)
     if root is None:
         return None
     argv = [sys.executable, "-m", "atlas_core", "quick", "--root", str(root), "-q"]
-    argv += ["--format", "context", "--max-tokens", str(max_tokens), "--", prompt]
+    argv += ["--format", "context", "--max-tokens", str(max_tokens), "--", prompt[:MAX_TASK]]
     text = _run(argv, timeout)
     if not text or not text.strip():
         return None
