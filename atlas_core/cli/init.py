@@ -63,7 +63,6 @@ __all__ = [
     "atlas_command",
     "hook_command",
     "init",
-    "mcp_config",
     "mcp_configs",
     "plan_init",
 ]
@@ -203,12 +202,6 @@ def mcp_configs(command: list[str] | None = None) -> dict[str, Any]:
         "vscode": {"servers": {"atlas": {"type": "stdio", "command": exe, "args": workspace}}},
         "stdio": {"command": exe, "args": args},
     }
-
-
-def mcp_config(root: Path | None = None) -> dict[str, Any]:
-    """The generic ``mcpServers`` entry (the server's working directory is the root)."""
-    del root  # kept for callers of the old signature: the config no longer names the root
-    return {"mcpServers": {"atlas": mcp_configs()["stdio"]}}
 
 
 def hook_command(command: list[str] | None = None) -> str:
