@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 
@@ -34,18 +35,17 @@ def run_kill(cfg: Config) -> Tally:
     at_once = 3 * warm + 3.0  # generous: the machine may be busy; a rebuild or lock wait is not
     cfg.say(f"kill: cold {baseline['cold']:.2f}s, incremental {baseline['incremental']:.2f}s, "
             f"query {warm:.2f}s")  # fmt: skip
-    for trial in cfg.trial_ids(short=4, long=100):
+    trials = cfg.trial_ids(short=4, long=100)
+    for earlier in range(trials[0] if cfg.only is not None else 0):
+        # a replay starts from the tree the earlier trials left, not from the first one
+        _draw(ws, trial_rng(cfg.seed, "kill", earlier), replaying=True)
+    for trial in trials:
         rng = trial_rng(cfg.seed, "kill", trial)
-        mode = rng.choice(("cold", "incremental"))
-        signame = rng.choice(sorted(SIGNALS))
-        sig, to_group = SIGNALS[signame]
         ws.commands = []
-        changes: list[str] = []
-        had_index = (ws.root / ".atlas").exists() and mode == "incremental"
-        if mode == "cold":
-            ws.remove_cache()
-        else:
-            changes = repo.mutate(ws.root, rng, rng.choice((1, 3, 10, 80)))
+        had_index = (ws.root / ".atlas").exists()
+        mode, signame, changes = _draw(ws, rng)
+        had_index = had_index and mode == "incremental"
+        sig, to_group = SIGNALS[signame]
         delay = rng.uniform(0.0, 1.3 * baseline[mode])
         case = f"{mode} index ({len(changes)} files changed), {signame} after {delay:.3f}s"
         problems = kill_once(ws, sig, to_group, delay)
@@ -65,6 +65,20 @@ def run_kill(cfg: Config) -> Tally:
         tally.record(trial, case, problems, ws.commands)
         cfg.say(f"kill #{trial}: {case}: {'ok' if not problems else 'BROKEN'}")
     return tally
+
+
+def _draw(ws: Workspace, rng: random.Random, replaying: bool = False) -> tuple[str, str, list[str]]:
+    """A trial's mode and signal, and its edits to the tree (made here); the cache is removed
+    for a cold trial unless only replaying the edits."""
+    mode = rng.choice(("cold", "incremental"))
+    signame = rng.choice(sorted(SIGNALS))
+    changes: list[str] = []
+    if mode == "cold":
+        if not replaying:
+            ws.remove_cache()
+    else:
+        changes = repo.mutate(ws.root, rng, rng.choice((1, 3, 10, 80)))
+    return mode, signame, changes
 
 
 def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str]:
