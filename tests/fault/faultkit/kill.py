@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import shutil
 import signal
 import time
+from pathlib import Path
 
 from . import jsonl, proc, repo
 from .common import Config, Workspace
@@ -113,4 +115,19 @@ def converge(ws: Workspace, tasks: tuple[str, ...]) -> list[str]:
         diff = jsonl.compare(mine, want)
         if diff:
             problems.append(f"index did not converge to index --force for {task!r}: {diff}")
+    if problems:
+        problems.append(f"both caches and the tree kept for diagnosis in {_keep_evidence(ws)}")
     return problems
+
+
+def _keep_evidence(ws: Workspace) -> Path:
+    """Copy the cache, the reference cache and the tree aside (the next trial changes them)."""
+    evidence = ws.base / "evidence"
+    evidence.mkdir(exist_ok=True)
+    dest = evidence / f"{len(list(evidence.iterdir())):03d}"
+    dest.mkdir()
+    for name, src in (("cache", ws.root / ".atlas"), ("refcache", ws.base / "refcache")):
+        if src.is_dir():
+            shutil.copytree(src, dest / name, symlinks=True)
+    shutil.copytree(ws.root, dest / "tree", symlinks=True, ignore=shutil.ignore_patterns(".atlas"))
+    return dest
