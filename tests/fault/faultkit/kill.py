@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import signal
 import time
@@ -50,7 +51,7 @@ def run_kill(cfg: Config) -> Tally:
         sig, to_group = SIGNALS[signame]
         delay = rng.uniform(0.0, 1.3 * baseline[mode])
         case = f"{mode} index ({len(changes)} files changed), {signame} after {delay:.3f}s"
-        problems = kill_once(ws, sig, to_group, delay)
+        problems = kill_once(ws, sig, to_group, delay, tally)
         q = ws.run("query", tasks[0], "--format", "jsonl")
         bad = q.problems(allow_error=False)
         problems += [f"first query after the kill: {p}" for p in bad]
@@ -83,7 +84,7 @@ def _draw(ws: Workspace, rng: random.Random, replaying: bool = False) -> tuple[s
     return mode, signame, changes
 
 
-def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str]:
+def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float, tally: Tally) -> list[str]:
     """Start ``atlas index``, signal it after ``delay`` s, and check how it ended."""
     running = proc.spawn(ws.args("index"), env=ws.env, cwd=ws.base)
     ws.note(running.argv)
@@ -94,7 +95,9 @@ def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str
     problems = []
     if result.timed_out:
         problems.append(f"killed index did not exit within {EXIT_DEADLINE:.0f}s of the signal")
-    if "Traceback (most recent call last)" in result.err:
+    if _before_atlas_ran(result.err):
+        tally.notes["interrupted while Python itself was starting, before Atlas ran"] += 1
+    elif "Traceback (most recent call last)" in result.err:
         problems.append("killed index printed a traceback: " + result.err.strip()[-400:])
     if result.survivors:
         problems.append(f"processes of the killed index survived it: {result.survivors}")
@@ -131,3 +134,20 @@ def _keep_evidence(ws: Workspace) -> Path:
             shutil.copytree(src, dest / name, symlinks=True)
     shutil.copytree(ws.root, dest / "tree", symlinks=True, ignore=shutil.ignore_patterns(".atlas"))
     return dest
+
+
+#: a frame of Atlas's own code (core or a plugin package) in a traceback
+_ATLAS_FRAME = re.compile(r'File "[^"]*/atlas_[a-z_]+/[^"]*\.py"')
+
+
+def _before_atlas_ran(err: str) -> bool:
+    """A Ctrl-C that reached the interpreter while it was still starting up (``site`` and the
+    ``.pth`` files of an editable install, or the console script's first import) shows a
+    traceback or a fatal error that no program can catch; told apart, not hidden."""
+    if "init_import_site" in err:
+        return True
+    at = err.rfind("Traceback (most recent call last)")
+    if at < 0:
+        return False
+    tail = err[at:].rstrip()
+    return tail.endswith("KeyboardInterrupt") and _ATLAS_FRAME.search(tail) is None
