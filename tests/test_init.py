@@ -593,16 +593,16 @@ SETTINGS = {
 
 
 def prompt_hooks(repo: Path) -> list[dict[str, Any]]:
-    data = load(repo / ".claude/settings.json")
+    data = load(repo / ".claude/settings.local.json")
     return [h for g in data["hooks"]["UserPromptSubmit"] for h in g["hooks"]]
 
 
 def test_hooks_merge_into_claude_settings_idempotently(repo: Path, atlas_cli: Cli) -> None:
     (repo / ".claude").mkdir()
-    (repo / ".claude/settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n")
-    assert ".claude/settings.json" not in actions(atlas_cli, repo)  # only on request
-    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.json"] == "added-entry"
-    data = load(repo / ".claude/settings.json")
+    (repo / ".claude/settings.local.json").write_text(json.dumps(SETTINGS, indent=2) + "\n")
+    assert ".claude/settings.local.json" not in actions(atlas_cli, repo)  # only on request
+    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.local.json"] == "added-entry"
+    data = load(repo / ".claude/settings.local.json")
     assert data["permissions"] == SETTINGS["permissions"] and data["model"] == "opus"
     assert data["hooks"]["Stop"] == SETTINGS["hooks"]["Stop"]
     hooks = prompt_hooks(repo)
@@ -615,9 +615,9 @@ def test_hooks_merge_into_claude_settings_idempotently(repo: Path, atlas_cli: Cl
     assert snapshot(repo) == before
 
     data["hooks"]["UserPromptSubmit"][1]["hooks"][0]["command"] = "/old/bin/atlas hook prompt"
-    (repo / ".claude/settings.json").write_text(json.dumps(data))
-    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.json"] == "skipped"
-    assert actions(atlas_cli, repo, "--hooks", "--force")[".claude/settings.json"] == (
+    (repo / ".claude/settings.local.json").write_text(json.dumps(data))
+    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.local.json"] == "skipped"
+    assert actions(atlas_cli, repo, "--hooks", "--force")[".claude/settings.local.json"] == (
         "updated-entry"
     )
     assert [h["command"] for h in prompt_hooks(repo)] == ["echo mine", f"{exe} hook prompt"]

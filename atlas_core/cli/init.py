@@ -7,7 +7,7 @@ Writes, each only where it is safe, for the agents chosen with ``--agent`` (all 
   everything outside the markers is kept byte for byte.
 - Claude Code: a section of ``CLAUDE.md`` that imports ``AGENTS.md`` (``@AGENTS.md``)
   rather than repeating it, ``.mcp.json``, and with ``--hooks`` a UserPromptSubmit hook in
-  ``.claude/settings.json`` that adds ``atlas quick``'s selection to each prompt.
+  ``.claude/settings.local.json`` that adds ``atlas quick``'s selection to each prompt.
 - Cursor: ``.cursor/rules/atlas.mdc`` (Atlas's own file, written whole; it holds the
   text itself, so the rule works on its own) and ``.cursor/mcp.json``.
 - VS Code (Copilot): a section of ``.github/copilot-instructions.md`` (only when
@@ -280,7 +280,7 @@ def _targets(
             settings = lambda rel, shown, existing, force, done: _plan_json(  # noqa: E731
                 rel, existing, force, _set_hook(hook_command(command))
             )
-            targets.append(_Target(".claude/settings.json", "json", settings))
+            targets.append(_Target(".claude/settings.local.json", "json", settings))
     if "cursor" in chosen:
         rule = lambda rel, shown, existing, force, done: _plan_whole(rel, existing, force)  # noqa: E731
         targets.append(_Target(".cursor/rules/atlas.mdc", "whole", rule))
