@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -318,10 +319,26 @@ class IndexBuilder:
     ) -> None:
         """Process the files of ``todo``, keeping only compact arrays as results arrive."""
         jobs = [(docs[i].rel, str(self.root / docs[i].rel)) for i in todo]
+        # closed on the way out, so an interruption stops the workers at once rather than
+        # whenever the suspended generator happens to be collected (after interpreter exit
+        # has started joining the pool's threads: a hang)
+        batches = self._map(jobs)
+        with contextlib.closing(batches):
+            self._take(batches, docs, todo, report, vocab, len(jobs))
+
+    def _take(
+        self,
+        batches: Iterator[BatchResult],
+        docs: list[_Doc],
+        todo: list[int],
+        report: BuildReport,
+        vocab: Vocabulary,
+        total: int,
+    ) -> None:
         remaps: dict[int, array[int]] = {}  # worker pid -> its term ids -> global ids
         pending = iter(todo)
         done = 0
-        for batch in self._map(jobs):
+        for batch in batches:
             remap = remaps.setdefault(batch.pid, array("I"))
             if len(remap) != batch.first_new:
                 raise AssertionError("a worker's new terms arrived out of order")
@@ -339,9 +356,9 @@ class IndexBuilder:
             del ids  # releases the buffer, so the array can grow again
             done += len(batch.files)
             if self.progress:
-                self.progress(done, len(jobs))
+                self.progress(done, total)
 
-    def _map(self, jobs: list[tuple[str, str]]) -> Iterable[BatchResult]:
+    def _map(self, jobs: list[tuple[str, str]]) -> Generator[BatchResult, None, None]:
         batches = [jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH)]
         set_processor(self.processor)
         if len(jobs) < _PARALLEL_MIN_FILES or self.workers < 2 or not _can_fork():

@@ -116,10 +116,14 @@ class WorkerPool:
 
     def terminate(self) -> None:
         """Drop pending work and kill the workers now."""
-        if self._pool is None:
+        pool, self._pool = self._pool, None
+        if pool is None:
             return
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        # shutdown() forgets these: taken first
+        result_queue = getattr(pool, "_result_queue", None)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(Exception):
                 process.kill()
@@ -127,7 +131,7 @@ class WorkerPool:
         for process in processes:
             with contextlib.suppress(Exception):
                 process.join(max(deadline - time.monotonic(), 0.0))
-        self._pool = None
+        _release_manager(result_queue, manager, deadline)
 
     def __exit__(
         self,
@@ -140,3 +144,22 @@ class WorkerPool:
             self._pool = None
         else:
             self.terminate()
+
+
+def _release_manager(result_queue: Any, manager: Any, deadline: float) -> None:
+    """Let the executor's manager thread end after its workers were killed.
+
+    A worker killed while writing a result leaves half a message in the result pipe. The
+    manager thread then waits for the rest forever, since this process holds a write end of
+    that pipe too, and interpreter exit joins the thread: a Ctrl-C'd ``atlas index`` would
+    hang. Closing our write end (no worker is left to write) turns the wait into end-of-file,
+    which the executor handles as a broken pool. The attributes are the standard library's
+    (3.11-3.13); when they are absent there is nothing to release.
+    """
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.join(max(deadline - time.monotonic(), 0.5))
