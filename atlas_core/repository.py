@@ -9,9 +9,7 @@ queries do not read again what has not changed. See ``docs/api.md``.
 
 from __future__ import annotations
 
-import logging
 import os
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -32,8 +30,6 @@ if TYPE_CHECKING:
     from atlas_core.types import SelectedFile, Selection
 
 __all__ = ["Repository", "open"]
-
-log = logging.getLogger("atlas")
 
 #: what a configuration override may be: a TOML file, or a table of the same shape
 ConfigSource = str | os.PathLike[str] | Mapping[str, Any] | None
@@ -413,7 +409,9 @@ class Repository:
 
 
 def _log_message(message: str) -> None:
-    log.warning("atlas: %s", message)
+    import logging  # only when there is something to say: start-up stays cheap
+
+    logging.getLogger("atlas").warning("atlas: %s", message)
 
 
 def _config_table(config: ConfigSource) -> tuple[dict[str, Any] | None, str]:
@@ -426,6 +424,8 @@ def _config_table(config: ConfigSource) -> tuple[dict[str, Any] | None, str]:
         raise UsageError(
             f"config must be a path to a TOML file or a dict, not {type(config).__name__}"
         )
+    import tomllib
+
     path = Path(config).expanduser()
     try:
         text = path.read_text(encoding="utf-8")

@@ -79,3 +79,16 @@ def test_a_failing_example_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     assert examples() == ["assert 1 == 2\n"]
     with pytest.raises(AssertionError):
         exec(examples()[0], {})
+
+
+def test_the_readme_library_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (GUIDE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Library\n", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"^```python\n(.*?)^```$", section, flags=re.DOTALL | re.MULTILINE)
+    monkeypatch.chdir(write_repo(tmp_path / "shop", FILES, git=True))
+    exec(compile(code, "README.md Library example", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out
+    assert printed.startswith("1.00 src/payments/retry.py ['retry_with_backoff'")
+    assert "# Context for: add retry with backoff" in printed
