@@ -106,7 +106,11 @@ class Repository:
             return self._manager
         from atlas_core.plugin.manager import get_plugin_manager
 
-        return get_plugin_manager()
+        manager = get_plugin_manager()
+        for warning in manager.warnings:  # a plugin that failed to load, say
+            self.on_message(warning)
+        manager.on_warning = self.on_message
+        return manager
 
     @cached_property
     def settings(self) -> Settings:

@@ -234,3 +234,21 @@ def test_every_library_name_is_documented_in_the_api_guide() -> None:
     assert all(f"repo.{m}(" in guide for m in methods), methods
     for name in atlas_core.__all__:
         assert getattr(atlas_core, name) is not None, name
+
+
+def test_plugin_warnings_reach_on_message(repo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import atlas_core.plugin.manager as manager_module
+
+    real = manager_module.get_plugin_manager
+
+    def with_warning(**kw: object) -> object:
+        manager = real(load_entrypoints=False)
+        manager.warnings.append("plugin acme 1.0 failed to load: ImportError: nope")
+        return manager
+
+    monkeypatch.setattr(manager_module, "get_plugin_manager", with_warning)
+    said: list[str] = []
+    with atlas_core.open(repo_path, on_message=said.append) as repo:
+        assert repo.query("retry").selection.files
+        repo.manager.warn("later problem")
+    assert said == ["plugin acme 1.0 failed to load: ImportError: nope", "later problem"]
