@@ -351,7 +351,9 @@ class Repository:
         elif isinstance(given, str | bytes):
             raise UsageError("render takes a list of paths, not one string")
         else:
-            rows = [self._path_row(f) if isinstance(f, str) else f for f in given]
+            items = list(given)
+            index = self._existing_index() if any(isinstance(f, str) for f in items) else None
+            rows = [_path_row(index, f) if isinstance(f, str) else f for f in items]
         return render_context(
             self.root,
             task or "",
@@ -362,14 +364,12 @@ class Repository:
             outline=self._outline(),
         )
 
-    def _path_row(self, path: str) -> dict[str, Any]:
-        """A plain path as a selection row, with its language when the index knows it."""
-        reader = self._reader
-        i = reader.ids.get(path) if reader is not None else None
-        row: dict[str, Any] = {"Path": path}
-        if reader is not None and i is not None:
-            row["Language"] = reader.languages[i]
-        return row
+    def _existing_index(self) -> IndexReader | None:
+        """The index if there is a usable one (none is built)."""
+        try:
+            return self.reader(build_if_missing=False)
+        except AtlasError:
+            return None
 
     def _outline(self) -> Callable[[str], Sequence[Any]] | None:
         """Symbols for skims from the held reader (None: let the renderer open the index)."""
@@ -410,6 +410,14 @@ class Repository:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<atlas_core.Repository {str(self.root)!r} ({state})>"
+
+
+def _path_row(index: IndexReader | None, path: str) -> dict[str, Any]:
+    """A plain path as a selection row, with its language when the index knows it."""
+    i = index.ids.get(path) if index is not None else None
+    if index is None or i is None:
+        return {"Path": path}
+    return {"Path": path, "Language": index.languages[i]}
 
 
 def _log_message(message: str) -> None:

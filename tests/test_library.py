@@ -252,3 +252,15 @@ def test_plugin_warnings_reach_on_message(repo_path: Path, monkeypatch: pytest.M
         assert repo.query("retry").selection.files
         repo.manager.warn("later problem")
     assert said == ["plugin acme 1.0 failed to load: ImportError: nope", "later problem"]
+
+
+def test_render_paths_uses_an_existing_index_and_builds_none(repo_path: Path) -> None:
+    with _open(repo_path) as repo:
+        plain = repo.render(["src/users/models.py"], task="users")
+        assert not (repo_path / ".atlas").exists() and repo.reader_opens == 0
+        assert "```\nclass User" in plain.text  # no index: no language for the fence
+    assert run_atlas("--root", str(repo_path), "index").code == 0
+    with _open(repo_path) as repo:
+        document = repo.render(["src/users/models.py", "README.md"], task="users")
+        assert "```python\nclass User" in document.text and repo.reader_opens == 1
+        assert document.included == ["src/users/models.py", "README.md"]
