@@ -1,5 +1,18 @@
 """Atlas: the right files of a repository for a task, inside a token budget, offline.
 
+As a library (``docs/api.md``)::
+
+    import atlas_core
+
+    with atlas_core.open("path/to/repo") as repo:
+        for f in repo.query("add retry logic", max_tokens=8000).selection.files:
+            print(f.path, f.score)
+
+:func:`open` returns a :class:`Repository` (``index``, ``query``, ``explain``, ``render``,
+``close``); its answers are :class:`QueryResult`, :class:`Selection`,
+:class:`SelectedFile` and :class:`Explanation`; bad input raises :class:`UsageError`, a
+subclass of :class:`AtlasError`.
+
 Plugin authors import what they need from :mod:`atlas_core.api` (the documented plugin
 API); the most common names are also here.
 """
@@ -29,8 +42,11 @@ if TYPE_CHECKING:
         Walker,
         WalkSettings,
     )
+    from atlas_core.engine import QueryResult
     from atlas_core.errors import AtlasError, AtlasPluginError, PluginFailure, UsageError
     from atlas_core.plugin import PLUGIN_API, hookimpl
+    from atlas_core.repository import Repository, open
+    from atlas_core.results import Explanation
     from atlas_core.types import Chunk, Classification, RepoFile, SelectedFile, Selection
 
 __version__ = "0.3.0"
@@ -44,6 +60,7 @@ __all__ = [
     "Classification",
     "Classifier",
     "Contributor",
+    "Explanation",
     "FormatOptions",
     "Fuser",
     "IndexContext",
@@ -51,7 +68,9 @@ __all__ = [
     "OutputFormat",
     "PluginFailure",
     "QueryContext",
+    "QueryResult",
     "RepoFile",
+    "Repository",
     "Reranker",
     "Resolver",
     "Retriever",
@@ -63,6 +82,7 @@ __all__ = [
     "Walker",
     "__version__",
     "hookimpl",
+    "open",
 ]
 
 #: where each public name lives; imported on first use, so ``import atlas_core`` (and the
@@ -79,6 +99,10 @@ _LAZY = {
     **dict.fromkeys(("PLUGIN_API", "hookimpl"), "atlas_core.plugin"),
     **dict.fromkeys(("Chunk", "Classification", "RepoFile", "SelectedFile", "Selection"),
                     "atlas_core.types"),
+    # the library API (docs/api.md)
+    **dict.fromkeys(("open", "Repository"), "atlas_core.repository"),
+    "QueryResult": "atlas_core.engine",
+    "Explanation": "atlas_core.results",
 }  # fmt: skip
 
 

@@ -172,9 +172,15 @@ def _read_table(root: Path) -> tuple[dict[str, Any], str]:
     return {}, ""
 
 
-def load_settings(root: Path) -> Settings:
-    """Read ``atlas.toml`` (or ``[tool.atlas]`` in ``pyproject.toml``) under ``root``."""
+def load_settings(
+    root: Path, overrides: dict[str, Any] | None = None, overrides_source: str = "overrides"
+) -> Settings:
+    """Read ``atlas.toml`` (or ``[tool.atlas]`` in ``pyproject.toml``) under ``root``;
+    ``overrides``, a table of the same shape, is laid over it (``atlas_core.open(config=)``)."""
     table, source = _read_table(root)
+    if overrides:
+        table = _overlay(table, overrides)
+        source = f"{source} + {overrides_source}" if source else overrides_source
     settings = Settings(source=source)
     allowed = {"index", "pipeline", "presets", "signals", "fusers", "rerankers", "contributors"}
     for key in table:
@@ -193,6 +199,17 @@ def load_settings(root: Path) -> Settings:
         for name, body in (table.get(section) or {}).items():
             settings.components[name] = dict(body)
     return settings
+
+
+def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``top`` laid over it, tables merged key by key."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _overlay(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _preset_from(name: str, body: dict[str, Any], known: dict[str, Preset], source: str) -> Preset:

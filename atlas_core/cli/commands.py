@@ -130,55 +130,49 @@ def _options(
     no_seed_files: bool = False,
     scope: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
-) -> Any:
-    from atlas_core.engine import QueryOptions
+) -> dict[str, Any]:
+    """The command line's query options as :meth:`Repository.query` keywords."""
+    return {
+        "preset": preset,
+        "max_tokens": max_tokens,
+        "max_bytes": max_bytes,
+        "min_score": min_score,
+        "top": top,
+        "rerank": rerank,
+        "semantic": semantic,
+        "seeds": seeds,
+        "diff": diff,
+        "seed_files": not no_seed_files,
+        "scope": scope,
+        "exclude": exclude,
+        "base": state.base,
+    }
 
-    return QueryOptions(
-        preset,
-        max_tokens,
-        max_bytes,
-        min_score,
-        top,
-        rerank,
-        semantic=semantic,
-        seeds=list(seeds),
-        diff=diff,
-        seed_files=not no_seed_files,
-        scope=list(scope),
-        exclude=list(exclude),
-        base=state.base,
-    )
 
-
-def _run_query(state: AppState, task: str, options: Any, *, refresh: bool) -> Any:
+def _run_query(state: AppState, task: str, options: dict[str, Any], *, refresh: bool) -> Any:
     from atlas_core.errors import UsageError
 
-    if not task.strip() and not options.seeds and options.diff is None:
+    if not task.strip() and not options["seeds"] and options["diff"] is None:
         raise UsageError(
             "the task is empty: say what you want to do, e.g. 'add retry logic' "
             "(or give --seed/--diff)"
         )
-    atlas = state.atlas
-    atlas.settings.preset(options.preset)  # fail on a bad preset before indexing
-    reader = None
+    repo = state.repo
+    query_options = repo.options(**options)  # fails on a bad preset before indexing
     if refresh:
         from atlas_core.errors import AtlasError
         from atlas_core.index.lock import IndexBusyError, lock_wait
 
         try:
             with lock_wait(0):  # never wait for another writer when its index will do
-                report = atlas.index(
-                    progress=state.progress(), on_message=state.warn, keep_existing=True
-                )
+                report = repo.index(progress=state.progress(), keep_existing=True)
         except IndexBusyError as exc:
             with contextlib.suppress(AtlasError):  # no usable index yet: wait below
-                reader = atlas.reader(build_if_missing=False)
+                repo.reader(build_if_missing=False)
                 state.warn(f"{exc}; answering from the current index")
         else:
             _report_build(state, report)
-    if reader is None:
-        reader = atlas.reader(on_message=state.warn)
-    result = atlas.query(task, options, reader)
+    result = repo.run(task, query_options)
     for note in result.notes:
         if note.level == "warning":  # a plugin failed, or what was asked for was not done
             state.warn(note.message)
@@ -238,9 +232,7 @@ def index(state: AppState, force: bool, embed: bool) -> None:
         from atlas_core.errors import AtlasError
 
         raise AtlasError("--embed needs an embedding plugin: pip install atlas-ollama")
-    report = state.atlas.index(
-        force=force, progress=state.progress(), on_message=state.warn, enable=enable
-    )
+    report = state.repo.index(force, progress=state.progress(), enable=enable)
     embed_error = _embed_failure(state, report) if embed else ""
     _report_build(state, report)
     if embed_error:

@@ -60,7 +60,7 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
     from atlas_core.paths import display_path
 
     _check_format(state)
-    reader = state.atlas.reader(on_message=state.warn)
+    reader = state.repo.reader()
     outlines = [
         outline_of(reader, reader.paths[i], allow_secrets=allow_secrets)
         for i in _indexed(state, reader, files)
@@ -121,9 +121,9 @@ def map_(
     _check_format(state)
     if max_tokens < 0 or per_file < 0:
         raise UsageError("--max-tokens and --symbols must be 0 or more")
-    atlas = state.atlas
-    reader = atlas.reader(on_message=state.warn)
-    scores = centrality(reader, atlas.manager.registry("signals"), atlas.settings.components)
+    repo = state.repo
+    reader = repo.reader()
+    scores = centrality(reader, repo.manager.registry("signals"), repo.settings.components)
     mask = scope_mask(reader, scope, exclude, state.base)
     result = build_map(
         reader,
@@ -191,15 +191,15 @@ def related(
     _check_format(state)
     if not paths and diff is None:
         raise UsageError("give one or more files, or --diff")
-    atlas = state.atlas
-    reader = atlas.reader(on_message=state.warn)
+    repo = state.repo
+    reader = repo.reader()
     given = _indexed(state, reader, paths)
     if diff is not None:
         changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False)
         given += [s.id for s in changed if s.id not in given]
-    ctx = QueryContext("", [], reader, atlas.settings.components)
+    ctx = QueryContext("", [], reader, repo.settings.components)
     ctx.seeds = list(given)
-    ties = gather_ties(ctx, atlas.manager.registry("signals"), given)
+    ties = gather_ties(ctx, repo.manager.registry("signals"), given)
     found = related_files(reader, ties, given, tests_only=tests_only)
     if top > 0:
         found = found[:top]

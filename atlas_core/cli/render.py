@@ -111,17 +111,14 @@ def render(
     Credential files are left out and secrets in the text are redacted unless
     --allow-secrets is given; the header says where.
     """
-    from atlas_core.output.context import render_context
-
     found_task, files, budget = _read_selection(selection)
     limit = max_tokens if max_tokens is not None else budget
     if limit is not None and limit < 0:
         raise UsageError(f"--max-tokens must be 0 or more, not {limit}")
-    document = render_context(
-        state.root,
-        task or found_task,
+    document = state.repo.render(
         files,
-        limit or None,
+        task=task or found_task,
+        max_tokens=limit or None,
         style=style,
         allow_secrets=allow_secrets,
     )

@@ -7,12 +7,15 @@ import os
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from atlas_core.errors import UsageError
 from atlas_core.plugin.manager import AtlasPluginManager
+
+if TYPE_CHECKING:
+    from atlas_core.repository import Repository
 
 __all__ = ["COLOR_MODES", "AppState"]
 
@@ -61,10 +64,16 @@ class AppState:
         return relative_base(self.root)
 
     @cached_property
-    def atlas(self) -> Any:
-        from atlas_core.engine import Atlas
+    def repo(self) -> Repository:
+        """The repository (:mod:`atlas_core.repository`): every command goes through it."""
+        from atlas_core.repository import Repository
 
-        return Atlas(self.root, self.manager)
+        return Repository(self.root, manager=self.manager, on_message=self.warn)
+
+    @property
+    def atlas(self) -> Any:
+        """The engine under :attr:`repo` (kept for plugin commands written against it)."""
+        return self.repo.engine
 
     def color(self, stream: TextIO) -> bool:
         """ANSI colours on ``stream``? ``--color always|never`` decides; ``auto``: on a
@@ -112,7 +121,7 @@ def _setter(attr: str) -> Any:
                 state.no_color = False
             elif attr == "root_option":
                 state.root_option = value
-                for cached in ("root", "atlas", "base"):  # slotted class: no __dict__ to pop from
+                for cached in ("root", "repo", "base"):  # slotted class: no __dict__ to pop from
                     with contextlib.suppress(AttributeError):
                         delattr(state, cached)
             else:

@@ -1,4 +1,5 @@
-"""What the MCP tools do, without MCP: one repository's engine and index, kept fresh.
+"""What the MCP tools do, without MCP: one repository (``atlas_core.Repository``) and its
+index, kept fresh.
 
 The server holds one :class:`AtlasService` for its whole life. The index is opened once;
 before each call a stat-only check (:mod:`atlas_mcp.freshness`) decides whether the
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import atlas_core
 from atlas_core.api import AtlasError, UsageError
 from atlas_mcp.freshness import SETTINGS_FILES, Snapshot, stamp, stamps
 
@@ -54,7 +56,7 @@ class AtlasService:
         self.full_scan_seconds = full_scan_seconds
         self.clock = clock
         self.lock = threading.Lock()
-        self.atlas: Any = None
+        self.repo: atlas_core.Repository | None = None
         self.reader: Any = None
         self.snapshot: Snapshot | None = None
         self._settings: tuple[Any, ...] = ()
@@ -76,16 +78,15 @@ class AtlasService:
         except AtlasError as exc:  # reported again by the first call
             log.warning("atlas: could not prepare the index: %s", exc)
 
-    def _engine(self) -> Any:
+    def _engine(self) -> atlas_core.Repository:
         settings = tuple(stamp(self.root / name) for name in SETTINGS_FILES)
-        if self.atlas is None or settings != self._settings:
-            from atlas_core.api import Atlas
-
-            self.atlas = Atlas(self.root, self.manager)  # reads atlas.toml again
+        if self.repo is None or settings != self._settings:
+            repo = atlas_core.Repository(self.root, manager=self.manager, on_message=_warn)
+            self._presets = sorted(repo.settings.presets)  # reads atlas.toml again
+            self.repo = repo  # the old one is dropped, not closed: its answers stay usable
             self._settings = settings
-            self._presets = sorted(self.atlas.settings.presets)
             self.snapshot = None
-        return self.atlas
+        return self.repo
 
     def _fresh(self) -> Any:
         """The index, brought up to date first when anything changed. Hold the lock."""
@@ -107,7 +108,8 @@ class AtlasService:
 
     def _pointer(self) -> str | None:
         try:
-            pointer: str = (self.atlas.cache / "CURRENT").read_text().strip()
+            assert self.repo is not None
+            pointer: str = (self.repo.cache / "CURRENT").read_text().strip()
         except OSError:
             return None
         return pointer
@@ -115,11 +117,13 @@ class AtlasService:
     def _reindex(self, reason: str, *, force: bool = False) -> Any:
         from atlas_core.api import ensure_cache_dir
 
+        repo = self.repo
+        assert repo is not None
         # a cache dir created by this run would change the root's time: make it first
-        ensure_cache_dir(self.atlas.cache)
+        ensure_cache_dir(repo.cache)
         before = stamps(self.root, self.reader.paths if self.reader is not None else ())
         self._last_scan = self.clock()
-        report = self.atlas.index(force=force, on_message=lambda m: log.warning("atlas: %s", m))
+        report = repo.index(force)
         self.index_runs += 1
         self._reopen(before)
         self.last_refresh = reason
@@ -127,8 +131,10 @@ class AtlasService:
         return report
 
     def _reopen(self, before: dict[str, Any]) -> None:
-        # a new reader also drops contributor data cached by the old one
-        self.reader = self.atlas.reader(on_message=lambda m: log.warning("atlas: %s", m))
+        # the repository reopens the index when anything was written (a generation, or
+        # contributor data), so the reader stays the same while nothing changes
+        assert self.repo is not None
+        self.reader = self.repo.reader()
         self._current = self._pointer()
         if not before:
             before = stamps(self.root, self.reader.paths)
@@ -185,23 +191,21 @@ class AtlasService:
         min_score: float | None,
         **more: Any,
     ) -> Any:
-        from atlas_core.api import QueryOptions
-
         if not task.strip() and not more.get("seeds") and more.get("diff") is None:
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         with self.lock:
-            reader = self._fresh()
-            self.atlas.settings.preset(preset)  # a clear error for an unknown preset
-            options = QueryOptions(
-                preset=preset, max_tokens=max_tokens, min_score=min_score, top=top, **more
+            self._fresh()
+            assert self.repo is not None
+            return self.repo.query(
+                task, preset=preset, max_tokens=max_tokens, min_score=min_score, top=top, **more
             )
-            return self.atlas.query(task, options, reader)
 
-    def with_reader(self, run: Callable[[Any, Any], T]) -> T:
-        """``run(atlas, reader)`` on a fresh index, holding the service."""
+    def with_reader(self, run: Callable[[atlas_core.Repository, Any], T]) -> T:
+        """``run(repo, reader)`` on a fresh index, holding the service."""
         with self.lock:
             reader = self._fresh()
-            return run(self.atlas, reader)
+            assert self.repo is not None
+            return run(self.repo, reader)
 
     def explain(self, task: str, *, preset: str | None = None, top: int = 10) -> dict[str, Any]:
         """Each signal's raw and normalised score for the top files of ``task``."""
@@ -219,22 +223,24 @@ class AtlasService:
         preset: str | None = None,
     ) -> Any:
         """A context document: the best files for ``task``, or ``paths`` in that order."""
-        from atlas_core.api import render_context
-
         if paths:
             from atlas_core.api import normalise_rel
 
             # a bad path is refused before the index is touched or anything is read
             rels = [normalise_rel(_normalise(p)) for p in paths]
             with self.lock:
-                reader = self._fresh()
-                files: list[Any] = [_path_row(reader, rel) for rel in rels]
+                self._fresh()
         elif task.strip():
-            files = list(self._query(task, preset, max_tokens, None, None).selection.files)
+            selection = self._query(task, preset, max_tokens, None, None).selection
         else:
             raise UsageError("give a task to render its best files, or paths to render")
-        return render_context(
-            self.root, task, files, max_tokens, style=style, allow_secrets=self.allow_secrets
+        assert self.repo is not None
+        return self.repo.render(
+            rels if paths else selection.files,
+            task=task,
+            max_tokens=max_tokens,
+            style=style,
+            allow_secrets=self.allow_secrets,
         )
 
     def outline(self, path: str) -> dict[str, Any]:
@@ -271,6 +277,5 @@ def _normalise(path: str) -> str:
     return rel
 
 
-def _path_row(reader: Any, rel: str) -> dict[str, Any]:
-    i = reader.ids.get(rel)
-    return {"Path": rel, "Language": reader.languages[i] if i is not None else ""}
+def _warn(message: str) -> None:
+    log.warning("atlas: %s", message)

@@ -114,8 +114,8 @@ def _run_query(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
 def _run_map(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     from atlas_core.api import build_map, centrality, render_map, scope_mask
 
-    def run(atlas: Any, reader: Any) -> str:
-        scores = centrality(reader, atlas.manager.registry("signals"), atlas.settings.components)
+    def run(repo: Any, reader: Any) -> str:
+        scores = centrality(reader, repo.manager.registry("signals"), repo.settings.components)
         mask = scope_mask(reader, args.get("scope", []), args.get("exclude", []))
         result = build_map(
             reader,
@@ -145,14 +145,14 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     if not paths and diff is None:
         raise UsageError("give paths, or diff=true for the files changed against HEAD")
 
-    def run(atlas: Any, reader: Any) -> dict[str, Any]:
+    def run(repo: Any, reader: Any) -> dict[str, Any]:
         given = [s.id for s in resolve_seeds(reader, paths)]
         if diff is not None:
             changed = resolve_seeds(reader, diff_paths(service.root, diff), strict=False)
             given += [s.id for s in changed if s.id not in given]
-        ctx = QueryContext("", [], reader, atlas.settings.components)
+        ctx = QueryContext("", [], reader, repo.settings.components)
         ctx.seeds = list(given)
-        ties = gather_ties(ctx, atlas.manager.registry("signals"), given)
+        ties = gather_ties(ctx, repo.manager.registry("signals"), given)
         found = related_files(reader, ties, given, tests_only=bool(args.get("tests")))
         names = {i: reader.paths[i] for i in given}
         return {
