@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,9 +36,10 @@ def _check_format(state: AppState) -> None:
         raise UsageError(f"this command prints human or json, not {state.format!r}")
 
 
-def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+def _dump(data: dict[str, Any]) -> None:
+    from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json
+
+    dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout)
 
 
 def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
