@@ -193,7 +193,7 @@ def test_explain_and_index(repo: Path, talk: Talk) -> None:
         assert len(doc["Files"]) <= 2 and doc["Files"][0]["Path"] == "src/payments/retry.py"
         signals = doc["Files"][0]["Signals"]
         assert set(signals) == set(doc["Signals"]) >= {"bm25f", "path"}
-        assert signals["bm25f"]["raw"] > 0 and 0 < signals["bm25f"]["normalized"] <= 1
+        assert signals["bm25f"]["Raw"] > 0 and 0 < signals["bm25f"]["Normalized"] <= 1
 
         (repo / "src/payments/refund.py").write_text("def refund():\n    pass\n")
         report = (await client.call_tool("index", {})).structured_content
