@@ -250,7 +250,7 @@ def index(state: AppState, force: bool, embed: bool) -> None:
     if json_wanted(state, auto=False):  # the build report on stdout (schema: index)
         from atlas_core.output.jsonout import index_report
 
-        print_json(state, index_report(report))
+        print_json(state, index_report(report, forced=force))
     if embed_error:
         from atlas_core.errors import AtlasError
 

@@ -73,16 +73,17 @@ def pascal_keys(data: Any) -> Any:
     return data
 
 
-def index_report(report: Any) -> dict[str, Any]:
-    """What ``atlas index --format json`` prints of a build report (schema: index)."""
+def index_report(report: Any, *, forced: bool = False) -> dict[str, Any]:
+    """What ``atlas index --format json`` prints of a build report (schema: index);
+    ``forced``: the rebuild was asked for (``--force``)."""
     return {
         "Files": report.files,
         "Added": report.added,
         "Changed": report.changed,
         "Deleted": report.deleted,
         "Unchanged": report.unchanged,
-        "Rebuilt": bool(report.rebuilt_reason),
-        "RebuiltReason": report.rebuilt_reason or None,
+        "Rebuilt": bool(report.rebuilt_reason) or forced,
+        "RebuiltReason": report.rebuilt_reason or ("asked (--force)" if forced else None),
         "Wrote": report.wrote,
         "Seconds": round(report.seconds, 3),
         "Contributors": dict(report.contributors),
