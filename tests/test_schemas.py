@@ -239,6 +239,25 @@ def test_the_schemas_fail_on_a_changed_document(repo: Path, atlas_cli: Cli) -> N
     assert errors(report, schema("index"))
 
 
+def test_mcp_structured_results_match_and_the_text_is_a_summary(repo: Path) -> None:
+    pytest.importorskip("atlas_mcp")
+    from atlas_mcp.service import AtlasService
+    from atlas_mcp.tools import tool_specs
+
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    service = AtlasService(repo, get_plugin_manager(load_entrypoints=False))
+    specs = tool_specs(service.presets())
+    queried = specs["query"].run(service, {"task": "retry backoff", "max_tokens": 1500})
+    validate(queried.structured, schema("query"))
+    assert queried.text.splitlines()[0].startswith(f"{len(queried.structured['Files'])} files, ")
+    explained = specs["explain"].run(service, {"task": "retry backoff", "top": 2})
+    validate(explained.structured, schema("explain"))
+    for result in (queried, explained):
+        assert not result.text.lstrip().startswith("{")
+        assert len(result.text) < len(json.dumps(result.structured)) / 2
+
+
 # -- format handling and strict numbers -------------------------------------------------
 
 
