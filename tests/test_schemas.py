@@ -258,6 +258,22 @@ def test_mcp_structured_results_match_and_the_text_is_a_summary(repo: Path) -> N
         assert len(result.text) < len(json.dumps(result.structured)) / 2
 
 
+def test_outline_map_and_related_match(repo: Path, atlas_cli: Cli) -> None:
+    base = ("--root", str(repo), "--format", "json")
+    one = run_json(atlas_cli, *base, "outline", "src/payments/client.py")
+    assert one["Version"] == OUTPUT_VERSION and one["Symbols"]
+    validate(one, schema("outline"))
+    two = run_json(atlas_cli, *base, "outline", "src/payments/client.py", "README.md")
+    assert len(two["Files"]) == 2
+    validate(two, schema("outline"))
+    sketch = run_json(atlas_cli, *base, "map", "--max-tokens", "300")
+    assert sketch["Files"] and sketch["Files"][0]["Symbols"]
+    validate(sketch, schema("map"))
+    tied = run_json(atlas_cli, *base, "related", "src/payments/retry.py")
+    assert tied["Files"] and tied["Files"][0]["Reasons"]
+    validate(tied, schema("related"))
+
+
 # -- format handling and strict numbers -------------------------------------------------
 
 
@@ -274,7 +290,17 @@ def test_every_command_honours_format_json_and_refuses_the_rest(repo: Path, atla
     assert atlas_cli(*base, "index").stdout == ""
     one_line = atlas_cli(*base, "index", "--format", "jsonl").stdout
     assert one_line.count("\n") == 1 and json.loads(one_line)["Version"] == OUTPUT_VERSION
-    for args in (["plugins"], ["inspect"], ["index"], ["describe"], ["explain", "retry"]):
+    commands = (
+        ["plugins"],
+        ["inspect"],
+        ["index"],
+        ["describe"],
+        ["explain", "retry"],
+        ["outline", "README.md"],
+        ["map"],
+        ["related", "README.md"],
+    )
+    for args in commands:
         assert json.loads(atlas_cli(*base, "--format", "json", *args).stdout)["Version"]
         refused = atlas_cli(*base, *args, "--format", "compact")
         assert refused.code == 2 and "prints human or json" in refused.stderr, args

@@ -38,6 +38,9 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "plugins": ("plugins.schema.json", "plugins --format json"),
     "plugin-hooks": ("plugin-hooks.schema.json", "plugins --hook NAME --format json"),
     "index": ("index.schema.json", "index --format json"),
+    "outline": ("outline.schema.json", "outline --format json"),
+    "map": ("map.schema.json", "map --format json"),
+    "related": ("related.schema.json", "related --format json"),
 }
 
 
