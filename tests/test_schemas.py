@@ -175,7 +175,11 @@ def test_describe_lists_the_schemas(atlas_cli: Cli, tmp_path: Path) -> None:
     doc = run_json(atlas_cli, "--root", str(tmp_path), "describe")
     validate(doc, schema("describe"))
     listed = {s["Name"]: s for s in doc["Schemas"]}
-    assert set(listed) == set(SCHEMAS)
+    # every output's schema, but config's only once the config command exists
+    assert set(listed) == set(SCHEMAS) - ({"config"} - set(doc["Commands"]))
+    assert {"query-jsonl", "query", "explain", "inspect", "describe", "plugins", "index"} <= set(
+        listed
+    )
     for name, row in listed.items():
         assert (SCHEMA_DIR.parent.parent / row["Path"]).is_file(), row
         assert row["Url"] == schema(name)["$id"]
@@ -272,6 +276,14 @@ def test_outline_map_and_related_match(repo: Path, atlas_cli: Cli) -> None:
     tied = run_json(atlas_cli, *base, "related", "src/payments/retry.py")
     assert tied["Files"] and tied["Files"][0]["Reasons"]
     validate(tied, schema("related"))
+
+
+def test_config_matches(repo: Path, atlas_cli: Cli) -> None:
+    if "config" not in run_json(atlas_cli, "--root", str(repo), "describe")["Commands"]:
+        pytest.skip("no atlas config command in this build")
+    doc = run_json(atlas_cli, "--root", str(repo), "config", "--format", "json")
+    assert doc["Version"] == OUTPUT_VERSION and doc["Settings"]
+    validate(doc, schema("config"))
 
 
 # -- format handling and strict numbers -------------------------------------------------

@@ -310,7 +310,7 @@ def describe(state: AppState) -> None:
             for kind, reg in manager.registries.items()
         },
         "Plugins": _plugin_rows(state, show_all=True),
-        "Schemas": schema_list(),
+        "Schemas": schema_list(commands),
         "TokenEstimate": "ceil(bytes / 4)",
     }
     json_wanted(state)  # refuses a format other than human or json; describe is always JSON

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from typing import IO, Any
 
 __all__ = [
@@ -29,7 +30,7 @@ SCHEMA_BASE = "https://raw.githubusercontent.com/atlas-context/atlas/main/docs/s
 
 #: the documents Atlas prints, by name: (schema file, what prints it)
 SCHEMAS: dict[str, tuple[str, str]] = {
-    "query-jsonl": ("query-jsonl.schema.json", "one record of query/quick --format jsonl"),
+    "query-jsonl": ("query-jsonl.schema.json", "query/quick --format jsonl (each record)"),
     "query": ("query.schema.json", "query/quick --format json"),
     "explain": ("explain.schema.json", "explain --format json"),
     "inspect": ("inspect.schema.json", "inspect --format json"),
@@ -41,11 +42,13 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "outline": ("outline.schema.json", "outline --format json"),
     "map": ("map.schema.json", "map --format json"),
     "related": ("related.schema.json", "related --format json"),
+    "config": ("config.schema.json", "config --format json"),
 }
 
 
-def schema_list() -> list[dict[str, str]]:
-    """What ``atlas describe`` lists: each schema's name, path in the source tree and URL."""
+def schema_list(commands: Collection[str]) -> list[dict[str, str]]:
+    """What ``atlas describe`` lists: the name, path in the source tree and URL of the schema
+    of each output of ``commands``."""
     return [
         {
             "Name": name,
@@ -54,6 +57,7 @@ def schema_list() -> list[dict[str, str]]:
             "Url": SCHEMA_BASE + file,
         }
         for name, (file, what) in SCHEMAS.items()
+        if what.split()[0].split("/")[0] in commands
     ]
 
 
