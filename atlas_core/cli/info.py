@@ -39,7 +39,7 @@ def print_json(state: AppState, data: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (same as --format json).")
 @click.option(
     "--files",
     "show_files",
@@ -213,7 +213,7 @@ def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
 
 @click.command()
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (same as --format json).")
 @click.option("--check", is_flag=True, help="Exit non-zero if any plugin failed.")
 @click.option("--hook", "hook", default=None, metavar="NAME", help="List a hook's implementations.")
 @common_options
