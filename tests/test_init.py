@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import shlex
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from atlas_core.cli.init import BEGIN, END
+from atlas_core.cli.init import BEGIN, END, GUIDE, atlas_command
 from atlas_core.testing import CliResult, write_repo
 
 Cli = Callable[..., CliResult]
@@ -46,22 +53,18 @@ def test_writes_every_instruction_file_and_prints_the_mcp_config(
 ) -> None:
     (repo / ".github").mkdir()
     result = init(atlas_cli, repo)
-    for rel in (
-        "AGENTS.md",
-        "CLAUDE.md",
-        ".cursor/rules/atlas.md",
-        ".github/copilot-instructions.md",
-    ):
+    for rel in ("AGENTS.md", ".cursor/rules/atlas.mdc", ".github/copilot-instructions.md"):
         text = (repo / rel).read_text()
         assert "ask Atlas before grepping" in text and "atlas quick" in text, rel
         assert f"created {rel}" in result.stdout
+    assert "created CLAUDE.md" in result.stdout
     assert (repo / "AGENTS.md").read_text().startswith(BEGIN + "\n")
-    assert (repo / ".cursor/rules/atlas.md").read_text().startswith("---\ndescription:")
+    assert (repo / ".cursor/rules/atlas.mdc").read_text().startswith("---\ndescription:")
+    assert not (repo / ".cursor/rules/atlas.md").exists()
     config = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
-    assert config == {
-        "mcpServers": {"atlas": {"command": "atlas", "args": ["mcp", "--root", str(repo)]}}
-    }
+    assert config == {"mcpServers": {"atlas": {"command": atlas_command()[0], "args": ["mcp"]}}}
     assert "pip install atlas-mcp" in result.stdout  # the plugin is not loaded in tests
+    assert not (repo / ".mcp.json").exists()  # so no client is told to start it
 
 
 def test_copilot_instructions_only_when_github_exists(repo: Path, atlas_cli: Cli) -> None:
@@ -94,21 +97,22 @@ def test_rerunning_is_idempotent(repo: Path, atlas_cli: Cli) -> None:
 
 def test_nothing_that_differs_is_replaced_without_force(repo: Path, atlas_cli: Cli) -> None:
     init(atlas_cli, repo)
-    rule = repo / ".cursor/rules/atlas.md"
+    rule = repo / ".cursor/rules/atlas.mdc"
     rule.write_text("my own cursor rule\n")
-    claude = repo / "CLAUDE.md"
+    claude = repo / "AGENTS.md"
     edited = claude.read_text().replace("offline", "offline (edited by me)")
     claude.write_text("intro\n" + edited + "outro\n")
     done = actions(atlas_cli, repo)
-    assert done[".cursor/rules/atlas.md"] == "skipped" and done["CLAUDE.md"] == "skipped"
+    assert done["CLAUDE.md"] == "unchanged"  # it imports AGENTS.md, whatever that says
+    assert done[".cursor/rules/atlas.mdc"] == "skipped" and done["AGENTS.md"] == "skipped"
     assert rule.read_text() == "my own cursor rule\n"
     assert "(edited by me)" in claude.read_text()
     human = init(atlas_cli, repo).stdout
-    assert "skipped .cursor/rules/atlas.md (it exists with other content (--force" in human
+    assert "skipped .cursor/rules/atlas.mdc (it exists with other content (--force" in human
 
     done = actions(atlas_cli, repo, "--force")
-    assert done[".cursor/rules/atlas.md"] == "overwritten"
-    assert done["CLAUDE.md"] == "updated-section"
+    assert done[".cursor/rules/atlas.mdc"] == "overwritten"
+    assert done["AGENTS.md"] == "updated-section"
     text = claude.read_text()
     assert "(edited by me)" not in text
     assert text.startswith("intro\n" + BEGIN) and text.endswith(END + "\noutro\n")
@@ -181,7 +185,7 @@ def test_a_claude_md_link_to_agents_md_stays_a_link(repo: Path, atlas_cli: Cli) 
     assert done == {
         "AGENTS.md": "added-section",
         "CLAUDE.md": "linked",
-        ".cursor/rules/atlas.md": "created",
+        ".cursor/rules/atlas.mdc": "created",
     }
     assert (repo / "CLAUDE.md").is_symlink() and os.readlink(repo / "CLAUDE.md") == "AGENTS.md"
     text = (repo / "AGENTS.md").read_text()
@@ -224,9 +228,9 @@ def test_a_cursor_rule_that_is_the_same_file_as_a_section_is_left_alone(
 ) -> None:
     (repo / "AGENTS.md").write_text(USER_CLAUDE)
     (repo / ".cursor" / "rules").mkdir(parents=True)
-    (repo / ".cursor" / "rules" / "atlas.md").symlink_to("../../AGENTS.md")
+    (repo / ".cursor" / "rules" / "atlas.mdc").symlink_to("../../AGENTS.md")
     done = actions(atlas_cli, repo, "--force")
-    assert done[".cursor/rules/atlas.md"] == "skipped"
+    assert done[".cursor/rules/atlas.mdc"] == "skipped"
     assert (repo / "AGENTS.md").read_text().startswith(USER_CLAUDE)  # not overwritten whole
 
 
@@ -250,7 +254,7 @@ def test_a_directory_link_outside_the_root_is_refused(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (repo / ".cursor").symlink_to(elsewhere, target_is_directory=True)
-    assert ".cursor/rules/atlas.md leads through a link" in refused(atlas_cli, repo)
+    assert ".cursor/rules/atlas.mdc leads through a link" in refused(atlas_cli, repo)
     assert list(elsewhere.iterdir()) == []
     assert not (repo / "AGENTS.md").exists()
 
@@ -258,9 +262,9 @@ def test_a_directory_link_outside_the_root_is_refused(
 def test_a_directory_link_inside_the_root_is_followed(repo: Path, atlas_cli: Cli) -> None:
     (repo / "tools" / "cursor").mkdir(parents=True)
     (repo / ".cursor").symlink_to("tools/cursor", target_is_directory=True)
-    assert actions(atlas_cli, repo)[".cursor/rules/atlas.md"] == "created"
+    assert actions(atlas_cli, repo)[".cursor/rules/atlas.mdc"] == "created"
     assert (repo / ".cursor").is_symlink()
-    assert (repo / "tools" / "cursor" / "rules" / "atlas.md").read_text().startswith("---\n")
+    assert (repo / "tools" / "cursor" / "rules" / "atlas.mdc").read_text().startswith("---\n")
 
 
 def test_a_link_loop_is_refused(repo: Path, atlas_cli: Cli) -> None:
@@ -300,3 +304,422 @@ def test_a_file_changed_after_planning_is_not_overwritten(repo: Path) -> None:
     with pytest.raises(InitRefused, match=r"CLAUDE\.md changed while atlas init ran"):
         apply_init(repo, plan)
     assert (repo / "CLAUDE.md").read_text() == USER_CLAUDE + "typed meanwhile\n"
+
+
+# -- agents, MCP configs, the Cursor rule, one instruction text ---------------------------
+
+
+@pytest.fixture
+def with_mcp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load the atlas-mcp plugin: ``atlas init`` writes MCP configs only when it is there."""
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "mcp")
+
+
+def load(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+def test_mcp_configs_name_the_absolute_atlas_and_no_root(
+    repo: Path, atlas_cli: Cli, with_mcp: None
+) -> None:
+    (repo / ".github").mkdir()
+    result = init(atlas_cli, repo)
+    exe = atlas_command()[0]
+    assert os.path.isabs(exe) and os.access(exe, os.X_OK)
+    claude = load(repo / ".mcp.json")["mcpServers"]["atlas"]
+    cursor = load(repo / ".cursor/mcp.json")["mcpServers"]["atlas"]
+    vscode = load(repo / ".vscode/mcp.json")["servers"]["atlas"]
+    assert claude == {"type": "stdio", "command": exe, "args": ["mcp"]}
+    assert cursor == {"command": exe, "args": ["mcp", "--root", "${workspaceFolder}"]}
+    assert vscode == {
+        "type": "stdio",
+        "command": exe,
+        "args": ["mcp", "--root", "${workspaceFolder}"],
+    }
+    for written in (".mcp.json", ".cursor/mcp.json", ".vscode/mcp.json"):
+        assert str(repo) not in (repo / written).read_text(), written
+        assert f"created {written}" in result.stdout
+    assert f"claude mcp add atlas -- {exe} mcp" in result.stdout
+    assert "pip install atlas-mcp" not in result.stdout
+    doc = json.loads(init(atlas_cli, repo, "--format", "json").stdout)
+    assert set(doc["McpConfigs"]) == {"claude", "cursor", "vscode", "stdio"}
+    assert doc["McpConfigs"]["stdio"] == {"command": exe, "args": ["mcp"]}
+    assert doc["ClaudeMcpAdd"] == ["claude", "mcp", "add", "atlas", "--", exe, "mcp"]
+    assert {f["Action"] for f in doc["Files"]} == {"unchanged"}
+
+
+def test_atlas_command_falls_back_to_python_m_which_runs_without_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    import atlas_core.cli.init as init_module
+
+    monkeypatch.setattr(init_module.sys, "argv", ["/somewhere/else/pytest"])
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+    command = init_module.atlas_command()
+    assert command == [os.path.abspath(sys.executable), "-m", "atlas_core"]
+    done = subprocess.run(
+        [*command, "--version"],
+        env={"PATH": str(tmp_path), "ATLAS_LOAD_PLUGINS": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("atlas "), done.stderr
+
+
+def test_the_written_mcp_config_starts_a_server_on_the_working_directory(
+    tmp_path: Path, atlas_cli: Cli, with_mcp: None
+) -> None:
+    repo = write_repo(
+        tmp_path / "proj",
+        {"src/auth.py": "def login_redirect(url):\n    return url\n", "README.md": "# p\n"},
+        git=True,
+    )
+    init(atlas_cli, repo, "--agent", "claude")
+    entry = load(repo / ".mcp.json")["mcpServers"]["atlas"]
+    env = {k: v for k, v in os.environ.items() if k not in {"ATLAS_ROOT", "VIRTUAL_ENV"}}
+    env.update(PATH=str(tmp_path / "empty"), ATLAS_LOAD_PLUGINS="mcp")  # no atlas on PATH
+    proc = subprocess.Popen(
+        [entry["command"], *entry["args"]],
+        cwd=repo / "src",  # a subdirectory: the repository is found upward, as git does
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    messages = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "query", "arguments": {"task": "login redirect"}},
+        },
+    ]
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stdin is not None and proc.stdout is not None
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    answer: dict[str, Any] = {}
+    try:
+        for message in messages:
+            proc.stdin.write(json.dumps(message) + "\n")
+            proc.stdin.flush()
+            while "id" in message and answer.get("id") != message["id"]:
+                answer = json.loads(lines.get(timeout=120))  # a deadline, not a sleep
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert "src/auth.py" in json.dumps(answer["result"])
+    assert not (repo / "src" / ".atlas").exists()  # the index went to the repository root
+
+
+def test_mcp_refuses_to_index_the_home_directory_it_was_started_in(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "ATLAS_LOAD_PLUGINS": "mcp"}
+    env.pop("ATLAS_ROOT", None)
+    done = subprocess.run(
+        [atlas_command()[0], "mcp"],
+        cwd=home,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "not a repository" in done.stderr
+    assert list(home.iterdir()) == []
+
+
+def test_json_configs_keep_the_users_keys_and_are_idempotent(
+    repo: Path, atlas_cli: Cli, with_mcp: None
+) -> None:
+    user = {
+        "mcpServers": {"other": {"command": "other-server", "args": ["--x"]}},
+        "extra": [1, 2],
+    }
+    (repo / ".mcp.json").write_text(json.dumps(user, indent=4) + "\n")
+    assert actions(atlas_cli, repo)[".mcp.json"] == "added-entry"
+    data = load(repo / ".mcp.json")
+    assert data["mcpServers"]["other"] == user["mcpServers"]["other"]
+    assert data["extra"] == [1, 2] and set(data["mcpServers"]) == {"other", "atlas"}
+    assert '\n    "mcpServers"' in (repo / ".mcp.json").read_text()  # its indentation kept
+    before = snapshot(repo)
+    assert set(actions(atlas_cli, repo).values()) == {"unchanged"}
+    assert snapshot(repo) == before
+
+    data["mcpServers"]["atlas"]["args"] = ["mcp", "--root", "/old/absolute/root"]
+    (repo / ".mcp.json").write_text(json.dumps(data))
+    assert actions(atlas_cli, repo)[".mcp.json"] == "skipped"
+    assert "/old/absolute/root" in (repo / ".mcp.json").read_text()
+    assert actions(atlas_cli, repo, "--force")[".mcp.json"] == "updated-entry"
+    data = load(repo / ".mcp.json")
+    assert data["mcpServers"]["atlas"]["args"] == ["mcp"]
+    assert data["mcpServers"]["other"] == user["mcpServers"]["other"]
+
+
+def test_a_json_file_atlas_cannot_parse_is_left_alone(
+    repo: Path, atlas_cli: Cli, with_mcp: None
+) -> None:
+    (repo / ".vscode").mkdir()
+    jsonc = '{\n  // my servers\n  "servers": {}\n}\n'
+    (repo / ".vscode/mcp.json").write_text(jsonc)
+    (repo / ".cursor").mkdir()
+    (repo / ".cursor/mcp.json").write_text('{"mcpServers": ["not", "an", "object"]}')
+    doc = json.loads(init(atlas_cli, repo, "--format", "json", "--force").stdout)
+    files = {f["Path"]: f for f in doc["Files"]}
+    assert files[".vscode/mcp.json"]["Action"] == "skipped"
+    assert "not plain JSON (line 2" in files[".vscode/mcp.json"]["Detail"]
+    assert files[".cursor/mcp.json"]["Action"] == "skipped"
+    assert (repo / ".vscode/mcp.json").read_text() == jsonc
+    assert load(repo / ".cursor/mcp.json") == {"mcpServers": ["not", "an", "object"]}
+
+
+def test_a_config_directory_linked_outside_the_root_is_refused(
+    repo: Path, tmp_path: Path, atlas_cli: Cli, with_mcp: None
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / ".vscode").symlink_to(elsewhere, target_is_directory=True)
+    assert ".vscode/mcp.json leads through a link" in refused(atlas_cli, repo)
+    assert list(elsewhere.iterdir()) == [] and not (repo / ".mcp.json").exists()
+
+
+def test_agent_chooses_the_files(repo: Path, atlas_cli: Cli, with_mcp: None) -> None:
+    (repo / ".github").mkdir()
+    assert set(actions(atlas_cli, repo, "--agent", "cursor", "--dry-run")) == {
+        "AGENTS.md",
+        ".cursor/rules/atlas.mdc",
+        ".cursor/mcp.json",
+    }
+    assert set(actions(atlas_cli, repo, "--agent", "vscode", "--agent", "claude")) == {
+        "AGENTS.md",
+        "CLAUDE.md",
+        ".mcp.json",
+        ".github/copilot-instructions.md",
+        ".vscode/mcp.json",
+    }
+    assert not (repo / ".cursor").exists()
+    assert len(actions(atlas_cli, repo, "--agent", "all")) == 7
+    bad = atlas_cli("init", "--root", str(repo), "--agent", "emacs")
+    assert bad.code == 2 and "emacs" in bad.stderr
+
+
+def test_dry_run_shows_the_json_it_would_write(repo: Path, atlas_cli: Cli, with_mcp: None) -> None:
+    before = snapshot(repo)
+    result = init(atlas_cli, repo, "--dry-run", "--hooks")
+    assert "would have created .vscode/mcp.json" in result.stdout
+    assert '\n      "servers": {' in result.stdout  # the content, indented under its line
+    assert "hook prompt" in result.stdout
+    doc = json.loads(init(atlas_cli, repo, "--dry-run", "--format", "json").stdout)
+    contents = {f["Path"]: f.get("Content") for f in doc["Files"]}
+    assert json.loads(contents[".cursor/mcp.json"])["mcpServers"]["atlas"]["command"]
+    assert snapshot(repo) == before
+
+
+def front_matter(text: str) -> dict[str, str]:
+    """The ``key: value`` lines between the leading ``---`` lines."""
+    lines = text.split("\n")
+    assert lines[0] == "---"
+    end = lines.index("---", 1)
+    fields = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        assert sep and key.strip() == key, line
+        fields[key] = value.strip()
+    return fields
+
+
+def test_the_cursor_rule_is_mdc_with_valid_front_matter(repo: Path, atlas_cli: Cli) -> None:
+    init(atlas_cli, repo, "--agent", "cursor")
+    text = (repo / ".cursor/rules/atlas.mdc").read_text()
+    fields = front_matter(text)
+    assert set(fields) == {"description", "globs", "alwaysApply"}
+    assert fields["alwaysApply"] == "true" and fields["description"] and fields["globs"] == ""
+    assert text.endswith(GUIDE)
+
+
+def test_an_old_md_cursor_rule_is_pointed_out_not_deleted(repo: Path, atlas_cli: Cli) -> None:
+    (repo / ".cursor/rules").mkdir(parents=True)
+    (repo / ".cursor/rules/atlas.md").write_text("old\n")
+    result = init(atlas_cli, repo)
+    assert "skipped .cursor/rules/atlas.md (an older atlas init wrote it" in result.stdout
+    assert (repo / ".cursor/rules/atlas.md").read_text() == "old\n"
+
+
+def test_one_instruction_text_imported_where_the_tool_allows(repo: Path, atlas_cli: Cli) -> None:
+    (repo / ".github").mkdir()
+    init(atlas_cli, repo)
+    claude = (repo / "CLAUDE.md").read_text()
+    assert "\n@AGENTS.md\n" in claude and GUIDE not in claude  # Claude Code imports it
+    for rel in ("AGENTS.md", ".cursor/rules/atlas.mdc", ".github/copilot-instructions.md"):
+        assert (repo / rel).read_text().count(GUIDE) == 1, rel  # no import there
+    package = Path(__file__).parents[1] / "atlas_core"
+    line = "Before searching with grep or find, or opening files at random:"
+    assert sum(f.read_text().count(line) for f in package.rglob("*.py")) == 1  # written once
+
+
+def test_claude_md_holds_the_text_when_agents_md_cannot(repo: Path, atlas_cli: Cli) -> None:
+    (repo / "AGENTS.md").mkdir()
+    done = actions(atlas_cli, repo)
+    assert done["AGENTS.md"] == "skipped"
+    claude = (repo / "CLAUDE.md").read_text()
+    assert GUIDE in claude and "@AGENTS.md" not in claude
+
+
+# -- the Claude Code prompt hook ----------------------------------------------------------
+
+SETTINGS = {
+    "permissions": {"allow": ["Bash(make test)"]},
+    "hooks": {
+        "UserPromptSubmit": [{"hooks": [{"type": "command", "command": "echo mine"}]}],
+        "Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}],
+    },
+    "model": "opus",
+}
+
+
+def prompt_hooks(repo: Path) -> list[dict[str, Any]]:
+    data = load(repo / ".claude/settings.local.json")
+    return [h for g in data["hooks"]["UserPromptSubmit"] for h in g["hooks"]]
+
+
+def test_hooks_merge_into_claude_settings_idempotently(repo: Path, atlas_cli: Cli) -> None:
+    (repo / ".claude").mkdir()
+    (repo / ".claude/settings.local.json").write_text(json.dumps(SETTINGS, indent=2) + "\n")
+    assert ".claude/settings.local.json" not in actions(atlas_cli, repo)  # only on request
+    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.local.json"] == "added-entry"
+    data = load(repo / ".claude/settings.local.json")
+    assert data["permissions"] == SETTINGS["permissions"] and data["model"] == "opus"
+    assert data["hooks"]["Stop"] == SETTINGS["hooks"]["Stop"]
+    hooks = prompt_hooks(repo)
+    assert hooks[0] == {"type": "command", "command": "echo mine"}
+    exe = atlas_command()[0]
+    assert hooks[1] == {"type": "command", "command": f"{exe} hook prompt", "timeout": 15}
+    before = snapshot(repo)
+    assert set(actions(atlas_cli, repo, "--hooks").values()) == {"unchanged"}
+    assert set(actions(atlas_cli, repo, "--hooks", "--force").values()) == {"unchanged"}
+    assert snapshot(repo) == before
+
+    data["hooks"]["UserPromptSubmit"][1]["hooks"][0]["command"] = "/old/bin/atlas hook prompt"
+    (repo / ".claude/settings.local.json").write_text(json.dumps(data))
+    assert actions(atlas_cli, repo, "--hooks")[".claude/settings.local.json"] == "skipped"
+    assert actions(atlas_cli, repo, "--hooks", "--force")[".claude/settings.local.json"] == (
+        "updated-entry"
+    )
+    assert [h["command"] for h in prompt_hooks(repo)] == ["echo mine", f"{exe} hook prompt"]
+
+
+def test_hooks_need_claude(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("init", "--root", str(repo), "--agent", "cursor", "--hooks")
+    assert result.code == 2 and "--hooks" in result.stderr
+    assert not (repo / "AGENTS.md").exists()
+
+
+def run_hook(command: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"ATLAS_ROOT", "CLAUDE_PROJECT_DIR"}}
+    return subprocess.run(
+        shlex.split(command),
+        input=stdin,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_prompt_hook_adds_atlas_context(tmp_path: Path, atlas_cli: Cli) -> None:
+    repo = write_repo(
+        tmp_path / "proj",
+        {
+            "src/auth.py": "def login_redirect(url):\n    '''After login.'''\n    return url\n",
+            "src/billing.py": "def invoice_total(items):\n    return sum(items)\n",
+            ".env": "SECRET_TOKEN=abc123\n",
+        },
+        git=True,
+    )
+    init(atlas_cli, repo, "--agent", "claude", "--hooks")
+    (command,) = [h["command"] for h in prompt_hooks(repo)]
+    event = {
+        "session_id": "s1",
+        "transcript_path": str(tmp_path / "t.jsonl"),
+        "cwd": str(repo / "src"),
+        "hook_event_name": "UserPromptSubmit",
+        "prompt": "fix the login redirect after sign-in",
+    }
+    done = run_hook(command, json.dumps(event), tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)["hookSpecificOutput"]
+    assert out["hookEventName"] == "UserPromptSubmit"
+    context = out["additionalContext"]
+    assert "src/auth.py" in context and "def login_redirect" in context
+    assert "abc123" not in context
+    assert len(context) < 4000 * 8
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        "",
+        "not json",
+        "[1, 2]",
+        json.dumps({"prompt": 5}),
+        json.dumps({"prompt": "/clear", "cwd": "."}),
+        json.dumps({"prompt": "fix the login redirect", "cwd": "/nonexistent/dir"}),
+    ],
+    ids=["empty", "garbage", "list", "bad-prompt", "slash-command", "missing-cwd"],
+)
+def test_the_prompt_hook_never_fails_the_prompt(tmp_path: Path, atlas_cli: Cli, stdin: str) -> None:
+    done = run_hook(f"{shlex.quote(atlas_command()[0])} hook prompt", stdin, tmp_path)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_the_prompt_hook_stays_out_of_directories_outside_repositories(tmp_path: Path) -> None:
+    plain = tmp_path / "not-a-repo"
+    plain.mkdir()
+    (plain / "notes.py").write_text("def login_redirect(): pass\n")
+    event = json.dumps({"prompt": "login redirect", "cwd": str(plain)})
+    done = run_hook(f"{shlex.quote(atlas_command()[0])} hook prompt", event, plain)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert not (plain / ".atlas").exists()
+
+
+def test_the_prompt_hook_gives_up_silently_after_its_timeout(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "proj", {"src/a.py": "def a(): pass\n"}, git=True)
+    event = json.dumps({"prompt": "where is a defined", "cwd": str(repo)})
+    started = time.monotonic()
+    cmd = f"{shlex.quote(atlas_command()[0])} hook prompt --timeout 0.001"
+    done = run_hook(cmd, event, repo)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert time.monotonic() - started < 60
+
+
+def test_the_prompt_hook_ranks_prompts_starting_with_a_path_and_long_ones(tmp_path: Path) -> None:
+    from atlas_core.cli.hook import context_for_prompt
+
+    repo = write_repo(
+        tmp_path / "proj", {"src/auth.py": "def login_redirect(url):\n    return url\n"}, git=True
+    )
+    for prompt in ("/src/auth.py: login_redirect loops", "login redirect " + "word " * 60000):
+        context = context_for_prompt(
+            {"prompt": prompt, "cwd": str(repo)}, max_tokens=2000, timeout=120
+        )
+        assert context is not None and "src/auth.py" in context, prompt[:40]
+    assert (
+        context_for_prompt({"prompt": "/review 12", "cwd": str(repo)}, max_tokens=2000, timeout=120)
+        is None
+    )

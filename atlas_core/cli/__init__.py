@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from atlas_core.cli.main import main
+try:
+    from atlas_core.cli.main import main
+except KeyboardInterrupt:  # Ctrl-C while the command line is still being imported
+    import sys
+
+    print("atlas: interrupted", file=sys.stderr)
+    raise SystemExit(130) from None
 
 __all__ = ["main"]

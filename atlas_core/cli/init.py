@@ -1,12 +1,25 @@
-"""``atlas init``: teach coding agents to ask Atlas before grepping.
+"""``atlas init``: teach coding agents to ask Atlas before grepping, and connect them to it.
 
-Writes instruction files into the repository root, each only where it is safe:
+Writes, each only where it is safe, for the agents chosen with ``--agent`` (all by default):
 
-- ``AGENTS.md``, ``CLAUDE.md`` and ``.github/copilot-instructions.md`` (the latter only
-  when ``.github/`` exists) are usually the user's own files, so Atlas owns only a section
-  between ``<!-- atlas:begin -->`` and ``<!-- atlas:end -->``: it is appended to an
-  existing file, and everything outside the markers is kept byte for byte.
-- ``.cursor/rules/atlas.md`` belongs to Atlas and is written whole.
+- ``AGENTS.md`` (always): the instructions, once. Atlas owns only a section between
+  ``<!-- atlas:begin -->`` and ``<!-- atlas:end -->``, appended to an existing file;
+  everything outside the markers is kept byte for byte.
+- Claude Code: a section of ``CLAUDE.md`` that imports ``AGENTS.md`` (``@AGENTS.md``)
+  rather than repeating it, ``.mcp.json``, and with ``--hooks`` a UserPromptSubmit hook in
+  ``.claude/settings.local.json`` that adds ``atlas quick``'s selection to each prompt.
+- Cursor: ``.cursor/rules/atlas.mdc`` (Atlas's own file, written whole; it holds the
+  text itself, so the rule works on its own) and ``.cursor/mcp.json``.
+- VS Code (Copilot): a section of ``.github/copilot-instructions.md`` (only when
+  ``.github/`` exists; the same text, Copilot has no import) and ``.vscode/mcp.json``.
+
+The instruction text is one constant (:data:`GUIDE`). In a JSON file Atlas owns one entry
+(``mcpServers.atlas``, ``servers.atlas``, or its hook in ``hooks.UserPromptSubmit``); the
+user's other keys are kept (the file is re-serialised with its indentation). The MCP
+configs are written only when the atlas-mcp plugin is installed, and name the absolute
+path of this Atlas (:func:`atlas_command`), so a client started outside the virtual
+environment still finds it, and no absolute root: the server takes its working directory
+(Claude Code starts it in the project) or the editor's ``${workspaceFolder}``.
 
 A symbolic link (``CLAUDE.md -> AGENTS.md``) is followed and stays a link; a file reached
 through two names gets one section. Every write is atomic (a temporary file renamed over
@@ -15,8 +28,7 @@ leads outside the repository or a file's markers are unbalanced (a begin without
 an end without a begin, two of either): it names the file and line instead of guessing.
 
 Nothing that differs from what Atlas would write is replaced without ``--force``, and
-running ``atlas init`` twice changes nothing the second time. Then it prints the MCP
-client configuration that starts ``atlas mcp`` for this repository.
+running ``atlas init`` twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -25,8 +37,11 @@ import json
 import os
 import re
 import shlex
+import shutil
 import sys
+import sysconfig
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +52,18 @@ from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import AtlasError, UsageError
 
 __all__ = [
+    "AGENT_NAMES",
     "BEGIN",
     "END",
+    "GUIDE",
+    "HOOK_TIMEOUT",
     "InitAction",
     "InitRefused",
     "apply_init",
+    "atlas_command",
+    "hook_command",
     "init",
-    "mcp_config",
+    "mcp_configs",
     "plan_init",
 ]
 
@@ -52,7 +72,14 @@ pass_state = click.make_pass_decorator(AppState)
 BEGIN = "<!-- atlas:begin -->"
 END = "<!-- atlas:end -->"
 
-_GUIDE = """\
+#: The agents ``--agent`` chooses among (``all``: every one).
+AGENT_NAMES = ("claude", "cursor", "vscode")
+
+#: Seconds Claude Code gives the prompt hook; the hook itself gives up sooner.
+HOOK_TIMEOUT = 15
+
+#: The one instruction text; every file that cannot import AGENTS.md holds a copy of it.
+GUIDE = """\
 ## Finding code: ask Atlas before grepping
 
 This repository is indexed by Atlas, which ranks its files for a task described in plain
@@ -76,21 +103,38 @@ Context from Atlas never includes credential files (`.env`, private keys), and s
 code appear as `[REDACTED <kind>]`; do not try to recover them.
 """
 
-_SECTION = (
-    f"{BEGIN}\n"
-    "<!-- Managed by `atlas init`; edits inside these markers are replaced by"
-    " `atlas init --force`. -->\n"
-    f"{_GUIDE}{END}\n"
-)
+#: CLAUDE.md's section: Claude Code reads AGENTS.md through this import.
+_CLAUDE_IMPORT = """\
+Atlas's instructions for finding code are in AGENTS.md, shared by every agent:
+
+@AGENTS.md
+"""
 
 _CURSOR_RULE = (
     "---\n"
     "description: Use Atlas to find the files relevant to a task before grepping\n"
+    "globs:\n"
     "alwaysApply: true\n"
     "---\n\n"
     "<!-- Written by `atlas init`; `atlas init --force` rewrites this file. -->\n\n"
-    f"{_GUIDE}"
+    f"{GUIDE}"
 )
+
+#: Where older versions wrote the Cursor rule (Cursor reads only ``.mdc`` rules).
+_OLD_CURSOR_RULE = ".cursor/rules/atlas.md"
+
+
+def _section(body: str) -> str:
+    return (
+        f"{BEGIN}\n"
+        "<!-- Managed by `atlas init`; edits inside these markers are replaced by"
+        " `atlas init --force`. -->\n"
+        f"{body}{END}\n"
+    )
+
+
+_SECTION = _section(GUIDE)
+_CLAUDE_SECTION = _section(_CLAUDE_IMPORT)
 
 
 class InitRefused(AtlasError):
@@ -103,8 +147,9 @@ class InitAction:
     """What ``atlas init`` does (or would do) to one file.
 
     :ivar path: relative to the root, as named (it may be a symbolic link).
-    :ivar action: ``created``, ``added-section``, ``updated-section``, ``overwritten``,
-        ``unchanged``, ``linked`` (a link to a file another action handles) or ``skipped``.
+    :ivar action: ``created``, ``added-section``, ``updated-section``, ``added-entry``,
+        ``updated-entry`` (a JSON file's Atlas entry), ``overwritten``, ``unchanged``,
+        ``linked`` (a link to a file another action handles) or ``skipped``.
     :ivar detail: why, for ``skipped`` and the section actions.
     :ivar content: the new content to write, when the action writes.
     :ivar target: the file actually read and written: ``path`` with its links followed.
@@ -119,12 +164,62 @@ class InitAction:
     existing: str | None = attrs.field(default=None, repr=False)
 
 
-def _targets(root: Path) -> list[tuple[str, bool]]:
-    """(path, managed section?) of every file to write."""
-    targets = [("AGENTS.md", True), ("CLAUDE.md", True), (".cursor/rules/atlas.md", False)]
-    if (root / ".github").is_dir():
-        targets.append((".github/copilot-instructions.md", True))
-    return targets
+# -- how clients start this Atlas -------------------------------------------------------
+
+
+def atlas_command() -> list[str]:
+    """The command that starts this Atlas without relying on ``PATH``.
+
+    The running ``atlas`` script made absolute; else the ``atlas`` script installed beside
+    this interpreter; else ``python -m atlas_core`` with this interpreter's absolute path.
+    Paths are made absolute, not resolved: a virtual environment's python is a link, and
+    following it would leave the environment.
+    """
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0).lower() in {"atlas", "atlas.exe"} and os.path.isfile(argv0):
+        return [os.path.abspath(argv0)]
+    python = os.path.abspath(sys.executable)
+    for scripts in (sysconfig.get_path("scripts"), os.path.dirname(python)):
+        found = shutil.which("atlas", path=scripts) if scripts else None
+        if found:
+            return [os.path.abspath(found)]
+    return [python, "-m", "atlas_core"]
+
+
+def mcp_configs(command: list[str] | None = None) -> dict[str, Any]:
+    """The MCP client configuration of each format, keyed ``claude``, ``cursor``,
+    ``vscode`` and ``stdio`` (any other client), starting ``atlas mcp``.
+
+    None names a root: Claude Code starts the server in the project and Atlas finds the
+    repository upward from there; the editors pass their ``${workspaceFolder}``.
+    """
+    exe, *pre = command or atlas_command()
+    args = [*pre, "mcp"]
+    workspace = [*args, "--root", "${workspaceFolder}"]
+    return {
+        "claude": {"mcpServers": {"atlas": {"type": "stdio", "command": exe, "args": args}}},
+        "cursor": {"mcpServers": {"atlas": {"command": exe, "args": workspace}}},
+        "vscode": {"servers": {"atlas": {"type": "stdio", "command": exe, "args": workspace}}},
+        "stdio": {"command": exe, "args": args},
+    }
+
+
+def hook_command(command: list[str] | None = None) -> str:
+    """The shell command of Claude Code's prompt hook."""
+    return shlex.join([*(command or atlas_command()), "hook", "prompt"])
+
+
+# -- the plan ---------------------------------------------------------------------------
+
+#: (rel, shown, existing, force, the actions so far) -> the action
+_Builder = Callable[[str, str, "str | None", bool, dict[str, InitAction]], InitAction]
+
+
+@attrs.frozen
+class _Target:
+    rel: str
+    kind: str  # "section" (a managed part of the user's file), "whole" or "json"
+    build: _Builder
 
 
 class _Refusal(Exception):
@@ -145,8 +240,86 @@ def _real_path(root: Path, rel: str) -> Path:
     return target
 
 
-def plan_init(root: Path, *, force: bool = False) -> list[InitAction]:
+def _targets(
+    root: Path, agents: Iterable[str], *, mcp: bool, hooks: bool, command: list[str]
+) -> list[_Target]:
+    chosen = set(agents)
+    configs = mcp_configs(command)
+
+    def section(body: str) -> _Builder:
+        return lambda rel, shown, existing, force, done: _plan_section(
+            rel, shown, existing, force, body
+        )
+
+    def entry(keys: tuple[str, str], value: Any) -> _Builder:
+        return lambda rel, shown, existing, force, done: _plan_json(
+            rel, existing, force, _set_entry(keys, value)
+        )
+
+    def claude_md(
+        rel: str, shown: str, existing: str | None, force: bool, done: dict[str, InitAction]
+    ) -> InitAction:
+        agents_md = done.get("AGENTS.md")
+        imports = agents_md is not None and (
+            agents_md.action != "skipped" or "Atlas section differs" in agents_md.detail
+        )
+        return _plan_section(rel, shown, existing, force, _CLAUDE_SECTION if imports else _SECTION)
+
+    targets = [_Target("AGENTS.md", "section", section(_SECTION))]
+    if "claude" in chosen:
+        targets.append(_Target("CLAUDE.md", "section", claude_md))
+        if mcp:
+            targets.append(
+                _Target(
+                    ".mcp.json",
+                    "json",
+                    entry(("mcpServers", "atlas"), configs["claude"]["mcpServers"]["atlas"]),
+                )
+            )
+        if hooks:
+            settings = lambda rel, shown, existing, force, done: _plan_json(  # noqa: E731
+                rel, existing, force, _set_hook(hook_command(command))
+            )
+            targets.append(_Target(".claude/settings.local.json", "json", settings))
+    if "cursor" in chosen:
+        rule = lambda rel, shown, existing, force, done: _plan_whole(rel, existing, force)  # noqa: E731
+        targets.append(_Target(".cursor/rules/atlas.mdc", "whole", rule))
+        if mcp:
+            targets.append(
+                _Target(
+                    ".cursor/mcp.json",
+                    "json",
+                    entry(("mcpServers", "atlas"), configs["cursor"]["mcpServers"]["atlas"]),
+                )
+            )
+    if "vscode" in chosen:
+        if (root / ".github").is_dir():
+            targets.append(_Target(".github/copilot-instructions.md", "section", section(_SECTION)))
+        if mcp:
+            targets.append(
+                _Target(
+                    ".vscode/mcp.json",
+                    "json",
+                    entry(("servers", "atlas"), configs["vscode"]["servers"]["atlas"]),
+                )
+            )
+    return targets
+
+
+def plan_init(
+    root: Path,
+    *,
+    force: bool = False,
+    agents: Iterable[str] = AGENT_NAMES,
+    mcp: bool = False,
+    hooks: bool = False,
+    command: list[str] | None = None,
+) -> list[InitAction]:
     """What ``atlas init`` would do in ``root``, without writing anything.
+
+    ``agents`` picks the tools (``AGENTS.md`` is always planned); ``mcp`` adds their MCP
+    configuration files and ``hooks`` Claude Code's prompt hook, each starting
+    ``command`` (default: :func:`atlas_command`).
 
     Links are followed to the file they name (which must be inside ``root``), and files
     reached through two names get one Atlas section. Raises :class:`InitRefused` (naming
@@ -154,10 +327,13 @@ def plan_init(root: Path, *, force: bool = False) -> list[InitAction]:
     unbalanced, ``--force`` or not.
     """
     root = root.resolve()
+    command = command or atlas_command()
     plan: list[InitAction] = []
+    done: dict[str, InitAction] = {}
     refusals: list[str] = []
     seen: dict[Path, tuple[str, bool]] = {}
-    for rel, managed in _targets(root):
+    for item in _targets(root, agents, mcp=mcp, hooks=hooks, command=command):
+        rel, managed = item.rel, item.kind == "section"
         try:
             target = _real_path(root, rel)
         except _Refusal as exc:
@@ -184,20 +360,21 @@ def plan_init(root: Path, *, force: bool = False) -> list[InitAction]:
             plan.append(InitAction(rel, "skipped", f"cannot read it: {exc}"))
             continue
         try:
-            action = (
-                _plan_section(rel, shown, existing, force)
-                if managed
-                else _plan_whole(rel, existing, force)
-            )
+            action = item.build(rel, shown, existing, force, done)
         except _Refusal as exc:
             refusals.append(str(exc))
             continue
         if shown != rel:
             via = f"through the link to {shown}"
             action = attrs.evolve(action, detail=f"{action.detail}; {via}".lstrip("; "))
-        plan.append(attrs.evolve(action, target=target, existing=existing))
+        action = attrs.evolve(action, target=target, existing=existing)
+        done[rel] = action
+        plan.append(action)
     if refusals:
         raise InitRefused("; ".join(refusals) + " (nothing was written)")
+    if "cursor" in set(agents) and (root / _OLD_CURSOR_RULE).is_file():
+        detail = "an older atlas init wrote it; Cursor reads atlas.mdc now, delete it yourself"
+        plan.append(InitAction(_OLD_CURSOR_RULE, "skipped", detail))
     return plan
 
 
@@ -247,11 +424,13 @@ def _markers(shown: str, text: str) -> tuple[int, int] | None:
     return begins[0], ends[0]
 
 
-def _plan_section(rel: str, shown: str, existing: str | None, force: bool) -> InitAction:
+def _plan_section(
+    rel: str, shown: str, existing: str | None, force: bool, wanted: str
+) -> InitAction:
     if existing is None:
-        return InitAction(rel, "created", content=_SECTION)
+        return InitAction(rel, "created", content=wanted)
     newline = "\r\n" if "\r\n" in existing else "\n"
-    section = _SECTION.replace("\n", newline)
+    section = wanted.replace("\n", newline)
     markers = _markers(shown, existing)
     if markers is None:
         sep = "" if not existing or existing.endswith("\n") else newline
@@ -270,6 +449,109 @@ def _plan_section(rel: str, shown: str, existing: str | None, force: bool) -> In
         )
     content = existing[:begin] + section + existing[stop:]
     return InitAction(rel, "updated-section", "only the Atlas section was replaced", content)
+
+
+class _Conflict(Exception):
+    """A JSON file whose shape leaves no place for Atlas's entry; the message says why."""
+
+
+#: Mutates a settings document; says whether Atlas's entry was ``same``, ``added`` or
+#: ``differs`` (then replaced in the document, which is written only with ``--force``).
+_Update = Callable[[dict[str, Any]], str]
+
+
+def _plan_json(rel: str, existing: str | None, force: bool, update: _Update) -> InitAction:
+    data: Any = {}
+    if existing is not None and existing.strip():
+        try:
+            data = json.loads(existing)
+        except json.JSONDecodeError as exc:
+            return InitAction(
+                rel,
+                "skipped",
+                f"not plain JSON (line {exc.lineno}: {exc.msg}); add Atlas's entry by hand",
+            )
+        if not isinstance(data, dict):
+            return InitAction(rel, "skipped", "it is not a JSON object")
+    try:
+        state = update(data)
+    except _Conflict as exc:
+        return InitAction(rel, "skipped", str(exc))
+    if state == "same":
+        return InitAction(rel, "unchanged")
+    content = _dump_json(data, existing)
+    if existing is None:
+        return InitAction(rel, "created", content=content)
+    if state == "added":
+        return InitAction(rel, "added-entry", "your settings are kept", content)
+    if not force:
+        return InitAction(
+            rel, "skipped", "its Atlas entry differs from this version's (--force to replace)"
+        )
+    return InitAction(rel, "updated-entry", "only the Atlas entry was replaced", content)
+
+
+def _dump_json(data: Any, existing: str | None) -> str:
+    """``data`` as JSON, indented and with line endings as ``existing`` had them."""
+    indent: str | int = 2
+    newline = "\n"
+    if existing:
+        found = re.search(r"\n([ \t]+)\S", existing)
+        if found:
+            indent = found.group(1)
+        if "\r\n" in existing:
+            newline = "\r\n"
+    text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+    return text.replace("\n", newline)
+
+
+def _child(node: dict[str, Any], key: str, kind: type) -> Any:
+    value = node.setdefault(key, kind())
+    if not isinstance(value, kind):
+        shape = "an object" if kind is dict else "a list"
+        raise _Conflict(f'its "{key}" is not {shape}; add Atlas\'s entry by hand')
+    return value
+
+
+def _set_entry(keys: tuple[str, str], value: Any) -> _Update:
+    """Set ``data[keys[0]][keys[1]]`` (an MCP server entry) to ``value``."""
+
+    def update(data: dict[str, Any]) -> str:
+        servers = _child(data, keys[0], dict)
+        if servers.get(keys[1]) == value:
+            return "same"
+        state = "differs" if keys[1] in servers else "added"
+        servers[keys[1]] = value
+        return state
+
+    return update
+
+
+def _is_atlas_hook(command: object) -> bool:
+    return isinstance(command, str) and bool(
+        re.search(r"\batlas(_core)?\b.*\bhook prompt\b", command)
+    )
+
+
+def _set_hook(command: str) -> _Update:
+    """Put Atlas's command in ``hooks.UserPromptSubmit``, replacing an older one of Atlas's
+    (any command hook that runs ``atlas ... hook prompt``) and nothing else."""
+    wanted = {"type": "command", "command": command, "timeout": HOOK_TIMEOUT}
+
+    def update(data: dict[str, Any]) -> str:
+        groups = _child(_child(data, "hooks", dict), "UserPromptSubmit", list)
+        for group in groups:
+            hooks = group.get("hooks") if isinstance(group, dict) else None
+            for i, hook in enumerate(hooks if isinstance(hooks, list) else []):
+                if isinstance(hook, dict) and _is_atlas_hook(hook.get("command")):
+                    if hook == wanted:
+                        return "same"
+                    hooks[i] = wanted  # type: ignore[index]
+                    return "differs"
+        groups.append({"hooks": [wanted]})
+        return "added"
+
+    return update
 
 
 def apply_init(root: Path, plan: list[InitAction]) -> None:
@@ -316,15 +598,12 @@ def _umask() -> int:
     return mask
 
 
-def mcp_config(root: Path) -> dict[str, Any]:
-    """The ``mcpServers`` entry that starts Atlas's MCP server for ``root``."""
-    return {"mcpServers": {"atlas": {"command": "atlas", "args": ["mcp", "--root", str(root)]}}}
-
-
 _VERBS = {
     "created": "created",
     "added-section": "added Atlas section to",
     "updated-section": "updated Atlas section in",
+    "added-entry": "added Atlas entry to",
+    "updated-entry": "updated Atlas entry in",
     "overwritten": "overwrote",
     "unchanged": "unchanged:",
     "linked": "kept the link",
@@ -332,44 +611,74 @@ _VERBS = {
 }
 
 
+def _chosen(agents: tuple[str, ...]) -> tuple[str, ...]:
+    if not agents or "all" in agents:
+        return AGENT_NAMES
+    return tuple(name for name in AGENT_NAMES if name in agents)
+
+
 @click.command()
-@click.option("--force", is_flag=True, help="Replace files and sections that differ.")
-@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--agent",
+    "agents",
+    multiple=True,
+    type=click.Choice([*AGENT_NAMES, "all"]),
+    help="Set up this agent only (repeatable; default: all). AGENTS.md is always written.",
+)
+@click.option(
+    "--hooks",
+    is_flag=True,
+    help="Also add a Claude Code hook that puts 'atlas quick''s selection into each prompt.",
+)
+@click.option("--force", is_flag=True, help="Replace files, sections and entries that differ.")
+@click.option("--dry-run", is_flag=True, help="Say what would change and show it; write nothing.")
 @common_options
 @pass_state
-def init(state: AppState, force: bool, dry_run: bool) -> None:
-    """Write instructions that teach coding agents to ask Atlas before grepping.
+def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry_run: bool) -> None:
+    """Teach coding agents to ask Atlas before grepping, and connect them to Atlas.
 
-    AGENTS.md, CLAUDE.md and .github/copilot-instructions.md (when .github/ exists) get
-    an Atlas section between markers, keeping your own content; .cursor/rules/atlas.md
-    is written whole. Nothing that differs is replaced without --force. Prints the MCP
-    client configuration for 'atlas mcp'.
+    AGENTS.md gets the instructions, CLAUDE.md a section importing them, Cursor
+    .cursor/rules/atlas.mdc, Copilot .github/copilot-instructions.md (when .github/
+    exists); with atlas-mcp installed, .mcp.json, .cursor/mcp.json and .vscode/mcp.json
+    start 'atlas mcp' by its absolute path. Your own content is kept; nothing that
+    differs is replaced without --force; a second run changes nothing.
     """
+    chosen = _chosen(agents)
+    if hooks and "claude" not in chosen:
+        raise UsageError("--hooks sets up Claude Code: add --agent claude (or leave --agent out)")
     root = state.root
     real_root = root.resolve()
-    plan = plan_init(root, force=force)
+    has_mcp = "mcp" in click.get_current_context().find_root().command.commands  # type: ignore[attr-defined]
+    command = atlas_command()
+    plan = plan_init(root, force=force, agents=chosen, mcp=has_mcp, hooks=hooks, command=command)
     if not dry_run:
         try:
             apply_init(root, plan)
         except OSError as exc:
             raise UsageError(f"cannot write {exc.filename or 'a file'}: {exc.strerror}") from None
-    config = mcp_config(root)
-    has_mcp = "mcp" in click.get_current_context().find_root().command.commands  # type: ignore[attr-defined]
+    configs = mcp_configs(command)
+    claude_add = ["claude", "mcp", "add", "atlas", "--", configs["stdio"]["command"]]
+    claude_add += configs["stdio"]["args"]
     if state.format in {"json", "jsonl"}:
         json.dump(
             {
                 "Root": str(root),
                 "DryRun": dry_run,
+                "Agents": list(chosen),
                 "Files": [
                     {
                         "Path": a.path,
                         "Action": a.action,
                         "Detail": a.detail,
                         "Target": a.target.relative_to(real_root).as_posix() if a.target else None,
+                        **({"Content": a.content} if dry_run and a.content is not None else {}),
                     }
                     for a in plan
                 ],
-                "McpConfig": config,
+                "Command": command,
+                "McpConfig": {"mcpServers": {"atlas": configs["stdio"]}},
+                "McpConfigs": configs,
+                "ClaudeMcpAdd": claude_add,
                 "McpInstalled": has_mcp,
             },
             sys.stdout,
@@ -377,19 +686,31 @@ def init(state: AppState, force: bool, dry_run: bool) -> None:
         )
         sys.stdout.write("\n")
         return
+    _print_human(plan, dry_run=dry_run, has_mcp=has_mcp, configs=configs, claude_add=claude_add)
+
+
+def _print_human(
+    plan: list[InitAction],
+    *,
+    dry_run: bool,
+    has_mcp: bool,
+    configs: dict[str, Any],
+    claude_add: list[str],
+) -> None:
     prefix = "would have " if dry_run else ""
     for item in plan:
         verb = _VERBS[item.action]
         detail = f" ({item.detail})" if item.detail else ""
         action = verb if item.action in {"unchanged", "skipped", "linked"} else prefix + verb
         print(f"{action} {item.path}{detail}")
+        if dry_run and item.content is not None and item.path.endswith(".json"):
+            print("".join(f"    {line}\n" for line in item.content.splitlines()), end="")
     print()
-    print("To give MCP clients (Claude Code, Cursor, ...) Atlas's tools, add this to their")
-    print("MCP configuration (.mcp.json, .cursor/mcp.json):")
-    print(json.dumps(config, indent=2))
-    command = shlex.join(
-        ["claude", "mcp", "add", "atlas", "--", "atlas", "mcp", "--root", str(root)]
-    )
-    print(f"or, for Claude Code: {command}")
     if not has_mcp:
-        print("The MCP server is a plugin: pip install atlas-mcp")
+        print("The MCP server is a plugin: pip install atlas-mcp, then run atlas init again")
+        print("to write .mcp.json, .cursor/mcp.json and .vscode/mcp.json.")
+    print(f"MCP clients start Atlas by its absolute path: {configs['stdio']['command']}")
+    print(f"Claude Code, for this machine only: {shlex.join(claude_add)}")
+    print("Any other MCP client (stdio; the server's working directory is the repository,")
+    print("or add --root DIR to its args):")
+    print(json.dumps({"mcpServers": {"atlas": configs["stdio"]}}, indent=2))

@@ -19,7 +19,9 @@ EXIT_USAGE = 2
 def build_cli(manager: Any) -> click.Group:
     from atlas_core import __version__
     from atlas_core.cli import commands, explore, info, render
-    from atlas_core.cli.state import AppState
+    from atlas_core.cli.examples import add_examples
+    from atlas_core.cli.hook import hook
+    from atlas_core.cli.state import COLOR_MODES, AppState
 
     plugins = manager.versions_line()
     version = f"atlas {__version__}" + (f"\nplugins: {plugins}" if plugins else "")
@@ -41,7 +43,14 @@ def build_cli(manager: Any) -> click.Group:
     )
     @click.option("-q", "--quiet", is_flag=True, help="No messages on stderr.")
     @click.option("-v", "--verbose", count=True, help="Explain what happens (repeat for more).")
-    @click.option("--no-color", is_flag=True, help="Plain output without ANSI colours.")
+    @click.option(
+        "--color",
+        "color_mode",
+        type=click.Choice(COLOR_MODES),
+        default=None,
+        help="ANSI colours: auto (on a terminal, unless NO_COLOR is set), always or never.",
+    )
+    @click.option("--no-color", is_flag=True, help="Same as --color never.")
     @click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", hidden=True)
     @click.version_option(message=version)
     @click.pass_context
@@ -51,16 +60,22 @@ def build_cli(manager: Any) -> click.Group:
         fmt: str,
         quiet: bool,
         verbose: int,
+        color_mode: str | None,
         no_color: bool,
         disabled: tuple[str, ...],
     ) -> None:
-        """Atlas ranks a repository's files for a task and returns the best ones in a budget."""
-        ctx.obj = AppState(manager, root, fmt, quiet, verbose, no_color)
+        """Atlas ranks a repository's files for a task and returns the best ones in a budget.
+
+        Shell completion: see the README (eval "$(_ATLAS_COMPLETE=bash_source atlas)").
+        """
+        ctx.obj = AppState(
+            manager, root, fmt, quiet, verbose, no_color, color_mode=color_mode or "auto"
+        )
         for warning in manager.warnings:
             ctx.obj.warn(warning)
         manager.on_warning = ctx.obj.warn
 
-    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render):
+    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render, hook):
         cli.add_command(command)
     from atlas_core.plugin.guard import call_hook
 
@@ -68,6 +83,7 @@ def build_cli(manager: Any) -> click.Group:
         call_hook(manager.hook, "atlas_add_commands", "adding commands", cli=cli)
     except AtlasError as exc:
         manager.warnings.append(str(exc))
+    add_examples(cli)
     return cli
 
 

@@ -14,7 +14,10 @@ import attrs
 from atlas_core.errors import UsageError
 from atlas_core.plugin.manager import AtlasPluginManager
 
-__all__ = ["AppState"]
+__all__ = ["COLOR_MODES", "AppState"]
+
+#: ``--color`` values; ``--no-color`` is ``never``.
+COLOR_MODES = ("auto", "always", "never")
 
 
 @attrs.define
@@ -27,6 +30,12 @@ class AppState:
     quiet: bool = False
     verbose: int = 0
     no_color: bool = False
+    color_mode: str = "auto"
+
+    def __attrs_post_init__(self) -> None:
+        from atlas_core.progress import set_quiet
+
+        set_quiet(self.quiet)  # plugins draw progress bars too; -q silences them all
 
     def info(self, message: str) -> None:
         """Shown under ``-v``."""
@@ -58,7 +67,12 @@ class AppState:
         return Atlas(self.root, self.manager)
 
     def color(self, stream: TextIO) -> bool:
-        if self.no_color or os.environ.get("NO_COLOR"):
+        """ANSI colours on ``stream``? ``--color always|never`` decides; ``auto``: on a
+        terminal unless ``NO_COLOR`` is set (to anything but an empty string)."""
+        mode = "never" if self.no_color else self.color_mode
+        if mode != "auto":
+            return mode == "always"
+        if os.environ.get("NO_COLOR"):
             return False
         return stream.isatty()
 
@@ -88,6 +102,14 @@ def _setter(attr: str) -> Any:
         if state is not None and value not in (None, False, 0, ()):
             if attr == "verbose":
                 state.verbose += int(value)
+            elif attr == "quiet":
+                from atlas_core.progress import set_quiet
+
+                state.quiet = True
+                set_quiet(True)
+            elif attr == "color_mode":  # the later of --color and --no-color wins
+                state.color_mode = value
+                state.no_color = False
             elif attr == "root_option":
                 state.root_option = value
                 for cached in ("root", "atlas", "base"):  # slotted class: no __dict__ to pop from
@@ -138,11 +160,19 @@ def common_options(func: Any) -> Any:
             help="Explain what happens.",
         ),
         click.option(
+            "--color",
+            type=click.Choice(COLOR_MODES),
+            default=None,
+            expose_value=False,
+            callback=_setter("color_mode"),
+            help="ANSI colours: auto, always or never.",
+        ),
+        click.option(
             "--no-color",
             is_flag=True,
             expose_value=False,
             callback=_setter("no_color"),
-            help="No ANSI colours.",
+            help="Same as --color never.",
         ),
     ]
     for option in reversed(options):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+import shutil
 import signal
 import time
+from pathlib import Path
 
 from . import jsonl, proc, repo
 from .common import Config, Workspace
@@ -34,21 +38,20 @@ def run_kill(cfg: Config) -> Tally:
     at_once = 3 * warm + 3.0  # generous: the machine may be busy; a rebuild or lock wait is not
     cfg.say(f"kill: cold {baseline['cold']:.2f}s, incremental {baseline['incremental']:.2f}s, "
             f"query {warm:.2f}s")  # fmt: skip
-    for trial in cfg.trial_ids(short=4, long=100):
+    trials = cfg.trial_ids(short=4, long=100)
+    for earlier in range(trials[0] if cfg.only is not None else 0):
+        # a replay starts from the tree the earlier trials left, not from the first one
+        _draw(ws, trial_rng(cfg.seed, "kill", earlier), replaying=True)
+    for trial in trials:
         rng = trial_rng(cfg.seed, "kill", trial)
-        mode = rng.choice(("cold", "incremental"))
-        signame = rng.choice(sorted(SIGNALS))
-        sig, to_group = SIGNALS[signame]
         ws.commands = []
-        changes: list[str] = []
-        had_index = (ws.root / ".atlas").exists() and mode == "incremental"
-        if mode == "cold":
-            ws.remove_cache()
-        else:
-            changes = repo.mutate(ws.root, rng, rng.choice((1, 3, 10, 80)))
+        had_index = (ws.root / ".atlas").exists()
+        mode, signame, changes = _draw(ws, rng)
+        had_index = had_index and mode == "incremental"
+        sig, to_group = SIGNALS[signame]
         delay = rng.uniform(0.0, 1.3 * baseline[mode])
         case = f"{mode} index ({len(changes)} files changed), {signame} after {delay:.3f}s"
-        problems = kill_once(ws, sig, to_group, delay)
+        problems = kill_once(ws, sig, to_group, delay, tally)
         q = ws.run("query", tasks[0], "--format", "jsonl")
         bad = q.problems(allow_error=False)
         problems += [f"first query after the kill: {p}" for p in bad]
@@ -67,7 +70,21 @@ def run_kill(cfg: Config) -> Tally:
     return tally
 
 
-def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str]:
+def _draw(ws: Workspace, rng: random.Random, replaying: bool = False) -> tuple[str, str, list[str]]:
+    """A trial's mode and signal, and its edits to the tree (made here); the cache is removed
+    for a cold trial unless only replaying the edits."""
+    mode = rng.choice(("cold", "incremental"))
+    signame = rng.choice(sorted(SIGNALS))
+    changes: list[str] = []
+    if mode == "cold":
+        if not replaying:
+            ws.remove_cache()
+    else:
+        changes = repo.mutate(ws.root, rng, rng.choice((1, 3, 10, 80)))
+    return mode, signame, changes
+
+
+def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float, tally: Tally) -> list[str]:
     """Start ``atlas index``, signal it after ``delay`` s, and check how it ended."""
     running = proc.spawn(ws.args("index"), env=ws.env, cwd=ws.base)
     ws.note(running.argv)
@@ -78,7 +95,9 @@ def kill_once(ws: Workspace, sig: int, to_group: bool, delay: float) -> list[str
     problems = []
     if result.timed_out:
         problems.append(f"killed index did not exit within {EXIT_DEADLINE:.0f}s of the signal")
-    if "Traceback (most recent call last)" in result.err:
+    if _before_atlas_ran(result.err):
+        tally.notes["interrupted while Python itself was starting, before Atlas ran"] += 1
+    elif "Traceback (most recent call last)" in result.err:
         problems.append("killed index printed a traceback: " + result.err.strip()[-400:])
     if result.survivors:
         problems.append(f"processes of the killed index survived it: {result.survivors}")
@@ -99,4 +118,36 @@ def converge(ws: Workspace, tasks: tuple[str, ...]) -> list[str]:
         diff = jsonl.compare(mine, want)
         if diff:
             problems.append(f"index did not converge to index --force for {task!r}: {diff}")
+    if problems:
+        problems.append(f"both caches and the tree kept for diagnosis in {_keep_evidence(ws)}")
     return problems
+
+
+def _keep_evidence(ws: Workspace) -> Path:
+    """Copy the cache, the reference cache and the tree aside (the next trial changes them)."""
+    evidence = ws.base / "evidence"
+    evidence.mkdir(exist_ok=True)
+    dest = evidence / f"{len(list(evidence.iterdir())):03d}"
+    dest.mkdir()
+    for name, src in (("cache", ws.root / ".atlas"), ("refcache", ws.base / "refcache")):
+        if src.is_dir():
+            shutil.copytree(src, dest / name, symlinks=True)
+    shutil.copytree(ws.root, dest / "tree", symlinks=True, ignore=shutil.ignore_patterns(".atlas"))
+    return dest
+
+
+#: a frame of Atlas's own code (core or a plugin package) in a traceback
+_ATLAS_FRAME = re.compile(r'File "[^"]*/atlas_[a-z_]+/[^"]*\.py"')
+
+
+def _before_atlas_ran(err: str) -> bool:
+    """A Ctrl-C that reached the interpreter while it was still starting up (``site`` and the
+    ``.pth`` files of an editable install, or the console script's first import) shows a
+    traceback or a fatal error that no program can catch; told apart, not hidden."""
+    if "init_import_site" in err:
+        return True
+    at = err.rfind("Traceback (most recent call last)")
+    if at < 0:
+        return False
+    tail = err[at:].rstrip()
+    return tail.endswith("KeyboardInterrupt") and _ATLAS_FRAME.search(tail) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 __all__ = ["Failure", "Tally", "trial_rng"]
@@ -43,6 +44,9 @@ class Tally:
     tried: int = 0
     survived: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: what happened that is neither survival nor breakage, counted (e.g. a signal that
+    #: arrived before the program started)
+    notes: Counter[str] = field(default_factory=Counter)
 
     @property
     def broken(self) -> int:
@@ -58,7 +62,8 @@ class Tally:
             self.survived += 1
 
     def figures(self) -> str:
-        return f"{self.part}: tried {self.tried}, survived {self.survived}, broken {self.broken}"
+        figures = f"{self.part}: tried {self.tried}, survived {self.survived}, broken {self.broken}"
+        return figures + "".join(f"; {what}: {n}" for what, n in sorted(self.notes.items()))
 
     def summary(self) -> str:
         return "\n".join([self.figures(), *(f.describe() for f in self.failures)])
