@@ -286,6 +286,14 @@ def test_config_matches(repo: Path, atlas_cli: Cli) -> None:
     validate(doc, schema("config"))
 
 
+def test_init_matches(atlas_cli: Cli, tmp_path: Path) -> None:
+    doc = run_json(atlas_cli, "--root", str(tmp_path), "init", "--dry-run", "--format", "json")
+    assert doc["Version"] == OUTPUT_VERSION and doc["DryRun"] and doc["Files"]
+    validate(doc, schema("init"))
+    line = atlas_cli("--root", str(tmp_path), "init", "--dry-run", "--format", "jsonl").stdout
+    assert line.count("\n") == 1 and json.loads(line) == doc
+
+
 # -- format handling and strict numbers -------------------------------------------------
 
 

@@ -43,6 +43,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "map": ("map.schema.json", "map --format json"),
     "related": ("related.schema.json", "related --format json"),
     "config": ("config.schema.json", "config --format json"),
+    "init": ("init.schema.json", "init --format json"),
 }
 
 
