@@ -40,7 +40,7 @@ class Explanation:
             "Path": self.path,
             "Score": self.score,
             "Signals": {
-                s.signal: {"raw": s.raw, "normalized": s.normalized, "weight": s.weight}
+                s.signal: {"Raw": s.raw, "Normalized": s.normalized, "Weight": s.weight}
                 for s in self.signals
             },
             "Symbols": list(self.symbols),
@@ -69,10 +69,12 @@ def explain(result: QueryResult) -> list[Explanation]:
 
 def explanation_document(result: QueryResult) -> dict[str, Any]:
     """The explain document (``atlas explain --format json``, MCP ``explain``)."""
+    from atlas_core.output.jsonout import OUTPUT_VERSION
     from atlas_core.terms import tokenize
 
     sel = result.selection
     return {
+        "Version": OUTPUT_VERSION,
         "Query": sel.query,
         "Preset": sel.preset,
         "Fuser": sel.fuser,

@@ -102,7 +102,7 @@ def test_query_builds_a_missing_index_and_explain_shows_signals(repo: Path, atla
     top = doc["Files"][0]
     assert top["Path"] == "src/payments/retry.py"
     assert set(top["Signals"]) == {"bm25f", "path", "mentions"}
-    assert top["Signals"]["bm25f"]["raw"] > 0
+    assert top["Signals"]["bm25f"]["Raw"] > 0
     assert top["Symbols"][0]["Name"] == "RetryPolicy.backoff"
     human = atlas_cli("--root", str(repo), "explain", "retry backoff", "--format", "human")
     assert "bm25f" in human.stdout and "path" in human.stdout
@@ -139,11 +139,11 @@ def test_describe_and_plugins(repo: Path, atlas_cli: Cli) -> None:
     doc = json.loads(atlas_cli("--root", str(repo), "describe").stdout)
     assert {"query", "quick", "index", "explain", "inspect", "render"} <= set(doc["Commands"])
     assert {"fast", "balanced", "deep", "thorough"} <= set(doc["Presets"])
-    names = {c["name"] for c in doc["Components"]["signals"]}
+    names = {c["Name"] for c in doc["Components"]["signals"]}
     assert {"bm25f", "path"} <= names
-    rows = json.loads(atlas_cli("plugins", "--all", "--json").stdout)
-    assert {"walk_fs", "signal_bm25f"} <= {r["name"] for r in rows}
-    assert all(r["status"] == "builtin" for r in rows)
+    rows = json.loads(atlas_cli("plugins", "--all", "--json").stdout)["Plugins"]
+    assert {"walk_fs", "signal_bm25f"} <= {r["Name"] for r in rows}
+    assert all(r["Status"] == "builtin" for r in rows)
 
 
 def test_version(atlas_cli: Cli) -> None:

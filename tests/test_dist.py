@@ -251,7 +251,7 @@ def test_the_built_wheels_install_into_a_fresh_environment_and_answer(
         return {s for f in files["Files"] for s in f["Signals"]}
 
     def plugins() -> set[str]:
-        return {p["dist"] for p in json.loads(run("plugins", "--json"))}
+        return {p["Dist"] for p in json.loads(run("plugins", "--json"))["Plugins"]}
 
     # the core alone: `pip install atlas-core`
     subprocess.run([*pip, str(core)], check=True, env=env, timeout=120)

@@ -22,7 +22,7 @@ def test_inspect_files_shows_roles_and_evidence(
     )
     result = atlas_cli("--root", str(root), "inspect", "--files", "--json")
     assert result.code == 0, result.stderr
-    rows = {r["Path"]: r for r in json.loads(result.stdout)}
+    rows = {r["Path"]: r for r in json.loads(result.stdout)["Files"]}
     assert rows["dist/client.js"]["Role"] == "generated"
     assert "Client v1.2.3" in rows["dist/client.js"]["Reason"]
     assert (rows["shell/keys.fish"]["Language"], rows["shell/keys.fish"]["Role"]) == (

@@ -281,9 +281,9 @@ def test_a_plugin_for_another_major_api_is_refused(
     install(site, "acme-now", "now", 'ATLAS_PLUGIN_API = "1.3"\n' + RAISING_SIGNAL)
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "future,now")
     result = atlas_cli("plugins", "--json")
-    rows = {r["name"]: r for r in json.loads(result.stdout)}
-    assert rows["future"]["status"] == "failed" and rows["now"]["status"] == "ok"
-    assert rows["now"]["api"] == "1.3"
+    rows = {r["Name"]: r for r in json.loads(result.stdout)["Plugins"]}
+    assert rows["future"]["Status"] == "failed" and rows["now"]["Status"] == "ok"
+    assert rows["now"]["Api"] == "1.3"
     refused = [line for line in result.stderr.splitlines() if "acme-future" in line]
     assert refused == [
         "atlas: warning: plugin acme-future[future] 0.1 refused: it is built for plugin API "
@@ -329,7 +329,9 @@ def test_plugins_hook_lists_implementations(atlas_cli: Cli) -> None:
         "atlas-core[classify_default]  "
         "atlas_core.plugin.builtin.classify_default.atlas_classify_language  (trylast)"
     ]
-    rows = json.loads(atlas_cli("plugins", "--hook", "atlas_register_fusers", "--json").stdout)
-    assert [r["plugin"] for r in rows] == ["atlas-core[fuse_rrf]", "atlas-core[fuse_weighted]"]
+    doc = json.loads(atlas_cli("plugins", "--hook", "atlas_register_fusers", "--json").stdout)
+    assert doc["Hook"] == "atlas_register_fusers"
+    rows = doc["Implementations"]
+    assert [r["Plugin"] for r in rows] == ["atlas-core[fuse_rrf]", "atlas-core[fuse_weighted]"]
     bad = atlas_cli("plugins", "--hook", "atlas_nope")
     assert bad.code == 2 and bad.stderr.startswith("atlas: error: unknown hook 'atlas_nope'")

@@ -73,12 +73,12 @@ def test_broken_plugin_is_named_and_atlas_carries_on(
     assert result.code == 0 and result.stdout == "a.py\n"
     warning = [line for line in result.stderr.splitlines() if "atlas-broken[broken]" in line]
     assert len(warning) == 1 and "ImportError: needs libfoo" in warning[0]
-    rows = json.loads(atlas_cli("plugins", "--json").stdout)
-    status = {r["name"]: r for r in rows}
-    assert status["broken"]["status"] == "failed" and "needs libfoo" in status["broken"]["error"]
-    assert status["good"]["status"] == "ok"
-    assert status["good"]["components"] == {"signals": ["shortest"]}
-    assert status["good"]["hooks"] == ["atlas_register_signals"]
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
+    status = {r["Name"]: r for r in rows}
+    assert status["broken"]["Status"] == "failed" and "needs libfoo" in status["broken"]["Error"]
+    assert status["good"]["Status"] == "ok"
+    assert status["good"]["Components"] == {"signals": ["shortest"]}
+    assert status["good"]["Hooks"] == ["atlas_register_signals"]
     assert atlas_cli("plugins", "--check").code == 1
 
 
@@ -88,14 +88,14 @@ def test_plugins_can_be_disabled(
     install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
     monkeypatch.delenv("ATLAS_LOAD_PLUGINS")
     monkeypatch.setenv("ATLAS_DISABLE_PLUGINS", "good")
-    rows = json.loads(atlas_cli("plugins", "--json").stdout)
-    assert {r["name"]: r["status"] for r in rows}["good"] == "disabled"
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
+    assert {r["Name"]: r["Status"] for r in rows}["good"] == "disabled"
     monkeypatch.delenv("ATLAS_DISABLE_PLUGINS")
-    rows = json.loads(atlas_cli("--disable-plugin", "good", "plugins", "--json").stdout)
-    assert {r["name"]: r["status"] for r in rows}["good"] == "disabled"
+    rows = json.loads(atlas_cli("--disable-plugin", "good", "plugins", "--json").stdout)["Plugins"]
+    assert {r["Name"]: r["Status"] for r in rows}["good"] == "disabled"
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "")
-    rows = json.loads(atlas_cli("plugins", "--json").stdout)
-    assert "good" not in {r["name"] for r in rows}
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
+    assert "good" not in {r["Name"] for r in rows}
 
 
 class _Dup(Signal):
@@ -167,9 +167,9 @@ def test_builtins_can_be_disabled_except_essential_ones(tmp_path: Path, atlas_cl
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["Files"][0]["Path"] == "a.py"  # walk_fs is essential
     rows = {
-        r["name"]: r["status"]
+        r["Name"]: r["Status"]
         for r in json.loads(
             atlas_cli("--disable-plugin", "chunk_treesitter", "plugins", "--all", "--json").stdout
-        )
+        )["Plugins"]
     }
     assert rows["chunk_treesitter"] == "disabled" and rows["chunk_regex"] == "builtin"

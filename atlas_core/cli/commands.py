@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from atlas_core.cli.info import json_wanted, print_json
+from atlas_core.cli.params import FINITE_FLOAT
 from atlas_core.cli.state import AppState, common_options
 
 __all__ = ["COMMANDS"]
@@ -44,7 +46,9 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--max-tokens", type=int, default=None, help="Token budget (0: none)."),
         click.option("--max-bytes", type=int, default=None, help="Byte budget (0: none)."),
-        click.option("--min-score", type=float, default=None, help="Drop files scoring below."),
+        click.option(
+            "--min-score", type=FINITE_FLOAT, default=None, help="Drop files scoring below."
+        ),
         click.option("--top", type=int, default=None, help="At most this many files (0: no cap)."),
         click.option(
             "--rerank",
@@ -235,6 +239,10 @@ def index(state: AppState, force: bool, embed: bool) -> None:
     report = state.repo.index(force, progress=state.progress(), enable=enable)
     embed_error = _embed_failure(state, report) if embed else ""
     _report_build(state, report)
+    if json_wanted(state, auto=False):  # the build report on stdout (schema: index)
+        from atlas_core.output.jsonout import index_report
+
+        print_json(state, index_report(report, forced=force))
     if embed_error:
         from atlas_core.errors import AtlasError
 
@@ -300,18 +308,13 @@ def quick(
 @pass_state
 def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any) -> None:
     """Show each signal's score for the top files of TASK."""
-    import json
-
     from atlas_core.results import explanation_document
 
+    wants_json = json_wanted(state)  # a bad format fails before the query runs
     result = _run_query(state, " ".join(task), _options(state, **kw), refresh=refresh)
-    fmt = state.format
-    if fmt == "auto":
-        fmt = "human" if sys.stdout.isatty() else "json"
     doc = explanation_document(result)
-    if fmt in {"json", "jsonl"}:
-        json.dump(doc, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if wants_json:
+        print_json(state, doc)
         return
     names = doc["Signals"]
     print(f"query terms: {' '.join(doc['Terms'])}")

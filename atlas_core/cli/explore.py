@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,9 +36,10 @@ def _check_format(state: AppState) -> None:
         raise UsageError(f"this command prints human or json, not {state.format!r}")
 
 
-def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+def _dump(state: AppState, data: dict[str, Any]) -> None:
+    from atlas_core.cli.info import print_json
+
+    print_json(state, data)
 
 
 def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
@@ -66,7 +66,7 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
         for i in _indexed(state, reader, files)
     ]
     if _wants_json(state):
-        _dump({"Files": outlines} if len(outlines) != 1 else outlines[0])
+        _dump(state, {"Files": outlines} if len(outlines) != 1 else outlines[0])
         return
     for n, item in enumerate(outlines):
         if n:
@@ -136,6 +136,7 @@ def map_(
     )
     if _wants_json(state):
         _dump(
+            state,
             {
                 "Root": str(state.root),
                 "Files": [
@@ -155,7 +156,7 @@ def map_(
                 "Budget": result.budget,
                 "TotalTokens": result.tokens,
                 "LeftOut": result.left_out,
-            }
+            },
         )
         return
     sys.stdout.write(render_map(result))
@@ -208,6 +209,7 @@ def related(
     names = {i: reader.paths[i] for i in given}
     if _wants_json(state):
         _dump(
+            state,
             {
                 "Given": [display_path(names[i]) for i in given],
                 "Tests": tests_only,
@@ -228,7 +230,7 @@ def related(
                     }
                     for r in found
                 ],
-            }
+            },
         )
         return
     if not given:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from typing import Any
@@ -10,22 +9,37 @@ from typing import Any
 import click
 
 from atlas_core.cli.state import AppState, common_options
+from atlas_core.errors import UsageError
+from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json, schema_list, to_pascal
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "json_wanted", "print_json"]
 
 pass_state = click.make_pass_decorator(AppState)
 
 
-def _wants_json(state: AppState, flag: bool) -> bool:
+def json_wanted(state: AppState, flag: bool = False, *, auto: bool = True) -> bool:
+    """Whether a command that prints a table or a JSON document prints JSON.
+
+    ``--json`` (``flag``) and ``--format json|jsonl`` ask for it; ``auto`` gives JSON when
+    stdout is not a terminal if ``auto`` is true. Any other format is a usage error.
+    """
+    if state.format not in {"auto", "json", "jsonl", "human"}:
+        raise UsageError(f"this command prints human or json, not {state.format!r}")
     return (
         flag
         or state.format in {"json", "jsonl"}
-        or (state.format == "auto" and not sys.stdout.isatty())
+        or (auto and state.format == "auto" and not sys.stdout.isatty())
     )
 
 
+def print_json(state: AppState, data: dict[str, Any]) -> None:
+    """``data`` as strict JSON with ``Version`` first: indented, or one line for jsonl."""
+    indent = None if state.format == "jsonl" else 2
+    dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout, indent=indent)
+
+
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (same as --format json).")
 @click.option(
     "--files",
     "show_files",
@@ -74,9 +88,8 @@ def inspect(
         "Extras": sorted(p.stem for p in (reader.cache / "extras").glob("*.msgpack")),
         "ExtraDetails": _extra_details(state, reader),
     }
-    if _wants_json(state, as_json):
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if json_wanted(state, as_json):
+        print_json(state, data)
         return
     print(f"root        {data['Root']}")
     print(f"index       {data['Index']} ({data['SizeOnDisk'] / 1e6:.1f} MB on disk)")
@@ -135,9 +148,8 @@ def _inspect_files(
             builtin, why = explain_role(rel, language, head)
             reason = why if builtin == role else "set by a plugin"
         rows.append({"Path": rel, "Language": language, "Role": role, "Reason": reason})
-    if _wants_json(state, as_json):
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if json_wanted(state, as_json):
+        print_json(state, {"Files": rows})
         return
     if not rows:
         print("no indexed file matches")
@@ -186,14 +198,14 @@ def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "name": record.name,
-                "dist": record.dist,
-                "version": record.version,
-                "status": record.status,
-                "hooks": record.hooks,
-                "components": record.components,
-                "error": record.error,
-                "api": record.api,
+                "Name": record.name,
+                "Dist": record.dist,
+                "Version": record.version,
+                "Status": record.status,
+                "Hooks": record.hooks,
+                "Components": record.components,
+                "Error": record.error,
+                "Api": record.api,
             }
         )
     return rows
@@ -201,7 +213,7 @@ def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:
 
 @click.command()
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (same as --format json).")
 @click.option("--check", is_flag=True, help="Exit non-zero if any plugin failed.")
 @click.option("--hook", "hook", default=None, metavar="NAME", help="List a hook's implementations.")
 @common_options
@@ -212,22 +224,21 @@ def plugins(state: AppState, show_all: bool, as_json: bool, check: bool, hook: s
         _hook_implementations(state, hook, as_json)
         return
     rows = _plugin_rows(state, show_all)
-    if as_json:
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if json_wanted(state, as_json, auto=False):
+        print_json(state, {"Plugins": rows})
     elif not rows:
         print("no plugins installed (built-ins: atlas plugins --all)")
     else:
         for row in rows:
-            version = f" {row['version']}" if row["version"] else ""
-            print(f"{row['dist']}[{row['name']}]{version}  {row['status']}")
-            if row["hooks"]:
-                print(f"    hooks: {', '.join(row['hooks'])}")
-            for kind, names in sorted(row["components"].items()):
+            version = f" {row['Version']}" if row["Version"] else ""
+            print(f"{row['Dist']}[{row['Name']}]{version}  {row['Status']}")
+            if row["Hooks"]:
+                print(f"    hooks: {', '.join(row['Hooks'])}")
+            for kind, names in sorted(row["Components"].items()):
                 print(f"    {kind}: {', '.join(names)}")
-            if row["error"]:
-                print(f"    error: {row['error']}")
-    if check and any(r["status"] == "failed" for r in rows):
+            if row["Error"]:
+                print(f"    error: {row['Error']}")
+    if check and any(r["Status"] == "failed" for r in rows):
         raise click.exceptions.Exit(1)
 
 
@@ -235,7 +246,6 @@ def _hook_implementations(state: AppState, hook: str, as_json: bool) -> None:
     """``atlas plugins --hook NAME``: who implements a hook, in the order Atlas calls them."""
     import attrs
 
-    from atlas_core.errors import UsageError
     from atlas_core.plugin import hookspecs
 
     try:
@@ -244,9 +254,9 @@ def _hook_implementations(state: AppState, hook: str, as_json: bool) -> None:
         raise UsageError(
             f"unknown hook {hook!r} (hooks: {', '.join(sorted(hookspecs.__all__))})"
         ) from None
-    if as_json:
-        json.dump([attrs.asdict(i) for i in impls], sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if json_wanted(state, as_json, auto=False):
+        rows = [{to_pascal(k): v for k, v in attrs.asdict(i).items()} for i in impls]
+        print_json(state, {"Hook": hook, "Implementations": rows})
         return
     if not impls:
         print(f"{hook}: no implementations")
@@ -280,23 +290,31 @@ def describe(state: AppState) -> None:
     query_options = sorted(
         o for p in getattr(query, "params", []) for o in p.opts if o.startswith("--")
     )
+    converter = get_converter()
     data = {
         "Name": "atlas",
-        "Version": __version__,
+        "AtlasVersion": __version__,
         "PluginApi": list(PLUGIN_API),
         "IndexFormat": FORMAT_VERSION,
-        "OutputVersion": "0.3",
         "Commands": commands,
         "QueryOptions": query_options,
         "Formats": ["auto", *manager.registry("formats").names()],
-        "Presets": {n: get_converter().unstructure(p) for n, p in settings.presets.items()},
+        # field names in PascalCase; the names inside (signal weights) are kept as they are
+        "Presets": {
+            n: {to_pascal(k): v for k, v in converter.unstructure(p).items()}
+            for n, p in settings.presets.items()
+        },
         "DefaultPreset": settings.pipeline.preset,
-        "Components": {kind: reg.describe() for kind, reg in manager.registries.items()},
+        "Components": {
+            kind: [{to_pascal(k): v for k, v in row.items()} for row in reg.describe()]
+            for kind, reg in manager.registries.items()
+        },
         "Plugins": _plugin_rows(state, show_all=True),
+        "Schemas": schema_list(commands),
         "TokenEstimate": "ceil(bytes / 4)",
     }
-    json.dump(data, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    json_wanted(state)  # refuses a format other than human or json; describe is always JSON
+    print_json(state, data)
 
 
 COMMANDS = (inspect, plugins, describe)

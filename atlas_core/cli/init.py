@@ -50,6 +50,7 @@ import click
 
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import AtlasError, UsageError
+from atlas_core.output.jsonout import OUTPUT_VERSION
 
 __all__ = [
     "AGENT_NAMES",
@@ -662,6 +663,7 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
     if state.format in {"json", "jsonl"}:
         json.dump(
             {
+                "Version": OUTPUT_VERSION,
                 "Root": str(root),
                 "DryRun": dry_run,
                 "Agents": list(chosen),
@@ -682,7 +684,8 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
                 "McpInstalled": has_mcp,
             },
             sys.stdout,
-            indent=2,
+            indent=None if state.format == "jsonl" else 2,
+            allow_nan=False,
         )
         sys.stdout.write("\n")
         return

@@ -6,12 +6,13 @@ import json
 from typing import Any, ClassVar, TextIO
 
 from atlas_core.components import FormatOptions
+from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json
 from atlas_core.paths import display_path
 from atlas_core.types import Selection
 
 __all__ = ["CompactFormat", "HumanFormat", "JsonFormat", "JsonlFormat", "selection_to_dict"]
 
-JSONL_VERSION = "0.3"
+JSONL_VERSION = OUTPUT_VERSION
 
 
 def header(selection: Selection) -> dict[str, Any]:
@@ -75,11 +76,12 @@ class JsonlFormat:
     name: ClassVar[str] = "jsonl"
 
     def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
-        dump = json.dumps
-        out.write(dump(header(selection), ensure_ascii=False) + "\n")
-        for f in selection.files:
-            out.write(dump(file_line(f, options.verbose), ensure_ascii=False) + "\n")
-        out.write(dump(footer(selection)) + "\n")
+        for record in (
+            header(selection),
+            *(file_line(f, options.verbose) for f in selection.files),
+            footer(selection),
+        ):
+            out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 class JsonFormat:
@@ -88,8 +90,7 @@ class JsonFormat:
     name: ClassVar[str] = "json"
 
     def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
-        json.dump(selection_to_dict(selection, options.verbose), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        dump_json(selection_to_dict(selection, options.verbose), out)
 
 
 class CompactFormat:

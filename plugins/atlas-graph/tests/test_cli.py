@@ -34,11 +34,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_entry_point_registers_every_component(repo: Path, atlas_cli: Cli) -> None:
     result = atlas_cli("plugins", "--json")
     assert result.code == 0, result.stderr
-    (row,) = [r for r in json.loads(result.stdout) if r["name"] == "graph"]
-    assert row["dist"] == "atlas-graph" and row["status"] == "ok"
-    assert row["components"]["signals"] == ["graph", "pagerank"]
-    assert row["components"]["contributors"] == ["graph"]
-    assert "graph_python" in row["components"]["resolvers"]
+    (row,) = [r for r in json.loads(result.stdout)["Plugins"] if r["Name"] == "graph"]
+    assert row["Dist"] == "atlas-graph" and row["Status"] == "ok"
+    assert row["Components"]["signals"] == ["graph", "pagerank"]
+    assert row["Components"]["contributors"] == ["graph"]
+    assert "graph_python" in row["Components"]["resolvers"]
 
 
 def test_graph_command_prints_imports_and_importers(repo: Path, atlas_cli: Cli) -> None:

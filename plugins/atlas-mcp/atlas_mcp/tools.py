@@ -3,7 +3,6 @@ each one runs on an :class:`~atlas_mcp.service.AtlasService`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,7 +31,8 @@ The index refreshes itself when files change between calls."""
 
 @attrs.frozen
 class ToolResult:
-    """What a tool returns: text for the model, and the same data as JSON when it has any."""
+    """What a tool returns: text for the model and, for tools that return data, the data
+    itself (``structuredContent``); the text is then a compact summary of it, not a copy."""
 
     text: str
     structured: dict[str, Any] | None = None
@@ -50,8 +50,101 @@ class ToolSpec:
     read_only: bool = True
 
 
-def _json(data: dict[str, Any]) -> ToolResult:
-    return ToolResult(json.dumps(data, ensure_ascii=False, indent=1), data)
+def _data(data: dict[str, Any], summary: Callable[[dict[str, Any]], str]) -> ToolResult:
+    """``data`` as structured content, with ``summary(data)`` as the text beside it."""
+    return ToolResult(summary(data), data)
+
+
+#: files (or symbols) listed one per line in a text summary; the rest are counted
+_SHOWN = 25
+
+
+def _more(total: int) -> list[str]:
+    return [f"... and {total - _SHOWN} more (see the structured result)"] if total > _SHOWN else []
+
+
+def _symbols(symbols: list[dict[str, Any]], limit: int = 3) -> str:
+    shown = [f"{s['Name']} L{s['Start']}-{s['End']}" for s in symbols[:limit]]
+    return ("  " + ", ".join(shown)) if shown else ""
+
+
+def _query_summary(doc: dict[str, Any]) -> str:
+    files = doc["Files"]
+    budget = doc["Budget"].get("MaxTokens")
+    head = (
+        f"{len(files)} files, {doc['TotalTokens']:,}"
+        + (f" of {budget:,}" if budget else "")
+        + f" tokens (preset {doc['Preset']})"
+    )
+    if not files:
+        head = f"No file matches {doc['Query']!r} above score {doc['MinScore']}"
+    lines = [head + ("" if not files else ", best first:")]
+    for f in files[:_SHOWN]:
+        marks = (" seed" if f.get("Seed") else "") + (
+            f" skim {f['SkimTokens']:,}" if f.get("Skim") else ""
+        )
+        lines.append(
+            f"{f['Path']}  {f['Score']:.2f}  {f['Tokens']:,} tok  {f['Role']}{marks}"
+            + _symbols(f.get("Symbols", []))
+        )
+    lines += _more(len(files))
+    if doc["LeftOut"]:
+        lines.append(f"{doc['LeftOut']} ranked files left out: too big for the budget")
+    lines += [f"note: {n}" for n in doc.get("Notes", [])[:5]]
+    return "\n".join(lines)
+
+
+def _explain_summary(doc: dict[str, Any]) -> str:
+    lines = [
+        f"terms: {' '.join(doc['Terms']) or '(none)'}; preset {doc['Preset']}, "
+        f"fuser {doc['Fuser']}"
+        + (f"; missing: {', '.join(doc['MissingSignals'])}" if doc["MissingSignals"] else "")
+    ]
+    for f in doc["Files"][:_SHOWN]:
+        scores = ", ".join(f"{k} {v['Normalized']:.2f}" for k, v in f["Signals"].items())
+        lines.append(f"{f['Path']}  {f['Score']:.2f}  ({scores})")
+    lines += _more(len(doc["Files"]))
+    lines += [f"failed: {failure}" for failure in doc["Failures"]]
+    return "\n".join(lines)
+
+
+def _outline_summary(doc: dict[str, Any]) -> str:
+    symbols = doc["Symbols"]
+    lines = [
+        f"{doc['Path']} ({doc['Language']}/{doc['Role']}, {doc['Tokens']:,} tokens): "
+        f"{len(symbols)} symbols"
+    ]
+    for sym in symbols[: _SHOWN * 2]:
+        end = f"-{sym['End']}" if sym["End"] > sym["Start"] else ""
+        lines.append(
+            f"{'  ' * sym.get('Depth', 0)}{sym['Kind']} {sym['Qualified']} L{sym['Start']}{end}"
+        )
+    if len(symbols) > _SHOWN * 2:
+        lines.append(f"... and {len(symbols) - _SHOWN * 2} more (see the structured result)")
+    if doc.get("Imports"):
+        lines.append("imports: " + ", ".join(doc["Imports"][:12]))
+    return "\n".join(lines)
+
+
+def _related_summary(doc: dict[str, Any]) -> str:
+    files = doc["Files"]
+    lines = [f"{len(files)} files tied to {', '.join(doc['Given']) or 'nothing'}:"]
+    for f in files[:_SHOWN]:
+        why = "; ".join(r.get("Detail") or f"{r['Kind']} {r['Of']}" for r in f["Reasons"][:3])
+        lines.append(f"{f['Path']}  {f['Strength']:.2f}  {why}")
+    lines += _more(len(files))
+    return "\n".join(lines)
+
+
+def _index_summary(doc: dict[str, Any]) -> str:
+    text = (
+        f"{'Rebuilt' if doc['Rebuilt'] else 'Updated'}: {doc['Files']:,} files in "
+        f"{doc['Seconds']:.2f}s ({doc['Added']} added, {doc['Changed']} changed, "
+        f"{doc['Deleted']} deleted, {doc['Unchanged']} unchanged)"
+    )
+    if doc["Problems"]:
+        text += f"; {len(doc['Problems'])} problems, first: {doc['Problems'][0]}"
+    return text
 
 
 def _task(purpose: str) -> dict[str, Any]:
@@ -95,7 +188,7 @@ def _diff(value: Any) -> str | None:
 
 
 def _run_query(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
-    return _json(
+    return _data(
         service.query(
             args.get("task", ""),
             preset=args.get("preset"),
@@ -107,7 +200,8 @@ def _run_query(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
             seed_files=bool(args.get("seed_files", True)),
             scope=list(args.get("scope", [])),
             exclude=list(args.get("exclude", [])),
-        )
+        ),
+        _query_summary,
     )
 
 
@@ -172,11 +266,12 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
             ],
         }
 
-    return _json(service.with_reader(run))
+    return _data(service.with_reader(run), _related_summary)
 
 
 def _run_explain(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
-    return _json(service.explain(args["task"], preset=args.get("preset"), top=args.get("top", 10)))
+    doc = service.explain(args["task"], preset=args.get("preset"), top=args.get("top", 10))
+    return _data(doc, _explain_summary)
 
 
 def _run_render(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
@@ -192,11 +287,11 @@ def _run_render(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
 
 
 def _run_outline(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
-    return _json(service.outline(args["path"]))
+    return _data(service.outline(args["path"]), _outline_summary)
 
 
 def _run_index(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
-    return _json(service.index(force=bool(args.get("force", False))))
+    return _data(service.index(force=bool(args.get("force", False))), _index_summary)
 
 
 def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
@@ -209,8 +304,9 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             "Find the files of this repository that matter for a coding task, best first, "
             "within a token budget. Use it BEFORE grep, find or opening files at random: it "
             "searches file names, symbols and contents at once and answers in milliseconds, "
-            "offline. Returns JSON: Files (each with Path, Score from 0 to 1 relative to the "
-            "best match, Tokens = its size, Language, Role such as impl/test/config/docs, and "
+            "offline. Returns structured JSON (its text: one line per file): Files (each "
+            "with Path, Score from 0 to 1 relative to the best match, Tokens = its size, "
+            "Language, Role such as impl/test/config/docs, and "
             "Symbols: the functions and classes that matched the task with their Start-End "
             "lines; Skim: true when only a skim fits: matched symbols whole, signatures of the "
             "rest), TotalTokens, LeftOut (ranked files that did not fit even skimmed) and "

@@ -49,7 +49,12 @@ def test_query_ranks_files_with_scores_tokens_and_symbols(repo: Path, talk: Talk
         result = await client.call_tool("query", {"task": "retry backoff policy", "top": 3})
         assert not result.is_error, text(result)
         doc = result.structured_content
-        assert json.loads(text(result)) == doc
+        # the text is a compact summary for the model, not the JSON again
+        summary = text(result).splitlines()
+        assert summary[0].startswith(f"{len(doc['Files'])} files, {doc['TotalTokens']:,} of ")
+        assert summary[1].startswith("src/payments/retry.py  1.00  ")
+        assert "RetryPolicy.backoff L2-3" in summary[1] and "{" not in text(result)
+        assert len(text(result)) < len(json.dumps(doc)) / 2
         first = doc["Files"][0]
         assert first["Path"] == "src/payments/retry.py" and first["Score"] == 1.0
         assert first["Tokens"] > 0 and first["Language"] == "python"
@@ -130,6 +135,8 @@ def test_render_never_leaks_secrets_and_keeps_the_budget(
         outline = await client.call_tool("outline", {"path": "src/payments/client.py"})
         signatures = [s["Signature"] for s in outline.structured_content["Symbols"]]
         assert 'def connect(token="[REDACTED github-token]"):' in signatures
+        assert text(outline).startswith("src/payments/client.py (python/impl, ")
+        assert "\nclass PaymentClient L" in text(outline) and "REDACTED" not in text(outline)
         env = await client.call_tool("outline", {"path": ".env"})
         assert env.is_error and "secret file" in text(env)
 
@@ -189,17 +196,23 @@ def test_explain_and_index(repo: Path, talk: Talk) -> None:
     async def scenario(client: Any) -> None:
         explained = await client.call_tool("explain", {"task": "retry backoff", "top": 2})
         doc = explained.structured_content
+        assert text(explained).startswith("terms: backoff retry; preset balanced, fuser ")
+        assert "\nsrc/payments/retry.py  1.00  (bm25f " in text(explained)
         assert doc["Terms"] == ["backoff", "retry"]
         assert len(doc["Files"]) <= 2 and doc["Files"][0]["Path"] == "src/payments/retry.py"
         signals = doc["Files"][0]["Signals"]
         assert set(signals) == set(doc["Signals"]) >= {"bm25f", "path"}
-        assert signals["bm25f"]["raw"] > 0 and 0 < signals["bm25f"]["normalized"] <= 1
+        assert signals["bm25f"]["Raw"] > 0 and 0 < signals["bm25f"]["Normalized"] <= 1
 
         (repo / "src/payments/refund.py").write_text("def refund():\n    pass\n")
-        report = (await client.call_tool("index", {})).structured_content
+        updated = await client.call_tool("index", {})
+        report = updated.structured_content
         assert report["Added"] == 1 and report["Files"] == 7
-        again = (await client.call_tool("index", {"force": True})).structured_content
+        assert text(updated).startswith("Updated: 7 files in ") and "(1 added, " in text(updated)
+        forced = await client.call_tool("index", {"force": True})
+        again = forced.structured_content
         assert again["Rebuilt"] is True and again["Files"] == 7
+        assert text(forced).startswith("Rebuilt: 7 files in ")
 
     talk(repo, scenario)
 
@@ -245,6 +258,8 @@ def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
         rows = {f["Path"]: f for f in tied.structured_content["Files"]}
         kinds = {r["Kind"] for r in rows["tests/test_retry.py"]["Reasons"]}
         assert "test of" in kinds
+        assert text(tied).startswith(f"{len(rows)} files tied to src/payments/retry.py:\n")
+        assert "\ntests/test_retry.py  " in text(tied)
         tests = await client.call_tool(
             "related", {"paths": ["src/payments/retry.py"], "tests": True}
         )

@@ -36,7 +36,7 @@ def service(repo: Path, clock: Clock) -> AtlasService:
 def matched(service: AtlasService, task: str) -> list[str]:
     """Files whose text matches ``task`` (the path prior alone does not count)."""
     files = service.explain(task, top=50)["Files"]
-    return [f["Path"] for f in files if f["Signals"]["bm25f"]["raw"] > 0]
+    return [f["Path"] for f in files if f["Signals"]["bm25f"]["Raw"] > 0]
 
 
 def test_an_unchanged_repository_is_not_reindexed(service: AtlasService) -> None:

@@ -76,6 +76,6 @@ def test_through_the_cli(
     assert rows[0]["Path"] == "src/app.gleam"
     assert rows[0]["Language"] == "gleam"
     assert any(s["Name"] == "greet" for s in rows[0]["Symbols"])
-    plugins = json.loads(atlas_cli("plugins", "--json").stdout)
-    assert plugins[0]["components"] == {"chunkers": ["gleam"]}
-    assert plugins[0]["api"] == "1.0"
+    plugins = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
+    assert plugins[0]["Components"] == {"chunkers": ["gleam"]}
+    assert plugins[0]["Api"] == "1.0"

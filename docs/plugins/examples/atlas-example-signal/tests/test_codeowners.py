@@ -31,8 +31,8 @@ def test_example_signal_boosts_the_named_teams_files(
             "signals = { bm25f = 1.0, codeowners = 2.0 }\n",
         },
     )
-    rows = json.loads(atlas_cli("plugins", "--json").stdout)
-    assert rows[0]["components"] == {"signals": ["codeowners"]}
+    rows = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
+    assert rows[0]["Components"] == {"signals": ["codeowners"]}
     plain = atlas_cli(
         "--root", str(repo), "quick", "retry", "--format", "compact", "--min-score", "0"
     )
