@@ -210,7 +210,10 @@ def _cattrs_message(exc: Exception) -> str:
 
     def fmt(error: BaseException, type_: Any) -> str:
         text = format_exception(error, type_)
-        return str(error) if text == "invalid value" and str(error) else text
+        if text != "invalid value" or not error.args:
+            return text
+        first = error.args[0]  # attrs validators: (message, attribute, ...)
+        return first if isinstance(first, str) else str(error)
 
     if not isinstance(exc, cattrs.BaseValidationError):
         return str(exc)

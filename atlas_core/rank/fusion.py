@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -83,7 +83,7 @@ class WeightedConfig:
     #: "max": each signal's scores divided by its best (as the pipeline passes them);
     #: "rank": each signal's scores replaced by their rank (:func:`rank_normalize`), so a
     #: signal's spread of values no longer matters, only its order
-    normalize: Literal["max", "rank"] = attrs.field(
+    normalize: str = attrs.field(
         default="max", validator=attrs.validators.in_(("max", "rank"))
     )
 
@@ -94,7 +94,7 @@ class WeightedFusion:
     name: ClassVar[str] = "weighted"
     Config: ClassVar[type[WeightedConfig]] = WeightedConfig
 
-    def __init__(self, normalize: Literal["max", "rank"] = "max") -> None:
+    def __init__(self, normalize: str = "max") -> None:
         self.normalize = normalize
 
     def configure(self, config: WeightedConfig) -> WeightedFusion:
