@@ -83,9 +83,7 @@ class WeightedConfig:
     #: "max": each signal's scores divided by its best (as the pipeline passes them);
     #: "rank": each signal's scores replaced by their rank (:func:`rank_normalize`), so a
     #: signal's spread of values no longer matters, only its order
-    normalize: str = attrs.field(
-        default="max", validator=attrs.validators.in_(("max", "rank"))
-    )
+    normalize: str = attrs.field(default="max", validator=attrs.validators.in_(("max", "rank")))
 
 
 class WeightedFusion:
