@@ -535,5 +535,7 @@ def configured(component: T, section: str, settings: Settings) -> T:
     if cls is None or configure is None:
         return component
     table = settings.tables.get(section, {}).get(name, {})
+    if not table:
+        return component
     result: T = configure(structure_component_config(cls, table, _label(section, name)))
     return result

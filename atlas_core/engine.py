@@ -352,9 +352,9 @@ class Atlas:
                 f"preset {preset.name!r} names unknown fuser {preset.fuser!r} "
                 f"(installed: {', '.join(self.manager.registry('fusers').names())})"
             )
-        fuser = configured(fuser, "fusers", self.settings)
         with guarded(fuser, "fusing"):  # essential: a failure fails the query
-            fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
+            fuse = configured(fuser, "fusers", self.settings).fuse  # its [fusers.<name>]
+            fused = np.asarray(fuse(dict(ctx.results), weights), dtype=np.float64)
         if not len(fused):
             fused = np.zeros(len(reader))
         mask = scope_mask(reader, options.scope, options.exclude, options.base)
