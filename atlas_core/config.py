@@ -1,9 +1,18 @@
-"""Configuration: built-in presets, ``atlas.toml`` / ``[tool.atlas]``, and one cattrs converter."""
+"""Configuration: built-in presets, ``atlas.toml`` and ``[tool.atlas]``, one cattrs converter.
+
+Both files are read: ``[tool.atlas]`` in ``pyproject.toml`` first, then ``atlas.toml``, which
+overrides it key by key (tables merge). Every value remembers where it came from
+(:attr:`Settings.origins`), which ``atlas config`` shows. Names and keys are checked twice:
+the shape when the files are read (:func:`load_settings`), the names of components against
+the installed plugins once they are known (:func:`check_settings`).
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,11 +23,17 @@ from atlas_core.errors import UsageError
 if TYPE_CHECKING:
     import cattrs
 
+    from atlas_core.plugin.manager import AtlasPluginManager
+
 __all__ = [
     "BUILTIN_PRESETS",
+    "COMPONENT_SECTIONS",
     "DEFAULT_PRESET",
+    "SHIPPED_COMPONENTS",
     "Preset",
     "Settings",
+    "check_settings",
+    "configured",
     "get_converter",
     "load_settings",
     "structure_component_config",
@@ -95,6 +110,26 @@ BUILTIN_PRESETS: dict[str, Preset] = {
     )
 }  # fmt: skip
 
+#: the config sections naming components, ``[signals.<name>]`` and so on
+COMPONENT_SECTIONS = ("signals", "fusers", "rerankers", "contributors")
+
+#: components of Atlas's own plugins (atlas-graph, atlas-git, atlas-ollama): a preset or table
+#: may name them when the plugin is not installed (a shared config works for everyone; the
+#: query says under ``-v`` what it skipped); any other name must be installed
+SHIPPED_COMPONENTS: dict[str, frozenset[str]] = {
+    "signals": frozenset({"pagerank", "graph", "git_recency", "git_cochange"}),
+    "fusers": frozenset(),
+    "rerankers": frozenset({"ollama"}),
+    "contributors": frozenset({"graph", "git", "embeddings"}),
+}
+#: signals the pipeline itself adds: ``seeds`` (``--seed``/``--diff``, ``[signals.seeds]``)
+#: and ``semantic`` (``--semantic``; a preset may give its weight)
+PIPELINE_SIGNALS = frozenset({"seeds", "semantic"})
+RERANK_WORDS = ("off", "auto", "on", "require")
+
+#: the config files, in the order they are read (later overrides earlier, key by key)
+FILES = ("pyproject.toml", "atlas.toml")
+
 
 @attrs.define
 class IndexSettings:
@@ -117,8 +152,24 @@ class Settings:
     index: IndexSettings = attrs.field(factory=IndexSettings)
     pipeline: PipelineSettings = attrs.field(factory=PipelineSettings)
     presets: dict[str, Preset] = attrs.field(factory=lambda: dict(BUILTIN_PRESETS))
+    #: every component's table by name (what ``ctx.options(name)`` returns)
     components: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    source: str = ""
+    #: the same tables by section: ``tables["fusers"]["rrf"]``
+    tables: dict[str, dict[str, dict[str, Any]]] = attrs.field(factory=dict)
+    #: the files read, as ``{"atlas.toml": "/repo/atlas.toml"}`` (in reading order)
+    files: dict[str, str] = attrs.field(factory=dict)
+    #: where each value set by a file came from: dotted key -> ``"atlas.toml"`` or
+    #: ``"pyproject.toml"`` (keys of resolved presets included; absent: the default)
+    origins: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The files read, for messages (``""``: none)."""
+        return " and ".join(_where(label, path) for label, path in self.files.items())
+
+    def origin(self, key: str) -> str:
+        """Where the value at dotted ``key`` came from: a file's name, or ``default``."""
+        return self.origins.get(key, "default")
 
     def preset(self, name: str | None) -> Preset:
         chosen = name or self.pipeline.preset
@@ -128,100 +179,369 @@ class Settings:
         return self.presets[chosen]
 
 
+def _where(label: str, path: str) -> str:
+    return f"{path} [tool.atlas]" if label == "pyproject.toml" else path
+
+
 def structure_component_config(cls: type[T], table: dict[str, Any], component: str) -> T:
     """Build a component's typed config; an unknown key is an error naming both."""
     if not table:
         return cls()
-    known = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
-    for key in table:
-        if key not in known:
-            raise UsageError(
-                f"unknown config key {key!r} for {component} (known: {', '.join(sorted(known))})"
-            )
+    _check_keys(cls, table, f"for {component}")
     try:
         return get_converter().structure(table, cls)
     except Exception as exc:
         raise UsageError(f"bad config for {component}: {_cattrs_message(exc)}") from None
 
 
+def _check_keys(cls: type, table: dict[str, Any], what: str) -> None:
+    known = {a.name for a in attrs.fields(cls)}
+    for key in table:
+        if key not in known:
+            raise UsageError(
+                f"unknown config key {key!r} {what} (known: {', '.join(sorted(known))})"
+            )
+
+
 def _cattrs_message(exc: Exception) -> str:
+    """One line naming the offending key: ``k: 'k' must be > 0.0: -1.0``."""
     import cattrs
+    from cattrs.v import format_exception, transform_error
 
-    if isinstance(exc, cattrs.ClassValidationError):
-        return "; ".join(str(e) for e in exc.exceptions) or str(exc)
-    return str(exc)
+    def fmt(error: BaseException, type_: Any) -> str:
+        text = format_exception(error, type_)
+        if text != "invalid value" or not error.args:
+            return text
+        first = error.args[0]  # attrs validators: (message, attribute, ...)
+        return first if isinstance(first, str) else str(error)
+
+    if not isinstance(exc, cattrs.BaseValidationError):
+        return str(exc)
+    parts = []
+    for line in transform_error(exc, path="", format_exception=fmt):
+        text, _, path = line.rpartition(" @ ")
+        key = path.lstrip(".")
+        parts.append(f"{key}: {text}" if key else text)
+    return "; ".join(parts) or str(exc)
 
 
-def _read_table(root: Path) -> tuple[dict[str, Any], str]:
-    toml_path = root / "atlas.toml"
-    try:
-        if toml_path.is_file():
-            return tomllib.loads(toml_path.read_text(encoding="utf-8")), str(toml_path)
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            table = data.get("tool", {}).get("atlas")
-            if isinstance(table, dict):
-                return table, f"{pyproject} [tool.atlas]"
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read config in {root}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(
-            f"bad TOML in {toml_path if toml_path.exists() else pyproject}: {exc}"
-        ) from None
-    return {}, ""
+# -- reading the files -------------------------------------------------------------------
+
+
+def _read_files(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
+    """``(label, path, table)`` of each config file present, in reading order."""
+    out: list[tuple[str, Path, dict[str, Any]]] = []
+    for label in FILES:
+        path = root / label
+        try:
+            if not path.is_file():
+                continue
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read config {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"bad TOML in {path}: {exc}") from None
+        if label == "pyproject.toml":
+            tool = data.get("tool")
+            table = tool.get("atlas") if isinstance(tool, dict) else None
+            if table is None:
+                continue
+            if not isinstance(table, dict):
+                raise UsageError(f"[tool.atlas] in {path} must be a table")
+            data = table
+        out.append((label, path, data))
+    return out
+
+
+def _merge(
+    into: dict[str, Any], table: dict[str, Any], label: str, origins: dict[str, str], prefix: str
+) -> None:
+    """Merge ``table`` into ``into`` (tables merge, other values replace), noting origins."""
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, label, origins, f"{dotted}.")
+            continue
+        into[key] = copy.deepcopy(value)
+        for stale in [k for k in origins if k.startswith(f"{dotted}.")]:
+            del origins[stale]
+        origins[dotted] = label
+        if isinstance(value, dict):
+            _mark(value, label, origins, f"{dotted}.")
+
+
+def _mark(table: dict[str, Any], label: str, origins: dict[str, str], prefix: str) -> None:
+    for key, value in table.items():
+        origins[f"{prefix}{key}"] = label
+        if isinstance(value, dict):
+            _mark(value, label, origins, f"{prefix}{key}.")
 
 
 def load_settings(
     root: Path, overrides: dict[str, Any] | None = None, overrides_source: str = "overrides"
 ) -> Settings:
-    """Read ``atlas.toml`` (or ``[tool.atlas]`` in ``pyproject.toml``) under ``root``;
-    ``overrides``, a table of the same shape, is laid over it (``atlas_core.open(config=)``)."""
-    table, source = _read_table(root)
+    """Read ``[tool.atlas]`` in ``pyproject.toml`` and ``atlas.toml`` under ``root``.
+
+    Both are read; ``atlas.toml`` overrides ``[tool.atlas]`` key by key, and ``overrides``
+    (a table of the same shape: ``atlas_core.open(config=...)``) overrides both. Unknown
+    sections and keys, bad values and broken ``extends`` are one-line :class:`UsageError`\\ s
+    naming the file; component names are checked later, by :func:`check_settings`.
+    """
+    raw: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    settings = Settings()
+    for label, path, table in _read_files(root):
+        settings.files[label] = str(path)
+        _merge(raw, table, label, origins, "")
     if overrides:
-        table = _overlay(table, overrides)
-        source = f"{source} + {overrides_source}" if source else overrides_source
-    settings = Settings(source=source)
-    allowed = {"index", "pipeline", "presets", "signals", "fusers", "rerankers", "contributors"}
-    for key in table:
+        settings.files[overrides_source] = overrides_source
+        _merge(raw, overrides, overrides_source, origins, "")
+    settings.origins = origins
+
+    def where(key: str) -> str:
+        label = origins.get(key, "")
+        return f" in {_where(label, settings.files[label])}" if label else ""
+
+    allowed = ("index", "pipeline", "presets", *COMPONENT_SECTIONS)
+    for key, value in raw.items():
         if key not in allowed:
-            raise UsageError(f"unknown config section [{key}] in {source}")
-    try:
-        if "index" in table:
-            settings.index = get_converter().structure(table["index"], IndexSettings)
-        if "pipeline" in table:
-            settings.pipeline = get_converter().structure(table["pipeline"], PipelineSettings)
-    except Exception as exc:
-        raise UsageError(f"bad config in {source}: {_cattrs_message(exc)}") from None
-    for name, body in (table.get("presets") or {}).items():
-        settings.presets[name] = _preset_from(name, body, settings.presets, source)
-    for section in ("signals", "fusers", "rerankers", "contributors"):
-        for name, body in (table.get(section) or {}).items():
-            settings.components[name] = dict(body)
+            raise UsageError(
+                f"unknown config section [{key}]{where(key)} (known: {', '.join(allowed)})"
+            )
+        if not isinstance(value, dict):
+            raise UsageError(f"[{key}]{where(key)} must be a table, not {value!r}")
+    for key, cls in (("index", IndexSettings), ("pipeline", PipelineSettings)):
+        if key not in raw:
+            continue
+        table = raw[key]
+        first = next(iter(table), key)
+        _check_keys(cls, table, f"in [{key}]{where(f'{key}.{first}')}")
+        try:
+            setattr(settings, key, get_converter().structure(table, cls))
+        except Exception as exc:
+            raise UsageError(
+                f"bad config in [{key}]{where(key + '.' + first)}: {_cattrs_message(exc)}"
+            ) from None
+    settings.presets.update(_resolve_presets(raw.get("presets", {}), origins, where))
+    for section in COMPONENT_SECTIONS:
+        for name, body in raw.get(section, {}).items():
+            if not isinstance(body, dict):
+                raise UsageError(
+                    f"[{section}.{name}]{where(f'{section}.{name}')} must be a table, not {body!r}"
+                )
+            settings.tables.setdefault(section, {})[name] = dict(body)
+            settings.components.setdefault(name, {}).update(body)
     return settings
 
 
-def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``top`` laid over it, tables merged key by key."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _overlay(out[key], value)
-        else:
-            out[key] = value
-    return out
+# -- presets ----------------------------------------------------------------------------
+
+_PRESET_KEYS = ("extends", *(a.name for a in attrs.fields(Preset) if a.name != "name"))
 
 
-def _preset_from(name: str, body: dict[str, Any], known: dict[str, Preset], source: str) -> Preset:
-    body = dict(body)
-    base_name = body.pop("extends", None)
-    if base_name is not None and base_name not in known:
-        raise UsageError(f"preset {name!r} extends unknown preset {base_name!r} in {source}")
-    base = known.get(base_name or "", known.get(name))
-    data = get_converter().unstructure(base) if base else {"signals": {}}
-    data.update(body)
+def _resolve_presets(raw: dict[str, Any], origins: dict[str, str], where: Any) -> dict[str, Preset]:
+    """Each preset of the config, resolved through ``extends`` (in any order)."""
+    done: dict[str, Preset] = {}
+    active: list[str] = []
+
+    def resolve(name: str) -> Preset:
+        if name in done:
+            return done[name]
+        if name in active:
+            chain = " -> ".join([*active[active.index(name) :], name])
+            raise UsageError(
+                f"presets extend each other in a circle: {chain}{where(f'presets.{name}')}"
+            )
+        body = raw[name]
+        at = where(f"presets.{name}")
+        if not isinstance(body, dict):
+            raise UsageError(f"[presets.{name}]{at} must be a table, not {body!r}")
+        for key in body:
+            if key not in _PRESET_KEYS:
+                raise UsageError(
+                    f"unknown config key {key!r} in [presets.{name}]{at} "
+                    f"(known: {', '.join(sorted(_PRESET_KEYS))})"
+                )
+        parent = body.get("extends")
+        active.append(name)
+        try:
+            base, inherited = _parent(name, parent, raw, resolve, at)
+        finally:
+            active.pop()
+        done[name] = _preset_from(name, body, base, at)
+        _note_origins(name, inherited, origins)
+        return done[name]
+
+    for name in raw:
+        resolve(name)
+    return done
+
+
+def _parent(
+    name: str, parent: Any, raw: dict[str, Any], resolve: Any, at: str
+) -> tuple[Preset | None, str | None]:
+    """The preset ``name`` builds on, and the name its origins are copied from (None:
+    a built-in, whose values are defaults)."""
+    if parent is None:  # a built-in of the same name is amended; else a new preset
+        return BUILTIN_PRESETS.get(name), None
+    if not isinstance(parent, str):
+        raise UsageError(f"preset {name!r}{at}: extends must be a preset's name")
+    if parent in raw and parent != name:
+        return resolve(parent), parent
+    if parent in BUILTIN_PRESETS:
+        return BUILTIN_PRESETS[parent], None
+    known = ", ".join(sorted({*BUILTIN_PRESETS, *raw} - {name}))
+    raise UsageError(f"preset {name!r} extends unknown preset {parent!r}{at} (known: {known})")
+
+
+def _preset_from(name: str, body: dict[str, Any], base: Preset | None, at: str) -> Preset:
+    """``base`` with ``body`` on top; signal weights merge, and a weight of 0 removes one."""
+    data: dict[str, Any] = get_converter().unstructure(base) if base else {"signals": {}}
+    if base is None or "extends" in body:
+        data["description"] = ""  # a preset of one's own says what it is, or nothing
+    own = {k: v for k, v in body.items() if k not in ("extends", "signals")}
+    data.update(own)
+    signals = body.get("signals", {})
+    if not isinstance(signals, dict):
+        raise UsageError(f"preset {name!r}{at}: signals must be a table of weights")
+    merged = dict(data["signals"])
+    for signal, weight in signals.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise UsageError(
+                f"preset {name!r}{at}: the weight of signal {signal!r} must be a number "
+                f">= 0 (0 removes it), not {weight!r}"
+            )
+        merged[signal] = float(weight)
+    data["signals"] = {k: v for k, v in merged.items() if v != 0}
     data["name"] = name
     try:
         return get_converter().structure(data, Preset)
     except Exception as exc:
-        raise UsageError(f"bad preset {name!r} in {source}: {_cattrs_message(exc)}") from None
+        raise UsageError(f"bad preset {name!r}{at}: {_cattrs_message(exc)}") from None
+
+
+def _note_origins(name: str, inherited: str | None, origins: dict[str, str]) -> None:
+    """Origins of the resolved preset's values: its own keys keep theirs, inherited values
+    take their parent's (a built-in parent's are defaults)."""
+    prefix = f"presets.{name}."
+    own = {k for k in origins if k.startswith(prefix)}
+    if inherited is None:
+        return
+    parent = f"presets.{inherited}."
+    for key, label in list(origins.items()):
+        if key.startswith(parent):
+            mine = prefix + key[len(parent) :]
+            if mine not in own and key[len(parent) :] not in ("extends", "description"):
+                origins[mine] = label
+
+
+# -- checking names against the installed plugins ----------------------------------------
+
+
+def check_settings(settings: Settings, manager: AtlasPluginManager) -> None:
+    """Check every name the settings use against the installed components, and every
+    component table against the component's ``Config`` (when it declares one).
+
+    Called when the plugins are known, before any query runs: a misspelled signal, fuser,
+    reranker, walker, preset or contributor, or an unknown key, is a one-line
+    :class:`UsageError` listing the known names.
+    """
+    src = settings.source
+    at = f" in {src}" if src else ""
+    walkers = manager.registry("walkers")
+    if settings.pipeline.walker not in walkers.names():
+        raise UsageError(
+            f"unknown walker {settings.pipeline.walker!r} in [pipeline]{at} "
+            f"(known: {_known(walkers.names())})"
+        )
+    if settings.pipeline.preset not in settings.presets:
+        raise UsageError(
+            f"unknown preset {settings.pipeline.preset!r} in [pipeline]{at} "
+            f"(known: {_known(settings.presets)})"
+        )
+    signals = _names(manager, "signals")
+    if settings.pipeline.seed_signal not in signals:
+        raise UsageError(
+            f"unknown signal {settings.pipeline.seed_signal!r} as [pipeline] seed_signal{at} "
+            f"(known: {_known(signals)})"
+        )
+    fusers = _names(manager, "fusers")
+    rerankers = _names(manager, "rerankers")
+    for preset in settings.presets.values():
+        if preset.name in BUILTIN_PRESETS and preset == BUILTIN_PRESETS[preset.name]:
+            continue
+        what = f"preset {preset.name!r}{at}"
+        for name in preset.signals:
+            if name not in signals | {"semantic"}:
+                raise UsageError(
+                    f"unknown signal {name!r} in {what} (known: {_known(signals | {'semantic'})})"
+                )
+        if preset.fuser not in fusers:
+            raise UsageError(f"unknown fuser {preset.fuser!r} in {what} (known: {_known(fusers)})")
+        if preset.rerank is not None and preset.rerank not in {*RERANK_WORDS, *rerankers}:
+            raise UsageError(
+                f"unknown reranker {preset.rerank!r} in {what} "
+                f"(known: {_known({*RERANK_WORDS, *rerankers})})"
+            )
+    for section in COMPONENT_SECTIONS:
+        known = _names(manager, section) | ({"seeds"} if section == "signals" else set())
+        registry = manager.registry(section)
+        for name, table in settings.tables.get(section, {}).items():
+            if name not in known:
+                raise UsageError(
+                    f"unknown {section[:-1]} {name!r}: no [{section}.{name}] can apply{at} "
+                    f"(known: {_known(known)})"
+                )
+            component = registry.get(name) if name != "seeds" else _seeds_component()
+            cls = getattr(component, "Config", None)
+            if cls is not None and attrs.has(cls):
+                structure_component_config(cls, table, _label(section, name))
+            elif table and _builtin(registry, name):
+                raise UsageError(
+                    f"unknown config key {next(iter(table))!r} for {_label(section, name)}"
+                    f"{at} (known: none, it takes no settings)"
+                )
+
+
+def _names(manager: AtlasPluginManager, section: str) -> set[str]:
+    """Installed component names of a section, plus those of Atlas's own plugins."""
+    return set(manager.registry(section).names()) | SHIPPED_COMPONENTS[section]
+
+
+def _builtin(registry: Any, name: str) -> bool:
+    entry = registry.entry(name)
+    return entry is not None and str(entry.provider).startswith("atlas-core")
+
+
+def _known(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names)) or "none"
+
+
+def _label(section: str, name: str) -> str:
+    """How messages name a component's table (signals by their bare name, as before)."""
+    return name if section == "signals" else f"{section[:-1]} {name}"
+
+
+def _seeds_component() -> Any:
+    from atlas_core.engine import SeedConfig
+
+    return type("Seeds", (), {"Config": SeedConfig})
+
+
+def configured(component: T, section: str, settings: Settings) -> T:
+    """``component`` with its table applied, when it takes one through ``configure``.
+
+    A component declaring ``Config`` (an attrs class) and ``configure(config)`` (returning
+    a configured copy) gets its ``[<section>.<name>]`` table that way: fusers, which see
+    no context at run time, take their settings like this.
+    """
+    name = str(getattr(component, "name", ""))
+    cls = getattr(component, "Config", None)
+    configure = getattr(component, "configure", None)
+    if cls is None or configure is None:
+        return component
+    table = settings.tables.get(section, {}).get(name, {})
+    if not table:
+        return component
+    result: T = configure(structure_component_config(cls, table, _label(section, name)))
+    return result

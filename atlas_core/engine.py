@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from atlas_core.components import Chunker, Note, QueryContext, Retriever, Signal, WalkSettings
-from atlas_core.config import Preset, Settings, load_settings
+from atlas_core.config import Preset, Settings, check_settings, configured, load_settings
 from atlas_core.errors import (
     AtlasError,
     IndexCorruptError,
@@ -52,8 +52,8 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
     """The repository root, checked: it must exist and be a directory.
 
     Without ``root`` (and without ``$ATLAS_ROOT``) it is found as git finds its work tree:
-    the nearest of the current directory and its ancestors that holds ``.atlas/`` or
-    ``.git``, else the current directory itself.
+    the nearest of the current directory and its ancestors that holds ``.atlas/``,
+    ``.git`` or ``atlas.toml``, else the current directory itself.
     """
     explicit = str(root) if root is not None else os.environ.get("ATLAS_ROOT")
     raw = explicit or "."
@@ -69,10 +69,15 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
 
 
 def find_root(start: Path) -> Path:
-    """The nearest of ``start`` and its ancestors with ``.atlas/`` or ``.git``, else ``start``."""
+    """The nearest of ``start`` and its ancestors with ``.atlas/``, ``.git`` or
+    ``atlas.toml``, else ``start``."""
     for candidate in (start, *start.parents):
         try:
-            if (candidate / ".atlas").is_dir() or (candidate / ".git").exists():
+            if (
+                (candidate / ".atlas").is_dir()
+                or (candidate / ".git").exists()
+                or (candidate / "atlas.toml").is_file()
+            ):
                 return candidate
         except OSError:  # an unreadable ancestor: stop where git would
             break
@@ -151,6 +156,7 @@ class Atlas:
         self.root = root
         self.manager = manager
         self.settings = settings if settings is not None else load_settings(root)
+        check_settings(self.settings, manager)  # names and tables, before anything runs
         self.cache = cache_dir_for(root)
 
     # -- indexing ----------------------------------------------------------------
@@ -347,7 +353,8 @@ class Atlas:
                 f"(installed: {', '.join(self.manager.registry('fusers').names())})"
             )
         with guarded(fuser, "fusing"):  # essential: a failure fails the query
-            fused = np.asarray(fuser.fuse(dict(ctx.results), weights), dtype=np.float64)
+            fuse = configured(fuser, "fusers", self.settings).fuse  # its [fusers.<name>]
+            fused = np.asarray(fuse(dict(ctx.results), weights), dtype=np.float64)
         if not len(fused):
             fused = np.zeros(len(reader))
         mask = scope_mask(reader, options.scope, options.exclude, options.base)

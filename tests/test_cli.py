@@ -198,7 +198,7 @@ def test_render_refuses_paths_outside_the_root(repo: Path, atlas_cli: Cli, tmp_p
 def test_custom_preset_and_fuser_from_config(repo: Path, atlas_cli: Cli) -> None:
     (repo / "atlas.toml").write_text(
         '[presets.team]\nextends = "balanced"\nfuser = "rrf"\nmax_tokens = 50\n'
-        "[presets.team.signals]\nbm25f = 1.0\n"
+        "[presets.team.signals]\nbm25f = 1.0\npath = 0\nmentions = 0\n"  # 0 removes
     )
     result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "json")
     doc = json.loads(result.stdout)

@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 
 def build_cli(manager: Any) -> click.Group:
     from atlas_core import __version__
-    from atlas_core.cli import commands, explore, info, render
+    from atlas_core.cli import commands, config, explore, info, render
     from atlas_core.cli.examples import add_examples
     from atlas_core.cli.hook import hook
     from atlas_core.cli.state import COLOR_MODES, AppState
@@ -77,6 +77,7 @@ def build_cli(manager: Any) -> click.Group:
 
     for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render, hook):
         cli.add_command(command)
+    cli.add_command(config.config)
     from atlas_core.plugin.guard import call_hook
 
     try:

@@ -130,12 +130,16 @@ def test_query_ranks_the_cochanged_file_above_an_unrelated_one(git_repo, pipelin
 def test_bad_signal_config_is_a_clear_error(git_repo, pipeline) -> None:
     repo = git_repo()
     repo.commit(0, {"a.py": "a"})
-    (repo.root / "atlas.toml").write_text("[signals.git_cochange]\nseed = 3\n")
     atlas, reader = pipeline.indexed(repo.root)
     ctx = pipeline.context(atlas, reader)
     ctx.results["bm25f"] = np.ones(len(reader))
+    ctx.settings = {"git_cochange": {"seed": 3}}
     with pytest.raises(UsageError, match="unknown config key 'seed' for git_cochange"):
         GitCochange().score(ctx)
+    # in the config file, the same mistake stops Atlas as it loads, before any query
+    (repo.root / "atlas.toml").write_text("[signals.git_cochange]\nseed = 3\n")
+    with pytest.raises(UsageError, match="unknown config key 'seed' for git_cochange"):
+        pipeline.make_atlas(repo.root)
 
 
 def test_a_record_from_an_older_index_is_mapped_by_path(git_repo, pipeline, monkeypatch) -> None:

@@ -50,6 +50,8 @@ class PageRankSignal:
 
     name: ClassVar[str] = "pagerank"
     stage: ClassVar[int] = 0
+    #: ``[signals.pagerank]``, checked when the config is loaded
+    Config: ClassVar[type[PageRankConfig]] = PageRankConfig
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         from atlas_graph.store import load_graph
@@ -81,6 +83,8 @@ class GraphSignal:
 
     name: ClassVar[str] = "graph"
     stage: ClassVar[int] = 1
+    #: ``[signals.graph]``, checked when the config is loaded
+    Config: ClassVar[type[GraphConfig]] = GraphConfig
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         from atlas_graph.store import load_graph

@@ -25,6 +25,8 @@ class CodeOwners(Signal):
     """Files owned by a team named in the task (``@team``) score 1, others 0."""
 
     name: ClassVar[str] = "codeowners"
+    #: ``[signals.codeowners]``, checked when Atlas loads the configuration
+    Config: ClassVar[type[CodeOwnersConfig]] = CodeOwnersConfig
     stage: ClassVar[int] = 0  # needs only the query, not other signals
 
     def unavailable(self, ctx: QueryContext) -> str | None:
