@@ -57,6 +57,8 @@ class BuildReport:
     failures: dict[str, PluginFailure] = attrs.field(factory=dict)
     #: what contributors said (``IndexContext.note``)
     notes: list[Note] = attrs.field(factory=list)
+    #: the live generation whose file table is the files given ("" when unknown)
+    generation: str = ""
 
     @property
     def changed_anything(self) -> bool:
@@ -147,6 +149,7 @@ class IndexBuilder:
                     report.contributors = {}
             else:
                 assert old is not None
+                report.generation = old.gen.name
                 report.unchanged = len(old)
                 for contributor in self.contributors:
                     if old.extra_record(contributor.name) is not None:
@@ -159,6 +162,8 @@ class IndexBuilder:
 
     def _pending(self, files: list[RepoFile], old: IndexReader) -> str:
         """What needs writing: "" (nothing), "stats" (touched files only), or "build"."""
+        if _same_stats(files, old):  # the usual case, checked without a plan
+            return "build" if self._contributor_work(old, BuildReport()) else ""
         scratch = BuildReport(files=len(files))
         docs, todo = self._plan(files, old, scratch)
         if todo or scratch.unchanged != len(old):
@@ -201,8 +206,10 @@ class IndexBuilder:
                     old.close()  # our own shared lock would keep it from being removed
                 layout.remove_stale(self.cache, keep=gen.name)
                 reader = IndexReader(self.cache, gen, root=self.root)
+                report.generation = gen.name
             else:
                 reader = old
+                report.generation = old.gen.name
                 self._refresh_stat_columns(old, docs)
             try:
                 self._run_contributors(reader, report)
@@ -500,6 +507,21 @@ class IndexBuilder:
         report.errors.append(str(exc))
         report.failures[name] = exc
         report.contributors[name] = "failed"
+
+
+def _same_stats(files: list[RepoFile], old: IndexReader) -> bool:
+    """Whether ``files`` are exactly the indexed files, with the sizes, times and inodes
+    the index recorded."""
+    if len(files) != len(old):
+        return False
+    ordered = sorted(files, key=lambda f: f.rel)
+    cols = old.meta["files"]
+    return (
+        [f.rel for f in ordered] == cols["path"]
+        and [f.mtime_ns for f in ordered] == cols["mtime_ns"]
+        and [f.size for f in ordered] == cols["size"]
+        and [f.ino for f in ordered] == cols["ino"]
+    )
 
 
 def _changes(docs: list[_Doc], todo: list[int], old: IndexReader | None) -> Changes:

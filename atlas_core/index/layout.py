@@ -89,7 +89,7 @@ _TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
 _EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
 #: top-level entries Atlas creates: name pattern -> whether it is a directory
 _OWN: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+"), False),
+    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+|walk\.msgpack"), False),
     (_TEMP_FILE, False),
     (re.compile(r"extras"), True),
     (_GEN, True),
