@@ -25,6 +25,7 @@ finds it.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
@@ -96,10 +97,8 @@ class WalkRecorder:
                 paths=sorted(f.rel for f in files),
                 links=sorted(f.rel for f in files if os.path.islink(f.abs)),
             )
-        try:
+        with contextlib.suppress(OSError):  # only a shortcut is lost
             layout.write_checked(cache / NAME, record)
-        except OSError:
-            pass  # only a shortcut is lost
 
 
 def _linked(root: str, path: str, rel: str) -> RepoFile | None:
