@@ -225,7 +225,7 @@ class Atlas:
         With ``keep_existing``, an index that cannot be written (a read-only cache) but
         exists and is usable is kept as it is, with one message, instead of failing.
         """
-        from atlas_core.index.walkcache import WalkRecorder, cached_walk
+        from atlas_core.index.walkcache import WalkRecorder, cached_walk, rebind
 
         key = self._walk_key()
         cached = cached_walk(self.root, self.cache, key) if key and not force else None
@@ -252,6 +252,8 @@ class Atlas:
             report = builder.update(files, skipped, force=force, on_message=on_message)
             if recorder is not None and report.generation:
                 recorder.save(self.cache, report.generation, files, skipped)
+            elif cached is not None and report.wrote and report.generation:
+                rebind(self.cache, report.generation)
             return report
         except IndexWriteError as exc:
             if not keep_existing or not self._usable():

@@ -37,7 +37,7 @@ from atlas_core.errors import IndexCorruptError
 from atlas_core.index import layout
 from atlas_core.types import RepoFile
 
-__all__ = ["RACY_NS", "WalkRecorder", "cached_walk"]
+__all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
 
 NAME = "walk.msgpack"
 _VERSION = 1
@@ -111,6 +111,15 @@ def _linked(root: str, path: str, rel: str) -> RepoFile | None:
     if not target.startswith(os.path.join(root, "")) or not stat.S_ISREG(st.st_mode):
         return None
     return RepoFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def rebind(cache: Path, generation: str) -> None:
+    """The generation built from a cached walk's files now goes with its record."""
+    with contextlib.suppress(IndexCorruptError, OSError):
+        record = layout.read_checked(cache / NAME)
+        if isinstance(record, dict) and record.get("usable"):
+            record["generation"] = generation
+            layout.write_checked(cache / NAME, record)
 
 
 def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
