@@ -25,9 +25,7 @@ from atlas_core.errors import (
     PluginFailure,
     UsageError,
 )
-from atlas_core.index.builder import BuildReport, IndexBuilder
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
-from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.output.skim import skim_text, skim_tokens
 from atlas_core.plugin.guard import guarded, raise_errors
@@ -43,6 +41,7 @@ from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
 
 if TYPE_CHECKING:
+    from atlas_core.index.builder import BuildReport
     from atlas_core.index.walkcache import WalkRecorder
     from atlas_core.results import Explanation
 
@@ -225,6 +224,9 @@ class Atlas:
         With ``keep_existing``, an index that cannot be written (a read-only cache) but
         exists and is usable is kept as it is, with one message, instead of failing.
         """
+        # imported here: a query never builds, and these pull in the whole indexer
+        from atlas_core.index.builder import BuildReport, IndexBuilder
+        from atlas_core.index.process import FileProcessor
         from atlas_core.index.walkcache import WalkRecorder, cached_walk, rebind
 
         key = self._walk_key()

@@ -287,28 +287,40 @@ class IndexBuilder:
         docs: list[_Doc] = []
         todo: list[int] = []
         old_ids = old.ids if old else {}
-        cols = old.meta["files"] if old else {}
+        cols: dict[str, Any] = old.meta["files"] if old else {}
+        # the columns as locals: this loop runs once per file of the repository
+        sizes, mtimes, inos = cols.get("size", []), cols.get("mtime_ns", []), cols.get("ino", [])
+        hashes, statuses = cols.get("hash", []), cols.get("status", [])
+        languages, roles = cols.get("language", []), cols.get("role", [])
+        tokens = cols.get("tokens", [])
         for f in sorted(files, key=lambda f: f.rel):
             i = old_ids.get(f.rel, -1)
-            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok")
             if i >= 0 and old is not None:
-                same_stat = (
-                    cols["size"][i] == f.size
-                    and cols["mtime_ns"][i] == f.mtime_ns
-                    and cols["ino"][i] == f.ino
-                )
-                if not same_stat and cols["status"][i] != "large" and f.size == cols["size"][i]:
-                    same_stat = self._same_content(f, cols["hash"][i])
-                if same_stat:
-                    self._carry(doc, old, i)
+                same = sizes[i] == f.size and mtimes[i] == f.mtime_ns and inos[i] == f.ino
+                if not same and statuses[i] != "large" and f.size == sizes[i]:
+                    same = self._same_content(f, hashes[i])
+                if same:
+                    docs.append(
+                        _Doc(
+                            f.rel,
+                            f.size,
+                            f.mtime_ns,
+                            f.ino,
+                            hashes[i],
+                            languages[i],
+                            roles[i],
+                            tokens[i],
+                            statuses[i],
+                            i,
+                        )
+                    )
                     report.unchanged += 1
-                    docs.append(doc)
                     continue
                 report.changed += 1
             else:
                 report.added += 1
             todo.append(len(docs))
-            docs.append(doc)
+            docs.append(_Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok"))
         return docs, todo
 
     def _same_content(self, f: RepoFile, old_hash: bytes) -> bool:
@@ -319,14 +331,6 @@ class IndexBuilder:
                 return content_hash(fh.read()) == old_hash
         except OSError:
             return False
-
-    @staticmethod
-    def _carry(doc: _Doc, old: IndexReader, i: int) -> None:
-        cols = old.meta["files"]
-        doc.hash = cols["hash"][i]
-        doc.language, doc.role = cols["language"][i], cols["role"][i]
-        doc.tokens, doc.status = cols["tokens"][i], cols["status"][i]
-        doc.old_id = i
 
     # -- processing --------------------------------------------------------------
 

@@ -67,7 +67,7 @@ def wants_delta(docs: list[Any], old: IndexReader) -> bool:
 
 def old_ids(docs: list[Any]) -> np.ndarray:
     """Each file's id in the old generation, -1 for files processed now."""
-    return np.array([-1 if d.fresh else d.old_id for d in docs], dtype=np.int64)
+    return np.fromiter((-1 if d.fresh else d.old_id for d in docs), np.int64, len(docs))
 
 
 def build_delta(
@@ -125,7 +125,8 @@ def build_delta(
         doclen[in_delta, col] = sums[in_delta]
 
     base_doc = np.asarray(old.array("post_doc"))
-    live = int(np.count_nonzero(base_map[base_doc] >= 0)) if len(base_doc) else 0
+    dead = base_map < 0
+    live = len(base_doc) - int(np.count_nonzero(dead[base_doc])) if len(base_doc) else 0
     arrays: dict[str, np.ndarray] = {
         "base_map": base_map,
         "delta_terms": terms.astype(np.uint32),
