@@ -52,6 +52,8 @@ class WalkSettings:
     cache_dir: Path | None = None
     #: called with (relative path, reason) for every entry skipped for a reason worth counting
     on_skip: Callable[[str, str], None] = lambda rel, reason: None
+    #: called with the relative path (``""``: the root) of every directory, just before it is listed
+    on_dir: Callable[[str], None] | None = None
 
 
 @runtime_checkable

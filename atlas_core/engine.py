@@ -25,9 +25,7 @@ from atlas_core.errors import (
     PluginFailure,
     UsageError,
 )
-from atlas_core.index.builder import BuildReport, IndexBuilder
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
-from atlas_core.index.process import FileProcessor
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.output.skim import skim_text, skim_tokens
 from atlas_core.plugin.guard import guarded, raise_errors
@@ -43,6 +41,8 @@ from atlas_core.terms import tokenize
 from atlas_core.types import RepoFile, SelectedFile, Selection
 
 if TYPE_CHECKING:
+    from atlas_core.index.builder import BuildReport
+    from atlas_core.index.walkcache import WalkRecorder
     from atlas_core.results import Explanation
 
 __all__ = ["Atlas", "QueryOptions", "QueryResult", "find_root", "relative_base", "resolve_root"]
@@ -161,7 +161,7 @@ class Atlas:
 
     # -- indexing ----------------------------------------------------------------
 
-    def walk(self) -> tuple[list[RepoFile], Counter[str]]:
+    def walk(self, recorder: WalkRecorder | None = None) -> tuple[list[RepoFile], Counter[str]]:
         skipped: Counter[str] = Counter()
         walker = self.manager.registry("walkers").get(self.settings.pipeline.walker)
         if walker is None:
@@ -170,9 +170,17 @@ class Atlas:
             extra_ignore=list(self.settings.index.ignore),
             cache_dir=self.cache,
             on_skip=lambda rel, reason: skipped.update([reason]),
+            on_dir=recorder.on_dir if recorder is not None else None,
         )
         with guarded(walker, "walking the repository"):
             return list(walker.walk(self.root, settings)), skipped
+
+    def _walk_key(self) -> str | None:
+        """What the built-in walk depends on besides the tree (None: another walker)."""
+        walker = self.manager.registry("walkers").get(self.settings.pipeline.walker)
+        if walker is None or walker.name != "fs" or type(walker).__module__ != "atlas_core.walk.fs":
+            return None
+        return repr((str(self.root), str(self.cache), list(self.settings.index.ignore)))
 
     def chunker_map(self) -> dict[str, Chunker]:
         """For each language, the registered chunker with the highest priority."""
@@ -222,7 +230,18 @@ class Atlas:
         With ``keep_existing``, an index that cannot be written (a read-only cache) but
         exists and is usable is kept as it is, with one message, instead of failing.
         """
-        files, skipped = self.walk()
+        # imported here: a query never builds, and these pull in the whole indexer
+        from atlas_core.index.builder import BuildReport, IndexBuilder
+        from atlas_core.index.process import FileProcessor
+        from atlas_core.index.walkcache import WalkRecorder, cached_walk, rebind
+
+        key = self._walk_key()
+        cached = cached_walk(self.root, self.cache, key) if key and not force else None
+        recorder = WalkRecorder(self.root, key) if key and cached is None else None
+        if cached is not None:
+            files, skipped = cached, Counter[str]()
+        else:
+            files, skipped = self.walk(recorder)
         processor = FileProcessor(
             self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
         )
@@ -238,7 +257,12 @@ class Atlas:
             resolvers=self.manager.registry("resolvers"),
         )
         try:
-            return builder.update(files, skipped, force=force, on_message=on_message)
+            report = builder.update(files, skipped, force=force, on_message=on_message)
+            if recorder is not None and report.generation:
+                recorder.save(self.cache, report.generation, files, skipped)
+            elif cached is not None and report.wrote and report.generation:
+                rebind(self.cache, report.generation)
+            return report
         except IndexWriteError as exc:
             if not keep_existing or not self._usable():
                 raise

@@ -3,6 +3,7 @@
 
 usage: scripts/bench.py REPO [REPO ...] [--atlas PATH] [--runs N] [--calls N] [--query TEXT]
                         [--preset NAME]
+       scripts/bench.py --scale SOURCE [--sizes 3k,10k,28k,100k] [--work DIR] [...]
 
 For each repository, with the real ``atlas`` command in fresh processes: cold index time
 (and files per second), peak memory of the whole process tree while indexing (the workers
@@ -13,6 +14,11 @@ on disk; then, in one long-lived process holding the index open as the MCP serve
 percentile of --calls repeated queries. The index goes to a temporary ATLAS_CACHE_DIR; the
 repository is left as it was (the touched file is restored). Give several repositories (a
 3k, 10k, 28k and 100k-file tree) to see how each cost grows.
+
+With ``--scale SOURCE`` (a large tree such as the 28k-file monorepo), the trees are made
+from it under ``--work`` (copies: SOURCE itself is never touched): ``3k`` and ``10k`` are its
+first top-level folders up to that many files, ``28k`` a copy of the whole of it, ``100k``
+four copies side by side; each is benchmarked, then deleted, and one table sums it up.
 """
 
 from __future__ import annotations
@@ -113,7 +119,7 @@ def pick_file(root: Path, atlas: str, env: dict[str, str]) -> Path:
     return root / out[0]
 
 
-def bench(root: Path, args: argparse.Namespace) -> None:
+def bench(root: Path, args: argparse.Namespace) -> dict[str, float]:
     cache = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     env = {**os.environ, "ATLAS_CACHE_DIR": str(cache)}
     base = [args.atlas, "--root", str(root), "-q"]
@@ -173,17 +179,92 @@ def bench(root: Path, args: argparse.Namespace) -> None:
     )
     print(f"long-lived query        {served or 'skipped (no python next to atlas)'}")
     print(f"index on disk           {size / 1e6:.1f} MB")
+    return {
+        "files": files,
+        "cold": cold,
+        "memory": cold_mem,
+        "nochange": nochange,
+        "onechange": onechange,
+        "query": statistics.median(times),
+        "served": median if served else float("nan"),
+        "served95": p95 if served else float("nan"),
+        "disk": size / 1e6,
+    }
+
+
+SIZES = {"3k": 3_000, "10k": 10_000, "28k": 0, "100k": -4}
+
+
+def _count(path: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(path))
+
+
+def make_tree(source: Path, size: str, work: Path) -> Path:
+    """A copy of ``source`` (or of its first folders, or four copies) for one size."""
+    target = work / f"atlas-scale-{size}"
+    shutil.rmtree(target, ignore_errors=True)
+    want = SIZES[size]
+    if want == 0:
+        shutil.copytree(source, target, symlinks=True)
+    elif want < 0:
+        target.mkdir()
+        for k in range(-want):
+            shutil.copytree(source, target / f"copy{k + 1}", symlinks=True)
+    else:
+        target.mkdir()
+        total = 0
+        for entry in sorted(source.iterdir()):
+            if total >= want:
+                break
+            if entry.is_dir() and not entry.is_symlink() and entry.name not in {".git", ".atlas"}:
+                shutil.copytree(entry, target / entry.name, symlinks=True)
+                total += _count(entry)
+    shutil.rmtree(target / ".atlas", ignore_errors=True)
+    return target
+
+
+def scale(args: argparse.Namespace) -> None:
+    rows = []
+    for size in args.sizes.split(","):
+        if size not in SIZES:
+            sys.exit(f"unknown size {size!r} (one of {', '.join(SIZES)})")
+        tree = make_tree(args.scale.resolve(), size, args.work)
+        try:
+            rows.append((size, bench(tree, args)))
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)  # the 100k tree is gigabytes
+        print()
+    print(
+        "| tree | files | cold index | files/s | peak memory | no-change | one-file "
+        "| warm query | long-lived median / p95 | on disk |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, r in rows:
+        print(
+            f"| {size} | {r['files']:,.0f} | {r['cold']:.1f} s | {r['files'] / r['cold']:,.0f} "
+            f"| {r['memory']:.0f} MB | {r['nochange']:.2f} s | {r['onechange']:.2f} s "
+            f"| {r['query']:.3f} s | {r['served']:.1f} / {r['served95']:.1f} ms "
+            f"| {r['disk']:.1f} MB |"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("repos", type=Path, nargs="+")
+    ap.add_argument("repos", type=Path, nargs="*")
+    ap.add_argument("--scale", type=Path, help="make and benchmark trees of several sizes")
+    ap.add_argument("--sizes", default="3k,10k,28k,100k")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     ap.add_argument("--atlas", default=shutil.which("atlas") or "atlas")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--calls", type=int, default=50)
     ap.add_argument("--query", default="add retry logic to the http client")
     ap.add_argument("--preset", default="balanced")
     args = ap.parse_args()
+    if args.scale:
+        scale(args)
+        return
+    if not args.repos:
+        ap.error("give a repository, or --scale SOURCE")
     for n, repo in enumerate(args.repos):
         if n:
             print()

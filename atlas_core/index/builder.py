@@ -18,7 +18,8 @@ from atlas_core.components import Changes, IndexContext, IndexView, Note
 from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
-from atlas_core.index.layout import ARRAYS
+from atlas_core.index.delta import BASE_FILES, build_delta, wants_delta
+from atlas_core.index.layout import ARRAYS, DELTA_ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.pathterms import path_arrays
 from atlas_core.index.process import (
@@ -58,6 +59,8 @@ class BuildReport:
     failures: dict[str, PluginFailure] = attrs.field(factory=dict)
     #: what contributors said (``IndexContext.note``)
     notes: list[Note] = attrs.field(factory=list)
+    #: the live generation whose file table is the files given ("" when unknown)
+    generation: str = ""
 
     @property
     def changed_anything(self) -> bool:
@@ -114,6 +117,7 @@ class IndexBuilder:
         self.resolvers = tuple(resolvers)
         self._previous: IndexReader | None = None
         self._changes = Changes()
+        self._planned: tuple[IndexReader, list[_Doc], list[int], BuildReport] | None = None
 
     # -- entry point -------------------------------------------------------------
 
@@ -132,7 +136,7 @@ class IndexBuilder:
         """
         started = time.perf_counter()
         report = BuildReport(files=len(files))
-        self._previous, self._changes = None, Changes()
+        self._previous, self._changes, self._planned = None, Changes(), None
         old = None if force else self._open_previous(report, on_message)
         try:
             pending = self._pending(files, old) if old is not None else "build"
@@ -148,6 +152,7 @@ class IndexBuilder:
                     report.contributors = {}
             else:
                 assert old is not None
+                report.generation = old.gen.name
                 report.unchanged = len(old)
                 for contributor in self.contributors:
                     if old.extra_record(contributor.name) is not None:
@@ -160,8 +165,11 @@ class IndexBuilder:
 
     def _pending(self, files: list[RepoFile], old: IndexReader) -> str:
         """What needs writing: "" (nothing), "stats" (touched files only), or "build"."""
+        if _same_stats(files, old):  # the usual case, checked without a plan
+            return "build" if self._contributor_work(old, BuildReport()) else ""
         scratch = BuildReport(files=len(files))
         docs, todo = self._plan(files, old, scratch)
+        self._planned = (old, docs, todo, scratch)  # reused under the lock if still current
         if todo or scratch.unchanged != len(old):
             return "build"
         if self._contributor_work(old, BuildReport()):
@@ -186,8 +194,14 @@ class IndexBuilder:
                 # another writer published while this one waited for the lock
                 old.close()
                 old = self._open_previous(report, on_message)
-            report.added = report.changed = report.unchanged = 0
-            docs, todo = self._plan(files, old, report)
+            planned, self._planned = self._planned, None
+            if planned is not None and planned[0] is old:
+                docs, todo, scratch = planned[1:]
+                report.added, report.changed = scratch.added, scratch.changed
+                report.unchanged = scratch.unchanged
+            else:
+                report.added = report.changed = report.unchanged = 0
+                docs, todo = self._plan(files, old, report)
             self._changes = _changes(docs, todo, old)
             vocab = Vocabulary(old, changed_files=len(todo))
             if todo:
@@ -201,9 +215,12 @@ class IndexBuilder:
                 if old is not None:
                     old.close()  # our own shared lock would keep it from being removed
                 layout.remove_stale(self.cache, keep=gen.name)
-                reader = IndexReader(self.cache, gen, root=self.root)
+                # its files were checksummed as they were written or linked
+                reader = IndexReader(self.cache, gen, root=self.root, verify=False)
+                report.generation = gen.name
             else:
                 reader = old
+                report.generation = old.gen.name
                 self._refresh_stat_columns(old, docs)
             try:
                 self._run_contributors(reader, report)
@@ -271,28 +288,40 @@ class IndexBuilder:
         docs: list[_Doc] = []
         todo: list[int] = []
         old_ids = old.ids if old else {}
-        cols = old.meta["files"] if old else {}
+        cols: dict[str, Any] = old.meta["files"] if old else {}
+        # the columns as locals: this loop runs once per file of the repository
+        sizes, mtimes, inos = cols.get("size", []), cols.get("mtime_ns", []), cols.get("ino", [])
+        hashes, statuses = cols.get("hash", []), cols.get("status", [])
+        languages, roles = cols.get("language", []), cols.get("role", [])
+        tokens = cols.get("tokens", [])
         for f in sorted(files, key=lambda f: f.rel):
             i = old_ids.get(f.rel, -1)
-            doc = _Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok")
             if i >= 0 and old is not None:
-                same_stat = (
-                    cols["size"][i] == f.size
-                    and cols["mtime_ns"][i] == f.mtime_ns
-                    and cols["ino"][i] == f.ino
-                )
-                if not same_stat and cols["status"][i] != "large" and f.size == cols["size"][i]:
-                    same_stat = self._same_content(f, cols["hash"][i])
-                if same_stat:
-                    self._carry(doc, old, i)
+                same = sizes[i] == f.size and mtimes[i] == f.mtime_ns and inos[i] == f.ino
+                if not same and statuses[i] != "large" and f.size == sizes[i]:
+                    same = self._same_content(f, hashes[i])
+                if same:
+                    docs.append(
+                        _Doc(
+                            f.rel,
+                            f.size,
+                            f.mtime_ns,
+                            f.ino,
+                            hashes[i],
+                            languages[i],
+                            roles[i],
+                            tokens[i],
+                            statuses[i],
+                            i,
+                        )
+                    )
                     report.unchanged += 1
-                    docs.append(doc)
                     continue
                 report.changed += 1
             else:
                 report.added += 1
             todo.append(len(docs))
-            docs.append(doc)
+            docs.append(_Doc(f.rel, f.size, f.mtime_ns, f.ino, b"", "unknown", "other", 0, "ok"))
         return docs, todo
 
     def _same_content(self, f: RepoFile, old_hash: bytes) -> bool:
@@ -303,14 +332,6 @@ class IndexBuilder:
                 return content_hash(fh.read()) == old_hash
         except OSError:
             return False
-
-    @staticmethod
-    def _carry(doc: _Doc, old: IndexReader, i: int) -> None:
-        cols = old.meta["files"]
-        doc.hash = cols["hash"][i]
-        doc.language, doc.role = cols["language"][i], cols["role"][i]
-        doc.tokens, doc.status = cols["tokens"][i], cols["status"][i]
-        doc.old_id = i
 
     # -- processing --------------------------------------------------------------
 
@@ -380,6 +401,8 @@ class IndexBuilder:
         report: BuildReport,
         vocab: Vocabulary,
     ) -> Path:
+        if old is not None and wants_delta(docs, old):
+            return self._write_delta(docs, old, skipped, report, vocab)
         arrays = _invert(docs, len(vocab)) if old is None else _merge(docs, old, len(vocab))
         df = np.diff(arrays["post_off"])
         blob, vocab_off, vocab_order, remap = vocab.finish(df)
@@ -389,34 +412,71 @@ class IndexBuilder:
             np.cumsum(df[keep], out=off[1:])
             arrays["post_off"] = off
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
-        return self._save(docs, blob, arrays, old, skipped, report)
+        symbols, arrays["symbols_off"] = _symbols(docs, old)
+        blobs = {"vocab.bin": blob, "symbols.bin": symbols}
+        postings = int(arrays["post_doc"].shape[0])
+        return self._save(docs, blobs, arrays, old, skipped, report, postings)
+
+    def _write_delta(
+        self,
+        docs: list[_Doc],
+        old: IndexReader,
+        skipped: Counter[str],
+        report: BuildReport,
+        vocab: Vocabulary,
+    ) -> Path:
+        """A delta generation (see :mod:`atlas_core.index.delta`): the base's postings and
+        chunk records are linked, not written."""
+        parts = build_delta(docs, old, _fresh_postings(docs))
+        arrays = parts.arrays
+        links = set(BASE_FILES)
+        if vocab.unchanged:
+            links |= {"vocab.bin", "vocab_off.npy", "vocab_order.npy"}
+            blobs = {}
+        else:
+            blob, arrays["vocab_off"], arrays["vocab_order"] = vocab.finish_kept()
+            blobs = {"vocab.bin": blob}
+        blobs["delta_symbols.bin"] = parts.symbols
+        return self._save(
+            docs, blobs, arrays, old, skipped, report, parts.postings, links=links, delta=True
+        )
 
     def _save(
         self,
         docs: list[_Doc],
-        blob: bytes,
+        blobs: dict[str, bytes],
         arrays: dict[str, np.ndarray],
         old: IndexReader | None,
         skipped: Counter[str],
         report: BuildReport,
+        postings: int,
+        *,
+        links: set[str] | frozenset[str] = frozenset(),
+        delta: bool = False,
     ) -> Path:
         generation = max(old.generation if old else 0, _last_generation(self.cache)) + 1
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
         layout.remove_generation(self.cache, tmp.name)
         tmp.mkdir()
-        sums: dict[str, list[int]] = {
-            "vocab.bin": [len(blob), layout.write_file(tmp / "vocab.bin", blob)]
-        }
-        sums.update(_write_symbols(tmp, docs, old))
-        path_blob, path = _path_data(docs, old)
+        path_blob, path, carried = _path_data(docs, old)
         arrays.update(path)
-        path_crc = layout.write_file(tmp / "path_vocab.bin", path_blob)
-        sums["path_vocab.bin"] = [len(path_blob), path_crc]
-        for name in ARRAYS:
-            if name in arrays:
-                with layout.CrcWriter(tmp / f"{name}.npy") as out:
-                    np.save(out, arrays[name], allow_pickle=False)  # type: ignore[arg-type]
-                sums[f"{name}.npy"] = [out.size, out.crc]
+        links = set(links)
+        if carried:
+            links |= {"path_vocab.bin", "path_off.npy", "path_doc.npy"}
+        else:
+            blobs["path_vocab.bin"] = path_blob
+        sums: dict[str, list[int]] = {}
+        for name in sorted(links):
+            assert old is not None
+            sums[name] = _link(old, tmp, name)
+        for name, data in blobs.items():
+            sums[name] = [len(data), layout.write_file(tmp / name, data)]
+        for name in (*ARRAYS, *DELTA_ARRAYS) if delta else ARRAYS:
+            if f"{name}.npy" in links:
+                continue
+            with layout.CrcWriter(tmp / f"{name}.npy") as out:
+                np.save(out, arrays[name], allow_pickle=False)  # type: ignore[arg-type]
+            sums[f"{name}.npy"] = [out.size, out.crc]
         doclen = arrays["doclen"]
         languages = Counter(d.language for d in docs if d.status == "ok")
         meta = {
@@ -424,6 +484,7 @@ class IndexBuilder:
             "root": str(self.root),
             "fingerprint": self.fingerprint,
             "created": time.time(),
+            "delta": delta,
             "checksums": sums,  # [size, crc32] of every other file of the generation
             "files": {
                 "path": [d.rel for d in docs],
@@ -438,8 +499,12 @@ class IndexBuilder:
             },
             "stats": {
                 "avgdl": (doclen.mean(axis=0) if len(docs) else np.zeros(3)).tolist(),
-                "terms": len(arrays["vocab_off"]) - 1,
-                "postings": int(arrays["post_doc"].shape[0]),
+                "terms": len(arrays["vocab_off"]) - 1
+                if "vocab_off" in arrays
+                else len(old.array("vocab_off")) - 1  # type: ignore[union-attr]
+                if old is not None
+                else 0,
+                "postings": postings,
                 "languages": dict(languages),
                 "skipped": dict(skipped | Counter(d.status for d in docs if d.status != "ok")),
                 "undecodable": sum(1 for d in docs if d.fresh and d.undecodable)
@@ -519,6 +584,21 @@ class IndexBuilder:
         report.contributors[name] = "failed"
 
 
+def _same_stats(files: list[RepoFile], old: IndexReader) -> bool:
+    """Whether ``files`` are exactly the indexed files, with the sizes, times and inodes
+    the index recorded."""
+    if len(files) != len(old):
+        return False
+    ordered = sorted(files, key=lambda f: f.rel)
+    cols = old.meta["files"]
+    return bool(
+        [f.rel for f in ordered] == cols["path"]
+        and [f.mtime_ns for f in ordered] == cols["mtime_ns"]
+        and [f.size for f in ordered] == cols["size"]
+        and [f.ino for f in ordered] == cols["ino"]
+    )
+
+
 def _changes(docs: list[_Doc], todo: list[int], old: IndexReader | None) -> Changes:
     """Paths added, changed and deleted since ``old``."""
     before = old.ids if old is not None else {}
@@ -531,12 +611,9 @@ def _changes(docs: list[_Doc], todo: list[int], old: IndexReader | None) -> Chan
     )
 
 
-def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict[str, list[int]]:
-    """Each file's chunks as its own msgpack record, so a query reads only the files it shows.
-
-    Carried files are copied as bytes from the old generation, without decoding. Returns
-    [size, crc32] of the files written.
-    """
+def _symbols(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, np.ndarray]:
+    """Each file's chunks as its own msgpack record, so a query reads only the files it
+    shows: (the records, their offsets). Carried files' records are copied as bytes."""
     parts: list[bytes] = []
     for d in docs:
         if not d.fresh and old is not None:
@@ -545,12 +622,20 @@ def _write_symbols(tmp: Path, docs: list[_Doc], old: IndexReader | None) -> dict
             parts.append(d.symbols)
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
-    data = b"".join(parts)
-    sums = {"symbols.bin": [len(data), layout.write_file(tmp / "symbols.bin", data)]}
-    with layout.CrcWriter(tmp / "symbols_off.npy") as out:
-        np.save(out, offsets, allow_pickle=False)  # type: ignore[arg-type]
-    sums["symbols_off.npy"] = [out.size, out.crc]
-    return sums
+    return b"".join(parts), offsets
+
+
+def _link(old: IndexReader, tmp: Path, name: str) -> list[int]:
+    """Carry file ``name`` of ``old`` into the new generation: a hard link (a copy where
+    links are impossible). Returns its [size, crc32] as ``old`` verified it."""
+    size, crc = old.checksum(name)
+    try:
+        os.link(name, tmp / name, src_dir_fd=old.dir_fd, follow_symlinks=False)
+    except OSError:
+        data = layout.read_file(name, dir_fd=old.dir_fd)
+        if len(data) != size or layout.write_file(tmp / name, data) != crc:
+            raise IndexCorruptError(f"index file {name} changed while being copied") from None
+    return [size, crc]
 
 
 def _can_fork() -> bool:
@@ -565,20 +650,23 @@ def _last_generation(cache: Path) -> int:
     return max(numbers, default=0)
 
 
-def _path_data(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, dict[str, np.ndarray]]:
-    """The path arrays: carried from ``old`` when the file set is the same (only the
-    priors of re-processed files are computed again), else computed for every file."""
+def _path_data(
+    docs: list[_Doc], old: IndexReader | None
+) -> tuple[bytes, dict[str, np.ndarray], bool]:
+    """The path arrays, and whether the path terms were carried from ``old`` (when the
+    file set is the same: only the priors of re-processed files are computed again)."""
     paths = [d.rel for d in docs]
     if old is None or old.paths != paths:
-        return path_arrays(
+        blob, arrays = path_arrays(
             paths, [d.role for d in docs], [d.size for d in docs], [d.status for d in docs]
         )
+        return blob, arrays, False
     prior = np.array(old.path_prior, dtype=np.float64)
     for k, d in enumerate(docs):
         if d.fresh or old.sizes[k] != d.size:
             prior[k] = PathHeuristic.prior(d.rel, d.role, d.size, d.status)
     carried = {"path_off": old.array("path_off"), "path_doc": old.array("path_doc")}
-    return old.path_blob, {**carried, "path_prior": prior}
+    return old.path_blob, {**carried, "path_prior": prior}, True
 
 
 def _fresh_postings(docs: list[_Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -631,14 +719,13 @@ def _merge(docs: list[_Doc], old: IndexReader, n_terms: int) -> dict[str, np.nda
     if carried:
         pairs = np.array(carried, dtype=np.int64)
         new_id[pairs[:, 0]] = pairs[:, 1]
-    old_off = np.asarray(old.array("post_off"), dtype=np.int64)
-    old_doc = np.asarray(old.array("post_doc"))
+    old_term, old_doc, old_tf = old.all_postings()
     kept = new_id[old_doc]
     mask = kept >= 0
-    old_term = np.repeat(np.arange(len(old_off) - 1, dtype=np.uint32), np.diff(old_off))
     k_term, k_doc = old_term[mask], kept[mask].astype(np.uint32)
     del old_term, kept
-    k_tf = np.asarray(old.array("post_tf"))[mask]
+    k_tf = old_tf[mask]
+    del old_tf
     term, doc, tf = _fresh_postings(docs)
     if len(term):
         width = np.int64(len(docs) + 1)

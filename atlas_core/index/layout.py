@@ -34,6 +34,8 @@ from atlas_core.errors import CacheDirError, IndexCorruptError, IndexWriteError
 
 __all__ = [
     "ARRAYS",
+    "DELTA_ARRAYS",
+    "DELTA_BLOBS",
     "FORMAT_VERSION",
     "CrcWriter",
     "cache_dir_for",
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 _MAGIC = b"ATLAS-IDX"
 
 #: the array files of a generation (``<name>.npy``)
@@ -71,14 +73,31 @@ ARRAYS = (
     "path_off",
     "path_doc",
 )
+#: the arrays of a delta generation besides those (see :mod:`atlas_core.index.delta`)
+DELTA_ARRAYS = (
+    "base_map",
+    "delta_terms",
+    "delta_off",
+    "delta_doc",
+    "delta_tf",
+    "delta_symbols_off",
+    "symbols_src",
+)
 META = "meta.msgpack"
 BLOBS = ("vocab.bin", "symbols.bin", "path_vocab.bin")
+DELTA_BLOBS = ("delta_symbols.bin",)
 #: arrays earlier formats wrote: their generations are still Atlas's to remove
 _FORMER_ARRAYS = ("fwd_off", "fwd_term", "fwd_tf")
 #: every file a generation directory may hold (a crashed meta rewrite leaves a temporary)
 _GEN_FILE = re.compile(
     "|".join(
-        re.escape(n) for n in (*(f"{a}.npy" for a in (*ARRAYS, *_FORMER_ARRAYS)), *BLOBS, META)
+        re.escape(n)
+        for n in (
+            *(f"{a}.npy" for a in (*ARRAYS, *DELTA_ARRAYS, *_FORMER_ARRAYS)),
+            *BLOBS,
+            *DELTA_BLOBS,
+            META,
+        )
     )
     + r"|\.meta\.msgpack\.\d+\.tmp"
 )
@@ -89,7 +108,7 @@ _TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
 _EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
 #: top-level entries Atlas creates: name pattern -> whether it is a directory
 _OWN: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+"), False),
+    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+|walk\.msgpack"), False),
     (_TEMP_FILE, False),
     (re.compile(r"extras"), True),
     (_GEN, True),

@@ -23,7 +23,7 @@ import numpy as np
 
 from atlas_core.errors import AtlasError, IndexCorruptError
 from atlas_core.index import layout
-from atlas_core.index.layout import ARRAYS, BLOBS, META
+from atlas_core.index.layout import ARRAYS, BLOBS, DELTA_ARRAYS, DELTA_BLOBS, META
 from atlas_core.types import Chunk, FileEntry
 
 __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
@@ -65,9 +65,13 @@ class IndexReader:
     checksum-verified on open. Arrays are memory-mapped, so the page cache holds them once.
     """
 
-    def __init__(self, cache: Path, gen: Path, *, root: Path | None = None) -> None:
+    def __init__(
+        self, cache: Path, gen: Path, *, root: Path | None = None, verify: bool = True
+    ) -> None:
         self.cache = cache
         self.gen = gen
+        #: False: the caller has just written the generation and knows its checksums
+        self._verify = verify
         try:
             fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY | layout._NOFOLLOW)
         except OSError:
@@ -101,7 +105,12 @@ class IndexReader:
         ):
             raise IndexCorruptError("index metadata is incomplete")
         sums = meta["checksums"]
-        expected = {f"{a}.npy" for a in ARRAYS} | set(BLOBS)
+        #: a delta generation: the base's postings and symbols, and what changed since
+        self.delta = bool(meta.get("delta"))
+        self._array_names = (*ARRAYS, *DELTA_ARRAYS) if self.delta else ARRAYS
+        expected = {f"{a}.npy" for a in self._array_names} | set(BLOBS)
+        if self.delta:
+            expected |= set(DELTA_BLOBS)
         if not isinstance(sums, dict) or set(sums) != expected:
             raise IndexCorruptError("index metadata lists other files than an index has")
         self.meta: dict[str, Any] = meta
@@ -115,17 +124,25 @@ class IndexReader:
         self.tokens: list[int] = columns["tokens"]
         self.sizes: list[int] = columns["size"]
         self.statuses: list[str] = columns["status"]
-        for name in ARRAYS:
+        for name in self._array_names:
             self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
         self.path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
         n = len(self.paths)
-        if (
-            len(self.array("symbols_off")) != n + 1
-            or self.array("doclen").shape != (n, 3)
-            or self.array("path_prior").shape != (n,)
-        ):
+        if self.delta:
+            self._delta_symbols_blob = self._verified("delta_symbols.bin")
+            base = len(self.array("base_map"))
+            if (
+                len(self.array("symbols_off")) != base + 1
+                or len(self.array("symbols_src")) != n
+                or len(self.array("delta_off")) != len(self.array("delta_terms")) + 1
+                or len(self.array("post_off")) > len(self.array("vocab_off"))
+            ):
+                raise IndexCorruptError("index arrays do not match its file table")
+        elif len(self.array("symbols_off")) != n + 1:
+            raise IndexCorruptError("index arrays do not match its file table")
+        if self.array("doclen").shape != (n, 3) or self.array("path_prior").shape != (n,):
             raise IndexCorruptError("index arrays do not match its file table")
         self._read_extras()
 
@@ -141,7 +158,7 @@ class IndexReader:
 
     def verify(self) -> None:
         """Verify every array (all are checked on open; kept for callers that ask)."""
-        for name in ARRAYS:
+        for name in self._array_names:
             self.array(name)
 
     # -- files -------------------------------------------------------------------
@@ -190,6 +207,15 @@ class IndexReader:
 
     # -- verified files ----------------------------------------------------------
 
+    @property
+    def dir_fd(self) -> int:
+        """The open generation directory (valid until :meth:`close`)."""
+        return self._dir
+
+    def checksum(self, name: str) -> tuple[int, int]:
+        """(size, crc32) of one file of the generation, as its metadata records them."""
+        return self._sums[name]
+
     def _verified(self, name: str, *, mapped: bool = True) -> Any:
         """The bytes of one file of the generation, after checking its size and CRC32."""
         size, crc = self._sums[name]
@@ -215,7 +241,7 @@ class IndexReader:
             raise IndexCorruptError(f"index file {name} cannot be read: {exc.strerror}") from None
         finally:
             os.close(fd)
-        if len(data) != size or zlib.crc32(data) != crc:
+        if len(data) != size or (self._verify and zlib.crc32(data) != crc):
             raise IndexCorruptError(f"index file {name} fails its checksum")
         return data
 
@@ -283,12 +309,53 @@ class IndexReader:
         return self.locate(term)[1]
 
     def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
-        """(file ids, tf per field with shape (n, 3)) of one term."""
+        """(file ids, ascending, and tf per field with shape (n, 3)) of one term."""
         off = self.array("post_off")
-        start, end = int(off[term_id]), int(off[term_id + 1])
+        if term_id + 1 < len(off):
+            start, end = int(off[term_id]), int(off[term_id + 1])
+        else:  # a term new since the base of a delta generation
+            start = end = 0
+        docs = np.asarray(self.array("post_doc")[start:end])
+        tf = np.asarray(self.array("post_tf")[start:end])
+        if not self.delta:
+            return docs, tf
+        mapped = self.array("base_map")[docs]
+        keep = mapped >= 0
+        terms = self.array("delta_terms")
+        k = int(np.searchsorted(terms, term_id))
+        if k < len(terms) and int(terms[k]) == term_id:
+            d_off = self.array("delta_off")
+            lo, hi = int(d_off[k]), int(d_off[k + 1])
+            merged = np.concatenate([mapped[keep], self.array("delta_doc")[lo:hi]])
+            tfs = np.concatenate([tf[keep], self.array("delta_tf")[lo:hi]])
+            order = np.argsort(merged, kind="stable")
+            return merged[order].astype(np.uint32), tfs[order]
+        return mapped[keep].astype(np.uint32), tf[keep]
+
+    def all_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every posting as (term, file, tf) arrays, sorted by term then file (re-indexing)."""
+        off = np.asarray(self.array("post_off"), dtype=np.int64)
+        term = np.repeat(np.arange(len(off) - 1, dtype=np.uint32), np.diff(off))
+        doc = np.asarray(self.array("post_doc"))
+        tf = np.asarray(self.array("post_tf"))
+        if not self.delta:
+            return term, doc, tf
+        mapped = self.array("base_map")[doc]
+        keep = mapped >= 0
+        term, doc, tf = term[keep], mapped[keep].astype(np.uint32), tf[keep]
+        d_off = np.asarray(self.array("delta_off"), dtype=np.int64)
+        d_term = np.repeat(np.asarray(self.array("delta_terms")), np.diff(d_off))
+        d_doc = np.asarray(self.array("delta_doc"))
+        if not len(d_term):
+            return term, doc, tf
+        width = np.int64(len(self) + 1)
+        at = np.searchsorted(
+            term.astype(np.int64) * width + doc, d_term.astype(np.int64) * width + d_doc
+        )
         return (
-            np.asarray(self.array("post_doc")[start:end]),
-            np.asarray(self.array("post_tf")[start:end]),
+            np.insert(term, at, d_term),
+            np.insert(doc, at, d_doc),
+            np.insert(tf, at, np.asarray(self.array("delta_tf")), axis=0),
         )
 
     @cached_property
@@ -323,8 +390,14 @@ class IndexReader:
 
     def symbol_record(self, i: int) -> bytes:
         """The raw msgpack record of file ``i``'s chunks."""
+        blob = self._symbols_blob
         off = self.array("symbols_off")
-        return bytes(self._symbols_blob[int(off[i]) : int(off[i + 1])])
+        if self.delta:
+            i = int(self.array("symbols_src")[i])
+            if i < 0:
+                i = -i - 1
+                blob, off = self._delta_symbols_blob, self.array("delta_symbols_off")
+        return bytes(blob[int(off[i]) : int(off[i + 1])])
 
     def chunks(self, i: int) -> list[Chunk]:
         """Symbols and imports of file ``i`` (reads only this file's record)."""

@@ -49,6 +49,19 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms) if self.full else self.base + len(self.terms)
 
+    @property
+    def unchanged(self) -> bool:
+        """No term was added: the dictionary to write is the old one, as it is."""
+        return not self.full and not self.terms and self.old is not None
+
+    def finish_kept(self) -> tuple[bytes, np.ndarray, np.ndarray]:
+        """(blob, offsets, sorted order) of the dictionary with every term kept (a delta
+        generation's: unused terms are dropped when the next full generation is written)."""
+        if self.full:
+            return _encode_sorted(self.terms)
+        blob, offsets, order, _ = self._appended()
+        return blob, offsets, order
+
     def finish(self, df: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray | None]:
         """(blob, offsets, sorted order, new id of every term id or None) of the dictionary
         to write; ``df`` counts the files using each term id."""
@@ -58,6 +71,9 @@ class Vocabulary:
             return self._compacted(used)
         if self.full:
             return (*_encode_sorted(self.terms), None)
+        return self._appended()
+
+    def _appended(self) -> tuple[bytes, np.ndarray, np.ndarray, None]:
         assert self.old is not None
         added = [t.encode("utf-8", "surrogateescape") for t in self.terms]
         old_off = np.asarray(self.old.array("vocab_off"), dtype=np.int64)

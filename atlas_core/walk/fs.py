@@ -100,6 +100,8 @@ class FsWalker:
     ) -> _Frame | None:
         """List a directory (sorted by name); with ``enter``, add its ignore files to the
         stack (the root's stack already has them)."""
+        if settings.on_dir is not None:  # before listing: a change after it is seen later
+            settings.on_dir(prefix.rstrip("/"))
         try:
             with os.scandir(path) as it:
                 entries = sorted(it, key=lambda e: e.name)

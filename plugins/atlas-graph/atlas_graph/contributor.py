@@ -55,7 +55,16 @@ class GraphContributor(Contributor):
         resolvers = self.resolvers(ctx)
         hashes = content_hashes(view)
         key = layout_key(view, hashes, resolvers)
-        edges = build_edges(view, resolvers, _reusable(previous, key, hashes))
+        reuse = _reusable(previous, key, hashes)
+        edges = build_edges(view, resolvers, reuse)
+        if reuse is not None and _same_graph(ctx, edges):
+            # the same files and edges: PageRank would come out the same
+            return {
+                **previous,
+                "generation": view.generation,
+                "hashes": hashes,
+                "errors": edges.errors,
+            }
         eligible = np.flatnonzero(graph_files(view))
         # PageRank over every graph file, isolated ones included, so ranks compare
         # across repositories of different sizes by their ratio to ``base``
@@ -99,6 +108,30 @@ def describe_graph(data: Any, top: int = 10) -> dict[str, Any]:
     if data.get("errors"):
         summary["ResolverErrors"] = data["errors"]
     return summary
+
+
+def _same_graph(ctx: IndexContext, edges: Any) -> bool:
+    """Whether the previous graph data holds as it is: no file added or deleted, the
+    changed files still take part (or not) as before, and the edges are the same."""
+    from atlas_graph.build import EXCLUDED_ROLES
+    from atlas_graph.store import stored_edges
+
+    view, before, previous = ctx.index, ctx.previous, ctx.previous_data
+    if before is None or ctx.changes.added or ctx.changes.deleted:
+        return False
+    if edges.resolvers != previous.get("resolvers") or len(before) != len(view):
+        return False
+    old_ids, new_ids = before.ids, view.ids
+    for path in ctx.changes.changed:
+        i, j = old_ids.get(path), new_ids.get(path)
+        if i is None or j is None:
+            return False
+        was = before.statuses[i] == "ok" and before.roles[i] not in EXCLUDED_ROLES
+        now = view.statuses[j] == "ok" and view.roles[j] not in EXCLUDED_ROLES
+        if was != now or before.languages[i] != view.languages[j]:
+            return False
+    src, dst = stored_edges(dict(previous))
+    return bool(np.array_equal(src, edges.src) and np.array_equal(dst, edges.dst))
 
 
 def _reusable(previous: Any, key: str, hashes: bytes) -> Reuse | None:

@@ -1,0 +1,166 @@
+"""A shortcut for the walk of an unchanged tree: stat the indexed files, list nothing.
+
+A full walk lists every directory and matches every name against the ignore rules: most
+of a no-change ``atlas index`` on a large repository. After a walk by the built-in walker,
+``walk.msgpack`` in the cache directory records what it depended on:
+
+- every directory it listed, stamped (modification and change time, inode) *before* it
+  was listed: a file created, deleted or renamed in it, or a permission change, changes
+  the stamp;
+- the ignore files it read (each directory's, ``.git/info/exclude``), stamped before
+  they were read;
+- the settings that shape the walk, and the generation whose file table it produced.
+
+When all stamps still hold, the walk would list the same files, so only those files are
+stat'ed (``lstat``: their size, time and inode go to the builder, which hashes what
+looks changed, as after a walk). A directory modified less than :data:`RACY_NS` before it
+was stamped is not trusted (a later change could carry the same time), nor is a record
+of a walk that skipped anything (broken or outside symlinks and unreadable entries can
+change without their directory changing). Symlinked files are resolved again as the walker
+does. Any doubt means a full walk, which writes a new record. (Not seen: a symlink to a
+directory whose target is replaced by a file, which the walker would then index; the
+next full walk, after any change to the link's directory or ``atlas index --force``,
+finds it.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from atlas_core.errors import IndexCorruptError
+from atlas_core.index import layout
+from atlas_core.types import RepoFile
+
+__all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
+
+NAME = "walk.msgpack"
+_VERSION = 1
+#: a directory changed this recently (before its stamp) may change again unseen
+RACY_NS = 1_500_000_000
+_IGNORE_NAMES = (".gitignore", ".atlasignore")
+
+Stamp = list[int] | None
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size]
+
+
+class WalkRecorder:
+    """Collects the stamps of one full walk (``on_dir`` of the walk settings)."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = str(root)
+        self.key = key
+        self.trusted = True
+        self.dirs: dict[str, Stamp] = {}
+        self.files: dict[str, Stamp] = {}
+        # read before the walk starts: the walker reads them before listing the root
+        for rel in (".git/info/exclude", *_IGNORE_NAMES):
+            self.files[rel] = _stamp(os.path.join(self.root, rel))
+
+    def on_dir(self, rel: str) -> None:
+        path = os.path.join(self.root, rel) if rel else self.root
+        now = time.time_ns()
+        st = _stamp(path)
+        if st is None or now - st[0] < RACY_NS or now - st[1] < RACY_NS:
+            self.trusted = False
+        self.dirs[rel] = st
+        if rel:
+            for name in _IGNORE_NAMES:
+                found = _stamp(os.path.join(path, name))
+                if found is not None:
+                    self.files[f"{rel}/{name}"] = found
+
+    def save(
+        self, cache: Path, generation: str, files: list[RepoFile], skipped: Counter[str]
+    ) -> None:
+        """Record this walk for ``generation`` (whose file table is ``files``)."""
+        usable = self.trusted and not skipped
+        record: dict[str, Any] = {"version": _VERSION, "usable": usable}
+        if usable:
+            record.update(
+                key=self.key,
+                generation=generation,
+                dirs=self.dirs,
+                files=self.files,
+                paths=sorted(f.rel for f in files),
+                links=sorted(f.rel for f in files if os.path.islink(f.abs)),
+            )
+        with contextlib.suppress(OSError):  # only a shortcut is lost
+            layout.write_checked(cache / NAME, record)
+
+
+def _linked(root: str, path: str, rel: str) -> RepoFile | None:
+    """A symlinked file as the walker takes it: a regular file inside the root, else None."""
+    try:
+        target = os.path.realpath(path)
+        st = os.stat(target)
+    except OSError:
+        return None
+    if not target.startswith(os.path.join(root, "")) or not stat.S_ISREG(st.st_mode):
+        return None
+    return RepoFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def rebind(cache: Path, generation: str) -> None:
+    """The generation built from a cached walk's files now goes with its record."""
+    with contextlib.suppress(IndexCorruptError, OSError):
+        record = layout.read_checked(cache / NAME)
+        if isinstance(record, dict) and record.get("usable"):
+            record["generation"] = generation
+            layout.write_checked(cache / NAME, record)
+
+
+def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
+    """The files a full walk would find now, when the last walk's record proves it."""
+    try:
+        record = layout.read_checked(cache / NAME)
+        current = layout.read_current(cache)
+    except (IndexCorruptError, OSError):
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("version") != _VERSION
+        or not record.get("usable")
+        or record.get("key") != key
+        or current is None
+        or record.get("generation") != current
+    ):
+        return None
+    base = os.path.join(str(root), "")
+    for rel, old in record["files"].items():
+        if _stamp(base + rel) != old:
+            return None
+    for rel, old in record["dirs"].items():
+        if old is None or _stamp(base + rel if rel else str(root)) != old:
+            return None
+    links = set(record["links"])
+    out = []
+    lstat, isreg = os.lstat, stat.S_ISREG
+    for rel in record["paths"]:
+        path = base + rel
+        try:
+            st = lstat(path)
+        except OSError:
+            return None
+        if not isreg(st.st_mode):
+            linked = _linked(str(root), path, rel) if rel in links else None
+            if linked is None:
+                return None
+            out.append(linked)
+            continue
+        if rel in links:
+            return None
+        out.append(RepoFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ino))
+    return out

@@ -1,0 +1,150 @@
+"""Incremental updates (delta generations, the cached walk) give exactly what a rebuild gives."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+
+from atlas_core.engine import Atlas, QueryOptions
+from atlas_core.index import delta, walkcache
+from atlas_core.index.reader import IndexReader
+from atlas_core.testing import write_repo
+
+WORDS = (
+    "retry client parse config handler request token cache error json output verbose "
+    "schema render router session backoff timeout socket stream buffer"
+).split()
+TASKS = [
+    "add retry logic to the http client",
+    "fix parsing of the configuration file",
+    "render the json output",
+    "handle a socket timeout in the stream buffer",
+]
+
+
+def _source(rng: random.Random, name: str) -> str:
+    words = rng.sample(WORDS, 6)
+    body = "\n".join(f"    {w}_{i} = {rng.randint(0, 99)}" for i, w in enumerate(words))
+    return f'"""{name}: {" ".join(words[:3])}."""\n\n\ndef {words[0]}_{name}():\n{body}\n'
+
+
+def _initial(rng: random.Random) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {}
+    for d in ("src/net", "src/conf", "lib", "docs", "tests"):
+        for k in range(5):
+            name = f"{d.replace('/', '_')}{k}"
+            files[f"{d}/{name}.py"] = _source(rng, name)
+    files["README.md"] = "# Demo\n\nA client with retry and a config parser.\n"
+    return files
+
+
+def _round(root: Path, rng: random.Random, n: int) -> None:
+    """Edit, add, delete and rename a few files."""
+    paths = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if ".atlas" not in p.parts and ".forced" not in p.parts
+    )
+    for rel in rng.sample(paths, 2):
+        with open(root / rel, "a") as fh:  # in place: the directory does not change
+            fh.write(f"\n# {rng.choice(WORDS)} {rng.choice(WORDS)} round {n}\n")
+    new_dir = root / f"pkg{n % 2}" / "sub"
+    new_dir.mkdir(parents=True, exist_ok=True)
+    (new_dir / f"added{n}.py").write_text(_source(rng, f"added{n}"))
+    gone, moved = rng.sample([p for p in paths if (root / p).exists()], 2)
+    (root / gone).unlink()
+    os.rename(root / moved, root / f"lib/moved{n}.py")
+
+
+def _snapshot(atlas: Atlas, reader: IndexReader) -> dict[str, Any]:
+    terms: dict[str, Any] = {}
+    for term in sorted(set(reader.vocabulary())):
+        tid = reader.term_id(term)
+        assert tid is not None
+        docs, tf = reader.postings(tid)
+        if len(docs):
+            terms[term] = ([reader.paths[d] for d in docs.tolist()], tf.tolist())
+    queries = []
+    for task in TASKS:
+        result = atlas.query(task, QueryOptions(), reader)
+        queries.append(attrs.asdict(result.selection))
+        queries.append(np.round(result.fused, 12).tolist())
+    return {
+        "paths": list(reader.paths),
+        "symbols": [reader.symbol_record(i) for i in range(len(reader))],
+        "doclen": reader.doclen.tolist(),
+        "prior": reader.path_prior.tolist(),
+        "avgdl": reader.stats["avgdl"],
+        "postings": reader.stats["postings"],
+        "terms": terms,
+        "queries": queries,
+    }
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.4, 1000.0])
+def test_incremental_rounds_match_a_forced_rebuild(
+    tmp_path: Path,
+    make_atlas: Callable[[Path], Atlas],
+    monkeypatch: pytest.MonkeyPatch,
+    fraction: float,
+) -> None:
+    """fraction 0: every update is a full generation; 1000: every update a delta."""
+    monkeypatch.setattr(delta, "MERGE_FRACTION", fraction)
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)  # test edits are milliseconds apart
+    rng = random.Random(fraction)
+    root = write_repo(tmp_path / "r", _initial(rng))
+    atlas = make_atlas(root)
+    atlas.index()
+    deltas = 0
+    for n in range(6):
+        _round(root, rng, n)
+        report = atlas.index()
+        assert report.changed_anything
+        with atlas.reader(build_if_missing=False) as reader:
+            deltas += reader.delta
+            incremental = _snapshot(atlas, reader)
+        forced = make_atlas(root)
+        forced.cache = tmp_path / f"forced{n}"
+        forced.index(force=True)
+        with forced.reader(build_if_missing=False) as reader:
+            assert not reader.delta
+            assert _snapshot(forced, reader) == incremental
+        # nothing changed since: the cached walk finds the same files, nothing is written
+        again = atlas.index()
+        assert not again.changed_anything and not again.wrote
+    assert deltas == (6 if fraction > 1 else 0) or 0 < fraction < 1
+
+
+def test_cached_walk_sees_new_files_in_unchanged_looking_trees(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", {"a/b/one.py": "x = 1\n", "c/.gitignore": "*.log\n"})
+    (root / "empty").mkdir()
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()  # a walk record now exists
+    assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is not None
+    (root / "empty" / "two.py").write_text("y = 2\n")  # a directory that held no file
+    (root / "c" / "three.log").write_text("ignored\n")
+    (root / "c" / ".gitignore").write_text("*.txt\n")  # now the log file counts
+    report = atlas.index()
+    assert report.added == 2
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.paths == ["a/b/one.py", "c/.gitignore", "c/three.log", "empty/two.py"]
+
+
+def test_racy_directories_are_not_trusted(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    root = write_repo(tmp_path / "r", {"a/one.py": "x = 1\n"})
+    atlas = make_atlas(root)
+    atlas.index()  # the directories were modified a moment ago: no shortcut next time
+    assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is None
