@@ -112,3 +112,50 @@ def test_shipped_params_read_the_code(tune: ModuleType) -> None:
     assert params["test"] == ROLE_PRIOR["test"]
     assert set(params) == set(tune.ALL_KEYS)
     assert json.dumps(params)  # the fit's output is plain data
+
+
+def test_vendored_dirs_need_a_licence_below_a_source_directory(tune: ModuleType) -> None:
+    """A library copied into the source tree keeps its licence beside it; a workspace or
+    monorepo package's own licence does not make it someone else's code."""
+    paths = [
+        "src/jv.c",
+        "src/decNumber/ICU-license.html",
+        "src/decNumber/decNumber.c",
+        "src/decNumber/sub/more.c",
+        "LICENSE",
+        "clap_builder/LICENSE-MIT",
+        "clap_builder/src/lib.rs",
+        "packages/core/LICENSE",
+        "packages/core/index.js",
+        "lib/licensing.rb",
+    ]
+    assert tune.vendored_dirs(paths) == ("src/decNumber/",)
+    flags = dict(zip(paths, tune._vendored(np.array(paths)).tolist(), strict=True))
+    assert flags["src/decNumber/decNumber.c"] and flags["src/decNumber/sub/more.c"]
+    assert not flags["src/jv.c"] and not flags["clap_builder/src/lib.rs"]
+    assert not flags["packages/core/index.js"] and not flags["lib/licensing.rb"]
+    # the shipped code does not use it: the factor is 1.0 until the folds support it
+    assert tune.shipped_params()["vendored"] == 1.0
+
+
+def test_history_scores_follow_similar_commit_messages() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "atlas_history_eval", SCRIPT.with_name("history_eval.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    commits = [
+        ("Prepare 5.6.4 release", ["Source/Alamofire.swift", "Alamofire.podspec"]),
+        ("Fix retry policy backoff", ["Source/RetryPolicy.swift"]),
+        (
+            "Prepare the release: reformat",
+            [f"f{i}.swift" for i in range(60)] + ["Source/Session.swift"],
+        ),
+    ]
+    paths = ["Source/Alamofire.swift", "Source/RetryPolicy.swift", "Source/Session.swift"]
+    scores = module.history_scores("Prepare 5.7 release", commits, paths, top=10)
+    assert scores[0] > 0 and scores[1] == 0.0
+    assert scores[2] == 0.0  # a commit touching more than 50 files is ignored
+    assert module.history_scores("retry backoff", commits, paths, top=10).argmax() == 1
+    assert not module.history_scores("anything", [], paths, top=10).any()
