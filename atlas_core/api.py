@@ -27,7 +27,8 @@ Sections:
   :class:`PluginFailure`.
 - **Helpers for components**: :func:`component_config`, :func:`tokenize`,
   :func:`normalize`, :class:`WeightedFusion`, :class:`ReciprocalRankFusion`,
-  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`.
+  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`, :func:`dump_json`
+  and ``OUTPUT_VERSION`` (a command's JSON: strict, with the output ``Version``).
 - **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
   :func:`syntax_tree`.
 - **CLI commands**: :class:`AppState`, ``pass_state`` (``@pass_state`` hands a command the
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
     from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
+    from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json
     from atlas_core.output.outline import outline_of
     from atlas_core.output.secrets import redact, secret_file_reason
     from atlas_core.progress import progress_bar
@@ -125,6 +127,8 @@ _LAZY = {
     "ensure_cache_dir": "atlas_core.index.layout",
     "estimate_tokens": "atlas_core.index.process",
     "render_context": "atlas_core.output.context",
+    "OUTPUT_VERSION": "atlas_core.output.jsonout",
+    "dump_json": "atlas_core.output.jsonout",
     "selection_to_dict": "atlas_core.output.formats",
     "progress_bar": "atlas_core.progress",
     "ReciprocalRankFusion": "atlas_core.rank.fusion",
@@ -166,6 +170,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "OUTPUT_VERSION",
     "PLUGIN_API",
     "ROLES",
     "AppState",
@@ -216,6 +221,7 @@ __all__ = [
     "confined_path",
     "detect_role",
     "diff_paths",
+    "dump_json",
     "ensure_cache_dir",
     "estimate_tokens",
     "explanation_document",

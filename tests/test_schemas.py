@@ -324,3 +324,15 @@ def test_every_command_honours_format_json_and_refuses_the_rest(repo: Path, atla
         assert json.loads(atlas_cli(*base, "--format", "json", *args).stdout)["Version"]
         refused = atlas_cli(*base, *args, "--format", "compact")
         assert refused.code == 2 and "prints human or json" in refused.stderr, args
+
+
+def test_the_plugin_api_json_writer_is_strict_and_versioned() -> None:
+    import io
+
+    from atlas_core.api import OUTPUT_VERSION, dump_json
+
+    out = io.StringIO()
+    dump_json({"Version": OUTPUT_VERSION, "Score": 0.5}, out, indent=None)
+    assert out.getvalue() == '{"Version": "0.3", "Score": 0.5}\n'
+    with pytest.raises(ValueError):
+        dump_json({"Score": float("nan")}, io.StringIO())

@@ -197,8 +197,9 @@ def config(ctx: click.Context, state: AppState, preset: str | None) -> None:
         }
         if preset is not None:
             doc["Preset"] = preset
-        json.dump(doc, sys.stdout, indent=2 if state.format == "json" else None)
-        sys.stdout.write("\n")
+        from atlas_core.output.jsonout import dump_json
+
+        dump_json(doc, sys.stdout, indent=2 if state.format == "json" else None)
         return
     sys.stdout.write(_human(rows, files))
 

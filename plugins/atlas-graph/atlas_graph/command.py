@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -88,8 +87,9 @@ def graph_command(file: str, as_json: bool, refresh: bool) -> None:
         or (state.format == "auto" and not sys.stdout.isatty())
     )
     if wants_json:
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        from atlas_core.api import OUTPUT_VERSION, dump_json
+
+        dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout)
         return
     central = ""
     if "CentralityRank" in data:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas_core.api import OUTPUT_VERSION
 from atlas_core.testing import CliResult, write_repo
 
 Cli = Callable[..., CliResult]
@@ -62,6 +63,7 @@ def test_graph_command_json_and_paths_relative_to_the_cwd(
     result = atlas_cli("--root", str(repo), "graph", "config.py", "--json")
     assert result.code == 0, result.stderr
     data = json.loads(result.stdout)
+    assert data["Version"] == OUTPUT_VERSION  # every JSON document Atlas prints has one
     assert data["Path"] == "pkg/config.py" and data["Imports"] == []
     assert data["ImportedBy"] == ["pkg/auth.py", "pkg/server.py"]  # vendor/ is left out
     assert data["CentralityRank"] == 1 and data["PageRank"] > 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import Any
@@ -52,9 +51,10 @@ def ollama() -> None:
     if extra:
         report["Precomputed"] = extra
     if state.format in {"json", "jsonl"} or (state.format == "auto" and not sys.stdout.isatty()):
+        from atlas_core.api import OUTPUT_VERSION, dump_json
+
         report["Problem"] = problem
-        json.dump(report, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        dump_json({"Version": OUTPUT_VERSION, **report}, sys.stdout)
     else:
         _print_human(report, problem)
     if problem:
