@@ -285,7 +285,7 @@ def describe(state: AppState) -> None:
         settings = Settings()
     ctx = click.get_current_context()
     group = ctx.parent.command if ctx.parent else None
-    commands = sorted(getattr(group, "commands", {}))
+    commands = sorted(n for n, c in getattr(group, "commands", {}).items() if not c.hidden)
     query = getattr(group, "commands", {}).get("query")
     query_options = sorted(
         o for p in getattr(query, "params", []) for o in p.opts if o.startswith("--")
