@@ -21,7 +21,8 @@ DAY = 86_400
 
 
 class GitHistory(Contributor):
-    """Stores, per commit of the recent history, its time and the files it touched.
+    """Stores, per commit of the recent history, its time, the files it touched and its
+    message's terms.
 
     The first run reads the history with one streaming ``git log``; later runs read only
     the commits after the stored HEAD when it is an ancestor of the current one.
@@ -128,6 +129,7 @@ class GitHistory(Contributor):
             "Head": history.head[:12],
             "LastUpdate": data.get("mode"),
             "CommitsRead": data.get("read", 0),
+            "MessageTerms": len(history.vocab),
         }
         if len(history):
             day = "%Y-%m-%d"

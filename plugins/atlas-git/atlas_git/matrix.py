@@ -9,13 +9,15 @@ import numpy as np
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView, QueryContext
+    from atlas_git.messages import MessageIndex
 
-__all__ = ["QueryHistory", "big_commit_discount", "history_of"]
+__all__ = ["QueryHistory", "big_commit_discount", "history_of", "messages_of"]
 
 DAY = 86_400.0
 
-# one slot: both git signals of a query read the same stored record
+# one slot: the git signals of a query read the same stored record
 _cache: tuple[Any, QueryHistory] | None = None
+_messages: tuple[Any, MessageIndex] | None = None
 
 
 def big_commit_discount(counts: np.ndarray) -> np.ndarray:
@@ -135,3 +137,16 @@ def history_of(ctx: QueryContext) -> QueryHistory:
     history = QueryHistory.from_record(record, ctx.index)
     _cache = (record, history)
     return history
+
+
+def messages_of(ctx: QueryContext) -> MessageIndex:
+    """The commit messages of ``ctx``'s index (built once per stored record)."""
+    from atlas_git.messages import MessageIndex
+
+    global _messages
+    record = ctx.extra("git")
+    if _messages is not None and _messages[0] is record:
+        return _messages[1]
+    messages = MessageIndex.from_record(record)
+    _messages = (record, messages)
+    return messages

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from atlas_git.contributor import GitHistory
-from atlas_git.history import History
+from atlas_git.history import FORMAT, History
 from atlas_git.signals import GitRecency
 
 
@@ -177,9 +177,10 @@ def test_describe_summarises_for_inspect(git_repo, pipeline) -> None:
         "Head": repo.head()[:12],
         "LastUpdate": "full",
         "CommitsRead": 2,
+        "MessageTerms": 1,
         "Span": "2020-01-01 .. 2020-01-31",
     }
-    absent = {"format": 1, "status": "absent", "reason": "not a git repository"}
+    absent = {"format": FORMAT, "status": "absent", "reason": "not a git repository"}
     assert GitHistory().describe(absent) == {
         "Status": "absent",
         "Reason": "not a git repository",
