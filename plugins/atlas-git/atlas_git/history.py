@@ -56,7 +56,8 @@ class History:
 
     @classmethod
     def from_commits(cls, head: str, commits: Iterable[LogCommit], *, max_files: int) -> History:
-        """Build from commits newest first, dropping those touching more than ``max_files``."""
+        """Build from commits newest first; those touching more than ``max_files`` (and
+        those touching none) are kept without files, for their messages."""
         from atlas_core.api import tokenize
 
         table: dict[str, int] = {}
@@ -70,14 +71,13 @@ class History:
         big = read = 0
         for commit in commits:
             read += 1
-            if len(commit.paths) > max_files:
+            paths = commit.paths
+            if len(paths) > max_files:
                 big += 1
-                continue
-            if not commit.paths:
-                continue
+                paths = []  # kept for its message only: its files say too little
             times.append(commit.time)
-            counts.append(len(commit.paths))
-            files.extend(table.setdefault(p, len(table)) for p in commit.paths)
+            counts.append(len(paths))
+            files.extend(table.setdefault(p, len(table)) for p in paths)
             tf = Counter(tokenize(commit.message))
             n_terms.append(len(tf))
             terms.extend(words.setdefault(t, len(words)) for t in tf)
@@ -133,12 +133,20 @@ class History:
             newer.big + self.big,
         )
 
-    def trim(self, *, since: int, max_commits: int) -> History:
-        """Keep at most ``max_commits`` commits not older than ``since``; compact the paths."""
+    def recent(self, *, since: int, max_commits: int) -> int:
+        """How many of the newest commits are at most ``max_commits`` and not older than
+        ``since`` (up to the first older one): the window of recency and co-change."""
         keep = int(min(max_commits, len(self)))
         old = np.flatnonzero(self.times[:keep] < since)
-        if len(old):
-            keep = int(old[0])
+        return int(old[0]) if len(old) else keep
+
+    def trim(self, *, since: int, max_commits: int, message_commits: int = 0) -> History:
+        """Keep the :meth:`recent` window, or the newest ``message_commits`` commits when
+        that is more (their messages are searched however old); compact the tables."""
+        keep = max(
+            self.recent(since=since, max_commits=max_commits),
+            int(min(message_commits, len(self))),
+        )
         if (
             keep == len(self)
             and len(self.paths) == len(np.unique(self.files))
@@ -166,7 +174,8 @@ class History:
     # -- storage -------------------------------------------------------------------
 
     def to_record(self, ids: dict[str, int], **info: Any) -> dict[str, Any]:
-        """The msgpack-able record; ``ids`` maps paths to the current index's file ids."""
+        """The msgpack-able record; ``ids`` maps paths to the current index's file ids;
+        ``info`` adds ``recent`` (the commits recency and co-change use) and such."""
         current = np.asarray([ids.get(p, -1) for p in self.paths], dtype="<i4")
         return {
             "format": FORMAT,

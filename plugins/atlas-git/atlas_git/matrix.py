@@ -41,6 +41,8 @@ class QueryHistory:
     counts: np.ndarray  # files touched per commit, indexed or not
     ent_commit: np.ndarray  # per entry
     ent_file: np.ndarray  # per entry: a file id of the index
+    #: the newest commits recency and co-change use (older ones are kept for their messages)
+    recent: int
 
     @classmethod
     def from_record(cls, record: dict[str, Any], index: IndexView) -> QueryHistory:
@@ -63,6 +65,7 @@ class QueryHistory:
             counts,
             commit[keep],
             current[keep],
+            int(record.get("recent", len(counts))),
         )
 
     @property
@@ -74,6 +77,7 @@ class QueryHistory:
         """Weight per commit: the big-commit discount, times a decay by age if asked."""
         weights = big_commit_discount(self.counts)
         weights[self.counts > max_commit_files] = 0.0
+        weights[self.recent :] = 0.0
         if half_life_days > 0:
             age_days = (self.head_time - self.times) / DAY
             weights *= np.exp2(-np.maximum(age_days, 0.0) / half_life_days)
