@@ -65,11 +65,12 @@ def history_scores(
 ) -> np.ndarray:
     """Per file of ``paths``: summed BM25 of the best ``top`` commit messages touching it,
     computed by the shipped code (atlas-git's stored history and ``git_messages``)."""
-    from atlas_core.rank.task import parse_task
-    from atlas_core.terms import tokenize
     from atlas_git.gitcmd import LogCommit
     from atlas_git.history import History
     from atlas_git.messages import MessageIndex, commit_votes
+
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
 
     log = (LogCommit("", 0, files, message) for message, files in commits)
     history = History.from_commits("", log, max_files=STORED_FILES)

@@ -125,9 +125,7 @@ class History:
             np.concatenate([newer.offsets[:-1], self.offsets + newer.offsets[-1]]),
             np.concatenate([newer.files, old_files]).astype(np.int32),
             list(words),
-            np.concatenate(
-                [newer.term_offsets[:-1], self.term_offsets + newer.term_offsets[-1]]
-            ),
+            np.concatenate([newer.term_offsets[:-1], self.term_offsets + newer.term_offsets[-1]]),
             np.concatenate([newer.terms, old_terms]).astype(np.int32),
             np.concatenate([newer.tfs, self.tfs]).astype(np.int32),
             newer.big + self.big,

@@ -93,7 +93,9 @@ def test_max_commits_bounds_the_history(git_repo, pipeline) -> None:
     repo = git_repo()
     for day in range(6):
         repo.commit(day, {f"f{day}.py": "x"})
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nmax_commits = 3\nmessage_commits = 0\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nmax_commits = 3\nmessage_commits = 0\n"
+    )
     atlas, reader = pipeline.indexed(repo.root)
     assert set(_record(reader)["paths"]) == {"f3.py", "f4.py", "f5.py"}
     repo.commit(7, {"f6.py": "x"})
@@ -119,7 +121,9 @@ def test_changing_the_settings_reads_the_history_again(git_repo, pipeline) -> No
     repo.commit(0, {"a.py": "a"})
     repo.commit(100, {"b.py": "b"})
     atlas, _ = pipeline.indexed(repo.root)
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nlookback_days = 10\nmessage_commits = 0\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nlookback_days = 10\nmessage_commits = 0\n"
+    )
     atlas = pipeline.make_atlas(repo.root)
     atlas.index()
     data = _record(atlas.reader())
