@@ -81,7 +81,9 @@ def test_window_is_relative_to_the_newest_commit(git_repo, pipeline) -> None:
     repo.commit(0, {"old.py": "o = 1"})
     repo.commit(300, {"mid.py": "m = 1"})
     repo.commit(400, {"new.py": "n = 1"})
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nlookback_days = 200\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nlookback_days = 200\nmessage_commits = 0\n"
+    )
     _, reader = pipeline.indexed(repo.root)
     data = _record(reader)
     # the commits are from 2020: a wall-clock window would have kept none of them
