@@ -2,15 +2,15 @@
 """Measure a candidate signal offline: earlier commit messages like the task.
 
 For every dumped case (``scripts/tune.py dump``), the commits before the case's tree are read
-from the repository's mirror (``git log --no-merges``, the newest ``--window``), each commit
-message is scored against the task with BM25 (Atlas's tokenizer), and a file scores the summed
-BM25 of the ``--top`` best commits that touched it, each divided by the square root of the
-commit's file count (commits touching more than 50 files are ignored, as ``git_cochange``
-does). The score is normalised per case and added to Atlas's fused ranking with a weight chosen
-by leave-one-repository-out folds, exactly as ``tune.py fit`` chooses weights.
-
-Nothing here ships: it tells whether the signal is worth building into atlas-git (it needs
-the commit messages in the stored history). Usage::
+from the repository's mirror (``git log --no-merges --no-renames``, the newest ``--window``,
+as atlas-git's contributor reads them), each commit message is scored against the task with
+BM25 (Atlas's tokenizer), and a file scores the summed BM25 of the ``--top`` best commits that
+touched it, each divided by the square root of the commit's file count (commits touching more
+than 50 files do not vote, as ``git_cochange`` ignores them). The scoring is atlas-git's own
+(``History`` and ``atlas_git.messages``, what the ``git_messages`` signal runs), so the figures
+are the shipped signal's. The score is normalised per case and added to Atlas's fused ranking
+with a weight chosen by leave-one-repository-out folds, exactly as ``tune.py fit`` chooses
+weights; the shipped weight of ``git_messages`` (0.2) is this script's choice. Usage::
 
     scripts/history_eval.py [--bench DIR] [--window 2000] [--top 10] [--md FILE]
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tune  # noqa: E402
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
 MAX_FILES = 50
+#: atlas-git's contributor keeps the files of commits touching at most this many
+STORED_FILES = 100
 METRICS = ("acc@1", "acc@5", "acc@10", "all@5", "mrr")
 
 
@@ -48,7 +49,7 @@ def _mirror(bench: Path, case: dict[str, Any]) -> str:
 def _log(mirror: str, commit: str, window: int) -> list[tuple[str, list[str]]]:
     """(message, files) of the ``window`` newest non-merge commits up to ``commit``."""
     out = subprocess.run(
-        ["git", "-C", mirror, "log", "--no-merges", "-n", str(window),
+        ["git", "-C", mirror, "log", "--no-merges", "--no-renames", "-n", str(window),
          "--format=%x1e%B%x1f", "--name-only", commit],
         capture_output=True, text=True, errors="replace",
     ).stdout  # fmt: skip
@@ -62,33 +63,27 @@ def _log(mirror: str, commit: str, window: int) -> list[tuple[str, list[str]]]:
 def history_scores(
     query: str, commits: list[tuple[str, list[str]]], paths: list[str], top: int
 ) -> np.ndarray:
-    """Per file of ``paths``: summed BM25 of the best ``top`` commit messages touching it."""
-    from atlas_core.rank.task import parse_task
-    from atlas_core.terms import count_terms, tokenize
+    """Per file of ``paths``: summed BM25 of the best ``top`` commit messages touching it,
+    computed by the shipped code (atlas-git's stored history and ``git_messages``)."""
+    from atlas_git.gitcmd import LogCommit
+    from atlas_git.history import History
+    from atlas_git.messages import MessageIndex, commit_votes
 
-    out = np.zeros(len(paths))
-    if not commits:
-        return out
-    docs = [count_terms(m) for m, _ in commits]
-    lengths = np.array([sum(d.values()) for d in docs], float)
-    avg = max(float(lengths.mean()), 1e-9)
-    scores = np.zeros(len(docs))
-    for term, qtf in Counter(tokenize(parse_task(query).text)).items():
-        tf = np.array([d.get(term, 0) for d in docs], float)
-        df = int((tf > 0).sum())
-        if df:
-            idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
-            scores += qtf * idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths / avg))
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    log = (LogCommit("", 0, files, message) for message, files in commits)
+    history = History.from_commits("", log, max_files=STORED_FILES)
     index = {p: i for i, p in enumerate(paths)}
-    for k in np.argsort(-scores)[:top].tolist():
-        files = commits[k][1]
-        if scores[k] <= 0 or not files or len(files) > MAX_FILES:
-            continue
-        for f in files:
-            i = index.get(f)
-            if i is not None:
-                out[i] += scores[k] / math.sqrt(len(files))
-    return out
+    record = history.to_record(index)
+    scores = MessageIndex.from_record(record).bm25(
+        tokenize(parse_task(query).text), window=len(history)
+    )
+    votes = commit_votes(scores, history.counts, top=top, max_commit_files=MAX_FILES)
+    ids = np.frombuffer(record["ids"], dtype="<i4")[history.files]
+    commit = np.repeat(np.arange(len(history)), history.counts)
+    keep = ids >= 0
+    return np.bincount(ids[keep], votes[commit[keep]], minlength=len(paths))
 
 
 def main(argv: list[str] | None = None) -> int:

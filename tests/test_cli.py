@@ -114,7 +114,7 @@ def test_verbose_reports_missing_signals_of_deep_presets(repo: Path, atlas_cli: 
         "--root", str(repo), "-v", "quick", "retry", "-p", "thorough", "--format", "compact"
     )
     assert result.code == 0
-    assert "runs without: pagerank, git_recency, git_cochange, graph" in result.stderr
+    assert "runs without: pagerank, git_recency, git_cochange, git_messages, graph" in result.stderr
 
 
 def test_inspect_counts_languages_roles_and_skips(repo: Path, atlas_cli: Cli) -> None:

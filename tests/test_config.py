@@ -74,6 +74,7 @@ def test_a_child_preset_merges_weights_and_zero_removes(repo: Any, atlas_cli: Cl
         "mentions": 0.5,
         "git_recency": 0.1,
         "git_cochange": 0.25,
+        "git_messages": 0.2,
     }
     assert team["presets.team.signals.bm25f"][1] == "atlas.toml"
     assert team["presets.team.signals.path"][1] == "default"

@@ -1,4 +1,5 @@
-"""Atlas plugin: git history signals (recency of change, co-change with the best matches)."""
+"""Atlas plugin: git history signals (recency of change, earlier commit messages like the
+task, co-change with the best matches)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def atlas_register_contributors(registry: Any) -> None:
 
 @hookimpl
 def atlas_register_signals(registry: Any) -> None:
-    from atlas_git.signals import GitCochange, GitRecency
+    from atlas_git.signals import GitCochange, GitMessages, GitRecency
 
     registry.add(GitRecency())
+    registry.add(GitMessages())
     registry.add(GitCochange())

@@ -21,7 +21,8 @@ DAY = 86_400
 
 
 class GitHistory(Contributor):
-    """Stores, per commit of the recent history, its time and the files it touched.
+    """Stores, per commit of the recent history, its time, the files it touched and its
+    message's terms.
 
     The first run reads the history with one streaming ``git log``; later runs read only
     the commits after the stored HEAD when it is an ancestor of the current one.
@@ -37,6 +38,9 @@ class GitHistory(Contributor):
         max_commits: int = 5000
         #: commits touching more files (mass renames, reformatting) are not stored
         max_commit_files: int = 100
+        #: the newest commits whose messages (and files) are kept for ``git_messages``,
+        #: however old: recency and co-change still see only the window above
+        message_commits: int = 2000
 
     def config(self, ctx: IndexContext) -> GitHistory.Config:
         """The ``[contributors.git]`` table of the repository's config, typed."""
@@ -96,11 +100,13 @@ class GitHistory(Contributor):
                 mode, read = "full", history.read
         except GitUnavailable as exc:
             return absent(str(exc), settings)
+        since = history.head_time - cfg.lookback_days * DAY
         history = history.trim(
-            since=history.head_time - cfg.lookback_days * DAY, max_commits=cfg.max_commits
+            since=since, max_commits=cfg.max_commits, message_commits=cfg.message_commits
         )
         return history.to_record(
             view.ids,
+            recent=history.recent(since=since, max_commits=cfg.max_commits),
             generation=view.generation,
             settings=settings,
             prefix=state.prefix,
@@ -128,6 +134,7 @@ class GitHistory(Contributor):
             "Head": history.head[:12],
             "LastUpdate": data.get("mode"),
             "CommitsRead": data.get("read", 0),
+            "MessageTerms": len(history.vocab),
         }
         if len(history):
             day = "%Y-%m-%d"
@@ -142,7 +149,12 @@ class GitHistory(Contributor):
 
 
 def _settings(cfg: GitHistory.Config) -> list[int]:
-    return [int(cfg.lookback_days), int(cfg.max_commits), int(cfg.max_commit_files)]
+    return [
+        int(cfg.lookback_days),
+        int(cfg.max_commits),
+        int(cfg.max_commit_files),
+        int(cfg.message_commits),
+    ]
 
 
 def _read(
@@ -152,21 +164,25 @@ def _read(
     from atlas_git.gitcmd import stream_log
     from atlas_git.history import History
 
-    commits = stream_log(root, head=head, exclude=exclude, max_count=cfg.max_commits, subdir=subdir)
+    most = max(cfg.max_commits, cfg.message_commits)
+    commits = stream_log(root, head=head, exclude=exclude, max_count=most, subdir=subdir)
     try:
         return History.from_commits(
-            head, _window(commits, cfg.lookback_days * DAY), max_files=cfg.max_commit_files
+            head,
+            _window(commits, cfg.lookback_days * DAY, cfg.message_commits),
+            max_files=cfg.max_commit_files,
         )
     finally:
         commits.close()  # stops git when the window ended early
 
 
-def _window(commits: Iterator[LogCommit], lookback: int) -> Iterator[LogCommit]:
-    """Stop at the first commit older than ``lookback`` seconds before the newest one."""
+def _window(commits: Iterator[LogCommit], lookback: int, at_least: int) -> Iterator[LogCommit]:
+    """Stop at the first commit older than ``lookback`` seconds before the newest one, once
+    ``at_least`` commits were given."""
     cutoff: int | None = None
-    for commit in commits:
+    for n, commit in enumerate(commits):
         if cutoff is None:
             cutoff = commit.time - lookback
-        elif commit.time < cutoff:
+        elif commit.time < cutoff and n >= at_least:
             return
         yield commit

@@ -24,6 +24,8 @@ __all__ = [
 
 #: record separator written before every commit header of ``git log``
 _RS = b"\x1e"
+#: unit separator between a commit header and its message
+_US = b"\x1f"
 
 
 class GitUnavailable(Exception):
@@ -42,11 +44,13 @@ class RepoState:
 
 @attrs.frozen
 class LogCommit:
-    """One commit of the log: commit time (unix seconds) and the paths it touched."""
+    """One commit of the log: commit time (unix seconds), the paths it touched and its
+    message."""
 
     sha: str
     time: int
     paths: list[str]
+    message: str = ""
 
 
 def git_env() -> dict[str, str]:
@@ -192,7 +196,7 @@ def stream_log(
         "--no-ext-diff",
         "--name-only",
         "-z",
-        "--format=%x1e%H %ct",
+        "--format=%x1e%H %ct%x1f%B",
         f"--max-count={max(int(max_count), 1)}",
     ]
     if subdir:
@@ -233,7 +237,8 @@ def stream_log(
 
 
 def _parse(stream: IO[bytes]) -> Iterator[LogCommit]:
-    """Parse ``\x1e<sha> <time>`` headers, each followed by the paths; all NUL-terminated."""
+    """Parse ``\x1e<sha> <time>\x1f<message>`` headers, each followed by the paths; all
+    NUL-terminated (a message cannot hold a NUL)."""
     pending = b""
     current: LogCommit | None = None
     while True:
@@ -256,9 +261,10 @@ def _parse(stream: IO[bytes]) -> Iterator[LogCommit]:
 
 
 def _header(raw: bytes) -> LogCommit:
-    sha, _, stamp = raw.decode("ascii", "replace").partition(" ")
+    head, _, message = raw.partition(_US)
+    sha, _, stamp = head.decode("ascii", "replace").partition(" ")
     try:
         when = int(stamp.strip())
     except ValueError:
         when = 0
-    return LogCommit(sha, when, [])
+    return LogCommit(sha, when, [], message.decode("utf-8", "replace").strip())

@@ -9,13 +9,15 @@ import numpy as np
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView, QueryContext
+    from atlas_git.messages import MessageIndex
 
-__all__ = ["QueryHistory", "big_commit_discount", "history_of"]
+__all__ = ["QueryHistory", "big_commit_discount", "history_of", "messages_of"]
 
 DAY = 86_400.0
 
-# one slot: both git signals of a query read the same stored record
+# one slot: the git signals of a query read the same stored record
 _cache: tuple[Any, QueryHistory] | None = None
+_messages: tuple[Any, MessageIndex] | None = None
 
 
 def big_commit_discount(counts: np.ndarray) -> np.ndarray:
@@ -39,6 +41,8 @@ class QueryHistory:
     counts: np.ndarray  # files touched per commit, indexed or not
     ent_commit: np.ndarray  # per entry
     ent_file: np.ndarray  # per entry: a file id of the index
+    #: the newest commits recency and co-change use (older ones are kept for their messages)
+    recent: int
 
     @classmethod
     def from_record(cls, record: dict[str, Any], index: IndexView) -> QueryHistory:
@@ -61,6 +65,7 @@ class QueryHistory:
             counts,
             commit[keep],
             current[keep],
+            int(record.get("recent", len(counts))),
         )
 
     @property
@@ -72,6 +77,7 @@ class QueryHistory:
         """Weight per commit: the big-commit discount, times a decay by age if asked."""
         weights = big_commit_discount(self.counts)
         weights[self.counts > max_commit_files] = 0.0
+        weights[self.recent :] = 0.0
         if half_life_days > 0:
             age_days = (self.head_time - self.times) / DAY
             weights *= np.exp2(-np.maximum(age_days, 0.0) / half_life_days)
@@ -135,3 +141,16 @@ def history_of(ctx: QueryContext) -> QueryHistory:
     history = QueryHistory.from_record(record, ctx.index)
     _cache = (record, history)
     return history
+
+
+def messages_of(ctx: QueryContext) -> MessageIndex:
+    """The commit messages of ``ctx``'s index (built once per stored record)."""
+    from atlas_git.messages import MessageIndex
+
+    global _messages
+    record = ctx.extra("git")
+    if _messages is not None and _messages[0] is record:
+        return _messages[1]
+    messages = MessageIndex.from_record(record)
+    _messages = (record, messages)
+    return messages

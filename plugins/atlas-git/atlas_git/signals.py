@@ -1,4 +1,5 @@
-"""The git signals: ``git_recency`` (stage 0) and ``git_cochange`` (stage 1)."""
+"""The git signals: ``git_recency`` and ``git_messages`` (stage 0), ``git_cochange``
+(stage 1)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
 
     from atlas_core.api import QueryContext, Tie
 
-__all__ = ["GitCochange", "GitRecency"]
+__all__ = ["GitCochange", "GitMessages", "GitRecency"]
 
 
 def _unavailable(ctx: QueryContext) -> str | None:
@@ -61,6 +62,52 @@ class GitRecency:
             half_life_days=cfg.half_life_days, max_commit_files=cfg.max_commit_files
         )
         return history.per_file(weights)
+
+
+class GitMessages:
+    """Files changed by earlier commits whose messages read like the task.
+
+    Each of the newest ``window`` commit messages is scored against the task with BM25
+    (Atlas's tokenizer); the ``top`` best commits vote for the files they touched, each
+    with its score divided by the square root of its file count, and a file scores the sum
+    of its votes. Measured by ``scripts/history_eval.py`` (docs/quality.md).
+    """
+
+    name: ClassVar[str] = "git_messages"
+    stage: ClassVar[int] = 0
+
+    @attrs.define
+    class Config:
+        #: the newest commits whose messages are searched
+        window: int = 2000
+        #: how many of the best-matching commits vote
+        top: int = 10
+        #: commits touching more files than this do not vote
+        max_commit_files: int = 50
+        k1: float = 1.2
+        b: float = 0.75
+
+    def unavailable(self, ctx: QueryContext) -> str | None:
+        return _unavailable(ctx)
+
+    def score(self, ctx: QueryContext) -> np.ndarray:
+        import numpy as np
+
+        from atlas_core.api import component_config
+        from atlas_git.matrix import history_of, messages_of
+        from atlas_git.messages import commit_votes
+
+        cfg = component_config(self.Config, ctx.options(self.name), self.name)
+        history = history_of(ctx)
+        scores = messages_of(ctx).bm25(ctx.terms, window=cfg.window, k1=cfg.k1, b=cfg.b)
+        votes = np.zeros(len(history.counts))
+        votes[: len(scores)] = commit_votes(
+            scores,
+            history.counts[: len(scores)],
+            top=cfg.top,
+            max_commit_files=cfg.max_commit_files,
+        )
+        return history.per_file(votes)
 
 
 class GitCochange:

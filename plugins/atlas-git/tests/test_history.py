@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from atlas_git.contributor import GitHistory
-from atlas_git.history import History
+from atlas_git.history import FORMAT, History
 from atlas_git.signals import GitRecency
 
 
@@ -81,7 +81,9 @@ def test_window_is_relative_to_the_newest_commit(git_repo, pipeline) -> None:
     repo.commit(0, {"old.py": "o = 1"})
     repo.commit(300, {"mid.py": "m = 1"})
     repo.commit(400, {"new.py": "n = 1"})
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nlookback_days = 200\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nlookback_days = 200\nmessage_commits = 0\n"
+    )
     _, reader = pipeline.indexed(repo.root)
     data = _record(reader)
     # the commits are from 2020: a wall-clock window would have kept none of them
@@ -93,7 +95,9 @@ def test_max_commits_bounds_the_history(git_repo, pipeline) -> None:
     repo = git_repo()
     for day in range(6):
         repo.commit(day, {f"f{day}.py": "x"})
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nmax_commits = 3\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nmax_commits = 3\nmessage_commits = 0\n"
+    )
     atlas, reader = pipeline.indexed(repo.root)
     assert set(_record(reader)["paths"]) == {"f3.py", "f4.py", "f5.py"}
     repo.commit(7, {"f6.py": "x"})
@@ -119,7 +123,9 @@ def test_changing_the_settings_reads_the_history_again(git_repo, pipeline) -> No
     repo.commit(0, {"a.py": "a"})
     repo.commit(100, {"b.py": "b"})
     atlas, _ = pipeline.indexed(repo.root)
-    (repo.root / "atlas.toml").write_text("[contributors.git]\nlookback_days = 10\n")
+    (repo.root / "atlas.toml").write_text(
+        "[contributors.git]\nlookback_days = 10\nmessage_commits = 0\n"
+    )
     atlas = pipeline.make_atlas(repo.root)
     atlas.index()
     data = _record(atlas.reader())
@@ -177,9 +183,10 @@ def test_describe_summarises_for_inspect(git_repo, pipeline) -> None:
         "Head": repo.head()[:12],
         "LastUpdate": "full",
         "CommitsRead": 2,
+        "MessageTerms": 1,
         "Span": "2020-01-01 .. 2020-01-31",
     }
-    absent = {"format": 1, "status": "absent", "reason": "not a git repository"}
+    absent = {"format": FORMAT, "status": "absent", "reason": "not a git repository"}
     assert GitHistory().describe(absent) == {
         "Status": "absent",
         "Reason": "not a git repository",
