@@ -10,7 +10,7 @@ the table sees real commands.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, ItemsView, Iterator, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import Any
 
 import click
@@ -47,7 +47,7 @@ class LazyCommands(dict[str, click.Command]):
 
     def __init__(
         self,
-        commands: dict[str, click.Command],
+        commands: Mapping[str, click.Command],
         on_load: Callable[[str, click.Command], None] | None = None,
     ) -> None:
         super().__init__(commands)
