@@ -106,3 +106,29 @@ def test_the_probe_sees_heavy_modules(indexed: Path, tmp_path: Path) -> None:
     """The check can fail: a command that needs them does import them."""
     modules = _imported(tmp_path, "--root", str(indexed), "index", "--force", "-q")
     assert "atlas_core.index.builder" in _heavy(modules)
+
+
+def test_lazy_command_is_imported_when_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    from atlas_core.api import lazy_command
+    from atlas_core.cli.lazy import LazyCommands
+
+    (tmp_path / "lazyprobe_cmd.py").write_text(
+        "import click\n\n@click.command('hello')\ndef hello():\n    click.echo('hi')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded: list[str] = []
+    group = click.Group("atlas")
+    group.commands = LazyCommands(group.commands, on_load=lambda name, cmd: loaded.append(name))
+    group.add_command(lazy_command("hello", "lazyprobe_cmd:hello"))
+    assert "lazyprobe_cmd" not in sys.modules
+    assert "hello" in group.commands and loaded == []
+    with click.Context(group) as ctx:
+        command = group.get_command(ctx, "hello")
+    assert loaded == ["hello"]
+    assert command is sys.modules["lazyprobe_cmd"].hello
+    assert dict(group.commands.items()) == {"hello": command}
+    monkeypatch.delitem(sys.modules, "lazyprobe_cmd")
