@@ -32,7 +32,8 @@ Sections:
 - **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
   :func:`syntax_tree`.
 - **CLI commands**: :class:`AppState`, ``pass_state`` (``@pass_state`` hands a command the
-  :class:`AppState`), :func:`common_options`.
+  :class:`AppState`), :func:`common_options`, :func:`lazy_command` (a command imported
+  only when used).
 - **Front ends** (embedding Atlas, as ``atlas-mcp`` does): :class:`Atlas`,
   :class:`QueryOptions`, :class:`QueryResult`, :class:`BuildReport`,
   :class:`Explanation`, :class:`SignalScore`, :func:`explanation_document`,
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
 
     from atlas_core.chunk.treesitter import TreeSitterChunker
     from atlas_core.classify.rules import detect_role
+    from atlas_core.cli.lazy import lazy_command
     from atlas_core.cli.state import AppState, common_options
     from atlas_core.config import load_settings
     from atlas_core.engine import Atlas, QueryOptions, QueryResult, resolve_root
@@ -116,6 +118,7 @@ _LAZY = {
     "detect_role": "atlas_core.classify.rules",
     "AppState": "atlas_core.cli.state",
     "common_options": "atlas_core.cli.state",
+    "lazy_command": "atlas_core.cli.lazy",
     "load_settings": "atlas_core.config",
     "Atlas": "atlas_core.engine",
     "QueryOptions": "atlas_core.engine",
@@ -227,6 +230,7 @@ __all__ = [
     "explanation_document",
     "gather_ties",
     "hookimpl",
+    "lazy_command",
     "load_settings",
     "normalise_rel",
     "normalize",

@@ -470,11 +470,12 @@ def check_settings(settings: Settings, manager: AtlasPluginManager) -> None:
             f"unknown signal {settings.pipeline.seed_signal!r} as [pipeline] seed_signal{at} "
             f"(known: {_known(signals)})"
         )
-    fusers = _names(manager, "fusers")
-    rerankers = _names(manager, "rerankers")
     for preset in settings.presets.values():
         if preset.name in BUILTIN_PRESETS and preset == BUILTIN_PRESETS[preset.name]:
             continue
+        # collected only when needed: registering rerankers imports their modules
+        fusers = _names(manager, "fusers")
+        rerankers = _names(manager, "rerankers")
         what = f"preset {preset.name!r}{at}"
         for name in preset.signals:
             if name not in signals | {"semantic"}:
@@ -489,9 +490,12 @@ def check_settings(settings: Settings, manager: AtlasPluginManager) -> None:
                 f"(known: {_known({*RERANK_WORDS, *rerankers})})"
             )
     for section in COMPONENT_SECTIONS:
+        tables = settings.tables.get(section, {})
+        if not tables:
+            continue
         known = _names(manager, section) | ({"seeds"} if section == "signals" else set())
         registry = manager.registry(section)
-        for name, table in settings.tables.get(section, {}).items():
+        for name, table in tables.items():
             if name not in known:
                 raise UsageError(
                     f"unknown {section[:-1]} {name!r}: no [{section}.{name}] can apply{at} "

@@ -148,3 +148,23 @@ def test_racy_directories_are_not_trusted(
     atlas = make_atlas(root)
     atlas.index()  # the directories were modified a moment ago: no shortcut next time
     assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is None
+
+
+def test_an_edit_rebinds_the_walk_record_without_rewriting_it(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", {"a/one.py": "x = 1\n", "b/two.py": "y = 2\n"})
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()  # a walk record now exists
+    record = atlas.cache / walkcache.NAME
+    before = record.stat()
+    (root / "a" / "one.py").write_text("x = 3\n")  # a file's content: no directory changes
+    assert atlas.index().changed == 1
+    after = record.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    key = atlas._walk_key() or ""
+    assert walkcache.cached_walk(root, atlas.cache, key) is not None  # bound to the new one
+    (atlas.cache / walkcache.BIND).write_bytes(b"damaged")
+    assert walkcache.cached_walk(root, atlas.cache, key) is None  # doubt: a full walk

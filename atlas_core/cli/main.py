@@ -19,8 +19,8 @@ EXIT_USAGE = 2
 def build_cli(manager: Any) -> click.Group:
     from atlas_core import __version__
     from atlas_core.cli import commands, config, explore, info, render
-    from atlas_core.cli.examples import add_examples
-    from atlas_core.cli.hook import hook
+    from atlas_core.cli.examples import EXAMPLES, add_examples, epilog
+    from atlas_core.cli.lazy import LazyCommand, LazyCommands
     from atlas_core.cli.state import COLOR_MODES, AppState
 
     plugins = manager.versions_line()
@@ -75,8 +75,11 @@ def build_cli(manager: Any) -> click.Group:
             ctx.obj.warn(warning)
         manager.on_warning = ctx.obj.warn
 
-    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render, hook):
+    # commands are imported when used (a query must not import ``atlas hook``'s subprocess)
+    cli.commands = LazyCommands(cli.commands, on_load=lambda name, cmd: add_examples(cmd, name))
+    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render):
         cli.add_command(command)
+    cli.add_command(LazyCommand("hook", "atlas_core.cli.hook:hook", hidden=True))
     cli.add_command(config.config)
     from atlas_core.plugin.guard import call_hook
 
@@ -84,7 +87,11 @@ def build_cli(manager: Any) -> click.Group:
         call_hook(manager.hook, "atlas_add_commands", "adding commands", cli=cli)
     except AtlasError as exc:
         manager.warnings.append(str(exc))
-    add_examples(cli)
+    if cli.epilog is None and "" in EXAMPLES:
+        cli.epilog = epilog(EXAMPLES[""])
+    for name, command in dict.items(cli.commands):  # placeholders: when they are loaded
+        if not isinstance(command, LazyCommand):
+            add_examples(command, name)
     return cli
 
 

@@ -2,9 +2,10 @@
 
 ``<root>/.atlas/`` (or ``$ATLAS_CACHE_DIR``) holds ``CURRENT`` (the name of the live
 generation directory), the generation directories ``gen-N-C/``, ``extras/`` (contributor
-data), ``.gitignore`` and the writer's lock files, and nothing else: a cache directory that
-is a symlink or a file, or that holds anything else, is refused (Atlas then neither reads
-nor writes there). Nothing in it is ever opened or removed through a symlink.
+data), ``.gitignore``, the writer's lock files and the walk record (``walk.msgpack``,
+``walk.bind``), and nothing else: a cache directory that is a symlink or a file, or that
+holds anything else, is refused (Atlas then neither reads nor writes there). Nothing in it
+is ever opened or removed through a symlink.
 
 A new generation is written under ``tmp-N-PID/`` with every file fsynced, renamed into
 place, and only then published by atomically replacing ``CURRENT``: a crash or power loss
@@ -108,7 +109,7 @@ _TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
 _EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
 #: top-level entries Atlas creates: name pattern -> whether it is a directory
 _OWN: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+|walk\.msgpack"), False),
+    (re.compile(r"\.gitignore|CURRENT|lock|lock\.[a-z]+|walk\.msgpack|walk\.bind"), False),
     (_TEMP_FILE, False),
     (re.compile(r"extras"), True),
     (_GEN, True),

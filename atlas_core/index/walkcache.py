@@ -11,6 +11,10 @@ of a no-change ``atlas index`` on a large repository. After a walk by the built-
   they were read;
 - the settings that shape the walk, and the generation whose file table it produced.
 
+The generation is kept apart, in the small ``walk.bind`` (the record's id and the
+generation): an update that used the record binds it to the generation it wrote by
+rewriting those few bytes, not the record (megabytes on a large repository).
+
 When all stamps still hold, the walk would list the same files, so only those files are
 stat'ed (``lstat``: their size, time and inode go to the builder, which hashes what
 looks changed, as after a walk). A directory modified less than :data:`RACY_NS` before it
@@ -40,7 +44,8 @@ from atlas_core.types import RepoFile
 __all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
 
 NAME = "walk.msgpack"
-_VERSION = 1
+BIND = "walk.bind"
+_VERSION = 2
 #: a directory changed this recently (before its stamp) may change again unseen
 RACY_NS = 1_500_000_000
 _IGNORE_NAMES = (".gitignore", ".atlasignore")
@@ -87,11 +92,11 @@ class WalkRecorder:
     ) -> None:
         """Record this walk for ``generation`` (whose file table is ``files``)."""
         usable = self.trusted and not skipped
-        record: dict[str, Any] = {"version": _VERSION, "usable": usable}
+        record_id = os.urandom(8).hex()
+        record: dict[str, Any] = {"version": _VERSION, "usable": usable, "id": record_id}
         if usable:
             record.update(
                 key=self.key,
-                generation=generation,
                 dirs=self.dirs,
                 files=self.files,
                 paths=sorted(f.rel for f in files),
@@ -99,6 +104,19 @@ class WalkRecorder:
             )
         with contextlib.suppress(OSError):  # only a shortcut is lost
             layout.write_checked(cache / NAME, record)
+            _bind(cache, record_id, generation)
+
+
+def _bind(cache: Path, record_id: str, generation: str) -> None:
+    layout.write_checked(cache / BIND, {"id": record_id, "generation": generation})
+
+
+def _read_bind(cache: Path) -> dict[str, Any] | None:
+    try:
+        bind = layout.read_checked(cache / BIND)
+    except (IndexCorruptError, OSError):
+        return None
+    return bind if isinstance(bind, dict) else None
 
 
 def _linked(root: str, path: str, rel: str) -> RepoFile | None:
@@ -115,18 +133,20 @@ def _linked(root: str, path: str, rel: str) -> RepoFile | None:
 
 def rebind(cache: Path, generation: str) -> None:
     """The generation built from a cached walk's files now goes with its record."""
-    with contextlib.suppress(IndexCorruptError, OSError):
-        record = layout.read_checked(cache / NAME)
-        if isinstance(record, dict) and record.get("usable"):
-            record["generation"] = generation
-            layout.write_checked(cache / NAME, record)
+    bind = _read_bind(cache)
+    if bind is not None and isinstance(bind.get("id"), str):
+        with contextlib.suppress(OSError):
+            _bind(cache, bind["id"], generation)
 
 
 def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
     """The files a full walk would find now, when the last walk's record proves it."""
+    bind = _read_bind(cache)
     try:
-        record = layout.read_checked(cache / NAME)
         current = layout.read_current(cache)
+        if bind is None or current is None or bind.get("generation") != current:
+            return None  # the big record is not even read
+        record = layout.read_checked(cache / NAME)
     except (IndexCorruptError, OSError):
         return None
     if (
@@ -134,8 +154,7 @@ def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
         or record.get("version") != _VERSION
         or not record.get("usable")
         or record.get("key") != key
-        or current is None
-        or record.get("generation") != current
+        or record.get("id") != bind.get("id")
     ):
         return None
     base = os.path.join(str(root), "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,6 +97,8 @@ def diff_paths(root: Path, ref: str = "HEAD") -> list[str]:
 
 
 def _git(root: Path, *args: str) -> str:
+    import subprocess  # only for --diff: not imported by every query
+
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     try:
         done = subprocess.run(

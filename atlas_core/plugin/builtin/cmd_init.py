@@ -9,6 +9,6 @@ from atlas_core.plugin import hookimpl
 
 @hookimpl
 def atlas_add_commands(cli: Any) -> None:
-    from atlas_core.cli.init import init
+    from atlas_core.cli.lazy import lazy_command
 
-    cli.add_command(init)
+    cli.add_command(lazy_command("init", "atlas_core.cli.init:init"))

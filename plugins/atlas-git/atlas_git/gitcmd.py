@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:  # subprocess and tempfile are imported to run git, not to rank
+    import subprocess
 
 __all__ = [
     "GitUnavailable",
@@ -82,6 +83,8 @@ def _base(root: Path) -> list[str]:
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    import subprocess
+
     try:
         return subprocess.run(
             [*_base(root), *args],
@@ -207,6 +210,9 @@ def stream_log(
     args.append("--")
     if subdir:
         args.append(".")
+    import subprocess
+    import tempfile
+
     # stderr goes to a file: a pipe nobody reads could fill up and stall git
     with tempfile.TemporaryFile() as errors:
         try:

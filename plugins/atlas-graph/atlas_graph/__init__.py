@@ -40,6 +40,6 @@ def atlas_register_signals(registry: Any) -> None:
 
 @hookimpl
 def atlas_add_commands(cli: Any) -> None:
-    from atlas_graph.command import graph_command
+    from atlas_core.api import lazy_command  # click: not for library users
 
-    cli.add_command(graph_command)
+    cli.add_command(lazy_command("graph", "atlas_graph.command:graph_command"))

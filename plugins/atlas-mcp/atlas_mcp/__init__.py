@@ -11,6 +11,7 @@ __all__ = ["atlas_add_commands"]
 
 @hookimpl
 def atlas_add_commands(cli: Any) -> None:
-    from atlas_mcp.command import mcp
+    from atlas_core.api import lazy_command  # click: not for library users
 
-    cli.add_command(mcp)
+    # imported when used: ``atlas query`` does not load the server (nor logging)
+    cli.add_command(lazy_command("mcp", "atlas_mcp.command:mcp"))

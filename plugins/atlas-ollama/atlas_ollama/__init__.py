@@ -30,6 +30,6 @@ def atlas_register_contributors(registry: Any) -> None:
 
 @hookimpl
 def atlas_add_commands(cli: Any) -> None:
-    from atlas_ollama.cli import ollama
+    from atlas_core.api import lazy_command  # click: not for library users
 
-    cli.add_command(ollama)
+    cli.add_command(lazy_command("ollama", "atlas_ollama.cli:ollama"))

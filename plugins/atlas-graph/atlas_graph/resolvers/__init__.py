@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
-from typing import Any
-
-from atlas_graph.resolvers.cfamily import CFamilyResolver
-from atlas_graph.resolvers.golang import GoResolver
-from atlas_graph.resolvers.javascript import JavaScriptResolver
-from atlas_graph.resolvers.jvm import JvmResolver
-from atlas_graph.resolvers.php import PhpResolver
-from atlas_graph.resolvers.python import PythonResolver
-from atlas_graph.resolvers.ruby import RubyResolver
-from atlas_graph.resolvers.rust import RustResolver
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["RESOLVERS", "pick_resolvers"]
 
-#: the resolvers this plugin registers
-RESOLVERS = (
-    PythonResolver,
-    JavaScriptResolver,
-    GoResolver,
-    RustResolver,
-    JvmResolver,
-    RubyResolver,
-    CFamilyResolver,
-    PhpResolver,
+#: the resolvers this plugin registers, as (module, class): imported when ``RESOLVERS`` is
+#: first read (a query reads the stored graph through ``common`` and needs none of them)
+_RESOLVERS = (
+    ("python", "PythonResolver"),
+    ("javascript", "JavaScriptResolver"),
+    ("golang", "GoResolver"),
+    ("rust", "RustResolver"),
+    ("jvm", "JvmResolver"),
+    ("ruby", "RubyResolver"),
+    ("cfamily", "CFamilyResolver"),
+    ("php", "PhpResolver"),
 )
+
+if TYPE_CHECKING:
+    RESOLVERS: tuple[type, ...]
+
+
+def __getattr__(name: str) -> Any:
+    if name != "RESOLVERS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = tuple(
+        getattr(importlib.import_module(f"{__name__}.{module}"), cls) for module, cls in _RESOLVERS
+    )
+    globals()["RESOLVERS"] = value
+    return value
 
 
 def pick_resolvers(resolvers: Iterable[Any]) -> dict[str, Any]:

@@ -1,0 +1,134 @@
+"""Start-up cost: ``atlas query`` imports only what a query needs.
+
+Each case runs the command in a fresh interpreter (with every installed plugin loaded) and
+lists the modules it imported: the indexer, the chunkers and tree-sitter, the commands not
+run and the standard-library modules only they need must not be among them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from atlas_core.testing import write_repo
+
+#: modules no query needs (each costs start-up time, some of them a lot)
+HEAVY = (
+    "atlas_core.index.builder",
+    "atlas_core.index.workers",
+    "atlas_core.index.walkcache",
+    "atlas_core.chunk",
+    "atlas_core.cli.init",
+    "atlas_core.cli.hook",
+    "tree_sitter",
+    "tree_sitter_language_pack",
+    "lzma",
+    "bz2",
+    "tempfile",
+    "shutil",
+    "subprocess",
+    "logging",
+    "concurrent.futures",
+    "atlas_mcp.command",
+    "atlas_graph.command",
+    "atlas_graph.contributor",
+    "atlas_graph.resolvers.python",
+    "atlas_ollama.cli",
+    "atlas_ollama.reranker",
+)
+
+_PROBE = """
+import json, sys
+from atlas_core.cli.main import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as fh:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+"""
+
+
+def _imported(tmp_path: Path, *args: str) -> list[str]:
+    out = tmp_path / "modules.json"
+    env = dict(os.environ)
+    env.pop("ATLAS_LOAD_PLUGINS", None)  # every installed plugin, as a user has them
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(out), *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    found = json.loads(out.read_text())
+    assert found["code"] == 0, proc.stderr.decode()
+    modules: list[str] = found["modules"]
+    return modules
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, atlas_cli: Callable[..., object]) -> Path:
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "src/app.py": "import os\n\ndef retry_request(url):\n    return os.getenv(url)\n",
+            "src/util.js": "export function retry() { return 1 }\n",
+            "README.md": "# Demo\nRetries are handled in src/app.py.\n",
+        },
+    )
+    env = dict(os.environ)
+    env.pop("ATLAS_LOAD_PLUGINS", None)
+    subprocess.run(
+        [sys.executable, "-m", "atlas_core", "--root", str(root), "-q", "index"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return root
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(f"{h}.") for h in HEAVY)]
+
+
+def test_query_imports_no_heavy_module(indexed: Path, tmp_path: Path) -> None:
+    modules = _imported(tmp_path, "--root", str(indexed), "query", "retry", "--format", "json")
+    assert "atlas_core.engine" in modules  # the probe really ran a query
+    assert _heavy(modules) == []
+
+
+def test_the_probe_sees_heavy_modules(indexed: Path, tmp_path: Path) -> None:
+    """The check can fail: a command that needs them does import them."""
+    modules = _imported(tmp_path, "--root", str(indexed), "index", "--force", "-q")
+    assert "atlas_core.index.builder" in _heavy(modules)
+
+
+def test_lazy_command_is_imported_when_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    from atlas_core.api import lazy_command
+    from atlas_core.cli.lazy import LazyCommands
+
+    (tmp_path / "lazyprobe_cmd.py").write_text(
+        "import click\n\n@click.command('hello')\ndef hello():\n    click.echo('hi')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded: list[str] = []
+    group = click.Group("atlas")
+    group.commands = LazyCommands(group.commands, on_load=lambda name, cmd: loaded.append(name))
+    group.add_command(lazy_command("hello", "lazyprobe_cmd:hello"))
+    assert "lazyprobe_cmd" not in sys.modules
+    assert "hello" in group.commands and loaded == []
+    with click.Context(group) as ctx:
+        command = group.get_command(ctx, "hello")
+    assert loaded == ["hello"]
+    assert command is sys.modules["lazyprobe_cmd"].hello
+    assert dict(group.commands.items()) == {"hello": command}
+    monkeypatch.delitem(sys.modules, "lazyprobe_cmd")
