@@ -157,9 +157,31 @@ def _release_manager(result_queue: Any, manager: Any, deadline: float) -> None:
     (3.11-3.13); when they are absent there is nothing to release.
     """
     writer = getattr(result_queue, "_writer", None)
+    if writer is not None and manager is not None:
+        _quiet_on_cancelled(manager)
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.close()
     if manager is not None:
         with contextlib.suppress(Exception):
             manager.join(max(deadline - time.monotonic(), 0.5))
+
+
+def _quiet_on_cancelled(manager: threading.Thread) -> None:
+    """Keep the manager thread's last words off the terminal.
+
+    Told of the broken pool, Python 3.11's manager thread sets an exception on every pending
+    future, and raises ``InvalidStateError`` for those the interruption already cancelled
+    (fixed in later versions): a traceback from a thread after "atlas: interrupted". Only
+    that error, from that thread, is silenced.
+    """
+    from concurrent.futures import InvalidStateError
+
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        if args.thread is manager and args.exc_type is InvalidStateError:
+            return
+        previous(args)
+
+    threading.excepthook = hook
