@@ -356,11 +356,15 @@ class IndexBuilder:
         vocab: Vocabulary,
         total: int,
     ) -> None:
-        remaps: dict[int, array[int]] = {}  # worker pid -> its term ids -> global ids
+        # worker pid -> (its numbering, its term ids -> global ids)
+        remaps: dict[int, tuple[int, array[int]]] = {}
         pending = iter(todo)
         done = 0
         for batch in batches:
-            remap = remaps.setdefault(batch.pid, array("I"))
+            epoch, remap = remaps.get(batch.pid, (-1, array("I")))
+            if epoch != batch.epoch:  # the worker started a new numbering
+                remap = array("I")
+                remaps[batch.pid] = (batch.epoch, remap)
             if len(remap) != batch.first_new:
                 raise AssertionError("a worker's new terms arrived out of order")
             remap.extend(vocab.id(t) for t in batch.new_terms)
