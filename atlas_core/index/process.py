@@ -72,8 +72,8 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 #: terms a process numbers before it starts a new numbering: bounds a worker's memory
 #: (term texts, identifier cache) on repositories of any size; the parent is told by the
 #: batch's ``epoch`` and maps the new numbering afresh
-_TERMS_MAX = 1 << 17
-_IDENTS_MAX = 1 << 17
+_TERMS_MAX = 1 << 16
+_IDENTS_MAX = 1 << 16
 _split_identifier = identifier_terms.__wrapped__  # the table below is the cache
 
 
