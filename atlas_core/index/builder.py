@@ -377,7 +377,7 @@ class IndexBuilder:
                 remaps[batch.pid] = (batch.epoch, remap)
             if len(remap) != batch.first_new:
                 raise AssertionError("a worker's new terms arrived out of order")
-            remap.extend(vocab.id(t) for t in batch.new_terms)
+            remap.extend(vocab.ids_of(batch.new_terms))
             ids = np.frombuffer(remap, dtype=np.uint32) if len(remap) else None
             for result in batch.files:
                 doc = docs[next(pending)]
