@@ -214,3 +214,45 @@ def test_dictionary_stays_sorted_and_complete_across_incremental_updates(
             text = (root / f"m{i}.py").read_text()
             docs, _ = reader.postings(reader.term_id(text.split()[0].lower()) or 0)
             assert reader.ids[f"m{i}.py"] in docs.tolist()
+
+
+def _postings_by_term(atlas: Atlas) -> dict[str, list[tuple[str, list[int]]]]:
+    reader = atlas.reader()
+    out = {}
+    for term in reader.vocabulary():
+        tid = reader.term_id(term)
+        assert tid is not None
+        docs, tf = reader.postings(tid)
+        out[term] = [(reader.paths[d], t) for d, t in zip(docs.tolist(), tf.tolist(), strict=True)]
+    reader.close()
+    return out
+
+
+def test_workers_starting_new_term_numberings_give_the_same_index(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.index import process
+
+    files = {
+        f"pkg{i % 7}/mod{i}.py": f"def handler{i}(retryCount, http2Client):\n"
+        f"    return Shared{i % 5}Store.fetch_{i % 11}(retryCount)\n"
+        for i in range(120)
+    }
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    write_repo(a, files)
+    write_repo(b, files)
+    plain = make_atlas(a)
+    plain.index()
+    expected = _postings_by_term(plain)
+    monkeypatch.setattr(process, "_TERMS_MAX", 8)
+    monkeypatch.setattr(process, "_IDENTS_MAX", 8)
+    small = make_atlas(b)
+    small.index()  # every batch of every worker starts a new numbering
+    assert _postings_by_term(small) == expected
+    assert len(expected) > 50
+    table = process.TermTable()
+    process.field_frequencies(table, ("a", "", "fooBar bazQux oneTwo threeFour"))
+    assert table.full
+    table.reset()
+    assert (table.epoch, table.terms, table.take_new()) == (1, [], (0, []))

@@ -204,12 +204,16 @@ class IndexBuilder:
                 docs, todo = self._plan(files, old, report)
             self._changes = _changes(docs, todo, old)
             vocab = Vocabulary(old, changed_files=len(todo))
-            if todo:
-                self._process(docs, todo, report, vocab)
-            deleted = (len(old) if old else 0) - report.unchanged - report.changed
-            report.deleted = max(deleted, 0)
+            # a build from scratch keeps fresh files' postings and chunks in files, not memory
+            with contextlib.ExitStack() as stack:
+                spill = stack.enter_context(_Spill(self.cache)) if old is None else None
+                if todo:
+                    self._process(docs, todo, report, vocab, spill)
+                deleted = (len(old) if old else 0) - report.unchanged - report.changed
+                report.deleted = max(deleted, 0)
+                if old is None or report.changed_anything:
+                    gen = self._write_generation(docs, old, skipped, report, vocab, spill)
             if old is None or report.changed_anything:
-                gen = self._write_generation(docs, old, skipped, report, vocab)
                 report.wrote = True
                 self._previous = old  # its arrays stay readable after close
                 if old is not None:
@@ -336,7 +340,12 @@ class IndexBuilder:
     # -- processing --------------------------------------------------------------
 
     def _process(
-        self, docs: list[_Doc], todo: list[int], report: BuildReport, vocab: Vocabulary
+        self,
+        docs: list[_Doc],
+        todo: list[int],
+        report: BuildReport,
+        vocab: Vocabulary,
+        spill: _Spill | None = None,
     ) -> None:
         """Process the files of ``todo``, keeping only compact arrays as results arrive."""
         jobs = [(docs[i].rel, str(self.root / docs[i].rel)) for i in todo]
@@ -345,7 +354,7 @@ class IndexBuilder:
         # has started joining the pool's threads: a hang)
         batches = self._map(jobs)
         with contextlib.closing(batches):
-            self._take(batches, docs, todo, report, vocab, len(jobs))
+            self._take(batches, docs, todo, report, vocab, len(jobs), spill)
 
     def _take(
         self,
@@ -355,15 +364,20 @@ class IndexBuilder:
         report: BuildReport,
         vocab: Vocabulary,
         total: int,
+        spill: _Spill | None = None,
     ) -> None:
-        remaps: dict[int, array[int]] = {}  # worker pid -> its term ids -> global ids
+        # worker pid -> (its numbering, its term ids -> global ids)
+        remaps: dict[int, tuple[int, array[int]]] = {}
         pending = iter(todo)
         done = 0
         for batch in batches:
-            remap = remaps.setdefault(batch.pid, array("I"))
+            epoch, remap = remaps.get(batch.pid, (-1, array("I")))
+            if epoch != batch.epoch:  # the worker started a new numbering
+                remap = array("I")
+                remaps[batch.pid] = (batch.epoch, remap)
             if len(remap) != batch.first_new:
                 raise AssertionError("a worker's new terms arrived out of order")
-            remap.extend(vocab.id(t) for t in batch.new_terms)
+            remap.extend(vocab.ids_of(batch.new_terms))
             ids = np.frombuffer(remap, dtype=np.uint32) if len(remap) else None
             for result in batch.files:
                 doc = docs[next(pending)]
@@ -371,8 +385,12 @@ class IndexBuilder:
                 doc.fresh = True
                 doc.hash, doc.language, doc.role = result.hash, result.language, result.role
                 doc.tokens, doc.status = result.tokens, result.status
-                doc.symbols, doc.tf, doc.undecodable = result.symbols, result.tf, result.undecodable
-                doc.terms = ids[result.terms] if ids is not None else result.terms
+                doc.undecodable = result.undecodable
+                terms = ids[result.terms] if ids is not None else result.terms
+                if spill is not None:
+                    spill.add(terms, result.tf, result.symbols)
+                else:
+                    doc.symbols, doc.tf, doc.terms = result.symbols, result.tf, terms
                 report.errors.extend(result.errors)
             del ids  # releases the buffer, so the array can grow again
             done += len(batch.files)
@@ -400,10 +418,11 @@ class IndexBuilder:
         skipped: Counter[str],
         report: BuildReport,
         vocab: Vocabulary,
+        spill: _Spill | None = None,
     ) -> Path:
         if old is not None and wants_delta(docs, old):
             return self._write_delta(docs, old, skipped, report, vocab)
-        arrays = _invert(docs, len(vocab)) if old is None else _merge(docs, old, len(vocab))
+        arrays = _invert(docs, len(vocab), spill) if old is None else _merge(docs, old, len(vocab))
         df = np.diff(arrays["post_off"])
         blob, vocab_off, vocab_order, remap = vocab.finish(df)
         if remap is not None:  # unused terms dropped: kept ones keep their order
@@ -412,7 +431,10 @@ class IndexBuilder:
             np.cumsum(df[keep], out=off[1:])
             arrays["post_off"] = off
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
-        symbols, arrays["symbols_off"] = _symbols(docs, old)
+        if spill is not None:
+            symbols, arrays["symbols_off"] = spill.symbols()
+        else:
+            symbols, arrays["symbols_off"] = _symbols(docs, old)
         blobs = {"vocab.bin": blob, "symbols.bin": symbols}
         postings = int(arrays["post_doc"].shape[0])
         return self._save(docs, blobs, arrays, old, skipped, report, postings)
@@ -705,9 +727,9 @@ def _arrays(
     }
 
 
-def _invert(docs: list[_Doc], n_terms: int) -> dict[str, np.ndarray]:
+def _invert(docs: list[_Doc], n_terms: int, spill: _Spill | None) -> dict[str, np.ndarray]:
     """Postings of a build from scratch."""
-    term, doc, tf = _fresh_postings(docs)
+    term, doc, tf = spill.postings() if spill is not None else _fresh_postings(docs)
     return _arrays(n_terms, len(docs), term, doc, tf)
 
 
@@ -736,3 +758,68 @@ def _merge(docs: list[_Doc], old: IndexReader, n_terms: int) -> dict[str, np.nda
         k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
         k_tf = np.insert(k_tf, at, tf, axis=0)
     return _arrays(n_terms, len(docs), k_term, k_doc, k_tf)
+
+
+class _Spill:
+    """Fresh files' postings and chunk records, in file order, written aside as they arrive.
+
+    A build from scratch would otherwise hold every posting and chunk record of the
+    repository in memory while the workers run. The files are Atlas temporaries in the
+    cache directory (``.spill-*.PID.tmp``: a dead run's are removed by ``remove_stale``).
+    """
+
+    _PARTS = ("term", "tf", "symbols")
+
+    def __init__(self, cache: Path) -> None:
+        self.paths = {p: cache / f".spill-{p}.{os.getpid()}.tmp" for p in self._PARTS}
+        self._out: dict[str, Any] = {}
+        self.counts = array("q")  # postings of each file
+        self.sizes = array("q")  # chunk-record bytes of each file
+
+    def __enter__(self) -> _Spill:
+        flags = os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            for part, path in self.paths.items():
+                self._out[part] = open(os.open(path, flags, 0o600), "w+b")
+        except OSError as exc:
+            self.__exit__(None, None, None)
+            raise IndexWriteError(f"cannot write in {path.parent}: {exc.strerror}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self._out.values():
+            fh.close()
+        for path in self.paths.values():
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+    def add(self, terms: np.ndarray, tf: np.ndarray, symbols: bytes) -> None:
+        """The next file's postings (global term ids, tf per field) and chunk record."""
+        self._out["term"].write(np.ascontiguousarray(terms, dtype=np.uint32).tobytes())
+        self._out["tf"].write(np.ascontiguousarray(tf, dtype=np.uint16).tobytes())
+        self._out["symbols"].write(symbols)
+        self.counts.append(len(terms))
+        self.sizes.append(len(symbols))
+
+    def _read(self, part: str) -> bytes:
+        fh = self._out[part]
+        fh.flush()
+        fh.seek(0)
+        data: bytes = fh.read()
+        return data
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term, doc, tf) of every file added, sorted by term then file id."""
+        term = np.frombuffer(self._read("term"), dtype=np.uint32)
+        order = np.argsort(term, kind="stable")  # files were added in ascending order
+        term = term[order]
+        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)[order]
+        counts = np.frombuffer(self.counts, dtype=np.int64)
+        doc = np.repeat(np.arange(len(counts), dtype=np.uint32), counts)[order]
+        return term, doc, tf
+
+    def symbols(self) -> tuple[bytes, np.ndarray]:
+        """Every file's chunk record, joined, and their offsets (as ``_symbols``)."""
+        offsets = np.zeros(len(self.sizes) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(self.sizes, dtype=np.int64), out=offsets[1:])
+        return self._read("symbols"), offsets

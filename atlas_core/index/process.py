@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from array import array
 from collections import Counter
-from itertools import chain
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -63,55 +63,99 @@ class BatchResult:
     new_terms: list[str]  # the texts of local ids ``first_new ..`` in order
     first_new: int
     files: list[FileResult]
+    #: the process's numbering: a new one starts from id 0 (see ``TermTable.reset``)
+    epoch: int = 0
 
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
-#: distinct identifiers whose terms a process remembers before it starts over
-_IDENT_CACHE_MAX = 1 << 18
+
+#: terms a process numbers before it starts a new numbering: bounds a worker's memory
+#: (term texts, identifier cache) on repositories of any size; the parent is told by the
+#: batch's ``epoch`` and maps the new numbering afresh
+_TERMS_MAX = 1 << 16
+_IDENTS_MAX = 1 << 16
+_split_identifier = identifier_terms.__wrapped__  # the table below is the cache
 
 
 class TermTable:
-    """A process's own term numbering, and the term ids of every identifier it has split."""
+    """A process's own term numbering, and the term ids of every identifier it has split.
 
-    def __init__(self) -> None:
+    Identifiers are numbered too: ``_flat[_bounds[k]:_bounds[k + 1]]`` are the term ids of
+    identifier ``k``, so a text's distinct identifiers become term ids with array
+    operations rather than a Python step per identifier.
+    """
+
+    def __init__(self, epoch: int = 0) -> None:
+        self.epoch = epoch
         self.ids: dict[str, int] = {}
         self.terms: list[str] = []
         self.sent = 0  # terms [0, sent) were already sent to the parent
-        self._idents: dict[str, tuple[int, ...]] = {}
+        self._idents: dict[str, int] = {}
+        self._bounds = array("q", [0])
+        self._flat = array("I")
 
-    def _split(self, ident: str) -> tuple[int, ...]:
-        ids = self.ids
-        out = []
-        for term in identifier_terms(ident):
+    @property
+    def full(self) -> bool:
+        """Whether the table has grown past its bounds (the caller then resets it)."""
+        return len(self.terms) > _TERMS_MAX or len(self._idents) > _IDENTS_MAX
+
+    def reset(self) -> None:
+        """Start a new numbering (a new epoch) from scratch."""
+        self.__init__(self.epoch + 1)  # type: ignore[misc]
+
+    def _add(self, ident: str) -> int:
+        ids, flat = self.ids, self._flat
+        for term in _split_identifier(ident):
             tid = ids.get(term)
             if tid is None:
                 tid = ids[term] = len(self.terms)
                 self.terms.append(term)
-            out.append(tid)
-        return tuple(out)
+            flat.append(tid)
+        k = self._idents[ident] = len(self._bounds) - 1
+        self._bounds.append(len(flat))
+        return k
 
-    def count(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(term id per occurrence group, its count): like ``count_terms``, as arrays.
-
-        A term id may repeat (two identifiers share a term); the caller sums them.
-        """
+    def _keys(self, text: str) -> tuple[list[int], Counter[str]]:
         counted = Counter(IDENT.findall(text))
-        if not counted:
-            return _EMPTY_IDS, _EMPTY_IDS
-        cache = self._idents
-        if len(cache) > _IDENT_CACHE_MAX:
-            cache.clear()
-        split = self._split
-        groups = []
-        for ident in counted:
-            tids = cache.get(ident)
-            if tids is None:
-                tids = cache[ident] = split(ident)
-            groups.append(tids)
-        lens = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
-        flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(lens.sum()))
-        counts = np.repeat(np.fromiter(counted.values(), dtype=np.int64, count=len(groups)), lens)
-        return flat, counts
+        idents = self._idents
+        missing = set(counted).difference(idents)  # C loop over the text's identifiers
+        if missing:
+            for ident in sorted(missing):
+                self._add(ident)
+        return list(map(idents.__getitem__, counted)), counted
+
+    def count_fields(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term id, field, count) per occurrence group of ``fields``' terms.
+
+        A (term, field) pair may repeat (two identifiers share a term); the caller sums them.
+        """
+        keys: list[int] = []
+        counts: list[int] = []
+        sizes: list[int] = []
+        for text in fields:
+            k, counted = self._keys(text)
+            keys += k
+            counts += counted.values()
+            sizes.append(len(k))
+        if not keys:
+            return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+        key = np.array(keys, dtype=np.int64)
+        bounds = np.frombuffer(self._bounds, dtype=np.int64)
+        starts = bounds[key]
+        lens = bounds[key + 1] - starts
+        del bounds  # a view: the array may grow again afterwards
+        total = int(lens.sum())
+        if not total:
+            return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+        # positions in _flat of every term of every identifier, in order
+        offsets = np.cumsum(lens) - lens
+        at = np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
+        flat = np.frombuffer(self._flat, dtype=np.uint32)
+        tids = flat[at].astype(np.int64)
+        del flat
+        col = np.repeat(np.repeat(np.arange(len(fields), dtype=np.int64), sizes), lens)
+        weights = np.repeat(np.array(counts, dtype=np.int64), lens)
+        return tids, col, weights
 
     def take_new(self) -> tuple[int, list[str]]:
         """(first id, texts) of the terms numbered since the last call."""
@@ -122,12 +166,9 @@ class TermTable:
 
 def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(sorted local term ids, tf per field as uint16 capped at 65535) of a file's fields."""
-    parts = [table.count(text) for text in fields]
-    ids = np.concatenate([p[0] for p in parts])
+    ids, col, weights = table.count_fields(fields)
     if not len(ids):
         return np.zeros(0, dtype=np.uint32), np.zeros((0, len(fields)), dtype=np.uint16)
-    col = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in enumerate(parts)])
-    weights = np.concatenate([p[1] for p in parts])
     terms, inverse = np.unique(ids, return_inverse=True)
     width = len(fields)
     tf = np.bincount(inverse * width + col, weights=weights, minlength=len(terms) * width)
@@ -243,6 +284,10 @@ def _table() -> TermTable:
 
 def process_batch(batch: list[tuple[str, str]]) -> BatchResult:
     assert _PROCESSOR is not None
+    table = _table()
     files = [_PROCESSOR.process(rel, path) for rel, path in batch]
-    first, new = _table().take_new()
-    return BatchResult(os.getpid(), new, first, files)
+    first, new = table.take_new()
+    result = BatchResult(os.getpid(), new, first, files, table.epoch)
+    if table.full:
+        table.reset()  # the next batch starts a new numbering
+    return result

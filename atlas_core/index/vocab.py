@@ -46,6 +46,15 @@ class Vocabulary:
         self.terms.append(term)
         return tid
 
+    def ids_of(self, terms: list[str]) -> list[int]:
+        """``id`` of each term, in order (the known ones looked up in one pass)."""
+        found: list[int | None] = list(map(self.ids.get, terms))
+        if None in found:
+            found = [
+                self.id(t) if tid is None else tid for t, tid in zip(terms, found, strict=True)
+            ]
+        return found  # type: ignore[return-value]
+
     def __len__(self) -> int:
         return len(self.terms) if self.full else self.base + len(self.terms)
 
