@@ -57,10 +57,15 @@ class RepoPaths:
         self.paths: set[str] = set(reader.paths)
         self.by_dir: dict[str, list[str]] = defaultdict(list)
         self.by_name: dict[str, list[str]] = defaultdict(list)
+        # by the last two parts ("pkg/__init__.py"): in a monorepo one name alone may stand
+        # for thousands of files, and a suffix look-up would test every one of them
+        self.by_pair: dict[str, list[str]] = defaultdict(list)
         for path in reader.paths:
             head, _, name = path.rpartition("/")
             self.by_dir[head].append(path)
             self.by_name[name].append(path)
+            if head:
+                self.by_pair[f"{head.rpartition('/')[2]}/{name}"].append(path)
         self._texts: dict[str, str | None] = {}
 
     def exists(self, path: str | None) -> bool:
@@ -75,9 +80,13 @@ class RepoPaths:
 
     def with_suffix(self, suffix: str) -> list[str]:
         """Paths equal to ``suffix`` or ending with ``/suffix``."""
-        name = suffix.rpartition("/")[2]
+        head, _, name = suffix.rpartition("/")
         tail = "/" + suffix
-        return [p for p in self.by_name.get(name, ()) if p == suffix or p.endswith(tail)]
+        if head:
+            pool = self.by_pair.get(f"{head.rpartition('/')[2]}/{name}", ())
+        else:
+            pool = self.by_name.get(name, ())
+        return [p for p in pool if p == suffix or p.endswith(tail)]
 
     def files_in(self, directory: str) -> list[str]:
         return self.by_dir.get(directory, [])
