@@ -8,11 +8,14 @@ of those local ids, so the parent never handles one string per posting.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
+import signal
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -176,6 +179,31 @@ def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.nda
     return terms.astype(np.uint32), tf
 
 
+#: the signals whose Python handlers raise (Ctrl-C, and SIGTERM while the index lock is held)
+_DEFERRED = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done.
+
+    A chunker runs code that turns any exception raised inside it into its own: tree-sitter
+    compiles a query's regular expressions in a callback and reports a ``KeyboardInterrupt``
+    or SIGTERM's exit raised there as ``QueryError``. The per-file error handling then took
+    the interruption for a bad grammar, chunked with the regex fallback and went on to
+    publish that index. Blocked, the signal waits (a few milliseconds: one file) and is
+    raised after the block, where it unwinds as it should.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @attrs.define
 class FileProcessor:
     """Everything a worker needs: classification hooks, chunkers and limits."""
@@ -223,7 +251,8 @@ class FileProcessor:
         chunker = self.chunker_for(language)
         if chunker is not None:
             try:
-                chunks = chunker.chunk(rel, text, language)
+                with signals_deferred():
+                    chunks = chunker.chunk(rel, text, language)
             except Exception as exc:  # one file's failure: noted, the index carries on
                 if raise_errors():
                     raise
