@@ -107,6 +107,9 @@ class WorkerPool:
             results = self._pool.map(fn, items)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        manager = getattr(self._pool, "_executor_manager_thread", None)
+        if manager is not None:  # before any interruption: workers may die before we hear of it
+            _quiet_on_cancelled(manager)
         try:
             yield from results
         except BrokenProcessPool:
@@ -157,8 +160,6 @@ def _release_manager(result_queue: Any, manager: Any, deadline: float) -> None:
     (3.11-3.13); when they are absent there is nothing to release.
     """
     writer = getattr(result_queue, "_writer", None)
-    if writer is not None and manager is not None:
-        _quiet_on_cancelled(manager)
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.close()
