@@ -27,7 +27,8 @@ Sections:
   :class:`PluginFailure`.
 - **Helpers for components**: :func:`component_config`, :func:`tokenize`,
   :func:`normalize`, :class:`WeightedFusion`, :class:`ReciprocalRankFusion`,
-  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`, :func:`dump_json`
+  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`, :func:`per_reader`,
+  :func:`dump_json`
   and ``OUTPUT_VERSION`` (a command's JSON: strict, with the output ``Version``).
 - **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
   :func:`syntax_tree`.
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
     from atlas_core.index.builder import BuildReport
     from atlas_core.index.layout import ensure_cache_dir
     from atlas_core.index.process import estimate_tokens
+    from atlas_core.index.readercache import per_reader
     from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
@@ -128,6 +130,7 @@ _LAZY = {
     "normalise_rel": "atlas_core.fsread",
     "BuildReport": "atlas_core.index.builder",
     "ensure_cache_dir": "atlas_core.index.layout",
+    "per_reader": "atlas_core.index.readercache",
     "estimate_tokens": "atlas_core.index.process",
     "render_context": "atlas_core.output.context",
     "OUTPUT_VERSION": "atlas_core.output.jsonout",
@@ -236,6 +239,7 @@ __all__ = [
     "normalize",
     "outline_of",
     "pass_state",
+    "per_reader",
     "progress_bar",
     "redact",
     "related_files",

@@ -337,3 +337,22 @@ def test_plugins_hook_lists_implementations(atlas_cli: Cli) -> None:
     assert [r["Plugin"] for r in rows] == ["atlas-core[fuse_rrf]", "atlas-core[fuse_weighted]"]
     bad = atlas_cli("plugins", "--hook", "atlas_nope")
     assert bad.code == 2 and bad.stderr.startswith("atlas: error: unknown hook 'atlas_nope'")
+
+
+def test_per_reader_builds_once_per_reader_and_key() -> None:
+    from atlas_core.api import per_reader
+
+    class View:  # any weak-referenceable reader
+        pass
+
+    built: list[object] = []
+
+    def build(view: View) -> list[int]:
+        built.append(view)
+        return [len(built)]
+
+    first, second = View(), View()
+    assert per_reader("test.key", first, build) is per_reader("test.key", first, build)
+    assert per_reader("test.key", second, build) == [2]
+    assert per_reader("test.other", first, build) == [3]
+    assert built == [first, second, first]

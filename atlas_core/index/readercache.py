@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from atlas_core.index.reader import IndexReader
+from typing import Any, TypeVar
 
 __all__ = ["per_reader"]
 
 T = TypeVar("T")
+R = TypeVar("R")  # an index reader or view
 _CACHES: dict[str, weakref.WeakKeyDictionary[Any, Any]] = {}
 
 
-def per_reader(key: str, reader: IndexReader, build: Callable[[IndexReader], T]) -> T:
-    """``build(reader)``, computed once per reader and ``key``; dropped with the reader."""
+def per_reader(key: str, reader: R, build: Callable[[R], T]) -> T:
+    """``build(reader)``, computed once per reader (one index generation) and ``key``;
+    dropped with the reader. Plugins use it through :mod:`atlas_core.api`."""
     cache = _CACHES.setdefault(key, weakref.WeakKeyDictionary())
     try:
         return cache[reader]  # type: ignore[no-any-return]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from atlas_core.api import per_reader  # re-exported for the resolvers
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -23,20 +24,6 @@ __all__ = [
     "per_reader",
     "repo_paths",
 ]
-
-T = TypeVar("T")
-
-_CACHES: dict[str, weakref.WeakKeyDictionary[Any, Any]] = {}
-
-
-def per_reader(key: str, reader: IndexView, build: Callable[[IndexView], T]) -> T:
-    """``build(reader)``, computed once per reader (one index generation) and ``key``."""
-    cache = _CACHES.setdefault(key, weakref.WeakKeyDictionary())
-    try:
-        return cache[reader]  # type: ignore[no-any-return]
-    except KeyError:
-        value = cache[reader] = build(reader)
-        return value
 
 
 def join(base: str, rel: str) -> str | None:
