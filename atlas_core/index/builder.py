@@ -30,6 +30,7 @@ from atlas_core.index.process import (
     set_processor,
 )
 from atlas_core.index.reader import IndexReader, open_index
+from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
 from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.rank.path import PathHeuristic
@@ -719,10 +720,13 @@ def _arrays(
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
         doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
+    small, big_at, big = pack_tf(tf)
     return {
         "post_off": post_off,
-        "post_doc": doc.astype(np.uint32, copy=False),
-        "post_tf": np.ascontiguousarray(tf, dtype=np.uint16),
+        "post_doc": doc.astype(doc_dtype(n_docs), copy=False),
+        "post_tf": small,
+        "post_tf_big_at": big_at,
+        "post_tf_big": big,
         "doclen": doclen,
     }
 

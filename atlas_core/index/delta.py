@@ -36,7 +36,15 @@ __all__ = ["MERGE_FRACTION", "DeltaParts", "build_delta", "old_ids", "wants_delt
 #: a delta larger than this share of its base (postings or files) is merged into a new base
 MERGE_FRACTION = 0.125
 #: files linked from the previous generation unchanged (the base's)
-BASE_FILES = ("post_off.npy", "post_doc.npy", "post_tf.npy", "symbols.bin", "symbols_off.npy")
+BASE_FILES = (
+    "post_off.npy",
+    "post_doc.npy",
+    "post_tf.npy",
+    "post_tf_big_at.npy",
+    "post_tf_big.npy",
+    "symbols.bin",
+    "symbols_off.npy",
+)
 
 
 @attrs.define

@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 _MAGIC = b"ATLAS-IDX"
 
 #: the array files of a generation (``<name>.npy``)
@@ -69,6 +69,8 @@ ARRAYS = (
     "post_off",
     "post_doc",
     "post_tf",
+    "post_tf_big_at",
+    "post_tf_big",
     "doclen",
     "path_prior",
     "path_off",

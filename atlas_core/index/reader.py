@@ -24,6 +24,7 @@ import numpy as np
 from atlas_core.errors import AtlasError, IndexCorruptError
 from atlas_core.index import layout
 from atlas_core.index.layout import ARRAYS, BLOBS, DELTA_ARRAYS, DELTA_BLOBS, META
+from atlas_core.index.tfcodec import unpack_tf
 from atlas_core.types import Chunk, FileEntry
 
 __all__ = ["ARRAYS", "FIELDS", "IndexReader", "open_index"]
@@ -316,7 +317,7 @@ class IndexReader:
         else:  # a term new since the base of a delta generation
             start = end = 0
         docs = np.asarray(self.array("post_doc")[start:end])
-        tf = np.asarray(self.array("post_tf")[start:end])
+        tf = self._tf(start, end)
         if not self.delta:
             return docs, tf
         mapped = self.array("base_map")[docs]
@@ -332,12 +333,16 @@ class IndexReader:
             return merged[order].astype(np.uint32), tfs[order]
         return mapped[keep].astype(np.uint32), tf[keep]
 
+    def _tf(self, start: int, end: int) -> np.ndarray:
+        big_at, big = self.array("post_tf_big_at"), self.array("post_tf_big")
+        return unpack_tf(self.array("post_tf"), big_at, big, start, end)
+
     def all_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting as (term, file, tf) arrays, sorted by term then file (re-indexing)."""
         off = np.asarray(self.array("post_off"), dtype=np.int64)
         term = np.repeat(np.arange(len(off) - 1, dtype=np.uint32), np.diff(off))
         doc = np.asarray(self.array("post_doc"))
-        tf = np.asarray(self.array("post_tf"))
+        tf = self._tf(0, len(doc))
         if not self.delta:
             return term, doc, tf
         mapped = self.array("base_map")[doc]
