@@ -256,3 +256,49 @@ def test_workers_starting_new_term_numberings_give_the_same_index(
     assert table.full
     table.reset()
     assert (table.epoch, table.terms, table.take_new()) == (1, [], (0, []))
+
+
+def _crc_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import zlib
+
+    from atlas_core.index import reader as reader_module
+
+    calls: list[int] = []
+    crc32 = zlib.crc32
+
+    def counting(data: bytes, value: int = 0) -> int:
+        calls.append(len(data))
+        return crc32(data, value)
+
+    monkeypatch.setattr(reader_module.zlib, "crc32", counting)
+    return calls
+
+
+def test_files_unwritten_since_publication_are_not_checksummed_again(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    gen = atlas.reader().gen
+    meta = gen / "meta.msgpack"
+    times = [p.stat().st_mtime_ns for p in gen.iterdir() if p.name != "meta.msgpack"]
+    newest, oldest = max(times), min(times)
+    calls = _crc_calls(monkeypatch)
+    # as new as the metadata: within one clock tick a write leaves the time unchanged
+    os.utime(meta, ns=(oldest, oldest))
+    open_index(root / ".atlas").verify()
+    assert sum(calls) >= sum(p.stat().st_size for p in gen.iterdir() if p != meta)
+    calls.clear()
+    later = newest + 10**9
+    os.utime(meta, ns=(later, later))
+    open_index(root / ".atlas").verify()
+    assert sum(calls) <= meta.stat().st_size + 64  # the metadata's own check (and CURRENT's)
+    # a write changes the time: that file is checked, and its damage found
+    post = gen / "post_doc.npy"
+    data = bytearray(post.read_bytes())
+    data[-1] ^= 0xFF
+    post.write_bytes(bytes(data))
+    os.utime(post, ns=(later - 1, later - 1))
+    with pytest.raises(IndexCorruptError, match="post_doc"):
+        open_index(root / ".atlas").verify()

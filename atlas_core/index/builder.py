@@ -500,6 +500,9 @@ class IndexBuilder:
             with layout.CrcWriter(tmp / f"{name}.npy") as out:
                 np.save(out, arrays[name], allow_pickle=False)  # type: ignore[arg-type]
             sums[f"{name}.npy"] = [out.size, out.crc]
+        for name, entry in sums.items():  # see IndexReader._verified
+            st = os.stat(tmp / name, follow_symlinks=False)
+            entry += [st.st_ino, st.st_mtime_ns]
         doclen = arrays["doclen"]
         languages = Counter(d.language for d in docs if d.status == "ok")
         meta = {
@@ -508,7 +511,8 @@ class IndexBuilder:
             "fingerprint": self.fingerprint,
             "created": time.time(),
             "delta": delta,
-            "checksums": sums,  # [size, crc32] of every other file of the generation
+            # [size, crc32, inode, mtime_ns] of every other file of the generation
+            "checksums": sums,
             "files": {
                 "path": [d.rel for d in docs],
                 "size": [d.size for d in docs],

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from atlas_core.api import Contributor, progress_bar
 from atlas_ollama.config import OllamaConfig, config_from_table
-from atlas_ollama.embedder import FileEmbedder
 from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ class EmbeddingsContributor(Contributor):
         ):
             reuse = previous.get("files") or {}
         hashes = view.hashes
+        from atlas_ollama.embedder import FileEmbedder  # httpx: only when embedding runs
+
         with FileEmbedder(view, cfg, _warn) as embedder:
             files: dict[str, list[Any]] = {}
             file_keys: dict[int, list[bytes]] = {}

@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from atlas_core.api import per_reader  # re-exported for the resolvers
@@ -42,18 +43,37 @@ class RepoPaths:
     def __init__(self, reader: IndexView) -> None:
         self.reader = reader
         self.paths: set[str] = set(reader.paths)
-        self.by_dir: dict[str, list[str]] = defaultdict(list)
-        self.by_name: dict[str, list[str]] = defaultdict(list)
-        # by the last two parts ("pkg/__init__.py"): in a monorepo one name alone may stand
-        # for thousands of files, and a suffix look-up would test every one of them
-        self.by_pair: dict[str, list[str]] = defaultdict(list)
-        for path in reader.paths:
-            head, _, name = path.rpartition("/")
-            self.by_dir[head].append(path)
-            self.by_name[name].append(path)
-            if head:
-                self.by_pair[f"{head.rpartition('/')[2]}/{name}"].append(path)
         self._texts: dict[str, str | None] = {}
+
+    @cached_property
+    def by_dir(self) -> dict[str, list[str]]:
+        """Files by their directory."""
+        return self._tables[0]
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Files by their name."""
+        return self._tables[1]
+
+    @cached_property
+    def by_pair(self) -> dict[str, list[str]]:
+        """Files by their last two parts (``pkg/__init__.py``): in a monorepo one name alone
+        may stand for thousands of files, and a suffix look-up would test every one."""
+        return self._tables[2]
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, list[str]], ...]:
+        # built on the first look-up that needs them: an edit's imports often need none
+        by_dir: dict[str, list[str]] = defaultdict(list)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        by_pair: dict[str, list[str]] = defaultdict(list)
+        for path in self.reader.paths:
+            head, _, name = path.rpartition("/")
+            by_dir[head].append(path)
+            by_name[name].append(path)
+            if head:
+                by_pair[f"{head.rpartition('/')[2]}/{name}"].append(path)
+        return by_dir, by_name, by_pair
 
     def exists(self, path: str | None) -> bool:
         return path is not None and path in self.paths
