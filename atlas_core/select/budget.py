@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, islice
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -68,19 +67,11 @@ def select_ranked(
     picks: list[Pick] = []
     left_out = 0
     used_tokens = used_bytes = 0
-    firsts = [int(i) for i in first]
-    taken = set(firsts)
-
-    def walk() -> Iterator[int]:
-        yield from firsts
-        for i in order.tolist():
-            if scores[i] < min_score or scores[i] <= 0:
-                return
-            if i not in taken:
-                yield i
-
-    rest = walk()
-    head = list(islice(rest, min(cover, top) if top is not None else cover))
+    ranked = _ranked(order, scores, min_score, first)
+    # the walk: each of the first ``top`` places is weighed in Python (skims, rooms);
+    # beyond them only whole files that fit are taken, found with numpy
+    near = ranked[:top].tolist() if top is not None else ranked.tolist()
+    head = near[: min(cover, top) if top is not None else cover]
     known: dict[int, tuple[int, int] | None] = {}
     reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known)
     pending_t = sum(t for t, _ in reserve)
@@ -91,7 +82,7 @@ def select_ranked(
             max_bytes is None or used_bytes + b + pending_b <= max_bytes
         )
 
-    for position, i in enumerate(chain(head, rest)):
+    for position, i in enumerate(near):
         if top is not None and len(picks) >= top:
             break
         if position < len(reserve):  # its own room is now spent on it, in one form or other
@@ -105,9 +96,7 @@ def select_ranked(
         room = None if max_tokens is None else max_tokens - used_tokens - pending_t
         if i in known:
             cost = known[i]
-        elif skim is None or (top is not None and position >= top):
-            cost = None  # beyond Top only whole files fill what is left
-        elif room is not None and room < _MIN_SKIM:
+        elif skim is None or (room is not None and room < _MIN_SKIM):
             cost = None
         else:
             cost = skim(i, room)
@@ -116,9 +105,44 @@ def select_ranked(
             used_tokens += cost[0]
             used_bytes += cost[1]
             continue
-        if top is None or position < top:  # beyond Top, a file was never going to be shown
-            left_out += 1
+        left_out += 1
+    if top is not None and len(picks) < top and len(ranked) > top:
+        # beyond Top a file was never going to be shown: only whole files fill what is left
+        rest = ranked[top:]
+        need_t = np.asarray(tokens)[rest] if max_tokens is not None else None
+        need_b = np.asarray(sizes)[rest] if max_bytes is not None else None
+        at = 0
+        while len(picks) < top and at < len(rest):
+            ok = np.ones(len(rest) - at, dtype=bool)
+            if need_t is not None and max_tokens is not None:
+                ok &= need_t[at:] <= max_tokens - used_tokens
+            if need_b is not None and max_bytes is not None:
+                ok &= need_b[at:] <= max_bytes - used_bytes
+            hits = np.flatnonzero(ok)
+            if not len(hits):
+                break
+            at += int(hits[0])
+            i = int(rest[at])
+            picks.append(Pick(i))
+            used_tokens += tokens[i]
+            used_bytes += sizes[i]
+            at += 1
     return Budgeted(picks, left_out)
+
+
+def _ranked(
+    order: np.ndarray, scores: np.ndarray, min_score: float, first: Sequence[int]
+) -> np.ndarray:
+    """``first``, then the files of ``order`` down to the first score below ``min_score``
+    (or not above 0), without repeating ``first``."""
+    order = np.asarray(order, dtype=np.int64)
+    ranked = np.asarray(scores)[order]
+    below = np.flatnonzero((ranked < min_score) | (ranked <= 0))
+    kept = order[: int(below[0])] if len(below) else order
+    firsts = np.asarray([int(i) for i in first], dtype=np.int64)
+    if len(firsts):
+        kept = np.concatenate([firsts, kept[~np.isin(kept, firsts)]])
+    return kept
 
 
 def _reserve(

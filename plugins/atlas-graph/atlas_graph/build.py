@@ -88,11 +88,13 @@ def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -
     digest.update(reader.fingerprint.encode())
     for name in sorted({f"{r.name}:{r.priority}" for r in resolvers.values()}):
         digest.update(name.encode())
-    for i, path in enumerate(reader.paths):
-        digest.update(path.encode("utf-8", "surrogateescape"))  # non-UTF-8 names
-        digest.update(b"\0")
-        if hashes and path.rpartition("/")[2] in CONFIG_FILES:
-            digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
+    digest.update("\0".join(reader.paths).encode("utf-8", "surrogateescape"))  # non-UTF-8 names
+    if hashes:
+        names = tuple(CONFIG_FILES)
+        for i, path in enumerate(reader.paths):
+            if path.endswith(names) and path.rpartition("/")[2] in CONFIG_FILES:
+                digest.update(i.to_bytes(8, "little"))
+                digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
     return digest.hexdigest()
 
 

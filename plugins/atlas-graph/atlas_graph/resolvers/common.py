@@ -45,35 +45,35 @@ class RepoPaths:
         self.paths: set[str] = set(reader.paths)
         self._texts: dict[str, str | None] = {}
 
+    # the tables are built on the first look-up that needs them, each on its own: an
+    # edit's imports often need none
+
     @cached_property
     def by_dir(self) -> dict[str, list[str]]:
         """Files by their directory."""
-        return self._tables[0]
+        table: dict[str, list[str]] = defaultdict(list)
+        for path in self.reader.paths:
+            table[path.rpartition("/")[0]].append(path)
+        return table
 
     @cached_property
     def by_name(self) -> dict[str, list[str]]:
         """Files by their name."""
-        return self._tables[1]
+        table: dict[str, list[str]] = defaultdict(list)
+        for path in self.reader.paths:
+            table[path.rpartition("/")[2]].append(path)
+        return table
 
     @cached_property
     def by_pair(self) -> dict[str, list[str]]:
         """Files by their last two parts (``pkg/__init__.py``): in a monorepo one name alone
         may stand for thousands of files, and a suffix look-up would test every one."""
-        return self._tables[2]
-
-    @cached_property
-    def _tables(self) -> tuple[dict[str, list[str]], ...]:
-        # built on the first look-up that needs them: an edit's imports often need none
-        by_dir: dict[str, list[str]] = defaultdict(list)
-        by_name: dict[str, list[str]] = defaultdict(list)
-        by_pair: dict[str, list[str]] = defaultdict(list)
+        table: dict[str, list[str]] = defaultdict(list)
         for path in self.reader.paths:
-            head, _, name = path.rpartition("/")
-            by_dir[head].append(path)
-            by_name[name].append(path)
-            if head:
-                by_pair[f"{head.rpartition('/')[2]}/{name}"].append(path)
-        return by_dir, by_name, by_pair
+            parts = path.rsplit("/", 2)
+            if len(parts) > 1:
+                table[f"{parts[-2]}/{parts[-1]}"].append(path)
+        return table
 
     def exists(self, path: str | None) -> bool:
         return path is not None and path in self.paths
