@@ -96,7 +96,6 @@ if TYPE_CHECKING:
     from atlas_core.fsread import confined_path, normalise_rel
     from atlas_core.index.builder import BuildReport
     from atlas_core.index.layout import ensure_cache_dir
-    from atlas_core.index.process import estimate_tokens
     from atlas_core.index.readercache import per_reader
     from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
@@ -111,6 +110,7 @@ if TYPE_CHECKING:
     from atlas_core.results import Explanation, SignalScore, explanation_document
     from atlas_core.select.scope import scope_mask
     from atlas_core.terms import tokenize
+    from atlas_core.tokens import estimate_tokens
 
     pass_state: Callable[..., Any]
 
@@ -131,7 +131,7 @@ _LAZY = {
     "BuildReport": "atlas_core.index.builder",
     "ensure_cache_dir": "atlas_core.index.layout",
     "per_reader": "atlas_core.index.readercache",
-    "estimate_tokens": "atlas_core.index.process",
+    "estimate_tokens": "atlas_core.tokens",
     "render_context": "atlas_core.output.context",
     "OUTPUT_VERSION": "atlas_core.output.jsonout",
     "dump_json": "atlas_core.output.jsonout",

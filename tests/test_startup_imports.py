@@ -21,6 +21,7 @@ from atlas_core.testing import write_repo
 #: modules no query needs (each costs start-up time, some of them a lot)
 HEAVY = (
     "atlas_core.index.builder",
+    "atlas_core.index.process",
     "atlas_core.index.workers",
     "atlas_core.index.walkcache",
     "atlas_core.chunk",

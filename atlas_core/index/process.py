@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
 import os
 import signal
 from array import array
@@ -26,15 +25,11 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
 from atlas_core.terms import IDENT, identifier_terms
+from atlas_core.tokens import estimate_tokens
 
 __all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
 
 _SNIFF = 8192
-
-
-def estimate_tokens(nbytes: int) -> int:
-    """Token estimate of a text: one token per four bytes, rounded up (documented)."""
-    return math.ceil(nbytes / 4)
 
 
 def content_hash(data: bytes) -> bytes:

@@ -16,9 +16,9 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
-from atlas_core.index.process import estimate_tokens
 from atlas_core.output.secrets import redact, secret_file_reason
 from atlas_core.rank.fusion import normalize
+from atlas_core.tokens import estimate_tokens
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader

@@ -24,10 +24,10 @@ import attrs
 
 from atlas_core.errors import UsageError
 from atlas_core.fsread import Unreadable, confined_path, read_confined
-from atlas_core.index.process import estimate_tokens
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
 from atlas_core.output.skim import skim_text
 from atlas_core.paths import display_path
+from atlas_core.tokens import estimate_tokens
 
 __all__ = [
     "STYLES",

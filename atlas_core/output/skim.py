@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from atlas_core.tokens import estimate_tokens
+
 __all__ = ["SKIM_HEAD_LINES", "skim_text", "skim_tokens"]
 
 #: a matched symbol longer than this many lines is outlined, not shown whole
@@ -69,6 +71,4 @@ def _head(lines: list[str]) -> str:
 
 def skim_tokens(skim: str) -> int:
     """What a skim costs against a selection's budget (bytes / 4, rounded up)."""
-    from atlas_core.index.process import estimate_tokens  # the indexer's imports: not at start
-
     return estimate_tokens(len(skim.encode()))
