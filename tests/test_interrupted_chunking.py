@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,27 @@ def test_deferred_signals_arrive_when_the_block_ends(raising_sigterm: Any) -> No
         os.kill(os.getpid(), signal.SIGTERM)
         reached.append("end of block")
     assert reached == ["end of block"]
+
+
+def test_a_signal_taken_by_another_thread_is_held_too(raising_sigterm: Any) -> None:
+    # the kernel gives a process's signal to any thread not blocking it (numpy's BLAS
+    # threads): Python then runs the handler in the main thread, inside the block
+    import threading
+
+    ready, done = threading.Event(), threading.Event()
+    other = threading.Thread(target=lambda: (ready.set(), done.wait(10)))
+    other.start()  # started before the block: SIGTERM is not blocked in it
+    try:
+        ready.wait(10)
+        reached = []
+        with pytest.raises(Interrupted), signals_deferred():
+            assert other.ident is not None
+            signal.pthread_kill(other.ident, signal.SIGTERM)
+            for _ in range(20):  # the other thread takes it when it is next scheduled
+                time.sleep(0.025)
+                reached.append(len(reached))
+            reached.append("end of block")
+        assert reached[-1] == "end of block"
+    finally:
+        done.set()
+        other.join(10)

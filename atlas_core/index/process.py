@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import signal
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterator
@@ -186,17 +187,33 @@ def signals_deferred() -> Iterator[None]:
     compiles a query's regular expressions in a callback and reports a ``KeyboardInterrupt``
     or SIGTERM's exit raised there as ``QueryError``. The per-file error handling then took
     the interruption for a bad grammar, chunked with the regex fallback and went on to
-    publish that index. Blocked, the signal waits (a few milliseconds: one file) and is
+    publish that index. Held, the signal waits (a few milliseconds: one file) and is
     raised after the block, where it unwinds as it should.
+
+    Blocking the signal in this thread is not enough: the kernel hands a process's signal
+    to any thread that does not block it (numpy's BLAS threads, for one), and Python then
+    runs the handler in the main thread wherever it is, inside the chunker too. So in the
+    main thread the Python handlers are also swapped for one that only notes the signal.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    held: list[int] = []
+    swapped: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _DEFERRED:
+            handler = signal.getsignal(signum)
+            if callable(handler):  # the default action or an ignored signal needs nothing
+                swapped[signum] = handler
+                signal.signal(signum, lambda number, frame: held.append(number))
+    masked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED) if masked else None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in swapped.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(held):
+            signal.raise_signal(number)
 
 
 @attrs.define
