@@ -285,7 +285,9 @@ def check_query(chunker: TreeSitterChunker, language: str) -> None:
 def syntax_tree(language: str, text: str) -> str:
     """The parse tree of ``text`` as an S-expression: the node and field names a query file
     can capture (``(function_declaration name: (identifier) ...)``)."""
-    from tree_sitter_language_pack import get_parser
+    from tree_sitter import Parser
 
-    tree = get_parser(language).parse(text.encode("utf-8"))  # type: ignore[arg-type]
+    from atlas_core.chunk.treesitter.grammars import load_language
+
+    tree = Parser(load_language(language)).parse(text.encode("utf-8"))
     return str(tree.root_node)

@@ -133,3 +133,12 @@ def test_lazy_command_is_imported_when_looked_up(
     assert command is sys.modules["lazyprobe_cmd"].hello
     assert dict(group.commands.items()) == {"hello": command}
     monkeypatch.delitem(sys.modules, "lazyprobe_cmd")
+
+
+def test_an_edit_loads_only_the_grammar_it_needs(indexed: Path, tmp_path: Path) -> None:
+    """The language pack's own import loads three large grammars; one is loaded instead."""
+    (indexed / "src" / "app.py").write_text("def retry_twice():\n    return 2\n")
+    modules = _imported(tmp_path, "--root", str(indexed), "index", "-q")
+    assert "tree_sitter_language_pack.bindings.python" in modules  # the file was chunked
+    assert "tree_sitter_language_pack" not in modules
+    assert "tree_sitter_c_sharp" not in modules

@@ -117,12 +117,14 @@ class TreeSitterChunker:
             self.failures[language] = "no query file"
             return None
         try:
-            from tree_sitter import Query
-            from tree_sitter_language_pack import get_language, get_parser
+            from tree_sitter import Parser, Query
 
-            grammar: Any = self.grammar_names.get(language, language)
+            from atlas_core.chunk.treesitter.grammars import load_language
+
+            grammar = self.grammar_names.get(language, language)
             source = load_query_source(self.query_dir, language)
-            return get_parser(grammar), Query(get_language(grammar), source)
+            loaded = load_language(grammar)
+            return Parser(loaded), Query(loaded, source)
         except Exception as exc:  # a missing grammar or a bad query file: regex instead
             self.failures[language] = f"{type(exc).__name__}: {exc}"
             return None
