@@ -421,7 +421,7 @@ GRID: dict[str, tuple[Any, ...]] = {
     "bm25f_variant": (*BM25F_VARIANTS, *QTF_VARIANTS),
     # structural signals (pagerank, co-change) scaled by the file's text score t:
     # gate_floor + (1 - gate_floor) * t ** gate (gate 0: not scaled)
-    "gate": (0.0, 0.25, 0.5, 1.0, 2.0),
+    "gate": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0),
     "gate_floor": (0.0, 0.1, 0.25, 0.5),
     # a query word naming a directory counts dir_share of one naming the file
     "dir_share": (1.0, 0.75, 0.5, 0.25, 0.0),
@@ -498,6 +498,9 @@ class Data:
                 cols.setdefault(key, []).append(z[key])
             if "vendored" not in z.files:  # dumps made before the feature: from the paths
                 cols.setdefault("vendored", []).append(_vendored(paths))
+            for name in SIGNALS:  # dumps made before a signal: it scores nothing
+                if f"sig_{name}" not in z.files:
+                    cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
             index = {str(p): i for i, p in enumerate(paths)}
             gold_here = [index[g] for g in meta["gold"] if g in index]
             meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
@@ -714,6 +717,8 @@ def fit(
             for value in GRID[key]:
                 if value == best[key]:
                     continue
+                if key == "bm25f_variant" and f"bm25f_{value}" not in data.cols:
+                    continue  # dumps made before the variant
                 trial = dict(best, **{key: value})
                 score = objective(evaluate(trial), mask)
                 if score > best_score + min_gain:
@@ -844,7 +849,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     procedures = {"given": keys} if args.keys else dict(PROCEDURES)
-    if args.explore:
+    if args.explore and not args.keys:
         procedures = {"everything (weights, BM25F, path prior)": ALL_KEYS, **EXPLORE_PROCEDURES}
     results = {}
     for name, proc_keys in procedures.items():
