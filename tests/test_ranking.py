@@ -107,29 +107,3 @@ def test_query_ranks_the_implementation_first(
     assert set(paths[:2]) == {"src/http/retry.py", "src/http/client.py"}
     assert paths.index("src/http/retry.py") < paths.index("tests/test_retry.py")
     assert result.selection.files[0].score == 1.0
-
-
-def test_weighted_fusion_scales_structural_signals_by_the_text_score() -> None:
-    from atlas_core.rank.fusion import WeightedConfig
-
-    scores = {
-        "bm25f": np.array([1.0, 0.5, 0.0]),
-        "pagerank": np.array([0.0, 1.0, 1.0]),
-        "path": np.array([1.0, 1.0, 1.0]),
-    }
-    weights = {"bm25f": 1.0, "pagerank": 0.5, "path": 1.0}
-    plain = WeightedFusion().fuse(scores, weights)
-    assert plain.tolist() == [2.0, 2.0, 1.5]
-    gated = (
-        WeightedFusion().configure(WeightedConfig(gate=2.0, gate_floor=0.2)).fuse(scores, weights)
-    )
-    # pagerank counts 0.2 + 0.8 * text**2 of itself; path is not gated
-    assert gated.tolist() == pytest.approx([2.0, 1.5 + 0.5 * (0.2 + 0.8 * 0.25), 1.0 + 0.5 * 0.2])
-    # a central file with no text match no longer ties the text's best match
-    assert gated[0] > gated[1] > gated[2]
-    # off (gate 0) is the plain weighted sum; no text signal: nothing is scaled
-    off = WeightedFusion().configure(WeightedConfig(gate=0.0, gate_floor=0.5))
-    assert off.fuse(scores, weights).tolist() == plain.tolist()
-    no_text = {k: v for k, v in scores.items() if k != "bm25f"}
-    on = WeightedFusion().configure(WeightedConfig(gate=2.0))
-    assert on.fuse(no_text, weights).tolist() == pytest.approx([1.0, 1.5, 1.5])

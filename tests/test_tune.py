@@ -162,37 +162,3 @@ def test_history_scores_follow_similar_commit_messages() -> None:
     assert scores[2] == 0.0  # a commit touching more than 50 files is ignored
     assert module.history_scores("retry backoff", commits, paths, top=10).argmax() == 1
     assert not module.history_scores("anything", [], paths, top=10).any()
-
-
-def test_offline_gate_is_the_engines(
-    tune: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the weighted fuser's text gate switched on in ``atlas.toml``, the fitter's fused
-    scores under the same gate are still exactly the engine's. (The test gates the path
-    signal: the plugins' structural signals are not loaded in tests.)"""
-    from atlas_core.engine import Atlas, QueryOptions
-    from atlas_core.plugin.manager import get_plugin_manager
-
-    table = '[fusers.weighted]\ngate = 2.0\ngate_floor = 0.25\ngated = ["path"]\n'
-    monkeypatch.setattr(tune, "GATED", ("path",))
-    files = dict(REPO, **{"atlas.toml": table})
-    root = write_repo(tmp_path / "repo", files)
-    query = "retry backoff for the payment client charge"
-    dumps = tmp_path / "dumps"
-    dumps.mkdir()
-    case = _dump(tune, root, dumps / "case1.npz", query, ["src/payments/client.py"])
-    data = tune.Data([case])
-    params = dict(tune.shipped_params(), gate=2.0, gate_floor=0.25)
-    from atlas_core.config import load_settings
-
-    settings = load_settings(root)
-    atlas = Atlas(root, get_plugin_manager(), settings)
-    result = atlas.query(query, QueryOptions(top=0, max_tokens=0), atlas.reader())
-    engine = [atlas.reader().paths[i] for i in result.order]
-    fused = data.fused(params)
-    offline = [data.paths(0)[i] for i in np.lexsort((np.arange(len(fused)), -fused))]
-    assert offline == engine
-    # the same scores, not only the same order (and not those of the ungated sum)
-    np.testing.assert_allclose(fused / fused.max(), result.fused, atol=1e-6)
-    plain = data.fused(dict(params, gate=0.0))
-    assert not np.allclose(plain / plain.max(), result.fused, atol=1e-3)

@@ -7,12 +7,6 @@ from typing import ClassVar
 import attrs
 import numpy as np
 
-#: defaults of :class:`WeightedConfig`'s text gate, chosen by ``scripts/tune.py fit`` (folds by
-#: repository; docs/quality.md)
-GATE = 0.0
-GATE_FLOOR = 0.0
-GATED = ("pagerank", "git_cochange")
-
 __all__ = [
     "RRFConfig",
     "ReciprocalRankFusion",
@@ -90,49 +84,26 @@ class WeightedConfig:
     #: "rank": each signal's scores replaced by their rank (:func:`rank_normalize`), so a
     #: signal's spread of values no longer matters, only its order
     normalize: str = attrs.field(default="max", validator=attrs.validators.in_(("max", "rank")))
-    #: structural evidence (the ``gated`` signals) counts in proportion to how well the file
-    #: matches the task's text: each gated score is multiplied by
-    #: ``gate_floor + (1 - gate_floor) * text ** gate``, where ``text`` is the ``gate_by``
-    #: signal's normalised score; 0 turns this off. A central file (a header every file
-    #: includes, a module every commit touches) then no longer outranks the text's best match
-    #: on centrality alone.
-    gate: float = attrs.field(default=GATE, validator=attrs.validators.ge(0.0))
-    #: what a gated signal keeps for a file with no text match at all
-    gate_floor: float = attrs.field(
-        default=GATE_FLOOR, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
-    gated: tuple[str, ...] = attrs.field(default=GATED, converter=tuple)
-    gate_by: str = "bm25f"
 
 
 class WeightedFusion:
-    """Weighted sum of the signals' normalised scores (structural ones scaled by the text
-    score, see :class:`WeightedConfig`)."""
+    """Weighted sum of the signals' normalised scores."""
 
     name: ClassVar[str] = "weighted"
     Config: ClassVar[type[WeightedConfig]] = WeightedConfig
 
-    def __init__(self, normalize: str = "max", config: WeightedConfig | None = None) -> None:
+    def __init__(self, normalize: str = "max") -> None:
         self.normalize = normalize
-        self.config = config if config is not None else WeightedConfig(normalize=normalize)
 
     def configure(self, config: WeightedConfig) -> WeightedFusion:
         """A copy with the ``[fusers.weighted]`` settings."""
-        return WeightedFusion(config.normalize, config)
+        return WeightedFusion(config.normalize)
 
     def fuse(self, scores: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-        cfg = self.config
-        scale = None
-        text = scores.get(cfg.gate_by)
-        if cfg.gate > 0 and text is not None:
-            base = np.clip(np.asarray(text, dtype=np.float64), 0.0, 1.0)
-            scale = cfg.gate_floor + (1.0 - cfg.gate_floor) * base**cfg.gate
         fused: np.ndarray | None = None
         for name, values in scores.items():
             if self.normalize == "rank":
                 values = rank_normalize(values)
-            if scale is not None and name in cfg.gated:
-                values = values * scale
             contribution = weights.get(name, 1.0) * values
             fused = contribution if fused is None else fused + contribution
         return fused if fused is not None else np.zeros(0)
