@@ -14,12 +14,14 @@ Two steps, so that the expensive part runs once:
           beside the baselines, per repository and per language group, the sympy bug reports,
           and an ablation (each signal removed, held-out). ``fit --check`` verifies that the
           shipped defaults in ``atlas_core/config.py`` and ``ranking/path.py`` are what the
-          fit chooses on the whole set.
+          fit chooses on the whole set (every weight of ``balanced``). ``fit --explore``
+          measures candidate changes to the fusion and the path prior that the code does not
+          ship (``EXPLORE_KEYS``), fitted inside the same folds.
 
 Usage::
 
     scripts/tune.py dump [--bench DIR] [--set NAME=CASES ...] [--limit N] [--every N]
-    scripts/tune.py fit  [--bench DIR] [--md FILE] [--check]
+    scripts/tune.py fit  [--bench DIR] [--md FILE] [--check] [--explore] [--quick]
 
 The ranking is scored with an unlimited budget (the order Atlas ranks files in); the
 token budget only cuts that order.
