@@ -75,9 +75,8 @@ class Preset:
 DEFAULT_PRESET = "balanced"
 #: weight of the mentions signal (files and symbols the task names)
 MENTIONS = 0.5
-#: weight of git_messages (atlas-git: earlier commit messages like the task); chosen by every
-#: leave-one-repository-out fold of ``scripts/history_eval.py``, not by ``tune.py fit`` (the
-#: benchmark dumps predate the signal; see docs/quality.md)
+#: weight of git_messages (atlas-git: earlier commit messages like the task); fitted with the
+#: other weights by ``scripts/tune.py fit`` (folds by repository) and checked by ``fit --check``
 GIT_MESSAGES = 0.2
 
 # The weights of ``balanced`` (and the path prior in ranking/path.py) are checked by

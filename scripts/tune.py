@@ -14,12 +14,14 @@ Two steps, so that the expensive part runs once:
           beside the baselines, per repository and per language group, the sympy bug reports,
           and an ablation (each signal removed, held-out). ``fit --check`` verifies that the
           shipped defaults in ``atlas_core/config.py`` and ``ranking/path.py`` are what the
-          fit chooses on the whole set.
+          fit chooses on the whole set (every weight of ``balanced``). ``fit --explore``
+          measures candidate changes to the fusion and the path prior that the code does not
+          ship (``EXPLORE_KEYS``), fitted inside the same folds.
 
 Usage::
 
     scripts/tune.py dump [--bench DIR] [--set NAME=CASES ...] [--limit N] [--every N]
-    scripts/tune.py fit  [--bench DIR] [--md FILE] [--check]
+    scripts/tune.py fit  [--bench DIR] [--md FILE] [--check] [--explore] [--quick]
 
 The ranking is scored with an unlimited budget (the order Atlas ranks files in); the
 token budget only cuts that order.
@@ -60,6 +62,9 @@ BM25F_VARIANTS = {
     "b05": (5.0, 3.0, 1.0, 1.2, 0.5),
     "k2": (5.0, 3.0, 1.0, 2.0, 0.75),
 }
+#: query-term repetition variants dumped for the default BM25F setting: each distinct task word
+#: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
+QTF_VARIANTS = ("q1", "qlog")
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -151,6 +156,7 @@ def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
     aux = np.zeros(n, bool)
     src = np.zeros(n, bool)
     frac = np.zeros(n, np.float32)
+    frac_name = np.zeros(n, np.float32)  # the part of ``frac`` from the file name alone
     dir_terms: dict[str, set[str]] = {}
     for i, rel in enumerate(reader.paths):
         parts = rel.split("/")
@@ -163,8 +169,13 @@ def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
         if t is None:
             t = dir_terms[directory] = set(tokenize(directory))
         if query:
-            frac[i] = len(query & (t | set(tokenize(name.split(".")[0])))) / len(query)
-    return {"depth": depth, "aux": aux, "src": src, "frac": frac, "vendored": vendored}
+            stem = set(tokenize(name.split(".")[0]))
+            frac[i] = len(query & (t | stem)) / len(query)
+            frac_name[i] = len(query & stem) / len(query)
+    return {
+        "depth": depth, "aux": aux, "src": src, "frac": frac, "frac_name": frac_name,
+        "vendored": vendored,
+    }  # fmt: skip
 
 
 def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -198,6 +209,14 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     ctx = QueryContext(query, tokenize(parse_task(query).text), reader, {})
     for key, (fw, sw, bw, k1, b) in BM25F_VARIANTS.items():
         raw = bm25f_scores(ctx, (fw, sw, bw), k1, b)
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    fw, sw, bw, k1, b = BM25F_VARIANTS["f531"]
+    for key in QTF_VARIANTS:
+        counts = Counter(ctx.terms)
+        reps = {t: 1 if key == "q1" else 1 + int(math.log2(c)) for t, c in counts.items()}
+        qctx = QueryContext(query, [t for t in counts for _ in range(reps[t])], reader, {})
+        raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     arrays.update(_path_features(reader, ctx.terms))
@@ -380,10 +399,14 @@ PRIOR_KEYS: tuple[str, ...] = (
     "small",
     "vendored",
 )
-#: the fitted weights; ``git_messages`` is not among them: the dumps predate it, and its
-#: shipped weight (0.2) is ``scripts/history_eval.py``'s choice (every repository fold), so
-#: ``fit`` and ``fit --check`` leave it out (their figures are without it; docs/quality.md)
-WEIGHT_KEYS = ("path", "mentions", "pagerank", "git_recency", "git_cochange", "graph")
+#: the fitted signal weights (bm25f's is the unit)
+WEIGHT_KEYS = (
+    "path", "mentions", "pagerank", "git_recency", "git_cochange", "git_messages", "graph",
+)  # fmt: skip
+#: fusion and path-prior candidates measured by ``fit --explore`` (held-out), not yet shipped
+EXPLORE_KEYS: tuple[str, ...] = ("gate", "gate_floor", "dir_share", "text_power", "qtf")
+#: the structural signals ``gate`` scales by the file's text score
+GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
 #: value rather than chase noise
 MIN_GAIN = 0.001
@@ -395,8 +418,20 @@ GRID: dict[str, tuple[Any, ...]] = {
     "pagerank": (0.0, 0.1, 0.2, 0.3, 0.5, 0.75),
     "git_recency": (0.0, 0.05, 0.1, 0.2, 0.3),
     "git_cochange": (0.0, 0.1, 0.25, 0.4, 0.6),
+    "git_messages": (0.0, 0.1, 0.2, 0.3, 0.5),
     "graph": (0.0, 0.05, 0.1, 0.2, 0.3),
     "bm25f_variant": tuple(BM25F_VARIANTS),
+    # a task word repeated in the task counts every time (as shipped), once, or 1 + log2 times
+    "qtf": ("all", *QTF_VARIANTS),
+    # structural signals (pagerank, co-change) scaled by the file's text score t:
+    # gate_floor + (1 - gate_floor) * t ** gate (gate 0: not scaled)
+    "gate": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0),
+    "gate_floor": (0.0, 0.1, 0.25, 0.5),
+    # a query word naming a directory counts dir_share of one naming the file
+    "dir_share": (1.0, 0.75, 0.5, 0.25, 0.0),
+    # the text score raised to this power before it is weighted (sharper: its best match
+    # stands further above the rest)
+    "text_power": (0.75, 1.0, 1.5, 2.0, 3.0),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -423,7 +458,14 @@ def shipped_params() -> dict[str, Any]:
     for role in ("test", "docs", "config", "build", "other"):
         params[role] = path_mod.ROLE_PRIOR[role]
     params.update(_prior_constants(path_mod))
+    params.update(_fusion_constants(path_mod))
     return params
+
+
+def _fusion_constants(path_mod: Any) -> dict[str, Any]:
+    """The candidates of ``fit --explore`` at the values that leave the ranking as shipped
+    (none is in the code: none won held-out; docs/quality.md)."""
+    return {"gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all"}
 
 
 def _prior_constants(path_mod: Any) -> dict[str, float]:
@@ -458,6 +500,9 @@ class Data:
                 cols.setdefault(key, []).append(z[key])
             if "vendored" not in z.files:  # dumps made before the feature: from the paths
                 cols.setdefault("vendored", []).append(_vendored(paths))
+            for name in SIGNALS:  # dumps made before a signal: it scores nothing
+                if f"sig_{name}" not in z.files:
+                    cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
             index = {str(p): i for i, p in enumerate(paths)}
             gold_here = [index[g] for g in meta["gold"] if g in index]
             meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
@@ -496,12 +541,17 @@ class Data:
         self.feat_small = self.cols["size"] < 200
         self.feat_depth = np.maximum(self.cols["depth"].astype(np.float64) - 2, 0)
         self.case_max_idx = self.starts[:-1]
+        self._path_cache: dict[tuple[Any, ...], np.ndarray] = {}
 
     def paths(self, case: int) -> list[str]:
         return [str(p) for p in self._paths[case]]
 
     def path_scores(self, p: dict[str, Any]) -> np.ndarray:
         """The path signal under prior parameters ``p``, normalised per case."""
+        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share"))
+        got = self._path_cache.get(key)
+        if got is not None:
+            return got
         table = np.array(
             [1.0, p["test"], p["config"], p["docs"], p["build"], 0.1, 0.05, p["other"]]
         )
@@ -513,26 +563,40 @@ class Data:
         value = value / (1.0 + p["depth"] * self.feat_depth)
         value = value * np.where(self.feat_small, p["small"], 1.0)
         value = np.where(self.cols["ok"], value, 0.05)
-        raw = value * (1.0 + p["match_weight"] * self.cols["frac"])
+        frac = self.cols["frac"].astype(np.float64)
+        share = p.get("dir_share", 1.0)
+        if share != 1.0 and "frac_name" in self.cols:
+            name = self.cols["frac_name"].astype(np.float64)
+            frac = name + share * (frac - name)
+        raw = value * (1.0 + p["match_weight"] * frac)
         top = np.maximum.reduceat(raw, self.starts[:-1])
         top = np.where(top > 0, top, 1.0)
-        return raw / top[self.case_of_file]
+        out = raw / top[self.case_of_file]
+        if len(self._path_cache) > 64:
+            self._path_cache.clear()
+        self._path_cache[key] = out
+        return out
 
     def fused(
         self, p: dict[str, Any], drop: str = "", fuser: str = "weighted", rrf_k: float = 60.0
     ) -> np.ndarray:
-        signals = {
-            "bm25f": self.cols[f"bm25f_{p['bm25f_variant']}"].astype(np.float64),
-            "path": self.path_scores(p),
-        }
+        qtf = p.get("qtf", "all")
+        variant = p["bm25f_variant"] if qtf == "all" else qtf
+        text = self.cols[f"bm25f_{variant}"].astype(np.float64)
+        power = p.get("text_power", 1.0)
+        signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
         for key in WEIGHT_KEYS[1:]:
             signals[key] = self.cols[f"sig_{key}"].astype(np.float64)
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
             return self._rrf(signals, weights, drop, rrf_k)
+        gate, floor = p.get("gate", 0.0), p.get("gate_floor", 0.0)
+        scale = floor + (1.0 - floor) * text**gate if gate else None
         out = np.zeros(len(self.role))
         for name, values in signals.items():
             if name != drop and weights[name]:
+                if scale is not None and name in GATED:
+                    values = values * scale
                 out += weights[name] * values
         return out
 
@@ -658,6 +722,8 @@ def fit(
             for value in GRID[key]:
                 if value == best[key]:
                     continue
+                if key == "qtf" and value != "all" and f"bm25f_{value}" not in data.cols:
+                    continue  # dumps made before the variant
                 trial = dict(best, **{key: value})
                 score = objective(evaluate(trial), mask)
                 if score > best_score + min_gain:
@@ -674,6 +740,14 @@ PROCEDURES: dict[str, tuple[str, ...]] = {
     "signal weights and BM25F variant": (*WEIGHT_KEYS, "bm25f_variant"),
     "vendored directories (one factor)": ("vendored",),
     "everything (weights, BM25F, path prior)": ALL_KEYS,
+}
+#: candidates ``fit --explore`` adds (each beside "everything")
+EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "everything + structural signals scaled by text score": (*ALL_KEYS, "gate", "gate_floor"),
+    "everything + directory words at a share": (*ALL_KEYS, "dir_share"),
+    "everything + repeated task words saturated": (*ALL_KEYS, "qtf"),
+    "everything + a power of the text score": (*ALL_KEYS, "text_power"),
+    "everything + every candidate": (*ALL_KEYS, *EXPLORE_KEYS),
 }
 
 
@@ -768,7 +842,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     start = dict(shipped)
     for item in args.start or []:  # e.g. vendored=1.0: fit from a value other than the code's
         key, _, value = item.partition("=")
-        start[key] = value if key == "bm25f_variant" else float(value)
+        start[key] = value if key in ("bm25f_variant", "qtf") else float(value)
     # sympy: every Nth bug report takes part in the folds (as one repository, like the
     # others); the rest is never fitted on and scores the shipped defaults
     in_folds = set(_sympy_ids(bench)[:: args.sympy_every])
@@ -781,7 +855,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
     out = lines.append
 
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
-    procedures = {"given": keys} if args.keys else PROCEDURES
+    procedures = {"given": keys} if args.keys else dict(PROCEDURES)
+    if args.explore and not args.keys:
+        procedures = {"everything (weights, BM25F, path prior)": ALL_KEYS, **EXPLORE_PROCEDURES}
     results = {}
     for name, proc_keys in procedures.items():
         t0 = time.perf_counter()
@@ -796,6 +872,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     chosen, held, fold_params = results[best]
     keys = procedures[best]
     insample = data.metrics(data.fused(chosen))
+    if args.explore:
+        _explore_report(data, fit_mask, results)
     if args.quick:
         for name, m in (("held-out", held), ("in-sample", insample)):
             print(f"{name}: objective {objective(m, fit_mask):.4f} "
@@ -940,6 +1018,26 @@ def cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[Any, ...]]) -> None:
+    """Each procedure's held-out figures, overall and per language group (Atlas minus
+    code-only BM25 at Acc@1/5/10), and what the whole-set fit chose beyond "everything"."""
+    langs = language_groups(data)
+    bm25c = data.baseline_metrics("bm25_code")
+    keys = ("acc@1", "acc@5", "acc@10", "all@5", "mrr")
+    for name, (chosen, held, _folds) in results.items():
+        print(f"\n{name}: objective {objective(held, fit_mask):.4f} "
+              + " ".join(f"{k} {held[k][fit_mask].mean():.3f}" for k in keys)
+              + "  chose " + " ".join(f"{k}={chosen[k]}" for k in EXPLORE_KEYS)
+              )  # fmt: skip
+        for lang in sorted(set(langs.values())):
+            mask = fit_mask & np.array([langs[r] == lang for r in data.repos])
+            d = [held[k][mask].mean() - bm25c[k][mask].mean() for k in ("acc@1", "acc@5", "acc@10")]
+            print(f"   {lang:12s} n={int(mask.sum()):3d} vs code-BM25 "
+                  + " ".join(f"{x:+.3f}" for x in d)
+                  + f"  acc@5 {held['acc@5'][mask].mean():.3f}"
+                  + f" mrr {held['mrr'][mask].mean():.3f}")  # fmt: skip
+
+
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted(p.items()))
 
@@ -991,6 +1089,9 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--keys", help="comma-separated parameters to fit (default all)")
     f.add_argument("--case-list", help="only these cases (a JSON list, or a tune-chosen.json)")
     f.add_argument("--quick", action="store_true", help="print the held-out summary only")
+    f.add_argument(
+        "--explore", action="store_true", help="compare the candidate fusion and prior changes"
+    )
     f.add_argument(
         "--start", action="append", metavar="KEY=VALUE", help="start the fit from this value"
     )
