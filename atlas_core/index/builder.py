@@ -119,6 +119,7 @@ class IndexBuilder:
         self._previous: IndexReader | None = None
         self._changes = Changes()
         self._planned: tuple[IndexReader, list[_Doc], list[int], BuildReport] | None = None
+        self._written_meta: dict[str, Any] | None = None
 
     # -- entry point -------------------------------------------------------------
 
@@ -221,7 +222,8 @@ class IndexBuilder:
                     old.close()  # our own shared lock would keep it from being removed
                 layout.remove_stale(self.cache, keep=gen.name)
                 # its files were checksummed as they were written or linked
-                reader = IndexReader(self.cache, gen, root=self.root, verify=False)
+                written, self._written_meta = self._written_meta, None
+                reader = IndexReader(self.cache, gen, root=self.root, verify=False, written=written)
                 report.generation = gen.name
             else:
                 reader = old
@@ -539,6 +541,7 @@ class IndexBuilder:
             },
         }
         layout.write_file(tmp / layout.META, layout.pack_checked(meta))
+        self._written_meta = meta
         layout.fsync_dir(tmp)
         final = self.cache / layout.generation_name(generation)
         os.rename(tmp, final)  # a fresh number: nothing is there to replace

@@ -67,12 +67,20 @@ class IndexReader:
     """
 
     def __init__(
-        self, cache: Path, gen: Path, *, root: Path | None = None, verify: bool = True
+        self,
+        cache: Path,
+        gen: Path,
+        *,
+        root: Path | None = None,
+        verify: bool = True,
+        written: dict[str, Any] | None = None,
     ) -> None:
         self.cache = cache
         self.gen = gen
         #: False: the caller has just written the generation and knows its checksums
         self._verify = verify
+        #: the metadata the caller has just written there (spares decoding it again)
+        self._written = written
         try:
             fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY | layout._NOFOLLOW)
         except OSError:
@@ -92,7 +100,8 @@ class IndexReader:
             raise
 
     def _open(self, root: Path | None) -> None:
-        meta = layout.read_checked(Path(META), dir_fd=self._dir)
+        meta = self._written or layout.read_checked(Path(META), dir_fd=self._dir)
+        self._written = None
         try:
             self._published_ns = os.stat(META, dir_fd=self._dir, follow_symlinks=False).st_mtime_ns
         except OSError:
