@@ -19,6 +19,7 @@ from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.delta import BASE_FILES, build_delta, wants_delta
+from atlas_core.index.filetable import pack_files
 from atlas_core.index.layout import ARRAYS, DELTA_ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.pathterms import path_arrays
@@ -259,7 +260,7 @@ class IndexBuilder:
             cols["size"][d.old_id] = d.size
             cols["mtime_ns"][d.old_id] = d.mtime_ns
             cols["ino"][d.old_id] = d.ino
-        layout.write_checked(old.gen / layout.META, old.meta)
+        layout.write_checked(old.gen / layout.META, _stored_meta(old.meta))
 
     # -- planning ----------------------------------------------------------------
 
@@ -540,7 +541,7 @@ class IndexBuilder:
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
-        layout.write_file(tmp / layout.META, layout.pack_checked(meta))
+        layout.write_file(tmp / layout.META, layout.pack_checked(_stored_meta(meta)))
         self._written_meta = meta
         layout.fsync_dir(tmp)
         final = self.cache / layout.generation_name(generation)
@@ -653,6 +654,11 @@ def _symbols(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, np.ndarr
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
     return b"".join(parts), offsets
+
+
+def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The metadata as written: the file table in its compact form."""
+    return {**meta, "files": pack_files(meta["files"])}
 
 
 def _link(old: IndexReader, tmp: Path, name: str) -> list[int]:

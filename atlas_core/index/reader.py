@@ -23,6 +23,7 @@ import numpy as np
 
 from atlas_core.errors import AtlasError, IndexCorruptError
 from atlas_core.index import layout
+from atlas_core.index.filetable import unpack_files
 from atlas_core.index.layout import ARRAYS, BLOBS, DELTA_ARRAYS, DELTA_BLOBS, META
 from atlas_core.index.tfcodec import unpack_tf
 from atlas_core.types import Chunk, FileEntry
@@ -100,8 +101,12 @@ class IndexReader:
             raise
 
     def _open(self, root: Path | None) -> None:
-        meta = self._written or layout.read_checked(Path(META), dir_fd=self._dir)
+        meta = self._written
         self._written = None
+        if meta is None:
+            meta = layout.read_checked(Path(META), dir_fd=self._dir)
+            if isinstance(meta, dict) and "files" in meta:
+                meta["files"] = unpack_files(meta["files"])
         try:
             self._published_ns = os.stat(META, dir_fd=self._dir, follow_symlinks=False).st_mtime_ns
         except OSError:

@@ -1,0 +1,51 @@
+"""The file table's compact form in the index metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas_core.errors import IndexCorruptError
+from atlas_core.index import layout
+from atlas_core.index.filetable import pack_files, unpack_files
+
+
+def _table() -> dict[str, list[object]]:
+    return {
+        "path": ["README.md", "src/caf\udce9.py", "src/a b/[x].py"],  # a non-UTF-8 name
+        "size": [12, 0, 1 << 40],
+        "mtime_ns": [1_700_000_000_123_456_789, -5, 0],
+        "ino": [(1 << 64) - 1, 7, 0],
+        "hash": [b"\x01" * 16, b"", None],
+        "language": ["markdown", "python", "python"],
+        "role": ["docs", "impl", "test"],
+        "tokens": [3, 0, 99],
+        "status": ["ok", "ok", "large"],
+    }
+
+
+def test_round_trip_through_msgpack_gives_the_same_lists() -> None:
+    table = _table()
+    stored = layout.unpackb(layout.packb(pack_files(table)))
+    assert unpack_files(stored) == table
+
+
+def test_an_empty_table() -> None:
+    empty: dict[str, list[object]] = {name: [] for name in _table()}
+    assert unpack_files(layout.unpackb(layout.packb(pack_files(empty)))) == empty
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.pop("size"),
+        lambda p: p.update(count=p["count"] + 1),
+        lambda p: p.update(size=p["size"][:-1]),
+        lambda p: p["role"].update(values=p["role"]["values"][:1]),
+        lambda p: p.update(path=17),
+    ],
+)
+def test_damage_is_an_index_error(damage: object) -> None:
+    packed = layout.unpackb(layout.packb(pack_files(_table())))
+    damage(packed)  # type: ignore[operator]
+    with pytest.raises(IndexCorruptError):
+        unpack_files(packed)
