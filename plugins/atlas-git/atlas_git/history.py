@@ -147,8 +147,11 @@ class History:
         )
         if (
             keep == len(self)
-            and len(self.paths) == len(np.unique(self.files))
-            and len(self.vocab) == len(np.unique(self.terms))
+            # every path and term still used (bincount: np.unique would import numpy.ma)
+            and np.count_nonzero(np.bincount(self.files, minlength=len(self.paths)))
+            == len(self.paths)
+            and np.count_nonzero(np.bincount(self.terms, minlength=len(self.vocab)))
+            == len(self.vocab)
         ):
             return self
         files = self.files[: int(self.offsets[keep])]
