@@ -19,7 +19,32 @@ Usage::
     scripts/reports_eval.py dump [--cache DIR] [--cases FILE] [--limit N]
     scripts/reports_eval.py eval [--cache DIR] [--variant NAME ...] [--weight W ...]
 
-A variant is a dict of keyword overrides passed to ``mention_scores`` (see ``VARIANTS``).
+A variant is a dict of keyword overrides passed to ``mention_scores`` (see ``VARIANTS``);
+``--folds K`` also splits the reports never tuned on into K folds and scores each by the
+variant chosen (best objective) on every other report; ``--set pagerank=0`` changes another
+signal's weight (a diagnostic: the weights are config.py's).
+
+Round 4 (130 sympy reports; every 4th, 33, is where choices are made; the other 97 are never
+tuned on; All@5 of the ranking, plain BM25 from the same run):
+
+=====================================================  ===========  ===========
+system                                                  33 (tuned)   97 (never)
+=====================================================  ===========  ===========
+plain BM25                                              0.606        0.629
+Atlas balanced (shipped mentions)                       0.818        0.732
+title names x4 (``title=4``)                            0.848        0.732
+rarity of the name among all files (``ref_idf=1``)      0.818        0.732
+prose x4, title x2, rarity (best on the 33)             0.879        0.722
+callee files of named functions (``chain=0.4``, 4)      0.848        0.742
+innermost frame that resolves (``inner_resolved``)      0.818        0.732
+PPR over imports from the mention hits (``spread``)     0.818        0.732
+query terms counted at most 3 times (``qcap=3``)        0.848        0.732
+BM25F without session output lines (``outputs=False``)  0.818        0.732
+each fold of the 97 by the others' choice (4 folds)     —            0.722
+diagnostic: pagerank weight 0 (config, not mentions)    0.909        0.742
+=====================================================  ===========  ===========
+
+None ships: the mention knobs move the 97 by one case either way at most.
 """
 
 from __future__ import annotations
@@ -173,7 +198,34 @@ def _text_at(case: dict[str, Any], paths: list[str]) -> Any:
     return read
 
 
-def variant_bm25f(case: dict[str, Any], cache: Path, cap: int) -> Any:
+_PROMPT = (">>>", "...", "In [")
+
+
+def drop_outputs(text: str) -> str:
+    """The task without the output lines of interactive sessions: in a code block with
+    prompts (``>>>``, ``In [1]:``), the lines that have none (candidate, measured only)."""
+    out: list[str] = []
+    block: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            if in_code:
+                prompts = any(b.lstrip().startswith(_PROMPT) for b in block)
+                out.extend(
+                    b
+                    for b in block
+                    if not prompts or b.lstrip().startswith(_PROMPT) or not b.strip()
+                )
+                block = []
+            in_code = not in_code
+            out.append(line)
+            continue
+        (block if in_code else out).append(line)
+    out.extend(block)
+    return "\n".join(out)
+
+
+def variant_bm25f(case: dict[str, Any], cache: Path, cap: int, outputs: bool = True) -> Any:
     """BM25F (normalised) with each query term counted at most ``cap`` times."""
     from collections import Counter
 
@@ -186,7 +238,8 @@ def variant_bm25f(case: dict[str, Any], cache: Path, cap: int) -> Any:
     reader = open_index(cache / "idx" / case["id"])
     assert reader is not None
     try:
-        counts = Counter(tokenize(parse_task(case["query"]).text))
+        query = case["query"] if outputs else drop_outputs(case["query"])
+        counts = Counter(tokenize(parse_task(query).text))
         terms = [t for t, c in counts.items() for _ in range(min(c, cap))]
         raw = bm25f_scores(QueryContext(case["query"], terms, reader, {}))
         return raw / raw.max() if raw.max() > 0 else raw
@@ -207,7 +260,7 @@ def variant_mentions(case: dict[str, Any], cache: Path, n: int, options: dict[st
     assert reader is not None and len(reader) == n
     reader.read_text = _text_at(case, reader.paths)  # type: ignore[method-assign]
     ctx = QueryContext(query, tokenize(parse_task(query).text), reader, {})
-    opts = {k: v for k, v in options.items() if k not in ("qcap",)}
+    opts = {k: v for k, v in options.items() if k not in ("qcap", "outputs")}
     spread_w = opts.pop("spread", 0.0)
     try:
         raw = mentions.mention_scores(ctx, mentions.Tuning(**opts), messages=False)
@@ -241,6 +294,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "qcap2": {"qcap": 2},
     "qcap3": {"qcap": 3},
     "qcap100": {"qcap": 100},
+    "no-outputs": {"outputs": False},
+    "no-outputs+qcap3": {"outputs": False, "qcap": 3},
     "idf1+title2": {"ref_idf": 1.0, "title": 2.0},
     "prose2": {"prose": 2.0},
     "prose4": {"prose": 4.0},
@@ -301,8 +356,11 @@ def cmd_eval(args: argparse.Namespace) -> None:
         rest0 = sum(w.get(k, 0.0) * arrays[f"sig_{k}"] for k in BALANCED if k != "mentions")
         for v in variants:
             rest = rest0
-            if "qcap" in VARIANTS[v]:
-                bm = variant_bm25f(cases[cid], cache, int(VARIANTS[v]["qcap"]))
+            if "qcap" in VARIANTS[v] or "outputs" in VARIANTS[v]:
+                opt = VARIANTS[v]
+                bm = variant_bm25f(
+                    cases[cid], cache, int(opt.get("qcap", 1000)), bool(opt.get("outputs", True))
+                )
                 rest = rest0 + w.get("bm25f", 1.0) * (bm - arrays["sig_bm25f"])
             raw = variant_mentions(cases[cid], cache, len(paths), VARIANTS[v])
             raw = np.maximum(raw, arrays["msg"])

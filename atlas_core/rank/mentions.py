@@ -36,8 +36,8 @@ _TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
 @attrs.frozen
 class Tuning:
     """Knobs of the identifier evidence, measured on bug reports by
-    ``scripts/reports_eval.py``. The defaults are what ships: no knob gained on the reports
-    never tuned on (docs/quality.md, "Bug reports: evidence beyond words")."""
+    ``scripts/reports_eval.py``. The defaults are what ships: no knob gained on the sympy
+    reports never tuned on (the script's docstring has the figures)."""
 
     #: credit times (idf of the name among all files / idf of a name in one file) ** this
     ref_idf: float = 0.0
