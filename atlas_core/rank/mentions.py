@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
@@ -64,26 +65,20 @@ class _Paths:
         self.ctx = index
         self.paths = paths
         self.by_stem: dict[str, list[int]] = {}
-        self._joined: str | None = None
+        self._all: dict[str, list[int]] | None = None
 
     def _scan(self, stem_: str) -> list[int]:
-        """Files named ``stem_`` by one regular-expression pass over all paths (in C): for a
-        name whose every word is a stop word (``mod``, ``lib``) or that holds digits."""
-        if self._joined is None:
-            self._joined = "\n".join(self.paths)
-        joined = self._joined
-        name = re.escape(stem_)
-        pattern = (
-            rf"^(?:[^\n]*/)?(?:{name}(?:\.[^\n/]*)?)$"
-            if not stem_.startswith(".")
-            else (rf"^(?:[^\n]*/)?{name}$")
-        )
-        out = []
-        for match in re.finditer(pattern, joined, re.IGNORECASE | re.MULTILINE):
-            i = joined.count("\n", 0, match.start())
-            if _stem_of(self.paths[i]) == stem_:
-                out.append(i)
-        return out
+        """Files named ``stem_`` from one pass over every path, made once per index (per
+        query without one): for a name whose every word is a stop word (``mod``, ``lib``) or
+        that holds digits."""
+        if self._all is None:
+            if self.ctx is None:
+                self._all = _stems(self.paths)
+            else:
+                from atlas_core.index.readercache import per_reader
+
+                self._all = per_reader("mentions.stems", self.ctx.index, _reader_stems)
+        return self._all.get(stem_, [])
 
     def files(self, stem_: str) -> list[int]:
         """Files whose name's stem is ``stem_`` (case-insensitive)."""
@@ -137,6 +132,17 @@ class _Paths:
             elif n == best_len and n:
                 best.append(i)
         return best, best_len
+
+
+def _stems(paths: list[str]) -> dict[str, list[int]]:
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for i, rel in enumerate(paths):
+        by_stem[_stem_of(rel)].append(i)
+    return dict(by_stem)
+
+
+def _reader_stems(index: object) -> dict[str, list[int]]:
+    return _stems(cast("IndexReader", index).paths)
 
 
 def _stem_of(rel: str) -> str:
