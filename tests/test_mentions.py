@@ -98,3 +98,71 @@ def test_owner_and_member_defined_in_one_file(
     found = scores(atlas.reader(), "`Expression.evaluate` is wrong")
     assert max(found, key=lambda p: found[p]) == "core.py"
     assert found["core.py"] > found["uses.py"] > found["m0.py"] > 0
+
+
+NAMES = {
+    "a/HTTPHeaders.swift": "struct HTTPHeaders {}\n",
+    "b/http_headers.py": "x = 1\n",
+    "c/mod.rs": "fn a() {}\n",
+    "d/src/mod.rs": "fn b() {}\n",
+    "e/sha256sum.c": "int f;\n",
+    "f/fooBar2Baz.ts": "let a = 1;\n",
+    "g/.eslintrc.js": "module.exports = {};\n",
+    "h/dense_ndim_array.py": "y = 2\n",
+    "i/Dense_NDim_Array.py": "z = 3\n",
+    "j/main.go": "package main\n",
+}
+
+
+def test_files_by_stem_agree_with_a_scan_of_every_path(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """The stem lookup through the file-name field finds exactly what a scan of every path
+    finds, whatever the case, digits or stop words of the name."""
+    from atlas_core.rank.mentions import _Paths, _stem_of
+
+    atlas = make_atlas(write_repo(tmp_path / "r", NAMES))
+    atlas.index()
+    reader = atlas.reader()
+    lookup = _Paths(QueryContext("", [], reader), reader.paths)
+    stems = {_stem_of(p) for p in reader.paths} | {"httpheaders", "nothing_here", "mod"}
+    for stem_ in sorted(stems):
+        expected = [i for i, p in enumerate(reader.paths) if _stem_of(p) == stem_]
+        assert sorted(lookup.files(stem_)) == expected, stem_
+        assert sorted(lookup.files(stem_.upper())) == expected, stem_
+
+
+def test_stop_word_file_names_still_match_by_their_tail(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    atlas = make_atlas(write_repo(tmp_path / "r", NAMES))
+    atlas.index()
+    found = scores(atlas.reader(), "the panic is in d/src/mod.rs")
+    assert set(found) == {"d/src/mod.rs"}
+
+
+CHAIN = {
+    "pkg/front.py": "def sqf_list(f):\n    return dup_sqf_list(f)\n",
+    "pkg/dense.py": "def dup_sqf_list(f):\n    return f\n",
+    "pkg/other.py": "def unrelated():\n    return 1\n",
+}
+
+
+def test_measured_knobs_are_off_by_default_and_change_the_evidence(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """The knobs scripts/reports_eval.py measures (none ships): off, nothing changes."""
+    from atlas_core.rank.mentions import Tuning
+
+    atlas = make_atlas(write_repo(tmp_path / "r", CHAIN))
+    atlas.index()
+    reader = atlas.reader()
+    task = "sqf_list gives a wrong result\n```\n>>> sqf_list(x**2)\n```\n"
+    ctx = QueryContext(task, tokenize(task), reader)
+    shipped = mention_scores(ctx)
+    assert np.array_equal(shipped, mention_scores(ctx, Tuning()))
+    dense = reader.ids["pkg/dense.py"]
+    assert shipped[dense] == 0
+    assert mention_scores(ctx, Tuning(chain=0.4))[dense] > 0  # the callee's file
+    front = reader.ids["pkg/front.py"]
+    assert mention_scores(ctx, Tuning(title=2.0))[front] == 2 * shipped[front]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas_core.rank.task import parse_task
+from atlas_core.rank.task import called_names, parse_task
 from atlas_core.terms import tokenize
 
 REPORT = """\
@@ -104,3 +104,17 @@ def test_imports_of_example_code_are_weaker_than_named_modules() -> None:
     assert parsed.modules == ("pkg.core.function",)
     assert parsed.imported == ("pkg.utilities.lambdify",)
     assert ("Function", "_eval_evalf") in parsed.qualified
+
+
+def test_prose_words_leave_out_code_blocks_and_sessions() -> None:
+    parsed = parse_task(
+        "cse() is wrong for `MatrixSymbol`\n```python\nx = symbols('x')\n```\n"
+        ">>> Rational(1, 2)\nIn [3]: Integer(3)\n"
+    )
+    assert {"cse", "MatrixSymbol", "wrong"} <= parsed.prose
+    assert not {"symbols", "Rational", "Integer"} & parsed.prose
+
+
+def test_called_names() -> None:
+    code = "def f(x):\n    y = dup_sqf_list(x)\n    return obj.strip_zero(y) + len(y) + go(1)\n"
+    assert called_names(code) == ["dup_sqf_list", "strip_zero", "len"]  # not `go`: short

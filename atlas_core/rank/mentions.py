@@ -18,7 +18,7 @@ import numpy as np
 
 from atlas_core.components import QueryContext
 from atlas_core.rank.task import ParsedTask, parse_task
-from atlas_core.terms import identifier_terms, stem, tokenize
+from atlas_core.terms import STOP_WORDS, identifier_terms, stem, tokenize
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -30,31 +30,91 @@ _MAX_DEFINING = 150  # a name more files than this define says nothing
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
 _CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d)")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
+_LETTERS = re.compile(r"[a-z_]+")
+_TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
 
 
-@attrs.define
+@attrs.frozen
+class Tuning:
+    """Knobs of the identifier evidence, measured on bug reports by
+    ``scripts/reports_eval.py``. The defaults are what ships: no knob gained on the sympy
+    reports never tuned on (the script's docstring has the figures)."""
+
+    #: credit times (idf of the name among all files / idf of a name in one file) ** this
+    ref_idf: float = 0.0
+    #: credit times this for a name the task's first line (its title) writes
+    title: float = 1.0
+    #: the innermost frame that names an indexed file counts as innermost
+    inner_resolved: bool = False
+    #: credit times this for a name the prose writes (outside code blocks)
+    prose: float = 1.0
+    #: credit of a file defining a function that a named function calls (0: off)
+    chain: float = 0.0
+    #: only names defined in at most this many files start a chain
+    chain_sources: int = 2
+
+
+DEFAULT_TUNING = Tuning()
+
+
 class _Paths:
-    """Lookups over the index's paths, built once per query that names something."""
+    """Files by the stem of their name (``ccode`` for ``sympy/printing/ccode.py``), looked up
+    through the file-name field of the term index: no pass over every path per query."""
 
-    by_stem: dict[str, list[int]]
-    noext: list[str]
+    def __init__(self, index: QueryContext | None, paths: list[str]) -> None:
+        self.ctx = index
+        self.paths = paths
+        self.by_stem: dict[str, list[int]] = {}
+        self._all: dict[str, list[int]] | None = None
 
-    @classmethod
-    def build(cls, paths: list[str]) -> _Paths:
-        by_stem: dict[str, list[int]] = defaultdict(list)
-        noext = []
-        for i, rel in enumerate(paths):
-            base = rel.rsplit("/", 1)[-1]
-            stem_ = base.split(".", 1)[0] if not base.startswith(".") else base
-            by_stem[stem_.lower()].append(i)
-            noext.append(rel[: len(rel) - len(base)] + stem_)
-        return cls(dict(by_stem), noext)
+    def _scan(self, stem_: str) -> list[int]:
+        """Files named ``stem_`` from one pass over every path, made once per index (per
+        query without one): for a name whose every word is a stop word (``mod``, ``lib``) or
+        that holds digits."""
+        if self._all is None:
+            if self.ctx is None:
+                self._all = _stems(self.paths)
+            else:
+                from atlas_core.index.readercache import per_reader
+
+                self._all = per_reader("mentions.stems", self.ctx.index, _reader_stems)
+        return self._all.get(stem_, [])
+
+    def files(self, stem_: str) -> list[int]:
+        """Files whose name's stem is ``stem_`` (case-insensitive)."""
+        stem_ = stem_.lower()
+        got = self.by_stem.get(stem_)
+        if got is not None:
+            return got
+        docs = None
+        # the file-name field holds the terms of each name's stem; a stem of letters and
+        # underscores always yields its whole word joined (``Dense_NDim_Array`` and
+        # ``dense_ndim_array``: ``densendimarray``), in any case; digits split otherwise
+        joined = stem_.replace("_", "")
+        if (
+            self.ctx is not None
+            and _LETTERS.fullmatch(stem_)
+            and len(joined) > 1
+            and joined not in STOP_WORDS
+        ):
+            index = self.ctx.index
+            tid = index.term_id(stem(joined))
+            docs = np.zeros(0, np.int64)
+            if tid is not None:
+                found, tf = index.postings(tid)
+                docs = found[tf[:, 0] > 0]
+        if docs is None:
+            got = self._scan(stem_)
+        else:
+            got = [int(i) for i in docs.tolist() if _stem_of(self.paths[i]) == stem_]
+        self.by_stem[stem_] = got
+        return got
 
     def suffix_matches(self, parts: list[str], paths: list[str]) -> tuple[list[int], int]:
         """Files whose path ends with the longest tail of ``parts``; and that tail's length."""
         if not parts:
             return [], 0
-        candidates = self.by_stem.get(parts[-1].split(".", 1)[0].lower(), [])
+        candidates = self.files(parts[-1].split(".", 1)[0])
         best: list[int] = []
         best_len = 0
         for i in candidates:
@@ -74,26 +134,52 @@ class _Paths:
         return best, best_len
 
 
-def _file_hits(parsed: ParsedTask, paths: list[str], out: np.ndarray) -> None:
-    lookup = _Paths.build(paths)
+def _stems(paths: list[str]) -> dict[str, list[int]]:
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for i, rel in enumerate(paths):
+        by_stem[_stem_of(rel)].append(i)
+    return dict(by_stem)
 
-    def credit(parts: list[str], weight: float, exact_ext: bool = True) -> None:
+
+def _reader_stems(index: object) -> dict[str, list[int]]:
+    return _stems(cast("IndexReader", index).paths)
+
+
+def _stem_of(rel: str) -> str:
+    base = rel.rsplit("/", 1)[-1]
+    return (base.split(".", 1)[0] if not base.startswith(".") else base).lower()
+
+
+def _file_hits(
+    parsed: ParsedTask,
+    paths: list[str],
+    out: np.ndarray,
+    tuning: Tuning = DEFAULT_TUNING,
+    ctx: QueryContext | None = None,
+) -> None:
+    lookup = _Paths(ctx, paths)
+
+    def credit(parts: list[str], weight: float, exact_ext: bool = True) -> bool:
         ids, n = lookup.suffix_matches(parts, paths)
         if not ids:
-            return
+            return False
         # a bare file name shared by many files says little; a longer tail says more
         share = weight * min(1.0, 0.5 + 0.25 * n) / len(ids)
         for i in ids:
             if exact_ext and "." in parts[-1] and not paths[i].endswith(parts[-1]):
                 continue
             out[i] = max(out[i], share)
+        return True
 
     for path in parsed.paths:
         credit([p for p in path.split("/") if p], 1.0)
     frames = parsed.frames
-    for k, path in enumerate(frames):
+    inner = True
+    for k in range(len(frames) - 1, -1, -1):
         # the innermost frame raised; outer ones are callers
-        credit([p for p in path.split("/") if p], 0.8 if k == len(frames) - 1 else 0.5)
+        weight = 0.8 if (inner if tuning.inner_resolved else k == len(frames) - 1) else 0.5
+        if credit([p for p in frames[k].split("/") if p], weight):
+            inner = False
     for module in parsed.modules:
         _credit_module(lookup, paths, module.split("."), 0.8, out)
     for module in parsed.imported:
@@ -148,16 +234,20 @@ class _ExactNames:
         self.budget = budget
         self.names: dict[int, set[str]] = {}
 
-    def _names(self, i: int) -> set[str]:
+    def rows(self, i: int) -> list[list[object]]:
+        """File ``i``'s chunks as Chunk.to_row writes them: [kind, name, qualified, start,
+        end, signature] (raw records, no Chunk objects)."""
         import msgpack
 
-        try:  # rows as Chunk.to_row writes them: [kind, name, qualified, ...]; no objects
-            # a built-in signal reads Atlas's own reader: raw records, no Chunk objects
+        try:
             reader = cast("IndexReader", self.ctx.index)
             rows = msgpack.unpackb(reader.symbol_record(i), raw=False)
-            return {str(r[1]).rsplit(".", 1)[-1] for r in rows if r[0] != "import"}
+            return [r for r in rows if isinstance(r, list) and len(r) >= 5]
         except Exception:
-            return set()
+            return []
+
+    def _names(self, i: int) -> set[str]:
+        return {str(r[1]).rsplit(".", 1)[-1] for r in self.rows(i) if r[0] != "import"}
 
     def filter(self, docs: np.ndarray, ident: str) -> np.ndarray:
         unread = sum(1 for i in docs.tolist() if i not in self.names)
@@ -174,8 +264,13 @@ class _ExactNames:
         return np.asarray(keep, dtype=docs.dtype)
 
 
-def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:
+def _symbol_hits(
+    parsed: ParsedTask, ctx: QueryContext, out: np.ndarray, tuning: Tuning = DEFAULT_TUNING
+) -> None:
     limit = max(_MAX_DEFINING, len(ctx.index) // 10)
+    n_files = len(ctx.index)
+    first_line = ctx.query.lstrip().split("\n", 1)[0]
+    title = set(_TITLE_IDENT.findall(first_line)) if tuning.title != 1.0 else set()
     candidates: dict[str, np.ndarray] = {}
     for ident in parsed.identifiers[:200]:
         if ident in candidates:
@@ -184,13 +279,23 @@ def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None
         if defining is not None and 0 < len(defining) <= limit:
             candidates[ident] = defining
     exact = _ExactNames(ctx)
+    sources: list[tuple[str, int]] = []
     # rare names first, so the reading budget goes where a match says most
     for ident, docs in sorted(candidates.items(), key=lambda kv: len(kv[1])):
         found = candidates[ident] = exact.filter(docs, ident)
+        if 0 < len(found) <= tuning.chain_sources:
+            sources.extend((ident, int(i)) for i in found)
         if len(found):
             # a plain lower-case word (`views`) says less than code-shaped names
             shaped = ident[:1].isupper() or _CODE_SHAPED.match(ident) is not None
-            out[found] += (0.5 if shaped else 0.25) / (1.0 + math.log2(len(found)))
+            credit = (0.5 if shaped else 0.25) / (1.0 + math.log2(len(found)))
+            if tuning.ref_idf:
+                credit *= _rarity(ctx, ident, n_files) ** tuning.ref_idf
+            if ident in title:
+                credit *= tuning.title
+            if ident in parsed.prose:
+                credit *= tuning.prose
+            out[found] += credit
     for owner, member in parsed.qualified[:50]:
         # ``Function._eval_evalf``: a file that defines both names
         a, b = candidates.get(owner), candidates.get(member)
@@ -199,6 +304,60 @@ def _symbol_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None
         both = np.intersect1d(a, b)
         if 0 < len(both) <= 5:
             out[both] += 0.6 / len(both)
+    if tuning.chain and sources:
+        _chain_hits(ctx, exact, sources[:_CHAIN_SOURCES], limit, tuning.chain, out)
+
+
+_CHAIN_SOURCES = 8  # named functions whose bodies one query reads
+_CHAIN_CALLS = 40  # calls followed from one body
+
+
+def _chain_hits(
+    ctx: QueryContext,
+    exact: _ExactNames,
+    sources: list[tuple[str, int]],
+    limit: int,
+    weight: float,
+    out: np.ndarray,
+) -> None:
+    """The functions a named function calls: the files defining them are where the fault may
+    be when the named one only passes it on (``sqf_list`` -> ``dup_sqf_list``)."""
+    from atlas_core.rank.task import called_names
+
+    gained = np.zeros_like(out)
+    for ident, i in sources:
+        rows = [
+            r for r in exact.rows(i) if r[0] != "import" and str(r[1]).rsplit(".", 1)[-1] == ident
+        ]
+        if not rows:
+            continue
+        lines = ctx.index.read_text(i).splitlines()
+        body = "\n".join(
+            "\n".join(lines[max(int(str(r[3])) - 1, 0) : int(str(r[4]))]) for r in rows[:3]
+        )
+        calls = [c for c in called_names(body) if c != ident][:_CHAIN_CALLS]
+        if not calls:
+            continue
+        share = weight / math.sqrt(len(calls))
+        for name in calls:
+            docs = _defining(ctx, name)
+            if docs is None or not 0 < len(docs) <= limit:
+                continue
+            found = exact.filter(docs, name)
+            found = found[found != i]
+            if len(found):
+                gained[found] += share / (1.0 + math.log2(len(found)))
+    out += np.minimum(gained, weight)
+
+
+def _rarity(ctx: QueryContext, ident: str, n_files: int) -> float:
+    """How few files use the name at all: 1 for one file, 0 for every file."""
+    term = _whole_term(ident)
+    tid = ctx.index.term_id(term) if term else None
+    if tid is None or n_files < 2:
+        return 1.0
+    df = max(len(ctx.index.postings(tid)[0]), 1)
+    return max(0.0, math.log(n_files / df) / math.log(n_files))
 
 
 def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:
@@ -226,17 +385,19 @@ def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> Non
             out[i] = max(out[i], 0.8 / len(found))
 
 
-def mention_scores(ctx: QueryContext) -> np.ndarray:
+def mention_scores(
+    ctx: QueryContext, tuning: Tuning = DEFAULT_TUNING, *, messages: bool = True
+) -> np.ndarray:
     """Evidence per file from the paths, modules, frames, symbols and messages in the task."""
     out = np.zeros(len(ctx.index), dtype=np.float64)
     if not len(out):
         return out
     parsed = parse_task(ctx.query)
     if parsed.paths or parsed.frames or parsed.modules:
-        _file_hits(parsed, ctx.index.paths, out)
+        _file_hits(parsed, ctx.index.paths, out, tuning, ctx)
     if parsed.identifiers:
-        _symbol_hits(parsed, ctx, out)
-    if parsed.messages:
+        _symbol_hits(parsed, ctx, out, tuning)
+    if parsed.messages and messages:
         _message_hits(parsed, ctx, out)
     return out
 

@@ -16,7 +16,7 @@ import attrs
 from atlas_core.classify.rules import DOC_LANGS, EXTENSIONS
 from atlas_core.terms import STOP_WORDS
 
-__all__ = ["ParsedTask", "parse_task"]
+__all__ = ["ParsedTask", "called_names", "parse_task"]
 
 _CODE_EXTS = sorted(
     (e for e, lang in EXTENSIONS.items() if lang not in DOC_LANGS and lang != "csv"),
@@ -106,6 +106,9 @@ class ParsedTask:
     imported: tuple[str, ...] = ()
     #: error messages (the text after ``SomeError:``)
     messages: tuple[str, ...] = ()
+    #: words the prose writes (outside code blocks): what the report is about, where code
+    #: blocks also carry set-up (``symbols``, ``Matrix``)
+    prose: frozenset[str] = frozenset()
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
@@ -138,6 +141,7 @@ def parse_task(task: str) -> ParsedTask:
     frames: list[str] = []
     idents: list[str] = []
     imported: list[str] = []
+    prose_words: set[str] = set()
     in_code = False
     for line in text.splitlines():
         if _FENCE.match(line):
@@ -162,6 +166,8 @@ def parse_task(task: str) -> ParsedTask:
         if not in_code and _boilerplate(line):
             continue
         kept.append(line)
+        if not in_code and not line.lstrip().startswith((">>>", "...", "In [", "Out[")):
+            prose_words.update(_IDENT.findall(line))
         imp = _IMPORT_LINE.match(line)
         if imp:
             imported.append(imp.group(1) or imp.group(2))
@@ -197,4 +203,15 @@ def parse_task(task: str) -> ParsedTask:
         tuple(dict.fromkeys(pairs)),
         _unique([m for m in imported if "." in m and m not in named]),
         _unique(messages)[:5],
+        frozenset(prose_words),
     )
+
+
+def called_names(code: str) -> list[str]:
+    """Names that ``code`` calls (``foo(``, ``obj.bar(``), in order, once each; short names
+    and stop words left out."""
+    return [
+        c
+        for c in dict.fromkeys(_CALL.findall(code))
+        if len(c.strip("_$")) >= 3 and c.lower() not in STOP_WORDS
+    ]
