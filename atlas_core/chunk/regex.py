@@ -7,205 +7,201 @@ the next one of the same or lower indentation starts). Tree-sitter chunkers outr
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import ClassVar
 
 from atlas_core.types import Chunk
 
 __all__ = ["RegexChunker"]
 
-_Rule = tuple[str, re.Pattern[str]]
+#: (kind, pattern): compiled when a language is first chunked (78 patterns at import
+#: cost every index run about 10 ms)
+_Rule = tuple[str, str]
 
 _ID = r"[A-Za-z_$][\w$]*"
 
 RULES: dict[str, list[_Rule]] = {
     "python": [
-        ("class", re.compile(rf"^(\s*)class\s+({_ID})")),
-        ("function", re.compile(rf"^(\s*)(?:async\s+)?def\s+({_ID})")),
-        ("import", re.compile(r"^(\s*)(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))")),
+        ("class", (rf"^(\s*)class\s+({_ID})")),
+        ("function", (rf"^(\s*)(?:async\s+)?def\s+({_ID})")),
+        ("import", (r"^(\s*)(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))")),
     ],
     "go": [
-        ("method", re.compile(rf"^()func\s+\(\s*\w*\s*\*?\s*({_ID})[^)]*\)\s*({_ID})")),
-        ("function", re.compile(rf"^()func\s+({_ID})")),
-        ("type", re.compile(rf"^()type\s+({_ID})\s+(?:struct|interface|func|\w)")),
-        ("import", re.compile(r'^(\s*)(?:import\s+)?(?:\w+\s+)?"([\w./-]+)"\s*$')),
+        ("method", (rf"^()func\s+\(\s*\w*\s*\*?\s*({_ID})[^)]*\)\s*({_ID})")),
+        ("function", (rf"^()func\s+({_ID})")),
+        ("type", (rf"^()type\s+({_ID})\s+(?:struct|interface|func|\w)")),
+        ("import", (r'^(\s*)(?:import\s+)?(?:\w+\s+)?"([\w./-]+)"\s*$')),
     ],
     "rust": [
         (
             "function",
-            re.compile(
+            (
                 rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:const\s+)?fn\s+({_ID})"
             ),
         ),
-        ("struct", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?struct\s+({_ID})")),
-        ("enum", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?enum\s+({_ID})")),
-        ("trait", re.compile(rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?trait\s+({_ID})")),
-        ("impl", re.compile(rf"^(\s*)impl(?:<[^>]*>)?\s+(?:[\w:]+\s+for\s+)?({_ID})")),
-        ("import", re.compile(r"^(\s*)(?:pub\s+)?(?:use|mod)\s+([\w:]+)")),
+        ("struct", (rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?struct\s+({_ID})")),
+        ("enum", (rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?enum\s+({_ID})")),
+        ("trait", (rf"^(\s*)(?:pub(?:\([^)]*\))?\s+)?trait\s+({_ID})")),
+        ("impl", (rf"^(\s*)impl(?:<[^>]*>)?\s+(?:[\w:]+\s+for\s+)?({_ID})")),
+        ("import", (r"^(\s*)(?:pub\s+)?(?:use|mod)\s+([\w:]+)")),
     ],
     "javascript": [
-        ("class", re.compile(rf"^(\s*)(?:export\s+)?(?:default\s+)?class\s+({_ID})")),
+        ("class", (rf"^(\s*)(?:export\s+)?(?:default\s+)?class\s+({_ID})")),
         (
             "function",
-            re.compile(
-                rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*({_ID})"
-            ),
+            (rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*({_ID})"),
         ),
         (
             "function",
-            re.compile(
+            (
                 rf"^(\s*)(?:export\s+)?(?:const|let|var)\s+({_ID})\s*=\s*(?:async\s+)?(?:function|\([^)]*\)\s*=>|{_ID}\s*=>)"
             ),
         ),
         (
             "method",
-            re.compile(
-                rf"^(\s+)(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?({_ID})\s*\([^)]*\)\s*\{{"
-            ),
+            (rf"^(\s+)(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?({_ID})\s*\([^)]*\)\s*\{{"),
         ),
-        ("function", re.compile(rf"^()(?:module\.)?exports\.({_ID})\s*=")),
+        ("function", (rf"^()(?:module\.)?exports\.({_ID})\s*=")),
         (
             "import",
-            re.compile(r"""^(\s*)(?:import\s.*?from\s+|import\s+|.*require\()['"]([^'"]+)['"]"""),
+            (r"""^(\s*)(?:import\s.*?from\s+|import\s+|.*require\()['"]([^'"]+)['"]"""),
         ),
     ],
     "java": [
-        ("class", re.compile(rf"^(\s*)(?:[\w@]+\s+)*(?:class|interface|enum|record)\s+({_ID})")),
+        ("class", (rf"^(\s*)(?:[\w@]+\s+)*(?:class|interface|enum|record)\s+({_ID})")),
         (
             "method",
-            re.compile(
+            (
                 rf"^(\s+)(?:(?:public|private|protected|static|final|abstract|synchronized|default)\s+)+[\w<>\[\],.? ]+\s+({_ID})\s*\("
             ),
         ),
-        ("import", re.compile(r"^(\s*)import\s+(?:static\s+)?([\w.]+)")),
+        ("import", (r"^(\s*)import\s+(?:static\s+)?([\w.]+)")),
     ],
     "c": [
-        ("struct", re.compile(rf"^()(?:typedef\s+)?(?:struct|enum|union)\s+({_ID})\s*\{{?")),
-        ("function", re.compile(rf"^()(?:[\w*]+\s+)+\**({_ID})\s*\([^;]*$")),
-        ("import", re.compile(r'^(\s*)#\s*include\s*[<"]([^>"]+)[>"]')),
+        ("struct", (rf"^()(?:typedef\s+)?(?:struct|enum|union)\s+({_ID})\s*\{{?")),
+        ("function", (rf"^()(?:[\w*]+\s+)+\**({_ID})\s*\([^;]*$")),
+        ("import", (r'^(\s*)#\s*include\s*[<"]([^>"]+)[>"]')),
     ],
     "ruby": [
-        ("class", re.compile(r"^(\s*)(?:class|module)\s+([\w:]+)")),
-        ("function", re.compile(r"^(\s*)def\s+(?:self\.)?([\w?!=]+)")),
-        ("import", re.compile(r"""^(\s*)require(?:_relative)?\s*\(?['"]([^'"]+)['"]""")),
+        ("class", (r"^(\s*)(?:class|module)\s+([\w:]+)")),
+        ("function", (r"^(\s*)def\s+(?:self\.)?([\w?!=]+)")),
+        ("import", (r"""^(\s*)require(?:_relative)?\s*\(?['"]([^'"]+)['"]""")),
     ],
     "php": [
         (
             "class",
-            re.compile(rf"^(\s*)(?:abstract\s+|final\s+)?(?:class|interface|trait|enum)\s+({_ID})"),
+            (rf"^(\s*)(?:abstract\s+|final\s+)?(?:class|interface|trait|enum)\s+({_ID})"),
         ),
         (
             "function",
-            re.compile(
+            (
                 rf"^(\s*)(?:(?:public|private|protected|static|abstract|final)\s+)*function\s+&?({_ID})"
             ),
         ),
-        ("import", re.compile(r"^(\s*)(?:use|namespace)\s+([\w\\]+)")),
+        ("import", (r"^(\s*)(?:use|namespace)\s+([\w\\]+)")),
     ],
     "csharp": [
         (
             "class",
-            re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|struct|enum|record)\s+({_ID})"),
+            (rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|struct|enum|record)\s+({_ID})"),
         ),
         (
             "method",
-            re.compile(
+            (
                 rf"^(\s+)(?:(?:public|private|protected|internal|static|virtual|override|async|sealed|abstract)\s+)+[\w<>\[\],.? ]+\s+({_ID})\s*\("
             ),
         ),
-        ("import", re.compile(r"^(\s*)using\s+([\w.]+)\s*;")),
+        ("import", (r"^(\s*)using\s+([\w.]+)\s*;")),
     ],
     "swift": [
         (
             "class",
-            re.compile(
-                rf"^(\s*)(?:[\w]+\s+)*(?:class|struct|protocol|enum|extension|actor)\s+({_ID})"
-            ),
+            (rf"^(\s*)(?:[\w]+\s+)*(?:class|struct|protocol|enum|extension|actor)\s+({_ID})"),
         ),
-        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*func\s+({_ID})")),
-        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+        ("function", (rf"^(\s*)(?:[\w]+\s+)*func\s+({_ID})")),
+        ("import", (r"^(\s*)import\s+([\w.]+)")),
     ],
     "kotlin": [
-        ("class", re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|object)\s+({_ID})")),
-        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*fun\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?({_ID})")),
-        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+        ("class", (rf"^(\s*)(?:[\w]+\s+)*(?:class|interface|object)\s+({_ID})")),
+        ("function", (rf"^(\s*)(?:[\w]+\s+)*fun\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?({_ID})")),
+        ("import", (r"^(\s*)import\s+([\w.]+)")),
     ],
     "scala": [
-        ("class", re.compile(rf"^(\s*)(?:[\w]+\s+)*(?:class|trait|object)\s+({_ID})")),
-        ("function", re.compile(rf"^(\s*)(?:[\w]+\s+)*def\s+({_ID})")),
-        ("import", re.compile(r"^(\s*)import\s+([\w.]+)")),
+        ("class", (rf"^(\s*)(?:[\w]+\s+)*(?:class|trait|object)\s+({_ID})")),
+        ("function", (rf"^(\s*)(?:[\w]+\s+)*def\s+({_ID})")),
+        ("import", (r"^(\s*)import\s+([\w.]+)")),
     ],
     "elixir": [
-        ("module", re.compile(r"^(\s*)defmodule\s+([\w.]+)")),
-        ("function", re.compile(r"^(\s*)defp?\s+([\w?!]+)")),
-        ("import", re.compile(r"^(\s*)(?:alias|import|require|use)\s+([\w.]+)")),
+        ("module", (r"^(\s*)defmodule\s+([\w.]+)")),
+        ("function", (r"^(\s*)defp?\s+([\w?!]+)")),
+        ("import", (r"^(\s*)(?:alias|import|require|use)\s+([\w.]+)")),
     ],
     "lua": [
-        ("function", re.compile(r"^(\s*)(?:local\s+)?function\s+([\w.:]+)")),
-        ("import", re.compile(r"""^(\s*).*require\s*\(?\s*['"]([^'"]+)['"]""")),
+        ("function", (r"^(\s*)(?:local\s+)?function\s+([\w.:]+)")),
+        ("import", (r"""^(\s*).*require\s*\(?\s*['"]([^'"]+)['"]""")),
     ],
     "bash": [
-        ("function", re.compile(r"^(\s*)(?:function\s+)?([\w-]+)\s*\(\)\s*\{?")),
-        ("import", re.compile(r"^(\s*)(?:source|\.)\s+(\S+)")),
+        ("function", (r"^(\s*)(?:function\s+)?([\w-]+)\s*\(\)\s*\{?")),
+        ("import", (r"^(\s*)(?:source|\.)\s+(\S+)")),
     ],
     "haskell": [
-        ("function", re.compile(r"^()([a-z_][\w']*)\s*::")),
-        ("type", re.compile(r"^()(?:data|newtype|type|class)\s+([A-Z][\w']*)")),
-        ("import", re.compile(r"^()import\s+(?:qualified\s+)?([\w.]+)")),
+        ("function", (r"^()([a-z_][\w']*)\s*::")),
+        ("type", (r"^()(?:data|newtype|type|class)\s+([A-Z][\w']*)")),
+        ("import", (r"^()import\s+(?:qualified\s+)?([\w.]+)")),
     ],
     "r": [
-        ("function", re.compile(r"^(\s*)([\w.]+)\s*(?:<-|=)\s*function")),
-        ("import", re.compile(r"^(\s*)(?:library|require)\(([\w.]+)\)")),
+        ("function", (r"^(\s*)([\w.]+)\s*(?:<-|=)\s*function")),
+        ("import", (r"^(\s*)(?:library|require)\(([\w.]+)\)")),
     ],
     "fish": [
-        ("function", re.compile(r"^(\s*)function\s+([\w.:-]+)")),
-        ("import", re.compile(r"^(\s*)(?:source|\.)\s+(\S+)")),
+        ("function", (r"^(\s*)function\s+([\w.:-]+)")),
+        ("import", (r"^(\s*)(?:source|\.)\s+(\S+)")),
     ],
     "vim": [
-        ("function", re.compile(r"^(\s*)fu(?:n(?:c(?:t(?:i(?:o(?:n)?)?)?)?)?)?!?\s+([\w:#.<>]+)")),
-        ("command", re.compile(r"^(\s*)com(?:m(?:a(?:n(?:d)?)?)?)?!?\s+(?:-\S+\s+)*([A-Z]\w*)")),
-        ("import", re.compile(r"^(\s*)(?:so(?:urce)?|ru(?:ntime)?!?)\s+(\S+)")),
+        ("function", (r"^(\s*)fu(?:n(?:c(?:t(?:i(?:o(?:n)?)?)?)?)?)?!?\s+([\w:#.<>]+)")),
+        ("command", (r"^(\s*)com(?:m(?:a(?:n(?:d)?)?)?)?!?\s+(?:-\S+\s+)*([A-Z]\w*)")),
+        ("import", (r"^(\s*)(?:so(?:urce)?|ru(?:ntime)?!?)\s+(\S+)")),
     ],
     "make": [
-        ("target", re.compile(r"^()([\w./%-][\w./%$() -]*?)\s*::?(?!=)")),
-        ("function", re.compile(r"^()define\s+([\w.-]+)")),
-        ("import", re.compile(r"^()-?include\s+(\S+)")),
+        ("target", (r"^()([\w./%-][\w./%$() -]*?)\s*::?(?!=)")),
+        ("function", (r"^()define\s+([\w.-]+)")),
+        ("import", (r"^()-?include\s+(\S+)")),
     ],
     "cmake": [
-        ("function", re.compile(r"^(\s*)(?:function|macro)\s*\(\s*([\w.-]+)", re.IGNORECASE)),
+        ("function", r"(?i)^(\s*)(?:function|macro)\s*\(\s*([\w.-]+)"),
         (
             "import",
-            re.compile(r"^(\s*)(?:include|add_subdirectory)\s*\(\s*([\w./${}-]+)", re.IGNORECASE),
+            r"(?i)^(\s*)(?:include|add_subdirectory)\s*\(\s*([\w./${}-]+)",
         ),
     ],
     "sql": [
         (
             "definition",
-            re.compile(
-                r"^(\s*)create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:unique\s+)?"
+            (
+                r"(?i)^(\s*)create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:unique\s+)?"
                 r"(?:table|view|function|procedure|index|type|trigger)\s+(?:if\s+not\s+exists\s+)?"
-                r"([\w.\"`]+)",
-                re.IGNORECASE,
+                r"([\w.\"`]+)"
             ),
         ),
     ],
     "perl": [
-        ("module", re.compile(r"^()package\s+([\w:]+)")),
-        ("function", re.compile(r"^(\s*)sub\s+(\w+)")),
-        ("import", re.compile(r"^(\s*)(?:use|require)\s+([\w:]+)")),
+        ("module", (r"^()package\s+([\w:]+)")),
+        ("function", (r"^(\s*)sub\s+(\w+)")),
+        ("import", (r"^(\s*)(?:use|require)\s+([\w:]+)")),
     ],
     "nix": [
-        ("function", re.compile(r"^(\s*)([\w-]+)\s*=\s*(?:\{[^}]*\}|\w+)\s*:")),
-        ("import", re.compile(r"^(\s*).*\bimport\s+(\.{0,2}/\S+|<[^>]+>)")),
+        ("function", (r"^(\s*)([\w-]+)\s*=\s*(?:\{[^}]*\}|\w+)\s*:")),
+        ("import", (r"^(\s*).*\bimport\s+(\.{0,2}/\S+|<[^>]+>)")),
     ],
 }
 RULES["typescript"] = [
-    ("interface", re.compile(rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),
-    ("type", re.compile(rf"^(\s*)(?:export\s+)?(?:declare\s+)?type\s+({_ID})\s*[=<]")),
-    ("enum", re.compile(rf"^(\s*)(?:export\s+)?(?:const\s+)?enum\s+({_ID})")),
-    ("class", re.compile(rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+({_ID})")),
+    ("interface", (rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),
+    ("type", (rf"^(\s*)(?:export\s+)?(?:declare\s+)?type\s+({_ID})\s*[=<]")),
+    ("enum", (rf"^(\s*)(?:export\s+)?(?:const\s+)?enum\s+({_ID})")),
+    ("class", (rf"^(\s*)(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+({_ID})")),
     (
         "method",
-        re.compile(
+        (
             rf"^(\s+)(?:(?:public|private|protected|static|async|readonly|override)\s+)*({_ID})\s*(?:<[^>]*>)?\([^)]*\)\s*(?::\s*[^{{]+)?\{{"
         ),
     ),
@@ -215,16 +211,19 @@ RULES["tsx"] = RULES["typescript"]
 RULES["cpp"] = [
     (
         "class",
-        re.compile(
-            rf"^(\s*)(?:template\s*<[^>]*>\s*)?(?:class|struct|namespace)\s+({_ID})\s*[:{{]?"
-        ),
+        (rf"^(\s*)(?:template\s*<[^>]*>\s*)?(?:class|struct|namespace)\s+({_ID})\s*[:{{]?"),
     ),
-    ("method", re.compile(rf"^()(?:[\w:*&<>]+\s+)*\**({_ID}::~?{_ID})\s*\(")),
+    ("method", (rf"^()(?:[\w:*&<>]+\s+)*\**({_ID}::~?{_ID})\s*\(")),
     *RULES["c"],
 ]
 RULES["objc"] = RULES["c"]
 
 _CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum", "type"}
+
+
+@cache
+def _compiled(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(kind, re.compile(pattern)) for kind, pattern in RULES.get(language, ())]
 
 
 class RegexChunker:
@@ -236,7 +235,7 @@ class RegexChunker:
     version: ClassVar[str] = ""
 
     def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
-        rules = RULES.get(language)
+        rules = _compiled(language)
         if not rules:
             return []
         lines = text.splitlines()
