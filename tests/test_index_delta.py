@@ -168,3 +168,23 @@ def test_an_edit_rebinds_the_walk_record_without_rewriting_it(
     assert walkcache.cached_walk(root, atlas.cache, key) is not None  # bound to the new one
     (atlas.cache / walkcache.BIND).write_bytes(b"damaged")
     assert walkcache.cached_walk(root, atlas.cache, key) is None  # doubt: a full walk
+
+
+def test_a_delta_generation_writes_its_own_arrays_into_the_metadata(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """Each file written costs an fsync: an edit writes the metadata and its chunk records
+    and links the base's files; its own arrays are in the metadata."""
+    root = write_repo(tmp_path / "r", _initial(random.Random(5)))
+    atlas = make_atlas(root)
+    atlas.index()
+    with open(root / "lib" / "lib0.py", "a") as fh:
+        fh.write("\n# client retry\n")
+    atlas.index()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.delta
+        for name in ("base_map", "delta_doc", "delta_tf", "doclen", "symbols_src"):
+            assert reader.inline(name) and not (reader.gen / f"{name}.npy").exists()
+        files = {p.name for p in reader.gen.glob("*.npy")}
+    linked = {*delta.BASE_FILES, "vocab_off.npy", "vocab_order.npy", "path_off.npy", "path_doc.npy"}
+    assert files and files <= linked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import time
 from array import array
@@ -491,14 +492,27 @@ class IndexBuilder:
             links |= {"path_vocab.bin", "path_off.npy", "path_doc.npy"}
         else:
             blobs["path_vocab.bin"] = path_blob
+        if old is not None:
+            for array_name in [n.removesuffix(".npy") for n in links if n.endswith(".npy")]:
+                if old.inline(array_name):  # kept in the old metadata: not a file to link
+                    links.discard(f"{array_name}.npy")
+                    arrays[array_name] = old.array(array_name)
         sums: dict[str, list[int]] = {}
         for name in sorted(links):
             assert old is not None
             sums[name] = _link(old, tmp, name)
         for name, data in blobs.items():
             sums[name] = [len(data), layout.write_file(tmp / name, data)]
+        inline: dict[str, bytes] = {}
         for name in (*ARRAYS, *DELTA_ARRAYS) if delta else ARRAYS:
             if f"{name}.npy" in links:
+                continue
+            if delta and name not in _DICTIONARY:
+                # a delta's own arrays go into the metadata: each file of its own would
+                # cost an fsync, and an edit's re-index is mostly waiting for those
+                buffer = io.BytesIO()
+                np.save(buffer, arrays[name], allow_pickle=False)
+                inline[name] = buffer.getvalue()
                 continue
             with layout.CrcWriter(tmp / f"{name}.npy") as out:
                 np.save(out, arrays[name], allow_pickle=False)  # type: ignore[arg-type]
@@ -516,6 +530,7 @@ class IndexBuilder:
             "delta": delta,
             # [size, crc32, inode, mtime_ns] of every other file of the generation
             "checksums": sums,
+            "inline": inline,
             "files": {
                 "path": [d.rel for d in docs],
                 "size": [d.size for d in docs],
@@ -654,6 +669,10 @@ def _symbols(docs: list[_Doc], old: IndexReader | None) -> tuple[bytes, np.ndarr
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=offsets[1:])
     return b"".join(parts), offsets
+
+
+#: arrays of the term dictionary: megabytes, so a delta that rewrites them writes files
+_DICTIONARY = frozenset({"vocab_off", "vocab_order"})
 
 
 def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:

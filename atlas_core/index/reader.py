@@ -127,7 +127,12 @@ class IndexReader:
         #: a delta generation: the base's postings and symbols, and what changed since
         self.delta = bool(meta.get("delta"))
         self._array_names = (*ARRAYS, *DELTA_ARRAYS) if self.delta else ARRAYS
-        expected = {f"{a}.npy" for a in self._array_names} | set(BLOBS)
+        #: arrays kept in the metadata (a delta generation's own: see IndexBuilder._save)
+        self._inline: dict[str, bytes] = meta.get("inline") or {}
+        if not isinstance(self._inline, dict) or not set(self._inline) <= set(self._array_names):
+            raise IndexCorruptError("index metadata is incomplete")
+        expected = {f"{a}.npy" for a in self._array_names if a not in self._inline}
+        expected |= set(BLOBS)
         if self.delta:
             expected |= set(DELTA_BLOBS)
         if not isinstance(sums, dict) or set(sums) != expected:
@@ -302,10 +307,17 @@ class IndexReader:
 
     # -- arrays ------------------------------------------------------------------
 
+    def inline(self, name: str) -> bool:
+        """Whether array ``name`` is kept in the metadata rather than a file of its own."""
+        return name in self._inline
+
     def array(self, name: str) -> np.ndarray:
         arr = self._arrays.get(name)
         if arr is None:
-            arr = _npy(self._verified(f"{name}.npy"), name)
+            inline = self._inline.get(name)
+            # an inline array was checked with the metadata
+            data = inline if isinstance(inline, bytes) else self._verified(f"{name}.npy")
+            arr = _npy(data, name)
             self._arrays[name] = arr
         return arr
 
