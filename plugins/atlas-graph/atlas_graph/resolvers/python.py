@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
+    RepoPaths,
     closest,
     import_signatures,
     join,
@@ -64,6 +65,34 @@ def _names(text: str) -> list[str]:
     return out
 
 
+class _Tables:
+    """What resolving a Python file looks up, per reader: the module table, the paths, and
+    the candidate files of every dotted name asked so far (most names are asked by many
+    files, and most name no module of the repository: ``from typing import Any``)."""
+
+    def __init__(self, reader: IndexView) -> None:
+        self.modules = _modules(reader)
+        self.repo = repo_paths(reader)
+        self.found: dict[str, list[str]] = {}
+
+    def candidates(self, module: str) -> list[str]:
+        """The files a non-relative dotted name may stand for (then the nearest wins)."""
+        found = self.found.get(module)
+        if found is None:
+            found = self.modules.get(module) or []
+            if not found and "." in module:
+                # namespace packages (no __init__.py): match the path's tail
+                tail = module.replace(".", "/")
+                repo = self.repo
+                found = [
+                    p
+                    for s in _SUFFIXES
+                    for p in repo.with_suffix(tail + s) + repo.with_suffix(f"{tail}/__init__{s}")
+                ]
+            self.found[module] = found
+        return found
+
+
 class PythonResolver(Resolver):
     """Maps Python imports to modules and packages of the repository."""
 
@@ -73,67 +102,56 @@ class PythonResolver(Resolver):
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
+        tables = per_reader("python.tables", reader, _Tables)
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             match = _FROM.match(signature)
             if match:
-                out.extend(self._from(reader, here, match.group(1), _names(match.group(2))))
+                out.extend(self._from(tables, here, match.group(1), _names(match.group(2))))
                 continue
             match = _IMPORT.match(signature)
             modules = _names(match.group(1)) if match else [name]
             for module in modules:
-                found = self._module(reader, here, module)
+                found = self._module(tables, here, module)
                 if found:
                     out.append(found)
         return out
 
-    def _from(self, reader: IndexView, here: str, module: str, names: list[str]) -> list[str]:
+    def _from(self, tables: _Tables, here: str, module: str, names: list[str]) -> list[str]:
         """``from module import names``: submodules when they are modules, else the module."""
-        base = self._module(reader, here, module)
+        base = self._module(tables, here, module)
         subs = []
         for name in names:
             dotted = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
-            sub = self._module(reader, here, dotted)
+            sub = self._module(tables, here, dotted)
             if sub and sub != base:
                 subs.append(sub)
         if base and (not names or len(subs) < len(names)):
             subs.insert(0, base)
         return subs
 
-    def _module(self, reader: IndexView, here: str, module: str) -> str | None:
+    @staticmethod
+    def _module(tables: _Tables, here: str, module: str) -> str | None:
         if module.startswith("."):
-            return self._relative(reader, here, module)
+            return _relative(tables.repo, here, module)
         if not module:
             return None
-        modules = per_reader("python.modules", reader, _modules)
-        found = closest(modules.get(module, []), here)
-        if found or "." not in module:
-            return found
-        # namespace packages (no __init__.py): match the path's tail
-        tail = module.replace(".", "/")
-        repo = repo_paths(reader)
-        candidates = [
-            p
-            for s in _SUFFIXES
-            for p in repo.with_suffix(tail + s) + repo.with_suffix(f"{tail}/__init__{s}")
-        ]
-        return closest(candidates, here)
+        return closest(tables.candidates(module), here)
 
-    @staticmethod
-    def _relative(reader: IndexView, here: str, module: str) -> str | None:
-        level = len(module) - len(module.lstrip("."))
-        base: str | None = posixpath.dirname(here)
-        for _ in range(level - 1):
-            if not base:
-                return None
-            base = posixpath.dirname(base)
-        rest = module[level:].replace(".", "/")
-        repo = repo_paths(reader)
-        if not rest:
-            return repo.first(join(base or "", f"__init__{s}") for s in _SUFFIXES)
-        target = join(base or "", rest)
-        if target is None:
+
+def _relative(repo: RepoPaths, here: str, module: str) -> str | None:
+    level = len(module) - len(module.lstrip("."))
+    base: str | None = posixpath.dirname(here)
+    for _ in range(level - 1):
+        if not base:
             return None
-        return repo.first(
-            [f"{target}{s}" for s in _SUFFIXES] + [f"{target}/__init__{s}" for s in _SUFFIXES]
-        )
+        base = posixpath.dirname(base)
+    rest = module[level:].replace(".", "/")
+    if not rest:
+        return repo.first(join(base or "", f"__init__{s}") for s in _SUFFIXES)
+    target = join(base or "", rest)
+    if target is None:
+        return None
+    return repo.first(
+        [f"{target}{s}" for s in _SUFFIXES] + [f"{target}/__init__{s}" for s in _SUFFIXES]
+    )
