@@ -122,19 +122,21 @@ def closest(candidates: list[str], near: str) -> str | None:
         return None
     if len(candidates) == 1:
         return candidates[0]
-    # Directory parts hold no "/", so the parts two directories share are the slashes of
-    # the common prefix of "dir/" strings: a string compare instead of a list per candidate.
-    head = near.rpartition("/")[0]
-    near_dir = head + "/" if head else ""
+    # The directory prefixes of ``near`` ("a/b/", "a/"), longest first: a candidate shares
+    # as many directory parts as the longest of them it starts with (parts hold no "/").
+    prefixes = []
+    end = near.rfind("/")
+    while end > 0:
+        prefixes.append(near[: end + 1])
+        end = near.rfind("/", 0, end)
     best: tuple[int, int, str] | None = None
     for path in candidates:
-        head = path.rpartition("/")[0]
-        directory = head + "/" if head else ""
-        size = min(len(directory), len(near_dir))
-        same = 0
-        while same < size and directory[same] == near_dir[same]:
-            same += 1
-        key = (-directory.count("/", 0, same), directory.count("/"), path)
+        shared = len(prefixes)
+        for prefix in prefixes:
+            if path.startswith(prefix):
+                break
+            shared -= 1
+        key = (-shared, path.count("/"), path)
         if best is None or key < best:
             best = key
     return best[2] if best is not None else None

@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
-from atlas_graph.resolvers.common import RepoPaths, closest, import_signatures, repo_paths
+from atlas_graph.resolvers.common import (
+    RepoPaths,
+    closest,
+    import_signatures,
+    per_reader,
+    repo_paths,
+)
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -38,13 +44,27 @@ class JvmResolver(Resolver):
             parts = dotted.split(".")
             # a.b.C, else a.b.C.Inner or static a.b.C.member: drop names from the right
             while len(parts) >= 2:
-                tail = "/".join(parts)
-                found = closest([p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here)
+                found = _nearest(reader, "/".join(parts), here)
                 if found:
                     out.append(found)
                     break
                 parts.pop()
         return out
+
+
+def _nearest(reader: IndexView, tail: str, here: str) -> str | None:
+    """The JVM source ending with ``tail`` (a class path) nearest to ``here``, remembered
+    per directory: files of a package import alike."""
+    cache: dict[tuple[str, str], str | None] = per_reader("jvm.nearest", reader, lambda r: {})
+    key = (tail, here.rpartition("/")[0])
+    try:
+        return cache[key]
+    except KeyError:
+        repo = repo_paths(reader)
+        found = cache[key] = closest(
+            [p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here
+        )
+        return found
 
 
 def _package_files(repo: RepoPaths, package: str, here: str) -> list[str]:

@@ -74,6 +74,7 @@ class _Tables:
         self.modules = _modules(reader)
         self.repo = repo_paths(reader)
         self.found: dict[str, list[str]] = {}
+        self.nearest: dict[tuple[str, str], str | None] = {}
 
     def candidates(self, module: str) -> list[str]:
         """The files a non-relative dotted name may stand for (then the nearest wins)."""
@@ -91,6 +92,16 @@ class _Tables:
                 ]
             self.found[module] = found
         return found
+
+    def nearest_module(self, module: str, here: str) -> str | None:
+        """The candidate of ``module`` nearest to ``here`` (files of one directory ask
+        alike, and in a monorepo a name often has a candidate per copy of a project)."""
+        key = (module, here.rpartition("/")[0])
+        try:
+            return self.nearest[key]
+        except KeyError:
+            found = self.nearest[key] = closest(self.candidates(module), here)
+            return found
 
 
 class PythonResolver(Resolver):
@@ -136,7 +147,7 @@ class PythonResolver(Resolver):
             return _relative(tables.repo, here, module)
         if not module:
             return None
-        return closest(tables.candidates(module), here)
+        return tables.nearest_module(module, here)
 
 
 def _relative(repo: RepoPaths, here: str, module: str) -> str | None:
