@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from atlas_graph.resolvers.common import imports_of, repo_paths
+from atlas_graph.resolvers.common import imports_of
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -47,12 +46,6 @@ CONFIG_FILES = frozenset(
     }
 )
 _HASH_BYTES = 8
-#: resolving fewer files than this is not worth forking for
-PARALLEL_MIN_FILES = 2000
-#: at most this many processes resolve imports at once
-MAX_WORKERS = 4
-#: the files to resolve go out in about this many parts per worker (for balance)
-_PARTS_PER_WORKER = 8
 #: resolver failures kept for the report
 _MAX_ERRORS = 5
 
@@ -121,16 +114,13 @@ def build_edges(
     reader: IndexView,
     resolvers: Mapping[str, Any],
     reuse: Reuse | None = None,
-    parallel: int | None = None,
 ) -> Edges:
     """Resolve the imports of every graph file with the resolver chosen for its language.
 
     Imports that name no file of the repository (the standard library, third-party
     packages) are dropped, and so are edges to files outside the graph. With ``reuse``,
     unchanged files keep their previous targets and only the others are resolved, so the
-    work follows what changed. Many files are resolved in ``parallel`` forked processes
-    (default: up to :data:`MAX_WORKERS` when there are :data:`PARALLEL_MIN_FILES` files or
-    more); the edges come out the same either way.
+    work follows what changed.
     """
     eligible = graph_files(reader)
     languages = reader.languages
@@ -151,17 +141,12 @@ def build_edges(
         src_parts.append(old_src[keep])
         dst_parts.append(old_dst[keep])
         todo = np.flatnonzero(resolvable & ~reuse.unchanged)
-    files = todo.tolist()
-    workers = _workers(len(files)) if parallel is None else parallel
-    if workers > 1:
-        found = _resolve_parallel(reader, resolvers, files, eligible, workers)
-    else:
-        found = _resolve(reader, resolvers, files, eligible)
+    found = _resolve(reader, resolvers, todo.tolist(), eligible)
     if len(found.src):
         src_parts.append(found.src)
         dst_parts.append(found.dst)
     edges.resolved_files = found.resolved
-    edges.errors = [message for _, message in found.errors]
+    edges.errors = found.errors
     if n and sum(len(part) for part in src_parts):
         key = np.sort(np.concatenate(src_parts) * n + np.concatenate(dst_parts))
         # distinct edges (np.unique would import numpy.ma: some 15 ms of every re-index)
@@ -179,14 +164,14 @@ class _Found:
     src: np.ndarray
     dst: np.ndarray
     resolved: int = 0
-    #: (file id, message) of the first failures, in file order
-    errors: list[tuple[int, str]] = attrs.field(factory=list)
+    #: the first failures, in file order
+    errors: list[str] = attrs.field(factory=list)
 
 
 def _resolve(
     reader: IndexView, resolvers: Mapping[str, Any], files: list[int], eligible: np.ndarray
 ) -> _Found:
-    """Resolve the imports of ``files`` in this process."""
+    """Resolve the imports of ``files`` (ascending ids); edges to graph files only."""
     ids = reader.ids
     languages = reader.languages
     allowed = eligible.tolist()
@@ -204,11 +189,8 @@ def _resolve(
         except Exception as exc:  # one resolver's bug must not cost the whole graph
             if len(found.errors) < _MAX_ERRORS:
                 found.errors.append(
-                    (
-                        i,
-                        f"resolver {resolver.name} failed on {reader.paths[i]}: "
-                        f"{type(exc).__name__}: {exc}",
-                    )
+                    f"resolver {resolver.name} failed on {reader.paths[i]}: "
+                    f"{type(exc).__name__}: {exc}"
                 )
             log.debug("resolver %s failed on %s", resolver.name, reader.paths[i], exc_info=True)
             continue
@@ -220,75 +202,3 @@ def _resolve(
     found.src = np.array(src, dtype=np.int64)
     found.dst = np.array(dst, dtype=np.int64)
     return found
-
-
-def _workers(files: int) -> int:
-    """How many processes resolve ``files`` files: 1 unless there are many, and cores to
-    spare, and processes can be forked."""
-    if files < PARALLEL_MIN_FILES:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if cores < 2:
-        return 1
-    from atlas_core.index.workers import can_fork
-
-    return min(cores, MAX_WORKERS) if can_fork() else 1
-
-
-#: what forked workers resolve from: set in the parent just before they are forked
-_SHARED: tuple[IndexView, Mapping[str, Any], list[int], np.ndarray] | None = None
-
-
-def _resolve_part(bounds: tuple[int, int]) -> _Found:
-    """In a worker: resolve the files ``files[start:stop]`` of the shared job."""
-    assert _SHARED is not None, "the shared job is set before the workers are forked"
-    reader, resolvers, files, eligible = _SHARED
-    return _resolve(reader, resolvers, files[bounds[0] : bounds[1]], eligible)
-
-
-def _resolve_parallel(
-    reader: IndexView,
-    resolvers: Mapping[str, Any],
-    files: list[int],
-    eligible: np.ndarray,
-    workers: int,
-) -> _Found:
-    """Resolve ``files`` in forked worker processes, parts in file order.
-
-    The parent first resolves one file of each language itself, which builds the tables
-    the resolvers share (paths by name and directory, module tables, configs) once,
-    before the fork, rather than once per worker.
-    """
-    global _SHARED
-    from atlas_core.index.workers import WorkerPool
-
-    languages = reader.languages
-    first: dict[str, int] = {}
-    for k, i in enumerate(files):
-        first.setdefault(languages[i], k)
-    head = sorted(first.values())
-    repo = repo_paths(reader)
-    for table in ("by_dir", "by_name", "by_pair"):
-        getattr(repo, table)
-    warm = _resolve(reader, resolvers, [files[k] for k in head], eligible)
-    done = set(head)
-    rest = [i for k, i in enumerate(files) if k not in done]
-    step = max(1, -(-len(rest) // (workers * _PARTS_PER_WORKER)))
-    bounds = [(k, min(k + step, len(rest))) for k in range(0, len(rest), step)]
-    _SHARED = (reader, resolvers, rest, eligible)
-    try:
-        with WorkerPool(workers) as pool:
-            parts = list(pool.map(_resolve_part, bounds))
-    finally:
-        _SHARED = None
-    # the errors a serial run keeps: the first ones in file order
-    errors = sorted(warm.errors + [e for p in parts for e in p.errors])[:_MAX_ERRORS]
-    return _Found(
-        np.concatenate([warm.src, *(p.src for p in parts)]),
-        np.concatenate([warm.dst, *(p.dst for p in parts)]),
-        warm.resolved + sum(p.resolved for p in parts),
-        errors,
-    )
