@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from atlas_graph.resolvers.common import imports_of
+from atlas_graph.resolvers.common import imports_of, per_reader
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -64,14 +64,21 @@ class Edges:
 
 
 def graph_files(reader: IndexView) -> np.ndarray:
-    """Boolean mask of the files that may take part in the graph."""
-    return np.array(
+    """Boolean mask of the files that may take part in the graph (read-only, computed
+    once per reader)."""
+    return per_reader("graph.files", reader, _graph_files)
+
+
+def _graph_files(reader: IndexView) -> np.ndarray:
+    mask = np.array(
         [
             s == "ok" and r not in EXCLUDED_ROLES
             for s, r in zip(reader.statuses, reader.roles, strict=True)
         ],
         dtype=bool,
     )
+    mask.flags.writeable = False
+    return mask
 
 
 def content_hashes(reader: IndexView) -> bytes:
@@ -79,7 +86,18 @@ def content_hashes(reader: IndexView) -> bytes:
     hashes = reader.hashes
     if not isinstance(hashes, list) or len(hashes) != len(reader):
         return b""
-    return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
+    try:
+        joined = b"".join(hashes)
+    except TypeError:  # None among them
+        return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
+    # the first _HASH_BYTES of each, zero-padded, with array indexing rather than a loop
+    sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    starts = np.cumsum(sizes) - sizes
+    width = np.arange(_HASH_BYTES)
+    take = width < sizes[:, None]
+    out = np.zeros((len(hashes), _HASH_BYTES), dtype=np.uint8)
+    out[take] = np.frombuffer(joined, dtype=np.uint8)[(starts[:, None] + width)[take]]
+    return out.tobytes()
 
 
 def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
@@ -28,22 +29,25 @@ _IMPORT = re.compile(r"^\s*import\s+(.*)$", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
-def _modules(reader: IndexView) -> dict[str, list[str]]:
-    """Dotted module name -> files, each file named from its import root.
+def _modules(sources: list[str]) -> dict[str, list[str]]:
+    """Dotted module name -> files (of ``sources``, the Python files), each file named
+    from its import root.
 
     A file's import root is the directory above its outermost package (the chain of
     directories holding ``__init__.py``), so ``src/pkg/mod.py`` in a src layout is
     ``pkg.mod`` and ``tests/helpers.py`` (no package) is ``helpers``.
     """
-    packages = {p.rpartition("/")[0] for p in reader.paths if p.rpartition("/")[2] == "__init__.py"}
+    packages = {p[: -len("/__init__.py")] for p in sources if p.endswith("/__init__.py")}
+    roots: dict[str, str] = {}  # directory -> its import root
     modules: dict[str, list[str]] = defaultdict(list)
-    for path in reader.paths:
-        if not path.endswith(_SUFFIXES):
-            continue
+    for path in sources:
         head = path.rpartition("/")[0]
-        root = head
-        while root and root in packages:
-            root = root.rpartition("/")[0]
+        root = roots.get(head)
+        if root is None:
+            root = head
+            while root and root in packages:
+                root = root.rpartition("/")[0]
+            roots[head] = root
         rel = path[len(root) + 1 :] if root else path
         dotted = rel.rsplit(".", 1)[0].replace("/", ".")
         if dotted.endswith(".__init__"):
@@ -71,10 +75,29 @@ class _Tables:
     files, and most name no module of the repository: ``from typing import Any``)."""
 
     def __init__(self, reader: IndexView) -> None:
-        self.modules = _modules(reader)
+        self.sources = [p for p in reader.paths if p.endswith(_SUFFIXES)]
+        self.modules = _modules(self.sources)
         self.repo = repo_paths(reader)
         self.found: dict[str, list[str]] = {}
         self.nearest: dict[tuple[str, str], str | None] = {}
+
+    @cached_property
+    def by_pair(self) -> dict[str, list[str]]:
+        """Python files by their last two parts (what ``RepoPaths.by_pair`` holds of them:
+        a namespace look-up only ever asks for Python files)."""
+        table: dict[str, list[str]] = defaultdict(list)
+        for path in self.sources:
+            parts = path.rsplit("/", 2)
+            if len(parts) > 1:
+                table[f"{parts[-2]}/{parts[-1]}"].append(path)
+        return table
+
+    def with_suffix(self, suffix: str) -> list[str]:
+        """Python files equal to ``suffix`` or ending with ``/suffix`` (which has a "/")."""
+        head, _, name = suffix.rpartition("/")
+        tail = "/" + suffix
+        pool = self.by_pair.get(f"{head.rpartition('/')[2]}/{name}", ())
+        return [p for p in pool if p == suffix or p.endswith(tail)]
 
     def candidates(self, module: str) -> list[str]:
         """The files a non-relative dotted name may stand for (then the nearest wins)."""
@@ -84,11 +107,10 @@ class _Tables:
             if not found and "." in module:
                 # namespace packages (no __init__.py): match the path's tail
                 tail = module.replace(".", "/")
-                repo = self.repo
                 found = [
                     p
                     for s in _SUFFIXES
-                    for p in repo.with_suffix(tail + s) + repo.with_suffix(f"{tail}/__init__{s}")
+                    for p in self.with_suffix(tail + s) + self.with_suffix(f"{tail}/__init__{s}")
                 ]
             self.found[module] = found
         return found
