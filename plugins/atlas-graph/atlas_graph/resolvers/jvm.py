@@ -33,6 +33,7 @@ class JvmResolver(Resolver):
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
+        nearest: dict[tuple[str, str], str | None] = per_reader("jvm.nearest", reader, lambda r: {})
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             wildcard = _WILDCARD.match(signature)
@@ -44,7 +45,7 @@ class JvmResolver(Resolver):
             parts = dotted.split(".")
             # a.b.C, else a.b.C.Inner or static a.b.C.member: drop names from the right
             while len(parts) >= 2:
-                found = _nearest(reader, "/".join(parts), here)
+                found = _nearest(nearest, repo, "/".join(parts), here)
                 if found:
                     out.append(found)
                     break
@@ -52,15 +53,15 @@ class JvmResolver(Resolver):
         return out
 
 
-def _nearest(reader: IndexView, tail: str, here: str) -> str | None:
+def _nearest(
+    cache: dict[tuple[str, str], str | None], repo: RepoPaths, tail: str, here: str
+) -> str | None:
     """The JVM source ending with ``tail`` (a class path) nearest to ``here``, remembered
-    per directory: files of a package import alike."""
-    cache: dict[tuple[str, str], str | None] = per_reader("jvm.nearest", reader, lambda r: {})
+    in ``cache`` per directory: files of a package import alike."""
     key = (tail, here.rpartition("/")[0])
     try:
         return cache[key]
     except KeyError:
-        repo = repo_paths(reader)
         found = cache[key] = closest(
             [p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here
         )
