@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from atlas_graph.resolvers.common import imports_of
+from atlas_graph.resolvers.common import imports_of, per_reader
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -46,6 +46,8 @@ CONFIG_FILES = frozenset(
     }
 )
 _HASH_BYTES = 8
+#: resolver failures kept for the report
+_MAX_ERRORS = 5
 
 
 @attrs.define
@@ -62,14 +64,21 @@ class Edges:
 
 
 def graph_files(reader: IndexView) -> np.ndarray:
-    """Boolean mask of the files that may take part in the graph."""
-    return np.array(
+    """Boolean mask of the files that may take part in the graph (read-only, computed
+    once per reader)."""
+    return per_reader("graph.files", reader, _graph_files)
+
+
+def _graph_files(reader: IndexView) -> np.ndarray:
+    mask = np.array(
         [
             s == "ok" and r not in EXCLUDED_ROLES
             for s, r in zip(reader.statuses, reader.roles, strict=True)
         ],
         dtype=bool,
     )
+    mask.flags.writeable = False
+    return mask
 
 
 def content_hashes(reader: IndexView) -> bytes:
@@ -77,7 +86,18 @@ def content_hashes(reader: IndexView) -> bytes:
     hashes = reader.hashes
     if not isinstance(hashes, list) or len(hashes) != len(reader):
         return b""
-    return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
+    try:
+        joined = b"".join(hashes)
+    except TypeError:  # None among them
+        return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
+    # the first _HASH_BYTES of each, zero-padded, with array indexing rather than a loop
+    sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    starts = np.cumsum(sizes) - sizes
+    width = np.arange(_HASH_BYTES)
+    take = width < sizes[:, None]
+    out = np.zeros((len(hashes), _HASH_BYTES), dtype=np.uint8)
+    out[take] = np.frombuffer(joined, dtype=np.uint8)[(starts[:, None] + width)[take]]
+    return out.tobytes()
 
 
 def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -> str:
@@ -121,7 +141,6 @@ def build_edges(
     work follows what changed.
     """
     eligible = graph_files(reader)
-    ids = reader.ids
     languages = reader.languages
     n = len(reader)
     edges = Edges(np.zeros(0, np.int32), np.zeros(0, np.int32))
@@ -140,32 +159,13 @@ def build_edges(
         src_parts.append(old_src[keep])
         dst_parts.append(old_dst[keep])
         todo = np.flatnonzero(resolvable & ~reuse.unchanged)
-    pairs: list[tuple[int, int]] = []
-    for i in todo.tolist():
-        resolver = resolvers[languages[i]]
-        names = list(dict.fromkeys(name for name, _ in imports_of(reader, i)))
-        if not names:
-            continue
-        edges.resolved_files += 1
-        try:
-            targets = resolver.resolve(reader, i, names)
-        except Exception as exc:  # one resolver's bug must not cost the whole graph
-            if len(edges.errors) < 5:
-                edges.errors.append(
-                    f"resolver {resolver.name} failed on {reader.paths[i]}: "
-                    f"{type(exc).__name__}: {exc}"
-                )
-            log.debug("resolver %s failed on %s", resolver.name, reader.paths[i], exc_info=True)
-            continue
-        for target in targets:
-            j = ids.get(target)
-            if j is not None and j != i and eligible[j]:
-                pairs.append((i, j))
-    if pairs:
-        found = np.array(pairs, dtype=np.int64)
-        src_parts.append(found[:, 0])
-        dst_parts.append(found[:, 1])
-    if src_parts and n:
+    found = _resolve(reader, resolvers, todo.tolist(), eligible)
+    if len(found.src):
+        src_parts.append(found.src)
+        dst_parts.append(found.dst)
+    edges.resolved_files = found.resolved
+    edges.errors = found.errors
+    if n and sum(len(part) for part in src_parts):
         key = np.sort(np.concatenate(src_parts) * n + np.concatenate(dst_parts))
         # distinct edges (np.unique would import numpy.ma: some 15 ms of every re-index)
         key = key[np.concatenate(([True], key[1:] != key[:-1]))]
@@ -173,3 +173,50 @@ def build_edges(
         edges.dst = (key % n).astype(np.int32)
     edges.resolvers = dict(sorted(used.items()))
     return edges
+
+
+@attrs.define
+class _Found:
+    """Edges found by resolving some files, with the count and the first errors."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    resolved: int = 0
+    #: the first failures, in file order
+    errors: list[str] = attrs.field(factory=list)
+
+
+def _resolve(
+    reader: IndexView, resolvers: Mapping[str, Any], files: list[int], eligible: np.ndarray
+) -> _Found:
+    """Resolve the imports of ``files`` (ascending ids); edges to graph files only."""
+    ids = reader.ids
+    languages = reader.languages
+    allowed = eligible.tolist()
+    src: list[int] = []
+    dst: list[int] = []
+    found = _Found(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    for i in files:
+        resolver = resolvers[languages[i]]
+        names = list(dict.fromkeys(name for name, _ in imports_of(reader, i)))
+        if not names:
+            continue
+        found.resolved += 1
+        try:
+            targets = resolver.resolve(reader, i, names)
+        except Exception as exc:  # one resolver's bug must not cost the whole graph
+            if len(found.errors) < _MAX_ERRORS:
+                found.errors.append(
+                    f"resolver {resolver.name} failed on {reader.paths[i]}: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+            log.debug("resolver %s failed on %s", resolver.name, reader.paths[i], exc_info=True)
+            continue
+        for target in targets:
+            j = ids.get(target)
+            if j is not None and j != i and allowed[j]:
+                src.append(i)
+                dst.append(j)
+    found.src = np.array(src, dtype=np.int64)
+    found.dst = np.array(dst, dtype=np.int64)
+    return found

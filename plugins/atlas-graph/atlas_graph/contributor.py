@@ -74,7 +74,10 @@ class GraphContributor(Contributor):
         rank = np.zeros(len(view))
         rank[eligible] = ranks
         base = (1.0 - DAMPING) / max(len(eligible), 1)
-        unimported = np.setdiff1d(np.arange(len(eligible)), local[edges.dst])
+        imported = np.zeros(len(eligible), dtype=bool)
+        targets = local[edges.dst]
+        imported[targets[targets >= 0]] = True
+        unimported = np.flatnonzero(~imported)
         if len(unimported):
             base = float(ranks[unimported].min())
         return encode(view, edges, rank, base, key, hashes)

@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
-from atlas_graph.resolvers.common import RepoPaths, closest, import_signatures, repo_paths
+from atlas_graph.resolvers.common import (
+    RepoPaths,
+    closest,
+    import_signatures,
+    per_reader,
+    repo_paths,
+)
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -27,6 +33,7 @@ class JvmResolver(Resolver):
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         repo = repo_paths(reader)
+        nearest: dict[tuple[str, str], str | None] = per_reader("jvm.nearest", reader, lambda r: {})
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             wildcard = _WILDCARD.match(signature)
@@ -38,13 +45,27 @@ class JvmResolver(Resolver):
             parts = dotted.split(".")
             # a.b.C, else a.b.C.Inner or static a.b.C.member: drop names from the right
             while len(parts) >= 2:
-                tail = "/".join(parts)
-                found = closest([p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here)
+                found = _nearest(nearest, repo, "/".join(parts), here)
                 if found:
                     out.append(found)
                     break
                 parts.pop()
         return out
+
+
+def _nearest(
+    cache: dict[tuple[str, str], str | None], repo: RepoPaths, tail: str, here: str
+) -> str | None:
+    """The JVM source ending with ``tail`` (a class path) nearest to ``here``, remembered
+    in ``cache`` per directory: files of a package import alike."""
+    key = (tail, here.rpartition("/")[0])
+    try:
+        return cache[key]
+    except KeyError:
+        found = cache[key] = closest(
+            [p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here
+        )
+        return found
 
 
 def _package_files(repo: RepoPaths, package: str, here: str) -> list[str]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
+    RepoPaths,
     closest,
     import_signatures,
     join,
@@ -27,22 +29,25 @@ _IMPORT = re.compile(r"^\s*import\s+(.*)$", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
-def _modules(reader: IndexView) -> dict[str, list[str]]:
-    """Dotted module name -> files, each file named from its import root.
+def _modules(sources: list[str]) -> dict[str, list[str]]:
+    """Dotted module name -> files (of ``sources``, the Python files), each file named
+    from its import root.
 
     A file's import root is the directory above its outermost package (the chain of
     directories holding ``__init__.py``), so ``src/pkg/mod.py`` in a src layout is
     ``pkg.mod`` and ``tests/helpers.py`` (no package) is ``helpers``.
     """
-    packages = {p.rpartition("/")[0] for p in reader.paths if p.rpartition("/")[2] == "__init__.py"}
+    packages = {p[: -len("/__init__.py")] for p in sources if p.endswith("/__init__.py")}
+    roots: dict[str, str] = {}  # directory -> its import root
     modules: dict[str, list[str]] = defaultdict(list)
-    for path in reader.paths:
-        if not path.endswith(_SUFFIXES):
-            continue
+    for path in sources:
         head = path.rpartition("/")[0]
-        root = head
-        while root and root in packages:
-            root = root.rpartition("/")[0]
+        root = roots.get(head)
+        if root is None:
+            root = head
+            while root and root in packages:
+                root = root.rpartition("/")[0]
+            roots[head] = root
         rel = path[len(root) + 1 :] if root else path
         dotted = rel.rsplit(".", 1)[0].replace("/", ".")
         if dotted.endswith(".__init__"):
@@ -64,6 +69,63 @@ def _names(text: str) -> list[str]:
     return out
 
 
+class _Tables:
+    """What resolving a Python file looks up, per reader: the module table, the paths, and
+    the candidate files of every dotted name asked so far (most names are asked by many
+    files, and most name no module of the repository: ``from typing import Any``)."""
+
+    def __init__(self, reader: IndexView) -> None:
+        self.sources = [p for p in reader.paths if p.endswith(_SUFFIXES)]
+        self.modules = _modules(self.sources)
+        self.repo = repo_paths(reader)
+        self.found: dict[str, list[str]] = {}
+        self.nearest: dict[tuple[str, str], str | None] = {}
+
+    @cached_property
+    def by_pair(self) -> dict[str, list[str]]:
+        """Python files by their last two parts (what ``RepoPaths.by_pair`` holds of them:
+        a namespace look-up only ever asks for Python files)."""
+        table: dict[str, list[str]] = defaultdict(list)
+        for path in self.sources:
+            parts = path.rsplit("/", 2)
+            if len(parts) > 1:
+                table[f"{parts[-2]}/{parts[-1]}"].append(path)
+        return table
+
+    def with_suffix(self, suffix: str) -> list[str]:
+        """Python files equal to ``suffix`` or ending with ``/suffix`` (which has a "/")."""
+        head, _, name = suffix.rpartition("/")
+        tail = "/" + suffix
+        pool = self.by_pair.get(f"{head.rpartition('/')[2]}/{name}", ())
+        return [p for p in pool if p == suffix or p.endswith(tail)]
+
+    def candidates(self, module: str) -> list[str]:
+        """The files a non-relative dotted name may stand for (then the nearest wins)."""
+        found = self.found.get(module)
+        if found is None:
+            found = self.modules.get(module) or []
+            if not found and "." in module:
+                # namespace packages (no __init__.py): match the path's tail
+                tail = module.replace(".", "/")
+                found = [
+                    p
+                    for s in _SUFFIXES
+                    for p in self.with_suffix(tail + s) + self.with_suffix(f"{tail}/__init__{s}")
+                ]
+            self.found[module] = found
+        return found
+
+    def nearest_module(self, module: str, here: str) -> str | None:
+        """The candidate of ``module`` nearest to ``here`` (files of one directory ask
+        alike, and in a monorepo a name often has a candidate per copy of a project)."""
+        key = (module, here.rpartition("/")[0])
+        try:
+            return self.nearest[key]
+        except KeyError:
+            found = self.nearest[key] = closest(self.candidates(module), here)
+            return found
+
+
 class PythonResolver(Resolver):
     """Maps Python imports to modules and packages of the repository."""
 
@@ -73,67 +135,56 @@ class PythonResolver(Resolver):
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
+        tables = per_reader("python.tables", reader, _Tables)
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             match = _FROM.match(signature)
             if match:
-                out.extend(self._from(reader, here, match.group(1), _names(match.group(2))))
+                out.extend(self._from(tables, here, match.group(1), _names(match.group(2))))
                 continue
             match = _IMPORT.match(signature)
             modules = _names(match.group(1)) if match else [name]
             for module in modules:
-                found = self._module(reader, here, module)
+                found = self._module(tables, here, module)
                 if found:
                     out.append(found)
         return out
 
-    def _from(self, reader: IndexView, here: str, module: str, names: list[str]) -> list[str]:
+    def _from(self, tables: _Tables, here: str, module: str, names: list[str]) -> list[str]:
         """``from module import names``: submodules when they are modules, else the module."""
-        base = self._module(reader, here, module)
+        base = self._module(tables, here, module)
         subs = []
         for name in names:
             dotted = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
-            sub = self._module(reader, here, dotted)
+            sub = self._module(tables, here, dotted)
             if sub and sub != base:
                 subs.append(sub)
         if base and (not names or len(subs) < len(names)):
             subs.insert(0, base)
         return subs
 
-    def _module(self, reader: IndexView, here: str, module: str) -> str | None:
+    @staticmethod
+    def _module(tables: _Tables, here: str, module: str) -> str | None:
         if module.startswith("."):
-            return self._relative(reader, here, module)
+            return _relative(tables.repo, here, module)
         if not module:
             return None
-        modules = per_reader("python.modules", reader, _modules)
-        found = closest(modules.get(module, []), here)
-        if found or "." not in module:
-            return found
-        # namespace packages (no __init__.py): match the path's tail
-        tail = module.replace(".", "/")
-        repo = repo_paths(reader)
-        candidates = [
-            p
-            for s in _SUFFIXES
-            for p in repo.with_suffix(tail + s) + repo.with_suffix(f"{tail}/__init__{s}")
-        ]
-        return closest(candidates, here)
+        return tables.nearest_module(module, here)
 
-    @staticmethod
-    def _relative(reader: IndexView, here: str, module: str) -> str | None:
-        level = len(module) - len(module.lstrip("."))
-        base: str | None = posixpath.dirname(here)
-        for _ in range(level - 1):
-            if not base:
-                return None
-            base = posixpath.dirname(base)
-        rest = module[level:].replace(".", "/")
-        repo = repo_paths(reader)
-        if not rest:
-            return repo.first(join(base or "", f"__init__{s}") for s in _SUFFIXES)
-        target = join(base or "", rest)
-        if target is None:
+
+def _relative(repo: RepoPaths, here: str, module: str) -> str | None:
+    level = len(module) - len(module.lstrip("."))
+    base: str | None = posixpath.dirname(here)
+    for _ in range(level - 1):
+        if not base:
             return None
-        return repo.first(
-            [f"{target}{s}" for s in _SUFFIXES] + [f"{target}/__init__{s}" for s in _SUFFIXES]
-        )
+        base = posixpath.dirname(base)
+    rest = module[level:].replace(".", "/")
+    if not rest:
+        return repo.first(join(base or "", f"__init__{s}") for s in _SUFFIXES)
+    target = join(base or "", rest)
+    if target is None:
+        return None
+    return repo.first(
+        [f"{target}{s}" for s in _SUFFIXES] + [f"{target}/__init__{s}" for s in _SUFFIXES]
+    )
