@@ -139,3 +139,15 @@ def test_unused_identifier_numbers_count_nothing() -> None:
     terms, tf, counts = table.postings()
     assert (len(terms), tf.shape, counts.tolist()) == (0, (0, 3), [0])
     assert Counter(table.terms) == Counter()
+
+
+def test_vocabulary_numbers_a_batch_of_terms_as_one_by_one() -> None:
+    from atlas_core.index.vocab import Vocabulary
+
+    batches = [["b", "a", "c"], ["a", "d", "d", "e", "b"], [], ["f"], ["e", "a"]]
+    together = Vocabulary(None, changed_files=10)
+    single = Vocabulary(None, changed_files=10)
+    for terms in batches:
+        assert together.ids_of(terms) == [single.id(t) for t in terms]
+    assert together.terms == single.terms == ["b", "a", "c", "d", "e", "f"]
+    assert together.ids == single.ids and len(together) == 6
