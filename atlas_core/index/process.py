@@ -16,7 +16,6 @@ import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
 
 import attrs
@@ -137,12 +136,16 @@ class TermTable:
                 raise ValueError("every file counted in one batch has the same fields")
             self._width = len(fields)
         idents = self._idents
+        keys = self._keys_seen
         for text in fields:
             counted = Counter(IDENT.findall(text))
-            missing = set(counted).difference(idents)  # C loop over the text's identifiers
-            if missing:
-                self._add_all(sorted(missing))
-            self._keys_seen += map(idents.__getitem__, counted)
+            done = len(keys)
+            try:  # most texts have no new identifier once a few files were counted
+                keys += map(idents.__getitem__, counted)
+            except KeyError:
+                del keys[done:]
+                self._add_all(sorted(set(counted).difference(idents)))
+                keys += map(idents.__getitem__, counted)
             self._counts += counted.values()
             self._sizes.append(len(counted))
 
@@ -269,13 +272,11 @@ class FileProcessor:
 
     def process(self, rel: str, path: str) -> FileResult:
         try:
-            with open(open_regular(path), "rb") as fh:
-                data = fh.read(self.max_file_bytes + 1)
-                size = os.fstat(fh.fileno()).st_size
+            data, size = _read(path, self.max_file_bytes + 1)
         except OSError as exc:
             return self._empty(rel, b"", "unreadable", [f"{rel}: {exc.strerror}"])
         digest = content_hash(data) if size <= self.max_file_bytes else b""
-        if b"\0" in data[:_SNIFF]:
+        if data.find(b"\0", 0, _SNIFF) >= 0:
             return self._empty(rel, digest, "binary", [])
         head = data[:1024].decode("utf-8", "replace")
         stage = f"classifying {rel}"
@@ -309,7 +310,8 @@ class FileProcessor:
                 if raise_errors():
                     raise
                 errors.append(str(failure(origin_of(chunker), f"chunking {rel}", exc)))
-        stem = PurePosixPath(rel).name.split(".")[0] or PurePosixPath(rel).name
+        name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
+        stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
         _table().count((stem, names, text))
         return FileResult(
@@ -331,6 +333,29 @@ class FileProcessor:
 
 
 _NO_SYMBOLS = layout.packb([])
+
+
+def _read(path: str, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of a regular file, and its size after they were read.
+
+    The first read asks for the size the file has (plus one byte, to see the end): a read
+    of ``limit`` bytes would allocate a buffer that large for every small file.
+    """
+    fd = open_regular(path)
+    try:
+        want = min(os.fstat(fd).st_size + 1, limit)
+        chunks: list[bytes] = []
+        got = 0
+        while got < limit:
+            chunk = os.read(fd, (want if got < want else limit) - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks), os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
 
 # The processor a forked worker uses and its term numbering; set by the parent right
 # before the pool starts (a fresh table: the parent maps ids per process, per build).
