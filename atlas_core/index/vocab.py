@@ -9,17 +9,11 @@ dropped once they make up a third of the dictionary.
 
 from __future__ import annotations
 
-import operator
-from functools import partial
-from itertools import compress
-
 import numpy as np
 
 from atlas_core.index.reader import IndexReader
 
 __all__ = ["Vocabulary"]
-
-_is_none = partial(operator.is_, None)
 
 
 class Vocabulary:
@@ -54,17 +48,12 @@ class Vocabulary:
 
     def ids_of(self, terms: list[str]) -> list[int]:
         """``id`` of each term, in order (the known ones looked up in one pass)."""
-        ids = self.ids
-        found: list[int | None] = list(map(ids.get, terms))
-        if None not in found:
-            return found  # type: ignore[return-value]
-        if not self.full:  # each new term is looked up in the old dictionary
-            return [self.id(t) if tid is None else tid for t, tid in zip(terms, found, strict=True)]
-        # numbered in order of first appearance, as ``id`` one by one would, in C loops
-        new = list(dict.fromkeys(compress(terms, map(_is_none, found))))
-        ids.update(zip(new, range(len(self.terms), len(self.terms) + len(new)), strict=True))
-        self.terms += new
-        return list(map(ids.__getitem__, terms))
+        found: list[int | None] = list(map(self.ids.get, terms))
+        if None in found:
+            found = [
+                self.id(t) if tid is None else tid for t, tid in zip(terms, found, strict=True)
+            ]
+        return found  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self.terms) if self.full else self.base + len(self.terms)
