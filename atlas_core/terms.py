@@ -12,12 +12,25 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 
-__all__ = ["IDENT", "STOP_WORDS", "TERMS_VERSION", "count_terms", "identifier_terms", "tokenize"]
+__all__ = [
+    "IDENT",
+    "STOP_WORDS",
+    "TERMS_VERSION",
+    "count_terms",
+    "identifier_terms",
+    "split_identifier",
+    "tokenize",
+]
 
 #: bump whenever the terms of a text change: indexes are rebuilt
 TERMS_VERSION = 2
 
-IDENT = _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[0-9]{2,}")
+#: identifiers (``[A-Za-z_][A-Za-z0-9_]*``, kebab-case joined) and numbers of two or more
+#: digits. Written to start with one character class, which lets the regex engine skip
+#: other characters quickly; the same matches as ``[A-Za-z_]...|[0-9]{2,}`` (tested)
+IDENT = _IDENT = re.compile(
+    r"[A-Za-z0-9_](?:(?<=[A-Za-z_])[A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|(?<=[0-9])[0-9]+)"
+)
 _ALNUM_WORD = re.compile(r"[A-Za-z]+[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -57,12 +70,18 @@ def stem(word: str) -> str:
     return word[:-1]
 
 
-@lru_cache(maxsize=1 << 18)
-def identifier_terms(ident: str) -> tuple[str, ...]:
-    """Terms of one identifier: its parts, then the whole identifier joined."""
+def split_identifier(ident: str) -> tuple[str, ...]:
+    """:func:`identifier_terms` without its cache (indexing keeps its own table)."""
+    if ident.isascii() and (
+        (ident.isalpha() and (ident.islower() or ident.isupper() or ident[1:].islower()))
+        or ident.isdigit()
+    ):
+        # one part as it is (word, WORD, Word, 123), as most identifiers: no regex needed
+        word = ident.lower()
+        return (stem(word),) if len(word) > 1 and word not in STOP_WORDS else ()
     parts = [p.lower() for p in _PARTS.findall(ident)]
     out = [stem(p) for p in parts if len(p) > 1 and p not in STOP_WORDS]
-    if len(parts) > 2 and any(c.isdigit() for c in ident):
+    if len(parts) > 2 and any(map(str.isdigit, ident)):
         # keep letter+digit words whole too: utf8, http2, sha256
         out.extend(w.lower() for w in _ALNUM_WORD.findall(ident))
     if len(parts) > 1:
@@ -70,6 +89,10 @@ def identifier_terms(ident: str) -> tuple[str, ...]:
         if whole not in STOP_WORDS:
             out.append(stem(whole))
     return tuple(out)
+
+
+#: terms of one identifier: its parts, then the whole identifier joined
+identifier_terms = lru_cache(maxsize=1 << 18)(split_identifier)
 
 
 def count_terms(text: str) -> Counter[str]:

@@ -310,6 +310,14 @@ _BUNDLE_HEAD = re.compile(
     r"[#@] sourceMappingURL=)",
     re.MULTILINE,
 )
+#: every match of ``_BUNDLE_HEAD`` contains one of these (tested first: far cheaper)
+_BUNDLE_HINTS = ("exports", "webpack", "/******/", "var __", "sourceMappingURL=")
+
+
+def _bundle_hint(head: str) -> bool:
+    return any(hint in head for hint in _BUNDLE_HINTS)
+
+
 #: lines this long, with this little white space and this much punctuation, are minified
 #: output (a long import list has more spaces and fewer operators)
 _MINIFIED_LINE = 500
@@ -334,9 +342,12 @@ def _is_minified(head: str) -> bool:
 def _generated_header(head: str) -> str | None:
     """The generated-file marker in the first lines of ``head``, if there is one."""
     top = head[:800]
-    found = _GENERATED_STRONG.search(top)
-    if found:
-        return found.group(0)
+    low = top.lower()
+    # every strong marker has one of these words (a test far cheaper than the search)
+    if "generated" in low or "do not" in low:
+        found = _GENERATED_STRONG.search(top)
+        if found:
+            return found.group(0)
     for line in top.split("\n")[:12]:
         lead = _COMMENT_LEAD.match(line)
         if lead:
@@ -403,7 +414,9 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
     if code_text and language != "unknown" and _is_minified(head):
         return "generated", "minified lines"
     if code_text:
-        bundle = _BUNDLE_BANNER.search(head) or _BUNDLE_HEAD.search(head)
+        bundle = _BUNDLE_BANNER.search(head)
+        if bundle is None and _bundle_hint(head):
+            bundle = _BUNDLE_HEAD.search(head)
         if bundle:
             return "generated", f"bundle output ({bundle.group(0).strip()[:40]!r})"
     out_dir = _output_dir(dirs)

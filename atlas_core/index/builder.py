@@ -383,21 +383,26 @@ class IndexBuilder:
             if len(remap) != batch.first_new:
                 raise AssertionError("a worker's new terms arrived out of order")
             remap.extend(vocab.ids_of(batch.new_terms))
-            ids = np.frombuffer(remap, dtype=np.uint32) if len(remap) else None
-            for result in batch.files:
+            # the whole batch's postings to global ids at once (a copy: the buffer is free)
+            terms = batch.terms
+            if len(remap):
+                terms = np.frombuffer(remap, dtype=np.uint32)[terms]
+            tf = batch.tf
+            ends = np.cumsum(batch.counts).tolist()
+            start = 0
+            for result, end in zip(batch.files, ends, strict=True):
                 doc = docs[next(pending)]
                 assert doc.rel == result.rel
                 doc.fresh = True
                 doc.hash, doc.language, doc.role = result.hash, result.language, result.role
                 doc.tokens, doc.status = result.tokens, result.status
                 doc.undecodable = result.undecodable
-                terms = ids[result.terms] if ids is not None else result.terms
                 if spill is not None:
-                    spill.add(terms, result.tf, result.symbols)
+                    spill.add(terms[start:end], tf[start:end], result.symbols)
                 else:
-                    doc.symbols, doc.tf, doc.terms = result.symbols, result.tf, terms
+                    doc.symbols, doc.tf, doc.terms = result.symbols, tf[start:end], terms[start:end]
                 report.errors.extend(result.errors)
-            del ids  # releases the buffer, so the array can grow again
+                start = end
             done += len(batch.files)
             if self.progress:
                 self.progress(done, total)

@@ -16,7 +16,6 @@ import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
 
 import attrs
@@ -25,7 +24,7 @@ import numpy as np
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
-from atlas_core.terms import IDENT, identifier_terms
+from atlas_core.terms import IDENT, split_identifier
 from atlas_core.tokens import estimate_tokens
 
 __all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
@@ -48,32 +47,33 @@ class FileResult:
     tokens: int
     status: str
     symbols: bytes  # the packed chunk rows (see ``layout.packb``)
-    terms: np.ndarray  # uint32 term ids local to the process that made this result
-    tf: np.ndarray  # (n_terms, 3) uint16
     errors: list[str] = attrs.field(factory=list)
     undecodable: bool = False
 
 
 @attrs.define
 class BatchResult:
-    """One batch's files, with the terms its process numbered for the first time."""
+    """One batch's files and their postings, with the terms its process numbered for the
+    first time."""
 
     pid: int
     new_terms: list[str]  # the texts of local ids ``first_new ..`` in order
     first_new: int
     files: list[FileResult]
+    #: the files' postings one after the other: uint32 term ids local to the process
+    #: (sorted within a file), tf per field ((n, 3) uint16) and the postings of each file
+    terms: np.ndarray
+    tf: np.ndarray
+    counts: np.ndarray
     #: the process's numbering: a new one starts from id 0 (see ``TermTable.reset``)
     epoch: int = 0
 
-
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
 #: terms a process numbers before it starts a new numbering: bounds a worker's memory
 #: (term texts, identifier cache) on repositories of any size; the parent is told by the
 #: batch's ``epoch`` and maps the new numbering afresh
 _TERMS_MAX = 1 << 16
 _IDENTS_MAX = 1 << 16
-_split_identifier = identifier_terms.__wrapped__  # the table below is the cache
 
 
 class TermTable:
@@ -81,7 +81,9 @@ class TermTable:
 
     Identifiers are numbered too: ``_flat[_bounds[k]:_bounds[k + 1]]`` are the term ids of
     identifier ``k``, so a text's distinct identifiers become term ids with array
-    operations rather than a Python step per identifier.
+    operations rather than a Python step per identifier. Files are counted with
+    :meth:`count` and their postings made together by :meth:`postings`: one set of array
+    operations per batch of files, not per file.
     """
 
     def __init__(self, epoch: int = 0) -> None:
@@ -92,6 +94,12 @@ class TermTable:
         self._idents: dict[str, int] = {}
         self._bounds = array("q", [0])
         self._flat = array("I")
+        # counted since the last ``postings``: identifier numbers, their counts, and how
+        # many of them each field of each file has
+        self._keys_seen: list[int] = []
+        self._counts: list[int] = []
+        self._sizes: list[int] = []
+        self._width = 0
 
     @property
     def full(self) -> bool:
@@ -102,59 +110,96 @@ class TermTable:
         """Start a new numbering (a new epoch) from scratch."""
         self.__init__(self.epoch + 1)  # type: ignore[misc]
 
-    def _add(self, ident: str) -> int:
-        ids, flat = self.ids, self._flat
-        for term in _split_identifier(ident):
-            tid = ids.get(term)
-            if tid is None:
-                tid = ids[term] = len(self.terms)
-                self.terms.append(term)
-            flat.append(tid)
-        k = self._idents[ident] = len(self._bounds) - 1
-        self._bounds.append(len(flat))
-        return k
+    def _add_all(self, idents: list[str]) -> None:
+        """Number ``idents`` (new ones, in this order) and the terms they split into."""
+        ids, terms, flat, bounds, known = (
+            self.ids,
+            self.terms,
+            self._flat,
+            self._bounds,
+            self._idents,
+        )
+        for ident in idents:
+            for term in split_identifier(ident):
+                tid = ids.get(term)
+                if tid is None:
+                    tid = ids[term] = len(terms)
+                    terms.append(term)
+                flat.append(tid)
+            known[ident] = len(bounds) - 1
+            bounds.append(len(flat))
 
-    def _keys(self, text: str) -> tuple[list[int], Counter[str]]:
-        counted = Counter(IDENT.findall(text))
+    def count(self, fields: tuple[str, ...]) -> None:
+        """Count one file's fields (the postings come from :meth:`postings`)."""
+        if self._width != len(fields):
+            if self._sizes:
+                raise ValueError("every file counted in one batch has the same fields")
+            self._width = len(fields)
         idents = self._idents
-        missing = set(counted).difference(idents)  # C loop over the text's identifiers
-        if missing:
-            for ident in sorted(missing):
-                self._add(ident)
-        return list(map(idents.__getitem__, counted)), counted
-
-    def count_fields(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(term id, field, count) per occurrence group of ``fields``' terms.
-
-        A (term, field) pair may repeat (two identifiers share a term); the caller sums them.
-        """
-        keys: list[int] = []
-        counts: list[int] = []
-        sizes: list[int] = []
+        keys = self._keys_seen
         for text in fields:
-            k, counted = self._keys(text)
-            keys += k
-            counts += counted.values()
-            sizes.append(len(k))
-        if not keys:
-            return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
-        key = np.array(keys, dtype=np.int64)
+            counted = Counter(IDENT.findall(text))
+            done = len(keys)
+            try:  # most texts have no new identifier once a few files were counted
+                keys += map(idents.__getitem__, counted)
+            except KeyError:
+                del keys[done:]
+                self._add_all(sorted(set(counted).difference(idents)))
+                keys += map(idents.__getitem__, counted)
+            self._counts += counted.values()
+            self._sizes.append(len(counted))
+
+    def skip(self) -> None:
+        """A file without terms (binary, unreadable, too large)."""
+        self._width = self._width or 3
+        self._sizes += (0,) * self._width
+
+    def discard(self) -> None:
+        """Forget what was counted since the last :meth:`postings` (a failed batch)."""
+        self._keys_seen, self._counts, self._sizes = [], [], []
+        self._width = 0
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local term ids, tf, postings per file) of the files counted since the last call.
+
+        Each file's terms are sorted and distinct; ``tf`` has one uint16 column per field
+        (capped at 65535); the files' postings follow each other in the order counted.
+        """
+        width = self._width or 3
+        sizes = np.array(self._sizes, dtype=np.int64)
+        n_files = len(sizes) // width
+        key = np.array(self._keys_seen, dtype=np.int64)
+        counts = np.array(self._counts, dtype=np.int64)
+        self.discard()
+        per_file = np.zeros(n_files, dtype=np.int64)
+        if not len(key):
+            return _NO_TERMS, np.zeros((0, width), dtype=np.uint16), per_file
         bounds = np.frombuffer(self._bounds, dtype=np.int64)
         starts = bounds[key]
         lens = bounds[key + 1] - starts
         del bounds  # a view: the array may grow again afterwards
         total = int(lens.sum())
         if not total:
-            return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+            return _NO_TERMS, np.zeros((0, width), dtype=np.uint16), per_file
         # positions in _flat of every term of every identifier, in order
-        offsets = np.cumsum(lens) - lens
-        at = np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
+        at = np.repeat(starts - (np.cumsum(lens) - lens), lens)
+        at += np.arange(total, dtype=np.int64)
         flat = np.frombuffer(self._flat, dtype=np.uint32)
         tids = flat[at].astype(np.int64)
         del flat
-        col = np.repeat(np.repeat(np.arange(len(fields), dtype=np.int64), sizes), lens)
-        weights = np.repeat(np.array(counts, dtype=np.int64), lens)
-        return tids, col, weights
+        # which file and field each term occurrence is in
+        slot = np.repeat(np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), lens)
+        weights = np.repeat(counts, lens)
+        n_terms = len(self.terms)
+        # (file, term) pairs, sorted: by file, then by term id
+        pairs, inverse = np.unique((slot // width) * n_terms + tids, return_inverse=True)
+        tf = np.bincount(
+            inverse * width + slot % width, weights=weights, minlength=len(pairs) * width
+        )
+        tf = np.minimum(tf.reshape(len(pairs), width), 65535).astype(np.uint16)
+        files = pairs // n_terms
+        per_file += np.bincount(files, minlength=n_files)
+        return (pairs - files * n_terms).astype(np.uint32), tf, per_file
 
     def take_new(self) -> tuple[int, list[str]]:
         """(first id, texts) of the terms numbered since the last call."""
@@ -163,16 +208,14 @@ class TermTable:
         return first, self.terms[first:]
 
 
+_NO_TERMS = np.zeros(0, dtype=np.uint32)
+
+
 def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted local term ids, tf per field as uint16 capped at 65535) of a file's fields."""
-    ids, col, weights = table.count_fields(fields)
-    if not len(ids):
-        return np.zeros(0, dtype=np.uint32), np.zeros((0, len(fields)), dtype=np.uint16)
-    terms, inverse = np.unique(ids, return_inverse=True)
-    width = len(fields)
-    tf = np.bincount(inverse * width + col, weights=weights, minlength=len(terms) * width)
-    tf = np.minimum(tf.reshape(len(terms), width), 65535).astype(np.uint16)
-    return terms.astype(np.uint32), tf
+    """(sorted local term ids, tf per field as uint16 capped at 65535) of one file's fields."""
+    table.count(fields)
+    terms, tf, _ = table.postings()
+    return terms, tf
 
 
 #: the signals whose Python handlers raise (Ctrl-C, and SIGTERM while the index lock is held)
@@ -229,13 +272,11 @@ class FileProcessor:
 
     def process(self, rel: str, path: str) -> FileResult:
         try:
-            with open(open_regular(path), "rb") as fh:
-                data = fh.read(self.max_file_bytes + 1)
-                size = os.fstat(fh.fileno()).st_size
+            data, size = _read(path, self.max_file_bytes + 1)
         except OSError as exc:
             return self._empty(rel, b"", "unreadable", [f"{rel}: {exc.strerror}"])
         digest = content_hash(data) if size <= self.max_file_bytes else b""
-        if b"\0" in data[:_SNIFF]:
+        if data.find(b"\0", 0, _SNIFF) >= 0:
             return self._empty(rel, digest, "binary", [])
         head = data[:1024].decode("utf-8", "replace")
         stage = f"classifying {rel}"
@@ -269,9 +310,10 @@ class FileProcessor:
                 if raise_errors():
                     raise
                 errors.append(str(failure(origin_of(chunker), f"chunking {rel}", exc)))
-        stem = PurePosixPath(rel).name.split(".")[0] or PurePosixPath(rel).name
+        name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
+        stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
-        terms, tf = field_frequencies(_table(), (stem, names, text))
+        _table().count((stem, names, text))
         return FileResult(
             rel,
             digest,
@@ -280,29 +322,40 @@ class FileProcessor:
             estimate_tokens(len(data)),
             "ok",
             layout.packb([c.to_row() for c in chunks]),
-            terms,
-            tf,
             errors,
             undecodable,
         )
 
     @staticmethod
     def _empty(rel: str, digest: bytes, status: str, errors: list[str]) -> FileResult:
-        return FileResult(
-            rel,
-            digest,
-            "unknown",
-            "other",
-            0,
-            status,
-            _NO_SYMBOLS,
-            np.zeros(0, dtype=np.uint32),
-            np.zeros((0, 3), dtype=np.uint16),
-            errors,
-        )
+        _table().skip()
+        return FileResult(rel, digest, "unknown", "other", 0, status, _NO_SYMBOLS, errors)
 
 
 _NO_SYMBOLS = layout.packb([])
+
+
+def _read(path: str, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of a regular file, and its size after they were read.
+
+    The first read asks for the size the file has (plus one byte, to see the end): a read
+    of ``limit`` bytes would allocate a buffer that large for every small file.
+    """
+    fd = open_regular(path)
+    try:
+        want = min(os.fstat(fd).st_size + 1, limit)
+        chunks: list[bytes] = []
+        got = 0
+        while got < limit:
+            chunk = os.read(fd, (want if got < want else limit) - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks), os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
 
 # The processor a forked worker uses and its term numbering; set by the parent right
 # before the pool starts (a fresh table: the parent maps ids per process, per build).
@@ -326,9 +379,11 @@ def _table() -> TermTable:
 def process_batch(batch: list[tuple[str, str]]) -> BatchResult:
     assert _PROCESSOR is not None
     table = _table()
+    table.discard()  # left by a batch that failed
     files = [_PROCESSOR.process(rel, path) for rel, path in batch]
+    terms, tf, counts = table.postings()
     first, new = table.take_new()
-    result = BatchResult(os.getpid(), new, first, files, table.epoch)
+    result = BatchResult(os.getpid(), new, first, files, terms, tf, counts, table.epoch)
     if table.full:
         table.reset()  # the next batch starts a new numbering
     return result
