@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache, lru_cache
+from functools import lru_cache
 
 __all__ = [
     "IDENT",
@@ -56,7 +56,7 @@ _KEEP_S = frozenset(
 )
 
 
-@cache
+@lru_cache(maxsize=1 << 18)  # bounded: a long-lived process indexes again and again
 def stem(word: str) -> str:
     """Fold plural endings: ``retries`` -> ``retry``, ``headers`` -> ``header``."""
     if len(word) <= 3 or word in _KEEP_S or not word.endswith("s"):
