@@ -94,7 +94,13 @@ class GitHistory(Contributor):
                 history, mode, read = old, "unchanged", 0
             elif old is not None and is_ancestor(root, old.head, state.head):
                 newer = _read(root, state.head, old.head, cfg, bool(state.prefix))
-                history, mode, read = old.prepend(newer), "incremental", newer.read
+                if _interleaves(newer, old):
+                    # a full log orders some new commits after old ones (a merged branch
+                    # older than the last indexed commit): read it as a first run would
+                    history = _read(root, state.head, None, cfg, bool(state.prefix))
+                    mode, read = "full", history.read
+                else:
+                    history, mode, read = old.prepend(newer), "incremental", newer.read
             else:
                 history = _read(root, state.head, None, cfg, bool(state.prefix))
                 mode, read = "full", history.read
@@ -155,6 +161,14 @@ def _settings(cfg: GitHistory.Config) -> list[int]:
         int(cfg.max_commit_files),
         int(cfg.message_commits),
     ]
+
+
+def _interleaves(newer: History, old: History) -> bool:
+    """Whether ``git log`` of the new head would not list every new commit before the old
+    ones: it walks newest committer date first, so a new commit dated no later than the
+    newest old one may come after some of them. Prepending would then give an order, and a
+    window, that a first run on the same head would not."""
+    return bool(len(newer) and len(old) and int(newer.times.min()) <= int(old.times.max()))
 
 
 def _read(

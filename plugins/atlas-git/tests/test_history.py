@@ -204,3 +204,40 @@ def test_inspect_shows_the_history(git_repo, monkeypatch) -> None:
     assert result.code == 0
     details = json.loads(result.stdout)["ExtraDetails"]["git"]
     assert (details["Status"], details["Commits"], details["FilesTouched"]) == ("ok", 1, 1)
+
+
+def _commits(history: History) -> list[tuple[int, frozenset[str]]]:
+    """Each commit as (time, files), in stored order."""
+    off = history.offsets
+    return [
+        (
+            int(history.times[k]),
+            frozenset(history.paths[i] for i in history.files[off[k] : off[k + 1]]),
+        )
+        for k in range(len(history))
+    ]
+
+
+def test_a_merged_older_branch_is_read_as_a_first_run_would(git_repo, pipeline, tmp_path) -> None:
+    """git log lists a merged branch's commits, dated before the last indexed commit, after
+    that commit: prepending them would store another order than a first run on the same
+    head, and another window for recency and co-change."""
+    repo = git_repo()
+    for day in range(4):
+        repo.commit(day, {f"m{day}.py": f"m = {day}"})
+    repo.git("checkout", "-q", "-b", "side", "HEAD~2")
+    repo.commit(2.5, {"side_a.py": "a = 1"})
+    repo.commit(2.6, {"side_b.py": "b = 1"})
+    repo.git("checkout", "-q", "main")
+    repo.commit(5, {"m5.py": "m = 5"})
+    atlas, _ = pipeline.indexed(repo.root)
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side", day=6)
+    atlas.index()
+    updated = _record(atlas.reader())
+    assert updated["mode"] == "full"
+
+    fresh_repo = git_repo("clone")
+    fresh_repo.git("pull", "-q", str(repo.root), "main")
+    _, fresh_reader = pipeline.indexed(fresh_repo.root)
+    fresh = _record(fresh_reader)
+    assert _commits(History.from_record(updated)) == _commits(History.from_record(fresh))
