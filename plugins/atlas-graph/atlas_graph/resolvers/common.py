@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -53,29 +53,21 @@ class RepoPaths:
     @cached_property
     def by_dir(self) -> dict[str, list[str]]:
         """Files by their directory."""
-        table: dict[str, list[str]] = defaultdict(list)
-        for path in self.reader.paths:
-            table[path.rpartition("/")[0]].append(path)
-        return table
+        return _grouped(self.reader.paths, lambda path: path.rpartition("/")[0])
 
     @cached_property
     def by_name(self) -> dict[str, list[str]]:
         """Files by their name."""
-        table: dict[str, list[str]] = defaultdict(list)
-        for path in self.reader.paths:
-            table[path.rpartition("/")[2]].append(path)
-        return table
+        return _grouped(self.reader.paths, lambda path: path.rpartition("/")[2])
 
     @cached_property
     def by_pair(self) -> dict[str, list[str]]:
         """Files by their last two parts (``pkg/__init__.py``): in a monorepo one name alone
         may stand for thousands of files, and a suffix look-up would test every one."""
-        table: dict[str, list[str]] = defaultdict(list)
-        for path in self.reader.paths:
-            parts = path.rsplit("/", 2)
-            if len(parts) > 1:
-                table[f"{parts[-2]}/{parts[-1]}"].append(path)
-        return table
+        return _grouped(
+            (p for p in self.reader.paths if "/" in p),
+            lambda path: "/".join(path.rsplit("/", 2)[-2:]),
+        )
 
     def exists(self, path: str | None) -> bool:
         return path is not None and path in self.paths
@@ -109,6 +101,13 @@ class RepoPaths:
             except OSError:
                 self._texts[path] = None
         return self._texts[path]
+
+
+def _grouped(paths: Iterable[str], key: Callable[[str], str]) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        table[key(path)].append(path)
+    return table
 
 
 def repo_paths(reader: IndexView) -> RepoPaths:
