@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -240,10 +239,12 @@ def _read_files(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
         try:
             if not path.is_file():
                 continue
+            import tomllib  # here: most repositories have no config file to parse
+
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read config {path}: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
+        except ValueError as exc:  # tomllib.TOMLDecodeError
             raise UsageError(f"bad TOML in {path}: {exc}") from None
         if label == "pyproject.toml":
             tool = data.get("tool")

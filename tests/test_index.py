@@ -302,3 +302,27 @@ def test_files_unwritten_since_publication_are_not_checksummed_again(
     os.utime(post, ns=(later - 1, later - 1))
     with pytest.raises(IndexCorruptError, match="post_doc"):
         open_index(root / ".atlas").verify()
+
+
+def test_decoded_chunks_are_kept_and_bounded(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import atlas_core.index.reader as reader_module
+
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = make_atlas(root)
+    atlas.index()
+    reader = atlas.reader()
+    alpha, beta = reader.ids["src/alpha.py"], reader.ids["src/beta.py"]
+    decoded: list[int] = []
+    record = reader.symbol_record
+    monkeypatch.setattr(reader, "symbol_record", lambda i: decoded.append(i) or record(i))
+    first = reader.chunks(alpha)
+    assert [c.name for c in first] == ["alpha"]
+    first.clear()  # a caller's list is its own
+    assert [c.name for c in reader.chunks(alpha)] == ["alpha"]
+    assert decoded == [alpha]  # decoded once
+    monkeypatch.setattr(reader_module, "_CHUNK_CACHE", 1)
+    assert [c.name for c in reader.chunks(beta)] == ["beta"]
+    assert [c.name for c in reader.chunks(alpha)] == ["alpha"]  # beta pushed it out
+    assert decoded == [alpha, beta, alpha]

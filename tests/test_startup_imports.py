@@ -27,6 +27,8 @@ HEAVY = (
     "atlas_core.chunk",
     "atlas_core.cli.init",
     "atlas_core.cli.hook",
+    "atlas_core.classify.rules",
+    "tomllib",
     "tree_sitter",
     "tree_sitter_language_pack",
     "lzma",
@@ -40,16 +42,17 @@ HEAVY = (
     "atlas_graph.command",
     "atlas_graph.contributor",
     "atlas_graph.resolvers.python",
+    "atlas_git.gitcmd",
     "atlas_ollama.cli",
     "atlas_ollama.reranker",
 )
 
 _PROBE = """
-import json, sys
+import gc, json, sys
 from atlas_core.cli.main import main
 code = main(sys.argv[2:])
 with open(sys.argv[1], "w") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+    json.dump({"code": code, "modules": sorted(sys.modules), "gc": gc.get_threshold()}, fh)
 """
 
 
@@ -68,7 +71,11 @@ def _imported(tmp_path: Path, *args: str) -> list[str]:
     found = json.loads(out.read_text())
     assert found["code"] == 0, proc.stderr.decode()
     modules: list[str] = found["modules"]
+    _thresholds.append(found["gc"])
     return modules
+
+
+_thresholds: list[list[int]] = []
 
 
 @pytest.fixture
@@ -101,6 +108,15 @@ def test_query_imports_no_heavy_module(indexed: Path, tmp_path: Path) -> None:
     modules = _imported(tmp_path, "--root", str(indexed), "query", "retry", "--format", "json")
     assert "atlas_core.engine" in modules  # the probe really ran a query
     assert _heavy(modules) == []
+
+
+def test_a_command_collects_cycles_rarely(indexed: Path, tmp_path: Path) -> None:
+    """The command line raises the collector's threshold (see atlas_core.cli)."""
+    import gc
+
+    _thresholds.clear()
+    _imported(tmp_path, "--root", str(indexed), "query", "retry", "--format", "json")
+    assert _thresholds[0][0] >= 50 * gc.get_threshold()[0] > 0
 
 
 def test_the_probe_sees_heavy_modules(indexed: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import io
 import mmap
 import os
 import stat
+import threading
 import weakref
 import zlib
 from bisect import bisect_left
@@ -35,6 +36,9 @@ FIELDS = ("filename", "symbols", "body")
 _COLUMNS = ("path", "size", "mtime_ns", "ino", "hash", "language", "role", "tokens", "status")
 _MMAP_MIN = 1 << 16
 _RACE_RETRIES = 20
+#: files whose decoded chunks a reader keeps: a query asks for the same ~50 files' chunks
+#: two or three times (selection, skim, symbols), and a long-lived reader for the next query
+_CHUNK_CACHE = 512
 
 
 def open_index(cache: Path, root: Path | None = None) -> IndexReader | None:
@@ -93,6 +97,8 @@ class IndexReader:
         self._arrays: dict[str, np.ndarray] = {}
         self._extras: dict[str, Any] = {}
         self._extra_bodies: dict[str, bytes] = {}
+        self._chunk_cache: dict[int, tuple[Chunk, ...]] = {}
+        self._chunk_lock = threading.Lock()
         try:
             layout.share_lock(fd)
             self._open(root)
@@ -451,11 +457,18 @@ class IndexReader:
 
     def chunks(self, i: int) -> list[Chunk]:
         """Symbols and imports of file ``i`` (reads only this file's record)."""
-        try:
-            rows = layout.unpackb(self.symbol_record(i))
-            return [Chunk.from_row(row) for row in rows]
-        except Exception as exc:
-            raise IndexCorruptError(f"symbols of {self.paths[i]!r} cannot be decoded") from exc
+        cached = self._chunk_cache.get(i)
+        if cached is None:
+            try:
+                rows = layout.unpackb(self.symbol_record(i))
+                cached = tuple(Chunk.from_row(row) for row in rows)
+            except Exception as exc:
+                raise IndexCorruptError(f"symbols of {self.paths[i]!r} cannot be decoded") from exc
+            with self._chunk_lock:
+                if len(self._chunk_cache) >= _CHUNK_CACHE:  # the oldest goes
+                    del self._chunk_cache[next(iter(self._chunk_cache))]
+                self._chunk_cache[i] = cached
+        return list(cached)
 
     def extra(self, name: str) -> Any:
         """Data a contributor stored (as of when this reader was opened), or None."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import attrs
 
-from atlas_core.classify.rules import DOC_LANGS, EXTENSIONS
+from atlas_core.classify.languages import DOC_LANGS, EXTENSIONS
 from atlas_core.terms import STOP_WORDS
 
 __all__ = ["ParsedTask", "called_names", "parse_task"]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from atlas_git.gitcmd import LogCommit
+if TYPE_CHECKING:  # git itself is only run at index time, not by a query's signals
+    from atlas_git.gitcmd import LogCommit
 
 __all__ = ["FORMAT", "History", "absent"]
 

@@ -8,6 +8,7 @@ becomes a tool error the agent can read, never a crash of the server.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -146,6 +147,11 @@ def serve(service: AtlasService, *, warm: bool = True) -> None:
     import anyio
     from mcp.server.stdio import stdio_server
 
+    # The command line collects cycles rarely (see atlas_core.cli); a server lives long.
+    # What start-up made lives until exit: frozen, no collection scans it again. Young
+    # objects are collected at Python's default pace.
+    gc.freeze()
+    gc.set_threshold(700, 10, 10)
     if warm:
         # open or build the index while the client finishes its handshake; a daemon
         # thread, so a client that leaves early is not kept waiting (index writes are atomic)
