@@ -119,13 +119,26 @@ class IndexView(Protocol):
     root: Path
     #: Atlas's cache directory; a plugin may keep its own files under ``cache / "extras"``
     cache: Path
-    paths: list[str]
-    languages: list[str]
-    roles: list[str]
-    tokens: list[int]
-    sizes: list[int]
-    #: ``ok``, ``large``, ``binary`` or ``unreadable``
-    statuses: list[str]
+
+    @property
+    def paths(self) -> list[str]: ...
+
+    @property
+    def languages(self) -> list[str]: ...
+
+    @property
+    def roles(self) -> list[str]: ...
+
+    @property
+    def tokens(self) -> list[int]: ...
+
+    @property
+    def sizes(self) -> list[int]: ...
+
+    @property
+    def statuses(self) -> list[str]:
+        """``ok``, ``large``, ``binary`` or ``unreadable``."""
+        ...
 
     @property
     def generation(self) -> int:

@@ -403,6 +403,13 @@ class Atlas:
         lines = {s.id: s.line for s in seeds if s.line}
         skim_symbols: dict[int, list[dict[str, Any]]] = {}
         scanned = set(seed_ids) | set(order[:_BODY_SCAN].tolist())
+        texts: dict[int, str] = {}  # a file's symbols and its skim read it once
+
+        def read_text(i: int) -> str:
+            text = texts.get(i)
+            if text is None:
+                text = texts[i] = reader.read_text(i)
+            return text
 
         def skim(i: int, room: int | None) -> tuple[int, int] | None:
             if room is not None and room < _skim_floor(reader, i):
@@ -410,10 +417,12 @@ class Atlas:
             # as for whole files, only the best few have their symbol bodies scanned
             scan = 1 if i in scanned else 0
             found = (
-                matching_symbols(reader, [i], ctx.terms, scan_bodies=scan) if want_symbols else {}
+                matching_symbols(reader, [i], ctx.terms, scan_bodies=scan, read_text=read_text)
+                if want_symbols
+                else {}
             )
             symbols = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
-            text = _skim_of(reader, i, symbols)
+            text = _skim_of(reader, i, symbols, read_text)
             if text is None:
                 return None
             skim_symbols[i] = symbols
@@ -434,7 +443,9 @@ class Atlas:
         )
         t0 = time.perf_counter()
         whole = [p.index for p in budgeted.picks if p.skim_tokens is None]
-        symbols = matching_symbols(reader, whole, ctx.terms) if want_symbols else {}
+        symbols = (
+            matching_symbols(reader, whole, ctx.terms, read_text=read_text) if want_symbols else {}
+        )
         for i, line in lines.items():
             if i in whole:
                 symbols[i] = _with_seed_line(reader, i, line, symbols.get(i, []))
@@ -685,12 +696,17 @@ def _skim_floor(reader: IndexReader, i: int) -> int:
     return max(1, int(size * 0.9) // 4)
 
 
-def _skim_of(reader: IndexReader, i: int, symbols: list[dict[str, Any]]) -> str | None:
+def _skim_of(
+    reader: IndexReader,
+    i: int,
+    symbols: list[dict[str, Any]],
+    read_text: Callable[[int], str] | None = None,
+) -> str | None:
     """The skim of file ``i`` (see :func:`atlas_core.output.skim.skim_text`), or None."""
     if reader.statuses[i] not in {"ok", "large"}:
         return None
     try:
-        text = reader.read_text(i)
+        text = (read_text or reader.read_text)(i)
     except (AtlasError, OSError):
         return None
     return skim_text(text, symbols, reader.chunks(i)) or None

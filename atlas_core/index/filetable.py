@@ -2,65 +2,163 @@
 
 As msgpack lists, the nine columns of a 28k-file table are some 250,000 small objects, and
 decoding them was most of opening an index (every query, twice per re-index). Stored
-compactly they decode in a few calls: paths as one string, numbers as little-endian
-arrays, and the columns of few distinct values (language, role, status) as codes into a
-table of those values. Readers see the same lists as before.
+compactly they decode in a few calls: paths as one string, content hashes as one blob and
+their lengths, numbers as little-endian arrays, and the columns of few distinct values
+(language, role, status) as codes into a table of those values.
+
+Readers see the same lists as before, through a :class:`FileTable` that decodes a column
+the first time it is asked for: a query needs a few columns (and of those, few entries),
+re-indexing needs them all.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from atlas_core.errors import IndexCorruptError
 
-__all__ = ["pack_files", "unpack_files"]
+__all__ = ["COLUMNS", "FileTable", "pack_files", "unpack_files"]
 
 #: numeric columns and their stored types
 _NUMBERS = {"size": "<i8", "mtime_ns": "<i8", "ino": "<u8", "tokens": "<i8"}
 #: columns of few distinct values
 _CODED = ("language", "role", "status")
 _CODE = "<u2"
+#: a hash's stored length; -1: no hash (None)
+_HASH_LEN = "<i4"
+#: every column, in the order a table lists them
+COLUMNS = ("path", "hash", *_NUMBERS, *_CODED)
 
 
-def pack_files(columns: dict[str, list[Any]]) -> dict[str, Any]:
-    """The compact form of a file table (column name -> list, one entry per file)."""
-    paths = columns["path"]
-    packed: dict[str, Any] = {
-        "count": len(paths),
-        "path": "\0".join(paths),  # no file name holds a NUL
-        "hash": columns["hash"],
-    }
+def pack_files(columns: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """The compact form of a file table (column name -> list, one entry per file).
+
+    Columns of a :class:`FileTable` that were never decoded (so never changed) are
+    carried over in their stored form.
+    """
+    if isinstance(columns, FileTable):
+        stored, count = columns.untouched(), len(columns.rows)
+    else:
+        stored, count = {}, len(columns["path"])
+    packed: dict[str, Any] = {"count": count, **stored}
+    if "path" not in stored:
+        packed["path"] = "\0".join(columns["path"])  # no file name holds a NUL
+    if "hash" not in stored:
+        packed["hash"] = _pack_hashes(columns["hash"])
     for name, dtype in _NUMBERS.items():
-        packed[name] = np.asarray(columns[name], dtype=dtype).tobytes()
+        if name not in stored:
+            packed[name] = np.asarray(columns[name], dtype=dtype).tobytes()
     for name in _CODED:
+        if name in stored:
+            continue
         values = list(dict.fromkeys(columns[name]))
         code = {value: k for k, value in enumerate(values)}
-        codes = np.fromiter(map(code.__getitem__, columns[name]), _CODE, len(paths))
+        column = columns[name]
+        codes = np.fromiter(map(code.__getitem__, column), _CODE, len(column))
         packed[name] = {"values": values, "codes": codes.tobytes()}
     return packed
 
 
-def unpack_files(packed: Any) -> dict[str, list[Any]]:
-    """The file table back as lists.
+def _pack_hashes(hashes: list[Any]) -> Any:
+    """Hashes as one blob and their lengths (-1: None); a list if some are neither."""
+    if not all(h is None or isinstance(h, bytes) for h in hashes):
+        return list(hashes)
+    lengths = np.fromiter((-1 if h is None else len(h) for h in hashes), _HASH_LEN, len(hashes))
+    return [b"".join(h for h in hashes if h), lengths.tobytes()]
+
+
+def unpack_files(packed: Any) -> FileTable:
+    """The file table (see :class:`FileTable`) of what :func:`pack_files` wrote.
 
     :raises IndexCorruptError: when the stored form is not one :func:`pack_files` wrote.
     """
-    try:
-        count = int(packed["count"])
-        paths = packed["path"].split("\0") if count else []
-        columns: dict[str, list[Any]] = {"path": paths, "hash": packed["hash"]}
-        for name, dtype in _NUMBERS.items():
-            columns[name] = np.frombuffer(packed[name], dtype=dtype).tolist()
-        for name in _CODED:
-            values = np.array(packed[name]["values"] + [None], dtype=object)
-            codes = np.frombuffer(packed[name]["codes"], dtype=_CODE)
-            if len(codes) and int(codes.max()) >= len(values) - 1:
-                raise ValueError(name)
-            columns[name] = values[codes].tolist()
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise IndexCorruptError("index metadata is incomplete") from None
-    if not isinstance(columns["hash"], list) or any(len(c) != count for c in columns.values()):
-        raise IndexCorruptError("index metadata is incomplete")
-    return columns
+    return FileTable(packed)
+
+
+class FileTable(Mapping[str, list[Any]]):
+    """The stored file table as a mapping of column name to list, decoded lazily.
+
+    Every column is checked on creation (lengths and codes: no decoding); a column is
+    decoded the first time it is read, and the same list is returned afterwards (the
+    builder updates the stat columns in place).
+    """
+
+    def __init__(self, packed: Any) -> None:
+        self._stored: dict[str, Any] = {}
+        self._decoded: dict[str, list[Any]] = {}
+        self._lock = threading.Lock()
+        try:
+            count = int(packed["count"])
+            path = packed["path"]
+            if not isinstance(path, str) or (path.count("\0") + 1 if count else len(path)) != count:
+                raise ValueError("path")
+            for name, dtype in _NUMBERS.items():
+                if len(packed[name]) != count * np.dtype(dtype).itemsize:
+                    raise ValueError(name)
+            for name in _CODED:
+                values, codes = packed[name]["values"], packed[name]["codes"]
+                if not isinstance(values, list) or len(codes) != count * 2:
+                    raise ValueError(name)
+                if count and int(np.frombuffer(codes, _CODE).max()) >= len(values):
+                    raise ValueError(name)
+            hashes = packed["hash"]
+            if isinstance(hashes, list) and len(hashes) == 2 and isinstance(hashes[0], bytes):
+                blob, lengths = hashes
+                sizes = np.frombuffer(lengths, _HASH_LEN)
+                if len(sizes) != count or int(np.maximum(sizes, 0).sum()) != len(blob):
+                    raise ValueError("hash")
+            elif not isinstance(hashes, list) or len(hashes) != count:
+                raise ValueError("hash")
+            self._stored = {name: packed[name] for name in COLUMNS}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise IndexCorruptError("index metadata is incomplete") from None
+        #: range(number of files)
+        self.rows = range(count)
+
+    def __getitem__(self, name: str) -> list[Any]:
+        column = self._decoded.get(name)
+        if column is None:
+            with self._lock:
+                column = self._decoded.get(name)
+                if column is None:
+                    column = self._decode(name, self._stored.pop(name))  # KeyError: no such
+                    self._decoded[name] = column
+        return column
+
+    def untouched(self) -> dict[str, Any]:
+        """The stored form of the columns never decoded (so never changed)."""
+        with self._lock:
+            return dict(self._stored)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COLUMNS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COLUMNS)
+
+    def __len__(self) -> int:
+        return len(COLUMNS)
+
+    def _decode(self, name: str, raw: Any) -> list[Any]:
+        count = len(self.rows)
+        if name == "path":
+            return raw.split("\0") if count else []  # type: ignore[no-any-return]
+        if name == "hash":
+            if not (len(raw) == 2 and isinstance(raw[0], bytes)):
+                return list(raw)
+            blob, lengths = raw
+            sizes = np.frombuffer(lengths, _HASH_LEN)
+            ends = np.cumsum(np.maximum(sizes, 0)).tolist()
+            starts = [0, *ends][:-1]
+            return [
+                None if n < 0 else blob[a:b]
+                for n, a, b in zip(sizes.tolist(), starts, ends, strict=True)
+            ]
+        if name in _NUMBERS:
+            return np.frombuffer(raw, dtype=_NUMBERS[name]).tolist()  # type: ignore[no-any-return]
+        values = np.array(raw["values"], dtype=object)
+        return values[np.frombuffer(raw["codes"], dtype=_CODE)].tolist()  # type: ignore[no-any-return]

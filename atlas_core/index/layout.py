@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: bump when the on-disk layout changes; older indexes are rebuilt
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 _MAGIC = b"ATLAS-IDX"
 
 #: the array files of a generation (``<name>.npy``)

@@ -16,6 +16,7 @@ import threading
 import weakref
 import zlib
 from bisect import bisect_left
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import numpy as np
 
 from atlas_core.errors import AtlasError, IndexCorruptError
 from atlas_core.index import layout
-from atlas_core.index.filetable import unpack_files
+from atlas_core.index.filetable import FileTable, unpack_files
 from atlas_core.index.layout import ARRAYS, BLOBS, DELTA_ARRAYS, DELTA_BLOBS, META
 from atlas_core.index.tfcodec import unpack_tf
 from atlas_core.types import Chunk, FileEntry
@@ -124,9 +125,13 @@ class IndexReader:
         if root is not None and meta["root"] != str(root):
             raise IndexCorruptError(f"the index was built for another root ({meta['root']})")
         columns = meta["files"]
-        if not isinstance(columns, dict) or not all(
-            isinstance(columns.get(c), list) and len(columns[c]) == len(columns["path"])
-            for c in _COLUMNS
+        # a FileTable was checked when it was made (its columns are decoded when used)
+        if not isinstance(columns, FileTable) and (
+            not isinstance(columns, dict)
+            or not all(
+                isinstance(columns.get(c), list) and len(columns[c]) == len(columns["path"])
+                for c in _COLUMNS
+            )
         ):
             raise IndexCorruptError("index metadata is incomplete")
         sums = meta["checksums"]
@@ -150,18 +155,14 @@ class IndexReader:
         self._sums: dict[str, tuple[int, ...]] = {
             k: tuple(int(x) for x in v[:4]) for k, v in sums.items()
         }
-        self.paths: list[str] = columns["path"]
-        self.languages: list[str] = columns["language"]
-        self.roles: list[str] = columns["role"]
-        self.tokens: list[int] = columns["tokens"]
-        self.sizes: list[int] = columns["size"]
-        self.statuses: list[str] = columns["status"]
+        self._files: Mapping[str, list[Any]] = columns
+        self._count = len(columns.rows) if isinstance(columns, FileTable) else len(columns["path"])
         for name in self._array_names:
             self.array(name)
         self.vocab_blob = bytes(self._verified("vocab.bin", mapped=False))
         self._symbols_blob = self._verified("symbols.bin")
         self.path_blob = bytes(self._verified("path_vocab.bin", mapped=False))
-        n = len(self.paths)
+        n = self._count
         if self.delta:
             self._delta_symbols_blob = self._verified("delta_symbols.bin")
             base = len(self.array("base_map"))
@@ -195,12 +196,39 @@ class IndexReader:
 
     # -- files -------------------------------------------------------------------
 
+    # Each column of the file table is decoded the first time it is used (a query needs
+    # few), then kept as an attribute.
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return self._files["path"]
+
+    @cached_property
+    def languages(self) -> list[str]:
+        return self._files["language"]
+
+    @cached_property
+    def roles(self) -> list[str]:
+        return self._files["role"]
+
+    @cached_property
+    def tokens(self) -> list[int]:
+        return self._files["tokens"]
+
+    @cached_property
+    def sizes(self) -> list[int]:
+        return self._files["size"]
+
+    @cached_property
+    def statuses(self) -> list[str]:
+        return self._files["status"]
+
     @property
     def generation(self) -> int:
         return int(self.meta["generation"])
 
     def __len__(self) -> int:
-        return len(self.paths)
+        return self._count
 
     @property
     def fingerprint(self) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from atlas_core.index.reader import IndexReader
@@ -13,19 +15,25 @@ __all__ = ["matching_symbols"]
 
 _BODY_SCAN_FILES = 10  # files whose symbol bodies are scanned too (the rest: names only)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SEP = frozenset("_-")
 
 
-def _term_lines(text: str, wanted: set[str]) -> dict[str, list[int]]:
-    """For each wanted term, the (sorted, 1-based) lines that use it: one pass over the file."""
+def _keys(wanted: set[str]) -> list[str]:
+    """What a text must hold, lowercased and without "_" and "-", to yield a wanted term.
+
+    Every term of an identifier is a piece of it so normalized, or (a plural folded to
+    "y": "retries" -> "retry") is one without its final "y".
+    """
+    return sorted({t[:-1] if t.endswith("y") and len(t) > 1 else t for t in wanted})
+
+
+def _term_lines(text: str, wanted: set[str], keys: list[str] | None = None) -> dict[str, list[int]]:
+    """For each wanted term, the (sorted, 1-based) lines that use it."""
+    if keys is None:
+        keys = _keys(wanted)
+    candidates = _candidate_lines(text, keys)
     found: dict[str, list[int]] = {}
-    # A line can yield a wanted term only if, lowercased and without "_" and "-", it holds
-    # the term (or, for a term ending in "y", the term without it: "retries" -> "retry"):
-    # a cheap test that skips most lines before splitting their identifiers.
-    keys = sorted({t[:-1] if t.endswith("y") and len(t) > 1 else t for t in wanted})
-    maybe = re.compile("|".join(re.escape(k) for k in keys)).search
-    for number, line in enumerate(text.splitlines(), 1):
-        if not maybe(line.lower().replace("_", "").replace("-", "")):
-            continue
+    for number, line in candidates:
         for ident in set(_IDENT.findall(line)):
             for term in identifier_terms(ident):
                 if term in wanted:
@@ -33,6 +41,43 @@ def _term_lines(text: str, wanted: set[str]) -> dict[str, list[int]]:
                     if not lines or lines[-1] != number:
                         lines.append(number)
     return found
+
+
+def _candidate_lines(text: str, keys: list[str]) -> list[tuple[int, str]]:
+    """The (1-based number, line) of each line of ``text`` that, lowercased and without
+    "_" and "-", holds one of ``keys``: the only lines that can yield a wanted term."""
+    lines = text.splitlines()
+    lowered = text.lower()
+    if "\u03a3" in text:  # lowercasing a capital sigma depends on what follows: line by line
+        return _candidate_lines_one_by_one(lines, keys)
+    # one search per candidate line over the whole text instead of one per line: a key
+    # may be split by "_" and "-", which the per-line test removes first
+    kept = [k for k in keys if not _SEP & set(k)]  # the others never match
+    if not kept:
+        return []
+    pattern = "|".join("[_-]*".join(map(re.escape, k)) for k in kept)
+    bounds = list(accumulate(map(len, lowered.splitlines(keepends=True))))
+    if len(bounds) != len(lines):  # lowercasing never changes the lines; but if it did
+        return _candidate_lines_one_by_one(lines, keys)
+    search = re.compile(pattern).search
+    out = []
+    at = 0
+    while (match := search(lowered, at)) is not None:
+        k = bisect_right(bounds, match.start())
+        if k == len(bounds):  # after the last line break: no line there
+            break
+        out.append((k + 1, lines[k]))
+        at = bounds[k]  # on with the next line
+    return out
+
+
+def _candidate_lines_one_by_one(lines: list[str], keys: list[str]) -> list[tuple[int, str]]:
+    maybe = re.compile("|".join(re.escape(k) for k in keys)).search
+    return [
+        (number, line)
+        for number, line in enumerate(lines, 1)
+        if maybe(line.lower().replace("_", "").replace("-", ""))
+    ]
 
 
 def _used_between(lines_of: dict[str, list[int]], start: int, end: int) -> set[str]:
@@ -50,28 +95,42 @@ def matching_symbols(
     terms: list[str],
     limit: int = 5,
     scan_bodies: int = _BODY_SCAN_FILES,
+    read_text: Callable[[int], str] | None = None,
 ) -> dict[int, list[dict[str, Any]]]:
     """For each file, its best symbols: ``{Name, Kind, Start, End, Matched}``.
 
     A symbol scores 3 per query term in its own name, 2 per term in its container's name
     (``Client`` of ``Client.send``), 1 per term in its signature and, for the top files, 1 per
-    term used in its body. Imports are not symbols.
+    term used in its body. Imports are not symbols. ``read_text`` reads a file's text
+    (default: :meth:`IndexReader.read_text`).
     """
     wanted = set(terms)
     out: dict[int, list[dict[str, Any]]] = {}
     if not wanted:
         return out
+    read = read_text or reader.read_text
+    keys = _keys(wanted)
+    # a qualified name or signature yields no wanted term unless it holds a key
+    maybe = re.compile("|".join(re.escape(k) for k in keys)).search
     for rank, i in enumerate(file_ids):
         chunks = [c for c in reader.chunks(i) if c.kind != "import"]
         if not chunks:
             continue
-        lines_of = _term_lines(reader.read_text(i), wanted) if rank < scan_bodies else {}
+        lines_of = _term_lines(read(i), wanted, keys) if rank < scan_bodies else {}
         scored = []
         for c in chunks:
             in_name = wanted & set(identifier_terms(c.name))
-            in_container = (wanted & set(tokenize(c.qualified))) - in_name
-            in_sig = (wanted & set(tokenize(c.signature))) - in_name - in_container
-            in_body = _used_between(lines_of, c.start, c.end) - in_name - in_container - in_sig
+            in_container: set[str] = set()
+            in_sig: set[str] = set()
+            if maybe(c.qualified.lower().replace("_", "").replace("-", "")):
+                in_container = (wanted & set(tokenize(c.qualified))) - in_name
+            if maybe(c.signature.lower().replace("_", "").replace("-", "")):
+                in_sig = (wanted & set(tokenize(c.signature))) - in_name - in_container
+            in_body = (
+                _used_between(lines_of, c.start, c.end) - in_name - in_container - in_sig
+                if lines_of
+                else set()
+            )
             score = 3 * len(in_name) + 2 * len(in_container) + len(in_sig) + len(in_body)
             if score:
                 matched = sorted(in_name | in_container | in_sig | in_body)
