@@ -454,11 +454,11 @@ class Atlas:
         seed_set = set(seed_ids)
         files = [
             SelectedFile(
-                reader.paths[p.index],
+                reader.path(p.index),
                 round(float(scores[p.index]), 4),
                 reader.tokens[p.index],
-                reader.languages[p.index],
-                reader.roles[p.index],
+                reader.file_field("language", p.index),
+                reader.file_field("role", p.index),
                 {n: round(float(v[p.index]), 4) for n, v in ctx.results.items()},
                 symbols.get(p.index, []),
                 p.skim_tokens,
@@ -692,7 +692,8 @@ _BODY_SCAN = 10
 def _skim_floor(reader: IndexReader, i: int) -> int:
     """A lower bound of the tokens a skim of file ``i`` takes: every symbol appears in it,
     as an outline line or as its own declaration line (a little slack for odd signatures)."""
-    size = sum(len(c.signature) + 1 for c in reader.chunks(i) if c.kind != "import")
+    # from the raw records: most files asked are never skimmed (no Chunk objects for them)
+    size = sum(len(r[5]) + 1 if len(r) > 5 else 1 for r in reader.chunk_rows(i) if r[0] != "import")
     return max(1, int(size * 0.9) // 4)
 
 
@@ -703,7 +704,7 @@ def _skim_of(
     read_text: Callable[[int], str] | None = None,
 ) -> str | None:
     """The skim of file ``i`` (see :func:`atlas_core.output.skim.skim_text`), or None."""
-    if reader.statuses[i] not in {"ok", "large"}:
+    if reader.file_field("status", i) not in {"ok", "large"}:
         return None
     try:
         text = (read_text or reader.read_text)(i)

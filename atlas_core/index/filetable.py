@@ -2,7 +2,7 @@
 
 As msgpack lists, the nine columns of a 28k-file table are some 250,000 small objects, and
 decoding them was most of opening an index (every query, twice per re-index). Stored
-compactly they decode in a few calls: paths as one string, content hashes as one blob and
+compactly they decode in a few calls: paths as one string (UTF-8), content hashes as one blob and
 their lengths, numbers as little-endian arrays, and the columns of few distinct values
 (language, role, status) as codes into a table of those values.
 
@@ -45,8 +45,8 @@ def pack_files(columns: Mapping[str, list[Any]]) -> dict[str, Any]:
     else:
         stored, count = {}, len(columns["path"])
     packed: dict[str, Any] = {"count": count, **stored}
-    if "path" not in stored:
-        packed["path"] = "\0".join(columns["path"])  # no file name holds a NUL
+    if "path" not in stored:  # no file name holds a NUL
+        packed["path"] = "\0".join(columns["path"]).encode("utf-8", "surrogateescape")
     if "hash" not in stored:
         packed["hash"] = _pack_hashes(columns["hash"])
     for name, dtype in _NUMBERS.items():
@@ -94,7 +94,7 @@ class FileTable(Mapping[str, list[Any]]):
         try:
             count = int(packed["count"])
             path = packed["path"]
-            if not isinstance(path, str) or (path.count("\0") + 1 if count else len(path)) != count:
+            if not isinstance(path, bytes) or (path.count(0) + 1 if count else len(path)) != count:
                 raise ValueError("path")
             for name, dtype in _NUMBERS.items():
                 if len(packed[name]) != count * np.dtype(dtype).itemsize:
@@ -118,6 +118,7 @@ class FileTable(Mapping[str, list[Any]]):
             raise IndexCorruptError("index metadata is incomplete") from None
         #: range(number of files)
         self.rows = range(count)
+        self._path_ends: list[int] | None = None
 
     def __getitem__(self, name: str) -> list[Any]:
         column = self._decoded.get(name)
@@ -128,6 +129,29 @@ class FileTable(Mapping[str, list[Any]]):
                     column = self._decode(name, self._stored.pop(name))  # KeyError: no such
                     self._decoded[name] = column
         return column
+
+    def value(self, name: str, i: int) -> Any:
+        """``self[name][i]``, without decoding the whole column when it was not yet."""
+        column = self._decoded.get(name)
+        if column is not None:
+            return column[i]
+        with self._lock:
+            column = self._decoded.get(name)
+            if column is not None:
+                return column[i]
+            raw = self._stored[name]
+            i = self.rows[i]  # IndexError as for a list
+            if name == "path":
+                if self._path_ends is None:
+                    ends = np.flatnonzero(np.frombuffer(raw, np.uint8) == 0)
+                    self._path_ends = [*ends.tolist(), len(raw)]
+                start = self._path_ends[i - 1] + 1 if i else 0
+                return raw[start : self._path_ends[i]].decode("utf-8", "surrogateescape")
+            if name in _NUMBERS:
+                return np.frombuffer(raw, dtype=_NUMBERS[name])[i].item()
+            if name in _CODED:
+                return raw["values"][int(np.frombuffer(raw["codes"], dtype=_CODE)[i])]
+        return self[name][i]  # a hash: rarely asked for one at a time
 
     def untouched(self) -> dict[str, Any]:
         """The stored form of the columns never decoded (so never changed)."""
@@ -146,7 +170,7 @@ class FileTable(Mapping[str, list[Any]]):
     def _decode(self, name: str, raw: Any) -> list[Any]:
         count = len(self.rows)
         if name == "path":
-            return raw.split("\0") if count else []  # type: ignore[no-any-return]
+            return raw.decode("utf-8", "surrogateescape").split("\0") if count else []  # type: ignore[no-any-return]
         if name == "hash":
             if not (len(raw) == 2 and isinstance(raw[0], bytes)):
                 return list(raw)

@@ -99,6 +99,7 @@ class IndexReader:
         self._extras: dict[str, Any] = {}
         self._extra_bodies: dict[str, bytes] = {}
         self._chunk_cache: dict[int, tuple[Chunk, ...]] = {}
+        self._row_cache: dict[int, tuple[list[Any], ...]] = {}
         self._chunk_lock = threading.Lock()
         try:
             layout.share_lock(fd)
@@ -223,6 +224,18 @@ class IndexReader:
     def statuses(self) -> list[str]:
         return self._files["status"]
 
+    def path(self, i: int) -> str:
+        """The path of file ``i`` (without decoding every path, when they were not yet)."""
+        return str(self.file_field("path", i))
+
+    def file_field(self, column: str, i: int) -> Any:
+        """File ``i``'s entry in one column of the file table (``path``, ``language``,
+        ``role``, ``status``, ``tokens``, ``size``...), decoding no more than it."""
+        files = self._files
+        if isinstance(files, FileTable):
+            return files.value(column, i)
+        return files[column][i]
+
     @property
     def generation(self) -> int:
         return int(self.meta["generation"])
@@ -261,7 +274,7 @@ class IndexReader:
         from atlas_core.fsread import read_confined
 
         try:
-            return read_confined(self.root, self.paths[i]).decode("utf-8", "replace")
+            return read_confined(self.root, self.path(i)).decode("utf-8", "replace")
         except AtlasError:  # refused, gone, not a regular file (never blocks on a FIFO)
             return ""
 
@@ -483,19 +496,32 @@ class IndexReader:
                 blob, off = self._delta_symbols_blob, self.array("delta_symbols_off")
         return bytes(blob[int(off[i]) : int(off[i + 1])])
 
+    def chunk_rows(self, i: int) -> tuple[list[Any], ...]:
+        """File ``i``'s chunks as :meth:`Chunk.to_row` wrote them (do not change them).
+
+        Cheaper than :meth:`chunks` for a caller that needs a field or two of each.
+        """
+        rows = self._row_cache.get(i)
+        if rows is None:
+            try:
+                rows = tuple(layout.unpackb(self.symbol_record(i)))
+                if not all(isinstance(row, list) and 2 <= len(row) <= 6 for row in rows):
+                    raise ValueError("not a chunk record")
+            except Exception as exc:
+                raise IndexCorruptError(f"symbols of {self.path(i)!r} cannot be decoded") from exc
+            _keep(self._row_cache, i, rows, self._chunk_lock)
+        return rows
+
     def chunks(self, i: int) -> list[Chunk]:
         """Symbols and imports of file ``i`` (reads only this file's record)."""
         cached = self._chunk_cache.get(i)
         if cached is None:
+            rows = self.chunk_rows(i)
             try:
-                rows = layout.unpackb(self.symbol_record(i))
                 cached = tuple(Chunk.from_row(row) for row in rows)
             except Exception as exc:
-                raise IndexCorruptError(f"symbols of {self.paths[i]!r} cannot be decoded") from exc
-            with self._chunk_lock:
-                if len(self._chunk_cache) >= _CHUNK_CACHE:  # the oldest goes
-                    del self._chunk_cache[next(iter(self._chunk_cache))]
-                self._chunk_cache[i] = cached
+                raise IndexCorruptError(f"symbols of {self.path(i)!r} cannot be decoded") from exc
+            _keep(self._chunk_cache, i, cached, self._chunk_lock)
         return list(cached)
 
     def extra(self, name: str) -> Any:
@@ -530,6 +556,14 @@ class IndexReader:
                     if e.is_file(follow_symlinks=False)
                 )
         return total
+
+
+def _keep(cache: dict[int, Any], i: int, value: Any, lock: threading.Lock) -> None:
+    """Keep ``value`` as ``cache[i]``; the oldest entry goes when the cache is full."""
+    with lock:
+        if len(cache) >= _CHUNK_CACHE:
+            del cache[next(iter(cache))]
+        cache[i] = value
 
 
 def _npy(data: Any, name: str) -> np.ndarray:
