@@ -31,7 +31,6 @@ from atlas_core.output.skim import skim_text, skim_tokens
 from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.rank.fusion import normalize
-from atlas_core.rank.related import gather_ties, tie_scores
 from atlas_core.rank.seeds import Seed, diff_paths, resolve_seeds
 from atlas_core.rank.task import parse_task
 from atlas_core.select.budget import select_ranked
@@ -517,6 +516,7 @@ class Atlas:
         (path prior, centrality, recency) only break ties between the seeds' neighbours.
         """
         from atlas_core.config import structure_component_config
+        from atlas_core.rank.related import gather_ties, tie_scores  # only with seeds
 
         config = structure_component_config(SeedConfig, ctx.options("seeds"), "seeds")
         ties = gather_ties(ctx, self.manager.registry("signals"), ctx.seeds)

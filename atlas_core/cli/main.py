@@ -16,9 +16,24 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+#: the commands besides ``commands.COMMANDS`` (index, query...), in help order, and where
+#: they live: imported when used, so a query does not build them
+LAZY_COMMANDS = (
+    ("outline", "atlas_core.cli.explore:outline"),
+    ("map", "atlas_core.cli.explore:map_"),
+    ("related", "atlas_core.cli.explore:related"),
+    ("inspect", "atlas_core.cli.info:inspect"),
+    ("plugins", "atlas_core.cli.info:plugins"),
+    ("describe", "atlas_core.cli.info:describe"),
+    ("render", "atlas_core.cli.render:render"),
+    ("hook", "atlas_core.cli.hook:hook"),
+    ("config", "atlas_core.cli.config:config"),
+)
+
+
 def build_cli(manager: Any) -> click.Group:
     from atlas_core import __version__
-    from atlas_core.cli import commands, config, explore, info, render
+    from atlas_core.cli import commands
     from atlas_core.cli.examples import EXAMPLES, add_examples, epilog
     from atlas_core.cli.lazy import LazyCommand, LazyCommands
     from atlas_core.cli.state import COLOR_MODES, AppState
@@ -77,10 +92,10 @@ def build_cli(manager: Any) -> click.Group:
 
     # commands are imported when used (a query must not import ``atlas hook``'s subprocess)
     cli.commands = LazyCommands(cli.commands, on_load=lambda name, cmd: add_examples(cmd, name))
-    for command in (*commands.COMMANDS, *explore.COMMANDS, *info.COMMANDS, render.render):
+    for command in commands.COMMANDS:
         cli.add_command(command)
-    cli.add_command(LazyCommand("hook", "atlas_core.cli.hook:hook", hidden=True))
-    cli.add_command(config.config)
+    for name, target in LAZY_COMMANDS:
+        cli.add_command(LazyCommand(name, target, hidden=name == "hook"))
     from atlas_core.plugin.guard import call_hook
 
     try:
