@@ -326,9 +326,12 @@ class IndexBuilder:
             report.added += n
             columns.update(_placeholders(n))
             return _Plan(columns, np.full(n, -1, dtype=np.int64), list(range(n)))
-        known = old.ids
-        old_id = np.fromiter((known.get(p, -1) for p in columns["path"]), np.int64, n)
         cols = old.meta["files"]
+        if columns["path"] == cols["path"]:  # the same files: the usual case
+            old_id = np.arange(n, dtype=np.int64)
+        else:
+            found = map(old.ids.get, columns["path"], itertools.repeat(-1))
+            old_id = np.fromiter(found, np.int64, n)
         carried = np.flatnonzero(old_id >= 0)
         rows = old_id[carried]
         same = np.ones(len(carried), dtype=bool)
@@ -349,11 +352,20 @@ class IndexBuilder:
         report.unchanged += int(same.sum())
         report.changed += int(len(carried) - same.sum())
         report.added += int(n - len(carried))
+        todo = np.flatnonzero(old_id < 0).tolist()
+        kept = np.flatnonzero(old_id >= 0)
+        in_place = n == len(old) and bool((old_id[kept] == kept).all())
         ids = old_id.tolist()
-        for name in ("hash", "language", "role", "tokens", "status"):
-            values, blank = cols[name], _BLANK[name]
-            columns[name] = [values[i] if i >= 0 else blank for i in ids]
-        return _Plan(columns, old_id, np.flatnonzero(old_id < 0).tolist())
+        for name, blank in _BLANK.items():
+            values = cols[name]
+            if in_place:  # every carried file in its old row: copy, then blank the rest
+                column = list(values)
+                for k in todo:
+                    column[k] = blank
+            else:
+                column = [values[i] if i >= 0 else blank for i in ids]
+            columns[name] = column
+        return _Plan(columns, old_id, todo)
 
     def _same_content(self, f: RepoFile, old_hash: bytes) -> bool:
         if f.size > self.processor.max_file_bytes:
@@ -677,7 +689,7 @@ def _placeholders(n: int) -> dict[str, list[Any]]:
 def _by_path(files: list[RepoFile]) -> list[RepoFile]:
     """``files`` in path order (a cached walk's already are: checked, not sorted again)."""
     rels = [f.rel for f in files]
-    if all(a < b for a, b in itertools.pairwise(rels)):
+    if rels == sorted(rels):  # a sorted list sorts in one pass
         return files
     return sorted(files, key=lambda f: f.rel)
 
