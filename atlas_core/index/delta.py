@@ -94,6 +94,31 @@ def delta_rows(olds: np.ndarray, old: IndexReader) -> list[int]:
     return np.flatnonzero(_sources(olds, old) < 0).tolist()
 
 
+#: base files newly dropped by an update up to which their postings are counted one by one
+_FEW_DROPPED = 8
+
+
+def _live_base_postings(old: IndexReader, base_map: np.ndarray) -> int:
+    """The base postings of files that are still live (``base_map`` >= 0).
+
+    Counted from ``old``'s own figure minus the postings of the base files this update
+    drops: a pass over every base posting (5 million at 28k files, 20 ms) only when many
+    files are dropped at once.
+    """
+    base_doc = np.asarray(old.array("post_doc"))
+    dead = base_map < 0
+    if old.delta:
+        was_live = np.asarray(old.array("base_map")) >= 0
+        before = old.stats.get("postings", -1) - len(old.array("delta_doc"))
+    else:
+        was_live = np.ones(len(base_map), dtype=bool)
+        before = len(base_doc)
+    dropped = np.flatnonzero(dead & was_live)
+    if not isinstance(before, int) or before < 0 or len(dropped) > _FEW_DROPPED:
+        return len(base_doc) - int(np.count_nonzero(dead[base_doc])) if len(base_doc) else 0
+    return before - sum(int(np.count_nonzero(base_doc == d)) for d in dropped.tolist())
+
+
 def build_delta(
     olds: np.ndarray,
     records: list[bytes],
@@ -147,9 +172,7 @@ def build_delta(
         sums = np.bincount(doc, weights=tf[:, col], minlength=n)
         doclen[in_delta, col] = sums[in_delta]
 
-    base_doc = np.asarray(old.array("post_doc"))
-    dead = base_map < 0
-    live = len(base_doc) - int(np.count_nonzero(dead[base_doc])) if len(base_doc) else 0
+    live = _live_base_postings(old, base_map)
     arrays: dict[str, np.ndarray] = {
         "base_map": base_map,
         "delta_terms": terms.astype(np.uint32),
