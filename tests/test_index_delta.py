@@ -225,3 +225,33 @@ def test_a_delta_generation_writes_its_own_arrays_into_the_metadata(
         files = {p.name for p in reader.gen.glob("*.npy")}
     linked = {*delta.BASE_FILES, "vocab_off.npy", "vocab_order.npy", "path_off.npy", "path_doc.npy"}
     assert files and files <= linked
+
+
+def test_only_the_generation_is_fsynced_on_an_edit(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's bind is a shortcut: written atomically, not fsynced (a crash leaves the
+    old, the new or a torn file that fails its checksum). atlas-graph's tests check the
+    same of contributors' data."""
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", _initial(random.Random(6)))
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()  # a walk record now exists: the next edit rebinds it
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with open(root / "lib" / "lib0.py", "a") as fh:
+        fh.write("\n# client retry\n")
+    report = atlas.index()
+    assert report.changed == 1
+    cache = str(atlas.cache)
+    assert synced and all(p.startswith(cache) for p in synced)
+    assert not [p for p in synced if "extras" in p or walkcache.BIND in p]
+    assert any("CURRENT" in p for p in synced)  # the publication is durable
+    assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is not None

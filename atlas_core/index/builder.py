@@ -654,9 +654,10 @@ class IndexBuilder:
                 continue
             finally:
                 report.notes.extend(ctx.notes)
-            layout.write_checked(
+            layout.write_checked(  # derived data: recomputed if a crash loses it
                 layout.extras_dir(self.cache) / f"{name}.msgpack",
                 {"fingerprint": fingerprint, "data": data},
+                durable=False,
             )
             report.contributors[name] = "updated"
 

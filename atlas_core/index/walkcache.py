@@ -109,12 +109,12 @@ class WalkRecorder:
                 links=sorted(f.rel for f in files if os.path.islink(f.abs)),
             )
         with contextlib.suppress(OSError):  # only a shortcut is lost
-            layout.write_checked(cache / NAME, record)
+            layout.write_checked(cache / NAME, record, durable=False)
             _bind(cache, record_id, generation)
 
 
 def _bind(cache: Path, record_id: str, generation: str) -> None:
-    layout.write_checked(cache / BIND, {"id": record_id, "generation": generation})
+    layout.write_checked(cache / BIND, {"id": record_id, "generation": generation}, durable=False)
 
 
 def _read_bind(cache: Path) -> dict[str, Any] | None:
