@@ -141,6 +141,43 @@ def test_cached_walk_sees_new_files_in_unchanged_looking_trees(
         assert reader.paths == ["a/b/one.py", "c/.gitignore", "c/three.log", "empty/two.py"]
 
 
+def test_a_cached_walk_finds_what_a_full_walk_finds(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", {"a/b/one.py": "x = 1\n", "c/two.md": "# two\n"})
+    (root / "link.py").symlink_to(root / "a" / "b" / "one.py")
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()  # the first made the cache directory: its walk record is out of date
+    key = atlas._walk_key() or ""
+    cached = walkcache.cached_walk(root, atlas.cache, key)
+    assert cached is not None
+    walked, _ = atlas.walk()
+    assert sorted(cached, key=lambda f: f.rel) == sorted(walked, key=lambda f: f.rel)
+
+
+def test_a_malformed_walk_record_means_a_full_walk(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.index import layout
+
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", {"a/one.py": "x = 1\n"})
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()
+    key = atlas._walk_key() or ""
+    assert walkcache.cached_walk(root, atlas.cache, key) is not None
+    path = atlas.cache / walkcache.NAME
+    record = layout.read_checked(path)
+    for field, bad in (("dir_stamps", b"\0" * 5), ("dirs", 7), ("paths", None)):
+        layout.write_checked(path, {**record, field: bad})  # checksummed, but not ours
+        assert walkcache.cached_walk(root, atlas.cache, key) is None
+    report = atlas.index()
+    assert report.files == 1 and not report.errors
+
+
 def test_racy_directories_are_not_trusted(
     tmp_path: Path, make_atlas: Callable[[Path], Atlas]
 ) -> None:
@@ -188,3 +225,33 @@ def test_a_delta_generation_writes_its_own_arrays_into_the_metadata(
         files = {p.name for p in reader.gen.glob("*.npy")}
     linked = {*delta.BASE_FILES, "vocab_off.npy", "vocab_order.npy", "path_off.npy", "path_doc.npy"}
     assert files and files <= linked
+
+
+def test_only_the_generation_is_fsynced_on_an_edit(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's bind is a shortcut: written atomically, not fsynced (a crash leaves the
+    old, the new or a torn file that fails its checksum). atlas-graph's tests check the
+    same of contributors' data."""
+    monkeypatch.setattr(walkcache, "RACY_NS", 0)
+    root = write_repo(tmp_path / "r", _initial(random.Random(6)))
+    atlas = make_atlas(root)
+    atlas.index()
+    atlas.index()  # a walk record now exists: the next edit rebinds it
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with open(root / "lib" / "lib0.py", "a") as fh:
+        fh.write("\n# client retry\n")
+    report = atlas.index()
+    assert report.changed == 1
+    cache = str(atlas.cache)
+    assert synced and all(p.startswith(cache) for p in synced)
+    assert not [p for p in synced if "extras" in p or walkcache.BIND in p]
+    assert any("CURRENT" in p for p in synced)  # the publication is durable
+    assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is not None

@@ -37,6 +37,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from atlas_core.errors import IndexCorruptError
 from atlas_core.index import layout
 from atlas_core.types import RepoFile
@@ -45,7 +47,7 @@ __all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
 
 NAME = "walk.msgpack"
 BIND = "walk.bind"
-_VERSION = 2
+_VERSION = 3  # 3: directories and paths stored by column
 #: a directory changed this recently (before its stamp) may change again unseen
 RACY_NS = 1_500_000_000
 _IGNORE_NAMES = (".gitignore", ".atlasignore")
@@ -95,20 +97,24 @@ class WalkRecorder:
         record_id = os.urandom(8).hex()
         record: dict[str, Any] = {"version": _VERSION, "usable": usable, "id": record_id}
         if usable:
+            # by column: 28k paths and 6k directory stamps as msgpack lists took 15 ms to
+            # decode, the joined strings and an array well under 1 ms (no name holds a NUL)
+            stamps = np.array(list(self.dirs.values()), dtype=np.int64).reshape(-1, 4)
             record.update(
                 key=self.key,
-                dirs=self.dirs,
+                dirs="\0".join(self.dirs),
+                dir_stamps=stamps.tobytes(),
                 files=self.files,
-                paths=sorted(f.rel for f in files),
+                paths="\0".join(sorted(f.rel for f in files)),
                 links=sorted(f.rel for f in files if os.path.islink(f.abs)),
             )
         with contextlib.suppress(OSError):  # only a shortcut is lost
-            layout.write_checked(cache / NAME, record)
+            layout.write_checked(cache / NAME, record, durable=False)
             _bind(cache, record_id, generation)
 
 
 def _bind(cache: Path, record_id: str, generation: str) -> None:
-    layout.write_checked(cache / BIND, {"id": record_id, "generation": generation})
+    layout.write_checked(cache / BIND, {"id": record_id, "generation": generation}, durable=False)
 
 
 def _read_bind(cache: Path) -> dict[str, Any] | None:
@@ -139,6 +145,19 @@ def rebind(cache: Path, generation: str) -> None:
             _bind(cache, bind["id"], generation)
 
 
+def _columns(record: dict[str, Any]) -> tuple[list[str], list[list[int]], list[str]] | None:
+    """(directories, their stamps, file paths) of a record, or None if it is malformed."""
+    dirs, stamps, paths = record.get("dirs"), record.get("dir_stamps"), record.get("paths")
+    if not (isinstance(dirs, str) and isinstance(stamps, bytes) and isinstance(paths, str)):
+        return None
+    try:
+        rows = np.frombuffer(stamps, dtype=np.int64).reshape(-1, 4).tolist()
+    except ValueError:  # not whole rows
+        return None
+    names = dirs.split("\0")
+    return (names, rows, paths.split("\0") if paths else []) if len(rows) == len(names) else None
+
+
 def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
     """The files a full walk would find now, when the last walk's record proves it."""
     bind = _read_bind(cache)
@@ -161,13 +180,17 @@ def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
     for rel, old in record["files"].items():
         if _stamp(base + rel) != old:
             return None
-    for rel, old in record["dirs"].items():
-        if old is None or _stamp(base + rel if rel else str(root)) != old:
+    columns = _columns(record)
+    if columns is None:
+        return None
+    dirs, stamps, paths = columns
+    for rel, old in zip(dirs, stamps, strict=True):
+        if _stamp(base + rel if rel else str(root)) != old:
             return None
     links = set(record["links"])
     out = []
     lstat, isreg = os.lstat, stat.S_ISREG
-    for rel in record["paths"]:
+    for rel in paths:
         path = base + rel
         try:
             st = lstat(path)

@@ -56,6 +56,8 @@ class GraphContributor(Contributor):
         hashes = content_hashes(view)
         key = layout_key(view, hashes, resolvers)
         reuse = _reusable(previous, key, hashes)
+        if reuse is not None:
+            reuse = _same_imports(ctx, reuse)
         edges = build_edges(view, resolvers, reuse)
         if reuse is not None and _same_graph(ctx, edges):
             # the same files and edges: PageRank would come out the same
@@ -153,3 +155,31 @@ def _reusable(previous: Any, key: str, hashes: bytes) -> Reuse | None:
     new = np.frombuffer(hashes, dtype="<u8")
     src, dst = stored_edges(dict(previous))
     return Reuse(old == new, src, dst)
+
+
+def _same_imports(ctx: IndexContext, reuse: Reuse) -> Reuse:
+    """``reuse`` extended to the changed files whose imports are what they were.
+
+    Resolving an import depends on the importing file's path, language and import lines
+    and on the repository's files and resolution configs, which ``reuse`` already holds
+    the same: an edit that leaves a file's imports alone (the usual one) needs no resolver,
+    and building a resolver's tables is most of a one-file re-index's graph work.
+    """
+    from atlas_graph.build import EXCLUDED_ROLES, Reuse
+    from atlas_graph.resolvers.common import imports_of
+
+    view, before = ctx.index, ctx.previous
+    if before is None or len(before) != len(view):
+        return reuse
+    unchanged = reuse.unchanged.copy()
+    for k in np.flatnonzero(~unchanged).tolist():
+        same = (
+            before.paths[k] == view.paths[k]
+            and before.languages[k] == view.languages[k]
+            and (before.statuses[k], view.statuses[k]) == ("ok", "ok")
+            and before.roles[k] not in EXCLUDED_ROLES
+            and view.roles[k] not in EXCLUDED_ROLES
+            and imports_of(before, k) == imports_of(view, k)
+        )
+        unchanged[k] = same
+    return Reuse(unchanged, reuse.src, reuse.dst)

@@ -54,3 +54,58 @@ def test_edit_matches_a_rebuild(
     expected = _graph(forced)
     assert after == expected
     assert (after["rank"] == before["rank"] and after["src"] == before["src"]) == same
+
+
+def test_an_edit_that_keeps_the_imports_resolves_nothing(
+    tmp_path: Path, graph_atlas: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_graph.resolvers.python import PythonResolver
+
+    calls: list[int] = []
+    resolve = PythonResolver.resolve
+
+    def counted(self: PythonResolver, view: Any, file_id: int, imports: list[str]) -> list[str]:
+        calls.append(file_id)
+        return resolve(self, view, file_id, imports)
+
+    monkeypatch.setattr(PythonResolver, "resolve", counted)
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = graph_atlas(root)
+    atlas.index()
+    assert calls  # the first run resolves every importing file
+    calls.clear()
+    with open(root / "app" / "util.py", "a") as fh:
+        fh.write("\ndef more():\n    return 2\n")
+    assert atlas.index().contributors["graph"] == "updated"
+    assert calls == []
+    with open(root / "app" / "util.py", "a") as fh:
+        fh.write("\nfrom app import cli\n")
+    atlas.index()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert calls == [reader.ids["app/util.py"]]
+
+
+def test_graph_data_is_written_atomically_without_fsync(
+    tmp_path: Path, graph_atlas: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Derived data: a crash leaves the old, the new or a torn file that fails its
+    checksum and is computed again; the generation itself is fsynced."""
+    import os
+
+    root = write_repo(tmp_path / "r", FILES)
+    atlas = graph_atlas(root)
+    atlas.index()
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with open(root / "app" / "util.py", "a") as fh:
+        fh.write("\n# a comment only\n")
+    assert atlas.index().contributors["graph"] == "updated"
+    assert any("CURRENT" in p for p in synced)
+    assert not [p for p in synced if "extras" in p]
+    assert _graph(atlas)["src"]  # readable, with its edges
