@@ -41,7 +41,7 @@ def pack_files(columns: Mapping[str, list[Any]]) -> dict[str, Any]:
     carried over in their stored form.
     """
     if isinstance(columns, FileTable):
-        stored, count = columns.untouched(), len(columns.rows)
+        stored, count = columns.untouched(), columns.count()
     else:
         stored, count = {}, len(columns["path"])
     packed: dict[str, Any] = {"count": count, **stored}
@@ -152,6 +152,12 @@ class FileTable(Mapping[str, list[Any]]):
             if name in _CODED:
                 return raw["values"][int(np.frombuffer(raw["codes"], dtype=_CODE)[i])]
         return self[name][i]  # a hash: rarely asked for one at a time
+
+    def count(self) -> int:
+        """The number of files (a decoded column may have grown since the table was read)."""
+        with self._lock:
+            decoded = next(iter(self._decoded.values()), None)
+        return len(self.rows) if decoded is None else len(decoded)
 
     def untouched(self) -> dict[str, Any]:
         """The stored form of the columns never decoded (so never changed)."""
