@@ -8,14 +8,14 @@ of those local ids, so the parent never handles one string per posting.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import importlib
 import os
 import signal
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -265,11 +265,14 @@ def field_frequencies(
 
 #: the signals whose Python handlers raise (Ctrl-C, and SIGTERM while the index lock is held)
 _DEFERRED = frozenset({signal.SIGINT, signal.SIGTERM})
+#: the C module under ``signal``: the same calls without turning every number into an enum
+#: (this runs for every file chunked)
+_RAW_SIGNAL: Any = importlib.import_module("_signal")
+_MASKED = hasattr(_RAW_SIGNAL, "pthread_sigmask")
 
 
-@contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block is done.
+class signals_deferred:
+    """Hold Ctrl-C and SIGTERM until the block is done (a context manager).
 
     A chunker runs code that turns any exception raised inside it into its own: tree-sitter
     compiles a query's regular expressions in a callback and reports a ``KeyboardInterrupt``
@@ -283,25 +286,30 @@ def signals_deferred() -> Iterator[None]:
     runs the handler in the main thread wherever it is, inside the chunker too. So in the
     main thread the Python handlers are also swapped for one that only notes the signal.
     """
-    held: list[int] = []
-    swapped: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in _DEFERRED:
-            handler = signal.getsignal(signum)
-            if callable(handler):  # the default action or an ignored signal needs nothing
-                swapped[signum] = handler
-                signal.signal(signum, lambda number, frame: held.append(number))
-    masked = hasattr(signal, "pthread_sigmask")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED) if masked else None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        for number, handler in swapped.items():
-            signal.signal(number, handler)
-        for number in dict.fromkeys(held):
-            signal.raise_signal(number)
+
+    __slots__ = ("_held", "_previous", "_swapped")
+
+    def __enter__(self) -> None:
+        held: list[int] = []
+        self._held = held
+        self._swapped: dict[int, Any] = {}
+        self._previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            for signum in _DEFERRED:
+                handler = _RAW_SIGNAL.getsignal(signum)
+                if callable(handler):  # the default action or an ignored signal needs nothing
+                    self._swapped[signum] = handler
+                    _RAW_SIGNAL.signal(signum, lambda number, frame: held.append(number))
+        if _MASKED:
+            self._previous = _RAW_SIGNAL.pthread_sigmask(_RAW_SIGNAL.SIG_BLOCK, _DEFERRED)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            _RAW_SIGNAL.pthread_sigmask(_RAW_SIGNAL.SIG_SETMASK, self._previous)
+        for number, handler in self._swapped.items():
+            _RAW_SIGNAL.signal(number, handler)
+        for number in dict.fromkeys(self._held):
+            _RAW_SIGNAL.raise_signal(number)
 
 
 @attrs.define
