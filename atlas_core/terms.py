@@ -14,8 +14,10 @@ from functools import lru_cache
 
 __all__ = [
     "IDENT",
+    "IDENT_BYTES",
     "STOP_WORDS",
     "TERMS_VERSION",
+    "TOKEN_SEPARATORS",
     "count_terms",
     "identifier_terms",
     "split_identifier",
@@ -30,6 +32,14 @@ TERMS_VERSION = 2
 #: other characters quickly; the same matches as ``[A-Za-z_]...|[0-9]{2,}`` (tested)
 IDENT = _IDENT = re.compile(
     r"[A-Za-z0-9_](?:(?<=[A-Za-z_])[A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|(?<=[0-9])[0-9]+)"
+)
+#: :data:`IDENT` for ASCII bytes
+IDENT_BYTES = re.compile(IDENT.pattern.encode("ascii"))
+#: a ``bytes.translate`` table that turns every byte an identifier cannot hold (anything
+#: but ``[A-Za-z0-9_-]``) into a space: the ``split()`` of the result are the runs that
+#: hold a text's identifiers
+TOKEN_SEPARATORS = bytes(
+    c if chr(c) in "-_" or (chr(c).isascii() and chr(c).isalnum()) else 0x20 for c in range(256)
 )
 _ALNUM_WORD = re.compile(r"[A-Za-z]+[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")

@@ -8,14 +8,14 @@ of those local ids, so the parent never handles one string per posting.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import importlib
 import os
 import signal
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -24,7 +24,7 @@ import numpy as np
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
-from atlas_core.terms import IDENT, split_identifier
+from atlas_core.terms import IDENT_BYTES, TOKEN_SEPARATORS, split_identifier
 from atlas_core.tokens import estimate_tokens
 
 __all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
@@ -84,6 +84,13 @@ class TermTable:
     operations rather than a Python step per identifier. Files are counted with
     :meth:`count` and their postings made together by :meth:`postings`: one set of array
     operations per batch of files, not per file.
+
+    A text is cut into tokens, the runs of ``[A-Za-z0-9_-]`` (as bytes: ``translate`` and
+    ``split`` are far cheaper than the identifier pattern over the whole text). Identifiers
+    never span two tokens, and most tokens are one whole identifier. A token that is not
+    (``--verbose``, ``1``, ``12ab``, ``-``) is numbered as well, as a pseudo-identifier
+    whose term ids are those of the identifiers in it (duplicates are summed by
+    :meth:`postings`), so a text's tokens map to term ids in one dictionary lookup each.
     """
 
     def __init__(self, epoch: int = 0) -> None:
@@ -91,7 +98,9 @@ class TermTable:
         self.ids: dict[str, int] = {}
         self.terms: list[str] = []
         self.sent = 0  # terms [0, sent) were already sent to the parent
-        self._idents: dict[str, int] = {}
+        #: identifiers and pseudo-identifiers (ASCII bytes) -> their number
+        self._idents: dict[bytes, int] = {}
+        self._pseudo = 0  # how many of ``_idents`` are pseudo-identifiers
         self._bounds = array("q", [0])
         self._flat = array("I")
         # counted since the last ``postings``: identifier numbers, their counts, and how
@@ -104,13 +113,13 @@ class TermTable:
     @property
     def full(self) -> bool:
         """Whether the table has grown past its bounds (the caller then resets it)."""
-        return len(self.terms) > _TERMS_MAX or len(self._idents) > _IDENTS_MAX
+        return len(self.terms) > _TERMS_MAX or len(self._idents) - self._pseudo > _IDENTS_MAX
 
     def reset(self) -> None:
         """Start a new numbering (a new epoch) from scratch."""
         self.__init__(self.epoch + 1)  # type: ignore[misc]
 
-    def _add_all(self, idents: list[str]) -> None:
+    def _add_all(self, idents: list[bytes]) -> None:
         """Number ``idents`` (new ones, in this order) and the terms they split into."""
         ids, terms, flat, bounds, known = (
             self.ids,
@@ -120,7 +129,7 @@ class TermTable:
             self._idents,
         )
         for ident in idents:
-            for term in split_identifier(ident):
+            for term in split_identifier(ident.decode("ascii")):
                 tid = ids.get(term)
                 if tid is None:
                     tid = ids[term] = len(terms)
@@ -129,8 +138,41 @@ class TermTable:
             known[ident] = len(bounds) - 1
             bounds.append(len(flat))
 
-    def count(self, fields: tuple[str, ...]) -> None:
-        """Count one file's fields (the postings come from :meth:`postings`)."""
+    def _add_tokens(self, tokens: Iterable[bytes]) -> None:
+        """Number new tokens: their new identifiers in sorted order (the order the terms are
+        numbered in), then the tokens that are not one whole identifier."""
+        known = self._idents
+        new: set[bytes] = set()
+        pseudo: list[tuple[bytes, list[bytes]]] = []
+        for token in tokens:
+            # one identifier: starts with a letter or "_" (bytes 65 and up) and has no "-"
+            # (or the pattern says so: kebab-case, a number of two digits or more)
+            if token[0] >= 65 and b"-" not in token:
+                new.add(token)
+                continue
+            found: list[bytes] = IDENT_BYTES.findall(token)
+            if len(found) == 1 and found[0] == token:
+                new.add(token)
+            else:
+                pseudo.append((token, found))
+                new.update(ident for ident in found if ident not in known)
+        self._add_all(sorted(new))
+        flat, bounds = self._flat, self._bounds
+        for token, found in pseudo:
+            for ident in found:
+                k = known[ident]
+                flat.extend(flat[bounds[k] : bounds[k + 1]])
+            known[token] = len(bounds) - 1
+            bounds.append(len(flat))
+        self._pseudo += len(pseudo)
+
+    def count(self, fields: tuple[str | bytes, ...]) -> None:
+        """Count one file's fields (the postings come from :meth:`postings`).
+
+        A field may be given as its UTF-8 bytes (a file's content as read): only ASCII
+        characters make terms, and every other character separates them, whatever its
+        encoding, so the bytes give the terms of the text they decode to.
+        """
         if self._width != len(fields):
             if self._sizes:
                 raise ValueError("every file counted in one batch has the same fields")
@@ -138,13 +180,14 @@ class TermTable:
         idents = self._idents
         keys = self._keys_seen
         for text in fields:
-            counted = Counter(IDENT.findall(text))
+            data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+            counted = Counter(data.translate(TOKEN_SEPARATORS).split())
             done = len(keys)
-            try:  # most texts have no new identifier once a few files were counted
+            try:  # most texts have no new token once a few files were counted
                 keys += map(idents.__getitem__, counted)
             except KeyError:
                 del keys[done:]
-                self._add_all(sorted(set(counted).difference(idents)))
+                self._add_tokens(set(counted).difference(idents))
                 keys += map(idents.__getitem__, counted)
             self._counts += counted.values()
             self._sizes.append(len(counted))
@@ -211,7 +254,9 @@ class TermTable:
 _NO_TERMS = np.zeros(0, dtype=np.uint32)
 
 
-def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+def field_frequencies(
+    table: TermTable, fields: tuple[str | bytes, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """(sorted local term ids, tf per field as uint16 capped at 65535) of one file's fields."""
     table.count(fields)
     terms, tf, _ = table.postings()
@@ -220,11 +265,14 @@ def field_frequencies(table: TermTable, fields: tuple[str, ...]) -> tuple[np.nda
 
 #: the signals whose Python handlers raise (Ctrl-C, and SIGTERM while the index lock is held)
 _DEFERRED = frozenset({signal.SIGINT, signal.SIGTERM})
+#: the C module under ``signal``: the same calls without turning every number into an enum
+#: (this runs for every file chunked)
+_RAW_SIGNAL: Any = importlib.import_module("_signal")
+_MASKED = hasattr(_RAW_SIGNAL, "pthread_sigmask")
 
 
-@contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block is done.
+class signals_deferred:
+    """Hold Ctrl-C and SIGTERM until the block is done (a context manager).
 
     A chunker runs code that turns any exception raised inside it into its own: tree-sitter
     compiles a query's regular expressions in a callback and reports a ``KeyboardInterrupt``
@@ -238,25 +286,30 @@ def signals_deferred() -> Iterator[None]:
     runs the handler in the main thread wherever it is, inside the chunker too. So in the
     main thread the Python handlers are also swapped for one that only notes the signal.
     """
-    held: list[int] = []
-    swapped: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in _DEFERRED:
-            handler = signal.getsignal(signum)
-            if callable(handler):  # the default action or an ignored signal needs nothing
-                swapped[signum] = handler
-                signal.signal(signum, lambda number, frame: held.append(number))
-    masked = hasattr(signal, "pthread_sigmask")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED) if masked else None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        for number, handler in swapped.items():
-            signal.signal(number, handler)
-        for number in dict.fromkeys(held):
-            signal.raise_signal(number)
+
+    __slots__ = ("_held", "_previous", "_swapped")
+
+    def __enter__(self) -> None:
+        held: list[int] = []
+        self._held = held
+        self._swapped: dict[int, Any] = {}
+        self._previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            for signum in _DEFERRED:
+                handler = _RAW_SIGNAL.getsignal(signum)
+                if callable(handler):  # the default action or an ignored signal needs nothing
+                    self._swapped[signum] = handler
+                    _RAW_SIGNAL.signal(signum, lambda number, frame: held.append(number))
+        if _MASKED:
+            self._previous = _RAW_SIGNAL.pthread_sigmask(_RAW_SIGNAL.SIG_BLOCK, _DEFERRED)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            _RAW_SIGNAL.pthread_sigmask(_RAW_SIGNAL.SIG_SETMASK, self._previous)
+        for number, handler in self._swapped.items():
+            _RAW_SIGNAL.signal(number, handler)
+        for number in dict.fromkeys(self._held):
+            _RAW_SIGNAL.raise_signal(number)
 
 
 @attrs.define
@@ -313,7 +366,7 @@ class FileProcessor:
         name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
         stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
-        _table().count((stem, names, text))
+        _table().count((stem, names, data))  # the bytes: see TermTable.count
         return FileResult(
             rel,
             digest,
