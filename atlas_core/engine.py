@@ -231,16 +231,19 @@ class Atlas:
         """
         # imported here: a query never builds, and these pull in the whole indexer
         from atlas_core.index.builder import BuildReport, IndexBuilder
+        from atlas_core.index.filestats import FileStats
         from atlas_core.index.process import FileProcessor
         from atlas_core.index.walkcache import WalkRecorder, cached_walk, rebind
 
         key = self._walk_key()
         cached = cached_walk(self.root, self.cache, key) if key and not force else None
         recorder = WalkRecorder(self.root, key) if key and cached is None else None
+        walked: list[RepoFile] = []
         if cached is not None:
             files, skipped = cached, Counter[str]()
         else:
-            files, skipped = self.walk(recorder)
+            walked, skipped = self.walk(recorder)
+            files = FileStats.of(self.root, walked)
         processor = FileProcessor(
             self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
         )
@@ -258,7 +261,7 @@ class Atlas:
         try:
             report = builder.update(files, skipped, force=force, on_message=on_message)
             if recorder is not None and report.generation:
-                recorder.save(self.cache, report.generation, files, skipped)
+                recorder.save(self.cache, report.generation, walked, skipped)
             elif cached is not None and report.wrote and report.generation:
                 rebind(self.cache, report.generation)
             return report

@@ -14,6 +14,7 @@ import pytest
 
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.index import delta, walkcache
+from atlas_core.index.filestats import FileStats
 from atlas_core.index.reader import IndexReader
 from atlas_core.testing import write_repo
 
@@ -154,7 +155,8 @@ def test_a_cached_walk_finds_what_a_full_walk_finds(
     cached = walkcache.cached_walk(root, atlas.cache, key)
     assert cached is not None
     walked, _ = atlas.walk()
-    assert sorted(cached, key=lambda f: f.rel) == sorted(walked, key=lambda f: f.rel)
+    assert cached == FileStats.of(root, walked)
+    assert cached.paths == ["a/b/one.py", "c/two.md", "link.py"]
 
 
 def test_a_malformed_walk_record_means_a_full_walk(

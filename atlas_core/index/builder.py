@@ -21,6 +21,7 @@ from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.delta import BASE_FILES, build_delta, delta_rows, wants_delta
+from atlas_core.index.filestats import FileStats
 from atlas_core.index.filetable import pack_files
 from atlas_core.index.layout import ARRAYS, DELTA_ARRAYS
 from atlas_core.index.lock import IndexLock
@@ -37,7 +38,6 @@ from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
 from atlas_core.plugin.guard import guarded, raise_errors
 from atlas_core.rank.path import PathHeuristic
-from atlas_core.types import RepoFile
 
 __all__ = ["BuildReport", "IndexBuilder"]
 
@@ -147,7 +147,7 @@ class IndexBuilder:
 
     def update(
         self,
-        files: list[RepoFile],
+        files: FileStats,
         skipped: Counter[str],
         *,
         force: bool = False,
@@ -187,7 +187,7 @@ class IndexBuilder:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _pending(self, files: list[RepoFile], old: IndexReader) -> str:
+    def _pending(self, files: FileStats, old: IndexReader) -> str:
         """What needs writing: "" (nothing), "stats" (touched files only), or "build"."""
         if _same_stats(files, old):  # the usual case, checked without a plan
             return "build" if self._contributor_work(old, BuildReport()) else ""
@@ -202,7 +202,7 @@ class IndexBuilder:
 
     def _locked_update(
         self,
-        files: list[RepoFile],
+        files: FileStats,
         skipped: Counter[str],
         old: IndexReader | None,
         report: BuildReport,
@@ -312,15 +312,14 @@ class IndexBuilder:
             return None
         return old
 
-    def _plan(self, files: list[RepoFile], old: IndexReader | None, report: BuildReport) -> _Plan:
+    def _plan(self, files: FileStats, old: IndexReader | None, report: BuildReport) -> _Plan:
         """Decide per file: carry (stat fast path, then content hash) or re-process."""
-        ordered = _by_path(files)
-        n = len(ordered)
-        columns: dict[str, list[Any]] = {
-            "path": [f.rel for f in ordered],
-            "size": [f.size for f in ordered],
-            "mtime_ns": [f.mtime_ns for f in ordered],
-            "ino": [f.ino for f in ordered],
+        n = len(files)
+        columns: dict[str, list[Any]] = {  # copies: the file table is changed in place
+            "path": list(files.paths),
+            "size": list(files.sizes),
+            "mtime_ns": list(files.mtimes),
+            "ino": list(files.inos),
         }
         if old is None:
             report.added += n
@@ -345,9 +344,8 @@ class IndexBuilder:
         sizes, statuses, hashes = cols["size"], cols["status"], cols["hash"]
         for at in np.flatnonzero(~same).tolist():
             k, i = int(carried[at]), int(rows[at])
-            f = ordered[k]
-            if statuses[i] != "large" and f.size == sizes[i]:
-                same[at] = self._same_content(f, hashes[i])
+            if statuses[i] != "large" and files.sizes[k] == sizes[i]:
+                same[at] = self._same_content(files.abs(k), files.sizes[k], hashes[i])
         old_id[carried[~same]] = -1
         report.unchanged += int(same.sum())
         report.changed += int(len(carried) - same.sum())
@@ -367,11 +365,11 @@ class IndexBuilder:
             columns[name] = column
         return _Plan(columns, old_id, todo)
 
-    def _same_content(self, f: RepoFile, old_hash: bytes) -> bool:
-        if f.size > self.processor.max_file_bytes:
+    def _same_content(self, path: str, size: int, old_hash: bytes) -> bool:
+        if size > self.processor.max_file_bytes:
             return False
         try:
-            with open(open_regular(f.abs), "rb") as fh:
+            with open(open_regular(path), "rb") as fh:
                 return content_hash(fh.read()) == old_hash
         except OSError:
             return False
@@ -687,26 +685,17 @@ def _placeholders(n: int) -> dict[str, list[Any]]:
     return {name: [blank] * n for name, blank in _BLANK.items()}
 
 
-def _by_path(files: list[RepoFile]) -> list[RepoFile]:
-    """``files`` in path order (a cached walk's already are: checked, not sorted again)."""
-    rels = [f.rel for f in files]
-    if rels == sorted(rels):  # a sorted list sorts in one pass
-        return files
-    return sorted(files, key=lambda f: f.rel)
-
-
-def _same_stats(files: list[RepoFile], old: IndexReader) -> bool:
+def _same_stats(files: FileStats, old: IndexReader) -> bool:
     """Whether ``files`` are exactly the indexed files, with the sizes, times and inodes
     the index recorded."""
     if len(files) != len(old):
         return False
-    ordered = _by_path(files)
     cols = old.meta["files"]
     return bool(
-        [f.rel for f in ordered] == cols["path"]
-        and [f.mtime_ns for f in ordered] == cols["mtime_ns"]
-        and [f.size for f in ordered] == cols["size"]
-        and [f.ino for f in ordered] == cols["ino"]
+        files.paths == cols["path"]
+        and files.mtimes == cols["mtime_ns"]
+        and files.sizes == cols["size"]
+        and files.inos == cols["ino"]
     )
 
 

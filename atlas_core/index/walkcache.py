@@ -41,6 +41,7 @@ import numpy as np
 
 from atlas_core.errors import IndexCorruptError
 from atlas_core.index import layout
+from atlas_core.index.filestats import FileStats
 from atlas_core.types import RepoFile
 
 __all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
@@ -158,7 +159,7 @@ def _columns(record: dict[str, Any]) -> tuple[list[str], list[list[int]], list[s
     return (names, rows, paths.split("\0") if paths else []) if len(rows) == len(names) else None
 
 
-def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
+def cached_walk(root: Path, cache: Path, key: str) -> FileStats | None:
     """The files a full walk would find now, when the last walk's record proves it."""
     bind = _read_bind(cache)
     try:
@@ -188,9 +189,11 @@ def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
         if _stamp(base + rel if rel else str(root)) != old:
             return None
     links = set(record["links"])
-    out = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    inos: list[int] = []
     lstat, isreg = os.lstat, stat.S_ISREG
-    for rel in paths:
+    for rel in paths:  # sorted when the record was saved
         path = base + rel
         try:
             st = lstat(path)
@@ -200,9 +203,13 @@ def cached_walk(root: Path, cache: Path, key: str) -> list[RepoFile] | None:
             linked = _linked(str(root), path, rel) if rel in links else None
             if linked is None:
                 return None
-            out.append(linked)
+            sizes.append(linked.size)
+            mtimes.append(linked.mtime_ns)
+            inos.append(linked.ino)
             continue
         if rel in links:
             return None
-        out.append(RepoFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ino))
-    return out
+        sizes.append(st.st_size)
+        mtimes.append(st.st_mtime_ns)
+        inos.append(st.st_ino)
+    return FileStats(base, paths, sizes, mtimes, inos)
