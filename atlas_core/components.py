@@ -208,7 +208,12 @@ class Resolver(Protocol):
         return ""
 
     def resolve(self, view: IndexView, file_id: int, imports: list[str]) -> list[str]:
-        """Repository-relative paths the imports of file ``file_id`` refer to."""
+        """Repository-relative paths the imports of file ``file_id`` refer to.
+
+        The answer may depend on the file's path, language and import lines, the set of
+        files and resolution config files, not on the rest of its text: a file whose
+        imports did not change keeps its edges without a new call.
+        """
         ...
 
 
