@@ -167,3 +167,24 @@ def test_an_edit_loads_only_the_grammar_it_needs(indexed: Path, tmp_path: Path) 
     assert "tree_sitter_language_pack.bindings.python" in modules  # the file was chunked
     assert "tree_sitter_language_pack" not in modules
     assert "tree_sitter_c_sharp" not in modules
+
+
+def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
+    """Once the console script's command is done, Ctrl-C takes its default action (no
+    traceback from the interpreter's shutdown); ``main(argv)`` called in a process that
+    goes on leaves the handler alone."""
+    probe = (
+        "import signal, sys\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "cli.main(['--version'])\n"
+        "kept = signal.getsignal(signal.SIGINT) is signal.default_int_handler\n"
+        "sys.argv = ['atlas', '--version']\n"
+        "cli.main()\n"
+        "print(kept, signal.getsignal(signal.SIGINT) == signal.SIG_DFL)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2:] == ["True", "True"]

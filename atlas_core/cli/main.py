@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -126,7 +128,8 @@ _YOUNG_OBJECTS = 100_000
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``atlas`` console script."""
+    """Entry point of the ``atlas`` console script (``argv``: the arguments, else
+    ``sys.argv``; only then does the process end when it returns)."""
     # A command makes tens of thousands of objects that live until it ends (one record per
     # file, its modules) and almost no reference cycles: a cold index of the 28k-file
     # benchmark leaves about 3,000 objects in cycles. With the default threshold the
@@ -138,6 +141,17 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     finally:  # a caller of main() in its own process gets its collector back as it was
         gc.set_threshold(*previous)
+        if argv is None:
+            _quiet_shutdown()
+
+
+def _quiet_shutdown() -> None:
+    """The command is done and the process ends: what is left is Python's own shutdown
+    (joining threads). A Ctrl-C then would print a traceback from inside the interpreter
+    ("Exception ignored in: <module 'threading'>"); it ends the process at once instead,
+    as the signal's default action."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _main(argv: list[str] | None) -> int:
