@@ -230,7 +230,10 @@ def test_a_delta_generation_writes_its_own_arrays_into_the_metadata(
 
 
 def test_only_the_generation_is_fsynced_on_an_edit(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    make_atlas: Callable[[Path], Atlas],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     """The walk's bind is a shortcut: written atomically, not fsynced (a crash leaves the
     old, the new or a torn file that fails its checksum). atlas-graph's tests check the
@@ -240,14 +243,7 @@ def test_only_the_generation_is_fsynced_on_an_edit(
     atlas = make_atlas(root)
     atlas.index()
     atlas.index()  # a walk record now exists: the next edit rebinds it
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = request.getfixturevalue("fsynced_paths")  # from here on
     with open(root / "lib" / "lib0.py", "a") as fh:
         fh.write("\n# client retry\n")
     report = atlas.index()

@@ -9,6 +9,8 @@ Fixtures:
   into a temporary directory and returns its path.
 - ``atlas_cli``: ``atlas_cli("--root", str(repo), "query", "task")`` runs the real CLI
   in-process and returns a :class:`CliResult` (exit code, stdout, stderr).
+- ``fsynced_paths``: a list that collects the path of every file or directory fsynced
+  from then on in the test (Linux: read from ``/proc/self/fd``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from pathlib import Path
 import attrs
 import pytest
 
-__all__ = ["CliResult", "atlas_cli", "atlas_isolated", "make_repo", "run_atlas", "write_repo"]
+__all__ = [
+    "CliResult",
+    "atlas_cli",
+    "atlas_isolated",
+    "fsynced_paths",
+    "make_repo",
+    "run_atlas",
+    "write_repo",
+]
 
 
 @attrs.frozen
@@ -101,3 +111,16 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def atlas_cli() -> Callable[..., CliResult]:
     return run_atlas
+
+
+@pytest.fixture
+def fsynced_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return synced

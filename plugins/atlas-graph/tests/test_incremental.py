@@ -86,23 +86,14 @@ def test_an_edit_that_keeps_the_imports_resolves_nothing(
 
 
 def test_graph_data_is_written_atomically_without_fsync(
-    tmp_path: Path, graph_atlas: Make, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, graph_atlas: Make, request: pytest.FixtureRequest
 ) -> None:
     """Derived data: a crash leaves the old, the new or a torn file that fails its
     checksum and is computed again; the generation itself is fsynced."""
-    import os
-
     root = write_repo(tmp_path / "r", FILES)
     atlas = graph_atlas(root)
     atlas.index()
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = request.getfixturevalue("fsynced_paths")  # from here on
     with open(root / "app" / "util.py", "a") as fh:
         fh.write("\n# a comment only\n")
     assert atlas.index().contributors["graph"] == "updated"
