@@ -353,7 +353,7 @@ class IndexBuilder:
         todo = np.flatnonzero(old_id < 0).tolist()
         kept = np.flatnonzero(old_id >= 0)
         in_place = n == len(old) and bool((old_id[kept] == kept).all())
-        ids = old_id.tolist()
+        ids = [] if in_place else old_id.tolist()
         for name, blank in _BLANK.items():
             values = cols[name]
             if in_place:  # every carried file in its old row: copy, then blank the rest
