@@ -188,3 +188,24 @@ def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_the_console_script_leaves_its_objects_to_the_process_exit() -> None:
+    """Once the console script's command is done, its objects are frozen, so Python's
+    shutdown collection does not scan them; ``main(argv)`` called in a process that goes
+    on leaves the collector as it was."""
+    probe = (
+        "import gc, sys\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "cli.main(['--version'])\n"
+        "kept = gc.get_freeze_count()\n"
+        "sys.argv = ['atlas', '--version']\n"
+        "cli.main()\n"
+        "print(kept, gc.get_freeze_count() > 1000, gc.get_threshold()[0])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-3:] == ["0", "True", "700"]

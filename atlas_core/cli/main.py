@@ -139,10 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(_YOUNG_OBJECTS, *previous[1:])
     try:
         return _main(argv)
-    finally:  # a caller of main() in its own process gets its collector back as it was
-        gc.set_threshold(*previous)
+    finally:
         if argv is None:
+            # The process ends now, and Python's shutdown collects once more: over every
+            # object the command made (about 30 ms of a 0.2 s query at 28k files). They
+            # are all freed with the process; frozen, the collector skips them.
+            gc.freeze()
             _quiet_shutdown()
+        # a caller of main() in its own process gets its collector back as it was
+        gc.set_threshold(*previous)
 
 
 def _quiet_shutdown() -> None:
