@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     # re-index. Long-lived commands (``atlas mcp``) set their own pace.
     previous = gc.get_threshold()
     gc.set_threshold(_YOUNG_OBJECTS, *previous[1:])
+    if argv is None:
+        _one_blas_thread()
     try:
         return _main(argv)
     finally:
@@ -154,6 +156,17 @@ def main(argv: list[str] | None = None) -> int:
             _quiet_shutdown()
         # a caller of main() in its own process gets its collector back as it was
         gc.set_threshold(*previous)
+
+
+def _one_blas_thread() -> None:
+    """Numpy's BLAS runs on one thread in this process and the workers it starts, unless the
+    user says otherwise.
+
+    Atlas multiplies no matrices (a reranker's matrix-vector product at most), but OpenBLAS
+    starts a thread per core as numpy is imported, with their buffers: some 20-60 ms of a
+    0.2 s query, more on a busy machine, and memory in every index worker.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _quiet_shutdown() -> None:
