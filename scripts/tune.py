@@ -404,7 +404,12 @@ WEIGHT_KEYS = (
     "path", "mentions", "pagerank", "git_recency", "git_cochange", "git_messages", "graph",
 )  # fmt: skip
 #: fusion and path-prior candidates measured by ``fit --explore`` (held-out), not yet shipped
-EXPLORE_KEYS: tuple[str, ...] = ("gate", "gate_floor", "dir_share", "text_power", "qtf")
+EXPLORE_KEYS: tuple[str, ...] = (
+    "gate", "gate_floor", "dir_share", "text_power", "qtf",
+    "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled",
+)  # fmt: skip
+#: second-stage keys whose grid values are not numbers
+_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form")
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -432,6 +437,22 @@ GRID: dict[str, tuple[Any, ...]] = {
     # the text score raised to this power before it is weighted (sharper: its best match
     # stands further above the rest)
     "text_power": (0.75, 1.0, 1.5, 2.0, 3.0),
+    # second stage (neighbourhood of the first stage's top files, the "anchors"): how many
+    # anchors (the top s2_k files of the fused ranking) lend their score to their neighbours
+    "s2_k": (1, 2, 3, 5),
+    # companion files: the same file name up to its first dot or "+" (foo.c / foo.h,
+    # Foo.swift / Foo+Ext.swift): bonus s2_companion x the anchor's fused score
+    "s2_companion": (0.0, 0.1, 0.2, 0.3, 0.5),
+    # directory cohesion: a file in an anchor's directory gets s2_dir x (form "text": its own
+    # text score; "anchor": the anchor's fused score x its own text score)
+    "s2_dir": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+    "s2_dir_form": ("text", "anchor"),
+    # name kinship: bonus s2_kin x the anchor's fused score x the Jaccard overlap of the two
+    # file names' words (flag_generic.go / flag_bool.go: 1/3)
+    "s2_kin": (0.0, 0.1, 0.2, 0.3, 0.5),
+    # coupling below the anchors: a non-anchor gains s2_coupled x (co-change + graph score),
+    # capped just below the last anchor (the first stage's top s2_k keep their order)
+    "s2_coupled": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -465,7 +486,11 @@ def shipped_params() -> dict[str, Any]:
 def _fusion_constants(path_mod: Any) -> dict[str, Any]:
     """The candidates of ``fit --explore`` at the values that leave the ranking as shipped
     (none is in the code: none won held-out; docs/quality.md)."""
-    return {"gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all"}
+    return {
+        "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
+        "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
+        "s2_coupled": 0.0,
+    }  # fmt: skip
 
 
 def _prior_constants(path_mod: Any) -> dict[str, float]:
@@ -598,6 +623,93 @@ class Data:
                 if scale is not None and name in GATED:
                     values = values * scale
                 out += weights[name] * values
+        if any(p.get(k, 0.0) for k in ("s2_companion", "s2_dir", "s2_kin", "s2_coupled")):
+            out = self.second_stage(out, signals["bm25f"], p)
+        return out
+
+    def _neighbours(self) -> dict[str, np.ndarray]:
+        """Per file: ids of its directory and its companion stem (unique across cases), and its
+        file name's words as a flat (case, word) key array with an owner per word."""
+        if hasattr(self, "_nb"):
+            return self._nb
+        dirs: dict[tuple[int, str], int] = {}
+        stems: dict[tuple[int, str], int] = {}
+        words: dict[str, int] = {}
+        dir_id, stem_id, n_words, word_key, word_file = [], [], [], [], []
+        for c in range(self.n_cases):
+            base = int(self.starts[c])
+            for i, rel in enumerate(self.paths(c)):
+                directory, _, name = rel.rpartition("/")
+                dir_id.append(dirs.setdefault((c, directory), len(dirs)))
+                stem = re.split(r"[.+]", name, maxsplit=1)[0].lower()
+                stem_id.append(stems.setdefault((c, stem), len(stems)))
+                toks = set(_name_words(name))
+                n_words.append(len(toks))
+                for tok in toks:
+                    word_key.append(c * 1_000_000 + words.setdefault(tok, len(words)))
+                    word_file.append(base + i)
+        self._nb = {
+            "dir": np.array(dir_id, np.int64),
+            "stem": np.array(stem_id, np.int64),
+            "n_words": np.array(n_words, np.float64),
+            "word_key": np.array(word_key, np.int64),
+            "word_file": np.array(word_file, np.int64),
+        }
+        return self._nb
+
+    def second_stage(self, first: np.ndarray, text: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+        """Neighbourhood bonuses from the first stage's top ``s2_k`` files (the anchors), to
+        implementation files that are not anchors: companions (same stem), files in an
+        anchor's directory, files whose names share words with an anchor's."""
+        nb = self._neighbours()
+        k = int(p.get("s2_k", 3))
+        order = np.lexsort((-first, self.case_of_file))  # per case, best first, ties by index
+        sizes = np.diff(self.starts)
+        anchors = []
+        for j in range(k):
+            pos = np.minimum(self.starts[:-1] + j, self.starts[1:] - 1)
+            a = order[pos]
+            anchors.append(np.where(j < sizes, a, -1))
+        is_anchor = np.zeros(len(first), bool)
+        for a in anchors:
+            is_anchor[a[a >= 0]] = True
+        target = (self.role == 0) & ~is_anchor
+        out = first.copy()
+        w_comp, w_dir = p.get("s2_companion", 0.0), p.get("s2_dir", 0.0)
+        w_kin = p.get("s2_kin", 0.0)
+        form = p.get("s2_dir_form", "text")
+        for a in anchors:
+            af = a[self.case_of_file]  # each file's anchor of this depth
+            valid = af >= 0
+            af = np.where(valid, af, 0)
+            s_anchor = np.where(valid, first[af], 0.0)
+            bonus = np.zeros(len(first))
+            if w_comp:
+                same = valid & (nb["stem"] == nb["stem"][af])
+                bonus = np.maximum(bonus, np.where(same, w_comp * s_anchor, 0.0))
+            if w_dir:
+                same = valid & (nb["dir"] == nb["dir"][af])
+                value = w_dir * text * (s_anchor if form == "anchor" else 1.0)
+                bonus = np.maximum(bonus, np.where(same, value, 0.0))
+            if w_kin:
+                # the anchors' (case, word) keys; a file's overlap counts its words among them
+                keys_a = nb["word_key"][np.isin(nb["word_file"], a[a >= 0])]
+                hit = np.isin(nb["word_key"], keys_a)
+                overlap = np.bincount(nb["word_file"][hit], minlength=len(first)).astype(float)
+                union = nb["n_words"] + nb["n_words"][af] - overlap
+                jac = np.where(valid & (union > 0), overlap / np.maximum(union, 1.0), 0.0)
+                bonus = np.maximum(bonus, w_kin * s_anchor * jac)
+            # a neighbour may climb to just below the anchor that lends it, never past it: the
+            # second stage orders what follows the first stage's top files
+            lifted = np.minimum(first + bonus, np.nextafter(s_anchor, -np.inf))
+            out = np.where(target & (bonus > 0), np.maximum(out, lifted), out)
+        w_coupled = p.get("s2_coupled", 0.0)
+        if w_coupled:
+            last = anchors[-1][self.case_of_file]
+            cap = np.where(last >= 0, np.nextafter(first[np.maximum(last, 0)], -np.inf), np.inf)
+            coupled = self.cols["sig_git_cochange"] + self.cols["sig_graph"]
+            lifted = np.minimum(first + w_coupled * coupled, cap)
+            out = np.where(target, np.maximum(out, lifted), out)
         return out
 
     def _rrf(
@@ -676,6 +788,14 @@ def _vendored(paths: Any) -> np.ndarray:
     return np.array([bool(dirs) and rel.startswith(dirs) for rel in rels], bool)
 
 
+def _name_words(name: str) -> list[str]:
+    """A file name's words, without its last extension: ``JsonTextWriter.Async.cs`` gives
+    json, text, writer, async."""
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", stem)
+    return [w.lower() for w in parts]
+
+
 def _score_list(ranked: list[str], gold: list[str]) -> dict[str, float]:
     gold_set = set(gold)
     hits = [i + 1 for i, p in enumerate(ranked) if p in gold_set]
@@ -748,6 +868,16 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "everything + repeated task words saturated": (*ALL_KEYS, "qtf"),
     "everything + a power of the text score": (*ALL_KEYS, "text_power"),
     "everything + every candidate": (*ALL_KEYS, *EXPLORE_KEYS),
+}
+STAGE2_KEYS = ("s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled")
+#: the second-stage (neighbourhood) candidates, each also fitted alone from the shipped start
+STAGE2_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "stage 2: companion files": ("s2_k", "s2_companion"),
+    "stage 2: directory cohesion": ("s2_k", "s2_dir", "s2_dir_form"),
+    "stage 2: name kinship": ("s2_k", "s2_kin"),
+    "stage 2: coupling below the anchors": ("s2_k", "s2_coupled"),
+    "stage 2: all four": STAGE2_KEYS,
+    "everything + stage 2": (*ALL_KEYS, *STAGE2_KEYS),
 }
 
 
@@ -842,7 +972,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     start = dict(shipped)
     for item in args.start or []:  # e.g. vendored=1.0: fit from a value other than the code's
         key, _, value = item.partition("=")
-        start[key] = value if key in ("bm25f_variant", "qtf") else float(value)
+        start[key] = value if key in _STR_KEYS else int(value) if key == "s2_k" else float(value)
     # sympy: every Nth bug report takes part in the folds (as one repository, like the
     # others); the rest is never fitted on and scores the shipped defaults
     in_folds = set(_sympy_ids(bench)[:: args.sympy_every])
@@ -857,7 +987,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     procedures = {"given": keys} if args.keys else dict(PROCEDURES)
     if args.explore and not args.keys:
-        procedures = {"everything (weights, BM25F, path prior)": ALL_KEYS, **EXPLORE_PROCEDURES}
+        procedures = {
+            "keep the start (no fitting)": (),
+            "everything (weights, BM25F, path prior)": ALL_KEYS,
+            **EXPLORE_PROCEDURES,
+            **STAGE2_PROCEDURES,
+        }
+        if args.stage2_only:
+            procedures = {"keep the start (no fitting)": (), **STAGE2_PROCEDURES}
     results = {}
     for name, proc_keys in procedures.items():
         t0 = time.perf_counter()
@@ -1091,6 +1228,9 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--quick", action="store_true", help="print the held-out summary only")
     f.add_argument(
         "--explore", action="store_true", help="compare the candidate fusion and prior changes"
+    )
+    f.add_argument(
+        "--stage2-only", action="store_true", help="with --explore: only the second-stage ones"
     )
     f.add_argument(
         "--start", action="append", metavar="KEY=VALUE", help="start the fit from this value"

@@ -102,6 +102,31 @@ def test_metrics_follow_the_benchmark(tune: ModuleType, tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+def test_second_stage_lifts_neighbours_below_their_anchor(tune: ModuleType, tmp_path: Path) -> None:
+    """The measured second stage (``fit --explore``): neutral values change nothing; a file in
+    the top file's directory climbs to just below it, never past it; tests are not lifted."""
+    root = write_repo(tmp_path / "repo", REPO)
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    case = _dump(tune, root, dumps / "case1.npz", "retry backoff", ["src/payments/retry.py"])
+    data = tune.Data([case])
+    paths = data.paths(0)
+    n = len(paths)
+    anchor, neighbour = paths.index("src/payments/retry.py"), paths.index("src/payments/client.py")
+    test = paths.index("tests/test_retry.py")
+    first = np.arange(n, 0, -1, dtype=np.float64)  # index order
+    first[anchor], first[neighbour], first[test] = 2 * n, 0.5, 0.25
+    text = np.ones(n)
+    neutral = tune.shipped_params()
+    assert np.array_equal(data.second_stage(first, text, neutral), first)
+    lifted = data.second_stage(first, text, dict(neutral, s2_k=1, s2_dir=100.0, s2_kin=100.0))
+    order = np.argsort(-lifted, kind="stable")
+    assert order[0] == anchor and order[1] == neighbour
+    assert lifted[test] == first[test]  # shares "retry" with the anchor, but is a test
+    # no bonus: the neighbour keeps its first-stage score
+    assert data.second_stage(first, text, dict(neutral, s2_k=1, s2_dir=0.0))[neighbour] == 0.5
+
+
 def test_shipped_params_read_the_code(tune: ModuleType) -> None:
     from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
     from atlas_core.rank.path import ROLE_PRIOR
