@@ -49,3 +49,29 @@ def test_damage_is_an_index_error(damage: object) -> None:
     damage(packed)  # type: ignore[operator]
     with pytest.raises(IndexCorruptError):
         unpack_files(packed)
+
+
+def test_columns_equal_to_the_previous_table_keep_their_stored_form() -> None:
+    stored = layout.unpackb(layout.packb(pack_files(_table())))
+    previous = unpack_files(stored)
+    columns = {name: list(column) for name, column in _table().items()}
+    columns["size"][1] = 5
+    columns["hash"][1] = b"\x02" * 16
+    packed = pack_files(columns, previous)
+    for name in ("path", "mtime_ns", "ino", "tokens", "language", "role", "status"):
+        assert packed[name] is stored[name], name  # carried, not encoded again
+    assert packed["size"] is not stored["size"] and packed["hash"] is not stored["hash"]
+    # byte for byte what packing from scratch gives, keys in the same order
+    assert layout.packb(packed) == layout.packb(pack_files(columns))
+    assert unpack_files(layout.unpackb(layout.packb(packed))) == columns
+
+
+@pytest.mark.parametrize(
+    "hashes",
+    [[b"\x01" * 20, b"\x02" * 20, b""], [b"\x01", None, b""], [None, None], ["odd", b"x"], []],
+)
+def test_hashes_round_trip_whatever_they_hold(hashes: list[object]) -> None:
+    table = {name: [column[0]] * len(hashes) for name, column in _table().items()}
+    table["path"] = [f"f{k}" for k in range(len(hashes))]
+    table["hash"] = hashes
+    assert unpack_files(layout.unpackb(layout.packb(pack_files(table)))) == table

@@ -22,7 +22,7 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.delta import BASE_FILES, build_delta, delta_rows, wants_delta
 from atlas_core.index.filestats import FileStats
-from atlas_core.index.filetable import pack_files
+from atlas_core.index.filetable import FileTable, pack_files
 from atlas_core.index.layout import ARRAYS, DELTA_ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.pathterms import path_arrays
@@ -593,7 +593,9 @@ class IndexBuilder:
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
-        layout.write_file(tmp / layout.META, layout.pack_checked(_stored_meta(meta)))
+        previous = old.meta["files"] if old is not None else None
+        stored = _stored_meta(meta, previous if isinstance(previous, FileTable) else None)
+        layout.write_file(tmp / layout.META, layout.pack_checked(stored))
         self._written_meta = meta
         layout.fsync_dir(tmp)
         final = self.cache / layout.generation_name(generation)
@@ -701,8 +703,10 @@ def _same_stats(files: FileStats, old: IndexReader) -> bool:
 
 def _changes(plan: _Plan, old: IndexReader | None) -> Changes:
     """Paths added, changed and deleted since ``old``."""
-    before = old.ids if old is not None else {}
     fresh = [plan.paths[i] for i in plan.todo]
+    if old is not None and len(old) == len(plan) and old.paths == plan.paths:
+        return Changes(changed=tuple(fresh))  # the same files: no dictionary of paths needed
+    before = old.ids if old is not None else {}
     kept = set(plan.paths)
     return Changes(
         added=tuple(p for p in fresh if p not in before),
@@ -730,9 +734,10 @@ def _symbols(plan: _Plan, old: IndexReader | None) -> tuple[bytes, np.ndarray]:
 _DICTIONARY = frozenset({"vocab_off", "vocab_order"})
 
 
-def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """The metadata as written: the file table in its compact form."""
-    return {**meta, "files": pack_files(meta["files"])}
+def _stored_meta(meta: dict[str, Any], previous: FileTable | None = None) -> dict[str, Any]:
+    """The metadata as written: the file table in its compact form (columns equal to
+    ``previous``'s are carried in their stored form)."""
+    return {**meta, "files": pack_files(meta["files"], previous)}
 
 
 def _link(old: IndexReader, tmp: Path, name: str) -> list[int]:

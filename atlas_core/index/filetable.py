@@ -34,38 +34,52 @@ _HASH_LEN = "<i4"
 COLUMNS = ("path", "hash", *_NUMBERS, *_CODED)
 
 
-def pack_files(columns: Mapping[str, list[Any]]) -> dict[str, Any]:
+def pack_files(
+    columns: Mapping[str, list[Any]], previous: FileTable | None = None
+) -> dict[str, Any]:
     """The compact form of a file table (column name -> list, one entry per file).
 
     Columns of a :class:`FileTable` that were never decoded (so never changed) are
-    carried over in their stored form.
+    carried over in their stored form, and so is every column equal to the same column of
+    ``previous`` (a table whose decoded columns were not changed in place): a re-index
+    after an edit re-encodes the few columns the edit changed, not all nine.
     """
     if isinstance(columns, FileTable):
         stored, count = columns.untouched(), columns.count()
     else:
         stored, count = {}, len(columns["path"])
-    packed: dict[str, Any] = {"count": count, **stored}
-    if "path" not in stored:  # no file name holds a NUL
-        packed["path"] = "\0".join(columns["path"]).encode("utf-8", "surrogateescape")
-    if "hash" not in stored:
-        packed["hash"] = _pack_hashes(columns["hash"])
-    for name, dtype in _NUMBERS.items():
-        if name not in stored:
-            packed[name] = np.asarray(columns[name], dtype=dtype).tobytes()
-    for name in _CODED:
-        if name in stored:
-            continue
-        values = list(dict.fromkeys(columns[name]))
-        code = {value: k for k, value in enumerate(values)}
-        column = columns[name]
-        codes = np.fromiter(map(code.__getitem__, column), _CODE, len(column))
-        packed[name] = {"values": values, "codes": codes.tobytes()}
+    if previous is not None and previous is not columns:
+        for name in COLUMNS:
+            if name not in stored:
+                raw = previous.stored_if_equal(name, columns[name])
+                if raw is not None:
+                    stored[name] = raw
+    packed: dict[str, Any] = {"count": count}
+    for name in COLUMNS:  # always in this order: the same table packs to the same bytes
+        packed[name] = stored[name] if name in stored else _pack_column(name, columns[name])
     return packed
+
+
+def _pack_column(name: str, column: list[Any]) -> Any:
+    if name == "path":  # no file name holds a NUL
+        return "\0".join(column).encode("utf-8", "surrogateescape")
+    if name == "hash":
+        return _pack_hashes(column)
+    if name in _NUMBERS:
+        return np.asarray(column, dtype=_NUMBERS[name]).tobytes()
+    values = list(dict.fromkeys(column))
+    code = {value: k for k, value in enumerate(values)}
+    codes = np.fromiter(map(code.__getitem__, column), _CODE, len(column))
+    return {"values": values, "codes": codes.tobytes()}
 
 
 def _pack_hashes(hashes: list[Any]) -> Any:
     """Hashes as one blob and their lengths (-1: None); a list if some are neither."""
-    if not all(h is None or isinstance(h, bytes) for h in hashes):
+    kinds = set(map(type, hashes))
+    if kinds <= {bytes}:  # the usual case, without a Python-level loop
+        lengths = np.fromiter(map(len, hashes), _HASH_LEN, len(hashes))
+        return [b"".join(hashes), lengths.tobytes()]
+    if not kinds <= {bytes, type(None)}:
         return list(hashes)
     lengths = np.fromiter((-1 if h is None else len(h) for h in hashes), _HASH_LEN, len(hashes))
     return [b"".join(h for h in hashes if h), lengths.tobytes()]
@@ -89,6 +103,8 @@ class FileTable(Mapping[str, list[Any]]):
 
     def __init__(self, packed: Any) -> None:
         self._stored: dict[str, Any] = {}
+        #: every column's stored form, kept after decoding (see :meth:`stored_if_equal`)
+        self._raw: dict[str, Any] = {}
         self._decoded: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         try:
@@ -114,6 +130,7 @@ class FileTable(Mapping[str, list[Any]]):
             elif not isinstance(hashes, list) or len(hashes) != count:
                 raise ValueError("hash")
             self._stored = {name: packed[name] for name in COLUMNS}
+            self._raw = dict(self._stored)
         except (KeyError, TypeError, ValueError, AttributeError):
             raise IndexCorruptError("index metadata is incomplete") from None
         #: range(number of files)
@@ -158,6 +175,14 @@ class FileTable(Mapping[str, list[Any]]):
         with self._lock:
             decoded = next(iter(self._decoded.values()), None)
         return len(self.rows) if decoded is None else len(decoded)
+
+    def stored_if_equal(self, name: str, column: list[Any]) -> Any:
+        """The stored form of column ``name`` when ``column`` holds the same entries
+        (None otherwise); valid as long as the decoded column was not changed in place."""
+        raw = self._raw.get(name)
+        if raw is None or len(column) != len(self.rows):
+            return None
+        return raw if column == self[name] else None
 
     def untouched(self) -> dict[str, Any]:
         """The stored form of the columns never decoded (so never changed)."""

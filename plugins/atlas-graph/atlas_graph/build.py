@@ -8,6 +8,7 @@ the same; anything else is resolved from scratch.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ CONFIG_FILES = frozenset(
         "composer.json",
     }
 )
+_LONGEST_CONFIG = max(map(len, CONFIG_FILES))
 _HASH_BYTES = 8
 #: resolver failures kept for the report
 _MAX_ERRORS = 5
@@ -70,13 +72,11 @@ def graph_files(reader: IndexView) -> np.ndarray:
 
 
 def _graph_files(reader: IndexView) -> np.ndarray:
-    mask = np.array(
-        [
-            s == "ok" and r not in EXCLUDED_ROLES
-            for s, r in zip(reader.statuses, reader.roles, strict=True)
-        ],
-        dtype=bool,
-    )
+    n = len(reader)
+    # by whole columns (C-level comparisons): a loop per file took milliseconds at 28k files
+    mask = np.asarray(reader.statuses, dtype=object) == "ok"
+    mask &= ~np.fromiter(map(EXCLUDED_ROLES.__contains__, reader.roles), bool, n)
+    mask = np.asarray(mask, dtype=bool)
     mask.flags.writeable = False
     return mask
 
@@ -108,14 +108,39 @@ def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -
     digest.update(reader.fingerprint.encode())
     for name in sorted({f"{r.name}:{r.priority}" for r in resolvers.values()}):
         digest.update(name.encode())
-    digest.update("\0".join(reader.paths).encode("utf-8", "surrogateescape"))  # non-UTF-8 names
+    joined = "\0".join(reader.paths).encode("utf-8", "surrogateescape")  # non-UTF-8 names
+    digest.update(joined)
     if hashes:
-        names = tuple(CONFIG_FILES)
-        for i, path in enumerate(reader.paths):
-            if path.endswith(names) and path.rpartition("/")[2] in CONFIG_FILES:
-                digest.update(i.to_bytes(8, "little"))
-                digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
+        ends = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)
+        for i in _config_files(joined, ends):
+            digest.update(i.to_bytes(8, "little"))
+            digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
     return digest.hexdigest()
+
+
+def _config_files(joined: bytes, ends: np.ndarray) -> list[int]:
+    """Ids of the files named like a config file, ascending, from the paths joined by NULs
+    (``ends``: the NULs' offsets).
+
+    The paths' last bytes are compared with each name's a byte at a time, keeping the
+    paths that still match (no UTF-8 sequence holds a "/" or NUL byte): a loop per path
+    took 5 ms at 28k files.
+    """
+    # zeros before the first path: every offset below is in range
+    data = np.concatenate(
+        [np.zeros(_LONGEST_CONFIG + 1, np.uint8), np.frombuffer(joined, np.uint8)]
+    )
+    stops = np.append(ends, len(joined)) + _LONGEST_CONFIG + 1  # each path's end in ``data``
+    last = data[stops - 1]
+    found: list[np.ndarray] = []
+    for name in CONFIG_FILES:
+        needle = name.encode()
+        ids = np.flatnonzero(last == needle[-1])
+        for back, byte in enumerate(reversed(needle[:-1]), start=2):
+            ids = ids[data[stops[ids] - back] == byte]
+        before = data[stops[ids] - len(needle) - 1]
+        found.append(ids[(before == ord("/")) | (before == 0)])
+    return np.sort(np.concatenate(found)).tolist()  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -144,10 +169,9 @@ def build_edges(
     languages = reader.languages
     n = len(reader)
     edges = Edges(np.zeros(0, np.int32), np.zeros(0, np.int32))
-    candidates = np.flatnonzero(eligible)
-    present = {languages[i] for i in candidates.tolist()}
+    present = set(itertools.compress(languages, eligible.tolist()))
     used = {lang: resolvers[lang].name for lang in present if resolvers.get(lang) is not None}
-    resolvable = np.array([lang in used for lang in languages], dtype=bool) & eligible
+    resolvable = np.fromiter(map(used.__contains__, languages), bool, n) & eligible
     src_parts: list[np.ndarray] = []
     dst_parts: list[np.ndarray] = []
     todo = np.flatnonzero(resolvable)
@@ -190,12 +214,14 @@ def _resolve(
     reader: IndexView, resolvers: Mapping[str, Any], files: list[int], eligible: np.ndarray
 ) -> _Found:
     """Resolve the imports of ``files`` (ascending ids); edges to graph files only."""
+    found = _Found(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if not files:  # every file's edges reused: no dictionary of paths needed
+        return found
     ids = reader.ids
     languages = reader.languages
     allowed = eligible.tolist()
     src: list[int] = []
     dst: list[int] = []
-    found = _Found(np.zeros(0, np.int64), np.zeros(0, np.int64))
     for i in files:
         resolver = resolvers[languages[i]]
         names = list(dict.fromkeys(name for name, _ in imports_of(reader, i)))

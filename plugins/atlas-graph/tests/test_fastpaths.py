@@ -159,3 +159,52 @@ def test_each_directory_gets_its_own_nearest_copy_of_a_module(graph_edges: Build
             (f"{copy}/app/sub/job.py", f"{copy}/ns/tool/helper.py"),
         }
     assert edges == expected
+
+
+def _layout_key_reference(paths: list[str], hashes: bytes, fingerprint: str) -> str:
+    """layout_key() as first written: a loop over the paths."""
+    import hashlib
+
+    from atlas_graph.build import CONFIG_FILES
+
+    digest = hashlib.sha1()
+    digest.update(fingerprint.encode())
+    digest.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+    for i, path in enumerate(paths):
+        if path.rpartition("/")[2] in CONFIG_FILES:
+            digest.update(i.to_bytes(8, "little"))
+            digest.update(hashes[i * 8 : (i + 1) * 8])
+    return digest.hexdigest()
+
+
+def test_layout_key_finds_config_files_as_a_loop_over_the_paths_would() -> None:
+    from atlas_graph.build import layout_key
+
+    names = [
+        "package.json",
+        "a/package.json",
+        "a/xpackage.json",
+        "package.json/x.py",
+        "a/tsconfig.json.bak",
+        "go.mod",
+        "b/go.mod",
+        "b/ago.mod",
+        "caf\udce9/Cargo.toml",  # a non-UTF-8 directory name
+        "Cargo.toml",
+        "x",
+        "",
+        "c/composer.json",
+        "jsconfig.json",
+        "d/.mod",
+    ]
+    rng = random.Random(11)
+    for _ in range(300):
+        paths = sorted(rng.sample(names, rng.randint(1, len(names))))
+        hashes = rng.randbytes(8 * len(paths))
+
+        class View:
+            fingerprint = "fp"
+
+        view = View()
+        view.paths = paths  # type: ignore[attr-defined]
+        assert layout_key(view, hashes, {}) == _layout_key_reference(paths, hashes, "fp"), paths  # type: ignore[arg-type]
