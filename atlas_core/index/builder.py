@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import operator
 import os
 import time
 from array import array
@@ -564,11 +565,8 @@ class IndexBuilder:
             entry += [st.st_ino, st.st_mtime_ns]
         doclen = arrays["doclen"]
         files = plan.files
-        languages = Counter(
-            lang
-            for lang, status in zip(files["language"], files["status"], strict=True)
-            if status == "ok"
-        )
+        ok = map(operator.eq, files["status"], itertools.repeat("ok"))
+        languages = Counter(itertools.compress(files["language"], ok))
         meta = {
             "generation": generation,
             "root": str(self.root),
