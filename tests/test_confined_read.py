@@ -91,6 +91,29 @@ def test_a_symlink_leading_outside_is_refused(repo: Path, tmp_path: Path) -> Non
     # a symlink that stays inside is followed
     (repo / "inside.txt").symlink_to(repo / "README.md")
     assert read_confined(repo, "inside.txt") == b"hi\n"
+    (repo / "srclink").symlink_to(repo / "src", target_is_directory=True)
+    assert read_confined(repo, "srclink/small.py").startswith(b"def small")
+
+
+def test_a_path_without_symlinks_is_read_without_resolving_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolving links (``os.path.realpath``) is most of a read's cost: only a path
+    with a symlink on the way, or one that cannot be read, is resolved."""
+    import atlas_core.fsread as fsread
+
+    resolved: list[str] = []
+    real_inside = fsread._inside
+    monkeypatch.setattr(
+        fsread, "_inside", lambda root, rel: resolved.append(rel) or real_inside(root, rel)
+    )
+    assert read_confined(repo, "src/small.py").startswith(b"def small")
+    assert resolved == []
+    (repo / "srclink").symlink_to(repo / "src", target_is_directory=True)
+    assert read_confined(repo, "srclink/small.py").startswith(b"def small")
+    with pytest.raises(Unreadable, match="no such file"):
+        read_confined(repo, "src/gone.py")
+    assert resolved == ["srclink/small.py", "src/gone.py"]
 
 
 def test_non_regular_missing_and_large_files_are_unreadable(repo: Path) -> None:

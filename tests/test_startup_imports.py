@@ -188,3 +188,56 @@ def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_the_console_script_leaves_its_objects_to_the_process_exit() -> None:
+    """Once the console script's command is done, its objects are frozen, so Python's
+    shutdown collection does not scan them; ``main(argv)`` called in a process that goes
+    on leaves the collector as it was."""
+    probe = (
+        "import gc, sys\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "cli.main(['--version'])\n"
+        "kept = gc.get_freeze_count()\n"
+        "sys.argv = ['atlas', '--version']\n"
+        "cli.main()\n"
+        "print(kept, gc.get_freeze_count() > 1000, gc.get_threshold()[0])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-3:] == ["0", "True", "700"]
+
+
+def test_the_console_script_keeps_numpy_to_one_blas_thread() -> None:
+    """OpenBLAS starting a thread per core costs a query more than its ranking; the console
+    script asks for one (a user's own setting wins), and ``main(argv)`` in a process that
+    goes on leaves the environment alone."""
+    probe = (
+        "import os, sys\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "cli.main(['--version'])\n"
+        "kept = os.environ.get('OPENBLAS_NUM_THREADS', 'unset')\n"
+        "sys.argv = ['atlas', '--version']\n"
+        "cli.main()\n"
+        "print(kept, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=e,
+        )
+        for e in (env, {**env, "OPENBLAS_NUM_THREADS": "4"})
+    ]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+    assert runs[0].stdout.split()[-2:] == ["unset", "1"]
+    assert runs[1].stdout.split()[-2:] == ["4", "4"]

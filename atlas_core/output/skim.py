@@ -43,7 +43,8 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
         return _head(lines)
     out: list[str] = []
     previous = 0
-    for number in range(1, len(lines) + 1):
+    shown = sorted({n for n in keep if n <= len(lines)} | outline.keys())  # the rest: nothing
+    for number in shown:
         if number in keep:
             if out and previous != number - 1:
                 out.append("...")
