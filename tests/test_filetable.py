@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from atlas_core.errors import IndexCorruptError
@@ -75,3 +77,19 @@ def test_hashes_round_trip_whatever_they_hold(hashes: list[object]) -> None:
     table["path"] = [f"f{k}" for k in range(len(hashes))]
     table["hash"] = hashes
     assert unpack_files(layout.unpackb(layout.packb(pack_files(table)))) == table
+
+
+def test_hashes_mostly_of_one_length_decode_as_stored() -> None:
+    rng = random.Random(3)
+    for _ in range(200):
+        n = rng.randint(1, 70)
+        common = [rng.randbytes(16) for _ in range(5)]
+        # mostly 16 bytes (the fast path), some empty, None or shorter (patched one by one)
+        odd = [b"", None, rng.randbytes(8), b"\0" * 16]
+        hashes = [rng.choice(common) if rng.random() < 0.95 else rng.choice(odd) for _ in range(n)]
+        table = {name: [column[0]] * n for name, column in _table().items()}
+        table["path"] = [f"f{k}" for k in range(n)]
+        table["hash"] = hashes
+        decoded = unpack_files(layout.unpackb(layout.packb(pack_files(table))))["hash"]
+        assert decoded == hashes
+        assert [type(h) for h in decoded] == [type(h) for h in hashes]

@@ -207,10 +207,10 @@ class FileTable(Mapping[str, list[Any]]):
                 return list(raw)
             blob, lengths = raw
             sizes = np.frombuffer(lengths, _HASH_LEN)
-            width = int(sizes[0]) if count else 0
-            if width > 0 and bool((sizes == width).all()):
-                # hashes of one length (the usual case): sliced by numpy, not a loop
-                return np.frombuffer(blob, dtype=f"V{width}").tolist()  # type: ignore[no-any-return]
+            width = int(sizes.max()) if count else 0
+            odd = np.flatnonzero(sizes != width).tolist()
+            if width > 0 and len(odd) <= count // 16:
+                return _same_width_hashes(blob, sizes, width, odd)
             ends = np.cumsum(np.maximum(sizes, 0)).tolist()
             starts = [0, *ends][:-1]
             return [
@@ -221,3 +221,20 @@ class FileTable(Mapping[str, list[Any]]):
             return np.frombuffer(raw, dtype=_NUMBERS[name]).tolist()  # type: ignore[no-any-return]
         values = np.array(raw["values"], dtype=object)
         return values[np.frombuffer(raw["codes"], dtype=_CODE)].tolist()  # type: ignore[no-any-return]
+
+
+def _same_width_hashes(blob: bytes, sizes: np.ndarray, width: int, odd: list[int]) -> list[Any]:
+    """The hashes of a column where most are ``width`` bytes long (the others, ``odd``,
+    are empty, None or shorter): numpy slices the blob, a loop handles the others."""
+    starts = np.cumsum(np.maximum(sizes, 0)) - np.maximum(sizes, 0)
+    if not odd:
+        return np.frombuffer(blob, dtype=f"V{width}").tolist()  # type: ignore[no-any-return]
+    data = np.frombuffer(blob, dtype=np.uint8)
+    full = np.flatnonzero(sizes == width)
+    table = np.zeros((len(sizes), width), dtype=np.uint8)
+    table[full] = data[starts[full, None] + np.arange(width)]
+    hashes: list[Any] = table.view(f"V{width}").ravel().tolist()
+    for k in odd:
+        n, at = int(sizes[k]), int(starts[k])
+        hashes[k] = None if n < 0 else blob[at : at + n]
+    return hashes

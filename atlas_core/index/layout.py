@@ -307,7 +307,7 @@ def packb(obj: Any) -> bytes:
     return data
 
 
-def unpackb(data: bytes) -> Any:
+def unpackb(data: bytes | memoryview) -> Any:
     return msgpack.unpackb(data, raw=False, strict_map_key=False, unicode_errors="surrogateescape")
 
 
@@ -318,8 +318,9 @@ def pack_checked(obj: Any) -> bytes:
     return header + body
 
 
-def checked_body(data: bytes, name: str) -> bytes:
-    """The msgpack body of what :func:`pack_checked` made, after checking version and CRC32."""
+def checked_body(data: bytes, name: str) -> memoryview:
+    """The msgpack body of what :func:`pack_checked` made, after checking version and CRC32
+    (a view of ``data``: the metadata of a large repository is megabytes, not copied)."""
     n = len(_MAGIC)
     if len(data) < n + 6 or not data.startswith(_MAGIC):
         raise IndexCorruptError(f"{name} is not an Atlas index file")
@@ -328,7 +329,7 @@ def checked_body(data: bytes, name: str) -> bytes:
         raise IndexCorruptError(
             f"index format {version} is not the current format {FORMAT_VERSION}"
         )
-    body = data[n + 6 :]
+    body = memoryview(data)[n + 6 :]
     if zlib.crc32(body) != int.from_bytes(data[n + 2 : n + 6], "little"):
         raise IndexCorruptError(f"{name} fails its checksum")
     return body

@@ -97,7 +97,7 @@ class IndexReader:
         self._closer = weakref.finalize(self, os.close, fd)
         self._arrays: dict[str, np.ndarray] = {}
         self._extras: dict[str, Any] = {}
-        self._extra_bodies: dict[str, bytes] = {}
+        self._extra_bodies: dict[str, memoryview] = {}
         self._chunk_cache: dict[int, tuple[Chunk, ...]] = {}
         self._row_cache: dict[int, tuple[list[Any], ...]] = {}
         self._chunk_lock = threading.Lock()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +29,6 @@ __all__ = [
     "graph_files",
     "layout_key",
 ]
-
-log = logging.getLogger(__name__)
 
 #: files of these roles are neither sources nor targets of edges
 EXCLUDED_ROLES = frozenset({"vendor", "generated"})
@@ -236,7 +233,7 @@ def _resolve(
                     f"resolver {resolver.name} failed on {reader.paths[i]}: "
                     f"{type(exc).__name__}: {exc}"
                 )
-            log.debug("resolver %s failed on %s", resolver.name, reader.paths[i], exc_info=True)
+            _log_failure(resolver.name, reader.paths[i])
             continue
         for target in targets:
             j = ids.get(target)
@@ -246,3 +243,11 @@ def _resolve(
     found.src = np.array(src, dtype=np.int64)
     found.dst = np.array(dst, dtype=np.int64)
     return found
+
+
+def _log_failure(resolver: str, path: str) -> None:
+    """Log a resolver's failure with its traceback (``logging`` is imported only then:
+    some milliseconds of every index run otherwise)."""
+    import logging
+
+    logging.getLogger(__name__).debug("resolver %s failed on %s", resolver, path, exc_info=True)
