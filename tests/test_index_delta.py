@@ -252,4 +252,5 @@ def test_only_the_generation_is_fsynced_on_an_edit(
     assert synced and all(p.startswith(cache) for p in synced)
     assert not [p for p in synced if "extras" in p or walkcache.BIND in p]
     assert any("CURRENT" in p for p in synced)  # the publication is durable
+    assert any(p.endswith("/meta.msgpack") for p in synced)  # and what it publishes
     assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is not None

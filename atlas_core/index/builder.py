@@ -593,7 +593,7 @@ class IndexBuilder:
         }
         previous = old.meta["files"] if old is not None else None
         stored = _stored_meta(meta, previous if isinstance(previous, FileTable) else None)
-        layout.write_file(tmp / layout.META, layout.pack_checked(stored))
+        layout.write_checked_file(tmp / layout.META, stored)
         self._written_meta = meta
         layout.fsync_dir(tmp)
         final = self.cache / layout.generation_name(generation)

@@ -53,6 +53,7 @@ __all__ = [
     "unpackb",
     "write_atomic",
     "write_checked",
+    "write_checked_file",
     "write_current",
     "writing",
 ]
@@ -225,7 +226,7 @@ def read_file(path: Path | str, *, dir_fd: int | None = None, limit: int = -1) -
         return fh.read(limit)
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, durable: bool = True) -> None:
     """Write aside, then rename over ``path``: readers see the old file or the new one.
 
     ``durable`` also fsyncs the file and its directory, so the new file survives a power
@@ -240,7 +241,8 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
     try:
         with open(fd, "wb") as fh:
-            fh.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                fh.write(part)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -258,6 +260,17 @@ def write_file(path: Path, data: bytes) -> int:
     with CrcWriter(path) as out:
         out.write(data)
     return out.crc
+
+
+def write_checked_file(path: Path, obj: Any) -> None:
+    """Write ``obj`` as a new file of a temporary generation (see :func:`pack_checked`),
+    fsynced. Its checksum is in its header: none is computed as it is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    with open(fd, "wb") as fh:
+        for part in pack_checked_parts(obj):
+            fh.write(part)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 class CrcWriter:
@@ -313,9 +326,15 @@ def unpackb(data: bytes | memoryview) -> Any:
 
 def pack_checked(obj: Any) -> bytes:
     """msgpack with a magic, format version and CRC32 header."""
+    return b"".join(pack_checked_parts(obj))
+
+
+def pack_checked_parts(obj: Any) -> tuple[bytes, bytes]:
+    """:func:`pack_checked` as (header, body), to write without joining them: the
+    metadata of a large repository is megabytes, and each copy of it costs."""
     body = packb(obj)
     header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + zlib.crc32(body).to_bytes(4, "little")
-    return header + body
+    return header, body
 
 
 def checked_body(data: bytes, name: str) -> memoryview:
@@ -346,7 +365,7 @@ def unpack_checked(data: bytes, name: str) -> Any:
 
 def write_checked(path: Path, obj: Any, *, durable: bool = True) -> None:
     """Write ``obj`` with a version and checksum (see :func:`write_atomic`)."""
-    write_atomic(path, pack_checked(obj), durable=durable)
+    write_atomic(path, pack_checked_parts(obj), durable=durable)
 
 
 def read_checked(path: Path, *, dir_fd: int | None = None) -> Any:
