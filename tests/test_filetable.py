@@ -93,3 +93,15 @@ def test_hashes_mostly_of_one_length_decode_as_stored() -> None:
         decoded = unpack_files(layout.unpackb(layout.packb(pack_files(table))))["hash"]
         assert decoded == hashes
         assert [type(h) for h in decoded] == [type(h) for h in hashes]
+
+
+def test_paths_given_with_their_stored_bytes_are_taken_without_decoding() -> None:
+    table = unpack_files(layout.unpackb(layout.packb(pack_files(_table()))))
+    paths = list(_table()["path"])
+    joined = "\0".join(paths).encode("utf-8", "surrogateescape")
+    assert not table.adopt_paths(paths[:-1], joined)  # not one per file
+    assert not table.adopt_paths(paths, joined + b"x")  # other bytes: other paths
+    assert "path" not in table._decoded
+    assert table.adopt_paths(paths, joined)
+    assert table["path"] is paths
+    assert pack_files(_table(), table)["path"] == joined  # still the stored form

@@ -157,6 +157,12 @@ def test_a_cached_walk_finds_what_a_full_walk_finds(
     walked, _ = atlas.walk()
     assert cached == FileStats.of(root, walked)
     assert cached.paths == ["a/b/one.py", "c/two.md", "link.py"]
+    # its paths come with the bytes the file table stores: taken without decoding
+    assert cached.joined is not None
+    with atlas.reader(build_if_missing=False) as reader:
+        table = reader.meta["files"]
+        assert table.adopt_paths(cached.paths, cached.joined)
+        assert reader.paths is cached.paths
 
 
 def test_a_malformed_walk_record_means_a_full_walk(

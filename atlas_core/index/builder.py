@@ -327,6 +327,8 @@ class IndexBuilder:
             columns.update(_placeholders(n))
             return _Plan(columns, np.full(n, -1, dtype=np.int64), list(range(n)))
         cols = old.meta["files"]
+        if files.joined is not None and isinstance(cols, FileTable):
+            cols.adopt_paths(files.paths, files.joined)  # the same paths: none decoded
         if columns["path"] == cols["path"]:  # the same files: the usual case
             old_id = np.arange(n, dtype=np.int64)
         else:
@@ -691,6 +693,8 @@ def _same_stats(files: FileStats, old: IndexReader) -> bool:
     if len(files) != len(old):
         return False
     cols = old.meta["files"]
+    if files.joined is not None and isinstance(cols, FileTable):
+        cols.adopt_paths(files.paths, files.joined)  # the same paths: none decoded
     return bool(
         files.paths == cols["path"]
         and files.mtimes == cols["mtime_ns"]

@@ -184,6 +184,19 @@ class FileTable(Mapping[str, list[Any]]):
             return None
         return raw if column == self[name] else None
 
+    def adopt_paths(self, paths: list[str], joined: bytes) -> bool:
+        """Take ``paths`` as the path column when ``joined`` (them joined by NULs, in
+        UTF-8) is the stored column, byte for byte: a comparison of bytes instead of
+        decoding 28k paths (some milliseconds). Returns whether they were taken."""
+        with self._lock:
+            if "path" in self._decoded or len(paths) != len(self.rows):
+                return False
+            if self._raw.get("path") != joined:
+                return False
+            self._stored.pop("path", None)
+            self._decoded["path"] = paths
+            return True
+
     def untouched(self) -> dict[str, Any]:
         """The stored form of the columns never decoded (so never changed)."""
         with self._lock:
@@ -225,15 +238,19 @@ class FileTable(Mapping[str, list[Any]]):
 
 def _same_width_hashes(blob: bytes, sizes: np.ndarray, width: int, odd: list[int]) -> list[Any]:
     """The hashes of a column where most are ``width`` bytes long (the others, ``odd``,
-    are empty, None or shorter): numpy slices the blob, a loop handles the others."""
-    starts = np.cumsum(np.maximum(sizes, 0)) - np.maximum(sizes, 0)
-    if not odd:
-        return np.frombuffer(blob, dtype=f"V{width}").tolist()  # type: ignore[no-any-return]
+    are empty, None or shorter): numpy slices the blob, the others are put in place."""
+    if all(sizes[k] <= 0 for k in odd):  # only empty or None: the blob is the others'
+        hashes: list[Any] = np.frombuffer(blob, dtype=f"V{width}").tolist()
+        for k in odd:  # ascending: each lands at its row
+            hashes.insert(k, None if sizes[k] < 0 else b"")
+        return hashes
+    lengths = np.maximum(sizes, 0)
+    starts = np.cumsum(lengths) - lengths
     data = np.frombuffer(blob, dtype=np.uint8)
     full = np.flatnonzero(sizes == width)
     table = np.zeros((len(sizes), width), dtype=np.uint8)
     table[full] = data[starts[full, None] + np.arange(width)]
-    hashes: list[Any] = table.view(f"V{width}").ravel().tolist()
+    hashes = table.view(f"V{width}").ravel().tolist()
     for k in odd:
         n, at = int(sizes[k]), int(starts[k])
         hashes[k] = None if n < 0 else blob[at : at + n]
