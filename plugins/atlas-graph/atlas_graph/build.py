@@ -90,10 +90,17 @@ def content_hashes(reader: IndexView) -> bytes:
     # the first _HASH_BYTES of each, zero-padded, with array indexing rather than a loop
     sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
     starts = np.cumsum(sizes) - sizes
+    data = np.frombuffer(joined, dtype=np.uint8)
     width = np.arange(_HASH_BYTES)
-    take = width < sizes[:, None]
     out = np.zeros((len(hashes), _HASH_BYTES), dtype=np.uint8)
-    out[take] = np.frombuffer(joined, dtype=np.uint8)[(starts[:, None] + width)[take]]
+    whole = np.flatnonzero(sizes >= _HASH_BYTES)  # the usual case: a plain gather
+    out[whole] = data[starts[whole, None] + width]
+    short = np.flatnonzero((sizes > 0) & (sizes < _HASH_BYTES))
+    if len(short):  # fewer bytes than kept: zero-padded
+        take = width < sizes[short, None]
+        rows = out[short]
+        rows[take] = data[(starts[short, None] + width)[take]]
+        out[short] = rows
     return out.tobytes()
 
 

@@ -208,3 +208,14 @@ def test_layout_key_finds_config_files_as_a_loop_over_the_paths_would() -> None:
         view = View()
         view.paths = paths  # type: ignore[attr-defined]
         assert layout_key(view, hashes, {}) == _layout_key_reference(paths, hashes, "fp"), paths  # type: ignore[arg-type]
+
+
+def test_content_hashes_match_a_loop_over_hashes_of_any_length() -> None:
+    rng = random.Random(1)
+    for _ in range(500):
+        hashes: list[Any] = [
+            rng.choice([rng.randbytes(16), b"", rng.randbytes(rng.randint(1, 7)), rng.randbytes(9)])
+            for _ in range(rng.randint(0, 40))
+        ]
+        expected = b"".join(h[:8].ljust(8, b"\0") for h in hashes)
+        assert content_hashes(_Hashes(hashes)) == expected  # type: ignore[arg-type]
