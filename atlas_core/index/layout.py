@@ -329,12 +329,48 @@ def pack_checked(obj: Any) -> bytes:
     return b"".join(pack_checked_parts(obj))
 
 
-def pack_checked_parts(obj: Any) -> tuple[bytes, bytes]:
-    """:func:`pack_checked` as (header, body), to write without joining them: the
-    metadata of a large repository is megabytes, and each copy of it costs."""
-    body = packb(obj)
-    header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + zlib.crc32(body).to_bytes(4, "little")
-    return header, body
+def pack_checked_parts(obj: Any) -> tuple[bytes, ...]:
+    """:func:`pack_checked` as pieces to write one after the other: the header, then
+    ``obj`` packed, its large byte strings as they are (the metadata of a large repository
+    is megabytes, and a copy of it into msgpack's buffer and another to join it cost
+    several milliseconds)."""
+    parts = _pack_parts(obj, [])
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + crc.to_bytes(4, "little")
+    return (header, *parts)
+
+
+#: byte strings at least this long are written as they are (msgpack's bin 32)
+_LARGE = 1 << 16
+
+
+def _pack_parts(obj: Any, out: list[bytes]) -> list[bytes]:
+    """``obj`` as msgpack (exactly what :func:`packb` makes, joined), in pieces: maps and
+    arrays holding large byte strings are framed here, everything else is msgpack's."""
+    if isinstance(obj, dict):
+        out.append(_header(len(obj), 0x80, b"\xde", b"\xdf"))
+        for key, value in obj.items():
+            out.append(packb(key))
+            _pack_parts(value, out)
+    elif isinstance(obj, list) and any(isinstance(v, (bytes, dict, list)) for v in obj):
+        out.append(_header(len(obj), 0x90, b"\xdc", b"\xdd"))
+        for value in obj:
+            _pack_parts(value, out)
+    elif isinstance(obj, bytes) and len(obj) >= _LARGE:
+        out.append(b"\xc6" + len(obj).to_bytes(4, "big"))
+        out.append(obj)
+    else:
+        out.append(packb(obj))
+    return out
+
+
+def _header(n: int, fix: int, two: bytes, four: bytes) -> bytes:
+    """A msgpack map or array header of ``n`` entries (fixmap/fixarray, 16 or 32 bit)."""
+    if n < 16:
+        return bytes([fix | n])
+    return two + n.to_bytes(2, "big") if n < 1 << 16 else four + n.to_bytes(4, "big")
 
 
 def checked_body(data: bytes, name: str) -> memoryview:

@@ -1,0 +1,35 @@
+"""Index files written in pieces are byte for byte what msgpack makes of them whole."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from atlas_core.index import layout
+
+
+def _objects() -> list[Any]:
+    rng = random.Random(4)
+    big = rng.randbytes(1 << 16)
+    return [
+        {},
+        {"a": 1, "b": [1, 2, 3], "c": {"d": b"x" * 10}},
+        {"edge": [b"y" * ((1 << 16) - 1), b"z" * (1 << 16), big + b"!"]},
+        {f"k{i}": i for i in range(15)},
+        {f"k{i}": [b"a"] for i in range(16)},
+        {f"k{i}": {"v": i} for i in range(70_000)},  # a map of more than 65,535 entries
+        [[b"q" * 70_000] for _ in range(20)],
+        {"caf\udce9": ["n\udcffn", 1.5, None, True, -(1 << 40), (1, b"t")], 3: big},
+        {"files": {"count": 2, "hash": [big, b"\x01\x00" * 40_000], "path": "a\0b"}},
+        b"w" * 100_000,
+        [{"x": big}] * 17,
+    ]
+
+
+def test_pieces_join_to_what_msgpack_packs() -> None:
+    for obj in _objects():
+        header, *parts = layout.pack_checked_parts(obj)
+        assert b"".join(parts) == layout.packb(obj)
+        checked = layout.pack_checked(obj)
+        assert checked == header + layout.packb(obj)
+        assert layout.unpack_checked(checked, "x") == layout.unpackb(layout.packb(obj))
