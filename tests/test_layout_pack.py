@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from atlas_core.index import layout
@@ -33,3 +34,19 @@ def test_pieces_join_to_what_msgpack_packs() -> None:
         checked = layout.pack_checked(obj)
         assert checked == header + layout.packb(obj)
         assert layout.unpack_checked(checked, "x") == layout.unpackb(layout.packb(obj))
+
+
+def test_damaged_contributor_records_are_dropped_and_named(tmp_path: Path) -> None:
+    extras = tmp_path / "extras"
+    extras.mkdir()
+    layout.write_checked(extras / "good.msgpack", {"data": [1, 2]})
+    torn = layout.pack_checked({"data": "x" * 100})
+    (extras / "torn.msgpack").write_bytes(torn[:-5])
+    flipped = bytearray(layout.pack_checked({"data": "y" * 100}))
+    flipped[-3] ^= 1
+    (extras / "flipped.msgpack").write_bytes(bytes(flipped))
+    older = bytearray(layout.pack_checked({"data": 1}))
+    older[len(b"ATLAS-IDX")] ^= 0xFF  # another format version: dropped, not reported
+    (extras / "older.msgpack").write_bytes(bytes(older))
+    assert sorted(layout.drop_damaged_extras(tmp_path)) == ["flipped", "torn"]
+    assert sorted(p.name for p in extras.iterdir()) == ["good.msgpack"]

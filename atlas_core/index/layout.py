@@ -406,11 +406,14 @@ def write_checked(path: Path, obj: Any, *, durable: bool = True) -> None:
 
 def read_checked(path: Path, *, dir_fd: int | None = None) -> Any:
     """Read a file written by :func:`write_checked`, verifying version and checksum."""
+    return unpack_checked(_read_for_check(path, dir_fd=dir_fd), Path(path).name)
+
+
+def _read_for_check(path: Path, *, dir_fd: int | None = None) -> bytes:
     try:
-        data = read_file(path, dir_fd=dir_fd)
+        return read_file(path, dir_fd=dir_fd)
     except OSError as exc:
         raise IndexCorruptError(f"cannot read {Path(path).name}: {exc.strerror or exc}") from None
-    return unpack_checked(data, Path(path).name)
 
 
 def is_extra_name(name: str) -> bool:
@@ -430,8 +433,8 @@ def drop_damaged_extras(cache: Path) -> list[str]:
         for entry in entries:
             if not is_extra_name(entry.name) or not entry.is_file(follow_symlinks=False):
                 continue
-            try:
-                read_checked(extras / entry.name)
+            try:  # whole and of this format (not decoded: pack_checked wrote it whole)
+                checked_body(_read_for_check(extras / entry.name), entry.name)
             except IndexCorruptError as exc:
                 os.unlink(extras / entry.name)
                 if not str(exc).startswith("index format "):
