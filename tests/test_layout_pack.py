@@ -24,6 +24,8 @@ def _objects() -> list[Any]:
         {"files": {"count": 2, "hash": [big, b"\x01\x00" * 40_000], "path": "a\0b"}},
         b"w" * 100_000,
         [{"x": big}] * 17,
+        [big] * 70,  # longer than the arrays framed piece by piece
+        ["p" * 30] * 9000,
     ]
 
 

@@ -344,6 +344,9 @@ def pack_checked_parts(obj: Any) -> tuple[bytes, ...]:
 
 #: byte strings at least this long are written as they are (msgpack's bin 32)
 _LARGE = 1 << 16
+#: arrays framed here at most this long (longer ones, such as 28k paths, are msgpack's:
+#: looking through them for byte strings would cost more than it saves)
+_FRAMED = 64
 
 
 def _pack_parts(obj: Any, out: list[bytes]) -> list[bytes]:
@@ -354,7 +357,7 @@ def _pack_parts(obj: Any, out: list[bytes]) -> list[bytes]:
         for key, value in obj.items():
             out.append(packb(key))
             _pack_parts(value, out)
-    elif isinstance(obj, list) and any(isinstance(v, (bytes, dict, list)) for v in obj):
+    elif isinstance(obj, list) and len(obj) <= _FRAMED and _has_containers(obj):
         out.append(_header(len(obj), 0x90, b"\xdc", b"\xdd"))
         for value in obj:
             _pack_parts(value, out)
@@ -364,6 +367,10 @@ def _pack_parts(obj: Any, out: list[bytes]) -> list[bytes]:
     else:
         out.append(packb(obj))
     return out
+
+
+def _has_containers(values: list[Any]) -> bool:
+    return any(isinstance(v, (bytes, dict, list)) for v in values)
 
 
 def _header(n: int, fix: int, two: bytes, four: bytes) -> bytes:

@@ -194,9 +194,11 @@ def build_edges(
     edges.resolved_files = found.resolved
     edges.errors = found.errors
     if n and sum(len(part) for part in src_parts):
-        key = np.sort(np.concatenate(src_parts) * n + np.concatenate(dst_parts))
-        # distinct edges (np.unique would import numpy.ma: some 15 ms of every re-index)
-        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+        key = np.concatenate(src_parts) * n + np.concatenate(dst_parts)
+        if not bool((key[1:] > key[:-1]).all()):  # reused edges alone come sorted, distinct
+            key = np.sort(key)
+            # distinct edges (np.unique would import numpy.ma: some 15 ms of every re-index)
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
         edges.src = (key // n).astype(np.int32)
         edges.dst = (key % n).astype(np.int32)
     edges.resolvers = dict(sorted(used.items()))
