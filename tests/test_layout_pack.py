@@ -52,3 +52,23 @@ def test_damaged_contributor_records_are_dropped_and_named(tmp_path: Path) -> No
     (extras / "older.msgpack").write_bytes(bytes(older))
     assert sorted(layout.drop_damaged_extras(tmp_path)) == ["flipped", "torn"]
     assert sorted(p.name for p in extras.iterdir()) == ["good.msgpack"]
+
+
+def test_arrays_are_read_whatever_the_length_of_their_header() -> None:
+    import io
+
+    import numpy as np
+
+    from atlas_core.index.reader import _npy
+
+    fields = np.dtype([(f"f{i}_{'x' * 40}", "<i4") for i in range(90)])  # a 5 KiB header
+    for array in (
+        np.arange(10),
+        np.zeros((3, 4), np.float32),
+        np.arange(270, dtype="<i4").view(fields),
+    ):
+        out = io.BytesIO()
+        np.save(out, array)
+        read = _npy(out.getvalue(), "x")
+        assert read.dtype == array.dtype and read.shape == array.shape
+        assert read.tobytes() == array.tobytes()
