@@ -105,3 +105,21 @@ def test_paths_given_with_their_stored_bytes_are_taken_without_decoding() -> Non
     assert table.adopt_paths(paths, joined)
     assert table["path"] is paths
     assert pack_files(_table(), table)["path"] == joined  # still the stored form
+
+
+def test_numbers_read_the_stored_bytes_until_a_column_is_replaced() -> None:
+    stored = layout.unpackb(layout.packb(pack_files(_table())))
+    table = unpack_files(stored)
+    assert table.numbers("size").tolist() == _table()["size"]
+    assert "size" not in table._decoded  # read over the stored bytes
+    with pytest.raises(ValueError):
+        table.numbers("ino").flags.writeable = True  # read-only: the bytes are shared
+    sizes = list(table["size"])
+    sizes[1] = 42
+    table.replace("size", sizes)
+    assert table.numbers("size").tolist() == [12, 42, 1 << 40]
+    assert table.stored_if_equal("size", sizes) is None  # its stored form is gone
+    again = unpack_files(layout.unpackb(layout.packb(pack_files(table))))
+    assert again["size"] == [12, 42, 1 << 40] and again["path"] == _table()["path"]
+    with pytest.raises(ValueError):
+        table.replace("size", [1])

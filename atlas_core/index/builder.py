@@ -266,7 +266,7 @@ class IndexBuilder:
         rows = plan.old_id[carried]
         stale = np.zeros(len(carried), dtype=bool)
         for name, dtype in _STAT_TYPES.items():
-            was = np.asarray(old_cols[name], dtype=dtype)[rows]
+            was = _stat_array(old_cols, name, dtype)[rows]
             stale |= was != np.asarray(new_cols[name], dtype=dtype)[carried]
         return carried[stale]
 
@@ -280,10 +280,14 @@ class IndexBuilder:
         if not stale:
             return
         cols = old.meta["files"]
-        for k in stale:
-            row = int(plan.old_id[k])
-            for name in _STAT_TYPES:
-                cols[name][row] = plan.files[name][k]
+        for name in _STAT_TYPES:
+            column = list(cols[name])
+            for k in stale:
+                column[int(plan.old_id[k])] = plan.files[name][k]
+            if isinstance(cols, FileTable):
+                cols.replace(name, column)  # its stored form is stale now
+            else:
+                cols[name] = column
         layout.write_checked(old.gen / layout.META, _stored_meta(old.meta))
 
     # -- planning ----------------------------------------------------------------
@@ -339,15 +343,15 @@ class IndexBuilder:
         same = np.ones(len(carried), dtype=bool)
         for name, dtype in _STAT_TYPES.items():
             same &= (
-                np.asarray(cols[name], dtype=dtype)[rows]
+                _stat_array(cols, name, dtype)[rows]
                 == np.asarray(columns[name], dtype=dtype)[carried]
             )
         # touched, same size: the same content carries the file too (a large file's
         # content is not hashed: its size and time decide)
-        sizes, statuses, hashes = cols["size"], cols["status"], cols["hash"]
+        sizes, statuses, hashes = _stat_array(cols, "size", np.int64), cols["status"], cols["hash"]
         for at in np.flatnonzero(~same).tolist():
             k, i = int(carried[at]), int(rows[at])
-            if statuses[i] != "large" and files.sizes[k] == sizes[i]:
+            if statuses[i] != "large" and files.sizes[k] == int(sizes[i]):
                 same[at] = self._same_content(files.abs(k), files.sizes[k], hashes[i])
         old_id[carried[~same]] = -1
         report.unchanged += int(same.sum())
@@ -680,6 +684,13 @@ _BLANK: dict[str, Any] = {
     "tokens": 0,
     "status": "ok",
 }
+
+
+def _stat_array(cols: Mapping[str, list[Any]], name: str, dtype: Any) -> np.ndarray:
+    """A stat column of the file table as an array (over its stored bytes if it has them)."""
+    if isinstance(cols, FileTable):
+        return cols.numbers(name).astype(dtype, copy=False)
+    return np.asarray(cols[name], dtype=dtype)
 
 
 def _placeholders(n: int) -> dict[str, list[Any]]:

@@ -97,8 +97,9 @@ class FileTable(Mapping[str, list[Any]]):
     """The stored file table as a mapping of column name to list, decoded lazily.
 
     Every column is checked on creation (lengths and codes: no decoding); a column is
-    decoded the first time it is read, and the same list is returned afterwards (the
-    builder updates the stat columns in place).
+    decoded the first time it is read, and the same list is returned afterwards. A column
+    is changed with :meth:`replace`, not in place: numeric columns are read over their
+    stored bytes, and unchanged columns are written again as they were stored.
     """
 
     def __init__(self, packed: Any) -> None:
@@ -183,6 +184,26 @@ class FileTable(Mapping[str, list[Any]]):
         if raw is None or len(column) != len(self.rows):
             return None
         return raw if column == self[name] else None
+
+    def numbers(self, name: str) -> np.ndarray:
+        """A numeric column (``size``, ``mtime_ns``, ``ino``, ``tokens``) as a read-only
+        array, over its stored bytes while it was not replaced (see :meth:`replace`)."""
+        raw = self._raw.get(name)
+        if raw is None:
+            column = np.asarray(self[name], dtype=_NUMBERS[name])
+            column.flags.writeable = False
+            return column
+        return np.frombuffer(raw, dtype=_NUMBERS[name])
+
+    def replace(self, name: str, column: list[Any]) -> None:
+        """Make ``column`` the column ``name`` (one entry per file). Columns are changed
+        so, never in place: a stored form kept for an unchanged column would be stale."""
+        if len(column) != len(self.rows):
+            raise ValueError(f"{len(column)} entries for {len(self.rows)} files")
+        with self._lock:
+            self._stored.pop(name, None)
+            self._raw.pop(name, None)
+            self._decoded[name] = column
 
     def adopt_paths(self, paths: list[str], joined: bytes) -> bool:
         """Take ``paths`` as the path column when ``joined`` (them joined by NULs, in
