@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXCLUDED_ROLES",
+    "HASH_BYTES",
     "Edges",
     "Reuse",
     "build_edges",
@@ -44,7 +45,7 @@ CONFIG_FILES = frozenset(
     }
 )
 _LONGEST_CONFIG = max(map(len, CONFIG_FILES))
-_HASH_BYTES = 8
+HASH_BYTES = 8
 #: resolver failures kept for the report
 _MAX_ERRORS = 5
 
@@ -86,16 +87,16 @@ def content_hashes(reader: IndexView) -> bytes:
     try:
         joined = b"".join(hashes)
     except TypeError:  # None among them
-        return b"".join(bytes(h or b"")[:_HASH_BYTES].ljust(_HASH_BYTES, b"\0") for h in hashes)
-    # the first _HASH_BYTES of each, zero-padded, with array indexing rather than a loop
+        return b"".join(bytes(h or b"")[:HASH_BYTES].ljust(HASH_BYTES, b"\0") for h in hashes)
+    # the first HASH_BYTES of each, zero-padded, with array indexing rather than a loop
     sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
     starts = np.cumsum(sizes) - sizes
     data = np.frombuffer(joined, dtype=np.uint8)
-    width = np.arange(_HASH_BYTES)
-    out = np.zeros((len(hashes), _HASH_BYTES), dtype=np.uint8)
-    whole = np.flatnonzero(sizes >= _HASH_BYTES)  # the usual case: a plain gather
+    width = np.arange(HASH_BYTES)
+    out = np.zeros((len(hashes), HASH_BYTES), dtype=np.uint8)
+    whole = np.flatnonzero(sizes >= HASH_BYTES)  # the usual case: a plain gather
     out[whole] = data[starts[whole, None] + width]
-    short = np.flatnonzero((sizes > 0) & (sizes < _HASH_BYTES))
+    short = np.flatnonzero((sizes > 0) & (sizes < HASH_BYTES))
     if len(short):  # fewer bytes than kept: zero-padded
         take = width < sizes[short, None]
         rows = out[short]
@@ -118,7 +119,7 @@ def layout_key(reader: IndexView, hashes: bytes, resolvers: Mapping[str, Any]) -
         ends = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)
         for i in _config_files(joined, ends):
             digest.update(i.to_bytes(8, "little"))
-            digest.update(hashes[i * _HASH_BYTES : (i + 1) * _HASH_BYTES])
+            digest.update(hashes[i * HASH_BYTES : (i + 1) * HASH_BYTES])
     return digest.hexdigest()
 
 

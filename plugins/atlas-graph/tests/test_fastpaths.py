@@ -219,3 +219,30 @@ def test_content_hashes_match_a_loop_over_hashes_of_any_length() -> None:
         ]
         expected = b"".join(h[:8].ljust(8, b"\0") for h in hashes)
         assert content_hashes(_Hashes(hashes)) == expected  # type: ignore[arg-type]
+
+
+def test_an_edit_carries_the_content_hashes_with_the_changed_ones_in_place(
+    tmp_path: Path, graph_atlas: Callable[..., Atlas], monkeypatch: Any
+) -> None:
+    from atlas_graph import build
+
+    root = write_repo(
+        tmp_path / "repo",
+        {"pkg/a.py": "from pkg import b\n", "pkg/b.py": "X = 1\n", "pkg/c.py": "Y = 2\n"},
+    )
+    atlas = graph_atlas(root)
+    atlas.index()
+
+    def refuse(reader: Any) -> bytes:
+        raise AssertionError("all hashes computed again")
+
+    monkeypatch.setattr(build, "content_hashes", refuse)
+    with open(root / "pkg" / "b.py", "a") as fh:
+        fh.write("Z = 3\n")
+    assert atlas.index().contributors["graph"] == "updated"
+    monkeypatch.undo()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.extra("graph")["hashes"] == content_hashes(reader)
+    (root / "pkg" / "d.py").write_text("W = 4\n")  # a file added: computed again
+    monkeypatch.setattr(build, "content_hashes", refuse)
+    assert atlas.index().contributors["graph"] == "failed"
