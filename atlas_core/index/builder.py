@@ -787,7 +787,8 @@ def _path_data(plan: _Plan, old: IndexReader | None) -> tuple[bytes, dict[str, n
         blob, arrays = path_arrays(paths, roles, sizes, statuses)
         return blob, arrays, False
     prior = np.array(old.path_prior, dtype=np.float64)
-    resized = np.flatnonzero(np.asarray(old.sizes, np.int64) != np.asarray(sizes, np.int64))
+    was = _stat_array(old.meta["files"], "size", np.int64)
+    resized = np.flatnonzero(was != np.asarray(sizes, np.int64))
     for k in sorted(set(plan.fresh) | set(resized.tolist())):
         prior[k] = PathHeuristic.prior(paths[k], roles[k], sizes[k], statuses[k])
     carried = {"path_off": old.array("path_off"), "path_doc": old.array("path_doc")}
