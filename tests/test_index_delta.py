@@ -157,6 +157,12 @@ def test_a_cached_walk_finds_what_a_full_walk_finds(
     walked, _ = atlas.walk()
     assert cached == FileStats.of(root, walked)
     assert cached.paths == ["a/b/one.py", "c/two.md", "link.py"]
+    # its paths come with the bytes the file table stores: taken without decoding
+    assert cached.joined is not None
+    with atlas.reader(build_if_missing=False) as reader:
+        table = reader.meta["files"]
+        assert table.adopt_paths(cached.paths, cached.joined)
+        assert reader.paths is cached.paths
 
 
 def test_a_malformed_walk_record_means_a_full_walk(
@@ -252,4 +258,5 @@ def test_only_the_generation_is_fsynced_on_an_edit(
     assert synced and all(p.startswith(cache) for p in synced)
     assert not [p for p in synced if "extras" in p or walkcache.BIND in p]
     assert any("CURRENT" in p for p in synced)  # the publication is durable
+    assert any(p.endswith("/meta.msgpack") for p in synced)  # and what it publishes
     assert walkcache.cached_walk(root, atlas.cache, atlas._walk_key() or "") is not None

@@ -480,3 +480,11 @@ def test_sigterm_in_process_releases_the_lock_and_removes_temporaries(tmp_path: 
     assert (cache / "lock").read_bytes() == b""
     with IndexLock(cache, timeout=0):
         pass
+
+
+def test_the_lock_names_this_host_as_socket_would() -> None:
+    import socket
+
+    from atlas_core.index.lock import Holder
+
+    assert Holder.me().host == socket.gethostname()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import operator
 import os
 import time
 from array import array
@@ -22,7 +23,7 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.index.delta import BASE_FILES, build_delta, delta_rows, wants_delta
 from atlas_core.index.filestats import FileStats
-from atlas_core.index.filetable import pack_files
+from atlas_core.index.filetable import FileTable, pack_files
 from atlas_core.index.layout import ARRAYS, DELTA_ARRAYS
 from atlas_core.index.lock import IndexLock
 from atlas_core.index.pathterms import path_arrays
@@ -265,7 +266,7 @@ class IndexBuilder:
         rows = plan.old_id[carried]
         stale = np.zeros(len(carried), dtype=bool)
         for name, dtype in _STAT_TYPES.items():
-            was = np.asarray(old_cols[name], dtype=dtype)[rows]
+            was = _stat_array(old_cols, name, dtype)[rows]
             stale |= was != np.asarray(new_cols[name], dtype=dtype)[carried]
         return carried[stale]
 
@@ -279,10 +280,14 @@ class IndexBuilder:
         if not stale:
             return
         cols = old.meta["files"]
-        for k in stale:
-            row = int(plan.old_id[k])
-            for name in _STAT_TYPES:
-                cols[name][row] = plan.files[name][k]
+        for name in _STAT_TYPES:
+            column = list(cols[name])
+            for k in stale:
+                column[int(plan.old_id[k])] = plan.files[name][k]
+            if isinstance(cols, FileTable):
+                cols.replace(name, column)  # its stored form is stale now
+            else:
+                cols[name] = column
         layout.write_checked(old.gen / layout.META, _stored_meta(old.meta))
 
     # -- planning ----------------------------------------------------------------
@@ -326,6 +331,8 @@ class IndexBuilder:
             columns.update(_placeholders(n))
             return _Plan(columns, np.full(n, -1, dtype=np.int64), list(range(n)))
         cols = old.meta["files"]
+        if files.joined is not None and isinstance(cols, FileTable):
+            cols.adopt_paths(files.paths, files.joined)  # the same paths: none decoded
         if columns["path"] == cols["path"]:  # the same files: the usual case
             old_id = np.arange(n, dtype=np.int64)
         else:
@@ -336,15 +343,15 @@ class IndexBuilder:
         same = np.ones(len(carried), dtype=bool)
         for name, dtype in _STAT_TYPES.items():
             same &= (
-                np.asarray(cols[name], dtype=dtype)[rows]
+                _stat_array(cols, name, dtype)[rows]
                 == np.asarray(columns[name], dtype=dtype)[carried]
             )
         # touched, same size: the same content carries the file too (a large file's
         # content is not hashed: its size and time decide)
-        sizes, statuses, hashes = cols["size"], cols["status"], cols["hash"]
+        sizes, statuses, hashes = _stat_array(cols, "size", np.int64), cols["status"], cols["hash"]
         for at in np.flatnonzero(~same).tolist():
             k, i = int(carried[at]), int(rows[at])
-            if statuses[i] != "large" and files.sizes[k] == sizes[i]:
+            if statuses[i] != "large" and files.sizes[k] == int(sizes[i]):
                 same[at] = self._same_content(files.abs(k), files.sizes[k], hashes[i])
         old_id[carried[~same]] = -1
         report.unchanged += int(same.sum())
@@ -564,11 +571,8 @@ class IndexBuilder:
             entry += [st.st_ino, st.st_mtime_ns]
         doclen = arrays["doclen"]
         files = plan.files
-        languages = Counter(
-            lang
-            for lang, status in zip(files["language"], files["status"], strict=True)
-            if status == "ok"
-        )
+        ok = map(operator.eq, files["status"], itertools.repeat("ok"))
+        languages = Counter(itertools.compress(files["language"], ok))
         meta = {
             "generation": generation,
             "root": str(self.root),
@@ -593,7 +597,9 @@ class IndexBuilder:
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },
         }
-        layout.write_file(tmp / layout.META, layout.pack_checked(_stored_meta(meta)))
+        previous = old.meta["files"] if old is not None else None
+        stored = _stored_meta(meta, previous if isinstance(previous, FileTable) else None)
+        layout.write_checked_file(tmp / layout.META, stored)
         self._written_meta = meta
         layout.fsync_dir(tmp)
         final = self.cache / layout.generation_name(generation)
@@ -680,6 +686,13 @@ _BLANK: dict[str, Any] = {
 }
 
 
+def _stat_array(cols: Mapping[str, list[Any]], name: str, dtype: Any) -> np.ndarray:
+    """A stat column of the file table as an array (over its stored bytes if it has them)."""
+    if isinstance(cols, FileTable):
+        return cols.numbers(name).astype(dtype, copy=False)
+    return np.asarray(cols[name], dtype=dtype)
+
+
 def _placeholders(n: int) -> dict[str, list[Any]]:
     """The columns of ``n`` files to process, before they are."""
     return {name: [blank] * n for name, blank in _BLANK.items()}
@@ -691,6 +704,8 @@ def _same_stats(files: FileStats, old: IndexReader) -> bool:
     if len(files) != len(old):
         return False
     cols = old.meta["files"]
+    if files.joined is not None and isinstance(cols, FileTable):
+        cols.adopt_paths(files.paths, files.joined)  # the same paths: none decoded
     return bool(
         files.paths == cols["path"]
         and files.mtimes == cols["mtime_ns"]
@@ -701,8 +716,10 @@ def _same_stats(files: FileStats, old: IndexReader) -> bool:
 
 def _changes(plan: _Plan, old: IndexReader | None) -> Changes:
     """Paths added, changed and deleted since ``old``."""
-    before = old.ids if old is not None else {}
     fresh = [plan.paths[i] for i in plan.todo]
+    if old is not None and len(old) == len(plan) and old.paths == plan.paths:
+        return Changes(changed=tuple(fresh))  # the same files: no dictionary of paths needed
+    before = old.ids if old is not None else {}
     kept = set(plan.paths)
     return Changes(
         added=tuple(p for p in fresh if p not in before),
@@ -730,9 +747,10 @@ def _symbols(plan: _Plan, old: IndexReader | None) -> tuple[bytes, np.ndarray]:
 _DICTIONARY = frozenset({"vocab_off", "vocab_order"})
 
 
-def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """The metadata as written: the file table in its compact form."""
-    return {**meta, "files": pack_files(meta["files"])}
+def _stored_meta(meta: dict[str, Any], previous: FileTable | None = None) -> dict[str, Any]:
+    """The metadata as written: the file table in its compact form (columns equal to
+    ``previous``'s are carried in their stored form)."""
+    return {**meta, "files": pack_files(meta["files"], previous)}
 
 
 def _link(old: IndexReader, tmp: Path, name: str) -> list[int]:
@@ -769,7 +787,8 @@ def _path_data(plan: _Plan, old: IndexReader | None) -> tuple[bytes, dict[str, n
         blob, arrays = path_arrays(paths, roles, sizes, statuses)
         return blob, arrays, False
     prior = np.array(old.path_prior, dtype=np.float64)
-    resized = np.flatnonzero(np.asarray(old.sizes, np.int64) != np.asarray(sizes, np.int64))
+    was = _stat_array(old.meta["files"], "size", np.int64)
+    resized = np.flatnonzero(was != np.asarray(sizes, np.int64))
     for k in sorted(set(plan.fresh) | set(resized.tolist())):
         prior[k] = PathHeuristic.prior(paths[k], roles[k], sizes[k], statuses[k])
     carried = {"path_off": old.array("path_off"), "path_doc": old.array("path_doc")}

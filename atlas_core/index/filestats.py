@@ -27,6 +27,9 @@ class FileStats:
     sizes: list[int]
     mtimes: list[int]
     inos: list[int]
+    #: the paths joined by NULs in UTF-8 (surrogateescape), as the file table stores them,
+    #: when known: a cached walk read them so, and the builder compares them as bytes
+    joined: bytes | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     def __len__(self) -> int:
         return len(self.paths)

@@ -53,6 +53,7 @@ __all__ = [
     "unpackb",
     "write_atomic",
     "write_checked",
+    "write_checked_file",
     "write_current",
     "writing",
 ]
@@ -225,7 +226,7 @@ def read_file(path: Path | str, *, dir_fd: int | None = None, limit: int = -1) -
         return fh.read(limit)
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, durable: bool = True) -> None:
     """Write aside, then rename over ``path``: readers see the old file or the new one.
 
     ``durable`` also fsyncs the file and its directory, so the new file survives a power
@@ -240,7 +241,8 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
     try:
         with open(fd, "wb") as fh:
-            fh.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                fh.write(part)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -258,6 +260,17 @@ def write_file(path: Path, data: bytes) -> int:
     with CrcWriter(path) as out:
         out.write(data)
     return out.crc
+
+
+def write_checked_file(path: Path, obj: Any) -> None:
+    """Write ``obj`` as a new file of a temporary generation (see :func:`pack_checked`),
+    fsynced. Its checksum is in its header: none is computed as it is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    with open(fd, "wb") as fh:
+        for part in pack_checked_parts(obj):
+            fh.write(part)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 class CrcWriter:
@@ -307,19 +320,69 @@ def packb(obj: Any) -> bytes:
     return data
 
 
-def unpackb(data: bytes) -> Any:
+def unpackb(data: bytes | memoryview) -> Any:
     return msgpack.unpackb(data, raw=False, strict_map_key=False, unicode_errors="surrogateescape")
 
 
 def pack_checked(obj: Any) -> bytes:
     """msgpack with a magic, format version and CRC32 header."""
-    body = packb(obj)
-    header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + zlib.crc32(body).to_bytes(4, "little")
-    return header + body
+    return b"".join(pack_checked_parts(obj))
 
 
-def checked_body(data: bytes, name: str) -> bytes:
-    """The msgpack body of what :func:`pack_checked` made, after checking version and CRC32."""
+def pack_checked_parts(obj: Any) -> tuple[bytes, ...]:
+    """:func:`pack_checked` as pieces to write one after the other: the header, then
+    ``obj`` packed, its large byte strings as they are (the metadata of a large repository
+    is megabytes, and a copy of it into msgpack's buffer and another to join it cost
+    several milliseconds)."""
+    parts = _pack_parts(obj, [])
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    header = _MAGIC + FORMAT_VERSION.to_bytes(2, "little") + crc.to_bytes(4, "little")
+    return (header, *parts)
+
+
+#: byte strings at least this long are written as they are (msgpack's bin 32)
+_LARGE = 1 << 16
+#: arrays framed here at most this long (longer ones, such as 28k paths, are msgpack's:
+#: looking through them for byte strings would cost more than it saves)
+_FRAMED = 64
+
+
+def _pack_parts(obj: Any, out: list[bytes]) -> list[bytes]:
+    """``obj`` as msgpack (exactly what :func:`packb` makes, joined), in pieces: maps and
+    arrays holding large byte strings are framed here, everything else is msgpack's."""
+    if isinstance(obj, dict):
+        out.append(_header(len(obj), 0x80, b"\xde", b"\xdf"))
+        for key, value in obj.items():
+            out.append(packb(key))
+            _pack_parts(value, out)
+    elif isinstance(obj, list) and len(obj) <= _FRAMED and _has_containers(obj):
+        out.append(_header(len(obj), 0x90, b"\xdc", b"\xdd"))
+        for value in obj:
+            _pack_parts(value, out)
+    elif isinstance(obj, bytes) and len(obj) >= _LARGE:
+        out.append(b"\xc6" + len(obj).to_bytes(4, "big"))
+        out.append(obj)
+    else:
+        out.append(packb(obj))
+    return out
+
+
+def _has_containers(values: list[Any]) -> bool:
+    return any(isinstance(v, (bytes, dict, list)) for v in values)
+
+
+def _header(n: int, fix: int, two: bytes, four: bytes) -> bytes:
+    """A msgpack map or array header of ``n`` entries (fixmap/fixarray, 16 or 32 bit)."""
+    if n < 16:
+        return bytes([fix | n])
+    return two + n.to_bytes(2, "big") if n < 1 << 16 else four + n.to_bytes(4, "big")
+
+
+def checked_body(data: bytes, name: str) -> memoryview:
+    """The msgpack body of what :func:`pack_checked` made, after checking version and CRC32
+    (a view of ``data``: the metadata of a large repository is megabytes, not copied)."""
     n = len(_MAGIC)
     if len(data) < n + 6 or not data.startswith(_MAGIC):
         raise IndexCorruptError(f"{name} is not an Atlas index file")
@@ -328,7 +391,7 @@ def checked_body(data: bytes, name: str) -> bytes:
         raise IndexCorruptError(
             f"index format {version} is not the current format {FORMAT_VERSION}"
         )
-    body = data[n + 6 :]
+    body = memoryview(data)[n + 6 :]
     if zlib.crc32(body) != int.from_bytes(data[n + 2 : n + 6], "little"):
         raise IndexCorruptError(f"{name} fails its checksum")
     return body
@@ -345,16 +408,19 @@ def unpack_checked(data: bytes, name: str) -> Any:
 
 def write_checked(path: Path, obj: Any, *, durable: bool = True) -> None:
     """Write ``obj`` with a version and checksum (see :func:`write_atomic`)."""
-    write_atomic(path, pack_checked(obj), durable=durable)
+    write_atomic(path, pack_checked_parts(obj), durable=durable)
 
 
 def read_checked(path: Path, *, dir_fd: int | None = None) -> Any:
     """Read a file written by :func:`write_checked`, verifying version and checksum."""
+    return unpack_checked(_read_for_check(path, dir_fd=dir_fd), Path(path).name)
+
+
+def _read_for_check(path: Path, *, dir_fd: int | None = None) -> bytes:
     try:
-        data = read_file(path, dir_fd=dir_fd)
+        return read_file(path, dir_fd=dir_fd)
     except OSError as exc:
         raise IndexCorruptError(f"cannot read {Path(path).name}: {exc.strerror or exc}") from None
-    return unpack_checked(data, Path(path).name)
 
 
 def is_extra_name(name: str) -> bool:
@@ -374,8 +440,8 @@ def drop_damaged_extras(cache: Path) -> list[str]:
         for entry in entries:
             if not is_extra_name(entry.name) or not entry.is_file(follow_symlinks=False):
                 continue
-            try:
-                read_checked(extras / entry.name)
+            try:  # whole and of this format (not decoded: pack_checked wrote it whole)
+                checked_body(_read_for_check(extras / entry.name), entry.name)
             except IndexCorruptError as exc:
                 os.unlink(extras / entry.name)
                 if not str(exc).startswith("index format "):

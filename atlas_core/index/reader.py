@@ -16,7 +16,7 @@ import threading
 import weakref
 import zlib
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -97,7 +97,7 @@ class IndexReader:
         self._closer = weakref.finalize(self, os.close, fd)
         self._arrays: dict[str, np.ndarray] = {}
         self._extras: dict[str, Any] = {}
-        self._extra_bodies: dict[str, bytes] = {}
+        self._extra_bodies: dict[str, memoryview] = {}
         self._chunk_cache: dict[int, tuple[Chunk, ...]] = {}
         self._row_cache: dict[int, tuple[list[Any], ...]] = {}
         self._chunk_lock = threading.Lock()
@@ -267,7 +267,7 @@ class IndexReader:
 
     @cached_property
     def ids(self) -> dict[str, int]:
-        return {p: i for i, p in enumerate(self.paths)}
+        return dict(zip(self.paths, range(len(self.paths)), strict=True))  # C-level: 2x faster
 
     def read_text(self, i: int) -> str:
         """The current content of file ``i`` (read from the work tree, decoded leniently)."""
@@ -379,23 +379,32 @@ class IndexReader:
 
     def locate(self, term: str) -> tuple[int, int | None]:
         """Binary search of the sorted vocabulary: (insertion position, term id or None)."""
-        order = self.array("vocab_order")
+        order, off = self._vocab_index
         key = term.encode("utf-8", "surrogateescape")
-        off = self.array("vocab_off")
         blob = self.vocab_blob
         lo, hi = 0, len(order)
         while lo < hi:
             mid = (lo + hi) // 2
-            tid = int(order[mid])
-            if blob[int(off[tid]) : int(off[tid + 1])] < key:
+            tid = order[mid]
+            if blob[off[tid] : off[tid + 1]] < key:
                 lo = mid + 1
             else:
                 hi = mid
         if lo < len(order):
-            tid = int(order[lo])
-            if blob[int(off[tid]) : int(off[tid + 1])] == key:
-                return lo, tid
+            tid = order[lo]
+            if blob[off[tid] : off[tid + 1]] == key:
+                return lo, int(tid)
         return lo, None
+
+    @cached_property
+    def _vocab_index(self) -> tuple[Sequence[int], Sequence[int]]:
+        """``vocab_order`` and ``vocab_off`` as memoryviews, whose items are Python ints
+        (a numpy scalar per step made a one-file re-index's look-ups take 4 ms)."""
+        arrays = (self.array("vocab_order"), self.array("vocab_off"))
+        if all(a.dtype.isnative and a.flags.c_contiguous for a in arrays):
+            views: list[Any] = [memoryview(a.data).cast("B") for a in arrays]
+            return views[0].cast(arrays[0].dtype.char), views[1].cast(arrays[1].dtype.char)
+        return arrays[0], arrays[1]  # type: ignore[return-value]
 
     def term_id(self, term: str) -> int | None:
         """The id of ``term``; touches about log2(V) dictionary entries."""
@@ -566,17 +575,25 @@ def _keep(cache: dict[int, Any], i: int, value: Any, lock: threading.Lock) -> No
         cache[i] = value
 
 
+def _npy_header(head_bytes: bytes) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
+    """(shape, fortran order, dtype, data offset) of a ``.npy`` file's first bytes."""
+    fmt = np.lib.format
+    head = io.BytesIO(head_bytes)
+    version = fmt.read_magic(head)
+    if version == (1, 0):
+        shape, fortran, dtype = fmt.read_array_header_1_0(head)
+    else:
+        shape, fortran, dtype = fmt.read_array_header_2_0(head)
+    return shape, fortran, dtype, head.tell()
+
+
 def _npy(data: Any, name: str) -> np.ndarray:
     """An array over the verified bytes of a ``.npy`` file (no copy when memory-mapped)."""
-    fmt = np.lib.format
     try:
-        head = io.BytesIO(bytes(data[: min(len(data), 1 << 16)]))
-        version = fmt.read_magic(head)
-        if version == (1, 0):
-            shape, fortran, dtype = fmt.read_array_header_1_0(head)
-        else:
-            shape, fortran, dtype = fmt.read_array_header_2_0(head)
-        offset = head.tell()
+        try:  # the header is a few hundred bytes: copying 64 KiB of each array cost ms
+            shape, fortran, dtype, offset = _npy_header(bytes(data[: min(len(data), 4096)]))
+        except ValueError:  # a longer header than that
+            shape, fortran, dtype, offset = _npy_header(bytes(data[: min(len(data), 1 << 16)]))
         count = int(np.prod(shape, dtype=np.int64))
         if fortran or dtype.hasobject or offset + count * dtype.itemsize != len(data):
             raise ValueError("unexpected layout")

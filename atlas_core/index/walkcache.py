@@ -48,7 +48,7 @@ __all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
 
 NAME = "walk.msgpack"
 BIND = "walk.bind"
-_VERSION = 3  # 3: directories and paths stored by column
+_VERSION = 4  # 3: directories and paths stored by column; 4: paths as UTF-8 bytes
 #: a directory changed this recently (before its stamp) may change again unseen
 RACY_NS = 1_500_000_000
 _IGNORE_NAMES = (".gitignore", ".atlasignore")
@@ -106,7 +106,8 @@ class WalkRecorder:
                 dirs="\0".join(self.dirs),
                 dir_stamps=stamps.tobytes(),
                 files=self.files,
-                paths="\0".join(sorted(f.rel for f in files)),
+                # as the file table stores them: the builder compares the bytes
+                paths="\0".join(sorted(f.rel for f in files)).encode("utf-8", "surrogateescape"),
                 links=sorted(f.rel for f in files if os.path.islink(f.abs)),
             )
         with contextlib.suppress(OSError):  # only a shortcut is lost
@@ -146,17 +147,18 @@ def rebind(cache: Path, generation: str) -> None:
             _bind(cache, bind["id"], generation)
 
 
-def _columns(record: dict[str, Any]) -> tuple[list[str], list[list[int]], list[str]] | None:
-    """(directories, their stamps, file paths) of a record, or None if it is malformed."""
+def _columns(record: dict[str, Any]) -> tuple[list[str], list[list[int]], bytes] | None:
+    """(directories, their stamps, file paths joined by NULs) of a record, or None if it
+    is malformed."""
     dirs, stamps, paths = record.get("dirs"), record.get("dir_stamps"), record.get("paths")
-    if not (isinstance(dirs, str) and isinstance(stamps, bytes) and isinstance(paths, str)):
+    if not (isinstance(dirs, str) and isinstance(stamps, bytes) and isinstance(paths, bytes)):
         return None
     try:
         rows = np.frombuffer(stamps, dtype=np.int64).reshape(-1, 4).tolist()
     except ValueError:  # not whole rows
         return None
     names = dirs.split("\0")
-    return (names, rows, paths.split("\0") if paths else []) if len(rows) == len(names) else None
+    return (names, rows, paths) if len(rows) == len(names) else None
 
 
 def cached_walk(root: Path, cache: Path, key: str) -> FileStats | None:
@@ -184,7 +186,8 @@ def cached_walk(root: Path, cache: Path, key: str) -> FileStats | None:
     columns = _columns(record)
     if columns is None:
         return None
-    dirs, stamps, paths = columns
+    dirs, stamps, joined = columns
+    paths = joined.decode("utf-8", "surrogateescape").split("\0") if joined else []
     for rel, old in zip(dirs, stamps, strict=True):
         if _stamp(base + rel if rel else str(root)) != old:
             return None
@@ -212,4 +215,4 @@ def cached_walk(root: Path, cache: Path, key: str) -> FileStats | None:
         sizes.append(st.st_size)
         mtimes.append(st.st_mtime_ns)
         inos.append(st.st_ino)
-    return FileStats(base, paths, sizes, mtimes, inos)
+    return FileStats(base, paths, sizes, mtimes, inos, joined=joined)

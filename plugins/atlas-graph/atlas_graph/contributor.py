@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -12,7 +13,7 @@ from atlas_core.api import Contributor
 from atlas_graph.store import FORMAT, NAME
 
 if TYPE_CHECKING:
-    from atlas_core.api import IndexContext, Resolver
+    from atlas_core.api import IndexContext, IndexView, Resolver
     from atlas_graph.build import Reuse
 
 __all__ = ["DAMPING", "GraphContributor"]
@@ -53,7 +54,9 @@ class GraphContributor(Contributor):
 
         view, previous = ctx.index, ctx.previous_data
         resolvers = self.resolvers(ctx)
-        hashes = content_hashes(view)
+        hashes = _carried_hashes(ctx)
+        if hashes is None:
+            hashes = content_hashes(view)
         key = layout_key(view, hashes, resolvers)
         reuse = _reusable(previous, key, hashes)
         if reuse is not None:
@@ -126,9 +129,8 @@ def _same_graph(ctx: IndexContext, edges: Any) -> bool:
         return False
     if edges.resolvers != previous.get("resolvers") or len(before) != len(view):
         return False
-    old_ids, new_ids = before.ids, view.ids
     for path in ctx.changes.changed:
-        i, j = old_ids.get(path), new_ids.get(path)
+        i, j = _id_of(before, path), _id_of(view, path)
         if i is None or j is None:
             return False
         was = before.statuses[i] == "ok" and before.roles[i] not in EXCLUDED_ROLES
@@ -137,6 +139,43 @@ def _same_graph(ctx: IndexContext, edges: Any) -> bool:
             return False
     src, dst = stored_edges(dict(previous))
     return bool(np.array_equal(src, edges.src) and np.array_equal(dst, edges.dst))
+
+
+def _carried_hashes(ctx: IndexContext) -> bytes | None:
+    """``content_hashes(ctx.index)`` from the previous run's, when they were taken of the
+    previous generation and only files changed since (none added or deleted): the changed
+    files' are put in place, instead of 28k hashes joined and sliced again. None otherwise."""
+    from atlas_graph.build import HASH_BYTES
+
+    view, before, previous = ctx.index, ctx.previous, ctx.previous_data
+    if before is None or ctx.changes.added or ctx.changes.deleted or len(before) != len(view):
+        return None
+    if not isinstance(previous, Mapping) or previous.get("format") != FORMAT:
+        return None
+    old, hashes = previous.get("hashes"), view.hashes
+    if previous.get("generation") != before.generation or not isinstance(hashes, list):
+        return None
+    if not isinstance(old, bytes) or len(old) != HASH_BYTES * len(view) or len(hashes) != len(view):
+        return None
+    out = bytearray(old)
+    for path in ctx.changes.changed:
+        k = _id_of(view, path)
+        if k is None:
+            return None
+        out[k * HASH_BYTES : (k + 1) * HASH_BYTES] = bytes(hashes[k] or b"")[:HASH_BYTES].ljust(
+            HASH_BYTES, b"\0"
+        )
+    return bytes(out)
+
+
+def _id_of(view: IndexView, path: str) -> int | None:
+    """The id of ``path`` in ``view`` (None if absent): a binary search of the sorted
+    paths first, since a dictionary of every path costs milliseconds at 28k files."""
+    paths = view.paths
+    i = bisect.bisect_left(paths, path)
+    if i < len(paths) and paths[i] == path:
+        return i
+    return view.ids.get(path)  # not found that way (or paths out of order)
 
 
 def _reusable(previous: Any, key: str, hashes: bytes) -> Reuse | None:

@@ -159,3 +159,90 @@ def test_each_directory_gets_its_own_nearest_copy_of_a_module(graph_edges: Build
             (f"{copy}/app/sub/job.py", f"{copy}/ns/tool/helper.py"),
         }
     assert edges == expected
+
+
+def _layout_key_reference(paths: list[str], hashes: bytes, fingerprint: str) -> str:
+    """layout_key() as first written: a loop over the paths."""
+    import hashlib
+
+    from atlas_graph.build import CONFIG_FILES
+
+    digest = hashlib.sha1()
+    digest.update(fingerprint.encode())
+    digest.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+    for i, path in enumerate(paths):
+        if path.rpartition("/")[2] in CONFIG_FILES:
+            digest.update(i.to_bytes(8, "little"))
+            digest.update(hashes[i * 8 : (i + 1) * 8])
+    return digest.hexdigest()
+
+
+def test_layout_key_finds_config_files_as_a_loop_over_the_paths_would() -> None:
+    from atlas_graph.build import layout_key
+
+    names = [
+        "package.json",
+        "a/package.json",
+        "a/xpackage.json",
+        "package.json/x.py",
+        "a/tsconfig.json.bak",
+        "go.mod",
+        "b/go.mod",
+        "b/ago.mod",
+        "caf\udce9/Cargo.toml",  # a non-UTF-8 directory name
+        "Cargo.toml",
+        "x",
+        "",
+        "c/composer.json",
+        "jsconfig.json",
+        "d/.mod",
+    ]
+    rng = random.Random(11)
+    for _ in range(300):
+        paths = sorted(rng.sample(names, rng.randint(1, len(names))))
+        hashes = rng.randbytes(8 * len(paths))
+
+        class View:
+            fingerprint = "fp"
+
+        view = View()
+        view.paths = paths  # type: ignore[attr-defined]
+        assert layout_key(view, hashes, {}) == _layout_key_reference(paths, hashes, "fp"), paths  # type: ignore[arg-type]
+
+
+def test_content_hashes_match_a_loop_over_hashes_of_any_length() -> None:
+    rng = random.Random(1)
+    for _ in range(500):
+        hashes: list[Any] = [
+            rng.choice([rng.randbytes(16), b"", rng.randbytes(rng.randint(1, 7)), rng.randbytes(9)])
+            for _ in range(rng.randint(0, 40))
+        ]
+        expected = b"".join(h[:8].ljust(8, b"\0") for h in hashes)
+        assert content_hashes(_Hashes(hashes)) == expected  # type: ignore[arg-type]
+
+
+def test_an_edit_carries_the_content_hashes_with_the_changed_ones_in_place(
+    tmp_path: Path, graph_atlas: Callable[..., Atlas], monkeypatch: Any
+) -> None:
+    from atlas_graph import build
+
+    root = write_repo(
+        tmp_path / "repo",
+        {"pkg/a.py": "from pkg import b\n", "pkg/b.py": "X = 1\n", "pkg/c.py": "Y = 2\n"},
+    )
+    atlas = graph_atlas(root)
+    atlas.index()
+
+    def refuse(reader: Any) -> bytes:
+        raise AssertionError("all hashes computed again")
+
+    monkeypatch.setattr(build, "content_hashes", refuse)
+    with open(root / "pkg" / "b.py", "a") as fh:
+        fh.write("Z = 3\n")
+    assert atlas.index().contributors["graph"] == "updated"
+    monkeypatch.undo()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.extra("graph")["hashes"] == content_hashes(reader)
+    (root / "pkg" / "d.py").write_text("W = 4\n")  # a file added: computed again
+    monkeypatch.setattr(build, "content_hashes", refuse)
+    assert atlas.index().contributors["graph"] == "failed"
