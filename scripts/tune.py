@@ -62,6 +62,9 @@ BM25F_VARIANTS = {
     "b05": (5.0, 3.0, 1.0, 1.2, 0.5),
     "k2": (5.0, 3.0, 1.0, 2.0, 0.75),
 }
+#: stage-1 signals dumped a second time seeded from the first stage's fused ranking
+#: (``[pipeline] seed_signal = "fused"``, the shipped ``balanced`` weights) as ``sig_<name>_fused``
+FUSED_SEEDED = ("git_cochange", "graph")
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
 QTF_VARIANTS = ("q1", "qlog")
@@ -219,6 +222,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_path_features(reader, ctx.terms))
     langs = sorted(set(reader.languages))
     arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
@@ -241,6 +245,37 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     return arrays, meta
 
 
+def _fused_seed_arrays(
+    atlas: Any, reader: Any, query: str, scores: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The ``FUSED_SEEDED`` signals seeded from the shipped ``balanced`` weights' sum of the
+    stage-0 signals (as the engine does with ``seed_signal = "fused"``), normalised."""
+    from atlas_core.components import FUSED_SEEDS, QueryContext
+    from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
+    from atlas_core.rank.fusion import normalize
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    registry = atlas.manager.registry("signals")
+    weights = BUILTIN_PRESETS[DEFAULT_PRESET].signals
+    terms = tokenize(parse_task(query).text)
+    ctx = QueryContext(query, terms, reader, atlas.settings.components, seed_signal=FUSED_SEEDS)
+    for name in weights:
+        signal = registry.get(name)
+        if signal is not None and signal.stage == 0 and name in scores:
+            ctx.results[name] = scores[name]
+    ctx.fuse_seeds(weights)
+    out = {}
+    for name in FUSED_SEEDED:
+        signal = registry.get(name)
+        values = np.zeros(len(reader))
+        if signal is not None and name in scores:  # it ran in the query
+            raw = np.asarray(signal.score(ctx), dtype=np.float64)
+            values = normalize(np.where(np.isfinite(raw), raw, 0.0))
+        out[f"sig_{name}_fused"] = values.astype(np.float32)
+    return out
+
+
 def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
     """One case's dump, written aside and renamed into place."""
     tmp = out.with_suffix(".tmp.npz")
@@ -248,13 +283,30 @@ def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) ->
     tmp.rename(out)
 
 
-def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _Bm25Cache) -> None:
-    """Index one case's tree with Atlas and store every signal and feature per file."""
+def dump_case(
+    case: dict[str, Any],
+    root: Path,
+    out: Path,
+    bench: Path,
+    cache: _Bm25Cache,
+    set_name: str = "",
+    reuse: Path | None = None,
+) -> None:
+    """Index one case's tree with Atlas and store every signal and feature per file (the
+    baselines' rankings copied from ``reuse``, an earlier dump of the case, when it exists:
+    they depend only on the tree and the task)."""
     t0 = time.perf_counter()
-    base = _baselines(root, case["query"], bench, cache)
+    base = None
+    if reuse is not None and reuse.exists():
+        earlier = json.loads(str(np.load(reuse)["meta"]))
+        if earlier.get("id") == case["id"]:
+            base = earlier.get("baselines")
+    if base is None:
+        base = _baselines(root, case["query"], bench, cache)
     t_base = time.perf_counter() - t0
     arrays, meta = atlas_arrays(root, case["query"])
     meta.update(id=case["id"], repo=case["repo"], gold=case["gold"], baselines=base)
+    meta["set"] = set_name
     meta["time"]["baselines"] = t_base
     save_case(out, arrays, meta)
 
@@ -346,7 +398,9 @@ def cmd_dump(args: argparse.Namespace) -> None:
             cases = [c for c in cases if c["repo"] in args.repo]
         repos = sorted({c["repo"] for c in cases})
         mine = {r for i, r in enumerate(repos) if i % args.shards == args.shard}
-        outdir = bench / ".cache" / "dumps" / set_name
+        # a new prefix never touches the dumps the fit reads by default
+        outdir = bench / ".cache" / "dumps" / f"{args.prefix}{set_name}"
+        reuse_dir = bench / ".cache" / "dumps" / set_name
         outdir.mkdir(parents=True, exist_ok=True)
         cache, cache_repo = _Bm25Cache(), ""
         # one work tree per repository, moved from case to case in date order, so that
@@ -370,7 +424,8 @@ def cmd_dump(args: argparse.Namespace) -> None:
                 print(f"{set_name} {c['id']}: checkout failed: {str(exc)[:200]}", flush=True)
                 continue
             try:
-                dump_case(c, root, out, bench, cache)
+                reuse = reuse_dir / out.name if args.prefix else None
+                dump_case(c, root, out, bench, cache, set_name, reuse)
             except Exception as exc:
                 (outdir / f"{c['id']}.failed").write_text(repr(exc)[:2000])
                 print(f"{set_name} {c['id']}: FAILED {exc!r}"[:300], flush=True)
@@ -538,7 +593,7 @@ class Data:
             n_gold.append(len(meta["gold"]))
             starts.append(offset)
             self.meta.append(meta)
-            self.sets.append(path.parent.name)
+            self.sets.append(meta.get("set") or path.parent.name)
             offset += n
         self.cols = {k: np.concatenate(v) for k, v in cols.items()}
         self.n_cases = len(self.meta)
@@ -1210,6 +1265,12 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--shard", type=int, default=0)
     d.add_argument("--reverse", action="store_true", help="work through the cases backwards")
     d.add_argument("--tag", default="", help="name of this process's work-tree directory")
+    d.add_argument(
+        "--prefix",
+        default="",
+        help="write to dumps/<PREFIX><set> (fit --sets <PREFIX><set>); baselines are reused "
+        "from dumps/<set>",
+    )
     b = sub.add_parser("baseline", help="print plain or code-only BM25's ranking for one tree")
     b.add_argument("--root", required=True)
     b.add_argument("--query-file")
