@@ -461,10 +461,10 @@ WEIGHT_KEYS = (
 #: fusion and path-prior candidates measured by ``fit --explore`` (held-out), not yet shipped
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
-    "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled",
+    "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
 )  # fmt: skip
-#: second-stage keys whose grid values are not numbers
-_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form")
+#: keys whose grid values are not numbers
+_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed")
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -508,6 +508,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     # coupling below the anchors: a non-anchor gains s2_coupled x (co-change + graph score),
     # capped just below the last anchor (the first stage's top s2_k keep their order)
     "s2_coupled": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+    # what seeds the stage-1 signals (co-change, graph): the best BM25F files, or the best
+    # files of the fused stage-0 ranking ([pipeline] seed_signal; dumped as sig_<name>_fused)
+    "seed": ("bm25f", "fused"),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -535,7 +538,16 @@ def shipped_params() -> dict[str, Any]:
         params[role] = path_mod.ROLE_PRIOR[role]
     params.update(_prior_constants(path_mod))
     params.update(_fusion_constants(path_mod))
+    params["seed"] = _shipped_seed()
     return params
+
+
+def _shipped_seed() -> str:
+    """What seeds co-change and graph by default: "fused" or "bm25f" (the text signal)."""
+    from atlas_core.components import FUSED_SEEDS
+    from atlas_core.config import PipelineSettings
+
+    return "fused" if PipelineSettings().seed_signal == FUSED_SEEDS else "bm25f"
 
 
 def _fusion_constants(path_mod: Any) -> dict[str, Any]:
@@ -583,6 +595,10 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
+            for name in FUSED_SEEDED:  # dumps without fused seeds: seeded by bm25f
+                if f"sig_{name}_fused" not in z.files:
+                    got = z[f"sig_{name}"] if f"sig_{name}" in z.files else np.zeros(n, np.float32)
+                    cols.setdefault(f"sig_{name}_fused", []).append(got)
             index = {str(p): i for i, p in enumerate(paths)}
             gold_here = [index[g] for g in meta["gold"] if g in index]
             meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
@@ -666,7 +682,7 @@ class Data:
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
         for key in WEIGHT_KEYS[1:]:
-            signals[key] = self.cols[f"sig_{key}"].astype(np.float64)
+            signals[key] = self.stage1(p, key).astype(np.float64)
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
             return self._rrf(signals, weights, drop, rrf_k)
@@ -681,6 +697,12 @@ class Data:
         if any(p.get(k, 0.0) for k in ("s2_companion", "s2_dir", "s2_kin", "s2_coupled")):
             out = self.second_stage(out, signals["bm25f"], p)
         return out
+
+    def stage1(self, p: dict[str, Any], name: str) -> np.ndarray:
+        """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one."""
+        if name in FUSED_SEEDED and p.get("seed", "bm25f") == "fused":
+            return self.cols[f"sig_{name}_fused"]
+        return self.cols[f"sig_{name}"]
 
     def _neighbours(self) -> dict[str, np.ndarray]:
         """Per file: ids of its directory and its companion stem (unique across cases), and its
@@ -762,7 +784,7 @@ class Data:
         if w_coupled:
             last = anchors[-1][self.case_of_file]
             cap = np.where(last >= 0, np.nextafter(first[np.maximum(last, 0)], -np.inf), np.inf)
-            coupled = self.cols["sig_git_cochange"] + self.cols["sig_graph"]
+            coupled = self.stage1(p, "git_cochange") + self.stage1(p, "graph")
             lifted = np.minimum(first + w_coupled * coupled, cap)
             out = np.where(target, np.maximum(out, lifted), out)
         return out
@@ -936,6 +958,19 @@ STAGE2_PROCEDURES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: co-change and graph seeded from the fused first stage (``fit --seed-only``), each beside
+#: "everything"; a procedure in SEED_STARTS starts (and stays) at the value given
+SEED_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "no fitting, stage 1 seeded from the fused ranking": (),
+    "everything, stage 1 seeded from the fused ranking": ALL_KEYS,
+    "everything + the seed chosen in the folds": (*ALL_KEYS, "seed"),
+}
+SEED_STARTS: dict[str, dict[str, Any]] = {
+    "no fitting, stage 1 seeded from the fused ranking": {"seed": "fused"},
+    "everything, stage 1 seeded from the fused ranking": {"seed": "fused"},
+}
+
+
 def cross_validate(
     data: Data,
     fit_mask: np.ndarray,
@@ -1041,6 +1076,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     procedures = {"given": keys} if args.keys else dict(PROCEDURES)
+    if args.seed_only:
+        args.explore = True
     if args.explore and not args.keys:
         procedures = {
             "keep the start (no fitting)": (),
@@ -1050,12 +1087,19 @@ def cmd_fit(args: argparse.Namespace) -> int:
         }
         if args.stage2_only:
             procedures = {"keep the start (no fitting)": (), **STAGE2_PROCEDURES}
+        elif args.seed_only:
+            procedures = {
+                "keep the start (no fitting)": (),
+                "everything (weights, BM25F, path prior)": ALL_KEYS,
+                **SEED_PROCEDURES,
+            }
+        else:
+            procedures.update(SEED_PROCEDURES)
     results = {}
     for name, proc_keys in procedures.items():
         t0 = time.perf_counter()
-        results[name] = cross_validate(
-            data, fit_mask, repos, start, proc_keys, cache, args.min_gain
-        )
+        here = dict(start, **SEED_STARTS.get(name, {})) if args.explore else start
+        results[name] = cross_validate(data, fit_mask, repos, here, proc_keys, cache, args.min_gain)
         held_obj = objective(results[name][1], fit_mask)
         print(f"procedure {name}: held-out objective {held_obj:.4f} "
               f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
@@ -1192,7 +1236,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(report)
     if args.md:
         Path(args.md).write_text(report + "\n")
-    (bench / ".cache" / "tune-chosen.json").write_text(
+    Path(args.chosen or bench / ".cache" / "tune-chosen.json").write_text(
         json.dumps(
             {
                 "procedure": best,
@@ -1212,10 +1256,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[Any, ...]]) -> None:
     """Each procedure's held-out figures, overall and per language group (Atlas minus
-    code-only BM25 at Acc@1/5/10), and what the whole-set fit chose beyond "everything"."""
+    code-only BM25 at Acc@1/5/10, and minus "everything" when that procedure ran), the sympy
+    bug reports, and what the whole-set fit chose beyond "everything"."""
     langs = language_groups(data)
     bm25c = data.baseline_metrics("bm25_code")
     keys = ("acc@1", "acc@5", "acc@10", "all@5", "mrr")
+    depths = ("acc@1", "acc@5", "acc@10")
+    ref = results.get("everything (weights, BM25F, path prior)")
+    sympy = np.array(data.sets) == "sympy"
     for name, (chosen, held, _folds) in results.items():
         print(f"\n{name}: objective {objective(held, fit_mask):.4f} "
               + " ".join(f"{k} {held[k][fit_mask].mean():.3f}" for k in keys)
@@ -1223,11 +1271,22 @@ def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[A
               )  # fmt: skip
         for lang in sorted(set(langs.values())):
             mask = fit_mask & np.array([langs[r] == lang for r in data.repos])
-            d = [held[k][mask].mean() - bm25c[k][mask].mean() for k in ("acc@1", "acc@5", "acc@10")]
+            d = [held[k][mask].mean() - bm25c[k][mask].mean() for k in depths]
+            vs_ref = ""
+            if ref is not None:
+                r = [held[k][mask].mean() - ref[1][k][mask].mean() for k in depths]
+                vs_ref = "  vs everything " + " ".join(f"{x:+.3f}" for x in r)
             print(f"   {lang:12s} n={int(mask.sum()):3d} vs code-BM25 "
                   + " ".join(f"{x:+.3f}" for x in d)
                   + f"  acc@5 {held['acc@5'][mask].mean():.3f}"
-                  + f" mrr {held['mrr'][mask].mean():.3f}")  # fmt: skip
+                  + f" mrr {held['mrr'][mask].mean():.3f}" + vs_ref)  # fmt: skip
+        for label, mask in (("in the folds", fit_mask & sympy), ("outside", ~fit_mask & sympy)):
+            if not mask.any():
+                continue
+            m = held if label == "in the folds" else data.metrics(data.fused(chosen))
+            print(f"   sympy bug reports {label} (n={int(mask.sum())}): objective "
+                  f"{objective(m, mask):.4f} "
+                  + " ".join(f"{k} {m[k][mask].mean():.3f}" for k in keys))  # fmt: skip
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
@@ -1294,8 +1353,14 @@ def main(argv: list[str] | None = None) -> int:
         "--stage2-only", action="store_true", help="with --explore: only the second-stage ones"
     )
     f.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --explore: only stage 1 seeded from the fused ranking against the shipped seeds",
+    )
+    f.add_argument(
         "--start", action="append", metavar="KEY=VALUE", help="start the fit from this value"
     )
+    f.add_argument("--chosen", help="write the chosen parameters here (default: the bench cache)")
     f.add_argument("--min-gain", type=float, default=MIN_GAIN, help="smallest gain a move needs")
     args = ap.parse_args(argv)
     if args.cmd == "dump":
