@@ -63,8 +63,15 @@ BM25F_VARIANTS = {
     "k2": (5.0, 3.0, 1.0, 2.0, 0.75),
 }
 #: stage-1 signals dumped a second time seeded from the first stage's fused ranking
-#: (``[pipeline] seed_signal = "fused"``, the shipped ``balanced`` weights) as ``sig_<name>_fused``
+#: (``[pipeline] seed_signal = "fused"``, the shipped ``balanced`` weights) as ``sig_<name>_fused``;
+#: co-change also from the fused ranking's top 5 files only (``sig_git_cochange_fused5``)
 FUSED_SEEDED = ("git_cochange", "graph")
+#: the fit's ``seed`` values: which dumped column each stage-1 signal reads
+SEED_COLUMNS: dict[str, dict[str, str]] = {
+    "bm25f": {},
+    "fused": {"git_cochange": "_fused", "graph": "_fused"},
+    "fused5": {"git_cochange": "_fused5", "graph": "_fused"},
+}
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
 QTF_VARIANTS = ("q1", "qlog")
@@ -266,13 +273,16 @@ def _fused_seed_arrays(
             ctx.results[name] = scores[name]
     ctx.fuse_seeds(weights)
     out = {}
-    for name in FUSED_SEEDED:
+    variants = [(name, "_fused", {}) for name in FUSED_SEEDED]
+    variants.append(("git_cochange", "_fused5", {"git_cochange": {"seeds": 5}}))
+    for name, suffix, options in variants:
         signal = registry.get(name)
         values = np.zeros(len(reader))
         if signal is not None and name in scores:  # it ran in the query
+            ctx.settings = {**atlas.settings.components, **options}
             raw = np.asarray(signal.score(ctx), dtype=np.float64)
             values = normalize(np.where(np.isfinite(raw), raw, 0.0))
-        out[f"sig_{name}_fused"] = values.astype(np.float32)
+        out[f"sig_{name}{suffix}"] = values.astype(np.float32)
     return out
 
 
@@ -510,7 +520,8 @@ GRID: dict[str, tuple[Any, ...]] = {
     "s2_coupled": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
     # what seeds the stage-1 signals (co-change, graph): the best BM25F files, or the best
     # files of the fused stage-0 ranking ([pipeline] seed_signal; dumped as sig_<name>_fused)
-    "seed": ("bm25f", "fused"),
+    # ("fused5": co-change from the fused ranking's top 5 files, not 20)
+    "seed": tuple(SEED_COLUMNS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -595,10 +606,10 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
-            for name in FUSED_SEEDED:  # dumps without fused seeds: seeded by bm25f
-                if f"sig_{name}_fused" not in z.files:
+            for name, suffix in {(n, x) for c in SEED_COLUMNS.values() for n, x in c.items()}:
+                if f"sig_{name}{suffix}" not in z.files:  # dumps without it: seeded by bm25f
                     got = z[f"sig_{name}"] if f"sig_{name}" in z.files else np.zeros(n, np.float32)
-                    cols.setdefault(f"sig_{name}_fused", []).append(got)
+                    cols.setdefault(f"sig_{name}{suffix}", []).append(got)
             index = {str(p): i for i, p in enumerate(paths)}
             gold_here = [index[g] for g in meta["gold"] if g in index]
             meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
@@ -700,9 +711,7 @@ class Data:
 
     def stage1(self, p: dict[str, Any], name: str) -> np.ndarray:
         """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one."""
-        if name in FUSED_SEEDED and p.get("seed", "bm25f") == "fused":
-            return self.cols[f"sig_{name}_fused"]
-        return self.cols[f"sig_{name}"]
+        return self.cols[f"sig_{name}{SEED_COLUMNS[p.get('seed', 'bm25f')].get(name, '')}"]
 
     def _neighbours(self) -> dict[str, np.ndarray]:
         """Per file: ids of its directory and its companion stem (unique across cases), and its
@@ -963,11 +972,13 @@ STAGE2_PROCEDURES: dict[str, tuple[str, ...]] = {
 SEED_PROCEDURES: dict[str, tuple[str, ...]] = {
     "no fitting, stage 1 seeded from the fused ranking": (),
     "everything, stage 1 seeded from the fused ranking": ALL_KEYS,
+    "everything, co-change from the fused ranking's top 5": ALL_KEYS,
     "everything + the seed chosen in the folds": (*ALL_KEYS, "seed"),
 }
 SEED_STARTS: dict[str, dict[str, Any]] = {
     "no fitting, stage 1 seeded from the fused ranking": {"seed": "fused"},
     "everything, stage 1 seeded from the fused ranking": {"seed": "fused"},
+    "everything, co-change from the fused ranking's top 5": {"seed": "fused5"},
 }
 
 
