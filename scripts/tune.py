@@ -472,9 +472,10 @@ WEIGHT_KEYS = (
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
+    "s2_coupled_seed",
 )  # fmt: skip
 #: keys whose grid values are not numbers
-_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed")
+_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed")
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -522,6 +523,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     # files of the fused stage-0 ranking ([pipeline] seed_signal; dumped as sig_<name>_fused)
     # ("fused5": co-change from the fused ranking's top 5 files, not 20)
     "seed": tuple(SEED_COLUMNS),
+    # the coupling bonus below the anchors (s2_coupled) seeded otherwise than the fusion's
+    # stage-1 signals ("": as ``seed``)
+    "s2_coupled_seed": ("", *SEED_COLUMNS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -550,6 +554,7 @@ def shipped_params() -> dict[str, Any]:
     params.update(_prior_constants(path_mod))
     params.update(_fusion_constants(path_mod))
     params["seed"] = _shipped_seed()
+    params["s2_coupled_seed"] = ""
     return params
 
 
@@ -793,7 +798,8 @@ class Data:
         if w_coupled:
             last = anchors[-1][self.case_of_file]
             cap = np.where(last >= 0, np.nextafter(first[np.maximum(last, 0)], -np.inf), np.inf)
-            coupled = self.stage1(p, "git_cochange") + self.stage1(p, "graph")
+            q = dict(p, seed=p.get("s2_coupled_seed") or p.get("seed", "bm25f"))
+            coupled = self.stage1(q, "git_cochange") + self.stage1(q, "graph")
             lifted = np.minimum(first + w_coupled * coupled, cap)
             out = np.where(target, np.maximum(out, lifted), out)
         return out
@@ -962,6 +968,11 @@ STAGE2_PROCEDURES: dict[str, tuple[str, ...]] = {
     "stage 2: directory cohesion": ("s2_k", "s2_dir", "s2_dir_form"),
     "stage 2: name kinship": ("s2_k", "s2_kin"),
     "stage 2: coupling below the anchors": ("s2_k", "s2_coupled"),
+    "stage 2: coupling below the anchors, from the fused seeds": (
+        "s2_k",
+        "s2_coupled",
+        "s2_coupled_seed",
+    ),
     "stage 2: all four": STAGE2_KEYS,
     "everything + stage 2": (*ALL_KEYS, *STAGE2_KEYS),
 }
