@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from atlas_core.types import Chunk, RepoFile, Selection
 
 __all__ = [
+    "FUSED_SEEDS",
     "Changes",
     "Chunker",
     "Classifier",
@@ -310,6 +311,10 @@ class Note:
         return self.message
 
 
+#: ``[pipeline] seed_signal`` value that seeds stage 1 from the fused stage-0 ranking
+FUSED_SEEDS = "fused"
+
+
 @attrs.define
 class QueryContext:
     """Everything a signal or reranker sees for one query."""
@@ -322,11 +327,14 @@ class QueryContext:
     results: dict[str, np.ndarray] = attrs.field(factory=dict)
     notes: list[Note] = attrs.field(factory=list)
     #: the text-match signal whose best files seed graph and co-change signals
-    #: (``[pipeline] seed_signal``)
+    #: (``[pipeline] seed_signal``; ``"fused"``: the first stage's fused ranking)
     seed_signal: str = "bm25f"
     #: ids of the files the user stands at (``--seed``, ``--diff``): graph and co-change
     #: signals start from them as well as from the best text matches
     seeds: list[int] = attrs.field(factory=list)
+    #: with ``seed_signal = "fused"``: the stage-0 signals' weighted sum, normalised (set by
+    #: :meth:`fuse_seeds` before stage 1 runs)
+    fused_seeds: np.ndarray | None = None
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""
@@ -337,8 +345,24 @@ class QueryContext:
         return dict(self.settings.get(component, {}))
 
     def seed_scores(self) -> np.ndarray | None:
-        """The normalised scores of the seed signal, or None when it did not run."""
+        """The normalised scores of the seed signal, or None when it did not run (with
+        ``seed_signal = "fused"``: the first stage's fused scores, None before stage 1)."""
+        if self.seed_signal == FUSED_SEEDS:
+            return self.fused_seeds
         return self.results.get(self.seed_signal)
+
+    def fuse_seeds(self, weights: Mapping[str, float]) -> None:
+        """With ``seed_signal = "fused"``, set :attr:`fused_seeds` to the weighted sum of the
+        results so far (the stage-0 signals: call it before stage 1), scaled to a best of 1."""
+        import numpy as np
+
+        if self.seed_signal != FUSED_SEEDS:
+            return
+        total = np.zeros(len(self.index))
+        for name, values in self.results.items():  # a few signals: O(files) each
+            total += weights.get(name, 1.0) * values
+        top = float(total.max()) if len(total) else 0.0
+        self.fused_seeds = total / top if top > 0 else np.zeros(len(total))
 
     def note(self, message: str, *, level: Literal["info", "warning"] = "info") -> None:
         """Say something the user sees (``info``: under ``-v``; ``warning``: always)."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from atlas_core.components import FUSED_SEEDS
 from atlas_core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -144,7 +145,8 @@ class IndexSettings:
 class PipelineSettings:
     walker: str = "fs"
     preset: str = DEFAULT_PRESET
-    #: the text-match signal whose best files seed the graph and co-change signals
+    #: the text-match signal whose best files seed the graph and co-change signals, or
+    #: "fused": the first stage's ranking (the preset's weighted sum of the stage-0 signals)
     seed_signal: str = "bm25f"
 
 
@@ -465,10 +467,10 @@ def check_settings(settings: Settings, manager: AtlasPluginManager) -> None:
             f"(known: {_known(settings.presets)})"
         )
     signals = _names(manager, "signals")
-    if settings.pipeline.seed_signal not in signals:
+    if settings.pipeline.seed_signal not in {*signals, FUSED_SEEDS}:
         raise UsageError(
             f"unknown signal {settings.pipeline.seed_signal!r} as [pipeline] seed_signal{at} "
-            f"(known: {_known(signals)})"
+            f"(known: {_known(signals)}, or {FUSED_SEEDS!r}: the first stage's ranking)"
         )
     for preset in settings.presets.values():
         if preset.name in BUILTIN_PRESETS and preset == BUILTIN_PRESETS[preset.name]:

@@ -356,6 +356,8 @@ class Atlas:
         signals, missing = self._signals(preset, ctx, failures)
         raw: dict[str, np.ndarray] = {}
         for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
+            if signal.stage > 0 and ctx.fused_seeds is None:  # stage 0 is done
+                ctx.fuse_seeds(preset.signals)
             t0 = time.perf_counter()
             try:  # an optional component: its failure is a warning, the query carries on
                 with guarded(signal, "scoring"):

@@ -62,6 +62,16 @@ BM25F_VARIANTS = {
     "b05": (5.0, 3.0, 1.0, 1.2, 0.5),
     "k2": (5.0, 3.0, 1.0, 2.0, 0.75),
 }
+#: stage-1 signals dumped a second time seeded from the first stage's fused ranking
+#: (``[pipeline] seed_signal = "fused"``, the shipped ``balanced`` weights) as ``sig_<name>_fused``;
+#: co-change also from the fused ranking's top 5 files only (``sig_git_cochange_fused5``)
+FUSED_SEEDED = ("git_cochange", "graph")
+#: the fit's ``seed`` values: which dumped column each stage-1 signal reads
+SEED_COLUMNS: dict[str, dict[str, str]] = {
+    "bm25f": {},
+    "fused": {"git_cochange": "_fused", "graph": "_fused"},
+    "fused5": {"git_cochange": "_fused5", "graph": "_fused"},
+}
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
 QTF_VARIANTS = ("q1", "qlog")
@@ -219,6 +229,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_path_features(reader, ctx.terms))
     langs = sorted(set(reader.languages))
     arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
@@ -241,6 +252,40 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     return arrays, meta
 
 
+def _fused_seed_arrays(
+    atlas: Any, reader: Any, query: str, scores: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The ``FUSED_SEEDED`` signals seeded from the shipped ``balanced`` weights' sum of the
+    stage-0 signals (as the engine does with ``seed_signal = "fused"``), normalised."""
+    from atlas_core.components import FUSED_SEEDS, QueryContext
+    from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
+    from atlas_core.rank.fusion import normalize
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    registry = atlas.manager.registry("signals")
+    weights = BUILTIN_PRESETS[DEFAULT_PRESET].signals
+    terms = tokenize(parse_task(query).text)
+    ctx = QueryContext(query, terms, reader, atlas.settings.components, seed_signal=FUSED_SEEDS)
+    for name in weights:
+        signal = registry.get(name)
+        if signal is not None and signal.stage == 0 and name in scores:
+            ctx.results[name] = scores[name]
+    ctx.fuse_seeds(weights)
+    out = {}
+    variants = [(name, "_fused", {}) for name in FUSED_SEEDED]
+    variants.append(("git_cochange", "_fused5", {"git_cochange": {"seeds": 5}}))
+    for name, suffix, options in variants:
+        signal = registry.get(name)
+        values = np.zeros(len(reader))
+        if signal is not None and name in scores:  # it ran in the query
+            ctx.settings = {**atlas.settings.components, **options}
+            raw = np.asarray(signal.score(ctx), dtype=np.float64)
+            values = normalize(np.where(np.isfinite(raw), raw, 0.0))
+        out[f"sig_{name}{suffix}"] = values.astype(np.float32)
+    return out
+
+
 def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
     """One case's dump, written aside and renamed into place."""
     tmp = out.with_suffix(".tmp.npz")
@@ -248,13 +293,30 @@ def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) ->
     tmp.rename(out)
 
 
-def dump_case(case: dict[str, Any], root: Path, out: Path, bench: Path, cache: _Bm25Cache) -> None:
-    """Index one case's tree with Atlas and store every signal and feature per file."""
+def dump_case(
+    case: dict[str, Any],
+    root: Path,
+    out: Path,
+    bench: Path,
+    cache: _Bm25Cache,
+    set_name: str = "",
+    reuse: Path | None = None,
+) -> None:
+    """Index one case's tree with Atlas and store every signal and feature per file (the
+    baselines' rankings copied from ``reuse``, an earlier dump of the case, when it exists:
+    they depend only on the tree and the task)."""
     t0 = time.perf_counter()
-    base = _baselines(root, case["query"], bench, cache)
+    base = None
+    if reuse is not None and reuse.exists():
+        earlier = json.loads(str(np.load(reuse)["meta"]))
+        if earlier.get("id") == case["id"]:
+            base = earlier.get("baselines")
+    if base is None:
+        base = _baselines(root, case["query"], bench, cache)
     t_base = time.perf_counter() - t0
     arrays, meta = atlas_arrays(root, case["query"])
     meta.update(id=case["id"], repo=case["repo"], gold=case["gold"], baselines=base)
+    meta["set"] = set_name
     meta["time"]["baselines"] = t_base
     save_case(out, arrays, meta)
 
@@ -346,7 +408,9 @@ def cmd_dump(args: argparse.Namespace) -> None:
             cases = [c for c in cases if c["repo"] in args.repo]
         repos = sorted({c["repo"] for c in cases})
         mine = {r for i, r in enumerate(repos) if i % args.shards == args.shard}
-        outdir = bench / ".cache" / "dumps" / set_name
+        # a new prefix never touches the dumps the fit reads by default
+        outdir = bench / ".cache" / "dumps" / f"{args.prefix}{set_name}"
+        reuse_dir = bench / ".cache" / "dumps" / set_name
         outdir.mkdir(parents=True, exist_ok=True)
         cache, cache_repo = _Bm25Cache(), ""
         # one work tree per repository, moved from case to case in date order, so that
@@ -370,7 +434,8 @@ def cmd_dump(args: argparse.Namespace) -> None:
                 print(f"{set_name} {c['id']}: checkout failed: {str(exc)[:200]}", flush=True)
                 continue
             try:
-                dump_case(c, root, out, bench, cache)
+                reuse = reuse_dir / out.name if args.prefix else None
+                dump_case(c, root, out, bench, cache, set_name, reuse)
             except Exception as exc:
                 (outdir / f"{c['id']}.failed").write_text(repr(exc)[:2000])
                 print(f"{set_name} {c['id']}: FAILED {exc!r}"[:300], flush=True)
@@ -406,10 +471,11 @@ WEIGHT_KEYS = (
 #: fusion and path-prior candidates measured by ``fit --explore`` (held-out), not yet shipped
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
-    "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled",
+    "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
+    "s2_coupled_seed",
 )  # fmt: skip
-#: second-stage keys whose grid values are not numbers
-_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form")
+#: keys whose grid values are not numbers
+_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed")
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -453,6 +519,13 @@ GRID: dict[str, tuple[Any, ...]] = {
     # coupling below the anchors: a non-anchor gains s2_coupled x (co-change + graph score),
     # capped just below the last anchor (the first stage's top s2_k keep their order)
     "s2_coupled": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+    # what seeds the stage-1 signals (co-change, graph): the best BM25F files, or the best
+    # files of the fused stage-0 ranking ([pipeline] seed_signal; dumped as sig_<name>_fused)
+    # ("fused5": co-change from the fused ranking's top 5 files, not 20)
+    "seed": tuple(SEED_COLUMNS),
+    # the coupling bonus below the anchors (s2_coupled) seeded otherwise than the fusion's
+    # stage-1 signals ("": as ``seed``)
+    "s2_coupled_seed": ("", *SEED_COLUMNS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -480,7 +553,17 @@ def shipped_params() -> dict[str, Any]:
         params[role] = path_mod.ROLE_PRIOR[role]
     params.update(_prior_constants(path_mod))
     params.update(_fusion_constants(path_mod))
+    params["seed"] = _shipped_seed()
+    params["s2_coupled_seed"] = ""
     return params
+
+
+def _shipped_seed() -> str:
+    """What seeds co-change and graph by default: "fused" or "bm25f" (the text signal)."""
+    from atlas_core.components import FUSED_SEEDS
+    from atlas_core.config import PipelineSettings
+
+    return "fused" if PipelineSettings().seed_signal == FUSED_SEEDS else "bm25f"
 
 
 def _fusion_constants(path_mod: Any) -> dict[str, Any]:
@@ -528,6 +611,10 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
+            for name, suffix in {(n, x) for c in SEED_COLUMNS.values() for n, x in c.items()}:
+                if f"sig_{name}{suffix}" not in z.files:  # dumps without it: seeded by bm25f
+                    got = z[f"sig_{name}"] if f"sig_{name}" in z.files else np.zeros(n, np.float32)
+                    cols.setdefault(f"sig_{name}{suffix}", []).append(got)
             index = {str(p): i for i, p in enumerate(paths)}
             gold_here = [index[g] for g in meta["gold"] if g in index]
             meta["gold_lang"] = [meta["langs"][int(z["lang"][i])] for i in gold_here]
@@ -538,7 +625,7 @@ class Data:
             n_gold.append(len(meta["gold"]))
             starts.append(offset)
             self.meta.append(meta)
-            self.sets.append(path.parent.name)
+            self.sets.append(meta.get("set") or path.parent.name)
             offset += n
         self.cols = {k: np.concatenate(v) for k, v in cols.items()}
         self.n_cases = len(self.meta)
@@ -611,7 +698,7 @@ class Data:
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
         for key in WEIGHT_KEYS[1:]:
-            signals[key] = self.cols[f"sig_{key}"].astype(np.float64)
+            signals[key] = self.stage1(p, key).astype(np.float64)
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
             return self._rrf(signals, weights, drop, rrf_k)
@@ -626,6 +713,10 @@ class Data:
         if any(p.get(k, 0.0) for k in ("s2_companion", "s2_dir", "s2_kin", "s2_coupled")):
             out = self.second_stage(out, signals["bm25f"], p)
         return out
+
+    def stage1(self, p: dict[str, Any], name: str) -> np.ndarray:
+        """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one."""
+        return self.cols[f"sig_{name}{SEED_COLUMNS[p.get('seed', 'bm25f')].get(name, '')}"]
 
     def _neighbours(self) -> dict[str, np.ndarray]:
         """Per file: ids of its directory and its companion stem (unique across cases), and its
@@ -707,7 +798,8 @@ class Data:
         if w_coupled:
             last = anchors[-1][self.case_of_file]
             cap = np.where(last >= 0, np.nextafter(first[np.maximum(last, 0)], -np.inf), np.inf)
-            coupled = self.cols["sig_git_cochange"] + self.cols["sig_graph"]
+            q = dict(p, seed=p.get("s2_coupled_seed") or p.get("seed", "bm25f"))
+            coupled = self.stage1(q, "git_cochange") + self.stage1(q, "graph")
             lifted = np.minimum(first + w_coupled * coupled, cap)
             out = np.where(target, np.maximum(out, lifted), out)
         return out
@@ -876,8 +968,30 @@ STAGE2_PROCEDURES: dict[str, tuple[str, ...]] = {
     "stage 2: directory cohesion": ("s2_k", "s2_dir", "s2_dir_form"),
     "stage 2: name kinship": ("s2_k", "s2_kin"),
     "stage 2: coupling below the anchors": ("s2_k", "s2_coupled"),
+    "stage 2: coupling below the anchors, from the fused seeds": (
+        "s2_k",
+        "s2_coupled",
+        "s2_coupled_seed",
+    ),
     "stage 2: all four": STAGE2_KEYS,
     "everything + stage 2": (*ALL_KEYS, *STAGE2_KEYS),
+}
+
+
+#: co-change and graph seeded from the fused first stage (``fit --seed-only``), each beside
+#: "everything"; a procedure in SEED_STARTS starts (and stays) at the value given
+SEED_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "no fitting, stage 1 seeded from the fused ranking": (),
+    "signal weights, stage 1 seeded from the fused ranking": WEIGHT_KEYS,
+    "everything, stage 1 seeded from the fused ranking": ALL_KEYS,
+    "everything, co-change from the fused ranking's top 5": ALL_KEYS,
+    "everything + the seed chosen in the folds": (*ALL_KEYS, "seed"),
+}
+SEED_STARTS: dict[str, dict[str, Any]] = {
+    "no fitting, stage 1 seeded from the fused ranking": {"seed": "fused"},
+    "signal weights, stage 1 seeded from the fused ranking": {"seed": "fused"},
+    "everything, stage 1 seeded from the fused ranking": {"seed": "fused"},
+    "everything, co-change from the fused ranking's top 5": {"seed": "fused5"},
 }
 
 
@@ -986,6 +1100,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     procedures = {"given": keys} if args.keys else dict(PROCEDURES)
+    if args.seed_only:
+        args.explore = True
     if args.explore and not args.keys:
         procedures = {
             "keep the start (no fitting)": (),
@@ -995,12 +1111,20 @@ def cmd_fit(args: argparse.Namespace) -> int:
         }
         if args.stage2_only:
             procedures = {"keep the start (no fitting)": (), **STAGE2_PROCEDURES}
+        elif args.seed_only:
+            procedures = {
+                "keep the start (no fitting)": (),
+                "signal weights": WEIGHT_KEYS,
+                "everything (weights, BM25F, path prior)": ALL_KEYS,
+                **SEED_PROCEDURES,
+            }
+        else:
+            procedures.update(SEED_PROCEDURES)
     results = {}
     for name, proc_keys in procedures.items():
         t0 = time.perf_counter()
-        results[name] = cross_validate(
-            data, fit_mask, repos, start, proc_keys, cache, args.min_gain
-        )
+        here = dict(start, **SEED_STARTS.get(name, {})) if args.explore else start
+        results[name] = cross_validate(data, fit_mask, repos, here, proc_keys, cache, args.min_gain)
         held_obj = objective(results[name][1], fit_mask)
         print(f"procedure {name}: held-out objective {held_obj:.4f} "
               f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
@@ -1137,7 +1261,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(report)
     if args.md:
         Path(args.md).write_text(report + "\n")
-    (bench / ".cache" / "tune-chosen.json").write_text(
+    Path(args.chosen or bench / ".cache" / "tune-chosen.json").write_text(
         json.dumps(
             {
                 "procedure": best,
@@ -1157,10 +1281,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[Any, ...]]) -> None:
     """Each procedure's held-out figures, overall and per language group (Atlas minus
-    code-only BM25 at Acc@1/5/10), and what the whole-set fit chose beyond "everything"."""
+    code-only BM25 at Acc@1/5/10, and minus the start, fitting nothing), the sympy
+    bug reports, and what the whole-set fit chose beyond "everything"."""
     langs = language_groups(data)
     bm25c = data.baseline_metrics("bm25_code")
     keys = ("acc@1", "acc@5", "acc@10", "all@5", "mrr")
+    depths = ("acc@1", "acc@5", "acc@10")
+    ref = results.get("keep the start (no fitting)")
+    sympy = np.array(data.sets) == "sympy"
     for name, (chosen, held, _folds) in results.items():
         print(f"\n{name}: objective {objective(held, fit_mask):.4f} "
               + " ".join(f"{k} {held[k][fit_mask].mean():.3f}" for k in keys)
@@ -1168,11 +1296,22 @@ def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[A
               )  # fmt: skip
         for lang in sorted(set(langs.values())):
             mask = fit_mask & np.array([langs[r] == lang for r in data.repos])
-            d = [held[k][mask].mean() - bm25c[k][mask].mean() for k in ("acc@1", "acc@5", "acc@10")]
+            d = [held[k][mask].mean() - bm25c[k][mask].mean() for k in depths]
+            vs_ref = ""
+            if ref is not None:
+                r = [held[k][mask].mean() - ref[1][k][mask].mean() for k in depths]
+                vs_ref = "  vs the start " + " ".join(f"{x:+.3f}" for x in r)
             print(f"   {lang:12s} n={int(mask.sum()):3d} vs code-BM25 "
                   + " ".join(f"{x:+.3f}" for x in d)
                   + f"  acc@5 {held['acc@5'][mask].mean():.3f}"
-                  + f" mrr {held['mrr'][mask].mean():.3f}")  # fmt: skip
+                  + f" mrr {held['mrr'][mask].mean():.3f}" + vs_ref)  # fmt: skip
+        for label, mask in (("in the folds", fit_mask & sympy), ("outside", ~fit_mask & sympy)):
+            if not mask.any():
+                continue
+            m = held if label == "in the folds" else data.metrics(data.fused(chosen))
+            print(f"   sympy bug reports {label} (n={int(mask.sum())}): objective "
+                  f"{objective(m, mask):.4f} "
+                  + " ".join(f"{k} {m[k][mask].mean():.3f}" for k in keys))  # fmt: skip
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
@@ -1210,6 +1349,12 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--shard", type=int, default=0)
     d.add_argument("--reverse", action="store_true", help="work through the cases backwards")
     d.add_argument("--tag", default="", help="name of this process's work-tree directory")
+    d.add_argument(
+        "--prefix",
+        default="",
+        help="write to dumps/<PREFIX><set> (fit --sets <PREFIX><set>); baselines are reused "
+        "from dumps/<set>",
+    )
     b = sub.add_parser("baseline", help="print plain or code-only BM25's ranking for one tree")
     b.add_argument("--root", required=True)
     b.add_argument("--query-file")
@@ -1233,8 +1378,14 @@ def main(argv: list[str] | None = None) -> int:
         "--stage2-only", action="store_true", help="with --explore: only the second-stage ones"
     )
     f.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --explore: only stage 1 seeded from the fused ranking against the shipped seeds",
+    )
+    f.add_argument(
         "--start", action="append", metavar="KEY=VALUE", help="start the fit from this value"
     )
+    f.add_argument("--chosen", help="write the chosen parameters here (default: the bench cache)")
     f.add_argument("--min-gain", type=float, default=MIN_GAIN, help="smallest gain a move needs")
     args = ap.parse_args(argv)
     if args.cmd == "dump":

@@ -187,3 +187,54 @@ def test_history_scores_follow_similar_commit_messages() -> None:
     assert scores[2] == 0.0  # a commit touching more than 50 files is ignored
     assert module.history_scores("retry backoff", commits, paths, top=10).argmax() == 1
     assert not module.history_scores("anything", [], paths, top=10).any()
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "-C", str(root), *who, *args], check=True, capture_output=True)
+
+
+def test_fused_seed_dump_is_the_engines(
+    tune: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sig_git_cochange_fused`` is what the engine scores with ``seed_signal = "fused"``, and
+    the fit's ``seed = "fused"`` ranks as that engine does under the shipped weights."""
+    from atlas_core.config import load_settings
+    from atlas_core.engine import Atlas, QueryOptions
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git,graph")
+    root = write_repo(tmp_path / "repo", REPO)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "start")
+    # the ledger changes with the client (not a text match), the demo with the retry policy
+    for n, pair in enumerate(
+        [("src/payments/client.py", "src/payments/deep/er/still/ledger.py")] * 3
+        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2
+    ):
+        for rel in pair:
+            with open(root / rel, "a") as fh:
+                fh.write(f"# change {n}\n")
+        _git(root, "commit", "-qam", f"change {n}")
+    query = "retry backoff for the payment client charge"
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    case = _dump(tune, root, dumps / "case1.npz", query, ["src/payments/client.py"])
+    data = tune.Data([case])
+    fused_seeded = data.cols["sig_git_cochange_fused"]
+    assert fused_seeded.any()
+    # the best text matches are retry.py and its test, the fused ranking's the client
+    assert not np.array_equal(fused_seeded, data.cols["sig_git_cochange"])
+
+    settings = load_settings(root)
+    settings.pipeline.seed_signal = "fused"
+    atlas = Atlas(root, get_plugin_manager(), settings)
+    result = atlas.query(query, QueryOptions(top=0, max_tokens=0), atlas.reader())
+    np.testing.assert_allclose(result.signal_scores["git_cochange"], fused_seeded, atol=1e-6)
+    engine = [atlas.reader().paths[i] for i in result.order]
+    fused = data.fused(dict(tune.shipped_params(), seed="fused"))
+    offline = [data.paths(0)[i] for i in np.lexsort((np.arange(len(fused)), -fused))]
+    assert offline == engine

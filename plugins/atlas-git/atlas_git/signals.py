@@ -113,7 +113,8 @@ class GitMessages:
 class GitCochange:
     """Files that changed in the same commits as the best text matches (temporal coupling).
 
-    The top files of ``bm25f`` are seeds, weighted by their score, and so are the user's
+    The top files of the seed signal (``[pipeline] seed_signal``: ``bm25f``, or ``fused``, the
+    first stage's ranking) are seeds, weighted by their score, and so are the user's
     own seed files (``--seed``, ``--diff``) with the weight of the best match; a file scores, summed
     over the seeds, how many of the seed's commits also touched it, damped by how often
     the seed changes (see :meth:`QueryHistory.cochange`).
@@ -124,9 +125,9 @@ class GitCochange:
 
     @attrs.define
     class Config:
-        #: how many of the best ``bm25f`` files are seeds
+        #: how many of the seed signal's best files are seeds
         seeds: int = 20
-        #: a seed needs at least this share of the best ``bm25f`` score
+        #: a seed needs at least this share of the seed signal's best score
         min_seed_score: float = 0.1
         #: a seed's votes are divided by its commit count to this power (1: confidence)
         seed_norm: float = 0.5
@@ -147,7 +148,8 @@ class GitCochange:
         cfg = component_config(self.Config, ctx.options(self.name), self.name)
         base: Any = ctx.seed_scores()
         if base is None:
-            ctx.note(f"signal git_cochange has no seeds: the {ctx.seed_signal} signal did not run")
+            what = "ranking" if ctx.seed_signal == "fused" else "signal"
+            ctx.note(f"signal git_cochange has no seeds: the {ctx.seed_signal} {what} did not run")
             return np.zeros(len(ctx.index))
         history = history_of(ctx)
         weights = history.commit_weights(
