@@ -183,11 +183,7 @@ def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
         "cli.main()\n"
         "print(kept, signal.getsignal(signal.SIGINT) == signal.SIG_DFL)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split()[-2:] == ["True", "True"]
+    assert _console_probe(probe)[-2:] == ["True", "True"]
 
 
 def test_the_console_script_leaves_its_objects_to_the_process_exit() -> None:
@@ -204,11 +200,7 @@ def test_the_console_script_leaves_its_objects_to_the_process_exit() -> None:
         "cli.main()\n"
         "print(kept, gc.get_freeze_count() > 1000, gc.get_threshold()[0])\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split()[-3:] == ["0", "True", "700"]
+    assert _console_probe(probe)[-3:] == ["0", "True", "700"]
 
 
 def test_the_console_script_keeps_numpy_to_one_blas_thread() -> None:
@@ -226,18 +218,19 @@ def test_the_console_script_keeps_numpy_to_one_blas_thread() -> None:
         "print(kept, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", probe],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            env=e,
-        )
-        for e in (env, {**env, "OPENBLAS_NUM_THREADS": "4"})
-    ]
-    for proc in runs:
-        assert proc.returncode == 0, proc.stderr
-    assert runs[0].stdout.split()[-2:] == ["unset", "1"]
-    assert runs[1].stdout.split()[-2:] == ["4", "4"]
+    assert _console_probe(probe, env)[-2:] == ["unset", "1"]
+    assert _console_probe(probe, {**env, "OPENBLAS_NUM_THREADS": "4"})[-2:] == ["4", "4"]
+
+
+def _console_probe(probe: str, env: dict[str, str] | None = None) -> list[str]:
+    """The words ``probe`` prints, run in a fresh interpreter (it calls ``main`` both ways)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
