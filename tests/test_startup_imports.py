@@ -234,3 +234,28 @@ def _console_probe(probe: str, env: dict[str, str] | None = None) -> list[str]:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.split()
+
+
+def test_an_interrupt_inside_a_callback_reaches_the_command() -> None:
+    """A Ctrl-C landing in a callback Python cannot raise from (an import's module-lock
+    callback) is delivered again to the command, not printed as "Exception ignored"."""
+    probe = (
+        "import sys, time, weakref\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "cli._interrupts_from_callbacks()\n"
+        "class Box: pass\n"
+        "def callback(_): raise KeyboardInterrupt\n"
+        "box = Box(); ref = weakref.ref(box, callback)\n"
+        "try:\n"
+        "    del box\n"
+        "    time.sleep(5)\n"
+        "    print('lost')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.stdout.split() == ["interrupted"]
+    assert "Exception ignored" not in proc.stderr

@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(_YOUNG_OBJECTS, *previous[1:])
     if argv is None:
         _one_blas_thread()
+        _interrupts_from_callbacks()
     try:
         return _main(argv)
     finally:
@@ -167,6 +168,27 @@ def _one_blas_thread() -> None:
     0.2 s query, more on a busy machine, and memory in every index worker.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def _interrupts_from_callbacks() -> None:
+    """A Ctrl-C that lands inside a callback Python cannot raise from (an import's module-lock
+    callback, a finalizer) is printed as "Exception ignored in ..." with a traceback, and
+    the interrupt is lost. It is delivered again instead, a moment later, to the command."""
+    import threading
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+            previous(unraisable)
+            return
+        import _thread
+
+        # from another thread, once this callback has returned: raised here, it would be
+        # lost the same way
+        threading.Timer(0.01, _thread.interrupt_main).start()
+
+    sys.unraisablehook = hook
 
 
 def _quiet_shutdown() -> None:
