@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 # cheap, and needed by every plugin's entry-point module: imported now
 from atlas_core.components import (
+    FUSED_SEEDS,
     Changes,
     Chunker,
     Classifier,
@@ -176,6 +177,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FUSED_SEEDS",
     "OUTPUT_VERSION",
     "PLUGIN_API",
     "ROLES",

@@ -142,13 +142,13 @@ class GitCochange:
     def score(self, ctx: QueryContext) -> np.ndarray:
         import numpy as np
 
-        from atlas_core.api import component_config
+        from atlas_core.api import FUSED_SEEDS, component_config
         from atlas_git.matrix import history_of
 
         cfg = component_config(self.Config, ctx.options(self.name), self.name)
         base: Any = ctx.seed_scores()
         if base is None:
-            what = "ranking" if ctx.seed_signal == "fused" else "signal"
+            what = "ranking" if ctx.seed_signal == FUSED_SEEDS else "signal"
             ctx.note(f"signal git_cochange has no seeds: the {ctx.seed_signal} {what} did not run")
             return np.zeros(len(ctx.index))
         history = history_of(ctx)
