@@ -265,26 +265,28 @@ def write_file(path: Path, data: bytes) -> int:
 def write_checked_file(path: Path, obj: Any) -> None:
     """Write ``obj`` as a new file of a temporary generation (see :func:`pack_checked`),
     fsynced. Its checksum is in its header: none is computed as it is written."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
-    with open(fd, "wb") as fh:
+    with CrcWriter(path, checksum=False) as out:
         for part in pack_checked_parts(obj):
-            fh.write(part)
-        fh.flush()
-        os.fsync(fh.fileno())
+            out.write(part)
 
 
 class CrcWriter:
-    """A new file, written once, with the CRC32 and size of what went in; fsynced on close."""
+    """A new file, written once, with the CRC32 and size of what went in; fsynced on close.
 
-    def __init__(self, path: Path) -> None:
+    ``checksum=False`` skips the CRC32 (``crc`` stays 0) for a file that carries its own.
+    """
+
+    def __init__(self, path: Path, *, checksum: bool = True) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
         self._fh = open(fd, "wb")  # noqa: SIM115 - closed in __exit__
+        self._checksum = checksum
         self.crc = 0
         self.size = 0
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
-        self.crc = zlib.crc32(view, self.crc)
+        if self._checksum:
+            self.crc = zlib.crc32(view, self.crc)
         self.size += len(view)
         return self._fh.write(view)
 
