@@ -235,6 +235,31 @@ def test_a_delta_generation_writes_its_own_arrays_into_the_metadata(
     assert files and files <= linked
 
 
+def test_path_arrays_a_delta_recomputes_are_files_the_next_deltas_link(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """An added file changes the path dictionary: the delta writes it as files, so the
+    deltas after it link them instead of carrying megabytes in every metadata."""
+    root = write_repo(tmp_path / "r", _initial(random.Random(7)))
+    atlas = make_atlas(root)
+    atlas.index()
+    (root / "lib" / "added.py").write_text("def added_client():\n    return 1\n")
+    atlas.index()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.delta
+        made = {n: (reader.gen / f"{n}.npy").stat().st_ino for n in ("path_off", "path_doc")}
+        assert not any(reader.inline(n) for n in made)
+    with open(root / "lib" / "lib0.py", "a") as fh:
+        fh.write("\n# client retry\n")
+    atlas.index()
+    with atlas.reader(build_if_missing=False) as reader:
+        assert reader.delta
+        for name, inode in made.items():
+            assert not reader.inline(name)
+            assert (reader.gen / f"{name}.npy").stat().st_ino == inode  # linked, not written
+        assert [reader.paths[int(d)] for d in reader.path_docs("added")] == ["lib/added.py"]
+
+
 def test_only_the_generation_is_fsynced_on_an_edit(
     tmp_path: Path,
     make_atlas: Callable[[Path], Atlas],

@@ -743,8 +743,10 @@ def _symbols(plan: _Plan, old: IndexReader | None) -> tuple[bytes, np.ndarray]:
     return b"".join(parts), offsets
 
 
-#: arrays of the term dictionary: megabytes, so a delta that rewrites them writes files
-_DICTIONARY = frozenset({"vocab_off", "vocab_order"})
+#: arrays of the term and path dictionaries: megabytes, rewritten only when the terms or the
+#: set of files change, so a delta that rewrites them writes files (the next deltas link
+#: them) rather than carrying them in every later metadata
+_DICTIONARY = frozenset({"vocab_off", "vocab_order", "path_off", "path_doc"})
 
 
 def _stored_meta(meta: dict[str, Any], previous: FileTable | None = None) -> dict[str, Any]:
