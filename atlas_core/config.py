@@ -141,13 +141,17 @@ class IndexSettings:
     ignore: list[str] = attrs.field(factory=list)
 
 
+#: the signal that seeds stage 1 unless ``[pipeline] seed_signal`` says otherwise
+_DEFAULT_SEED_SIGNAL = "bm25f"
+
+
 @attrs.define
 class PipelineSettings:
     walker: str = "fs"
     preset: str = DEFAULT_PRESET
     #: the text-match signal whose best files seed the graph and co-change signals, or
     #: "fused": the first stage's ranking (the preset's weighted sum of the stage-0 signals)
-    seed_signal: str = "bm25f"
+    seed_signal: str = _DEFAULT_SEED_SIGNAL
 
 
 @attrs.define
@@ -466,16 +470,20 @@ def check_settings(settings: Settings, manager: AtlasPluginManager) -> None:
             f"unknown preset {settings.pipeline.preset!r} in [pipeline]{at} "
             f"(known: {_known(settings.presets)})"
         )
-    signals = _names(manager, "signals")
-    if settings.pipeline.seed_signal not in {*signals, FUSED_SEEDS}:
-        raise UsageError(
-            f"unknown signal {settings.pipeline.seed_signal!r} as [pipeline] seed_signal{at} "
-            f"(known: {_known(signals)}, or {FUSED_SEEDS!r}: the first stage's ranking)"
-        )
+    seed = settings.pipeline.seed_signal
+    if seed not in (_DEFAULT_SEED_SIGNAL, FUSED_SEEDS):
+        # signals are collected only when a name needs them: an index run imports none
+        signals = _names(manager, "signals")
+        if seed not in signals:
+            raise UsageError(
+                f"unknown signal {seed!r} as [pipeline] seed_signal{at} "
+                f"(known: {_known(signals)}, or {FUSED_SEEDS!r}: the first stage's ranking)"
+            )
     for preset in settings.presets.values():
         if preset.name in BUILTIN_PRESETS and preset == BUILTIN_PRESETS[preset.name]:
             continue
-        # collected only when needed: registering rerankers imports their modules
+        # collected only when needed: registering signals and rerankers imports their modules
+        signals = _names(manager, "signals")
         fusers = _names(manager, "fusers")
         rerankers = _names(manager, "rerankers")
         what = f"preset {preset.name!r}{at}"

@@ -169,6 +169,29 @@ def test_an_edit_loads_only_the_grammar_it_needs(indexed: Path, tmp_path: Path) 
     assert "tree_sitter_c_sharp" not in modules
 
 
+#: what only a query uses: signals, task parsing, the embedder's settings and cache
+QUERY_ONLY = (
+    "atlas_core.rank.task",
+    "atlas_core.rank.mentions",
+    "atlas_core.rank.bm25f",
+    "atlas_git.signals",
+    "atlas_graph.signals",
+    "atlas_ollama.config",
+    "atlas_ollama.store",
+)
+
+
+def test_an_index_run_imports_no_signal(indexed: Path, tmp_path: Path) -> None:
+    """Settings are checked without registering the signals (their modules are the
+    query's); the check still catches a misspelled signal (tests/test_config.py)."""
+    (indexed / "src" / "app.py").write_text("def retry_twice():\n    return 2\n")
+    modules = _imported(tmp_path, "--root", str(indexed), "index", "-q")
+    assert "atlas_core.index.builder" in modules  # the probe really indexed
+    assert [m for m in QUERY_ONLY if m in modules] == []
+    query = _imported(tmp_path, "--root", str(indexed), "query", "retry", "--format", "json")
+    assert [m for m in QUERY_ONLY[:5] if m not in query] == []  # the list names real modules
+
+
 def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
     """Once the console script's command is done, Ctrl-C takes its default action (no
     traceback from the interpreter's shutdown); ``main(argv)`` called in a process that

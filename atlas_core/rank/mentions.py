@@ -17,11 +17,11 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
-from atlas_core.rank.task import ParsedTask, parse_task
 from atlas_core.terms import STOP_WORDS, identifier_terms, stem, tokenize
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
+    from atlas_core.rank.task import ParsedTask
 
 __all__ = ["Mentions", "mention_scores"]
 
@@ -389,6 +389,8 @@ def mention_scores(
     ctx: QueryContext, tuning: Tuning = DEFAULT_TUNING, *, messages: bool = True
 ) -> np.ndarray:
     """Evidence per file from the paths, modules, frames, symbols and messages in the task."""
+    from atlas_core.rank.task import parse_task  # a query's module: index runs skip it
+
     out = np.zeros(len(ctx.index), dtype=np.float64)
     if not len(out):
         return out

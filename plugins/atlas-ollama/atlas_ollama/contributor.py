@@ -13,11 +13,10 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from atlas_core.api import Contributor, progress_bar
-from atlas_ollama.config import OllamaConfig, config_from_table
-from atlas_ollama.store import read_meta
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexContext, IndexView
+    from atlas_ollama.config import OllamaConfig
 
 __all__ = ["EmbeddingsContributor"]
 
@@ -29,6 +28,10 @@ class EmbeddingsContributor(Contributor):
     on_demand: ClassVar[str] = "embed"
 
     def fingerprint(self, ctx: IndexContext) -> str:
+        # imported here: every index run registers this contributor, few embed
+        from atlas_ollama.config import config_from_table
+        from atlas_ollama.store import read_meta
+
         view = ctx.index
         cfg = config_from_table(ctx.options("ollama"))
         # The vectors live outside the stored data: a query that saw the model change size
@@ -46,6 +49,8 @@ class EmbeddingsContributor(Contributor):
         return f"{cfg.model_id}|{self._layout(view, cfg)}|{state}"
 
     def contribute(self, ctx: IndexContext) -> dict[str, Any]:
+        from atlas_ollama.config import config_from_table
+
         view, previous = ctx.index, ctx.previous_data
         cfg = config_from_table(ctx.options("ollama"))
         layout = self._layout(view, cfg)
