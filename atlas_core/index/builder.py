@@ -34,6 +34,7 @@ from atlas_core.index.process import (
     process_batch,
     set_processor,
 )
+from atlas_core.index.radix import stable_order
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
@@ -815,23 +816,32 @@ def _fresh_postings(plan: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         d.tf = None
     ids = np.array([k for k, _ in fresh], dtype=np.uint32)
     doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.uint32)
-    order = np.argsort(term, kind="stable")  # files are already in ascending order
-    return term[order], doc[order], tf[order]
+    order = stable_order(term)  # files are already in ascending order
+    return term[order], doc[order], np.take(tf, order, axis=0)
 
 
 def _arrays(
     n_terms: int, n_docs: int, term: np.ndarray, doc: np.ndarray, tf: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Postings sorted by (term, file) into the stored arrays, with per-field lengths."""
-    post_off = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(term, minlength=n_terms), out=post_off[1:])
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
         doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
+    post_doc = doc.astype(doc_dtype(n_docs), copy=False)
+    return _stored(np.bincount(term, minlength=n_terms), post_doc, tf, doclen)
+
+
+def _stored(
+    df: np.ndarray, doc: np.ndarray, tf: np.ndarray, doclen: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The stored arrays of postings sorted by (term, file): ``df`` counts each term id's
+    postings, ``doc`` is in its stored type, ``doclen`` sums each file's tf per field."""
+    post_off = np.zeros(len(df) + 1, dtype=np.int64)
+    np.cumsum(df, out=post_off[1:])
     small, big_at, big = pack_tf(tf)
     return {
         "post_off": post_off,
-        "post_doc": doc.astype(doc_dtype(n_docs), copy=False),
+        "post_doc": doc,
         "post_tf": small,
         "post_tf_big_at": big_at,
         "post_tf_big": big,
@@ -841,7 +851,9 @@ def _arrays(
 
 def _invert(plan: _Plan, n_terms: int, spill: _Spill | None) -> dict[str, np.ndarray]:
     """Postings of a build from scratch."""
-    term, doc, tf = spill.postings() if spill is not None else _fresh_postings(plan)
+    if spill is not None:
+        return spill.inverted(n_terms, len(plan))
+    term, doc, tf = _fresh_postings(plan)
     return _arrays(n_terms, len(plan), term, doc, tf)
 
 
@@ -868,6 +880,18 @@ def _merge(plan: _Plan, old: IndexReader, n_terms: int) -> dict[str, np.ndarray]
         k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
         k_tf = np.insert(k_tf, at, tf, axis=0)
     return _arrays(n_terms, len(plan), k_term, k_doc, k_tf)
+
+
+def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each file's tf summed per field (float32), from postings in file order, ``counts``
+    per file: a sum over each file's run, where summing by file id over the postings
+    sorted by term took three scattered passes."""
+    doclen = np.zeros((len(counts), 3), dtype=np.float32)
+    full = np.flatnonzero(counts > 0)
+    if len(full):  # sums of integers, exact, then rounded once as the stored float32
+        starts = (np.cumsum(counts) - counts)[full]
+        doclen[full] = np.add.reduceat(tf, starts, axis=0, dtype=np.int64)
+    return doclen
 
 
 class _Spill:
@@ -918,15 +942,23 @@ class _Spill:
         data: bytes = fh.read()
         return data
 
-    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(term, doc, tf) of every file added, sorted by term then file id."""
-        term = np.frombuffer(self._read("term"), dtype=np.uint32)
-        order = np.argsort(term, kind="stable")  # files were added in ascending order
-        term = term[order]
-        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)[order]
+    def inverted(self, n_terms: int, n_docs: int) -> dict[str, np.ndarray]:
+        """The stored postings arrays (see ``_stored``) of the ``n_docs`` files added, which
+        are every file of the generation, in file order."""
         counts = np.frombuffer(self.counts, dtype=np.int64)
-        doc = np.repeat(np.arange(len(counts), dtype=np.uint32), counts)[order]
-        return term, doc, tf
+        if len(counts) != n_docs:
+            raise AssertionError("a build from scratch spilled other files than it writes")
+        term = np.frombuffer(self._read("term"), dtype=np.uint32)
+        df = np.bincount(term, minlength=n_terms)
+        order = stable_order(term)  # files were added in ascending order: sorted by file
+        del term
+        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)
+        doclen = _doclen(tf, counts)
+        tf = np.take(tf, order, axis=0)
+        ids = np.arange(n_docs, dtype=doc_dtype(n_docs))
+        doc = np.take(np.repeat(ids, counts), order)
+        del order
+        return _stored(df, doc, tf, doclen)
 
     def symbols(self) -> tuple[bytes, np.ndarray]:
         """Every file's chunk record, joined, and their offsets (as ``_symbols``)."""
