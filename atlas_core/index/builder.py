@@ -7,6 +7,7 @@ import io
 import itertools
 import operator
 import os
+import threading
 import time
 from array import array
 from collections import Counter
@@ -473,22 +474,45 @@ class IndexBuilder:
     ) -> Path:
         if old is not None and wants_delta(plan.old_id, _fresh_count(plan), old):
             return self._write_delta(plan, old, skipped, report, vocab)
-        arrays = _invert(plan, len(vocab), spill) if old is None else _merge(plan, old, len(vocab))
+        if spill is not None:
+            return self._write_spilled(plan, skipped, report, vocab, spill)
+        arrays = _invert(plan, len(vocab)) if old is None else _merge(plan, old, len(vocab))
         df = np.diff(arrays["post_off"])
         blob, vocab_off, vocab_order, remap = vocab.finish(df)
         if remap is not None:  # unused terms dropped: kept ones keep their order
-            keep = np.flatnonzero(df > 0)
-            off = np.zeros(len(keep) + 1, dtype=np.int64)
-            np.cumsum(df[keep], out=off[1:])
-            arrays["post_off"] = off
+            arrays["post_off"] = _offsets(df[df > 0])
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
-        if spill is not None:
-            symbols, arrays["symbols_off"] = spill.symbols()
-        else:
-            symbols, arrays["symbols_off"] = _symbols(plan, old)
+        symbols, arrays["symbols_off"] = _symbols(plan, old)
         blobs = {"vocab.bin": blob, "symbols.bin": symbols}
         postings = int(arrays["post_doc"].shape[0])
         return self._save(plan, blobs, arrays, old, skipped, report, postings)
+
+    def _write_spilled(
+        self,
+        plan: _Plan,
+        skipped: Counter[str],
+        report: BuildReport,
+        vocab: Vocabulary,
+        spill: _Spill,
+    ) -> Path:
+        """A build from scratch: the postings are inverted in a thread of their own while
+        this one encodes the dictionary and the paths. The workers are done by now, so a
+        core is free, and numpy's sorts and gathers run without the GIL."""
+        df = spill.term_counts(len(vocab))
+        inverting = _Background(spill.inverted, len(vocab), len(plan), df)
+        try:
+            blob, vocab_off, vocab_order, remap = vocab.finish(df)
+            symbols, symbols_off = spill.symbols()
+            paths = _path_data(plan, None)
+        finally:
+            arrays = inverting.result()
+        if remap is not None:  # unused terms dropped: kept ones keep their order
+            arrays["post_off"] = _offsets(df[df > 0])
+        arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
+        arrays["symbols_off"] = symbols_off
+        blobs = {"vocab.bin": blob, "symbols.bin": symbols}
+        postings = int(arrays["post_doc"].shape[0])
+        return self._save(plan, blobs, arrays, None, skipped, report, postings, paths=paths)
 
     def _write_delta(
         self,
@@ -530,12 +554,13 @@ class IndexBuilder:
         *,
         links: set[str] | frozenset[str] = frozenset(),
         delta: bool = False,
+        paths: tuple[bytes, dict[str, np.ndarray], bool] | None = None,
     ) -> Path:
         generation = max(old.generation if old else 0, _last_generation(self.cache)) + 1
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
         layout.remove_generation(self.cache, tmp.name)
         tmp.mkdir()
-        path_blob, path, carried = _path_data(plan, old)
+        path_blob, path, carried = paths if paths is not None else _path_data(plan, old)
         arrays.update(path)
         links = set(links)
         if carried:
@@ -836,11 +861,9 @@ def _stored(
 ) -> dict[str, np.ndarray]:
     """The stored arrays of postings sorted by (term, file): ``df`` counts each term id's
     postings, ``doc`` is in its stored type, ``doclen`` sums each file's tf per field."""
-    post_off = np.zeros(len(df) + 1, dtype=np.int64)
-    np.cumsum(df, out=post_off[1:])
     small, big_at, big = pack_tf(tf)
     return {
-        "post_off": post_off,
+        "post_off": _offsets(df),
         "post_doc": doc,
         "post_tf": small,
         "post_tf_big_at": big_at,
@@ -849,10 +872,8 @@ def _stored(
     }
 
 
-def _invert(plan: _Plan, n_terms: int, spill: _Spill | None) -> dict[str, np.ndarray]:
-    """Postings of a build from scratch."""
-    if spill is not None:
-        return spill.inverted(n_terms, len(plan))
+def _invert(plan: _Plan, n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of a build from scratch kept in memory (see ``_Spill.inverted``)."""
     term, doc, tf = _fresh_postings(plan)
     return _arrays(n_terms, len(plan), term, doc, tf)
 
@@ -880,6 +901,36 @@ def _merge(plan: _Plan, old: IndexReader, n_terms: int) -> dict[str, np.ndarray]
         k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
         k_tf = np.insert(k_tf, at, tf, axis=0)
     return _arrays(n_terms, len(plan), k_term, k_doc, k_tf)
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """Where each run of ``counts`` starts, and the total at the end."""
+    off = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=off[1:])
+    return off
+
+
+class _Background:
+    """A call run in a thread of its own; ``result()`` waits for it, then returns its value
+    or raises its exception."""
+
+    def __init__(self, call: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = call(*args)
+        except BaseException as exc:  # raised again in the waiting thread
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -942,14 +993,17 @@ class _Spill:
         data: bytes = fh.read()
         return data
 
-    def inverted(self, n_terms: int, n_docs: int) -> dict[str, np.ndarray]:
+    def term_counts(self, n_terms: int) -> np.ndarray:
+        """Postings of each term id (of ``n_terms`` at least)."""
+        return np.bincount(np.frombuffer(self._read("term"), dtype=np.uint32), minlength=n_terms)
+
+    def inverted(self, n_terms: int, n_docs: int, df: np.ndarray) -> dict[str, np.ndarray]:
         """The stored postings arrays (see ``_stored``) of the ``n_docs`` files added, which
-        are every file of the generation, in file order."""
+        are every file of the generation, in file order; ``df`` is ``term_counts``."""
         counts = np.frombuffer(self.counts, dtype=np.int64)
         if len(counts) != n_docs:
             raise AssertionError("a build from scratch spilled other files than it writes")
         term = np.frombuffer(self._read("term"), dtype=np.uint32)
-        df = np.bincount(term, minlength=n_terms)
         order = stable_order(term)  # files were added in ascending order: sorted by file
         del term
         tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)
