@@ -87,7 +87,7 @@ def test_a_spilled_build_stores_the_arrays_of_the_plain_sort(tmp_path: Path) -> 
             terms.append(term)
             tfs.append(tf)
         counts = np.array([len(t) for t in terms])
-        got = spill.inverted(n_terms, n_docs, spill.term_counts(n_terms))
+        got = spill.inverted(n_docs, spill.term_counts(n_terms))
     want = _plain_arrays(np.concatenate(terms), np.concatenate(tfs), counts, n_terms)
     assert sorted(got) == sorted(want)
     for name, array in want.items():
@@ -100,7 +100,7 @@ def test_a_spilled_build_without_postings(tmp_path: Path) -> None:
     with builder._Spill(tmp_path) as spill:
         for _ in range(3):
             spill.add(np.zeros(0, np.uint32), np.zeros((0, 3), np.uint16), b"")
-        got = spill.inverted(4, 3, spill.term_counts(4))
+        got = spill.inverted(3, spill.term_counts(4))
     assert got["post_off"].tolist() == [0, 0, 0, 0, 0]
     assert got["post_doc"].shape == (0,) and got["post_tf"].shape == (0, 3)
     assert got["doclen"].shape == (3, 3) and not got["doclen"].any()

@@ -499,7 +499,7 @@ class IndexBuilder:
         this one encodes the dictionary and the paths. The workers are done by now, so a
         core is free, and numpy's sorts and gathers run without the GIL."""
         df = spill.term_counts(len(vocab))
-        inverting = _Background(spill.inverted, len(vocab), len(plan), df)
+        inverting = _Background(spill.inverted, len(plan), df)
         try:
             blob, vocab_off, vocab_order, remap = vocab.finish(df)
             symbols, symbols_off = spill.symbols()
@@ -997,7 +997,7 @@ class _Spill:
         """Postings of each term id (of ``n_terms`` at least)."""
         return np.bincount(np.frombuffer(self._read("term"), dtype=np.uint32), minlength=n_terms)
 
-    def inverted(self, n_terms: int, n_docs: int, df: np.ndarray) -> dict[str, np.ndarray]:
+    def inverted(self, n_docs: int, df: np.ndarray) -> dict[str, np.ndarray]:
         """The stored postings arrays (see ``_stored``) of the ``n_docs`` files added, which
         are every file of the generation, in file order; ``df`` is ``term_counts``."""
         counts = np.frombuffer(self.counts, dtype=np.int64)
