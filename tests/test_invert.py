@@ -3,14 +3,19 @@ stored arrays of a build from scratch are those of the plain (term, file) sort."
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from atlas_core.engine import Atlas
 from atlas_core.index import builder
 from atlas_core.index.radix import stable_order
+from atlas_core.index.reader import open_index
 from atlas_core.index.tfcodec import pack_tf
+from atlas_core.testing import write_repo
 
 
 @pytest.mark.parametrize(
@@ -104,3 +109,41 @@ def test_a_spilled_build_without_postings(tmp_path: Path) -> None:
     assert got["post_off"].tolist() == [0, 0, 0, 0, 0]
     assert got["post_doc"].shape == (0,) and got["post_tf"].shape == (0, 3)
     assert got["doclen"].shape == (3, 3) and not got["doclen"].any()
+
+
+def _repo(tmp_path: Path) -> Path:
+    files = {f"src/m{i}.py": f"def m{i}(value):\n    return value + {i}\n" for i in range(60)}
+    return write_repo(tmp_path / "r", files)
+
+
+def test_a_build_from_scratch_inverts_in_another_thread(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int] = []
+    inverted = builder._Spill.inverted
+
+    def spy(self: builder._Spill, *args: object) -> dict[str, np.ndarray]:
+        threads.append(threading.get_ident())
+        return inverted(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder._Spill, "inverted", spy)
+    atlas = make_atlas(_repo(tmp_path))
+    atlas.index()
+    assert threads and threads[0] != threading.get_ident()
+    reader = atlas.reader()
+    docs, _ = reader.postings(reader.term_id("m7"))
+    assert [reader.paths[d] for d in docs] == ["src/m7.py"]
+
+
+def test_a_failure_while_inverting_fails_the_build(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(self: builder._Spill, *args: object) -> dict[str, np.ndarray]:
+        raise RuntimeError("inverting failed")
+
+    monkeypatch.setattr(builder._Spill, "inverted", boom)
+    root = _repo(tmp_path)
+    atlas = make_atlas(root)
+    with pytest.raises(RuntimeError, match="inverting failed"):
+        atlas.index()
+    assert open_index(atlas.cache, root) is None  # nothing was published
