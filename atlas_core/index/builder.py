@@ -7,6 +7,7 @@ import io
 import itertools
 import operator
 import os
+import threading
 import time
 from array import array
 from collections import Counter
@@ -34,6 +35,7 @@ from atlas_core.index.process import (
     process_batch,
     set_processor,
 )
+from atlas_core.index.radix import stable_order
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
@@ -472,22 +474,47 @@ class IndexBuilder:
     ) -> Path:
         if old is not None and wants_delta(plan.old_id, _fresh_count(plan), old):
             return self._write_delta(plan, old, skipped, report, vocab)
-        arrays = _invert(plan, len(vocab), spill) if old is None else _merge(plan, old, len(vocab))
+        if spill is not None:
+            return self._write_spilled(plan, skipped, report, vocab, spill)
+        arrays = _invert(plan, len(vocab)) if old is None else _merge(plan, old, len(vocab))
         df = np.diff(arrays["post_off"])
         blob, vocab_off, vocab_order, remap = vocab.finish(df)
         if remap is not None:  # unused terms dropped: kept ones keep their order
-            keep = np.flatnonzero(df > 0)
-            off = np.zeros(len(keep) + 1, dtype=np.int64)
-            np.cumsum(df[keep], out=off[1:])
-            arrays["post_off"] = off
+            arrays["post_off"] = _offsets(df[df > 0])
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
-        if spill is not None:
-            symbols, arrays["symbols_off"] = spill.symbols()
-        else:
-            symbols, arrays["symbols_off"] = _symbols(plan, old)
+        symbols, arrays["symbols_off"] = _symbols(plan, old)
         blobs = {"vocab.bin": blob, "symbols.bin": symbols}
         postings = int(arrays["post_doc"].shape[0])
         return self._save(plan, blobs, arrays, old, skipped, report, postings)
+
+    def _write_spilled(
+        self,
+        plan: _Plan,
+        skipped: Counter[str],
+        report: BuildReport,
+        vocab: Vocabulary,
+        spill: _Spill,
+    ) -> Path:
+        """A build from scratch: the postings are inverted in a thread of their own while
+        this one encodes the dictionary and the paths. The workers are done by now, so a
+        core is free, and numpy's sorts and gathers run without the GIL."""
+        df = spill.term_counts(len(vocab))
+        inverting = _Background(spill.inverted, len(plan), df)
+        try:
+            blob, vocab_off, vocab_order, remap = vocab.finish(df)
+            paths = _path_data(plan, None)
+        finally:
+            arrays = inverting.result()
+        # read after the inversion: its peak and 31 MB of chunk records (at 28k files) at
+        # once raised the build's peak memory, for a read of some milliseconds
+        symbols, symbols_off = spill.symbols()
+        if remap is not None:  # unused terms dropped: kept ones keep their order
+            arrays["post_off"] = _offsets(df[df > 0])
+        arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
+        arrays["symbols_off"] = symbols_off
+        blobs = {"vocab.bin": blob, "symbols.bin": symbols}
+        postings = int(arrays["post_doc"].shape[0])
+        return self._save(plan, blobs, arrays, None, skipped, report, postings, paths=paths)
 
     def _write_delta(
         self,
@@ -529,12 +556,13 @@ class IndexBuilder:
         *,
         links: set[str] | frozenset[str] = frozenset(),
         delta: bool = False,
+        paths: tuple[bytes, dict[str, np.ndarray], bool] | None = None,
     ) -> Path:
         generation = max(old.generation if old else 0, _last_generation(self.cache)) + 1
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
         layout.remove_generation(self.cache, tmp.name)
         tmp.mkdir()
-        path_blob, path, carried = _path_data(plan, old)
+        path_blob, path, carried = paths if paths is not None else _path_data(plan, old)
         arrays.update(path)
         links = set(links)
         if carried:
@@ -817,23 +845,30 @@ def _fresh_postings(plan: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         d.tf = None
     ids = np.array([k for k, _ in fresh], dtype=np.uint32)
     doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.uint32)
-    order = np.argsort(term, kind="stable")  # files are already in ascending order
-    return term[order], doc[order], tf[order]
+    order = stable_order(term)  # files are already in ascending order
+    return term[order], doc[order], np.take(tf, order, axis=0)
 
 
 def _arrays(
     n_terms: int, n_docs: int, term: np.ndarray, doc: np.ndarray, tf: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Postings sorted by (term, file) into the stored arrays, with per-field lengths."""
-    post_off = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(term, minlength=n_terms), out=post_off[1:])
     doclen = np.zeros((n_docs, 3), dtype=np.float32)
     for col in range(3):
         doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
+    post_doc = doc.astype(doc_dtype(n_docs), copy=False)
+    return _stored(np.bincount(term, minlength=n_terms), post_doc, tf, doclen)
+
+
+def _stored(
+    df: np.ndarray, doc: np.ndarray, tf: np.ndarray, doclen: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The stored arrays of postings sorted by (term, file): ``df`` counts each term id's
+    postings, ``doc`` is in its stored type, ``doclen`` sums each file's tf per field."""
     small, big_at, big = pack_tf(tf)
     return {
-        "post_off": post_off,
-        "post_doc": doc.astype(doc_dtype(n_docs), copy=False),
+        "post_off": _offsets(df),
+        "post_doc": doc,
         "post_tf": small,
         "post_tf_big_at": big_at,
         "post_tf_big": big,
@@ -841,9 +876,9 @@ def _arrays(
     }
 
 
-def _invert(plan: _Plan, n_terms: int, spill: _Spill | None) -> dict[str, np.ndarray]:
-    """Postings of a build from scratch."""
-    term, doc, tf = spill.postings() if spill is not None else _fresh_postings(plan)
+def _invert(plan: _Plan, n_terms: int) -> dict[str, np.ndarray]:
+    """Postings of a build from scratch kept in memory (see ``_Spill.inverted``)."""
+    term, doc, tf = _fresh_postings(plan)
     return _arrays(n_terms, len(plan), term, doc, tf)
 
 
@@ -870,6 +905,48 @@ def _merge(plan: _Plan, old: IndexReader, n_terms: int) -> dict[str, np.ndarray]
         k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
         k_tf = np.insert(k_tf, at, tf, axis=0)
     return _arrays(n_terms, len(plan), k_term, k_doc, k_tf)
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """Where each run of ``counts`` starts, and the total at the end."""
+    off = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=off[1:])
+    return off
+
+
+class _Background:
+    """A call run in a thread of its own; ``result()`` waits for it, then returns its value
+    or raises its exception."""
+
+    def __init__(self, call: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = call(*args)
+        except BaseException as exc:  # raised again in the waiting thread
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each file's tf summed per field (float32), from postings in file order, ``counts``
+    per file: a sum over each file's run, where summing by file id over the postings
+    sorted by term took three scattered passes."""
+    doclen = np.zeros((len(counts), 3), dtype=np.float32)
+    full = np.flatnonzero(counts > 0)
+    if len(full):  # sums of integers, exact, then rounded once as the stored float32
+        starts = (np.cumsum(counts) - counts)[full]
+        doclen[full] = np.add.reduceat(tf, starts, axis=0, dtype=np.int64)
+    return doclen
 
 
 class _Spill:
@@ -920,15 +997,26 @@ class _Spill:
         data: bytes = fh.read()
         return data
 
-    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(term, doc, tf) of every file added, sorted by term then file id."""
-        term = np.frombuffer(self._read("term"), dtype=np.uint32)
-        order = np.argsort(term, kind="stable")  # files were added in ascending order
-        term = term[order]
-        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)[order]
+    def term_counts(self, n_terms: int) -> np.ndarray:
+        """Postings of each term id (of ``n_terms`` at least)."""
+        return np.bincount(np.frombuffer(self._read("term"), dtype=np.uint32), minlength=n_terms)
+
+    def inverted(self, n_docs: int, df: np.ndarray) -> dict[str, np.ndarray]:
+        """The stored postings arrays (see ``_stored``) of the ``n_docs`` files added, which
+        are every file of the generation, in file order; ``df`` is ``term_counts``."""
         counts = np.frombuffer(self.counts, dtype=np.int64)
-        doc = np.repeat(np.arange(len(counts), dtype=np.uint32), counts)[order]
-        return term, doc, tf
+        if len(counts) != n_docs:
+            raise AssertionError("a build from scratch spilled other files than it writes")
+        term = np.frombuffer(self._read("term"), dtype=np.uint32)
+        order = stable_order(term)  # files were added in ascending order: sorted by file
+        del term
+        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)
+        doclen = _doclen(tf, counts)
+        tf = np.take(tf, order, axis=0)
+        ids = np.arange(n_docs, dtype=doc_dtype(n_docs))
+        doc = np.take(np.repeat(ids, counts), order)
+        del order
+        return _stored(df, doc, tf, doclen)
 
     def symbols(self) -> tuple[bytes, np.ndarray]:
         """Every file's chunk record, joined, and their offsets (as ``_symbols``)."""

@@ -16,7 +16,9 @@ _CACHES: dict[str, weakref.WeakKeyDictionary[Any, Any]] = {}
 def per_reader(key: str, reader: R, build: Callable[[R], T]) -> T:
     """``build(reader)``, computed once per reader (one index generation) and ``key``;
     dropped with the reader. Plugins use it through :mod:`atlas_core.api`."""
-    cache = _CACHES.setdefault(key, weakref.WeakKeyDictionary())
+    cache = _CACHES.get(key)
+    if cache is None:  # not setdefault: that would make a dictionary on every call
+        cache = _CACHES[key] = weakref.WeakKeyDictionary()
     try:
         return cache[reader]  # type: ignore[no-any-return]
     except KeyError:

@@ -32,20 +32,19 @@ class JvmResolver(Resolver):
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
-        repo = repo_paths(reader)
-        nearest: dict[tuple[str, str], str | None] = per_reader("jvm.nearest", reader, lambda r: {})
+        tables = per_reader("jvm.tables", reader, _Tables)
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             wildcard = _WILDCARD.match(signature)
             dotted = name.strip(".")
             if wildcard or name.endswith("."):
                 package = (wildcard.group(1) if wildcard else dotted).replace(".", "/")
-                out.extend(_package_files(repo, package, here))
+                out.extend(tables.package_files(package, here))
                 continue
             parts = dotted.split(".")
             # a.b.C, else a.b.C.Inner or static a.b.C.member: drop names from the right
             while len(parts) >= 2:
-                found = _nearest(nearest, repo, "/".join(parts), here)
+                found = tables.nearest("/".join(parts), here)
                 if found:
                     out.append(found)
                     break
@@ -53,30 +52,45 @@ class JvmResolver(Resolver):
         return out
 
 
-def _nearest(
-    cache: dict[tuple[str, str], str | None], repo: RepoPaths, tail: str, here: str
-) -> str | None:
-    """The JVM source ending with ``tail`` (a class path) nearest to ``here``, remembered
-    in ``cache`` per directory: files of a package import alike."""
-    key = (tail, here.rpartition("/")[0])
-    try:
-        return cache[key]
-    except KeyError:
-        found = cache[key] = closest(
-            [p for e in EXTENSIONS for p in repo.with_suffix(tail + e)], here
-        )
-        return found
+class _Tables:
+    """What resolving a JVM file looks up, per reader, remembered as it is asked: the
+    sources of each class path and package path, and the nearest of several per directory
+    (files of a package import alike)."""
 
+    def __init__(self, reader: IndexView) -> None:
+        self.repo: RepoPaths = repo_paths(reader)
+        self.sources: dict[str, list[str]] = {}
+        self.packages: dict[str, list[str]] = {}
+        self.near: dict[tuple[str, str], str | None] = {}
 
-def _package_files(repo: RepoPaths, package: str, here: str) -> list[str]:
-    """The JVM sources of the directory that ends with the package path, nearest first."""
-    tail = "/" + package
-    dirs = [
-        d
-        for d, files in repo.by_dir.items()
-        if (d == package or d.endswith(tail)) and any(f.endswith(EXTENSIONS) for f in files)
-    ]
-    best = closest([f"{d}/_" for d in dirs], here)
-    if best is None:
-        return []
-    return [p for p in repo.files_in(best.rpartition("/")[0]) if p.endswith(EXTENSIONS)]
+    def nearest(self, tail: str, here: str) -> str | None:
+        """The JVM source ending with ``tail`` (a class path) nearest to ``here``."""
+        found = self.sources.get(tail)
+        if found is None:
+            found = self.sources[tail] = [
+                p for e in EXTENSIONS for p in self.repo.with_suffix(tail + e)
+            ]
+        if len(found) < 2:  # the usual case: the same from anywhere
+            return found[0] if found else None
+        key = (tail, here.rpartition("/")[0])
+        try:
+            return self.near[key]
+        except KeyError:
+            best = self.near[key] = closest(found, here)
+            return best
+
+    def package_files(self, package: str, here: str) -> list[str]:
+        """The JVM sources of the directory that ends with the package path, nearest
+        first."""
+        dirs = self.packages.get(package)
+        if dirs is None:
+            tail = "/" + package
+            dirs = self.packages[package] = [
+                f"{d}/_"
+                for d, files in self.repo.by_dir.items()
+                if (d == package or d.endswith(tail)) and any(f.endswith(EXTENSIONS) for f in files)
+            ]
+        best = closest(dirs, here)
+        if best is None:
+            return []
+        return [p for p in self.repo.files_in(best.rpartition("/")[0]) if p.endswith(EXTENSIONS)]

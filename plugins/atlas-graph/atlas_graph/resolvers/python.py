@@ -80,6 +80,15 @@ class _Tables:
         self.repo = repo_paths(reader)
         self.found: dict[str, list[str]] = {}
         self.nearest: dict[tuple[str, str], str | None] = {}
+        #: (import name, signature, importing directory) -> the files it resolves to: an
+        #: import line resolves alike from every file of a directory, and files of one
+        #: directory (or many copies of one) repeat their import lines
+        self.resolved: dict[tuple[str, str, str], list[str]] = {}
+        #: (import name, signature) -> the files, for the lines that resolve alike from
+        #: anywhere (most: ``import os`` names no file, ``import pkg.mod`` one file)
+        self.anywhere: dict[tuple[str, str], list[str]] = {}
+        #: whether a look-up since this was last reset depended on the importing directory
+        self.local = False
 
     @cached_property
     def by_pair(self) -> dict[str, list[str]]:
@@ -118,11 +127,17 @@ class _Tables:
     def nearest_module(self, module: str, here: str) -> str | None:
         """The candidate of ``module`` nearest to ``here`` (files of one directory ask
         alike, and in a monorepo a name often has a candidate per copy of a project)."""
+        candidates = self.found.get(module)
+        if candidates is None:
+            candidates = self.candidates(module)
+        if len(candidates) < 2:  # the usual case (no candidate): the same from anywhere
+            return candidates[0] if candidates else None
+        self.local = True
         key = (module, here.rpartition("/")[0])
         try:
             return self.nearest[key]
         except KeyError:
-            found = self.nearest[key] = closest(self.candidates(module), here)
+            found = self.nearest[key] = closest(candidates, here)
             return found
 
 
@@ -135,19 +150,39 @@ class PythonResolver(Resolver):
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
+        directory = here.rpartition("/")[0]
         tables = per_reader("python.tables", reader, _Tables)
+        resolved = tables.resolved
         out: list[str] = []
+        anywhere = tables.anywhere
         for name, signature in import_signatures(reader, file_id, imports):
-            match = _FROM.match(signature)
-            if match:
-                out.extend(self._from(tables, here, match.group(1), _names(match.group(2))))
-                continue
-            match = _IMPORT.match(signature)
-            modules = _names(match.group(1)) if match else [name]
-            for module in modules:
-                found = self._module(tables, here, module)
-                if found:
-                    out.append(found)
+            found = anywhere.get((name, signature))
+            if found is None:
+                key = (name, signature, directory)
+                found = resolved.get(key)
+                if found is None:
+                    tables.local = False
+                    found = self._statement(tables, here, name, signature)
+                    if tables.local:
+                        resolved[key] = found
+                    else:
+                        anywhere[(name, signature)] = found
+            out.extend(found)
+        return out
+
+    def _statement(self, tables: _Tables, here: str, name: str, signature: str) -> list[str]:
+        """The files one import statement of ``here`` names (it depends on ``here``'s
+        directory only)."""
+        match = _FROM.match(signature)
+        if match:
+            return self._from(tables, here, match.group(1), _names(match.group(2)))
+        match = _IMPORT.match(signature)
+        modules = _names(match.group(1)) if match else [name]
+        out: list[str] = []
+        for module in modules:
+            found = self._module(tables, here, module)
+            if found:
+                out.append(found)
         return out
 
     def _from(self, tables: _Tables, here: str, module: str, names: list[str]) -> list[str]:
@@ -166,6 +201,7 @@ class PythonResolver(Resolver):
     @staticmethod
     def _module(tables: _Tables, here: str, module: str) -> str | None:
         if module.startswith("."):
+            tables.local = True
             return _relative(tables.repo, here, module)
         if not module:
             return None

@@ -1,0 +1,56 @@
+"""Resolvers remember what an import line resolves to: per directory when the answer
+depends on where the importing file is, for every file otherwise. Either way each file
+must get what resolving it alone gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Build = Callable[..., set[tuple[str, str]]]
+
+
+def test_one_python_line_in_many_directories(graph_edges: Build) -> None:
+    files = {"lib/shared.py": "Z = 0\n"}
+    for copy in ("one", "two", "three/deep"):
+        files[f"{copy}/pkg/__init__.py"] = ""
+        files[f"{copy}/pkg/util.py"] = "X = 1\n"
+        # relative: each directory its own; "shared": one file wherever it is asked from;
+        # "pkg.util" has a copy per project: the nearest; "os" names no file
+        files[f"{copy}/pkg/a.py"] = (
+            "import os\nfrom . import util\nfrom .util import X\nimport shared\n"
+            "from pkg import util, missing\n"
+        )
+        files[f"{copy}/pkg/b.py"] = "import os\nfrom . import util\nimport shared\n"
+    edges = graph_edges(files)
+    expected = set()
+    for copy in ("one", "two", "three/deep"):
+        for name in ("a", "b"):
+            expected |= {
+                (f"{copy}/pkg/{name}.py", f"{copy}/pkg/util.py"),
+                (f"{copy}/pkg/{name}.py", "lib/shared.py"),
+            }
+        expected.add((f"{copy}/pkg/a.py", f"{copy}/pkg/__init__.py"))
+    assert edges == expected
+
+
+def test_one_java_line_in_many_directories(graph_edges: Build) -> None:
+    files = {"common/src/com/acme/Only.java": "package com.acme;\npublic class Only {}\n"}
+    for copy in ("one", "two"):
+        base = f"{copy}/src/com/acme"
+        files[f"{base}/Util.java"] = "package com.acme;\npublic class Util {}\n"
+        files[f"{base}/tool/Helper.java"] = "package com.acme.tool;\npublic class Helper {}\n"
+        files[f"{base}/app/Main.java"] = (
+            "package com.acme.app;\n"
+            "import com.acme.Util;\nimport com.acme.Only;\nimport com.acme.tool.*;\n"
+            "public class Main {}\n"
+        )
+    edges = graph_edges(files)
+    expected = set()
+    for copy in ("one", "two"):
+        main = f"{copy}/src/com/acme/app/Main.java"
+        expected |= {
+            (main, f"{copy}/src/com/acme/Util.java"),
+            (main, "common/src/com/acme/Only.java"),
+            (main, f"{copy}/src/com/acme/tool/Helper.java"),
+        }
+    assert edges == expected
