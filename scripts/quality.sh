@@ -3,11 +3,13 @@
 # localization sets (../shared/bench, see its README for the one-time set-up: mirrors, venv,
 # cases), or the held-out figures of the tuning (scripts/tune.py).
 #
-# Usage: scripts/quality.sh [--set shared|wide|sympy] [--every N] [PRESET...] [-- run_eval args...]
+# Usage: scripts/quality.sh [--set shared|wide|sympy] [--every N] [--budget] [PRESET...] [-- run_eval args...]
 #        scripts/quality.sh --heldout [tune.py fit args...]
 #   --set     which cases: shared (.cache/cases.jsonl, the default), wide (.cache/wide.jsonl,
 #             22 more repositories) or sympy (issues-sympy.jsonl, real bug reports)
 #   --every   sympy: every Nth case only (default 4; 1 for all 130)
+#   --budget  also run each preset with its own budget (what `atlas quick` returns), beside
+#             its ranking (no budget, the default)
 #   --heldout dump every case once (skips cases already dumped) and print the cross-validated
 #             figures: each repository scored by defaults fitted without it
 # Example: scripts/quality.sh --set wide fast balanced deep -- --limit 10
@@ -23,11 +25,13 @@ if [ "${1:-}" = "--heldout" ]; then
 fi
 set_name=shared
 every=4
+budget=0
 presets=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
     case "$1" in
         --set) set_name="$2"; shift 2 ;;
         --every) every="$2"; shift 2 ;;
+        --budget) budget=1; shift ;;
         *) presets+=("$1"); shift ;;
     esac
 done
@@ -46,6 +50,9 @@ esac
 systems=(--system "bm25_code={bench}/.venv/bin/python $here/scripts/tune.py --bench {bench} baseline --code --root {root} --query-file {query_file} --top {top}")
 for p in "${presets[@]}"; do
     systems+=(--system "atlas-$p=$atlas --root {root} quick {query} -p $p --format jsonl --top {top} --max-tokens 0 --max-bytes 1000000000 --min-score 0")
+    if [ "$budget" = 1 ]; then
+        systems+=(--system "atlas-$p-budget=$atlas --root {root} quick {query} -p $p --format jsonl --top {top}")
+    fi
 done
 cd "$bench"
 exec python3 run_eval.py --cases "$cases" --baselines "${systems[@]}" "${extra[@]}" "$@"
