@@ -3,7 +3,6 @@ stored arrays of a build from scratch are those of the plain (term, file) sort."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def test_stable_order_is_numpys_stable_argsort(n: int, top: int, dtype: type) ->
     keys = rng.choice(values, size=n).astype(dtype)
     keys[: len(keys) // 3] = rng.integers(0, top, size=len(keys) // 3, endpoint=True)
     order = stable_order(keys)
-    assert order.dtype == np.intp
+    assert order.dtype in (np.intp, np.uint32)  # indexes as numpy's order does
     assert np.array_equal(order, np.argsort(keys, kind="stable"))
 
 
@@ -114,25 +113,6 @@ def test_a_spilled_build_without_postings(tmp_path: Path) -> None:
 def _repo(tmp_path: Path) -> Path:
     files = {f"src/m{i}.py": f"def m{i}(value):\n    return value + {i}\n" for i in range(60)}
     return write_repo(tmp_path / "r", files)
-
-
-def test_a_build_from_scratch_inverts_in_another_thread(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    threads: list[int] = []
-    inverted = builder._Spill.inverted
-
-    def spy(self: builder._Spill, *args: object) -> dict[str, np.ndarray]:
-        threads.append(threading.get_ident())
-        return inverted(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builder._Spill, "inverted", spy)
-    atlas = make_atlas(_repo(tmp_path))
-    atlas.index()
-    assert threads and threads[0] != threading.get_ident()
-    reader = atlas.reader()
-    docs, _ = reader.postings(reader.term_id("m7"))
-    assert [reader.paths[d] for d in docs] == ["src/m7.py"]
 
 
 def test_a_failure_while_inverting_fails_the_build(

@@ -7,7 +7,6 @@ import io
 import itertools
 import operator
 import os
-import threading
 import time
 from array import array
 from collections import Counter
@@ -495,18 +494,12 @@ class IndexBuilder:
         vocab: Vocabulary,
         spill: _Spill,
     ) -> Path:
-        """A build from scratch: the postings are inverted in a thread of their own while
-        this one encodes the dictionary and the paths. The workers are done by now, so a
-        core is free, and numpy's sorts and gathers run without the GIL."""
+        """A build from scratch, from the postings and chunk records spilled to disk. Each
+        step runs after the one before has freed its temporaries: at 100k files, inverting
+        alongside the dictionary's encoding raised the build's peak memory by 66 MB."""
         df = spill.term_counts(len(vocab))
-        inverting = _Background(spill.inverted, len(plan), df)
-        try:
-            blob, vocab_off, vocab_order, remap = vocab.finish(df)
-            paths = _path_data(plan, None)
-        finally:
-            arrays = inverting.result()
-        # read after the inversion: its peak and 31 MB of chunk records (at 28k files) at
-        # once raised the build's peak memory, for a read of some milliseconds
+        arrays = spill.inverted(len(plan), df)
+        blob, vocab_off, vocab_order, remap = vocab.finish(df)
         symbols, symbols_off = spill.symbols()
         if remap is not None:  # unused terms dropped: kept ones keep their order
             arrays["post_off"] = _offsets(df[df > 0])
@@ -514,7 +507,7 @@ class IndexBuilder:
         arrays["symbols_off"] = symbols_off
         blobs = {"vocab.bin": blob, "symbols.bin": symbols}
         postings = int(arrays["post_doc"].shape[0])
-        return self._save(plan, blobs, arrays, None, skipped, report, postings, paths=paths)
+        return self._save(plan, blobs, arrays, None, skipped, report, postings)
 
     def _write_delta(
         self,
@@ -556,13 +549,12 @@ class IndexBuilder:
         *,
         links: set[str] | frozenset[str] = frozenset(),
         delta: bool = False,
-        paths: tuple[bytes, dict[str, np.ndarray], bool] | None = None,
     ) -> Path:
         generation = max(old.generation if old else 0, _last_generation(self.cache)) + 1
         tmp = self.cache / f"tmp-{generation:06d}-{os.getpid()}"
         layout.remove_generation(self.cache, tmp.name)
         tmp.mkdir()
-        path_blob, path, carried = paths if paths is not None else _path_data(plan, old)
+        path_blob, path, carried = _path_data(plan, old)
         arrays.update(path)
         links = set(links)
         if carried:
@@ -912,29 +904,6 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     off = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=off[1:])
     return off
-
-
-class _Background:
-    """A call run in a thread of its own; ``result()`` waits for it, then returns its value
-    or raises its exception."""
-
-    def __init__(self, call: Callable[..., Any], *args: Any) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(call, args), daemon=True)
-        self._thread.start()
-
-    def _run(self, call: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        try:
-            self._value = call(*args)
-        except BaseException as exc:  # raised again in the waiting thread
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
