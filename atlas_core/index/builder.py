@@ -914,7 +914,8 @@ def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
     full = np.flatnonzero(counts > 0)
     if len(full):  # sums of integers, exact, then rounded once as the stored float32
         starts = (np.cumsum(counts) - counts)[full]
-        doclen[full] = np.add.reduceat(tf, starts, axis=0, dtype=np.int64)
+        for field in range(3):  # a column at a time: the sum casts its input to int64
+            doclen[full, field] = np.add.reduceat(tf[:, field], starts, dtype=np.int64)
     return doclen
 
 
@@ -977,7 +978,8 @@ class _Spill:
         if len(counts) != n_docs:
             raise AssertionError("a build from scratch spilled other files than it writes")
         term = np.frombuffer(self._read("term"), dtype=np.uint32)
-        order = stable_order(term)  # files were added in ascending order: sorted by file
+        # files were added in ascending order: sorted by file; as intp once, not per gather
+        order = stable_order(term).astype(np.intp, copy=False)
         del term
         tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)
         doclen = _doclen(tf, counts)
