@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RepoPaths",
     "closest",
+    "closest_in",
     "import_signatures",
     "imports_of",
     "join",
@@ -139,6 +140,19 @@ def closest(candidates: list[str], near: str) -> str | None:
         if best is None or key < best:
             best = key
     return best[2] if best is not None else None
+
+
+def closest_in(
+    memo: dict[tuple[str, str], str | None], name: str, candidates: list[str], here: str
+) -> str | None:
+    """:func:`closest` of ``name``'s ``candidates`` to the file ``here``, remembered in
+    ``memo`` per name and directory (every file of a directory gets the same answer)."""
+    key = (name, here.rpartition("/")[0])
+    try:
+        return memo[key]
+    except KeyError:
+        found = memo[key] = closest(candidates, here)
+        return found
 
 
 def imports_of(reader: IndexView, file_id: int) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
     RepoPaths,
     closest,
+    closest_in,
     import_signatures,
     per_reader,
     repo_paths,
@@ -72,12 +73,7 @@ class _Tables:
             ]
         if len(found) < 2:  # the usual case: the same from anywhere
             return found[0] if found else None
-        key = (tail, here.rpartition("/")[0])
-        try:
-            return self.near[key]
-        except KeyError:
-            best = self.near[key] = closest(found, here)
-            return best
+        return closest_in(self.near, tail, found, here)
 
     def package_files(self, package: str, here: str) -> list[str]:
         """The JVM sources of the directory that ends with the package path, nearest

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from atlas_core.api import Resolver
 from atlas_graph.resolvers.common import (
     RepoPaths,
-    closest,
+    closest_in,
     import_signatures,
     join,
     per_reader,
@@ -133,12 +133,7 @@ class _Tables:
         if len(candidates) < 2:  # the usual case (no candidate): the same from anywhere
             return candidates[0] if candidates else None
         self.local = True
-        key = (module, here.rpartition("/")[0])
-        try:
-            return self.nearest[key]
-        except KeyError:
-            found = self.nearest[key] = closest(candidates, here)
-            return found
+        return closest_in(self.nearest, module, candidates, here)
 
 
 class PythonResolver(Resolver):
