@@ -127,9 +127,7 @@ class _Tables:
     def nearest_module(self, module: str, here: str) -> str | None:
         """The candidate of ``module`` nearest to ``here`` (files of one directory ask
         alike, and in a monorepo a name often has a candidate per copy of a project)."""
-        candidates = self.found.get(module)
-        if candidates is None:
-            candidates = self.candidates(module)
+        candidates = self.candidates(module)
         if len(candidates) < 2:  # the usual case (no candidate): the same from anywhere
             return candidates[0] if candidates else None
         self.local = True
