@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -174,6 +175,17 @@ ODD_PATTERNS = [
     b"foo/**/bar",
     b"dir/**/",
     b"**/sub/**",
+    b"*a*b",
+    b"*a*a*",
+    b"*?*?*",
+    b"[!a]*[!a]*",
+    b"**/**",
+    b"**/**/x.py",
+    b"dir/**/**/x.py",
+    b"foo/**/x/**/bar",
+    b"*/**/*",
+    b"**/*/**/a",
+    b"**\\/**\\/bar",
     b"c\\ ",
     b"c\\  ",
     b"d\t",
@@ -436,3 +448,43 @@ def test_non_utf8_names_are_surrogate_escaped_and_consistent(tmp_path: Path) -> 
     assert [f.rel for f in found] == ["d\udcff/.gitignore", "d\udcff/caf\udce9.py"]
     assert os.fsencode(found[1].abs).endswith(b"/d\xff/caf\xe9.py")
     assert Path(found[1].abs).read_text() == "x"
+
+
+BACKTRACKING_IGNORES = (
+    b"**/**/**/**/**/**/**/**/**/**/x\n"
+    b"**/d/**/d/**/d/**/d/**/d/**/d/**/d/**/z\n"
+    b"*a*a*a*a*a*a*a*a*a*a*b\n"
+    b"d/**/*a*a*a*a*a*a*a*a*b/**/q\n"
+)
+
+_WALK_IN_CHILD = """
+import sys
+from pathlib import Path
+from atlas_core.components import WalkSettings
+from atlas_core.walk.fs import FsWalker
+root = Path(sys.argv[1])
+print(len([f.rel for f in FsWalker().walk(root, WalkSettings([], None))]))
+"""
+
+
+def test_ignore_patterns_that_backtrack_do_not_wedge_the_walk(tmp_path: Path) -> None:
+    """Many stars against a long name, many ``**/`` against a deep path: a naive regex
+    takes exponential time (minutes at depth 50); the walk must finish at once."""
+    root = tmp_path / "r"
+    deep = root.joinpath(*["d"] * 80)
+    deep.mkdir(parents=True)
+    (deep / "x").write_text("x")  # ignored by the first pattern
+    (deep / "kept.py").write_text("x")
+    (deep / ("a" * 200 + "c")).write_text("x")  # matches none, after a long search
+    (deep / ("a" * 200 + "b")).write_text("x")  # ignored
+    (root / ".gitignore").write_bytes(BACKTRACKING_IGNORES)
+    done = subprocess.run(
+        [sys.executable, "-c", _WALK_IN_CHILD, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a deadline for the failure only: it takes well under a second
+    )
+    assert done.returncode == 0, done.stderr
+    files, _ = walk(root)
+    assert int(done.stdout) == len(files) == 3
+    assert sorted(Path(f).name for f in files) == [".gitignore", "a" * 200 + "c", "kept.py"]

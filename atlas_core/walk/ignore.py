@@ -97,7 +97,9 @@ def _compile(line: bytes) -> tuple[bytes, bool, bool] | None:
         if body.startswith(b"/"):
             body = body[1:]
     else:
-        prefix = b"(?:.*/)?"  # no slash: matched against the name alone
+        # no slash: matched against the name alone, after the last slash (atomic: trying
+        # each earlier slash in turn could only fail, slowly)
+        prefix = b"(?>(?:.*/)?)"
     if not body:
         return None
     regex = translate(body)

@@ -6,6 +6,14 @@ whatever the encoding of a name. The translation follows git's ``wildmatch()`` w
 either end) matches across directories, elsewhere it is a plain ``*``; a backslash escapes
 the next byte; ``[...]`` takes ranges, ``!`` or ``^`` negation and the POSIX classes git
 knows, with git's ASCII definitions.
+
+A backtracking regex engine takes exponential time on a pattern with many stars that
+almost matches (``*a*a*a*a*a*b`` against a long name of ``a``, ``**/**/**/**/x`` against a
+deep path), and an ignore file is input from the repository. So each star commits to the
+leftmost place its following piece matches wherever that is sound (an atomic group), as
+git's own matcher does by aborting early: a ``*`` followed by more of the same name, and a
+``**/`` followed by whole directories and another ``**/``. Only the last star of a name and
+the last ``**/`` search, and matching a path takes polynomial time in its length.
 """
 
 from __future__ import annotations
@@ -49,20 +57,27 @@ def translate(pattern: bytes) -> bytes | None:
     for ``pattern``, or None when git would never match it: a trailing backslash, an
     unclosed bracket or an unknown character class."""
     try:
-        return b"".join(_translate(pattern))
+        return _assemble(_tokens(pattern))
     except _Invalid:
         return None
 
 
-def _translate(p: bytes) -> list[bytes]:
-    out: list[bytes] = []
+#: tokens: a regex for one byte (bytes), or one of these
+_STAR = 0  # "*": any run of bytes within a name
+_DIRS = 1  # "**/": zero or more whole directories
+_ALL = 2  # a trailing "**": anything
+_SLASH = b"/"
+
+
+def _tokens(p: bytes) -> list[bytes | int]:
+    out: list[bytes | int] = []
     i, n = 0, len(p)
     while i < n:
         c = p[i]
         if c == 0x5C:  # backslash
             if i + 1 >= n:
                 raise _Invalid
-            out.append(re.escape(p[i + 1 : i + 2]))
+            out.append(_SLASH if p[i + 1] == 0x2F else re.escape(p[i + 1 : i + 2]))
             i += 2
         elif c == 0x3F:  # ?
             out.append(b"[^/]")
@@ -72,24 +87,80 @@ def _translate(p: bytes) -> list[bytes]:
             while j < n and p[j] == 0x2A:
                 j += 1
             at_start = i == 0 or p[i - 1] == 0x2F
-            slash_next = j < n and p[j] == 0x2F
-            at_end = j == n or slash_next or p[j : j + 2] == b"\\/"
-            if j - i >= 2 and at_start and at_end:
-                if slash_next:  # "**/": zero or more whole directories
-                    out.append(b"(?:.*/)?")
-                    j += 1
-                else:
-                    out.append(b".*")
+            if j - i >= 2 and at_start and j == n:
+                out.append(_ALL)
+            elif j - i >= 2 and at_start and p[j] == 0x2F:
+                out.append(_DIRS)
+                j += 1
+            elif j - i >= 2 and at_start and p[j : j + 2] == b"\\/":
+                # "**\/": anything, then a slash; from a name's start, one or more directories
+                out += [_STAR, _SLASH, _DIRS]
+                j += 2
             else:
-                out.append(b"[^/]*")
+                out.append(_STAR)
             i = j
         elif c == 0x5B:  # [
             regex, i = _bracket(p, i)
             out.append(regex)
+        elif c == 0x2F:
+            out.append(_SLASH)
+            i += 1
         else:
             out.append(re.escape(p[i : i + 1]))
             i += 1
     return out
+
+
+def _assemble(tokens: list[bytes | int]) -> bytes:
+    """The regex for a token list: ``**/`` pieces each commit to their leftmost match but
+    the last (the directories between are the next ``**/``'s), and so do stars within a
+    name (see :func:`_name`)."""
+    chunks: list[list[bytes | int]] = [[]]
+    for token in tokens:
+        if token == _DIRS:
+            if chunks[-1] or len(chunks) == 1:  # "**/**/" is one "**/"
+                chunks.append([])
+        else:
+            chunks[-1].append(token)
+    out = [_path(chunks[0])]
+    for k, chunk in enumerate(chunks[1:], start=2):
+        if k < len(chunks):  # whole directories, then another "**/": the leftmost will do
+            out.append(b"(?>(?:[^/]*/)*?" + _path(chunk) + b")")
+        else:
+            out.append(b"(?:.*/)?" + _path(chunk))
+    return b"".join(out)
+
+
+def _path(tokens: list[bytes | int]) -> bytes:
+    """Regex for tokens with no ``**/``: names joined by slashes."""
+    names: list[list[bytes | int]] = [[]]
+    for token in tokens:
+        if token == _SLASH:
+            names.append([])
+        else:
+            names[-1].append(token)
+    return b"/".join(_name(name) for name in names)
+
+
+def _name(tokens: list[bytes | int]) -> bytes:
+    """Regex for one name's tokens. A star with another star after it in the name takes
+    the leftmost match of what lies between them (a later match would only leave more
+    for the next star to take); the last star searches."""
+    pieces: list[list[bytes]] = [[]]  # the bytes before the first star, then after each
+    for token in tokens:
+        if token == _STAR:
+            pieces.append([])
+        elif token == _ALL:
+            pieces[-1].append(b".*")
+        elif isinstance(token, bytes):
+            pieces[-1].append(token)
+    out = [b"".join(pieces[0])]
+    for k, piece in enumerate(pieces[1:], start=2):
+        if k < len(pieces):
+            out.append(b"(?>[^/]*?" + b"".join(piece) + b")")
+        else:
+            out.append(b"[^/]*" + b"".join(piece))
+    return b"".join(out)
 
 
 def _bracket(p: bytes, i: int) -> tuple[bytes, int]:

@@ -16,7 +16,7 @@ __all__ = ["FEATURES", "build", "snapshot"]
 FEATURES = (
     "spaces", "newlines", "dashes", "unicode", "non-utf8-names", "gitignore", "symlinks",
     "symlink-loops", "dotatlas-outside", "deep", "fifo", "socket", "empty", "large", "binary",
-    "odd-content", "bad-config", "git",
+    "odd-content", "bad-config", "git", "backtracking-ignores",
 )  # fmt: skip
 
 #: .gitignore lines that are odd, invalid or pathological
@@ -27,6 +27,14 @@ ODD_IGNORES = (
 )  # fmt: skip
 
 DEEP = 1500
+
+#: ignore lines a backtracking regex takes exponential time over (many stars against a long
+#: name, many ``**/`` against a deep path); in ``.atlasignore``, which git does not read
+#: (git itself takes minutes over the second and third at this depth)
+BACKTRACKING_IGNORES = (
+    "*a*a*a*a*a*a*a*a*a*a*b\n**/**/**/**/**/**/**/**/**/**/x\n"
+    "**/d/**/d/**/d/**/d/**/d/**/d/**/d/**/z\nd/**/*a*a*a*a*a*a*a*b/**/q\n"
+)
 
 
 def _write(root: Path, rel: str | bytes, data: bytes | str) -> None:
@@ -142,6 +150,10 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
     if "deep" in features:
         (root / "deep").mkdir()
         _deep(root / "deep", DEEP)
+    if "backtracking-ignores" in features:
+        _write(root, "nest/.atlasignore", BACKTRACKING_IGNORES)
+        _deep(root / "nest", 200)
+        _write(root, "nest/" + "a" * 200 + "c.py", _code("a long name the stars almost match"))
     if "fifo" in features:
         os.mkfifo(root / "pipe.py")
         (root / "sub").mkdir(exist_ok=True)
