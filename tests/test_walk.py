@@ -488,3 +488,22 @@ def test_ignore_patterns_that_backtrack_do_not_wedge_the_walk(tmp_path: Path) ->
     files, _ = walk(root)
     assert int(done.stdout) == len(files) == 3
     assert sorted(Path(f).name for f in files) == [".gitignore", "a" * 200 + "c", "kept.py"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_long_ignore_files_keep_git_precedence_across_regex_chunks(tmp_path: Path) -> None:
+    """Thousands of lines, repeated lines and negations far apart: the last matching line
+    decides, as in git, however the patterns are grouped into regexes."""
+    lines = [b"*.py", b"dir/"]
+    lines += [b"nothing%d*" % i for i in range(700)]
+    lines += [b"!x.py", b"*.py", b"!keep*.py"] * 3  # repeated: the last copies count
+    lines += [b"nothing-else%d" % i for i in range(700)]
+    lines += [b"!dir/", b"dir/sub/", b"!caf?.py"]
+    root = tmp_path / "r"
+    _build_git_tree(root, b"\n".join(lines) + b"\n")
+    for name in ("keep1.py", "keep2.txt", "dir/keep.py", "dir/sub/keep.py"):
+        Path(root, name).parent.mkdir(parents=True, exist_ok=True)
+        Path(root, name).write_bytes(b"x")
+    files, _ = walk(root)
+    assert "keep1.py" in files and "x.py" not in files  # the comparison means something
+    assert sorted(files) == _git_untracked(root)
