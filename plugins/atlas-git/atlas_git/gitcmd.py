@@ -242,26 +242,43 @@ def stream_log(
             raise GitUnavailable(f"git log failed: {_first_line(errors.read())}")
 
 
+#: bytes kept of one token of the log (a header with its message, or a path): a commit
+#: message is repository input, and megabytes of it say nothing a ranking needs
+MAX_TOKEN = 1 << 16
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-terminated tokens of ``stream`` (the last one may lack its NUL), each cut to
+    :data:`MAX_TOKEN` bytes; linear in the stream's length however long a token is."""
+    parts: list[bytes] = []  # the token being read, when it spans chunks
+    kept = 0
+    while chunk := stream.read(1 << 16):
+        start = 0
+        while (end := chunk.find(b"\0", start)) >= 0:
+            piece = chunk[start : min(end, start + MAX_TOKEN - kept)]
+            yield b"".join([*parts, piece]) if parts else piece
+            parts, kept, start = [], 0, end + 1
+        rest = chunk[start : start + MAX_TOKEN - kept]
+        if rest:
+            parts.append(rest)
+            kept += len(rest)
+    if parts:
+        yield b"".join(parts)
+
+
 def _parse(stream: IO[bytes]) -> Iterator[LogCommit]:
     """Parse ``\x1e<sha> <time>\x1f<message>`` headers, each followed by the paths; all
     NUL-terminated (a message cannot hold a NUL)."""
-    pending = b""
     current: LogCommit | None = None
-    while True:
-        chunk = stream.read(1 << 16)
-        tokens = (pending + chunk).split(b"\0")
-        pending = tokens.pop() if chunk else b""
-        for token in tokens:
-            if token.startswith(_RS):
-                if current is not None:
-                    yield current
-                current = _header(token[1:])
-            elif current is not None:
-                path = token.lstrip(b"\n")
-                if path:
-                    current.paths.append(path.decode("utf-8", "replace"))
-        if not chunk:
-            break
+    for token in _tokens(stream):
+        if token.startswith(_RS):
+            if current is not None:
+                yield current
+            current = _header(token[1:])
+        elif current is not None:
+            path = token.lstrip(b"\n")
+            if path:
+                current.paths.append(path.decode("utf-8", "replace"))
     if current is not None:
         yield current
 
