@@ -196,6 +196,30 @@ def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
     assert bad.code == 2 and "--diff" in bad.stderr
 
 
+
+def test_diff_runs_no_command_the_repository_configures(tmp_path: Path, atlas_cli: Cli) -> None:
+    """A hostile tree's own git config names commands (fsmonitor, a clean filter process)
+    that porcelain ``git diff`` runs; ``--diff`` runs none and still tells an edit from a
+    touch."""
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    (repo / ".gitattributes").write_text("*.py filter=evil\n")
+    for key, value in (
+        ("core.fsmonitor", f"touch {ran}/fsmonitor; false"),
+        ("filter.evil.clean", f"touch {ran}/clean; cat"),
+        ("filter.evil.process", f"touch {ran}/process"),
+    ):
+        _git(repo, "config", key, value)
+    label = repo / "src/shipping/label.py"
+    label.write_text(label.read_text() + "# edited\n")
+    touched = repo / "src/shipping/refund_label.py"
+    os.utime(touched, (1, 1))  # stat data differs from the index, the content does not
+    header, _, _ = _query(atlas_cli, repo, "--diff")
+    assert set(header["Seeds"]) == {"src/shipping/label.py", ".gitattributes"}  # untracked
+    assert sorted(p.name for p in ran.iterdir()) == []
+
+
 # -- scope and the root ---------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from atlas_core.errors import AtlasError, UsageError
+from atlas_core.errors import UsageError
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -20,7 +20,6 @@ __all__ = ["Seed", "diff_paths", "resolve_seeds"]
 
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>[0-9]+)$")
 _REF = re.compile(r"^[A-Za-z0-9_./@{}~^-]+$")
-_GIT_TIMEOUT = 20.0
 
 
 @attrs.frozen
@@ -81,40 +80,13 @@ def diff_paths(root: Path, ref: str = "HEAD") -> list[str]:
     """Files changed in the working tree and the index against ``ref``, plus untracked ones.
 
     Paths are relative to ``root`` (which may be a subdirectory of the work tree); files
-    outside it are left out. Read-only: git takes no lock.
+    outside it are left out. Read-only, and runs no command the repository configures
+    (see :mod:`atlas_core.rank.worktree`).
 
     :raises UsageError: for a bad ref or outside a git work tree.
     """
+    from atlas_core.rank.worktree import changed_paths
+
     if not _REF.match(ref) or ref.startswith("-"):
         raise UsageError(f"--diff: bad git revision {ref!r}")
-    changed = _git(root, "diff", "--name-only", "-z", "--relative", "--no-renames", ref, "--")
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
-    out: list[str] = []
-    for name in [*changed.split("\0"), *untracked.split("\0")]:
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
-def _git(root: Path, *args: str) -> str:
-    import subprocess  # only for --diff: not imported by every query
-
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            env=env,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise UsageError("--diff needs git, which is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise AtlasError(f"--diff: git {args[0]} took more than {_GIT_TIMEOUT:.0f}s") from None
-    if done.returncode:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        why = message[-1] if message else f"git exited with {done.returncode}"
-        raise UsageError(f"--diff: {why.removeprefix('fatal: ')}")
-    return os.fsdecode(done.stdout)
+    return changed_paths(root, ref)

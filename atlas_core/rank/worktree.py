@@ -1,0 +1,120 @@
+"""What changed in a git work tree, asked without running anything the repository configures.
+
+A repository's own git config can name commands that git runs while it only reads:
+``core.fsmonitor`` when it reads the index, and the clean filter or filter process of a
+``.gitattributes`` driver when it compares a file's content (porcelain ``git diff`` does,
+and so does ``diff-index`` for a file modified in the same second as the index). An
+unreviewed tree may carry such a config, so every call here runs with fsmonitor off and
+every configured filter driver blanked (through ``GIT_CONFIG_COUNT``, which no driver
+name can escape; git 2.31 or newer). Changes are found with plumbing: ``diff-index``
+on the index's stat data, then ``hash-object --no-filters`` to tell an edit from a touch.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from atlas_core.errors import AtlasError, UsageError
+
+__all__ = ["changed_paths"]
+
+_TIMEOUT = 20.0
+#: file modes of blobs ``hash-object`` can compare (not symlinks, not submodules)
+_BLOB_MODES = ("100644", "100755")
+#: paths per ``hash-object`` call (the command line's length)
+_HASH_BATCH = 500
+_FILTER_VARS = ("clean", "smudge", "process")
+
+
+def changed_paths(root: Path, ref: str) -> list[str]:
+    """Paths (relative to ``root``) whose content or type differs between ``ref`` and the
+    working tree or index, then untracked files that are not ignored."""
+    env = _neutral_env(root)
+    fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", ref, "--")
+    names: list[str] = []
+    touched: dict[str, str] = {}  # stat data changed: its blob at ``ref``, to compare
+    parts = fields.split("\0")
+    for meta, name in zip(parts[0::2], parts[1::2], strict=False):
+        # ":<old mode> <new mode> <old blob> <new blob> <status>", then the path
+        cols = meta.split()
+        if len(cols) != 5 or not name:
+            continue
+        names.append(name)
+        new_mode, old_blob, new_blob, status = cols[1:]
+        stat_only = status == "M" and new_mode in _BLOB_MODES and not new_blob.strip("0")
+        if stat_only and _regular_inside(root, name):
+            touched[name] = old_blob
+    same: set[str] = set()
+    waiting = list(touched)
+    for start in range(0, len(waiting), _HASH_BATCH):
+        batch = waiting[start : start + _HASH_BATCH]
+        blobs = _git(root, env, "hash-object", "--no-filters", "--", *batch).split()
+        same.update(n for n, blob in zip(batch, blobs, strict=False) if blob == touched[n])
+    untracked = _git(root, env, "ls-files", "-z", "--others", "--exclude-standard")
+    out: list[str] = []
+    for name in [*names, *untracked.split("\0")]:
+        if name and name not in same and name not in out:
+            out.append(name)
+    return out
+
+
+def _neutral_env(root: Path) -> dict[str, str]:
+    """The environment for git: no optional locks, fsmonitor off, every filter driver that
+    any config file names blanked."""
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    listed = _git(root, env, "config", "-z", "--get-regexp", r"^filter\.", ok=(0, 1))
+    drivers = []
+    for entry in listed.split("\0"):
+        key = entry.split("\n", 1)[0]  # "filter.<driver>.<variable>"
+        driver = key[len("filter.") : key.rfind(".")] if key.count(".") >= 2 else ""
+        if driver and driver not in drivers:
+            drivers.append(driver)
+    settings = [("core.fsmonitor", "false")]
+    for driver in drivers:
+        settings += [(f"filter.{driver}.{var}", "") for var in _FILTER_VARS]
+        settings.append((f"filter.{driver}.required", "false"))
+    count = int(env.get("GIT_CONFIG_COUNT", "0") or 0) if _count_ok(env) else 0
+    for n, (key, value) in enumerate(settings, start=count):
+        env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = key, value
+    env["GIT_CONFIG_COUNT"] = str(count + len(settings))
+    return env
+
+
+def _count_ok(env: dict[str, str]) -> bool:
+    return env.get("GIT_CONFIG_COUNT", "0").isdigit()
+
+
+def _regular_inside(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is a regular file that resolves inside ``root``: only those are
+    hashed (never a FIFO, a device, or a file reached through a symlink out of the tree)."""
+    path = os.path.join(root, rel)
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    try:
+        return real.startswith(os.path.join(top, "")) and stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _git(root: Path, env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,)) -> str:
+    import subprocess  # only for --diff: not imported by every query
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            env=env,
+            timeout=_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise UsageError("--diff needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise AtlasError(f"--diff: git {args[0]} took more than {_TIMEOUT:.0f}s") from None
+    if done.returncode not in ok:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = message[-1] if message else f"git exited with {done.returncode}"
+        raise UsageError(f"--diff: {why.removeprefix('fatal: ')}")
+    return os.fsdecode(done.stdout)
