@@ -75,15 +75,12 @@ def _neutral_env(root: Path) -> dict[str, str]:
     for driver in drivers:
         settings += [(f"filter.{driver}.{var}", "") for var in _FILTER_VARS]
         settings.append((f"filter.{driver}.required", "false"))
-    count = int(env.get("GIT_CONFIG_COUNT", "0") or 0) if _count_ok(env) else 0
+    given = env.get("GIT_CONFIG_COUNT", "")
+    count = int(given) if given.isdigit() else 0  # settings of the caller's come first
     for n, (key, value) in enumerate(settings, start=count):
         env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = key, value
     env["GIT_CONFIG_COUNT"] = str(count + len(settings))
     return env
-
-
-def _count_ok(env: dict[str, str]) -> bool:
-    return env.get("GIT_CONFIG_COUNT", "0").isdigit()
 
 
 def _regular_inside(root: Path, rel: str) -> bool:
