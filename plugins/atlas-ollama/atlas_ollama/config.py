@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,7 +11,7 @@ import attrs
 
 from atlas_core.api import UsageError
 
-__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "resolve_host"]
+__all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "is_local", "resolve_host"]
 
 DEFAULT_HOST = "http://localhost:11434"
 
@@ -26,7 +27,8 @@ _KNOWN_PREFIXES: dict[str, tuple[str, str]] = {
 class OllamaConfig:
     """Settings of the ollama reranker and of ``atlas index --embed``."""
 
-    #: server address; empty: ``$OLLAMA_HOST``, else http://localhost:11434
+    #: server address on this machine; empty: ``$OLLAMA_HOST`` (which may name another
+    #: machine), else http://localhost:11434
     host: str = ""
     #: embedding model, as the server names it
     model: str = "nomic-embed-text"
@@ -71,6 +73,13 @@ class OllamaConfig:
             )
         if not self.model.strip():
             raise UsageError("[rerankers.ollama] model is empty")
+        if self.host.strip() and not is_local(resolve_host(self.host, self.api)):
+            # the config may be a repository's own: it must not send the task and the
+            # files' text to a server of its choosing
+            raise UsageError(
+                f"[rerankers.ollama] host {self.host!r} is not on this machine; the config "
+                "may only name a local server (set $OLLAMA_HOST to use another machine)"
+            )
         for key in ("batch_size", "max_chars", "max_chunks", "semantic_top"):
             if getattr(self, key) < 1:
                 raise UsageError(f"[rerankers.ollama] {key} must be at least 1")
@@ -129,6 +138,18 @@ def resolve_host(raw: str, api: str = "ollama") -> str:
         path = path[: -len("/v1")]
     netloc = f"{host}:{port}" if port else host
     return f"{parts.scheme}://{netloc}{path}"
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` (from :func:`resolve_host`) names this machine: ``localhost`` or a
+    loopback address."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def config_from_table(table: dict[str, Any]) -> OllamaConfig:

@@ -111,3 +111,17 @@ def test_embed_with_the_server_down(monkeypatch, app_repo, atlas_cli, free_port)
     ]
     # the lexical index was still written: queries work
     assert atlas_cli("--root", str(repo), "query", "token", "--format", "jsonl").code == 0
+
+
+def test_a_config_cannot_send_the_files_to_another_machine(ollama, app_repo, atlas_cli) -> None:
+    """A repository's own atlas.toml may name only a server on this machine: the task and
+    the files' text never go where an unreviewed tree says ($OLLAMA_HOST may)."""
+    repo = app_repo('host = "http://192.0.2.7:11434"')  # TEST-NET: it would hang, not answer
+    result = run(atlas_cli, repo, "--rerank=require")
+    assert result.code != 0 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "atlas: error: [rerankers.ollama] host 'http://192.0.2.7:11434' is not on this machine;"
+        " the config may only name a local server (set $OLLAMA_HOST to use another machine)"
+    ]
+    local = run(atlas_cli, app_repo(f'host = "{ollama.url}"'), "--rerank=require")
+    assert local.code == 0 and ollama.embed_requests() > 0
