@@ -135,9 +135,18 @@ RERANK_WORDS = ("off", "auto", "on", "require")
 FILES = ("pyproject.toml", "atlas.toml")
 
 
+#: the most ``[index] max_file_bytes`` may be: a file is read whole and tokenized in
+#: memory, and a repository's own config must not make Atlas read gigabytes (a sparse
+#: file of 6 GB took 51 s and 12.6 GB of memory); 16 MiB is some 4M tokens
+MAX_FILE_BYTES = 16 << 20
+
+
 @attrs.define
 class IndexSettings:
-    max_file_bytes: int = 1 << 20
+    max_file_bytes: int = attrs.field(
+        default=1 << 20,
+        validator=[attrs.validators.ge(0), attrs.validators.le(MAX_FILE_BYTES)],
+    )
     ignore: list[str] = attrs.field(factory=list)
 
 

@@ -143,6 +143,9 @@ def test_presets_may_extend_ones_defined_later_but_not_in_a_circle(
         ('[pipeline]\npreset = "fast"\nspeed = 1\n', ("unknown config key 'speed'", "walker")),
         ("[index]\nmax_bytes = 1\n", ("unknown config key 'max_bytes'", "max_file_bytes")),
         ('[index]\nmax_file_bytes = "big"\n', ("max_file_bytes", "expected int")),
+        ("[index]\nmax_file_bytes = -1\n", ("'max_file_bytes' must be >= 0",)),
+        # a repository's config must not make Atlas read gigabytes into memory
+        ("[index]\nmax_file_bytes = 100000000000\n", ("'max_file_bytes' must be <= 16777216",)),
         ("[indexes]\nx = 1\n", ("unknown config section [indexes]", "index")),
         ("[signals.bm25F]\nk1 = 1.0\n", ("unknown signal 'bm25F'", "bm25f")),
         ("[signals.bm25f]\nk = 1.0\n", ("unknown config key 'k' for bm25f", "k1")),
