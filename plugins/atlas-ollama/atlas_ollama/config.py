@@ -14,6 +14,9 @@ from atlas_core.api import UsageError
 __all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "is_local", "resolve_host"]
 
 DEFAULT_HOST = "http://localhost:11434"
+#: the most a config may set per request, and extra tries
+MAX_TIMEOUT = 600.0
+MAX_RETRIES = 10
 
 #: prefixes some embedding models were trained with (query, document); config overrides
 _KNOWN_PREFIXES: dict[str, tuple[str, str]] = {
@@ -87,6 +90,12 @@ class OllamaConfig:
             raise UsageError(
                 "[rerankers.ollama] timeout must be positive; retries, dimensions and "
                 "candidates must not be negative"
+            )
+        # bounded: a repository's config must not keep a query waiting for hours
+        if self.timeout > MAX_TIMEOUT or self.retries > MAX_RETRIES:
+            raise UsageError(
+                f"[rerankers.ollama] timeout must be at most {MAX_TIMEOUT:.0f} seconds and "
+                f"retries at most {MAX_RETRIES}"
             )
         return self
 

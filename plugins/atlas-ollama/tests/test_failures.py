@@ -125,3 +125,13 @@ def test_a_config_cannot_send_the_files_to_another_machine(ollama, app_repo, atl
     ]
     local = run(atlas_cli, app_repo(f'host = "{ollama.url}"'), "--rerank=require")
     assert local.code == 0 and ollama.embed_requests() > 0
+
+
+def test_a_config_cannot_keep_a_query_waiting_for_hours(monkeypatch, app_repo, atlas_cli) -> None:
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "ollama")
+    for settings in ("retries = 100000", "timeout = 1e9"):
+        result = run(atlas_cli, app_repo(settings), "--rerank=require")
+        assert result.stderr.strip().splitlines() == [
+            "atlas: error: [rerankers.ollama] timeout must be at most 600 seconds and "
+            "retries at most 10"
+        ]
