@@ -664,6 +664,39 @@ def test_syntax_errors_still_yield_what_parses(chunker: TreeSitterChunker) -> No
     assert {"good", "Later", "Later.method", "os"} <= names
 
 
+_UNCLOSED = """
+import sys
+from atlas_core.chunk.treesitter import TreeSitterChunker
+text = "def retry_http(a):\\n    return a\\n\\nx = " + "(" * 400_000 + "\\n"
+found = TreeSitterChunker().chunk("x.py", text, "python")
+print(sorted({c.qualified for c in found}))
+"""
+
+
+def test_unclosed_brackets_do_not_wedge_the_chunker() -> None:
+    """A run of unclosed brackets is one wide error node, over which tree-sitter's query
+    cursor takes quadratic time (400,000: minutes); such a file goes to the regex chunker.
+    The deadline is for that failure only."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _UNCLOSED], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "retry_http" in done.stdout
+
+
+def test_a_wide_error_node_goes_to_the_regex_chunker(chunker: TreeSitterChunker) -> None:
+    wide = "def good(a):\n    return a\n\nx = " + "[" * 2_001 + "\n"
+    narrow = "def good(a):\n    return a\n\nx = " + "[" * 1_990 + "\n"
+    regex = RegexChunker().chunk("sample.py", wide, "python")
+    assert chunker.chunk("sample.py", wide, "python") == regex
+    assert chunker.chunk("sample.py", narrow, "python") != RegexChunker().chunk(
+        "sample.py", narrow, "python"
+    )
+
+
 def test_go_file_cut_off_midway(chunker: TreeSitterChunker) -> None:
     source = "package x\n\nfunc A() {}\n\nfunc (c *C) B() {\n\tif x {\n"
     found = chunk(chunker, "go", source)

@@ -21,6 +21,10 @@ __all__ = ["QUERY_DIR", "TreeSitterChunker", "load_query_source", "query_languag
 QUERY_DIR = Path(__file__).with_name("queries")
 
 _INHERITS = "; inherits:"
+#: a tree with a parse error and a node of more children than this is chunked by the regex
+#: chunker: unclosed brackets make one error node per run of them, and the query cursor's
+#: time grows with the square of its width (2,000 children: about 3 ms)
+MAX_CHILDREN = 2_000
 
 # (query dir, language) -> (parser, compiled query), or None when it failed to load. Kept
 # for the life of the process: compiled queries are never freed, which also sidesteps a
@@ -108,8 +112,12 @@ class TreeSitterChunker:
             # identifier; parse three ASCII letters of the same byte length instead, and read
             # names from the real text (same byte offsets)
             parsed = source.replace("\ufffd".encode(), b"___")
-        tree = parser.parse(parsed)
-        return extract_chunks(query, tree.root_node, text.split("\n"), source)
+        root = parser.parse(parsed).root_node
+        if root.has_error and _has_wide_node(root, MAX_CHILDREN):
+            # tree-sitter's query cursor takes time quadratic in the width of such a node
+            # (a file of unclosed brackets: 32,000 took 0.8 s, a megabyte would take an hour)
+            return self._fallback(rel, text, language)
+        return extract_chunks(query, root, text.split("\n"), source)
 
     def _load(self, language: str) -> tuple[Any, Any] | None:
         """Parser and compiled query for one language, or None (and why, in ``failures``)."""
@@ -136,6 +144,24 @@ class TreeSitterChunker:
             self._regex = RegexChunker()
         chunks: list[Chunk] = self._regex.chunk(rel, text, language)
         return chunks
+
+
+def _has_wide_node(root: Any, limit: int) -> bool:
+    """Whether a node of the tree has more than ``limit`` children (a walk that stops at
+    the first; about 0.1 microsecond a node, and only trees with errors are walked)."""
+    cursor = root.walk()
+    widths = [0]
+    while True:
+        if cursor.goto_first_child():
+            widths.append(1)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return False
+            widths.pop()
+        widths[-1] += 1
+        if widths[-1] > limit:
+            return True
 
 
 def _package_version(module: str) -> str:

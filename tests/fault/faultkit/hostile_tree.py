@@ -184,6 +184,9 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
         _write(root, "parens.py", "x = " + "(" * 20_000 + "\n")
         _write(root, "braces.js", "{" * 20_000 + "\n")
         _write(root, "nested.go", "package x\n" + "func f() {\n" * 3000)
+        # unclosed brackets: one wide error node, quadratic for tree-sitter's query cursor
+        _write(root, "unclosed.py", "x = " + "(" * 300_000 + "\n")
+        _write(root, "unclosed.go", "package x\nfunc f() {" + "[" * 300_000 + "\n")
         _write(root, "lone_cr.js", "a\rb\rfunction retry() {}\r")
     if "bad-config" in features:
         _write(root, "atlas.toml", rng.choice((
