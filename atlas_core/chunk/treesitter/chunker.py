@@ -21,9 +21,9 @@ __all__ = ["QUERY_DIR", "TreeSitterChunker", "load_query_source", "query_languag
 QUERY_DIR = Path(__file__).with_name("queries")
 
 _INHERITS = "; inherits:"
-#: a tree with a parse error and a node of more children than this is chunked by the regex
-#: chunker: unclosed brackets make one error node per run of them, and the query cursor's
-#: time grows with the square of its width (2,000 children: about 3 ms)
+#: a tree with an error node of more children than this is chunked by the regex chunker:
+#: a run of unclosed brackets makes one such node, and the query cursor's time grows with
+#: the square of its width (2,000 children: about 3 ms)
 MAX_CHILDREN = 2_000
 
 # (query dir, language) -> (parser, compiled query), or None when it failed to load. Kept
@@ -113,7 +113,7 @@ class TreeSitterChunker:
             # names from the real text (same byte offsets)
             parsed = source.replace("\ufffd".encode(), b"___")
         root = parser.parse(parsed).root_node
-        if root.has_error and _has_wide_node(root, MAX_CHILDREN):
+        if root.has_error and _has_wide_error(root, MAX_CHILDREN):
             # tree-sitter's query cursor takes time quadratic in the width of such a node
             # (a file of unclosed brackets: 32,000 took 0.8 s, a megabyte would take an hour)
             return self._fallback(rel, text, language)
@@ -146,9 +146,10 @@ class TreeSitterChunker:
         return chunks
 
 
-def _has_wide_node(root: Any, limit: int) -> bool:
-    """Whether a node of the tree has more than ``limit`` children (a walk that stops at
-    the first; about 0.1 microsecond a node, and only trees with errors are walked)."""
+def _has_wide_error(root: Any, limit: int) -> bool:
+    """Whether an error node of the tree has more than ``limit`` children (a walk that
+    stops at the first; about 0.1 microsecond a node, and only trees with errors are
+    walked). A wide node that is no error (a module of many statements) is passed over."""
     cursor = root.walk()
     widths = [0]
     while True:
@@ -161,7 +162,9 @@ def _has_wide_node(root: Any, limit: int) -> bool:
             widths.pop()
         widths[-1] += 1
         if widths[-1] > limit:
-            return True
+            if cursor.node.parent.is_error:
+                return True
+            widths[-1] = -(1 << 62)  # not an error node: its other children are not counted
 
 
 def _package_version(module: str) -> str:
