@@ -217,6 +217,11 @@ class _Found:
     errors: list[str] = attrs.field(factory=list)
 
 
+#: longer import names are not resolved: no real one comes near, and resolvers try each
+#: prefix of a name (``import a.a.a...`` of 100,000 parts took minutes and 10 GB)
+MAX_NAME = 1024
+
+
 def _resolve(
     reader: IndexView, resolvers: Mapping[str, Any], files: list[int], eligible: np.ndarray
 ) -> _Found:
@@ -231,7 +236,9 @@ def _resolve(
     dst: list[int] = []
     for i in files:
         resolver = resolvers[languages[i]]
-        names = list(dict.fromkeys(name for name, _ in imports_of(reader, i)))
+        names = list(
+            dict.fromkeys(name for name, _ in imports_of(reader, i) if len(name) <= MAX_NAME)
+        )
         if not names:
             continue
         found.resolved += 1

@@ -54,3 +54,22 @@ def test_one_java_line_in_many_directories(graph_edges: Build) -> None:
             (main, f"{copy}/src/com/acme/tool/Helper.java"),
         }
     assert edges == expected
+
+
+def test_absurdly_long_import_names_are_not_resolved(graph_edges: Build) -> None:
+    """Resolvers try each prefix of a name, so a name of 100,000 parts took minutes and
+    10 GB; a name longer than MAX_NAME (no real import comes near) is passed over."""
+    from atlas_graph.build import MAX_NAME
+
+    deep = "/".join(["a"] * 600)  # a real file, named by an import of 1,203 characters
+    files = {
+        f"src/{deep}/Far.java": "package x;\npublic class Far {}\n",
+        "src/b/Near.java": "package b;\npublic class Near {}\n",
+        "src/app/Main.java": (
+            "package app;\nimport b.Near;\n"
+            f"import {deep.replace('/', '.')}.Far;\n"
+            f"import {'.'.join(['z'] * 50_000)}.Z;\npublic class Main {{}}\n"
+        ),
+    }
+    assert len(deep) + len(".Far") > MAX_NAME
+    assert graph_edges(files) == {("src/app/Main.java", "src/b/Near.java")}
