@@ -187,6 +187,9 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
         # unclosed brackets: one wide error node, quadratic for tree-sitter's query cursor
         _write(root, "unclosed.py", "x = " + "(" * 300_000 + "\n")
         _write(root, "unclosed.go", "package x\nfunc f() {" + "[" * 300_000 + "\n")
+        # import names of 100,000 parts: resolvers try each prefix
+        _write(root, "Long.java", "import " + ".".join(["a"] * 100_000) + ";\nclass Long {}\n")
+        _write(root, "long_import.py", "from " + "." * 50_000 + "x import y\n")
         _write(root, "lone_cr.js", "a\rb\rfunction retry() {}\r")
     if "bad-config" in features:
         _write(root, "atlas.toml", rng.choice((
