@@ -197,7 +197,11 @@ def import_signatures(reader: IndexView, file_id: int, imports: list[str]) -> li
     return list(dict.fromkeys(out))
 
 
-_JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+#: an unterminated ``/*`` takes the rest of the text (group ``open``): retrying the scan for
+#: ``*/`` from every later ``/*`` took quadratic time
+_JSONC_TOKEN = re.compile(
+    r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*(?:.*?\*/|(?P<open>.*))|,(?=\s*[}\]])', re.DOTALL
+)
 
 
 def load_jsonc(text: str | None) -> dict[str, Any] | None:
@@ -206,6 +210,9 @@ def load_jsonc(text: str | None) -> dict[str, Any] | None:
         return None
 
     def keep(match: re.Match[str]) -> str:
+        if match.group("open") is not None:
+            # the "/*" stays outside any string, so json.loads fails on it anyway
+            raise ValueError("unterminated comment")
         token = match.group(0)
         return token if token.startswith('"') else ""
 
