@@ -120,3 +120,25 @@ def test_graph_config_files_parse_in_linear_time() -> None:
     assert [s for s, _ in sections] == ["package", "lib"]
     names = [rust._NAME.search(body) for _, body in sections]
     assert [m.group(1) for m in names if m] == ["my-crate", "core_x"]
+
+
+def test_regex_chunker_lines_of_blanks_take_linear_time() -> None:
+    """Lines of blanks (up to the chunker's 400 characters): ``^(\\s*).*\\bimport`` and
+    ``function\\s*\\*?\\s*`` tried every split of the blanks, about 2 ms a line."""
+    out = run_child(
+        "from atlas_core.chunk.regex import RegexChunker\n"
+        "chunker = RegexChunker()\n"
+        "nix = (' ' * 399 + '\\n') * 100_000\n"
+        "js = ('function' + ' ' * 391 + '\\n') * 100_000\n"
+        "print(len(chunker.chunk('a.nix', nix, 'nix')),\n"
+        "      len(chunker.chunk('a.js', js, 'javascript')))"
+    )
+    assert out == "0 0"
+    from atlas_core.chunk.regex import RegexChunker
+
+    chunks = RegexChunker().chunk(
+        "a.nix", "  imports = [ ./hw.nix ];\n  x = import ./y.nix;\n", "nix"
+    )
+    assert [c.name for c in chunks] == ["./y.nix;"]  # as before: the path runs to a blank
+    js = "export async function* gen() {}\nconst a = require('lib/a');\n"
+    assert [c.name for c in RegexChunker().chunk("a.js", js, "javascript")] == ["gen", "lib/a"]
