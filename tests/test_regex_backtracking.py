@@ -102,16 +102,19 @@ def test_graph_config_files_parse_in_linear_time() -> None:
         "from atlas_graph.resolvers import common, golang, rust\n"
         "blank = (' ' * 79 + '\\n') * 50_000\n"
         "print(common.load_jsonc('{' + '/* ' * 300_000 + '}'),\n"
+        "      common.load_jsonc('{' + '\"\\\\' * 300_000 + '}'),\n"
         "      golang._MODULE.search(blank), rust._NAME.search(blank),\n"
         "      rust._PACKAGE_NAME.findall(blank))"
     )
-    assert out == "None None None []"
+    assert out == "None None None None []"
     from atlas_graph.resolvers import common, golang, rust
 
     tsconfig = '{\n  // paths\n  "compilerOptions": {"baseUrl": "./src", /* x */ "paths": {},},\n}'
     assert common.load_jsonc(tsconfig) == {"compilerOptions": {"baseUrl": "./src", "paths": {}}}
     assert common.load_jsonc('{"a": 1} /* never closed') is None
     assert common.load_jsonc('{"a": "/* in a string"}') == {"a": "/* in a string"}
+    assert common.load_jsonc('{"a": "x\\"y", "b": "unclosed}') is None
+    assert common.load_jsonc('{"a": "x\\"y"}') == {"a": 'x"y'}
     go_mod = "\n\n  \n  module example.com/app\n\ngo 1.22\n"
     match = golang._MODULE.search(go_mod)
     assert match is not None and match.group(1) == "example.com/app"

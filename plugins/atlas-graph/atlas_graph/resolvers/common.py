@@ -197,10 +197,11 @@ def import_signatures(reader: IndexView, file_id: int, imports: list[str]) -> li
     return list(dict.fromkeys(out))
 
 
-#: an unterminated ``/*`` takes the rest of the text (group ``open``): retrying the scan for
-#: ``*/`` from every later ``/*`` took quadratic time
+#: an unterminated string or ``/*`` takes the rest of the text (group ``open``): retrying
+#: the scan for its end from every later ``"`` or ``/*`` took quadratic time
 _JSONC_TOKEN = re.compile(
-    r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*(?:.*?\*/|(?P<open>.*))|,(?=\s*[}\]])', re.DOTALL
+    r'"(?:\\.|[^"\\])*+(?:"|(?P<open>))|//[^\n]*|/\*(?:.*?\*/|(?P<open2>.*))|,(?=\s*[}\]])',
+    re.DOTALL,
 )
 
 
@@ -210,9 +211,9 @@ def load_jsonc(text: str | None) -> dict[str, Any] | None:
         return None
 
     def keep(match: re.Match[str]) -> str:
-        if match.group("open") is not None:
-            # the "/*" stays outside any string, so json.loads fails on it anyway
-            raise ValueError("unterminated comment")
+        if match.group("open") is not None or match.group("open2") is not None:
+            # the unclosed '"' or "/*" was left outside any string: json.loads failed on it
+            raise ValueError("unterminated string or comment")
         token = match.group(0)
         return token if token.startswith('"') else ""
 
