@@ -133,10 +133,12 @@ def test_regex_chunker_lines_of_blanks_take_linear_time() -> None:
         "chunker = RegexChunker()\n"
         "nix = (' ' * 399 + '\\n') * 100_000\n"
         "js = ('function' + ' ' * 391 + '\\n') * 100_000\n"
+        "lua = ('x = require' + ' ' * 388 + '\\n') * 100_000\n"
         "print(len(chunker.chunk('a.nix', nix, 'nix')),\n"
-        "      len(chunker.chunk('a.js', js, 'javascript')))"
+        "      len(chunker.chunk('a.js', js, 'javascript')),\n"
+        "      len(chunker.chunk('a.lua', lua, 'lua')))"
     )
-    assert out == "0 0"
+    assert out == "0 0 0"
     from atlas_core.chunk.regex import RegexChunker
 
     chunks = RegexChunker().chunk(
@@ -145,3 +147,5 @@ def test_regex_chunker_lines_of_blanks_take_linear_time() -> None:
     assert [c.name for c in chunks] == ["./y.nix;"]  # as before: the path runs to a blank
     js = "export async function* gen() {}\nconst a = require('lib/a');\n"
     assert [c.name for c in RegexChunker().chunk("a.js", js, "javascript")] == ["gen", "lib/a"]
+    lua = 'local a = require "lib.a"\nlocal b = require  (  "lib.b")\n'
+    assert [c.name for c in RegexChunker().chunk("a.lua", lua, "lua")] == ["lib.a", "lib.b"]

@@ -139,7 +139,7 @@ RULES: dict[str, list[_Rule]] = {
     ],
     "lua": [
         ("function", (r"^(\s*)(?:local\s+)?function\s+([\w.:]+)")),
-        ("import", (r"""^(\s*+).*require\s*\(?\s*['"]([^'"]+)['"]""")),
+        ("import", (r"""^(\s*+).*require\s*+\(?\s*+['"]([^'"]+)['"]""")),
     ],
     "bash": [
         ("function", (r"^(\s*)(?:function\s+)?([\w-]+)\s*\(\)\s*\{?")),
