@@ -41,7 +41,9 @@ IDENT_BYTES = re.compile(IDENT.pattern.encode("ascii"))
 TOKEN_SEPARATORS = bytes(
     c if chr(c) in "-_" or (chr(c).isascii() and chr(c).isalnum()) else 0x20 for c in range(256)
 )
-_ALNUM_WORD = re.compile(r"[A-Za-z]+[0-9]+(?![a-z])")
+#: starts only at the first letter of a run: from a later one the letters run to the same
+#: end and fail the same way, and retrying every one took quadratic time on a long name
+_ALNUM_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]++[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 STOP_WORDS = frozenset(

@@ -431,6 +431,8 @@ _KEY_BLOCK = (
 )
 
 _SECRET_NEEDLES = ("pass", "pwd", "pw", "secret", "token", "key", "auth")
+_MYSQL = r"\bmysql(?:dump|admin)?\b"
+_LOGIN = r"\b(?:docker|podman|buildah|skopeo|helm[ \t]+registry)[ \t]+login\b"
 
 #: the order matters only for overlapping matches: earlier, longer matches win
 PATTERNS: tuple[SecretPattern, ...] = (
@@ -549,11 +551,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
     ),
     SecretPattern(
         "password",
-        # mysql -u root -pS3cret, docker login -u me -p S3cret
+        # mysql -u root -pS3cret, docker login -u me -p S3cret. The scan for -p stops at
+        # the next command of the same kind, which finds the same -p (retrying from
+        # every "mysql" of a long line to its end took quadratic time)
         re.compile(
-            r"(?:\bmysql(?:dump|admin)?\b[^\n]*?[ \t]-p"
-            r"|\b(?:docker|podman|buildah|skopeo|helm[ \t]+registry)[ \t]+login\b"
-            r"[^\n]*?[ \t]-p[ \t]+)"
+            rf"(?:{_MYSQL}(?:(?!{_MYSQL})[^\n])*?[ \t]-p"
+            rf"|{_LOGIN}(?:(?!{_LOGIN})[^\n])*?[ \t]-p[ \t]+)"
             r"(?P<secret>[^\s\"'`$;|&<-][^\s\"'`;|&]*)"
         ),
         ("mysql", "login"),
@@ -564,7 +567,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
         "password",
         # curl -u user:password
         re.compile(
-            r"\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t=]*[\"']?(?P<user>[^\s:\"'$]+)"
+            r"\bcurl\b(?:(?!\bcurl\b)[^\n])*?[ \t](?:-u|--user)[ \t=]*[\"']?(?P<user>[^\s:\"'$]+)"
             r":(?P<secret>[^\s\"'@]+)"
         ),
         ("curl",),

@@ -29,7 +29,7 @@ _HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 #: headings and labels that issue templates put around the real content
 _TEMPLATE_HEADING = re.compile(
-    r"^\s*(#{1,6}\s*|\*\*|__)?\s*("
+    r"^\s*+(#{1,6}\s*+|\*\*|__)?\s*+("
     r"steps to reproduce|to reproduce|reproduction|how to reproduce|"
     r"minimal (reproducible )?example|"
     r"expected (behaviou?r|result|outcome)|actual (behaviou?r|result|outcome)|current behaviou?r|"
@@ -39,21 +39,29 @@ _TEMPLATE_HEADING = re.compile(
     r"what happened\??|what did you expect to happen\??|"
     r"is your feature request related to a problem\??|describe the solution you'?d like|"
     r"describe alternatives you'?ve considered"
-    r")\s*:?\s*(\*\*|__)?\s*$",
+    r")\s*+:?\s*+(\*\*|__)?\s*+$",
     re.IGNORECASE,
 )
 _CHECKBOX = re.compile(r"^\s*[-*]\s*\[[ xX]\]")
 #: "- OS: macOS 13", "Python version: 3.11.2", "* node: v18.1.0"
 _ENV_LINE = re.compile(
-    r"^\s*[-*]?\s*(\*\*)?("
+    r"^\s*+[-*]?\s*+(\*\*)?("
     r"os|platform|operating system|system|python|python version|node|node version|npm|browser|"
     r"version|versions|release|kernel|arch|architecture|machine|distro|distribution|"
     r"[\w.-]+ version|installed from|installation|cpu|gpu|ram|memory|shell|terminal|editor|ide"
-    r")(\*\*)?\s*:.*$",
+    r")(\*\*)?\s*+:.*$",
     re.IGNORECASE,
 )
 #: "requests==2.31.0", "numpy 1.26.4", "Python 3.11.4"  (pip freeze, version lists)
-_VERSION_LINE = re.compile(r"^\s*[-*]?\s*[\w.\[\]-]+\s*(==|>=|<=|~=|@|:)?\s*v?\d+(\.\d+)+\S*\s*$")
+#: Linear time: a name glued to its version ("pkg2.0") ends before the first digit that
+#: starts "N.N" (after that, any split gives the same rest of the line); a name followed
+#: by a space or an operator is the whole run of name characters. The naive form
+#: ``[\w.\[\]-]+\s*(op)?\s*v?\d+(\.\d+)+\S*\s*$`` tried every split: minutes on a long token.
+_VERSION_LINE = re.compile(
+    r"^\s*+[-*]?\s*+"
+    r"(?:[\w.\[\]-]++\s*+(?:==|>=|<=|~=|@|:)?\s*+v?\d++\.\d|(?>[\w.\[\]-]+?(?=\d\.\d)))"
+    r"\S*+\s*+$"
+)
 
 _PY_FRAME = re.compile(r'File "([^"]+)", line (\d+)(?:, in ([\w<>.$]+))?')
 #: JavaScript ``at Foo.bar (src/foo.js:3:5)``, ``at src/foo.js:3:5``
@@ -67,7 +75,7 @@ _PATH = re.compile(
 _MODULE = re.compile(r"(?<![\w./-])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){1,6})(?![\w/(-])")
 _BACKTICK = re.compile(r"`([^`\n]{1,200})`")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
-_CALL = re.compile(r"([A-Za-z_][\w]*)\s*\(")
+_CALL = re.compile(r"(?<!\w)[^\W_A-Za-z]*+([A-Za-z_]\w*+)\s*\(")
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
 #: snake_case, camelCase, PascalCase with two humps, __dunder__
 _CODEISH = re.compile(

@@ -197,7 +197,12 @@ def import_signatures(reader: IndexView, file_id: int, imports: list[str]) -> li
     return list(dict.fromkeys(out))
 
 
-_JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+#: an unterminated string or ``/*`` takes the rest of the text (group ``open``): retrying
+#: the scan for its end from every later ``"`` or ``/*`` took quadratic time
+_JSONC_TOKEN = re.compile(
+    r'"(?:\\.|[^"\\])*+(?:"|(?P<open>))|//[^\n]*|/\*(?:.*?\*/|(?P<open2>.*))|,(?=\s*[}\]])',
+    re.DOTALL,
+)
 
 
 def load_jsonc(text: str | None) -> dict[str, Any] | None:
@@ -206,6 +211,9 @@ def load_jsonc(text: str | None) -> dict[str, Any] | None:
         return None
 
     def keep(match: re.Match[str]) -> str:
+        if match.group("open") is not None or match.group("open2") is not None:
+            # the unclosed '"' or "/*" was left outside any string: json.loads failed on it
+            raise ValueError("unterminated string or comment")
         token = match.group(0)
         return token if token.startswith('"') else ""
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["GoResolver"]
 
-_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)\"?", re.MULTILINE)
+# "^[^\S\n]*", not "^\s*": from every line of a blank block, \s* rescanned the block
+_MODULE = re.compile(r"^[^\S\n]*module\s+\"?([^\s\"]+)\"?", re.MULTILINE)
 
 
 def _modules(reader: IndexView) -> list[tuple[str, str]]:

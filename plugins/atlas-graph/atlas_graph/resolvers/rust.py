@@ -18,8 +18,10 @@ __all__ = ["RustResolver", "expand_use"]
 _MOD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;")
 _INLINE_MOD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s")
 _USE = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+(.+)$", re.DOTALL)
-_PACKAGE_NAME = re.compile(r"^\s*\[(package|lib)\]([^\[]*)", re.MULTILINE)
-_NAME = re.compile(r"^\s*name\s*=\s*\"([^\"]+)\"", re.MULTILINE)
+# Leading blanks stop at the line's end: "^\s*" let every line of a block of blank lines
+# rescan the whole block (quadratic); the line that holds the key matches on its own.
+_PACKAGE_NAME = re.compile(r"^[^\S\n]*\[(package|lib)\]([^\[]*)", re.MULTILINE)
+_NAME = re.compile(r"^[^\S\n]*name\s*=\s*\"([^\"]+)\"", re.MULTILINE)
 _ROOT_FILES = ("lib.rs", "main.rs")
 
 
