@@ -196,7 +196,6 @@ def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
     assert bad.code == 2 and "--diff" in bad.stderr
 
 
-
 def test_diff_runs_no_command_the_repository_configures(tmp_path: Path, atlas_cli: Cli) -> None:
     """A hostile tree's own git config names commands (fsmonitor, a clean filter process)
     that porcelain ``git diff`` runs; ``--diff`` runs none and still tells an edit from a
