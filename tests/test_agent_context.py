@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -243,6 +244,30 @@ def test_scope_patterns(pattern: str, matches: list[str], misses: list[str]) -> 
             assert not regex.fullmatch(path), (pattern, path)
     else:
         assert all(p == norm or p.startswith(norm + "/") for p in matches)
+
+
+def test_a_negated_bracket_never_joins_two_paths() -> None:
+    """Paths are matched joined by newlines; ``[!a]`` used to match the newline itself."""
+    regex = compile_glob(normalise_pattern("x[!a]y"))
+    assert [m.group(0) for m in regex.finditer("x\ny\nxby")] == ["xby"]
+
+
+_DEEP_SCOPE = """
+from atlas_core.select.scope import compile_glob
+paths = "\\n".join(["/".join(["d"] * 200) + "/deep.py", "n/" + "d" * 200 + ".py"])
+for pattern in ("**/**/**/**/**/**/x", "*d*d*d*d*d*d*d*d*d*d*d*q"):
+    assert not compile_glob(pattern).search(paths)
+print("ok")
+"""
+
+
+def test_scope_globs_match_deep_paths_in_polynomial_time() -> None:
+    """``**/`` repeated against a deep path, stars against a long name: minutes with a
+    naive regex (the deadline is for that failure only)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _DEEP_SCOPE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
 def test_scope_and_exclude_restrict_the_candidates(repo: Path, atlas_cli: Cli) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 
 from atlas_core.errors import UsageError
 from atlas_core.index.readercache import per_reader
+from atlas_core.walk.wildmatch import ALL, DIRS, SLASH, STAR, Pieces, assemble
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["PathTable", "compile_glob", "normalise_pattern", "scope_mask"]
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+#: the paths are matched joined by newlines: nothing may cross one
+_JOINED_PATHS = Pieces("/", "[^\n]*", "[^/\n]*", "[^/\n]*/")
+_NOT_SLASH = "^/\\n"
 
 
 @attrs.frozen
@@ -102,8 +106,9 @@ def normalise_pattern(pattern: str, base: str = "") -> str:
 
 
 def compile_glob(pattern: str) -> re.Pattern[str]:
-    """A multiline regex matching the paths ``pattern`` (root-relative) selects."""
-    out: list[str] = []
+    """A multiline regex matching the paths ``pattern`` (root-relative) selects, in
+    polynomial time on any path (see :func:`atlas_core.walk.wildmatch.assemble`)."""
+    tokens: list[str | int] = []
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -112,35 +117,33 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
                 before = i == 0 or pattern[i - 1] == "/"
                 after = i + 2 == n or pattern[i + 2] == "/"
                 if before and after:
-                    if i + 2 < n:  # "**/": any number of directories, none included
-                        out.append("(?:[^\n]*/)?")
-                        i += 3
-                    else:  # trailing "**": everything below
-                        out.append("[^\n]*")
-                        i += 2
+                    # "**/": any number of directories, none included; trailing: everything
+                    tokens.append(DIRS if i + 2 < n else ALL)
+                    i += 3
                     continue
-                i += 2
-                out.append("[^/\n]*")
-                continue
-            out.append("[^/\n]*")
+                i += 1
+            tokens.append(STAR)
         elif c == "?":
-            out.append("[^/\n]")
+            tokens.append("[^/\n]")
         elif c == "[":
             end = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "^") else i + 1)
             if end < 0:
-                out.append(re.escape(c))
+                tokens.append(re.escape(c))
             else:
                 body = pattern[i + 1 : end]
                 negate = body[:1] in ("!", "^")
                 body = body[1:] if negate else body
                 body = body.replace("\\", "\\\\")
-                out.append(f"[{'^/' if negate else ''}{body}]")
+                tokens.append(f"[{_NOT_SLASH if negate else ''}{body}]")
                 i = end
+        elif c == "/":
+            tokens.append(SLASH)
         else:
-            out.append(re.escape(c))
+            tokens.append(re.escape(c))
         i += 1
     # a match on a directory takes everything under it
-    return re.compile("^(?:" + "".join(out) + ")(?:/[^\n]*)?$", re.MULTILINE)
+    regex = assemble(tokens, _JOINED_PATHS)
+    return re.compile("^(?:" + regex + ")(?:/[^\n]*)?$", re.MULTILINE)
 
 
 def _table(reader: IndexReader) -> PathTable:

@@ -19,8 +19,10 @@ the last ``**/`` search, and matching a path takes polynomial time in its length
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import AnyStr, Generic
 
-__all__ = ["translate"]
+__all__ = ["ALL", "DIRS", "GIT", "SLASH", "STAR", "Pieces", "assemble", "translate"]
 
 
 def _ranges(*spans: str) -> list[tuple[int, int]]:
@@ -57,16 +59,31 @@ def translate(pattern: bytes) -> bytes | None:
     for ``pattern``, or None when git would never match it: a trailing backslash, an
     unclosed bracket or an unknown character class."""
     try:
-        return _assemble(_tokens(pattern))
+        return assemble(_tokens(pattern), GIT)
     except _Invalid:
         return None
 
 
-#: tokens: a regex for one byte (bytes), or one of these
-_STAR = 0  # "*": any run of bytes within a name
-_DIRS = 1  # "**/": zero or more whole directories
-_ALL = 2  # a trailing "**": anything
-_SLASH = b"/"
+#: tokens: a regex for one character (one byte for git), or one of these markers
+STAR = 0  # "*": any run within a name
+DIRS = 1  # "**/": zero or more whole directories
+ALL = 2  # a trailing "**": anything
+SLASH = 3  # "/"
+
+
+class Pieces(Generic[AnyStr]):
+    """What :func:`assemble` builds a regex of: ``any`` is a run of anything, ``name`` a
+    run within one name, ``dir`` one directory with its slash."""
+
+    def __init__(self, slash: AnyStr, any_run: AnyStr, name_run: AnyStr, dir_: AnyStr) -> None:
+        self.slash: AnyStr = slash
+        self.any: AnyStr = any_run
+        self.name: AnyStr = name_run
+        self.dir: AnyStr = dir_
+
+
+#: git's: one path per string, matched with ``re.DOTALL``
+GIT = Pieces(b"/", b".*", b"[^/]*", b"[^/]*/")
 
 
 def _tokens(p: bytes) -> list[bytes | int]:
@@ -77,7 +94,7 @@ def _tokens(p: bytes) -> list[bytes | int]:
         if c == 0x5C:  # backslash
             if i + 1 >= n:
                 raise _Invalid
-            out.append(_SLASH if p[i + 1] == 0x2F else re.escape(p[i + 1 : i + 2]))
+            out.append(SLASH if p[i + 1] == 0x2F else re.escape(p[i + 1 : i + 2]))
             i += 2
         elif c == 0x3F:  # ?
             out.append(b"[^/]")
@@ -88,22 +105,22 @@ def _tokens(p: bytes) -> list[bytes | int]:
                 j += 1
             at_start = i == 0 or p[i - 1] == 0x2F
             if j - i >= 2 and at_start and j == n:
-                out.append(_ALL)
+                out.append(ALL)
             elif j - i >= 2 and at_start and p[j] == 0x2F:
-                out.append(_DIRS)
+                out.append(DIRS)
                 j += 1
             elif j - i >= 2 and at_start and p[j : j + 2] == b"\\/":
                 # "**\/": anything, then a slash; from a name's start, one or more directories
-                out += [_STAR, _SLASH, _DIRS]
+                out += [STAR, SLASH, DIRS]
                 j += 2
             else:
-                out.append(_STAR)
+                out.append(STAR)
             i = j
         elif c == 0x5B:  # [
             regex, i = _bracket(p, i)
             out.append(regex)
         elif c == 0x2F:
-            out.append(_SLASH)
+            out.append(SLASH)
             i += 1
         else:
             out.append(re.escape(p[i : i + 1]))
@@ -111,56 +128,66 @@ def _tokens(p: bytes) -> list[bytes | int]:
     return out
 
 
-def _assemble(tokens: list[bytes | int]) -> bytes:
-    """The regex for a token list: ``**/`` pieces each commit to their leftmost match but
-    the last (the directories between are the next ``**/``'s), and so do stars within a
-    name (see :func:`_name`)."""
-    chunks: list[list[bytes | int]] = [[]]
+def assemble(tokens: Sequence[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
+    """The regex for a token list, in polynomial time on any path: each ``**/`` but the
+    last commits to its leftmost match (the directories between are the next ``**/``'s),
+    and so do stars within a name (see :func:`_name`); ``**/**/`` is one ``**/``."""
+    chunks: list[list[AnyStr | int]] = [[]]
     for token in tokens:
-        if token == _DIRS:
-            if chunks[-1] or len(chunks) == 1:  # "**/**/" is one "**/"
+        if token == DIRS:
+            if chunks[-1] or len(chunks) == 1:
                 chunks.append([])
         else:
             chunks[-1].append(token)
-    out = [_path(chunks[0])]
+    empty = pieces.slash[:0]
+    out = [_path(chunks[0], pieces)]
     for k, chunk in enumerate(chunks[1:], start=2):
         if k < len(chunks):  # whole directories, then another "**/": the leftmost will do
-            out.append(b"(?>(?:[^/]*/)*?" + _path(chunk) + b")")
+            out += [_text("(?>(?:", pieces), pieces.dir, _text(")*?", pieces)]
+            out += [_path(chunk, pieces), _text(")", pieces)]
         else:
-            out.append(b"(?:.*/)?" + _path(chunk))
-    return b"".join(out)
+            out += [_text("(?:", pieces), pieces.any, pieces.slash, _text(")?", pieces)]
+            out.append(_path(chunk, pieces))
+    return empty.join(out)
 
 
-def _path(tokens: list[bytes | int]) -> bytes:
+def _text(text: str, like: Pieces[AnyStr]) -> AnyStr:
+    """``text`` (ASCII regex syntax) as the same type as ``like``'s pieces."""
+    return text.encode("ascii") if isinstance(like.slash, bytes) else text  # type: ignore[return-value]
+
+
+def _path(tokens: list[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
     """Regex for tokens with no ``**/``: names joined by slashes."""
-    names: list[list[bytes | int]] = [[]]
+    names: list[list[AnyStr | int]] = [[]]
     for token in tokens:
-        if token == _SLASH:
+        if token == SLASH:
             names.append([])
         else:
             names[-1].append(token)
-    return b"/".join(_name(name) for name in names)
+    return pieces.slash.join(_name(name, pieces) for name in names)
 
 
-def _name(tokens: list[bytes | int]) -> bytes:
+def _name(tokens: list[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
     """Regex for one name's tokens. A star with another star after it in the name takes
     the leftmost match of what lies between them (a later match would only leave more
     for the next star to take); the last star searches."""
-    pieces: list[list[bytes]] = [[]]  # the bytes before the first star, then after each
+    empty = pieces.slash[:0]
+    parts: list[list[AnyStr]] = [[]]  # what comes before the first star, then after each
     for token in tokens:
-        if token == _STAR:
-            pieces.append([])
-        elif token == _ALL:
-            pieces[-1].append(b".*")
-        elif isinstance(token, bytes):
-            pieces[-1].append(token)
-    out = [b"".join(pieces[0])]
-    for k, piece in enumerate(pieces[1:], start=2):
-        if k < len(pieces):
-            out.append(b"(?>[^/]*?" + b"".join(piece) + b")")
+        if token == STAR:
+            parts.append([])
+        elif token == ALL:
+            parts[-1].append(pieces.any)
+        elif not isinstance(token, int):
+            parts[-1].append(token)
+    out = [empty.join(parts[0])]
+    for k, part in enumerate(parts[1:], start=2):
+        if k < len(parts):
+            lazy = pieces.name + _text("?", pieces)
+            out += [_text("(?>", pieces), lazy, empty.join(part), _text(")", pieces)]
         else:
-            out.append(b"[^/]*" + b"".join(piece))
-    return b"".join(out)
+            out += [pieces.name, empty.join(part)]
+    return empty.join(out)
 
 
 def _bracket(p: bytes, i: int) -> tuple[bytes, int]:
