@@ -53,11 +53,8 @@ def changed_paths(root: Path, ref: str) -> list[str]:
         blobs = _git(root, env, "hash-object", "--no-filters", "--", *batch).split()
         same.update(n for n, blob in zip(batch, blobs, strict=False) if blob == touched[n])
     untracked = _git(root, env, "ls-files", "-z", "--others", "--exclude-standard")
-    out: list[str] = []
-    for name in [*names, *untracked.split("\0")]:
-        if name and name not in same and name not in out:
-            out.append(name)
-    return out
+    listed = dict.fromkeys([*names, *untracked.split("\0")])  # in order, each once
+    return [name for name in listed if name and name not in same]
 
 
 def _neutral_env(root: Path) -> dict[str, str]:
