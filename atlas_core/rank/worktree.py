@@ -26,6 +26,8 @@ _BLOB_MODES = ("100644", "100755")
 #: paths per ``hash-object`` call (the command line's length)
 _HASH_BATCH = 500
 _FILTER_VARS = ("clean", "smudge", "process")
+#: more filter drivers than this is no real config (each takes four environment entries)
+_MAX_DRIVERS = 1000
 
 
 def changed_paths(root: Path, ref: str) -> list[str]:
@@ -62,12 +64,14 @@ def _neutral_env(root: Path) -> dict[str, str]:
     any config file names blanked."""
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     listed = _git(root, env, "config", "-z", "--get-regexp", r"^filter\.", ok=(0, 1))
-    drivers = []
+    drivers: dict[str, None] = {}
     for entry in listed.split("\0"):
         key = entry.split("\n", 1)[0]  # "filter.<driver>.<variable>"
         driver = key[len("filter.") : key.rfind(".")] if key.count(".") >= 2 else ""
-        if driver and driver not in drivers:
-            drivers.append(driver)
+        if driver:
+            drivers[driver] = None
+    if len(drivers) > _MAX_DRIVERS:  # blanking them all would not fit in the environment
+        raise UsageError(f"--diff: the git config names {len(drivers)} filter drivers")
     settings = [("core.fsmonitor", "false")]
     for driver in drivers:
         settings += [(f"filter.{driver}.{var}", "") for var in _FILTER_VARS]
