@@ -55,6 +55,32 @@ def test_a_task_of_one_long_word_parses_in_linear_time() -> None:
     assert parse_task("call run_job(x) and 2fix_it()").identifiers[:2] == ("run_job", "fix_it")
 
 
+def test_a_line_of_many_at_words_parses_in_linear_time() -> None:
+    """The JavaScript frame regex searched from every ``at `` of a line to its end for a
+    function name that may hold spaces: 19 s on a line of 30,000 ``at ``."""
+    out = run_child(
+        "from atlas_core.rank.task import parse_task\n"
+        "print(len(parse_task('at ' * 100_000).frames))"
+    )
+    assert out == "0"
+    frames = parse_task("Error\n    at Object.<anonymous> (src/app/foo.js:10:5)\n").frames
+    assert frames == ("src/app/foo.js",)
+
+
+def test_a_run_of_plus_signs_parses_in_linear_time() -> None:
+    """A path may hold ``+`` and ``~``; from each of a long run of them the path regex
+    scanned to the run's end: 6 s on 20,000 ``+``."""
+    out = run_child(
+        "from atlas_core.rank.task import parse_task\n"
+        "print(len(parse_task('+' * 200_000 + ' ' + 'a~' * 100_000).paths))"
+    )
+    assert out == "0"
+    assert parse_task("see ~/proj/a+b.py and +++ b/src/x.py").paths[:2] == (
+        "proj/a+b.py",
+        "b/src/x.py",
+    )
+
+
 def test_long_lines_are_judged_boilerplate_in_linear_time() -> None:
     """Whitespace, a long digit run before a version, ``a1.1.1...``: the heading, environment
     and version-line regexes took quadratic or cubic time on such a line."""
