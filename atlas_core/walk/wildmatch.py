@@ -73,13 +73,28 @@ SLASH = 3  # "/"
 
 class Pieces(Generic[AnyStr]):
     """What :func:`assemble` builds a regex of: ``any`` is a run of anything, ``name`` a
-    run within one name, ``dir`` one directory with its slash."""
+    run within one name, ``dir`` one directory with its slash; the group syntax around them
+    is made once, in the same type."""
 
     def __init__(self, slash: AnyStr, any_run: AnyStr, name_run: AnyStr, dir_: AnyStr) -> None:
         self.slash: AnyStr = slash
+        self.empty: AnyStr = slash[:0]
         self.any: AnyStr = any_run
         self.name: AnyStr = name_run
-        self.dir: AnyStr = dir_
+        # "(?>", ")": an atomic group; "(?:", ")?": an optional one
+        atomic, close, optional, maybe = (_like(slash, t) for t in ("(?>", ")", "(?:", ")?"))
+        #: the leftmost run of whole directories before what follows, committed to
+        self.dirs_open: AnyStr = atomic + optional + dir_ + _like(slash, ")*?")
+        #: any run of directories, the last one searched
+        self.dirs_last: AnyStr = optional + any_run + slash + maybe
+        #: the leftmost run within a name before what follows, committed to
+        self.name_open: AnyStr = atomic + name_run + _like(slash, "?")
+        self.close: AnyStr = close
+
+
+def _like(like: AnyStr, text: str) -> AnyStr:
+    """``text`` (ASCII regex syntax) in the type of ``like``."""
+    return text.encode("ascii") if isinstance(like, bytes) else text  # type: ignore[return-value]
 
 
 #: git's: one path per string, matched with ``re.DOTALL``
@@ -139,21 +154,13 @@ def assemble(tokens: Sequence[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
                 chunks.append([])
         else:
             chunks[-1].append(token)
-    empty = pieces.slash[:0]
     out = [_path(chunks[0], pieces)]
     for k, chunk in enumerate(chunks[1:], start=2):
         if k < len(chunks):  # whole directories, then another "**/": the leftmost will do
-            out += [_text("(?>(?:", pieces), pieces.dir, _text(")*?", pieces)]
-            out += [_path(chunk, pieces), _text(")", pieces)]
+            out += [pieces.dirs_open, _path(chunk, pieces), pieces.close]
         else:
-            out += [_text("(?:", pieces), pieces.any, pieces.slash, _text(")?", pieces)]
-            out.append(_path(chunk, pieces))
-    return empty.join(out)
-
-
-def _text(text: str, like: Pieces[AnyStr]) -> AnyStr:
-    """``text`` (ASCII regex syntax) as the same type as ``like``'s pieces."""
-    return text.encode("ascii") if isinstance(like.slash, bytes) else text  # type: ignore[return-value]
+            out += [pieces.dirs_last, _path(chunk, pieces)]
+    return pieces.empty.join(out)
 
 
 def _path(tokens: list[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
@@ -171,7 +178,6 @@ def _name(tokens: list[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
     """Regex for one name's tokens. A star with another star after it in the name takes
     the leftmost match of what lies between them (a later match would only leave more
     for the next star to take); the last star searches."""
-    empty = pieces.slash[:0]
     parts: list[list[AnyStr]] = [[]]  # what comes before the first star, then after each
     for token in tokens:
         if token == STAR:
@@ -180,14 +186,14 @@ def _name(tokens: list[AnyStr | int], pieces: Pieces[AnyStr]) -> AnyStr:
             parts[-1].append(pieces.any)
         elif not isinstance(token, int):
             parts[-1].append(token)
-    out = [empty.join(parts[0])]
+    join = pieces.empty.join
+    out = [join(parts[0])]
     for k, part in enumerate(parts[1:], start=2):
         if k < len(parts):
-            lazy = pieces.name + _text("?", pieces)
-            out += [_text("(?>", pieces), lazy, empty.join(part), _text(")", pieces)]
+            out += [pieces.name_open, join(part), pieces.close]
         else:
-            out += [pieces.name, empty.join(part)]
-    return empty.join(out)
+            out += [pieces.name, join(part)]
+    return join(out)
 
 
 def _bracket(p: bytes, i: int) -> tuple[bytes, int]:
