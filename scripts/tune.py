@@ -72,6 +72,14 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
     "fused": {"git_cochange": "_fused", "graph": "_fused"},
     "fused5": {"git_cochange": "_fused5", "graph": "_fused"},
 }
+#: mentions-signal settings dumped beside the default (``atlas_core.rank.mentions.Tuning``
+#: overrides) as ``ment_<key>``, normalised as the fuser sees them
+MENTIONS_VARIANTS: dict[str, dict[str, Any]] = {
+    "off": {"beyond_limit": False, "stem_names": False, "namesake": 0.0},
+    "ns05": {"namesake": 0.5},
+    "ns1": {"namesake": 1.0},
+    "ns2": {"namesake": 2.0},
+}
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
 QTF_VARIANTS = ("q1", "qlog")
@@ -229,6 +237,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    arrays.update(_mentions_arrays(ctx))
     arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_path_features(reader, ctx.terms))
     langs = sorted(set(reader.languages))
@@ -250,6 +259,18 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         "time": {"index": t_index, "query": t_query},
     }
     return arrays, meta
+
+
+def _mentions_arrays(ctx: Any) -> dict[str, np.ndarray]:
+    """The mentions signal under each of ``MENTIONS_VARIANTS``, normalised."""
+    from atlas_core.rank import mentions
+    from atlas_core.rank.fusion import normalize
+
+    out = {}
+    for key, options in MENTIONS_VARIANTS.items():
+        raw = mentions.mention_scores(ctx, mentions.Tuning(**options))
+        out[f"ment_{key}"] = normalize(raw).astype(np.float32)
+    return out
 
 
 def _fused_seed_arrays(
@@ -472,10 +493,10 @@ WEIGHT_KEYS = (
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
-    "s2_coupled_seed",
+    "s2_coupled_seed", "mentions_variant",
 )  # fmt: skip
 #: keys whose grid values are not numbers
-_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed")
+_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant")
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -526,6 +547,8 @@ GRID: dict[str, tuple[Any, ...]] = {
     # the coupling bonus below the anchors (s2_coupled) seeded otherwise than the fusion's
     # stage-1 signals ("": as ``seed``)
     "s2_coupled_seed": ("", *SEED_COLUMNS),
+    # the mentions signal as shipped ("") or under another setting (MENTIONS_VARIANTS)
+    "mentions_variant": ("", *MENTIONS_VARIANTS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -572,7 +595,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
     return {
         "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
-        "s2_coupled": 0.0,
+        "s2_coupled": 0.0, "mentions_variant": "",
     }  # fmt: skip
 
 
@@ -611,6 +634,9 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
+            for key in MENTIONS_VARIANTS:  # dumps without them: the dumped mentions signal
+                if f"ment_{key}" not in z.files:
+                    cols.setdefault(f"ment_{key}", []).append(z["sig_mentions"])
             for name, suffix in {(n, x) for c in SEED_COLUMNS.values() for n, x in c.items()}:
                 if f"sig_{name}{suffix}" not in z.files:  # dumps without it: seeded by bm25f
                     got = z[f"sig_{name}"] if f"sig_{name}" in z.files else np.zeros(n, np.float32)
@@ -699,6 +725,8 @@ class Data:
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
         for key in WEIGHT_KEYS[1:]:
             signals[key] = self.stage1(p, key).astype(np.float64)
+        if p.get("mentions_variant"):
+            signals["mentions"] = self.cols[f"ment_{p['mentions_variant']}"].astype(np.float64)
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
             return self._rrf(signals, weights, drop, rrf_k)

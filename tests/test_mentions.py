@@ -148,6 +148,46 @@ CHAIN = {
 }
 
 
+def test_a_common_word_names_the_file_that_defines_it_exactly(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """``Add``: more files' symbols hold the word than the limit (``_eval_add``), yet reading
+    them finds the one class; without reading, the word says nothing."""
+    from atlas_core.rank.mentions import Tuning
+
+    files = {f"pkg/m{k}.py": f"def _eval_add_{k}(a):\n    pass\n" for k in range(160)}
+    files["pkg/add.py"] = "class Add:\n    pass\n"
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    reader = atlas.reader()
+    task = "is_zero is wrong for `Add` of complex numbers"
+    ctx = QueryContext(task, tokenize(task), reader)
+    found = mention_scores(ctx)
+    assert np.flatnonzero(found).tolist() == [reader.ids["pkg/add.py"]]
+    assert not mention_scores(ctx, Tuning(beyond_limit=False)).any()
+
+
+def test_a_class_named_by_a_keyword_is_found_in_its_namesake_file(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """``Mod`` (``mod`` is a stop word, so the term index holds no such term): the file named
+    after it that defines it exactly, not another file of that name."""
+    from atlas_core.rank.mentions import Tuning
+
+    files = {
+        "core/mod.py": "class Mod:\n    pass\n",
+        "ext/mod.py": "def helper():\n    pass\n",
+        "core/add.py": "class Add:\n    pass\n",
+    }
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    reader = atlas.reader()
+    task = "Mod(x**2, x) is not 0 when the base is not an integer"
+    ctx = QueryContext(task, tokenize(task), reader)
+    assert set(scores(reader, task)) == {"core/mod.py"}
+    assert not mention_scores(ctx, Tuning(stem_names=False)).any()
+
+
 def test_measured_knobs_are_off_by_default_and_change_the_evidence(
     tmp_path: Path, make_atlas: Callable[[Path], Atlas]
 ) -> None:

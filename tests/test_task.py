@@ -118,3 +118,14 @@ def test_prose_words_leave_out_code_blocks_and_sessions() -> None:
 def test_called_names() -> None:
     code = "def f(x):\n    y = dup_sqf_list(x)\n    return obj.strip_zero(y) + len(y) + go(1)\n"
     assert called_names(code) == ["dup_sqf_list", "strip_zero", "len"]  # not `go`: short
+
+
+def test_names_led_by_an_acronym_and_capitalised_keywords_are_identifiers() -> None:
+    parsed = parse_task(
+        "Mod(x**2, x) is not 0\nadding these lines to MCodePrinter and HTTPAdapter fixes it;"
+        " the URLs and APIs are fine, mod and function are words"
+    )
+    for name in ("Mod", "MCodePrinter", "HTTPAdapter"):
+        assert name in parsed.identifiers, name
+    for word in ("URLs", "APIs", "mod", "function"):
+        assert word not in parsed.identifiers, word

@@ -27,7 +27,10 @@ __all__ = ["Mentions", "mention_scores"]
 
 _EXACT_BUDGET = 600  # files whose symbol names one query may read
 _MAX_DEFINING = 150  # a name more files than this define says nothing
+_MAX_CONFIRMED = 5  # a name only reading confirms counts if at most this many define it
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
+#: stop words that are values, not names a class could have (``None``, ``True``)
+_LITERALS = frozenset(("none", "true", "false", "null", "nil", "void", "self"))
 _CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d)")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 _LETTERS = re.compile(r"[a-z_]+")
@@ -52,6 +55,15 @@ class Tuning:
     chain: float = 0.0
     #: only names defined in at most this many files start a chain
     chain_sources: int = 2
+    #: a name whose word more files' symbols hold than the limit (``Add``: ``_eval_add``,
+    #: ``__add__``...) still counts when reading those files finds few that define it exactly
+    beyond_limit: bool = True
+    #: a capitalised name the term index cannot hold (a stop word: ``Mod``, ``Function``)
+    #: is looked for in the files named after it (``mod.py``) that define it exactly
+    stem_names: bool = True
+    #: credit times (1 + this) for a defining file named after the name (``ConditionSet`` in
+    #: ``conditionset.py``, ``HttpClient`` in ``http_client.go``): where the name lives
+    namesake: float = 0.0
 
 
 DEFAULT_TUNING = Tuning()
@@ -205,6 +217,12 @@ def _credit_module(
                 return
 
 
+def _namesakes(paths: list[str], found: np.ndarray, ident: str) -> np.ndarray:
+    """The files of ``found`` whose name's stem is ``ident`` (case and underscores aside)."""
+    key = ident.lower().replace("_", "")
+    return found[[_stem_of(paths[i]).replace("_", "") == key for i in found.tolist()]]
+
+
 def _whole_term(ident: str) -> str | None:
     terms = identifier_terms(ident)
     if not terms:
@@ -249,10 +267,12 @@ class _ExactNames:
     def _names(self, i: int) -> set[str]:
         return {str(r[1]).rsplit(".", 1)[-1] for r in self.rows(i) if r[0] != "import"}
 
-    def filter(self, docs: np.ndarray, ident: str) -> np.ndarray:
+    def filter(self, docs: np.ndarray, ident: str, strict: bool = False) -> np.ndarray:
+        """The files of ``docs`` that define ``ident`` exactly; past the reading budget all of
+        ``docs`` (the term index's answer) or, when ``strict``, none."""
         unread = sum(1 for i in docs.tolist() if i not in self.names)
         if unread > self.budget:
-            return docs  # no budget left: trust the term index
+            return docs[:0] if strict else docs
         self.budget -= unread
         keep = []
         for i in docs.tolist():
@@ -272,17 +292,33 @@ def _symbol_hits(
     first_line = ctx.query.lstrip().split("\n", 1)[0]
     title = set(_TITLE_IDENT.findall(first_line)) if tuning.title != 1.0 else set()
     candidates: dict[str, np.ndarray] = {}
+    # a name beyond the limit, or found by its file's name, counts only if read exactly
+    confirm: set[str] = set()
+    lookup: _Paths | None = None
     for ident in parsed.identifiers[:200]:
         if ident in candidates:
             continue
         defining = _defining(ctx, ident)
-        if defining is not None and 0 < len(defining) <= limit:
+        lower = ident.lower()
+        stop_word_name = ident[:1].isupper() and lower in STOP_WORDS and lower not in _LITERALS
+        if defining is None and tuning.stem_names and stop_word_name:
+            lookup = lookup or _Paths(ctx, ctx.index.paths)
+            defining = np.asarray(lookup.files(ident), dtype=np.int64)
+            confirm.add(ident)
+        if defining is None or not len(defining):
+            continue
+        if len(defining) <= limit:
             candidates[ident] = defining
+        elif tuning.beyond_limit and len(defining) <= _EXACT_BUDGET:
+            candidates[ident] = defining
+            confirm.add(ident)
     exact = _ExactNames(ctx)
     sources: list[tuple[str, int]] = []
     # rare names first, so the reading budget goes where a match says most
     for ident, docs in sorted(candidates.items(), key=lambda kv: len(kv[1])):
-        found = candidates[ident] = exact.filter(docs, ident)
+        found = candidates[ident] = exact.filter(docs, ident, strict=ident in confirm)
+        if ident in confirm and len(found) > _MAX_CONFIRMED:
+            found = candidates[ident] = found[:0]
         if 0 < len(found) <= tuning.chain_sources:
             sources.extend((ident, int(i)) for i in found)
         if len(found):
@@ -295,6 +331,9 @@ def _symbol_hits(
                 credit *= tuning.title
             if ident in parsed.prose:
                 credit *= tuning.prose
+            if tuning.namesake:
+                home = _namesakes(ctx.index.paths, found, ident)
+                out[home] += credit * tuning.namesake
             out[found] += credit
     for owner, member in parsed.qualified[:50]:
         # ``Function._eval_evalf``: a file that defines both names

@@ -81,9 +81,11 @@ _BACKTICK = re.compile(r"`([^`\n]{1,200})`")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _CALL = re.compile(r"(?<!\w)[^\W_A-Za-z]*+([A-Za-z_]\w*+)\s*\(")
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
-#: snake_case, camelCase, PascalCase with two humps, __dunder__
+#: snake_case, camelCase, PascalCase with two humps or led by an acronym (``MCodePrinter``,
+#: ``HTTPAdapter``; not a plural acronym such as ``URLs``), __dunder__
 _CODEISH = re.compile(
-    r"^_*[a-z0-9]+(?:_[a-z0-9]+)+_*$|^_*[a-z]+[A-Z]\w*$|^_*[A-Z][a-z0-9]+[A-Z]\w*$|^__\w+__$"
+    r"^_*[a-z0-9]+(?:_[a-z0-9]+)+_*$|^_*[a-z]+[A-Z]\w*$|^_*[A-Z][a-z0-9]+[A-Z]\w*$"
+    r"|^_*[A-Z]{2,}[a-z]{2,}\w*$|^__\w+__$"
 )
 #: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
 _MESSAGE = re.compile(
@@ -204,7 +206,12 @@ def parse_task(task: str) -> ParsedTask:
         if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
             pairs.append((parts[-2], parts[-1]))
     idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
-    identifiers = [i for i in idents if len(i.strip("_$")) >= 3 and i.lower() not in STOP_WORDS]
+    # a capitalised stop word is a name (``Mod``, ``Function``), the lower-case one a keyword
+    identifiers = [
+        i
+        for i in idents
+        if len(i.strip("_$")) >= 3 and (i[:1].isupper() or i.lower() not in STOP_WORDS)
+    ]
     messages = [m.strip() for m in _MESSAGE.findall(task)]
     return ParsedTask(
         body,
