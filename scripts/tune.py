@@ -75,10 +75,11 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
 #: mentions-signal settings dumped beside the default (``atlas_core.rank.mentions.Tuning``
 #: overrides) as ``ment_<key>``, normalised as the fuser sees them
 MENTIONS_VARIANTS: dict[str, dict[str, Any]] = {
+    # before round 8: names past the limit, stop-word names and namesake files not credited
     "off": {"beyond_limit": False, "stem_names": False, "namesake": 0.0},
-    "ns05": {"namesake": 0.5},
-    "ns1": {"namesake": 1.0},
+    "ns0": {"namesake": 0.0},
     "ns2": {"namesake": 2.0},
+    "quoted": {"quoted": 0.8},
 }
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time

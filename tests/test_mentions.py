@@ -188,6 +188,48 @@ def test_a_class_named_by_a_keyword_is_found_in_its_namesake_file(
     assert not mention_scores(ctx, Tuning(stem_names=False)).any()
 
 
+def test_the_file_named_after_a_name_is_where_it_lives(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    from atlas_core.rank.mentions import Tuning
+
+    files = {
+        "sets/condition_set.py": "class ConditionSet:\n    pass\n",
+        "sets/handlers.py": "def ConditionSet(a):\n    return a\n",
+    }
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    reader = atlas.reader()
+    task = "subs on a `ConditionSet` gives a wrong result"
+    found = scores(reader, task)
+    assert found["sets/condition_set.py"] == 2 * found["sets/handlers.py"] > 0
+    ctx = QueryContext(task, tokenize(task), reader)
+    flat = mention_scores(ctx, Tuning(namesake=0.0))
+    assert flat[reader.ids["sets/condition_set.py"]] == flat[reader.ids["sets/handlers.py"]]
+
+
+def test_a_line_the_task_quotes_word_for_word_names_its_file(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    """Off by default (it gained nothing measurable); on, the file holding the line counts
+    and a file holding only its words does not."""
+    from atlas_core.rank.mentions import Tuning
+
+    files = {
+        "core/mod.py": "def doit(p, q):\n    if p.is_Pow and p.exp.is_Integer and p.base == q:\n"
+        "        return 0\n",
+        "core/other.py": "def f(p, q):\n    return p.base == q and p.exp.is_Integer or p.is_Pow\n",
+    }
+    atlas = make_atlas(write_repo(tmp_path / "r", files))
+    atlas.index()
+    reader = atlas.reader()
+    task = "wrong result\n```\nif p.is_Pow and p.exp.is_Integer and p.base == q:\n```\n"
+    ctx = QueryContext(task, tokenize(task), reader)
+    assert not mention_scores(ctx).any()
+    quoted = mention_scores(ctx, Tuning(quoted=0.8))
+    assert np.flatnonzero(quoted).tolist() == [reader.ids["core/mod.py"]]
+
+
 def test_measured_knobs_are_off_by_default_and_change_the_evidence(
     tmp_path: Path, make_atlas: Callable[[Path], Atlas]
 ) -> None:

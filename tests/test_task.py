@@ -129,3 +129,11 @@ def test_names_led_by_an_acronym_and_capitalised_keywords_are_identifiers() -> N
         assert name in parsed.identifiers, name
     for word in ("URLs", "APIs", "mod", "function"):
         assert word not in parsed.identifiers, word
+
+
+def test_code_lines_that_may_be_quoted_from_a_file() -> None:
+    parsed = parse_task(
+        "Mod is wrong\n```\nif (p == q or p == -q or\n>>> Mod(x**2, x)\nIn [3]: Mod(x**2, x) + 1\n"
+        "x = 1\n    p.is_integer and q == 1):\n```\nprose line that is long enough here\n"
+    )
+    assert parsed.code_lines == ("p.is_integer and q == 1):", "if (p == q or p == -q or")

@@ -40,8 +40,10 @@ _TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
 @attrs.frozen
 class Tuning:
     """Knobs of the identifier evidence, measured on bug reports by
-    ``scripts/reports_eval.py``. The defaults are what ships: no knob gained on the sympy
-    reports never tuned on (the script's docstring has the figures)."""
+    ``scripts/reports_eval.py`` and on commit tasks by ``scripts/tune.py`` (``ment_*``
+    columns). The defaults are what ships: ``beyond_limit``, ``stem_names`` and ``namesake``
+    gained on the sympy reports (chosen by folds of them) and lost nothing on the commit
+    tasks; the other knobs gained nothing (the script's docstring has the figures)."""
 
     #: credit times (idf of the name among all files / idf of a name in one file) ** this
     ref_idf: float = 0.0
@@ -63,7 +65,9 @@ class Tuning:
     stem_names: bool = True
     #: credit times (1 + this) for a defining file named after the name (``ConditionSet`` in
     #: ``conditionset.py``, ``HttpClient`` in ``http_client.go``): where the name lives
-    namesake: float = 0.0
+    namesake: float = 1.0
+    #: evidence of a file holding a line of the task's code blocks word for word (0: off)
+    quoted: float = 0.0
 
 
 DEFAULT_TUNING = Tuning()
@@ -424,6 +428,38 @@ def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> Non
             out[i] = max(out[i], 0.8 / len(found))
 
 
+_QUOTED_LINES = 12  # code lines one query looks up
+_QUOTED_READS = 50  # files one query reads to confirm them
+_QUOTED_FILES = 3  # a line that more files hold says nothing of where to look
+
+
+def _quoted_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray, weight: float) -> None:
+    """Files that hold a line of the task's code word for word: the report quotes them."""
+    index = ctx.index
+    reads = _QUOTED_READS
+    texts: dict[int, str] = {}
+    for line in parsed.code_lines[:_QUOTED_LINES]:
+        term_ids = {t for t in (index.term_id(w) for w in tokenize(line)) if t is not None}
+        if len(term_ids) < 2:
+            continue
+        postings = sorted((index.postings(t)[0] for t in term_ids), key=len)
+        docs = postings[0]
+        for other in postings[1:]:
+            docs = np.intersect1d(docs, other, assume_unique=True)
+        if not len(docs) or len(docs) > reads:
+            continue
+        found = []
+        for i in docs.tolist():
+            if i not in texts:
+                reads -= 1
+                texts[i] = index.read_text(i)
+            if line in texts[i]:
+                found.append(i)
+        if 0 < len(found) <= _QUOTED_FILES:
+            for i in found:
+                out[i] = max(out[i], weight / len(found))
+
+
 def mention_scores(
     ctx: QueryContext, tuning: Tuning = DEFAULT_TUNING, *, messages: bool = True
 ) -> np.ndarray:
@@ -440,6 +476,8 @@ def mention_scores(
         _symbol_hits(parsed, ctx, out, tuning)
     if parsed.messages and messages:
         _message_hits(parsed, ctx, out)
+    if parsed.code_lines and tuning.quoted:
+        _quoted_hits(parsed, ctx, out, tuning.quoted)
     return out
 
 

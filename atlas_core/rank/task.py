@@ -97,6 +97,11 @@ _FRAME_LINE = re.compile(r'^\s*(File "[^"]+", line \d+.*|at .+:\d+(:\d+)?\)?)\s*
 _IMPORT_LINE = re.compile(
     r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+))"
 )
+#: a code line that may be quoted from a source file: 20 to 300 characters with two words,
+#: not a session's input (``>>>``, ``In [1]:``) or output
+_QUOTABLE = re.compile(
+    r"^(?!\s*+(?:>>>|\.\.\.|In \[|Out\[))(?=\s*+\S.{19,299}$)(?=.*?[A-Za-z_]\w*\W+[A-Za-z_])"
+)
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 
 
@@ -123,6 +128,9 @@ class ParsedTask:
     #: words the prose writes (outside code blocks): what the report is about, where code
     #: blocks also carry set-up (``symbols``, ``Matrix``)
     prose: frozenset[str] = frozenset()
+    #: lines of code blocks long enough to be quoted from a file (not session input or
+    #: output), stripped, longest first
+    code_lines: tuple[str, ...] = ()
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
@@ -156,6 +164,7 @@ def parse_task(task: str) -> ParsedTask:
     idents: list[str] = []
     imported: list[str] = []
     prose_words: set[str] = set()
+    code_lines: list[str] = []
     in_code = False
     for line in text.splitlines():
         if _FENCE.match(line):
@@ -186,6 +195,8 @@ def parse_task(task: str) -> ParsedTask:
         if imp:
             imported.append(imp.group(1) or imp.group(2))
         if in_code:
+            if _QUOTABLE.match(line):
+                code_lines.append(line.strip())
             idents.extend(_CALL.findall(line))
             idents.extend(i for i in _IDENT.findall(line) if _CODEISH.match(i))
     body = "\n".join(kept)
@@ -223,6 +234,7 @@ def parse_task(task: str) -> ParsedTask:
         _unique([m for m in imported if "." in m and m not in named]),
         _unique(messages)[:5],
         frozenset(prose_words),
+        tuple(sorted(_unique(code_lines), key=len, reverse=True)),
     )
 
 
