@@ -988,6 +988,7 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "everything + directory words at a share": (*ALL_KEYS, "dir_share"),
     "everything + repeated task words saturated": (*ALL_KEYS, "qtf"),
     "everything + a power of the text score": (*ALL_KEYS, "text_power"),
+    "the mentions signal's setting": ("mentions_variant",),
     "everything + every candidate": (*ALL_KEYS, *EXPLORE_KEYS),
 }
 STAGE2_KEYS = ("s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled")
