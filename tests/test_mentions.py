@@ -34,6 +34,12 @@ def reader(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> IndexReader:
     return atlas.reader()
 
 
+def indexed(root: Path, make_atlas: Callable[[Path], Atlas], files: dict[str, str]) -> IndexReader:
+    atlas = make_atlas(write_repo(root, files))
+    atlas.index()
+    return atlas.reader()
+
+
 def scores(reader: IndexReader, task: str) -> dict[str, float]:
     values = mention_scores(QueryContext(task, tokenize(task), reader))
     return {reader.paths[i]: float(v) for i, v in enumerate(values) if v > 0}
@@ -121,9 +127,7 @@ def test_files_by_stem_agree_with_a_scan_of_every_path(
     finds, whatever the case, digits or stop words of the name."""
     from atlas_core.rank.mentions import _Paths, _stem_of
 
-    atlas = make_atlas(write_repo(tmp_path / "r", NAMES))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, NAMES)
     lookup = _Paths(QueryContext("", [], reader), reader.paths)
     stems = {_stem_of(p) for p in reader.paths} | {"httpheaders", "nothing_here", "mod"}
     for stem_ in sorted(stems):
@@ -157,9 +161,7 @@ def test_a_common_word_names_the_file_that_defines_it_exactly(
 
     files = {f"pkg/m{k}.py": f"def _eval_add_{k}(a):\n    pass\n" for k in range(160)}
     files["pkg/add.py"] = "class Add:\n    pass\n"
-    atlas = make_atlas(write_repo(tmp_path / "r", files))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, files)
     task = "is_zero is wrong for `Add` of complex numbers"
     ctx = QueryContext(task, tokenize(task), reader)
     found = mention_scores(ctx)
@@ -179,9 +181,7 @@ def test_a_class_named_by_a_keyword_is_found_in_its_namesake_file(
         "ext/mod.py": "def helper():\n    pass\n",
         "core/add.py": "class Add:\n    pass\n",
     }
-    atlas = make_atlas(write_repo(tmp_path / "r", files))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, files)
     task = "Mod(x**2, x) is not 0 when the base is not an integer"
     ctx = QueryContext(task, tokenize(task), reader)
     assert set(scores(reader, task)) == {"core/mod.py"}
@@ -197,9 +197,7 @@ def test_the_file_named_after_a_name_is_where_it_lives(
         "sets/condition_set.py": "class ConditionSet:\n    pass\n",
         "sets/handlers.py": "def ConditionSet(a):\n    return a\n",
     }
-    atlas = make_atlas(write_repo(tmp_path / "r", files))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, files)
     task = "subs on a `ConditionSet` gives a wrong result"
     found = scores(reader, task)
     assert found["sets/condition_set.py"] == 2 * found["sets/handlers.py"] > 0
@@ -220,9 +218,7 @@ def test_a_line_the_task_quotes_word_for_word_names_its_file(
         "        return 0\n",
         "core/other.py": "def f(p, q):\n    return p.base == q and p.exp.is_Integer or p.is_Pow\n",
     }
-    atlas = make_atlas(write_repo(tmp_path / "r", files))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, files)
     task = "wrong result\n```\nif p.is_Pow and p.exp.is_Integer and p.base == q:\n```\n"
     ctx = QueryContext(task, tokenize(task), reader)
     assert not mention_scores(ctx).any()
@@ -236,9 +232,7 @@ def test_measured_knobs_are_off_by_default_and_change_the_evidence(
     """The knobs scripts/reports_eval.py measures (none ships): off, nothing changes."""
     from atlas_core.rank.mentions import Tuning
 
-    atlas = make_atlas(write_repo(tmp_path / "r", CHAIN))
-    atlas.index()
-    reader = atlas.reader()
+    reader = indexed(tmp_path / "r", make_atlas, CHAIN)
     task = "sqf_list gives a wrong result\n```\n>>> sqf_list(x**2)\n```\n"
     ctx = QueryContext(task, tokenize(task), reader)
     shipped = mention_scores(ctx)
