@@ -288,15 +288,13 @@ class _ExactNames:
         return np.asarray(keep, dtype=docs.dtype)
 
 
-def _symbol_hits(
-    parsed: ParsedTask, ctx: QueryContext, out: np.ndarray, tuning: Tuning = DEFAULT_TUNING
-) -> None:
-    limit = max(_MAX_DEFINING, len(ctx.index) // 10)
-    n_files = len(ctx.index)
-    first_line = ctx.query.lstrip().split("\n", 1)[0]
-    title = set(_TITLE_IDENT.findall(first_line)) if tuning.title != 1.0 else set()
+def _candidates(
+    parsed: ParsedTask, ctx: QueryContext, tuning: Tuning, limit: int
+) -> tuple[dict[str, np.ndarray], set[str]]:
+    """The files that may define each task identifier (by the term index, or by the file's
+    name for a capitalised stop word), and the identifiers that count only if reading those
+    files confirms an exact definition (past ``limit``, or found by a file's name)."""
     candidates: dict[str, np.ndarray] = {}
-    # a name beyond the limit, or found by its file's name, counts only if read exactly
     confirm: set[str] = set()
     lookup: _Paths | None = None
     for ident in parsed.identifiers[:200]:
@@ -304,8 +302,8 @@ def _symbol_hits(
             continue
         defining = _defining(ctx, ident)
         lower = ident.lower()
-        stop_word_name = ident[:1].isupper() and lower in STOP_WORDS and lower not in _LITERALS
-        if defining is None and tuning.stem_names and stop_word_name:
+        keyword_name = ident[:1].isupper() and lower in STOP_WORDS and lower not in _LITERALS
+        if defining is None and tuning.stem_names and keyword_name:
             lookup = lookup or _Paths(ctx, ctx.index.paths)
             defining = np.asarray(lookup.files(ident), dtype=np.int64)
             confirm.add(ident)
@@ -316,6 +314,17 @@ def _symbol_hits(
         elif tuning.beyond_limit and len(defining) <= _EXACT_BUDGET:
             candidates[ident] = defining
             confirm.add(ident)
+    return candidates, confirm
+
+
+def _symbol_hits(
+    parsed: ParsedTask, ctx: QueryContext, out: np.ndarray, tuning: Tuning = DEFAULT_TUNING
+) -> None:
+    limit = max(_MAX_DEFINING, len(ctx.index) // 10)
+    n_files = len(ctx.index)
+    first_line = ctx.query.lstrip().split("\n", 1)[0]
+    title = set(_TITLE_IDENT.findall(first_line)) if tuning.title != 1.0 else set()
+    candidates, confirm = _candidates(parsed, ctx, tuning, limit)
     exact = _ExactNames(ctx)
     sources: list[tuple[str, int]] = []
     # rare names first, so the reading budget goes where a match says most
