@@ -33,6 +33,11 @@ _MAX_DRIVERS = 1000
 def changed_paths(root: Path, ref: str) -> list[str]:
     """Paths (relative to ``root``) whose content or type differs between ``ref`` and the
     working tree or index, then untracked files that are not ignored."""
+    from atlas_core.gitlink import foreign_git_dir
+
+    refused = foreign_git_dir(root)
+    if refused:
+        raise UsageError(f"--diff: {refused}")
     env = _neutral_env(root)
     fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", ref, "--")
     names: list[str] = []

@@ -69,6 +69,17 @@ def git_env() -> dict[str, str]:
 
 
 def _base(root: Path) -> list[str]:
+    """The start of every git command line here.
+
+    :raises GitUnavailable: when ``root/.git`` sends git to a repository outside the tree
+        that does not link back to it (an unpacked archive's ``.git`` file may name any
+        repository on the machine).
+    """
+    from atlas_core.gitlink import foreign_git_dir
+
+    refused = foreign_git_dir(root)
+    if refused:
+        raise GitUnavailable(refused)
     # the -c options neutralise user config that would change what log prints
     return [
         "git",

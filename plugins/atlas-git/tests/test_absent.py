@@ -158,3 +158,25 @@ def test_broken_repository_is_absent_with_gits_message(git_repo, pipeline) -> No
     assert data["status"] == "absent"
     assert data["reason"].startswith("git log failed: ")
     assert f"unable to read tree {tree}" in data["reason"]
+
+
+def test_a_git_file_naming_another_checkout_is_not_followed(git_repo, tmp_path, pipeline) -> None:
+    """An unpacked archive's ``.git`` file may name any repository on the machine: its
+    history is not read (the signals are absent and say why)."""
+    private = git_repo("private")
+    private.commit(0, {"secret.py": "x = 1"}, message="a private commit")
+    tree = _write(tmp_path / "unpacked")
+    (tree / ".git").write_text(f"gitdir: {private.root / '.git'}\n")
+    why = f"{tree / '.git'} points at {private.root / '.git'}, which is not this tree's repository"
+    _assert_absent(pipeline, tree, why)
+
+
+def test_a_linked_work_tree_reads_its_repository(git_repo, tmp_path, pipeline) -> None:
+    repo = git_repo()
+    _write(repo.root)
+    repo.commit(0, dict.fromkeys(FILES, "# edit"))
+    linked = tmp_path / "linked"
+    repo.git("worktree", "add", "-q", str(linked))
+    atlas, reader = pipeline.indexed(linked)
+    result = atlas.query("retry request", QueryOptions(preset="gittest"), reader)
+    assert not result.selection.missing_signals
