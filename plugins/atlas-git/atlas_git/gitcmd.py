@@ -75,7 +75,7 @@ def _base(root: Path) -> list[str]:
         that does not link back to it (an unpacked archive's ``.git`` file may name any
         repository on the machine).
     """
-    from atlas_core.gitlink import foreign_git_dir
+    from atlas_core.api import foreign_git_dir
 
     refused = foreign_git_dir(root)
     if refused:
