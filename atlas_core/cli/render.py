@@ -122,7 +122,9 @@ def render(
         style=style,
         allow_secrets=allow_secrets,
     )
-    sys.stdout.write(document.text)
+    from atlas_core.output.terminal import for_stream
+
+    sys.stdout.write(for_stream(document.text, sys.stdout))
     report(state, document)
 
 

@@ -33,4 +33,6 @@ class ContextFormat:
             style=str(options.extra.get("style") or "markdown"),
             allow_secrets=bool(options.extra.get("allow_secrets")),
         )
-        out.write(document.text)
+        from atlas_core.output.terminal import for_stream
+
+        out.write(for_stream(document.text, out))
