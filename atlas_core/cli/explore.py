@@ -68,10 +68,13 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
     if _wants_json(state):
         _dump(state, {"Files": outlines} if len(outlines) != 1 else outlines[0])
         return
+    from atlas_core.output.terminal import for_stream
+
+    out: list[str] = []
     for n, item in enumerate(outlines):
         if n:
-            print()
-        print(
+            out.append("")
+        out.append(
             f"{display_path(item['Path'])}  ({item['Language']}/{item['Role']}, "
             f"{item['Tokens']:,} tokens, {len(item['Symbols'])} symbols)"
         )
@@ -83,11 +86,14 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
                 else (f"L{sym['Start']}")
             )
             indent = "  " * sym["Depth"]
-            print(f"  {sym['Kind']:<{width}}  {indent}{sym['Qualified']}  {lines}")
+            out.append(f"  {sym['Kind']:<{width}}  {indent}{sym['Qualified']}  {lines}")
         if item["Imports"]:
             shown = ", ".join(item["Imports"][:12])
             more = f" (+{len(item['Imports']) - 12})" if len(item["Imports"]) > 12 else ""
-            print(f"  imports: {shown}{more}")
+            out.append(f"  imports: {shown}{more}")
+    # names and imports are the files' own text (a Go import path may hold any byte)
+    if out:
+        sys.stdout.write(for_stream("\n".join(out) + "\n", sys.stdout))
 
 
 @click.command(name="map")
@@ -159,7 +165,9 @@ def map_(
             },
         )
         return
-    sys.stdout.write(render_map(result))
+    from atlas_core.output.terminal import for_stream
+
+    sys.stdout.write(for_stream(render_map(result), sys.stdout))  # signatures are file text
 
 
 @click.command()
