@@ -7,6 +7,8 @@ import os
 import pty
 from pathlib import Path
 
+import pytest
+
 from atlas_core.output.terminal import for_stream
 from atlas_core.testing import write_repo
 
@@ -28,16 +30,26 @@ def test_a_terminal_sees_control_characters_not_their_effects() -> None:
     assert for_stream("plain\ttext\r\n", Terminal()) == "plain\ttext\r\n"
 
 
-def test_the_context_format_on_a_real_terminal(tmp_path: Path) -> None:
-    """``atlas query --format context`` writing to a pseudo-terminal: no raw ESC arrives."""
+EVIL = {
+    "evil.py": "def evil(s='\x1b]0;owned\x07'):\n    return s\n",
+    "main.go": 'package main\n\nimport "evil\x1b]0;owned\x07"\n\nfunc Evil() {}\n',
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "evil", "--format", "context"], ["map"], ["outline", "main.go"]],
+    ids=["context", "map", "outline"],
+)
+def test_file_text_on_a_real_terminal(tmp_path: Path, command: list[str]) -> None:
+    """Printed to a pseudo-terminal, no raw ESC of a file's arrives."""
     import subprocess
     import sys
 
-    root = write_repo(tmp_path / "r", {"evil.py": "def evil():\n    s = '\x1b]0;owned\x07'\n"})
+    root = write_repo(tmp_path / "r", EVIL)
     leader, follower = pty.openpty()
     done = subprocess.run(
-        [sys.executable, "-m", "atlas_core", "--root", str(root), "query", "evil",
-         "--format", "context", "-q"],
+        [sys.executable, "-m", "atlas_core", "--root", str(root), *command, "-q", "--no-color"],
         stdout=follower, stderr=subprocess.PIPE, timeout=120, check=False,
     )  # fmt: skip
     os.close(follower)
@@ -45,7 +57,7 @@ def test_the_context_format_on_a_real_terminal(tmp_path: Path) -> None:
     while True:
         try:
             data = os.read(leader, 65536)
-        except OSError:
+        except OSError:  # the follower is closed and everything was read
             break
         if not data:
             break
@@ -53,4 +65,4 @@ def test_the_context_format_on_a_real_terminal(tmp_path: Path) -> None:
     os.close(leader)
     out = b"".join(chunks)
     assert done.returncode == 0, done.stderr
-    assert b"evil.py" in out and b"\\x1b]0;owned\\x07" in out and b"\x1b" not in out
+    assert b"\\x1b]0;owned\\x07" in out and b"\x1b" not in out, out
