@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 __all__ = ["foreign_git_dir"]
@@ -92,16 +91,11 @@ def _core_value(config: str, key: str) -> str | None:
 def _read_small(path: Path, limit: int = _MAX_LINK_BYTES) -> str | None:
     """The text of a small regular file; None when it is not one (never blocks on a FIFO)
     or is larger than ``limit``."""
+    from atlas_core.fsread import open_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with open(open_regular(path), "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = os.read(fd, limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
     return None if len(data) > limit else data.decode("utf-8", "replace").strip()

@@ -412,6 +412,23 @@ def _rarity(ctx: QueryContext, ident: str, n_files: int) -> float:
     return max(0.0, math.log(n_files / df) / math.log(n_files))
 
 
+def _holding_words(
+    ctx: QueryContext, text: str, *, rarest: int | None = None, min_terms: int = 1
+) -> np.ndarray:
+    """Files whose postings hold every indexed word of ``text`` (only the ``rarest`` rarest
+    words, when given): the candidates for holding it word for word. Empty when fewer than
+    ``min_terms`` of its words are indexed."""
+    index = ctx.index
+    term_ids = {t for t in (index.term_id(w) for w in tokenize(text)) if t is not None}
+    if len(term_ids) < max(min_terms, 1):
+        return np.zeros(0, np.int64)
+    postings = sorted((index.postings(t)[0] for t in term_ids), key=len)[:rarest]
+    docs = postings[0]
+    for other in postings[1:]:
+        docs = np.intersect1d(docs, other, assume_unique=True)
+    return docs
+
+
 def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> None:
     index = ctx.index
     for message in parsed.messages[:3]:
@@ -423,13 +440,7 @@ def _message_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray) -> Non
         if not fragments:
             continue
         fragment = max(fragments, key=len)
-        term_ids = [t for t in (index.term_id(w) for w in set(tokenize(fragment))) if t is not None]
-        if not term_ids:
-            continue
-        postings = sorted((index.postings(t)[0] for t in term_ids), key=len)
-        docs = postings[0]
-        for other in postings[1:3]:
-            docs = np.intersect1d(docs, other, assume_unique=True)
+        docs = _holding_words(ctx, fragment, rarest=3)
         if not len(docs) or len(docs) > 100:
             continue
         found = [int(i) for i in docs if fragment in index.read_text(int(i))]
@@ -448,13 +459,7 @@ def _quoted_hits(parsed: ParsedTask, ctx: QueryContext, out: np.ndarray, weight:
     reads = _QUOTED_READS
     texts: dict[int, str] = {}
     for line in parsed.code_lines[:_QUOTED_LINES]:
-        term_ids = {t for t in (index.term_id(w) for w in tokenize(line)) if t is not None}
-        if len(term_ids) < 2:
-            continue
-        postings = sorted((index.postings(t)[0] for t in term_ids), key=len)
-        docs = postings[0]
-        for other in postings[1:]:
-            docs = np.intersect1d(docs, other, assume_unique=True)
+        docs = _holding_words(ctx, line, min_terms=2)
         if not len(docs) or len(docs) > reads:
             continue
         found = []

@@ -92,11 +92,11 @@ def _neutral_env(root: Path) -> dict[str, str]:
 def _regular_inside(root: Path, rel: str) -> bool:
     """Whether ``rel`` is a regular file that resolves inside ``root``: only those are
     hashed (never a FIFO, a device, or a file reached through a symlink out of the tree)."""
-    path = os.path.join(root, rel)
-    real, top = os.path.realpath(path), os.path.realpath(root)
+    from atlas_core.fsread import confined_path
+
     try:
-        return real.startswith(os.path.join(top, "")) and stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
+        return stat.S_ISREG(os.stat(confined_path(root, rel)).st_mode)
+    except (AtlasError, OSError):
         return False
 
 
