@@ -252,9 +252,11 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     arrays["paths"] = np.array(reader.paths, dtype=str)
     reader.close()
     from atlas_core.classify.rules import CLASSIFY_VERSION
+    from atlas_core.rank.intent import named_roles
 
     meta = {
         "classify": CLASSIFY_VERSION,
+        "named_roles": sorted(named_roles(query)),
         "langs": langs,
         "missing": result.selection.missing_signals,
         "time": {"index": t_index, "query": t_query},
@@ -490,11 +492,12 @@ PRIOR_KEYS: tuple[str, ...] = (
 WEIGHT_KEYS = (
     "path", "mentions", "pagerank", "git_recency", "git_cochange", "git_messages", "graph",
 )  # fmt: skip
-#: fusion and path-prior candidates measured by ``fit --explore`` (held-out), not yet shipped
+#: fusion and path-prior candidates measured by ``fit --explore`` (held-out): none is in the
+#: code but ``named_role_lift``, which the commit tasks cannot measure (scripts/role_tasks.py)
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
-    "s2_coupled_seed", "mentions_variant",
+    "s2_coupled_seed", "mentions_variant", "named_role_lift",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant")
@@ -550,6 +553,10 @@ GRID: dict[str, tuple[Any, ...]] = {
     "s2_coupled_seed": ("", *SEED_COLUMNS),
     # the mentions signal as shipped ("") or under another setting (MENTIONS_VARIANTS)
     "mentions_variant": ("", *MENTIONS_VARIANTS),
+    # how far a role the task's title names ("add tests for ...") moves toward 1.0; the
+    # commit tasks count only source files, so this can only cost here (docs/quality.md,
+    # "Tasks that name a role", measures what it buys: scripts/role_tasks.py)
+    "named_role_lift": (0.0, 1 / 3, 0.5),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -573,6 +580,7 @@ def shipped_params() -> dict[str, Any]:
     params: dict[str, Any] = {k: float(weights.get(k, 0.0)) for k in WEIGHT_KEYS}
     params["bm25f_variant"] = "f531"
     params["match_weight"] = path_mod.PathHeuristic.Config().match_weight
+    params["named_role_lift"] = path_mod.PathHeuristic.Config().named_role_lift
     for role in ("test", "docs", "config", "build", "other"):
         params[role] = path_mod.ROLE_PRIOR[role]
     params.update(_prior_constants(path_mod))
@@ -677,6 +685,12 @@ class Data:
         ][:-1]
         role = self.cols["role"]
         self.role = role
+        # per file: its role is one the case's task names in its title
+        named = np.zeros((self.n_cases, len(ROLES)), bool)
+        for c, m in enumerate(self.meta):
+            for name in m.get("named_roles", ()):
+                named[c, ROLES.index(name)] = True
+        self.named_role = named[self.case_of_file, role]
         self.feat_small = self.cols["size"] < 200
         self.feat_depth = np.maximum(self.cols["depth"].astype(np.float64) - 2, 0)
         self.case_max_idx = self.starts[:-1]
@@ -687,7 +701,7 @@ class Data:
 
     def path_scores(self, p: dict[str, Any]) -> np.ndarray:
         """The path signal under prior parameters ``p``, normalised per case."""
-        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share"))
+        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share", "named_role_lift"))
         got = self._path_cache.get(key)
         if got is not None:
             return got
@@ -695,6 +709,9 @@ class Data:
             [1.0, p["test"], p["config"], p["docs"], p["build"], 0.1, 0.05, p["other"]]
         )
         value = table[self.role]
+        lift = p.get("named_role_lift", 0.0)
+        if lift:  # a role the task's title names: moved ``lift`` of the way to 1.0
+            value = np.where(self.named_role, value + lift * (1.0 - value), value)
         value = value * np.where(self.cols["vendored"] & (self.role == 0), p["vendored"], 1.0)
         value = value * np.where(
             self.cols["aux"], p["aux"], np.where(self.cols["src"], p["src"], 1.0)

@@ -9,6 +9,8 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
+from atlas_core.index.readercache import per_reader
+from atlas_core.rank.intent import named_roles
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -25,6 +27,9 @@ ROLE_PRIOR = {
     "vendor": 0.05,
     "other": 0.3,
 }
+#: how far a role the task's title names moves toward implementation's prior (a third of
+#: the way: tests 0.45 -> 0.63, docs 0.3 -> 0.53; docs/quality.md, "Tasks that name a role")
+NAMED_ROLE_LIFT = 1 / 3
 SOURCE_DIRS = {"src", "lib", "pkg", "internal", "app", "core", "cmd", "source", "sources"}
 AUX_DIRS = {
     "examples",
@@ -54,6 +59,10 @@ class PathHeuristic:
     @attrs.define
     class Config:
         match_weight: float = 3.0
+        #: how far toward implementation's prior a role the task's title names moves
+        #: ("add tests for ..." lifts tests): 0 leaves the prior as it is, 1 removes the
+        #: role's penalty
+        named_role_lift: float = NAMED_ROLE_LIFT
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return None
@@ -77,7 +86,25 @@ class PathHeuristic:
         matched = np.bincount(hits, minlength=len(index))
         fraction = matched / len(query)
         out: np.ndarray = prior * (1.0 + cfg.match_weight * fraction)
-        return out
+        return out * self._named_role_factor(ctx, index, cfg.named_role_lift)
+
+    @staticmethod
+    def _named_role_factor(
+        ctx: QueryContext, index: IndexReader, lift: float
+    ) -> np.ndarray | float:
+        """Per file, what moves the prior of a role the task names ``lift`` of the way to
+        implementation's (1.0 for every other file)."""
+        roles = sorted(named_roles(ctx.query) & ROLE_PRIOR.keys())
+        if not roles or not lift:
+            return 1.0
+        names, ids, ok = per_reader("path.roles", index, _role_ids)
+        factor = np.ones(len(names) + 1)  # the last: files whose prior ignores the role
+        for role in roles:
+            if role in names:
+                prior = ROLE_PRIOR[role]
+                factor[names.index(role)] = (prior + lift * (1.0 - prior)) / prior
+        ctx.note(f"the task names {' and '.join(roles)} files: their prior is lifted")
+        return factor[np.where(ok, ids, len(names))]
 
     @staticmethod
     def prior(rel: str, role: str, size: int, status: str) -> float:
@@ -94,3 +121,11 @@ class PathHeuristic:
         if size < 200:
             value *= 0.6
         return value
+
+
+def _role_ids(index: IndexReader) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The roles present, each file's position among them, and which files the prior reads
+    the role of (status "ok"): computed once per index generation, in numpy."""
+    names, ids = np.unique(np.asarray(index.roles, dtype=str), return_inverse=True)
+    ok = np.asarray(index.statuses, dtype=str) == "ok"
+    return [str(n) for n in names], ids, ok

@@ -1,0 +1,42 @@
+"""Roles a task names in its title: "add tests for the retry policy", "docs: explain
+presets", "fix the CI workflow".
+
+The path prior ranks tests, docs and build files well below implementation, which is right
+for most tasks. When the title asks for one of those kinds of file, the path signal demotes
+that role less (:class:`atlas_core.rank.path.PathHeuristic`). Only the title counts: the
+body of a bug report mentions tests and docs in passing ("the test suite passes"), and the
+first line of a task says what it is about.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ROLE_WORDS", "named_roles", "task_title"]
+
+#: words that name a role of file in a title (lower case, whole words)
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "test": frozenset("test tests testing unittest unittests spec specs fixture fixtures".split()),
+    "docs": frozenset(
+        "doc docs documentation readme changelog guide guides tutorial tutorials".split()
+    ),
+    "build": frozenset("ci workflow workflows dockerfile makefile cmake build".split()),
+}
+
+_HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z]+")
+_TITLE_CHARS = 300  # a title longer than this is prose: its start is enough
+
+
+def task_title(task: str) -> str:
+    """The first line of ``task`` that holds a word (HTML comments removed)."""
+    for line in _HTML_COMMENT.sub(" ", task[: 20 * _TITLE_CHARS]).splitlines():
+        if _WORD.search(line):
+            return line.strip()[:_TITLE_CHARS]
+    return ""
+
+
+def named_roles(task: str) -> frozenset[str]:
+    """The roles (``test``, ``docs``, ``build``) whose words the task's title holds."""
+    words = {w.lower() for w in _WORD.findall(task_title(task))}
+    return frozenset(role for role, names in ROLE_WORDS.items() if words & names)
