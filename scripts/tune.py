@@ -84,6 +84,8 @@ MENTIONS_VARIANTS: dict[str, dict[str, Any]] = {
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time
 QTF_VARIANTS = ("q1", "qlog")
+#: BM25F (default fields) plus pseudo-relevance feedback words at these weights (``feedback``)
+FEEDBACK_VARIANTS = {"prf2": 0.2, "prf4": 0.4}
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -204,7 +206,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     from atlas_core.config import Preset, load_settings
     from atlas_core.engine import Atlas, QueryOptions
     from atlas_core.plugin.manager import get_plugin_manager
-    from atlas_core.rank.bm25f import bm25f_scores
+    from atlas_core.rank.bm25f import bm25f_scores, feedback_scores
     from atlas_core.rank.task import parse_task
     from atlas_core.terms import tokenize
 
@@ -236,6 +238,11 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         reps = {t: 1 if key == "q1" else 1 + int(math.log2(c)) for t, c in counts.items()}
         qctx = QueryContext(query, [t for t in counts for _ in range(reps[t])], reader, {})
         raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    plain = bm25f_scores(ctx, (fw, sw, bw), k1, b)
+    for key, weight in FEEDBACK_VARIANTS.items():
+        raw = plain + feedback_scores(ctx, plain, (fw, sw, bw), k1, b, weight=weight)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     arrays.update(_mentions_arrays(ctx))
@@ -497,10 +504,13 @@ WEIGHT_KEYS = (
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
-    "s2_coupled_seed", "mentions_variant", "named_role_lift",
+    "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback",
 )  # fmt: skip
 #: keys whose grid values are not numbers
-_STR_KEYS = ("bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant")
+_STR_KEYS = (
+    "bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant",
+    "feedback",
+)  # fmt: skip
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
 #: a move must gain this much of the objective (about one case in a thousand): the fit keeps a
@@ -557,6 +567,8 @@ GRID: dict[str, tuple[Any, ...]] = {
     # commit tasks count only source files, so this can only cost here (docs/quality.md,
     # "Tasks that name a role", measures what it buys: scripts/role_tasks.py)
     "named_role_lift": (0.0, 1 / 3, 0.5),
+    # pseudo-relevance feedback in BM25F ("": off; FEEDBACK_VARIANTS: its weight)
+    "feedback": ("", *FEEDBACK_VARIANTS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -604,7 +616,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
     return {
         "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
-        "s2_coupled": 0.0, "mentions_variant": "",
+        "s2_coupled": 0.0, "mentions_variant": "", "feedback": "",
     }  # fmt: skip
 
 
@@ -643,6 +655,9 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
+            for key in FEEDBACK_VARIANTS:  # dumps without them: BM25F without feedback
+                if f"bm25f_{key}" not in z.files:
+                    cols.setdefault(f"bm25f_{key}", []).append(z["bm25f_f531"])
             for key in MENTIONS_VARIANTS:  # dumps without them: the dumped mentions signal
                 if f"ment_{key}" not in z.files:
                     cols.setdefault(f"ment_{key}", []).append(z["sig_mentions"])
@@ -738,6 +753,7 @@ class Data:
     ) -> np.ndarray:
         qtf = p.get("qtf", "all")
         variant = p["bm25f_variant"] if qtf == "all" else qtf
+        variant = p.get("feedback") or variant
         text = self.cols[f"bm25f_{variant}"].astype(np.float64)
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
@@ -980,7 +996,11 @@ def fit(
             for value in GRID[key]:
                 if value == best[key]:
                     continue
-                if key == "qtf" and value != "all" and f"bm25f_{value}" not in data.cols:
+                if (
+                    key in ("qtf", "feedback")
+                    and value not in ("all", "")
+                    and (f"bm25f_{value}" not in data.cols)
+                ):
                     continue  # dumps made before the variant
                 trial = dict(best, **{key: value})
                 score = objective(evaluate(trial), mask)

@@ -410,6 +410,16 @@ class IndexReader:
         """The id of ``term``; touches about log2(V) dictionary entries."""
         return self.locate(term)[1]
 
+    def document_frequency(self, term: str) -> int:
+        """How many files hold ``term`` (read from the postings' offsets, not decoded)."""
+        tid = self.term_id(term)
+        if tid is None:
+            return 0
+        off = self.array("post_off")
+        if self.delta or tid + 1 >= len(off):
+            return len(self.postings(tid)[0])
+        return int(off[tid + 1]) - int(off[tid])
+
     def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         """(file ids, ascending, and tf per field with shape (n, 3)) of one term."""
         off = self.array("post_off")

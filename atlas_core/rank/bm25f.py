@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
 
-__all__ = ["BM25F", "bm25f_scores"]
+if TYPE_CHECKING:
+    from atlas_core.index.reader import IndexReader
+
+__all__ = ["BM25F", "bm25f_scores", "feedback_scores"]
 
 DEFAULT_WEIGHTS = (5.0, 3.0, 1.0)  # filename, symbols, body
 
@@ -30,8 +34,10 @@ def bm25f_scores(
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
     k1: float = 1.2,
     b: float = 0.75,
+    extra: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """BM25F score of every indexed file for ``ctx.terms`` (repeated terms count once each)."""
+    """BM25F score of every indexed file for ``ctx.terms`` (repeated terms count once each),
+    plus ``extra`` terms with the weight given (feedback terms; none of them in the task)."""
     index = ctx.index
     n_docs = len(index)
     scores = np.zeros(n_docs, dtype=np.float64)
@@ -40,7 +46,8 @@ def bm25f_scores(
     avgdl = np.maximum(np.asarray(index.stats["avgdl"], dtype=np.float64), 1e-9)
     w = np.asarray(weights, dtype=np.float64)
     doclen = index.doclen
-    for term, qtf in Counter(ctx.terms).items():
+    query = Counter(ctx.terms)
+    for term, qtf in [*query.items(), *(extra or {}).items()]:
         tid = index.term_id(term)
         if tid is None:
             continue
@@ -68,6 +75,12 @@ class BM25F:
         body: float = 1.0
         k1: float = 1.2
         b: float = 0.75
+        #: weight of the words the best matches share (pseudo-relevance feedback,
+        #: :mod:`atlas_core.rank.feedback`) against a task word's 1; 0: off
+        feedback: float = 0.0
+        #: how many of the best matches give feedback words, and how many words at most
+        feedback_docs: int = 10
+        feedback_terms: int = 10
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return None
@@ -76,4 +89,36 @@ class BM25F:
         from atlas_core.config import structure_component_config
 
         cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
-        return bm25f_scores(ctx, (cfg.filename, cfg.symbols, cfg.body), cfg.k1, cfg.b)
+        fields = (cfg.filename, cfg.symbols, cfg.body)
+        scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b)
+        if cfg.feedback > 0:
+            scores = scores + feedback_scores(
+                ctx, scores, fields, cfg.k1, cfg.b,
+                weight=cfg.feedback, docs=cfg.feedback_docs, terms=cfg.feedback_terms,
+            )  # fmt: skip
+        return scores
+
+
+def feedback_scores(
+    ctx: QueryContext,
+    scores: np.ndarray,
+    weights: tuple[float, float, float],
+    k1: float,
+    b: float,
+    *,
+    weight: float,
+    docs: int = 10,
+    terms: int = 10,
+) -> np.ndarray:
+    """What the feedback words of the best files under ``scores`` add to them (BM25F of
+    those words, each weighted up to ``weight``)."""
+    from atlas_core.rank.feedback import feedback_terms
+
+    # a built-in signal reads the symbol records of Atlas's own reader
+    index = cast("IndexReader", ctx.index)
+    found = feedback_terms(index, scores, set(ctx.terms), docs=docs, terms=terms)
+    if not found:
+        return np.zeros(len(scores))
+    ctx.note("feedback words: " + ", ".join(found))
+    extra = {word: weight * share for word, share in found.items()}
+    return bm25f_scores(attrs.evolve(ctx, terms=[]), weights, k1, b, extra)
