@@ -86,6 +86,9 @@ MENTIONS_VARIANTS: dict[str, dict[str, Any]] = {
 QTF_VARIANTS = ("q1", "qlog")
 #: BM25F (default fields) plus pseudo-relevance feedback words at these weights (``feedback``)
 FEEDBACK_VARIANTS = {"prf2": 0.2, "prf4": 0.4}
+#: BM25F (default fields) plus the joined terms of adjacent task words at these weights
+#: (``phrases``)
+PHRASE_VARIANTS = {"phr03": 0.3, "phr05": 0.5, "phr07": 0.7}
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -206,7 +209,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     from atlas_core.config import Preset, load_settings
     from atlas_core.engine import Atlas, QueryOptions
     from atlas_core.plugin.manager import get_plugin_manager
-    from atlas_core.rank.bm25f import bm25f_scores, feedback_scores
+    from atlas_core.rank.bm25f import bm25f_scores, feedback_scores, phrase_weights
     from atlas_core.rank.task import parse_task
     from atlas_core.terms import tokenize
 
@@ -238,6 +241,10 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         reps = {t: 1 if key == "q1" else 1 + int(math.log2(c)) for t, c in counts.items()}
         qctx = QueryContext(query, [t for t in counts for _ in range(reps[t])], reader, {})
         raw = bm25f_scores(qctx, (fw, sw, bw), k1, b)
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    for key, weight in PHRASE_VARIANTS.items():
+        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, phrase_weights(ctx, weight))
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     plain = bm25f_scores(ctx, (fw, sw, bw), k1, b)
@@ -504,12 +511,12 @@ WEIGHT_KEYS = (
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
-    "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback",
+    "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = (
     "bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant",
-    "feedback",
+    "feedback", "phrases",
 )  # fmt: skip
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
@@ -569,6 +576,8 @@ GRID: dict[str, tuple[Any, ...]] = {
     "named_role_lift": (0.0, 1 / 3, 0.5),
     # pseudo-relevance feedback in BM25F ("": off; FEEDBACK_VARIANTS: its weight)
     "feedback": ("", *FEEDBACK_VARIANTS),
+    # joined terms of adjacent task words in BM25F ("": off; PHRASE_VARIANTS: their weight)
+    "phrases": ("", *PHRASE_VARIANTS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -616,7 +625,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
     return {
         "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
-        "s2_coupled": 0.0, "mentions_variant": "", "feedback": "",
+        "s2_coupled": 0.0, "mentions_variant": "", "feedback": "", "phrases": "",
     }  # fmt: skip
 
 
@@ -655,7 +664,7 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
-            for key in FEEDBACK_VARIANTS:  # dumps without them: BM25F without feedback
+            for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS]:  # dumps without: plain BM25F
                 if f"bm25f_{key}" not in z.files:
                     cols.setdefault(f"bm25f_{key}", []).append(z["bm25f_f531"])
             for key in MENTIONS_VARIANTS:  # dumps without them: the dumped mentions signal
@@ -753,7 +762,7 @@ class Data:
     ) -> np.ndarray:
         qtf = p.get("qtf", "all")
         variant = p["bm25f_variant"] if qtf == "all" else qtf
-        variant = p.get("feedback") or variant
+        variant = p.get("feedback") or p.get("phrases") or variant
         text = self.cols[f"bm25f_{variant}"].astype(np.float64)
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}

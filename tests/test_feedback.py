@@ -12,8 +12,8 @@ from atlas_core.components import QueryContext
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.rank.bm25f import bm25f_scores
 from atlas_core.rank.feedback import feedback_terms
-from atlas_core.testing import write_repo
 from atlas_core.terms import tokenize
+from atlas_core.testing import write_repo
 
 # the task says "retry"; the files about it define names with "backoff"; schedule.py uses
 # the repository's word for the idea and never says "retry"

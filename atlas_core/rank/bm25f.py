@@ -24,7 +24,7 @@ from atlas_core.components import QueryContext
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
 
-__all__ = ["BM25F", "bm25f_scores", "feedback_scores"]
+__all__ = ["BM25F", "bm25f_scores", "feedback_scores", "phrase_weights"]
 
 DEFAULT_WEIGHTS = (5.0, 3.0, 1.0)  # filename, symbols, body
 
@@ -75,6 +75,9 @@ class BM25F:
         body: float = 1.0
         k1: float = 1.2
         b: float = 0.75
+        #: weight of the joined terms of adjacent task words ("retry policy" finds
+        #: ``RetryPolicy``, :mod:`atlas_core.rank.phrases`) against a task word's 1; 0: off
+        phrases: float = 0.0
         #: weight of the words the best matches share (pseudo-relevance feedback,
         #: :mod:`atlas_core.rank.feedback`) against a task word's 1; 0: off
         feedback: float = 0.0
@@ -90,13 +93,25 @@ class BM25F:
 
         cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
         fields = (cfg.filename, cfg.symbols, cfg.body)
-        scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b)
+        scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b, phrase_weights(ctx, cfg.phrases))
         if cfg.feedback > 0:
             scores = scores + feedback_scores(
                 ctx, scores, fields, cfg.k1, cfg.b,
                 weight=cfg.feedback, docs=cfg.feedback_docs, terms=cfg.feedback_terms,
             )  # fmt: skip
         return scores
+
+
+def phrase_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
+    """The joined terms of the task's adjacent words (none it already holds), each at
+    ``weight``; empty when ``weight`` is 0."""
+    if not weight:
+        return {}
+    from atlas_core.rank.phrases import phrase_terms
+    from atlas_core.rank.task import parse_task
+
+    held = set(ctx.terms)
+    return {t: weight for t in phrase_terms(parse_task(ctx.query).text) if t not in held}
 
 
 def feedback_scores(
