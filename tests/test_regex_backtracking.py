@@ -175,3 +175,17 @@ def test_regex_chunker_lines_of_blanks_take_linear_time() -> None:
     assert [c.name for c in RegexChunker().chunk("a.js", js, "javascript")] == ["gen", "lib/a"]
     lua = 'local a = require "lib.a"\nlocal b = require  (  "lib.b")\n'
     assert [c.name for c in RegexChunker().chunk("a.lua", lua, "lua")] == ["lib.a", "lib.b"]
+
+
+def test_phrases_of_a_long_word_are_found_in_linear_time() -> None:
+    """A run of letters with no space after it: the phrase regex retried from every letter
+    (seconds at 20k characters) before it started only at a word's first letter."""
+    out = run_child(
+        "import time\n"
+        "from atlas_core.rank.phrases import _RUN, phrase_terms\n"
+        "t = time.perf_counter()\n"
+        "found = list(_RUN.finditer('A' * 200_000))\n"
+        "print(len(found), phrase_terms('x' * 19_900 + ' retry policy'), "
+        "time.perf_counter() - t < 5)"
+    )
+    assert out == "0 ['retrypolicy'] True"

@@ -19,9 +19,12 @@ __all__ = ["phrase_terms"]
 #: ("in" and "on" are left out: "branches in" is not ``branchesin``, "in active" not
 #: ``inactive``)
 _PARTICLES = frozenset({"up", "out", "down", "off"})
-#: a run of words with nothing but spaces between them (punctuation ends a phrase)
-_RUN = re.compile(r"[A-Za-z]+(?:[ \t]+[A-Za-z]+)+")
+#: a run of words with nothing but spaces between them (punctuation ends a phrase); it
+#: starts only at a word's first letter and never gives letters back, so a long word with
+#: no space after it fails once, not once per letter (linear time)
+_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]++(?:[ \t]++[A-Za-z]++)+")
 _LONGEST = 3  # words per phrase at most
+_LONGEST_WORD = 40  # a longer "word" is a pasted blob, not part of a name
 _MAX_TEXT = 20_000  # characters of the task read for phrases
 
 
@@ -41,4 +44,4 @@ def phrase_terms(text: str) -> list[str]:
 
 
 def _joinable(word: str) -> bool:
-    return len(word) > 1 and (word not in STOP_WORDS or word in _PARTICLES)
+    return 1 < len(word) <= _LONGEST_WORD and (word not in STOP_WORDS or word in _PARTICLES)
