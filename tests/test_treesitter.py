@@ -804,3 +804,57 @@ def test_symbols_reach_the_ranking(tmp_path: Path, make_atlas: Callable[[Path], 
     atlas = make_atlas(root)
     result = atlas.query("reconnect the client", QueryOptions(), atlas.reader())
     assert result.selection.files[0].path == "a.go"
+
+
+CONSTANTS = [
+    (
+        "c",
+        "#ifndef A_H\n#define A_H\n#define FMT_USE_X 1\n#define MAX(a, b) (a)\n#endif\n",
+        {("macro", "A_H"), ("macro", "FMT_USE_X"), ("macro", "MAX")},
+    ),
+    (
+        "cpp",
+        "#define FMT_USE_NONTYPE_TEMPLATE_ARGS 0\n",
+        {("macro", "FMT_USE_NONTYPE_TEMPLATE_ARGS")},
+    ),
+    (
+        "go",
+        "package x\n\nconst DefaultTimeout = 5\nconst (\n\tA = 1\n)\n"
+        'var ErrNotFound = errors.New("x")\n\nfunc f() {\n\tconst local = 1\n}\n',
+        {
+            ("constant", "DefaultTimeout"),
+            ("constant", "A"),
+            ("variable", "ErrNotFound"),
+            ("function", "f"),
+        },
+    ),
+    (
+        "rust",
+        'const MAX: u32 = 3;\nstatic NAME: &str = "x";\n',
+        {("constant", "MAX"), ("constant", "NAME")},
+    ),
+    (
+        "python",
+        "DEFAULT_TIMEOUT = 5\nTIMEOUT: float = 3.0\n_private = 1\nlower = 2\n"
+        "def f():\n    LOCAL_X = 1\n",
+        {("constant", "DEFAULT_TIMEOUT"), ("constant", "TIMEOUT"), ("function", "f")},
+    ),
+    (
+        "javascript",
+        "const MAX_RETRIES = 3;\nexport const API_URL = 'x';\nconst lower = 1;\n"
+        "function f() { const INNER_X = 2 }\n",
+        {("constant", "MAX_RETRIES"), ("constant", "API_URL"), ("function", "f")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "expected"), CONSTANTS, ids=[c[0] for c in CONSTANTS]
+)
+def test_top_level_constants_and_macros_are_symbols(
+    chunker: TreeSitterChunker, language: str, source: str, expected: set[tuple[str, str]]
+) -> None:
+    """A task that names ``FMT_USE_NONTYPE_TEMPLATE_ARGS`` or ``DEFAULT_TIMEOUT`` finds the
+    file that defines it (the mentions signal reads definitions); locals are not symbols."""
+    found = chunker.chunk(f"sample.{language}", source, language)
+    assert {(c.kind, c.qualified) for c in found if c.kind != "import"} == expected

@@ -82,10 +82,11 @@ _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _CALL = re.compile(r"(?<!\w)[^\W_A-Za-z]*+([A-Za-z_]\w*+)\s*\(")
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
 #: snake_case, camelCase, PascalCase with two humps or led by an acronym (``MCodePrinter``,
-#: ``HTTPAdapter``; not a plural acronym such as ``URLs``), __dunder__
+#: ``HTTPAdapter``; not a plural acronym such as ``URLs``), __dunder__, SCREAMING_SNAKE_CASE
+#: (``MAX_RETRIES``, ``FMT_USE_X``: a constant or macro; a lone acronym is not one)
 _CODEISH = re.compile(
     r"^_*[a-z0-9]+(?:_[a-z0-9]+)+_*$|^_*[a-z]+[A-Z]\w*$|^_*[A-Z][a-z0-9]+[A-Z]\w*$"
-    r"|^_*[A-Z]{2,}[a-z]{2,}\w*$|^__\w+__$"
+    r"|^_*[A-Z]{2,}[a-z]{2,}\w*$|^__\w+__$|^_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
 )
 #: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
 _MESSAGE = re.compile(

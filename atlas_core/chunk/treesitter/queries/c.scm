@@ -1,5 +1,5 @@
-; C: functions (definitions and prototypes), structs, unions, enums, typedefs, function
-; macros, #include paths.
+; C: functions (definitions and prototypes), structs, unions, enums, typedefs, macros
+; (function-like and object-like), #include paths.
 
 (function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
@@ -13,5 +13,6 @@
 (type_definition declarator: (type_identifier) @name) @definition.type
 (type_definition declarator: (function_declarator declarator: (parenthesized_declarator (pointer_declarator declarator: (type_identifier) @name)))) @definition.type
 (preproc_function_def name: (identifier) @name) @definition.macro
+(preproc_def name: (identifier) @name) @definition.macro
 
 (preproc_include path: (_) @import.name) @import

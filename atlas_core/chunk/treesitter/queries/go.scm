@@ -25,3 +25,7 @@
 (import_spec path: (_) @import.name) @import
 
 (interface_type (method_elem name: (field_identifier) @name) @definition.method)
+
+; package-level constants and variables (``DefaultTimeout``, ``ErrNotFound``)
+(source_file (const_declaration (const_spec name: (identifier) @name) @definition.constant))
+(source_file (var_declaration (var_spec name: (identifier) @name) @definition.variable))

@@ -41,3 +41,9 @@
 (call_expression
   function: (import)
   arguments: (arguments . (string (string_fragment) @import.name))) @import
+
+; top-level constants: upper-case names (``const MAX_RETRIES = 3``, exported or not)
+(program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant
+  (#match? @name "^[A-Z][A-Z0-9_]*[A-Z0-9]$"))
+(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant)
+  (#match? @name "^[A-Z][A-Z0-9_]*[A-Z0-9]$"))

@@ -13,6 +13,8 @@
 (type_item name: (type_identifier) @name) @definition.type
 (mod_item name: (identifier) @name body: (declaration_list)) @definition.module
 (macro_definition name: (identifier) @name) @definition.macro
+(const_item name: (identifier) @name) @definition.constant
+(static_item name: (identifier) @name) @definition.constant
 
 (impl_item type: [
   (type_identifier) @name
