@@ -51,7 +51,7 @@ class Chunk:
     """A symbol or import found in a file by a chunker.
 
     :ivar kind: ``function``, ``method``, ``class``, ``struct``, ``interface``, ``enum``,
-        ``trait``, ``type``, ``module``, ``import`` ...
+        ``trait``, ``type``, ``module``, ``macro``, ``constant``, ``property``, ``import`` ...
     :ivar name: the symbol's own name (for an import, the imported module path).
     :ivar qualified: name with its container, e.g. ``Client.send``.
     :ivar start: first line, 1-based.

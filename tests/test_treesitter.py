@@ -848,6 +848,44 @@ CONSTANTS = [
 ]
 
 
+#: properties and constants of the languages whose types hold them (a task names ``MaxDepth``)
+CONSTANTS += [
+    (
+        "csharp",
+        "class A { public int MaxDepth { get; set; } public const int Limit = 3;\n"
+        "  private int x; void F() { const int y = 2; } }\n",
+        {("class", "A"), ("property", "A.MaxDepth"), ("constant", "A.Limit"), ("method", "A.F")},
+    ),
+    (
+        "java",
+        "class A { public static final int MAX_DEPTH = 3; private int count; }\n",
+        {("class", "A"), ("constant", "A.MAX_DEPTH")},
+    ),
+    (
+        "kotlin",
+        "const val MAX_IDLE = 5\nclass A {\n  val tags: Map<String, Any> = x\n"
+        "  fun f() { val y = 1 }\n}\n",
+        {("constant", "MAX_IDLE"), ("class", "A"), ("property", "A.tags"), ("method", "A.f")},
+    ),
+    (
+        "swift",
+        "class A {\n  var headers: HTTPHeaders = [:]\n  func f() { let local = 1 }\n}\n"
+        "let globalX = 1\n",
+        {("class", "A"), ("property", "A.headers"), ("method", "A.f"), ("constant", "globalX")},
+    ),
+    (
+        "ruby",
+        "module M\n  DEFAULT_TIMEOUT = 5\n  def f\n    x = 1\n  end\nend\n",
+        {("module", "M"), ("constant", "M.DEFAULT_TIMEOUT"), ("function", "M.f")},
+    ),
+    (
+        "php",
+        "<?php class A { const MAX = 3; public $timeout; function f() { $y = 1; } }\n",
+        {("class", "A"), ("constant", "A.MAX"), ("property", "A.timeout"), ("method", "A.f")},
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("language", "source", "expected"), CONSTANTS, ids=[c[0] for c in CONSTANTS]
 )

@@ -13,3 +13,9 @@
 
 (using_directive (identifier) @import.name) @import
 (using_directive (qualified_name) @import.name) @import
+
+; properties, and const fields (``public const int Limit = 3``)
+(property_declaration name: (identifier) @name) @definition.property
+(field_declaration (modifier) @_const
+  (variable_declaration (variable_declarator (identifier) @name))
+  (#eq? @_const "const")) @definition.constant

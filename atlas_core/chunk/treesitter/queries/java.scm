@@ -12,3 +12,7 @@
 
 (import_declaration (scoped_identifier) @import.name) @import
 (import_declaration (identifier) @import.name) @import
+
+; constants: upper-case fields (``static final int MAX_DEPTH = 3``)
+(field_declaration declarator: (variable_declarator name: (identifier) @name)
+  (#match? @name "^[A-Z][A-Z0-9_]*$")) @definition.constant

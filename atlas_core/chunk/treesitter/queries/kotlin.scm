@@ -13,3 +13,7 @@
 (type_alias (type_identifier) @name) @definition.type
 
 (import_header (identifier) @import.name) @import
+
+; top-level properties and constants (``const val MAX_IDLE = 5``), and a class's properties
+(source_file (property_declaration (variable_declaration (simple_identifier) @name)) @definition.constant)
+(class_body (property_declaration (variable_declaration (simple_identifier) @name)) @definition.property)

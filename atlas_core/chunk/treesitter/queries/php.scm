@@ -34,3 +34,7 @@
   (encapsed_string (string_content) @import.name)
   (binary_expression right: [(string (string_content) @import.name) (encapsed_string (string_content) @import.name)])
 ]) @import
+
+; class constants and properties
+(const_element (name) @name) @definition.constant
+(property_declaration (property_element (variable_name (name) @name))) @definition.property

@@ -13,3 +13,6 @@
   method: (identifier) @_m
   arguments: (argument_list . (string (string_content) @import.relative)))
   (#eq? @_m "require_relative")) @import
+
+; constants (``DEFAULT_TIMEOUT = 5`` in a module or class)
+(assignment left: (constant) @name) @definition.constant

@@ -13,3 +13,7 @@
 (typealias_declaration name: (type_identifier) @name) @definition.type
 
 (import_declaration (identifier) @import.name) @import
+
+; a type's stored and computed properties, and top-level constants
+(class_body (property_declaration (pattern (simple_identifier) @name)) @definition.property)
+(source_file (property_declaration (pattern (simple_identifier) @name)) @definition.constant)
