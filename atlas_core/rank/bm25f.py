@@ -37,7 +37,7 @@ def bm25f_scores(
     extra: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """BM25F score of every indexed file for ``ctx.terms`` (repeated terms count once each),
-    plus ``extra`` terms with the weight given (feedback terms; none of them in the task)."""
+    plus ``extra`` terms at the weight given (phrase and feedback terms, not in the task)."""
     index = ctx.index
     n_docs = len(index)
     scores = np.zeros(n_docs, dtype=np.float64)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from atlas_core.rank.task import HTML_COMMENT
+
 __all__ = ["ROLE_WORDS", "named_roles", "task_title"]
 
 #: words that name a role of file in a title (lower case, whole words)
@@ -23,14 +25,13 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "build": frozenset("ci workflow workflows dockerfile makefile cmake build".split()),
 }
 
-_HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _WORD = re.compile(r"[A-Za-z]+")
 _TITLE_CHARS = 300  # a title longer than this is prose: its start is enough
 
 
 def task_title(task: str) -> str:
     """The first line of ``task`` that holds a word (HTML comments removed)."""
-    for line in _HTML_COMMENT.sub(" ", task[: 20 * _TITLE_CHARS]).splitlines():
+    for line in HTML_COMMENT.sub(" ", task[: 20 * _TITLE_CHARS]).splitlines():
         if _WORD.search(line):
             return line.strip()[:_TITLE_CHARS]
     return ""

@@ -10,7 +10,6 @@ import numpy as np
 
 from atlas_core.components import QueryContext
 from atlas_core.index.readercache import per_reader
-from atlas_core.rank.intent import named_roles
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -94,6 +93,8 @@ class PathHeuristic:
     ) -> np.ndarray | float:
         """Per file, what moves the prior of a role the task names ``lift`` of the way to
         implementation's (1.0 for every other file)."""
+        from atlas_core.rank.intent import named_roles  # task parsing: not for index runs
+
         roles = sorted(named_roles(ctx.query) & ROLE_PRIOR.keys())
         if not roles or not lift:
             return 1.0

@@ -16,7 +16,7 @@ import attrs
 from atlas_core.classify.languages import DOC_LANGS, EXTENSIONS
 from atlas_core.terms import STOP_WORDS
 
-__all__ = ["ParsedTask", "called_names", "parse_task"]
+__all__ = ["HTML_COMMENT", "ParsedTask", "called_names", "parse_task"]
 
 _CODE_EXTS = sorted(
     (e for e, lang in EXTENSIONS.items() if lang not in DOC_LANGS and lang != "csv"),
@@ -25,7 +25,8 @@ _CODE_EXTS = sorted(
 )
 _EXT = "|".join(re.escape(e) for e in _CODE_EXTS)
 
-_HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+#: an HTML comment (issue templates hide their instructions in them), or an unclosed one
+HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 #: headings and labels that issue templates put around the real content
 _TEMPLATE_HEADING = re.compile(
@@ -158,7 +159,7 @@ def _boilerplate(line: str) -> bool:
 @lru_cache(maxsize=16)
 def parse_task(task: str) -> ParsedTask:
     """Split a task into the text to tokenise and the references it makes."""
-    text = _HTML_COMMENT.sub(" ", task)
+    text = HTML_COMMENT.sub(" ", task)
     kept: list[str] = []
     paths: list[str] = []
     frames: list[str] = []
