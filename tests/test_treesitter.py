@@ -870,8 +870,15 @@ CONSTANTS += [
     (
         "swift",
         "class A {\n  var headers: HTTPHeaders = [:]\n  func f() { let local = 1 }\n}\n"
-        "let globalX = 1\n",
-        {("class", "A"), ("property", "A.headers"), ("method", "A.f"), ("constant", "globalX")},
+        'let globalX = 1\nenum AFInfo {\n  static let version = "5.8"\n}\n',
+        {
+            ("class", "A"),
+            ("property", "A.headers"),
+            ("method", "A.f"),
+            ("constant", "globalX"),
+            ("enum", "AFInfo"),
+            ("property", "AFInfo.version"),
+        },
     ),
     (
         "ruby",

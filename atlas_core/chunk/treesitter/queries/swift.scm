@@ -14,6 +14,8 @@
 
 (import_declaration (identifier) @import.name) @import
 
-; a type's stored and computed properties, and top-level constants
+; a type's stored and computed properties (an enum's too: ``enum AFInfo { static let
+; version = "5.8.0" }``), and top-level constants
 (class_body (property_declaration (pattern (simple_identifier) @name)) @definition.property)
+(enum_class_body (property_declaration (pattern (simple_identifier) @name)) @definition.property)
 (source_file (property_declaration (pattern (simple_identifier) @name)) @definition.constant)
