@@ -242,3 +242,24 @@ def test_measured_knobs_are_off_by_default_and_change_the_evidence(
     assert mention_scores(ctx, Tuning(chain=0.4))[dense] > 0  # the callee's file
     front = reader.ids["pkg/front.py"]
     assert mention_scores(ctx, Tuning(title=2.0))[front] == 2 * shipped[front]
+
+
+@pytest.mark.parametrize(
+    "title", ["Prepare 5.8.0", "chore(main): release 11.16.2", "Bump version to 2.0.1"]
+)
+def test_a_release_title_points_at_where_the_version_is_defined(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], title: str
+) -> None:
+    """A release commit sets the version the code holds; its title names only the number."""
+    reader = indexed(
+        tmp_path / "r",
+        make_atlas,
+        {
+            "Source/Info.swift": 'public enum AFInfo {\n    static let version = "5.7.1"\n}\n',
+            "Source/Request.swift": "final class Request {\n    func resume() {}\n}\n",
+            "pkg/about.py": '__version__ = "5.7.1"\n',
+            "pkg/client.py": "def version_of(response):\n    return response.http_version\n",
+        },
+    )
+    assert set(scores(reader, title)) == {"Source/Info.swift", "pkg/about.py"}
+    assert scores(reader, "Fix a crash in the 5.8.0 release notes") == {}

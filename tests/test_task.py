@@ -137,3 +137,12 @@ def test_code_lines_that_may_be_quoted_from_a_file() -> None:
         "x = 1\n    p.is_integer and q == 1):\n```\nprose line that is long enough here\n"
     )
     assert parsed.code_lines == ("p.is_integer and q == 1):", "if (p == q or p == -q or")
+
+
+def test_a_release_title_names_the_version() -> None:
+    """ "Prepare 5.8.0" sets the version the code defines: the names it goes by become
+    identifiers; a title that only mentions a release does not."""
+    for title in ("Prepare 5.8.0", "Release v1.2.3-rc.1", "chore(main): release 11.16.2"):
+        assert {"version", "VERSION", "__version__"} <= set(parse_task(title).identifiers)
+    for title in ("Fix a crash in the 5.8.0 release notes", "bump deps", "Prepare the release"):
+        assert "version" not in parse_task(title).identifiers

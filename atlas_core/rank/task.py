@@ -89,6 +89,16 @@ _CODEISH = re.compile(
     r"^_*[a-z0-9]+(?:_[a-z0-9]+)+_*$|^_*[a-z]+[A-Z]\w*$|^_*[A-Z][a-z0-9]+[A-Z]\w*$"
     r"|^_*[A-Z]{2,}[a-z]{2,}\w*$|^__\w+__$|^_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
 )
+#: a release's title: "Prepare 5.8.0", "Release v1.2", "chore(main): release 11.16.2", "Bump
+#: version to 2.0.1" (one version number and nothing else after the verb)
+_RELEASE_TITLE = re.compile(
+    r"^\s*+(?:[\w()!/.-]++:\s*+)?(?:prepare|release|releasing|bump|cut|publish)\b"
+    r"(?:\s++(?:the\s++)?(?:version|release))?(?:\s++(?:to|for))?\s++v?\d++(?:\.\d++){1,2}"
+    r"(?:[-.+]\w++)*+(?:\s++release)?\s*+$",
+    re.IGNORECASE,
+)
+#: the names a project's version is defined under
+_VERSION_NAMES = ("version", "VERSION", "__version__")
 #: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
 _MESSAGE = re.compile(
     r"(?:^|\s)(?:[\w.]*(?:Error|Exception|Warning|Exit|Failure)|panic|error|fatal|FATAL|ERROR)"
@@ -219,6 +229,9 @@ def parse_task(task: str) -> ParsedTask:
         if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
             pairs.append((parts[-2], parts[-1]))
     idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
+    if _RELEASE_TITLE.match(text.lstrip().partition("\n")[0][:200]):
+        # "Prepare 5.8.0", "chore: release 1.2": the commit sets the version the code holds
+        idents.extend(_VERSION_NAMES)
     # a capitalised stop word is a name (``Mod``, ``Function``), the lower-case one a keyword
     identifiers = [
         i

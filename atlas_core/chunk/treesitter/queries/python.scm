@@ -18,6 +18,6 @@
   module_name: (relative_import . (import_prefix) @import.prefix .)
   name: [(dotted_name) @import.name (aliased_import name: (dotted_name) @import.name)]) @import
 
-; module-level constants: upper-case names (``DEFAULT_TIMEOUT = 5``)
+; module-level constants: upper-case names (``DEFAULT_TIMEOUT = 5``) and ``__version__``
 (module (assignment left: (identifier) @name) @definition.constant
-  (#match? @name "^[A-Z][A-Z0-9_]*[A-Z0-9]$"))
+  (#match? @name "^([A-Z][A-Z0-9_]*[A-Z0-9]|__version__)$"))
