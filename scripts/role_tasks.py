@@ -13,7 +13,7 @@ counts) and prints, for several values of ``named_role_lift``:
 
 Usage::
 
-    BENCH=../shared/bench scripts/role_tasks.py [--sets r15-shared r15-wide]
+    BENCH=../shared/bench scripts/role_tasks.py [--sets r19-shared r19-wide]
 
 The changed files of each commit come from its mirror (``git diff --name-only``).
 """
@@ -97,7 +97,7 @@ def role_metrics(data: Any, scores: np.ndarray, changed: dict[str, list[str]]) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", nargs="+", default=["r15-shared", "r15-wide"])
+    parser.add_argument("--sets", nargs="+", default=["r19-shared", "r19-wide"])
     parser.add_argument(
         "--bench", type=Path, default=Path(os.environ.get("BENCH", "../shared/bench"))
     )
