@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.rank.intent import named_roles, task_title
+from atlas_core.rank.intent import named_roles
+from atlas_core.rank.task import task_title
 from atlas_core.testing import write_repo
 
 

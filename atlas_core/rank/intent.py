@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from atlas_core.rank.task import HTML_COMMENT
+from atlas_core.rank.task import task_title
 
-__all__ = ["ROLE_WORDS", "named_roles", "task_title"]
+__all__ = ["ROLE_WORDS", "named_roles"]
 
 #: words that name a role of file in a title (lower case, whole words)
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -26,15 +26,6 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
 }
 
 _WORD = re.compile(r"[A-Za-z]+")
-_TITLE_CHARS = 300  # a title longer than this is prose: its start is enough
-
-
-def task_title(task: str) -> str:
-    """The first line of ``task`` that holds a word (HTML comments removed)."""
-    for line in HTML_COMMENT.sub(" ", task[: 20 * _TITLE_CHARS]).splitlines():
-        if _WORD.search(line):
-            return line.strip()[:_TITLE_CHARS]
-    return ""
 
 
 def named_roles(task: str) -> frozenset[str]:

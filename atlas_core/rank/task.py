@@ -16,7 +16,7 @@ import attrs
 from atlas_core.classify.languages import DOC_LANGS, EXTENSIONS
 from atlas_core.terms import STOP_WORDS
 
-__all__ = ["HTML_COMMENT", "ParsedTask", "called_names", "parse_task"]
+__all__ = ["HTML_COMMENT", "ParsedTask", "called_names", "parse_task", "task_title"]
 
 _CODE_EXTS = sorted(
     (e for e, lang in EXTENSIONS.items() if lang not in DOC_LANGS and lang != "csv"),
@@ -97,6 +97,7 @@ _RELEASE_TITLE = re.compile(
     r"(?:[-.+]\w++)*+(?:\s++release)?\s*+$",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[A-Za-z]+")
 #: the names a project's version is defined under
 _VERSION_NAMES = ("version", "VERSION", "__version__")
 #: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
@@ -167,6 +168,15 @@ def _boilerplate(line: str) -> bool:
 
 
 @lru_cache(maxsize=16)
+def task_title(task: str) -> str:
+    """The first line of ``task`` that holds a word (HTML comments removed), at most 300
+    characters: a longer one is prose, and its start is enough."""
+    for line in HTML_COMMENT.sub(" ", task[:6000]).splitlines():
+        if _WORD.search(line):
+            return line.strip()[:300]
+    return ""
+
+
 def parse_task(task: str) -> ParsedTask:
     """Split a task into the text to tokenise and the references it makes."""
     text = HTML_COMMENT.sub(" ", task)
@@ -229,7 +239,7 @@ def parse_task(task: str) -> ParsedTask:
         if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
             pairs.append((parts[-2], parts[-1]))
     idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
-    if _RELEASE_TITLE.match(text.lstrip().partition("\n")[0][:200]):
+    if _RELEASE_TITLE.match(task_title(text)):
         # "Prepare 5.8.0", "chore: release 1.2": the commit sets the version the code holds
         idents.extend(_VERSION_NAMES)
     # a capitalised stop word is a name (``Mod``, ``Function``), the lower-case one a keyword
