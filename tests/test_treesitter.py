@@ -893,6 +893,22 @@ CONSTANTS += [
 ]
 
 
+#: a Lua module's fields set at the top level, and upper-case top-level locals
+CONSTANTS += [
+    (
+        "lua",
+        'local M = {}\nM.version = "11.16.1"\nM.defaults = { a = 1 }\nlocal MAX_X = 3\n'
+        "local y = 2\nfunction M.setup()\n  local Z_Z = 1\nend\nreturn M\n",
+        {
+            ("constant", "M.version"),
+            ("constant", "M.defaults"),
+            ("constant", "MAX_X"),
+            ("function", "M.setup"),
+        },
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("language", "source", "expected"), CONSTANTS, ids=[c[0] for c in CONSTANTS]
 )

@@ -15,3 +15,13 @@
   name: (identifier) @_r
   arguments: (arguments . (string content: (string_content) @import.name)))
   (#eq? @_r "require")) @import
+
+; module fields set at the top level to a value (``M.version = "11.16.1"``, ``M.defaults = {}``)
+; and upper-case top-level locals (``local MAX_RETRIES = 3``)
+(chunk (assignment_statement
+  (variable_list name: (dot_index_expression table: (identifier) @qualifier field: (identifier) @name))
+  (expression_list value: [(string) (number) (table_constructor)])) @definition.constant)
+(chunk (variable_declaration (assignment_statement
+  (variable_list name: (identifier) @name)
+  (expression_list value: [(string) (number) (table_constructor)]))) @definition.constant
+  (#match? @name "^[A-Z][A-Z0-9_]*[A-Z0-9]$"))
