@@ -146,3 +146,10 @@ def test_a_release_title_names_the_version() -> None:
         assert {"version", "VERSION", "__version__"} <= set(parse_task(title).identifiers)
     for title in ("Fix a crash in the 5.8.0 release notes", "bump deps", "Prepare the release"):
         assert "version" not in parse_task(title).identifiers
+
+
+def test_a_task_is_parsed_once_per_query() -> None:
+    """The engine, the mentions signal and BM25F's phrases all read the parsed task: a long
+    bug report must not be parsed once for each of them."""
+    report = "Crash in `Session.send`\n\n```\nTraceback (most recent call last):\n```\n" * 50
+    assert parse_task(report) is parse_task(report)

@@ -167,7 +167,6 @@ def _boilerplate(line: str) -> bool:
     )
 
 
-@lru_cache(maxsize=16)
 def task_title(task: str) -> str:
     """The first line of ``task`` that holds a word (HTML comments removed), at most 300
     characters: a longer one is prose, and its start is enough."""
@@ -177,6 +176,7 @@ def task_title(task: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=16)
 def parse_task(task: str) -> ParsedTask:
     """Split a task into the text to tokenise and the references it makes."""
     text = HTML_COMMENT.sub(" ", task)
