@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from atlas_core.components import QueryContext
-from atlas_core.engine import Atlas, QueryOptions
+from atlas_core.engine import Atlas
 from atlas_core.rank.bm25f import bm25f_scores
 from atlas_core.rank.feedback import feedback_terms
 from atlas_core.terms import tokenize
-from atlas_core.testing import write_repo
+from atlas_core.testing import ConfiguredQuery, scores_by_path, write_repo
 
 # the task says "retry"; the files about it define names with "backoff"; schedule.py uses
 # the repository's word for the idea and never says "retry"
@@ -57,18 +57,13 @@ def test_no_feedback_from_a_single_match(
 
 @pytest.mark.parametrize("weight", [0.0, 0.4])
 def test_feedback_finds_a_file_in_the_repositorys_own_words(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], weight: float
+    tmp_path: Path, configured_query: ConfiguredQuery, weight: float
 ) -> None:
     root = write_repo(tmp_path / "r", FILES)
-    (root / "atlas.toml").write_text(f"[signals.bm25f]\nfeedback = {weight}\n")
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
-    result = atlas.query("retry", QueryOptions(symbols=False), reader)
-    text = result.signal_scores["bm25f"]
-    schedule = float(text[reader.ids["net/schedule.py"]])
+    result = configured_query(root, "retry", f"[signals.bm25f]\nfeedback = {weight}\n")
+    text = scores_by_path(result, "bm25f")
     if weight:
-        assert 0 < schedule < float(text[reader.ids["net/retry.py"]])
+        assert 0 < text["net/schedule.py"] < text["net/retry.py"]
         assert any("feedback words: backoff" in str(note) for note in result.notes)
     else:
-        assert schedule == 0.0
+        assert text["net/schedule.py"] == 0.0

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.rank.intent import named_roles
 from atlas_core.rank.task import task_title
-from atlas_core.testing import write_repo
+from atlas_core.testing import ConfiguredQuery, scores_by_path, write_repo
 
 
 @pytest.mark.parametrize(
@@ -52,21 +50,16 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _path_scores(
-    make_atlas: Callable[[Path], Atlas], root: Path, task: str, config: str = ""
+    configured_query: ConfiguredQuery, root: Path, task: str, config: str = ""
 ) -> dict[str, float]:
-    (root / "atlas.toml").write_text(config)
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
-    result = atlas.query(task, QueryOptions(symbols=False), reader)
-    return {rel: float(result.signal_scores["path"][i]) for rel, i in reader.ids.items()}
+    return scores_by_path(configured_query(root, task, config), "path")
 
 
-def test_a_named_role_is_demoted_less(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> None:
+def test_a_named_role_is_demoted_less(tmp_path: Path, configured_query: ConfiguredQuery) -> None:
     root = _repo(tmp_path)
     task = "Add tests for retry backoff"
-    lifted = _path_scores(make_atlas, root, task)
-    off = _path_scores(make_atlas, root, task, "[signals.path]\nnamed_role_lift = 0\n")
+    lifted = _path_scores(configured_query, root, task)
+    off = _path_scores(configured_query, root, task, "[signals.path]\nnamed_role_lift = 0\n")
 
     # a third of the way from the test prior (0.45) to implementation's (1.0); the signal
     # is scaled to a best of 1, so compare each to the implementation file's score
@@ -80,18 +73,16 @@ def test_a_named_role_is_demoted_less(tmp_path: Path, make_atlas: Callable[[Path
 
 
 def test_a_task_naming_no_role_is_unchanged(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+    tmp_path: Path, configured_query: ConfiguredQuery
 ) -> None:
     root = _repo(tmp_path)
     task = "Make retry backoff exponential\n\nThe tests pass either way."
     off = "[signals.path]\nnamed_role_lift = 0\n"
-    assert _path_scores(make_atlas, root, task) == _path_scores(make_atlas, root, task, off)
+    assert _path_scores(configured_query, root, task) == _path_scores(
+        configured_query, root, task, off
+    )
 
 
-def test_the_query_says_it_lifted_a_role(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
-) -> None:
-    atlas = make_atlas(_repo(tmp_path))
-    atlas.index()
-    result = atlas.query("Add tests for retry backoff", QueryOptions(), atlas.reader())
+def test_the_query_says_it_lifted_a_role(tmp_path: Path, configured_query: ConfiguredQuery) -> None:
+    result = configured_query(_repo(tmp_path), "Add tests for retry backoff", "")
     assert any("names test files" in str(note) for note in result.notes)

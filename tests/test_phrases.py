@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.rank.phrases import phrase_terms
 from atlas_core.terms import tokenize
-from atlas_core.testing import write_repo
+from atlas_core.testing import ConfiguredQuery, scores_by_path, write_repo
 
 
 def test_joined_terms_are_the_indexs_whole_identifiers() -> None:
@@ -44,17 +42,12 @@ FILES = {
 
 @pytest.mark.parametrize("weight", [0.0, 1.0])
 def test_a_phrase_finds_the_file_naming_it_as_one_identifier(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], weight: float
+    tmp_path: Path, configured_query: ConfiguredQuery, weight: float
 ) -> None:
     root = write_repo(tmp_path / "r", FILES)
-    (root / "atlas.toml").write_text(f"[signals.bm25f]\nphrases = {weight}\n")
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
-    result = atlas.query("the retry policy", QueryOptions(symbols=False), reader)
-    text = result.signal_scores["bm25f"]
-    best = max(range(len(text)), key=lambda i: (text[i], -i))
+    result = configured_query(root, "the retry policy", f"[signals.bm25f]\nphrases = {weight}\n")
+    text = scores_by_path(result, "bm25f")
     if weight:
-        assert reader.paths[best] == "net/rules.py"
+        assert max(text, key=lambda rel: text[rel]) == "net/rules.py"
     else:
-        assert float(text[reader.ids["net/rules.py"]]) < 1.0
+        assert text["net/rules.py"] < 1.0

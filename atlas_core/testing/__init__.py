@@ -11,6 +11,9 @@ Fixtures:
   in-process and returns a :class:`CliResult` (exit code, stdout, stderr).
 - ``fsynced_paths``: a list that collects the path of every file or directory fsynced
   from then on in the test (Linux: read from ``/proc/self/fd``).
+- ``configured_query``: ``configured_query(repo, "task", "[signals.path]\\n...")`` indexes
+  ``repo`` under that ``atlas.toml`` and runs the task (no symbol lookup), to compare a
+  setting's effect on one tree and task; :func:`scores_by_path` reads a signal of the result.
 """
 
 from __future__ import annotations
@@ -21,17 +24,24 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
 
+if TYPE_CHECKING:
+    from atlas_core.engine import QueryResult
+
 __all__ = [
     "CliResult",
+    "ConfiguredQuery",
     "atlas_cli",
     "atlas_isolated",
+    "configured_query",
     "fsynced_paths",
     "make_repo",
     "run_atlas",
+    "scores_by_path",
     "write_repo",
 ]
 
@@ -124,3 +134,26 @@ def fsynced_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(os, "fsync", fsync)
     return synced
+
+
+#: ``(root, task, config)`` -> the query's result, ``atlas.toml`` holding ``config``
+ConfiguredQuery = Callable[[Path, str, str], "QueryResult"]
+
+
+@pytest.fixture
+def configured_query() -> ConfiguredQuery:
+    from atlas_core.engine import Atlas, QueryOptions
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    def run(root: Path, task: str, config: str = "") -> QueryResult:
+        (root / "atlas.toml").write_text(config)
+        atlas = Atlas(root, get_plugin_manager())
+        atlas.index()
+        return atlas.query(task, QueryOptions(symbols=False), atlas.reader())
+
+    return run
+
+
+def scores_by_path(result: QueryResult, signal: str) -> dict[str, float]:
+    """One signal's normalised score per file path."""
+    return {rel: float(result.signal_scores[signal][i]) for rel, i in result.reader.ids.items()}
