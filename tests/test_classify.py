@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from atlas_core.classify.rules import detect_language, detect_role, explain_role
+from atlas_core.classify.rules import (
+    HEADER_SNIFF,
+    detect_language,
+    detect_role,
+    explain_role,
+    header_language,
+)
+from atlas_core.engine import Atlas
+from atlas_core.plugin.manager import get_plugin_manager
+from atlas_core.testing import write_repo
 
 
 @pytest.mark.parametrize(
@@ -172,3 +183,68 @@ def test_top_level_build_directory() -> None:
 def test_test_projects_and_source_sets(rel: str, role: str) -> None:
     """Test projects named the .NET, JVM and Swift way hold tests, whatever the file is."""
     assert detect_role(rel, "csharp", "") == role
+
+
+LICENCE = "/*\n * Copyright (c) the authors. Permission is hereby granted...\n */\n" * 20
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "#include <string>\n",
+        "#include <cstdio>  // std::FILE\n",
+        "template <typename T>\nauto streamed(const T& value) -> view<T>;\n",
+        "namespace fmt {\nint x;\n}\n",
+        "namespace {\n}\n",
+        "class Reader {\n public:\n  int read();\n};\n",
+        "using namespace std;\n",
+        "inline size_t size(const std::string& s);\n",
+    ],
+)
+def test_a_header_holding_cpp_is_cpp_after_its_licence(body: str) -> None:
+    text = LICENCE + "#pragma once\n" + body
+    assert detect_language("include/fmt/ostream.h", text[:1024]) == "c"
+    assert header_language("include/fmt/ostream.h", "c", text) == "cpp"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "#include <stdio.h>\n#include <sys/types.h>\nint jv_parse(const char *s);\n",
+        '#ifdef __cplusplus\nextern "C" {\n#endif\nstruct jv { int kind; };\n',
+        "static int public_count;\nint f(void) { goto done; done: return 0; }\n",
+        "#define STD_X 1\n",
+    ],
+)
+def test_a_c_header_stays_c(body: str) -> None:
+    assert header_language("src/jv.h", "c", LICENCE + body) == "c"
+
+
+def test_header_language_leaves_other_files_and_languages_alone() -> None:
+    cpp = "template <typename T> struct box { T value; };\n"
+    assert header_language("src/box.c", "c", cpp) == "c"
+    assert header_language("include/box.h", "objc", cpp) == "objc"
+    assert header_language("include/box.hpp", "cpp", cpp) == "cpp"
+
+
+def test_header_language_reads_only_the_sniffed_prefix() -> None:
+    text = "int x;\n" * (HEADER_SNIFF // 7 + 1) + "namespace late {\n}\n"
+    assert header_language("include/late.h", "c", text) == "c"
+
+
+def test_a_cpp_header_is_indexed_as_cpp_with_its_templates(tmp_path: Path) -> None:
+    header = LICENCE + (
+        "#pragma once\n#include <ostream>\nnamespace fmt {\n"
+        "template <typename T>\nauto streamed(const T& value) -> streamed_view<T> {\n"
+        "  return {value};\n}\n}  // namespace fmt\n"
+    )
+    c_header = LICENCE + "#include <stdio.h>\nint jv_parse(const char *s);\n"
+    root = write_repo(tmp_path / "r", {"include/ostream.h": header, "src/jv.h": c_header})
+    atlas = Atlas(root, get_plugin_manager(load_entrypoints=False))
+    atlas.index()
+    reader = atlas.reader()
+    ostream, jv = reader.ids["include/ostream.h"], reader.ids["src/jv.h"]
+    assert (reader.languages[ostream], reader.languages[jv]) == ("cpp", "c")
+    assert "streamed" in {chunk.name for chunk in reader.chunks(ostream)}
+    assert "jv_parse" in {chunk.name for chunk in reader.chunks(jv)}
+    reader.close()

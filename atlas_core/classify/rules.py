@@ -12,10 +12,16 @@ from atlas_core.classify.languages import (
     SHEBANGS,
 )
 
-__all__ = ["CLASSIFY_VERSION", "detect_language", "detect_role", "explain_role"]
+__all__ = [
+    "CLASSIFY_VERSION",
+    "detect_language",
+    "detect_role",
+    "explain_role",
+    "header_language",
+]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 3
+CLASSIFY_VERSION = 4
 
 BUILD_NAMES = {
     "makefile",
@@ -236,6 +242,27 @@ def detect_language(rel: str, head: str) -> str:
     if lower.startswith("dockerfile"):
         return "dockerfile"
     return "unknown"
+
+
+#: how much of a ``.h`` file :func:`header_language` reads
+HEADER_SNIFF = 64 * 1024
+#: C++ that C cannot contain: a template, a namespace block, an access specifier, ``std::``,
+#: ``using namespace``, or a standard header named without ``.h`` (``#include <string>``)
+_CPP_MARKERS = re.compile(
+    r"^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[\w:]+)?[ \t]*\{|"
+    r"(?:public|private|protected)[ \t]*:(?!:)|using[ \t]+namespace[ \t]|"
+    r"#[ \t]*include[ \t]*<[a-z_]+>)|\bstd::\w",
+    re.MULTILINE,
+)
+
+
+def header_language(rel: str, language: str, text: str) -> str:
+    """``cpp`` for a ``.h`` header classified as C whose text is C++ (most C++ projects name
+    their headers ``.h``; parsed as C, their templates and classes define nothing), else
+    ``language``. Reads the first :data:`HEADER_SNIFF` characters."""
+    if language != "c" or not rel.endswith(".h"):
+        return language
+    return "cpp" if _CPP_MARKERS.search(text, 0, HEADER_SNIFF) else language
 
 
 def detect_role(rel: str, language: str, head: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from atlas_core.classify.rules import header_language
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
@@ -352,6 +353,7 @@ class FileProcessor:
         except UnicodeDecodeError:
             text = data.decode("utf-8", "replace")
             undecodable = True
+        language = header_language(rel, language, text)
         errors: list[str] = []
         chunks = []
         chunker = self.chunker_for(language)
