@@ -213,7 +213,10 @@ def test_a_header_holding_cpp_is_cpp_after_its_licence(body: str) -> None:
         "#include <stdio.h>\n#include <sys/types.h>\nint jv_parse(const char *s);\n",
         '#ifdef __cplusplus\nextern "C" {\n#endif\nstruct jv { int kind; };\n',
         "static int public_count;\nint f(void) { goto done; done: return 0; }\n",
-        "#define STD_X 1\n",
+        "#define STD_X 1\nint mystd::x;\n",
+        "struct mnt_namespace {\n  int count;\n};\n",
+        "/*\n * private: the parser's state, not for callers\n */\nstruct state;\n",
+        "int g(void) { return my_template<3; }\n",
     ],
 )
 def test_a_c_header_stays_c(body: str) -> None:

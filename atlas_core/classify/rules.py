@@ -246,13 +246,22 @@ def detect_language(rel: str, head: str) -> str:
 
 #: how much of a ``.h`` file :func:`header_language` reads
 HEADER_SNIFF = 64 * 1024
-#: C++ that C cannot contain: a template, a namespace block, an access specifier, ``std::``,
-#: ``using namespace``, or a standard header named without ``.h`` (``#include <string>``)
-_CPP_MARKERS = re.compile(
-    r"^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[\w:]+)?[ \t]*\{|"
-    r"(?:public|private|protected)[ \t]*:(?!:)|using[ \t]+namespace[ \t]|"
-    r"#[ \t]*include[ \t]*<[a-z_]+>)|\bstd::\w",
-    re.MULTILINE,
+#: C++ that C cannot hold, each pattern with whether it must open its line: a template, a
+#: namespace block, an access specifier, ``using namespace``, a standard header named
+#: without ``.h`` (``#include <string>``) and ``std::``. Each starts with a literal, which
+#: ``re`` finds fast; a word boundary would make it try every position (40 times slower).
+_CPP_MARKERS = tuple(
+    (re.compile(pattern), line_start)
+    for pattern, line_start in (
+        (r"template[ \t]*<", True),
+        (r"namespace(?:[ \t]+[\w:]+)?[ \t]*\{", True),
+        (r"public[ \t]*:(?!:)", True),
+        (r"private[ \t]*:(?!:)", True),
+        (r"protected[ \t]*:(?!:)", True),
+        (r"using[ \t]+namespace[ \t]", True),
+        (r"#[ \t]*include[ \t]*<[a-z_]+>", False),
+        (r"std::\w", False),
+    )
 )
 
 
@@ -262,7 +271,19 @@ def header_language(rel: str, language: str, text: str) -> str:
     ``language``. Reads the first :data:`HEADER_SNIFF` characters."""
     if language != "c" or not rel.endswith(".h"):
         return language
-    return "cpp" if _CPP_MARKERS.search(text, 0, HEADER_SNIFF) else language
+    end = min(len(text), HEADER_SNIFF)
+    for marker, line_start in _CPP_MARKERS:
+        pos = 0
+        while (found := marker.search(text, pos, end)) is not None:
+            before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+            if (not before or before.isspace()) if line_start else not _ends_in_word(before):
+                return "cpp"
+            pos = found.end()
+    return language
+
+
+def _ends_in_word(text: str) -> bool:
+    return bool(text) and (text[-1].isalnum() or text[-1] == "_")
 
 
 def detect_role(rel: str, language: str, head: str) -> str:
