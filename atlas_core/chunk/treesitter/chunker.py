@@ -68,7 +68,7 @@ class TreeSitterChunker:
     #: where ``<language>.scm`` files live
     query_dir: ClassVar[Path] = QUERY_DIR
     #: grammar names in tree-sitter-language-pack that differ from Atlas's language id
-    grammar_names: ClassVar[dict[str, str]] = {}
+    grammar_names: ClassVar[dict[str, str]] = {"protobuf": "proto"}
 
     def __init__(self) -> None:
         self.languages: tuple[str, ...] = query_languages(self.query_dir)
