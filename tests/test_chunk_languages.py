@@ -123,3 +123,37 @@ def test_a_fish_function_is_found_by_name(
     i = reader.ids["shell/key-bindings.fish"]
     assert (reader.languages[i], reader.roles[i]) == ("fish", "impl")
     assert [c.name for c in reader.chunks(i)] == ["__fzf_parse_commandline"]
+
+
+@pytest.mark.parametrize("language", ["vue", "svelte"])
+def test_a_single_file_component_yields_its_script_symbols(language: str) -> None:
+    source = textwrap.dedent(
+        """
+        <template>
+          <button @click="addTodo(item)">{{ label }}</button>
+        </template>
+        <script lang="ts">
+        import { ref } from 'vue'
+        export interface TodoItem { title: string }
+        export const MAX_TODOS = 50
+        export default {
+          methods: {
+            addTodo(item) {
+              this.items.push(item)
+            },
+          },
+        }
+        const removeTodo = (id) => items.value.splice(id, 1)
+        </script>
+        <style scoped>
+        .todo { color: red; }
+        @media (max-width: 600px) { .todo { color: blue; } }
+        </style>
+        """
+    ).lstrip("\n")
+    chunker = TreeSitterChunker()
+    found = _found(chunker.chunk(f"src/TodoList.{language}", source, language))
+    assert found == (
+        {("interface", "TodoItem"), ("method", "addTodo"), ("function", "removeTodo")},
+        ["vue"],
+    )

@@ -223,6 +223,13 @@ def test_a_c_header_stays_c(body: str) -> None:
     assert header_language("src/jv.h", "c", LICENCE + body) == "c"
 
 
+def test_an_objective_c_header_is_objc() -> None:
+    text = LICENCE + "#import <Foundation/Foundation.h>\n@interface AFSession : NSObject\n@end\n"
+    assert header_language("Source/AFSession.h", "c", text) == "objc"
+    comment = LICENCE + "/* see @interface docs */\nint f(void);\n"
+    assert header_language("src/f.h", "c", comment) == "c"
+
+
 def test_header_language_leaves_other_files_and_languages_alone() -> None:
     cpp = "template <typename T> struct box { T value; };\n"
     assert header_language("src/box.c", "c", cpp) == "c"

@@ -218,6 +218,9 @@ RULES["cpp"] = [
     *RULES["c"],
 ]
 RULES["objc"] = RULES["c"]
+# single-file components: the rules read the lines of the <script> block (template and style
+# lines match none of them)
+RULES["vue"] = RULES["svelte"] = RULES["typescript"]
 
 _CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum", "type"}
 

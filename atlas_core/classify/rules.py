@@ -265,21 +265,32 @@ _CPP_MARKERS = tuple(
 )
 
 
+#: Objective-C declarations that open their line (``@interface Foo : NSObject``)
+_OBJC_MARKERS = ((re.compile(r"@(?:interface|protocol)[ \t]"), True),)
+
+
 def header_language(rel: str, language: str, text: str) -> str:
-    """``cpp`` for a ``.h`` header classified as C whose text is C++ (most C++ projects name
-    their headers ``.h``; parsed as C, their templates and classes define nothing), else
-    ``language``. Reads the first :data:`HEADER_SNIFF` characters."""
+    """``cpp`` or ``objc`` for a ``.h`` header classified as C whose text is C++ or
+    Objective-C (most C++ projects name their headers ``.h``; parsed as C, their templates
+    and classes define nothing), else ``language``. Reads the first :data:`HEADER_SNIFF`
+    characters."""
     if language != "c" or not rel.endswith(".h"):
         return language
     end = min(len(text), HEADER_SNIFF)
-    for marker, line_start in _CPP_MARKERS:
+    if _has_marker(text, end, _OBJC_MARKERS):
+        return "objc"
+    return "cpp" if _has_marker(text, end, _CPP_MARKERS) else language
+
+
+def _has_marker(text: str, end: int, markers: tuple[tuple[re.Pattern[str], bool], ...]) -> bool:
+    for marker, line_start in markers:
         pos = 0
         while (found := marker.search(text, pos, end)) is not None:
             before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
             if (not before or before.isspace()) if line_start else not _ends_in_word(before):
-                return "cpp"
+                return True
             pos = found.end()
-    return language
+    return False
 
 
 def _ends_in_word(text: str) -> bool:
