@@ -51,7 +51,13 @@
   (#not-match? @_body "^(fun|function)\\b"))
 
 (type_definition (record_type_defn (type_name type_name: (identifier) @name))) @definition.struct
-(type_definition (union_type_defn (type_name type_name: (identifier) @name))) @definition.enum
+; `type Money = decimal` parses as a union of one case: without a `|` it counts as a type
+((type_definition (union_type_defn (type_name type_name: (identifier) @name)
+  block: (union_type_cases) @_cases)) @definition.enum
+  (#match? @_cases "[|]"))
+((type_definition (union_type_defn (type_name type_name: (identifier) @name)
+  block: (union_type_cases) @_cases)) @definition.type
+  (#not-match? @_cases "[|]"))
 (type_definition (anon_type_defn (type_name type_name: (identifier) @name))) @definition.class
 (type_definition (type_abbrev_defn (type_name type_name: (identifier) @name))) @definition.type
 (exception_definition exception_name: (long_identifier) @name) @definition.type
