@@ -40,15 +40,23 @@
 ; a declarator, and a block typedef becomes a declaration of a block
 (translation_unit (declaration declarator: (function_declarator declarator: (parenthesized_declarator
   (block_pointer_declarator declarator: (identifier) @name)))) @definition.type)
-; `typedef NS_ENUM(NSInteger, AFState) {...}`: the grammar knows no such macro and leaves
-; the type's name in an ERROR node
+; `typedef NS_ENUM(NSInteger, AFState) {...}`: the grammar knows no such macro; its error
+; recovery leaves the type's name in an ERROR node or, after one, as the macro's type
 ((macro_type_specifier
   name: (identifier) @_macro
   (ERROR (identifier) @name)) @definition.enum
   (#match? @_macro "^NS_(ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)$"))
+((macro_type_specifier
+  name: (identifier) @_macro
+  (ERROR) . type: (type_descriptor type: (type_identifier) @name)) @definition.enum
+  (#match? @_macro "^NS_(ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)$"))
 ((type_definition type: (macro_type_specifier
   name: (identifier) @_macro
   (ERROR (identifier) @name))) @definition.enum
+  (#match? @_macro "^NS_(ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)$"))
+((type_definition type: (macro_type_specifier
+  name: (identifier) @_macro
+  (ERROR) . type: (type_descriptor type: (type_identifier) @name))) @definition.enum
   (#match? @_macro "^NS_(ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)$"))
 (preproc_function_def name: (identifier) @name) @definition.macro
 (preproc_def name: (identifier) @name) @definition.macro
