@@ -75,6 +75,8 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
         void main() {
           ChatClient.local().send('hi');
         }
+
+        external int nativeVersion();
         """,
         {
             ("module", "Talks to the chat server."),
@@ -101,6 +103,7 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
             ("enum", "Presence"),
             ("method", "Presence.visible"),
             ("function", "main"),
+            ("function", "nativeVersion"),
         },
         ["package:http/http.dart", "dart:async", "src/message.dart", "client.g.dart"],
     ),

@@ -22,6 +22,8 @@
 ((function_signature name: (identifier) @name) . (function_body) @definition.function)
 ((getter_signature name: (identifier) @name) . (function_body) @definition.function)
 ((setter_signature name: (identifier) @name) . (function_body) @definition.function)
+; and without a body (`external`); where there is one, the wider node is kept
+(program (function_signature name: (identifier) @name) @definition.function)
 
 ; members with a body (functions, getters, setters, named and factory constructors)
 ((method_signature [
