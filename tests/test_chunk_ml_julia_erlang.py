@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
+from atlas_core.classify.rules import detect_language
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.testing import write_repo
 from atlas_core.types import Chunk
@@ -283,6 +284,12 @@ def test_an_ocaml_interface_parses_with_the_interface_grammar() -> None:
         ["Types"],
     )
     assert _qualified(chunks)["Sub.run"] == ("function", 8, 8)
+
+
+def test_an_mli_file_is_classified_for_the_interface_grammar() -> None:
+    language = detect_language("lib/cache.mli", "")
+    chunks = TreeSitterChunker().chunk("lib/cache.mli", "val create : int -> t\n", language)
+    assert (language, _found(chunks)) == ("ocaml_interface", ({("function", "create")}, []))
 
 
 def test_fsharp_definitions_are_qualified_by_namespace_module_and_type() -> None:

@@ -29,6 +29,8 @@ from atlas_core.testing import write_repo
         ("Dockerfile", "", "dockerfile"),
         ("bin/tool", "#!/usr/bin/env python3\nprint()", "python"),
         ("bin/run", "#!/bin/bash\necho", "bash"),
+        ("lib/cache.mli", "", "ocaml_interface"),
+        ("lib/cache.ml", "", "ocaml"),
         ("data.unknownext", "", "unknown"),
     ],
 )

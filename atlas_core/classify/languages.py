@@ -66,7 +66,7 @@ EXTENSIONS: dict[str, str] = {
     "clj": "clojure",
     "cljs": "clojure",
     "ml": "ocaml",
-    "mli": "ocaml",
+    "mli": "ocaml_interface",
     "fs": "fsharp",
     "zig": "zig",
     "nim": "nim",
