@@ -49,6 +49,7 @@ class GraphContributor(Contributor):
 
     def contribute(self, ctx: IndexContext) -> dict[str, Any]:
         from atlas_graph.build import build_edges, content_hashes, graph_files, layout_key
+        from atlas_graph.companions import share_with_implementations
         from atlas_graph.pagerank import pagerank
         from atlas_graph.store import encode
 
@@ -78,6 +79,7 @@ class GraphContributor(Contributor):
         ranks = pagerank(len(eligible), local[edges.src], local[edges.dst], damping=DAMPING)
         rank = np.zeros(len(view))
         rank[eligible] = ranks
+        rank = share_with_implementations(view.paths, rank)
         base = (1.0 - DAMPING) / max(len(eligible), 1)
         imported = np.zeros(len(eligible), dtype=bool)
         targets = local[edges.dst]

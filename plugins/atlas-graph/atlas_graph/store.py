@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "NAME", "Graph", "encode", "load_graph", "stored_edges"]
 
 #: bumped when the stored layout changes; older data is ignored (and rebuilt on index)
-FORMAT = 2
+FORMAT = 3
 NAME = "graph"
 
 
