@@ -11,7 +11,7 @@ import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import write_repo
+from atlas_core.testing import symbols_and_imports, write_repo
 from atlas_core.types import Chunk
 
 DATA = Path(__file__).parent / "data" / "dart_objc_zig"
@@ -247,11 +247,6 @@ def _chunk(language: str, source: str, rel: str = "") -> list[Chunk]:
     return chunks
 
 
-def _found(chunks: list[Chunk]) -> tuple[set[tuple[str, str]], list[str]]:
-    symbols = {(c.kind, c.qualified) for c in chunks if c.kind != "import"}
-    return symbols, [c.name for c in chunks if c.kind == "import"]
-
-
 @pytest.mark.parametrize(
     ("language", "source", "symbols", "imports"), SAMPLES, ids=[s[0] for s in SAMPLES]
 )
@@ -259,7 +254,7 @@ def test_symbols_and_imports(
     language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
     text = textwrap.dedent(source).lstrip("\n")
-    assert _found(_chunk(language, text)) == (symbols, imports)
+    assert symbols_and_imports(_chunk(language, text)) == (symbols, imports)
 
 
 def _by_name(chunks: list[Chunk], qualified: str) -> Chunk:
@@ -316,7 +311,7 @@ def test_objc_after_an_unterminated_macro_still_yields_symbols() -> None:
         "@interface AFQueue : NSObject\n- (void)enqueue:(AFTask *)task;\n@end\n\n"
         "NS_ASSUME_NONNULL_END\n"
     )
-    assert _found(_chunk("objc", source))[0] >= {
+    assert symbols_and_imports(_chunk("objc", source))[0] >= {
         ("constant", "AFKey"),
         ("class", "AFQueue"),
         ("method", "AFQueue.enqueue"),
@@ -331,7 +326,7 @@ def test_zig_aliases_and_imports_are_not_constants() -> None:
         "pub const level: c_int = 6;\n"
         'pub const name = "deflate";\n'
     )
-    assert _found(_chunk("zig", source)) == (
+    assert symbols_and_imports(_chunk("zig", source)) == (
         {("constant", "level"), ("constant", "name")},
         ["std", "zlib.h"],
     )
@@ -432,7 +427,7 @@ def test_realistic_file(
 ) -> None:
     text = (DATA / name).read_text(encoding="utf-8")
     chunks = _chunk(language, text, name)
-    assert _found(chunks) == (symbols, imports)
+    assert symbols_and_imports(chunks) == (symbols, imports)
     lines = text.split("\n")
     for c in chunks:
         assert 1 <= c.start <= c.end <= len(lines), c

@@ -10,8 +10,7 @@ import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import write_repo
-from atlas_core.types import Chunk
+from atlas_core.testing import symbols_and_imports, write_repo
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -256,11 +255,6 @@ SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
 ]
 
 
-def _found(chunks: list[Chunk]) -> tuple[set[tuple[str, str]], list[str]]:
-    symbols = {(c.kind, c.qualified) for c in chunks if c.kind != "import"}
-    return symbols, [c.name for c in chunks if c.kind == "import"]
-
-
 @pytest.mark.parametrize(
     ("language", "name", "source", "symbols", "imports"), SAMPLES, ids=[s[1] for s in SAMPLES]
 )
@@ -269,7 +263,7 @@ def test_tree_sitter_chunks(
 ) -> None:
     chunker = TreeSitterChunker()
     text = textwrap.dedent(source).lstrip("\n")
-    found = _found(chunker.chunk(name, text, language))
+    found = symbols_and_imports(chunker.chunk(name, text, language))
     assert language not in chunker.failures, chunker.failures.get(language)
     assert found == (symbols, imports)
 

@@ -11,7 +11,7 @@ import pytest
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import write_repo
+from atlas_core.testing import symbols_and_imports, write_repo
 
 SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
     (
@@ -70,11 +70,6 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
 ]
 
 
-def _found(chunks: list) -> tuple[set[tuple[str, str]], list[str]]:
-    symbols = {(c.kind, c.name) for c in chunks if c.kind != "import"}
-    return symbols, [c.name for c in chunks if c.kind == "import"]
-
-
 @pytest.mark.parametrize(
     ("language", "source", "symbols", "imports"), SAMPLES, ids=[s[0] for s in SAMPLES]
 )
@@ -83,7 +78,7 @@ def test_tree_sitter_chunks(
 ) -> None:
     chunker = TreeSitterChunker()
     text = textwrap.dedent(source).lstrip("\n")
-    found = _found(chunker.chunk(f"x.{language}", text, language))
+    found = symbols_and_imports(chunker.chunk(f"x.{language}", text, language), qualified=False)
     assert language not in chunker.failures, chunker.failures.get(language)
     assert found == (symbols, imports)
 
@@ -95,7 +90,9 @@ def test_regex_fallback_finds_the_same_symbols(
     language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
     text = textwrap.dedent(source).lstrip("\n")
-    found = _found(RegexChunker().chunk(f"x.{language}", text, language))
+    found = symbols_and_imports(
+        RegexChunker().chunk(f"x.{language}", text, language), qualified=False
+    )
     assert found == (symbols, imports)
 
 
@@ -152,7 +149,9 @@ def test_a_single_file_component_yields_its_script_symbols(language: str) -> Non
         """
     ).lstrip("\n")
     chunker = TreeSitterChunker()
-    found = _found(chunker.chunk(f"src/TodoList.{language}", source, language))
+    found = symbols_and_imports(
+        chunker.chunk(f"src/TodoList.{language}", source, language), qualified=False
+    )
     assert found == (
         {("interface", "TodoItem"), ("method", "addTodo"), ("function", "removeTodo")},
         ["vue"],

@@ -11,7 +11,7 @@ import pytest
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language
 from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import write_repo
+from atlas_core.testing import symbols_and_imports, write_repo
 from atlas_core.types import Chunk
 
 SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
@@ -232,11 +232,6 @@ def _chunk(language: str, source: str, grammar_language: str | None = None) -> l
     return found
 
 
-def _found(chunks: list[Chunk]) -> tuple[set[tuple[str, str]], list[str]]:
-    symbols = {(c.kind, c.name) for c in chunks if c.kind != "import"}
-    return symbols, [c.name for c in chunks if c.kind == "import"]
-
-
 def _qualified(chunks: list[Chunk]) -> dict[str, tuple[str, int, int]]:
     return {c.qualified: (c.kind, c.start, c.end) for c in chunks if c.kind != "import"}
 
@@ -247,7 +242,7 @@ def _qualified(chunks: list[Chunk]) -> dict[str, tuple[str, int, int]]:
 def test_tree_sitter_chunks(
     language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
-    found = _found(_chunk(language, source))
+    found = symbols_and_imports(_chunk(language, source), qualified=False)
     assert found == (symbols, imports)
 
 
@@ -273,7 +268,7 @@ def test_an_ocaml_interface_parses_with_the_interface_grammar() -> None:
     end
     """
     chunks = _chunk("mli", source, "ocaml_interface")
-    assert _found(chunks) == (
+    assert symbols_and_imports(chunks, qualified=False) == (
         {
             ("type", "t"),
             ("function", "create"),
@@ -289,7 +284,10 @@ def test_an_ocaml_interface_parses_with_the_interface_grammar() -> None:
 def test_an_mli_file_is_classified_for_the_interface_grammar() -> None:
     language = detect_language("lib/cache.mli", "")
     chunks = TreeSitterChunker().chunk("lib/cache.mli", "val create : int -> t\n", language)
-    assert (language, _found(chunks)) == ("ocaml_interface", ({("function", "create")}, []))
+    assert (language, symbols_and_imports(chunks, qualified=False)) == (
+        "ocaml_interface",
+        ({("function", "create")}, []),
+    )
 
 
 def test_fsharp_definitions_are_qualified_by_namespace_module_and_type() -> None:

@@ -14,6 +14,8 @@ Fixtures:
 - ``configured_query``: ``configured_query(repo, "task", "[signals.path]\\n...")`` indexes
   ``repo`` under that ``atlas.toml`` and runs the task (no symbol lookup), to compare a
   setting's effect on one tree and task; :func:`scores_by_path` reads a signal of the result.
+
+For a chunker's tests, :func:`symbols_and_imports` turns its chunks into what a test compares.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ import attrs
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from atlas_core.engine import QueryResult
+    from atlas_core.types import Chunk
 
 __all__ = [
     "CliResult",
@@ -42,6 +47,7 @@ __all__ = [
     "make_repo",
     "run_atlas",
     "scores_by_path",
+    "symbols_and_imports",
     "write_repo",
 ]
 
@@ -157,3 +163,14 @@ def configured_query() -> ConfiguredQuery:
 def scores_by_path(result: QueryResult, signal: str) -> dict[str, float]:
     """One signal's normalised score per file path."""
     return {rel: float(result.signal_scores[signal][i]) for rel, i in result.reader.ids.items()}
+
+
+def symbols_and_imports(
+    chunks: Iterable[Chunk], *, qualified: bool = True
+) -> tuple[set[tuple[str, str]], list[str]]:
+    """``(kind, name)`` of every symbol (its qualified name, ``Client.send``, unless
+    ``qualified`` is False) and the names of the imports in order: what a chunker test
+    compares with the symbols it expects."""
+    chunks = list(chunks)
+    symbols = {(c.kind, c.qualified if qualified else c.name) for c in chunks if c.kind != "import"}
+    return symbols, [c.name for c in chunks if c.kind == "import"]
