@@ -19,6 +19,11 @@ _RESOLVERS = (
     ("ruby", "RubyResolver"),
     ("cfamily", "CFamilyResolver"),
     ("php", "PhpResolver"),
+    ("ocaml", "OCamlResolver"),
+    ("elisp", "ElispResolver"),
+    ("clojure", "ClojureResolver"),
+    ("tcl", "TclResolver"),
+    ("protobuf", "ProtobufResolver"),
 )
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,6 +12,7 @@ from atlas_graph.resolvers.common import (
     closest,
     closest_in,
     import_signatures,
+    join,
     per_reader,
     repo_paths,
 )
@@ -31,11 +33,20 @@ class JvmResolver(Resolver):
     languages: ClassVar[tuple[str, ...]] = ("java", "kotlin", "scala", "groovy")
     priority: ClassVar[int] = 10
 
+    @property
+    def version(self) -> str:
+        """Bumped when the answers change: ``apply from:`` paths resolve since 2."""
+        return "2"
+
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
         tables = per_reader("jvm.tables", reader, _Tables)
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
+            if name.startswith(("./", "../")):  # Gradle's `apply from: 'gradle/x.gradle'`
+                found = tables.repo.first([join(posixpath.dirname(here), name)])
+                out.extend([found] if found else [])
+                continue
             wildcard = _WILDCARD.match(signature)
             dotted = name.strip(".")
             if wildcard or name.endswith("."):
