@@ -42,6 +42,7 @@ CONFIG_FILES = frozenset(
         "go.mod",
         "Cargo.toml",
         "composer.json",
+        "pubspec.yaml",
     }
 )
 _LONGEST_CONFIG = max(map(len, CONFIG_FILES))
