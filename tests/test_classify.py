@@ -31,6 +31,7 @@ from atlas_core.testing import write_repo
         ("bin/run", "#!/bin/bash\necho", "bash"),
         ("lib/cache.mli", "", "ocaml_interface"),
         ("lib/cache.ml", "", "ocaml"),
+        ("src/malli/core.cljc", "", "clojure"),
         ("data.unknownext", "", "unknown"),
     ],
 )

@@ -64,6 +64,7 @@ EXTENSIONS: dict[str, str] = {
     "m": "objc",
     "mm": "objc",
     "clj": "clojure",
+    "cljc": "clojure",
     "cljs": "clojure",
     "ml": "ocaml",
     "mli": "ocaml_interface",
