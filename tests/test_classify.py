@@ -220,6 +220,7 @@ def test_a_header_holding_cpp_is_cpp_after_its_licence(body: str) -> None:
         "struct mnt_namespace {\n  int count;\n};\n",
         "/*\n * private: the parser's state, not for callers\n */\nstruct state;\n",
         "int g(void) { return my_template<3; }\n",
+        "int v = xstd::a + xstd::b; /* x template< x public: */\n" * 50,
     ],
 )
 def test_a_c_header_stays_c(body: str) -> None:

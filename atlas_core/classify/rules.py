@@ -286,15 +286,26 @@ def _has_marker(text: str, end: int, markers: tuple[tuple[re.Pattern[str], bool]
     for marker, line_start in markers:
         pos = 0
         while (found := marker.search(text, pos, end)) is not None:
-            before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
-            if (not before or before.isspace()) if line_start else not _ends_in_word(before):
+            if (
+                _opens_line(text, found.start())
+                if line_start
+                else _starts_word(text, found.start())
+            ):
                 return True
             pos = found.end()
     return False
 
 
-def _ends_in_word(text: str) -> bool:
-    return bool(text) and (text[-1].isalnum() or text[-1] == "_")
+def _opens_line(text: str, at: int) -> bool:
+    """Only blanks stand before ``at`` on its line (read back over the blanks alone, so a
+    long line with many near-misses stays linear)."""
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
+
+
+def _starts_word(text: str, at: int) -> bool:
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def detect_role(rel: str, language: str, head: str) -> str:
