@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RepoPaths",
+    "beside_or_nearest",
     "closest",
     "closest_in",
     "import_signatures",
@@ -140,6 +141,16 @@ def closest(candidates: list[str], near: str) -> str | None:
         if best is None or key < best:
             best = key
     return best[2] if best is not None else None
+
+
+def beside_or_nearest(repo: RepoPaths, here: str, path: str) -> str | None:
+    """``path`` beside the file ``here``; else, unless ``path`` is written relative
+    (``./``, ``../``) or absolute, the repository file ending in ``path`` nearest to ``here``
+    (an include or import path that a search path, not the file's directory, resolves)."""
+    found = repo.first([join(posixpath.dirname(here), path)])
+    if found is None and not path.startswith(("./", "../", "/")):
+        found = closest(repo.with_suffix(path), here)
+    return found
 
 
 def closest_in(

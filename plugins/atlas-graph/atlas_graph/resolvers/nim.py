@@ -3,11 +3,10 @@ directory, then the repository's nearest module of that path."""
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
-from atlas_graph.resolvers.common import closest, import_signatures, join, repo_paths
+from atlas_graph.resolvers.common import beside_or_nearest, import_signatures, repo_paths
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -38,9 +37,7 @@ class NimResolver(Resolver):
             if not path or path.startswith(_EXTERNAL):
                 continue
             target = path if path.endswith(".nim") else f"{path}.nim"
-            found = repo.first([join(posixpath.dirname(here), target)])
-            if found is None and not target.startswith(("./", "../", "/")):
-                found = closest(repo.with_suffix(target), here)
+            found = beside_or_nearest(repo, here, target)
             if found and found != here:
                 out.append(found)
         return out

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from atlas_core.api import Resolver
-from atlas_graph.resolvers.common import closest, import_signatures, join, repo_paths
+from atlas_graph.resolvers.common import beside_or_nearest, import_signatures, join, repo_paths
 
 if TYPE_CHECKING:
     from atlas_core.api import IndexView
@@ -36,9 +36,7 @@ class ZigResolver(Resolver):
         out: list[str] = []
         for name, signature in import_signatures(reader, file_id, imports):
             if name in _C_INCLUDE.findall(signature):
-                found = repo.first([join(directory, name)])
-                if found is None and not name.startswith(("./", "../", "/")):
-                    found = closest(repo.with_suffix(name), here)
+                found = beside_or_nearest(repo, here, name)
             elif name.endswith((".zig", ".zon")):
                 found = repo.first([join(directory, name)])
             else:
