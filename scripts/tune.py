@@ -89,6 +89,8 @@ FEEDBACK_VARIANTS = {"prf2": 0.2, "prf4": 0.4}
 #: BM25F (default fields) plus the joined terms of adjacent task words at these weights
 #: (``phrases``)
 PHRASE_VARIANTS = {"phr03": 0.3, "phr05": 0.5, "phr07": 0.7}
+#: other forms of the task's words in BM25F (``[signals.bm25f] forms``) at these weights
+FORM_VARIANTS = {"frm02": 0.2, "frm04": 0.4, "frm07": 0.7}
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -209,7 +211,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     from atlas_core.config import Preset, load_settings
     from atlas_core.engine import Atlas, QueryOptions
     from atlas_core.plugin.manager import get_plugin_manager
-    from atlas_core.rank.bm25f import bm25f_scores, feedback_scores, phrase_weights
+    from atlas_core.rank.bm25f import bm25f_scores, feedback_scores, form_weights, phrase_weights
     from atlas_core.rank.task import parse_task
     from atlas_core.terms import tokenize
 
@@ -245,6 +247,10 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     for key, weight in PHRASE_VARIANTS.items():
         raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, phrase_weights(ctx, weight))
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    for key, weight in FORM_VARIANTS.items():
+        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, form_weights(ctx, weight))
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     plain = bm25f_scores(ctx, (fw, sw, bw), k1, b)
@@ -511,12 +517,12 @@ WEIGHT_KEYS = (
 EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
-    "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases",
+    "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases", "forms",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = (
     "bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant",
-    "feedback", "phrases",
+    "feedback", "phrases", "forms",
 )  # fmt: skip
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
@@ -578,6 +584,8 @@ GRID: dict[str, tuple[Any, ...]] = {
     "feedback": ("", *FEEDBACK_VARIANTS),
     # joined terms of adjacent task words in BM25F ("": off; PHRASE_VARIANTS: their weight)
     "phrases": ("", *PHRASE_VARIANTS),
+    # other forms of the task's words in BM25F ("": off; FORM_VARIANTS: their weight)
+    "forms": ("", *FORM_VARIANTS),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -626,6 +634,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
         "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
         "s2_coupled": 0.0, "mentions_variant": "", "feedback": "", "phrases": "",
+        "forms": "",
     }  # fmt: skip
 
 
@@ -664,7 +673,7 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
-            for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS]:  # dumps without: plain BM25F
+            for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS, *FORM_VARIANTS]:  # without: plain
                 if f"bm25f_{key}" not in z.files:
                     cols.setdefault(f"bm25f_{key}", []).append(z["bm25f_f531"])
             for key in MENTIONS_VARIANTS:  # dumps without them: the dumped mentions signal
@@ -762,7 +771,7 @@ class Data:
     ) -> np.ndarray:
         qtf = p.get("qtf", "all")
         variant = p["bm25f_variant"] if qtf == "all" else qtf
-        variant = p.get("feedback") or p.get("phrases") or variant
+        variant = p.get("feedback") or p.get("phrases") or p.get("forms") or variant
         text = self.cols[f"bm25f_{variant}"].astype(np.float64)
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
@@ -1035,6 +1044,8 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "everything + repeated task words saturated": (*ALL_KEYS, "qtf"),
     "everything + a power of the text score": (*ALL_KEYS, "text_power"),
     "the mentions signal's setting": ("mentions_variant",),
+    "other forms of the task's words": ("forms",),
+    "everything + other forms of the task's words": (*ALL_KEYS, "forms"),
     "everything + every candidate": (*ALL_KEYS, *EXPLORE_KEYS),
 }
 STAGE2_KEYS = ("s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled")

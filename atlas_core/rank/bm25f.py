@@ -24,7 +24,7 @@ from atlas_core.components import QueryContext
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
 
-__all__ = ["BM25F", "bm25f_scores", "feedback_scores", "phrase_weights"]
+__all__ = ["BM25F", "bm25f_scores", "feedback_scores", "form_weights", "phrase_weights"]
 
 DEFAULT_WEIGHTS = (5.0, 3.0, 1.0)  # filename, symbols, body
 
@@ -78,6 +78,10 @@ class BM25F:
         #: weight of the joined terms of adjacent task words ("retry policy" finds
         #: ``RetryPolicy``, :mod:`atlas_core.rank.phrases`) against a task word's 1; 0: off
         phrases: float = 0.0
+        #: weight of the other forms of a task word the index holds ("parsing" finds
+        #: ``parse`` and ``parser``, :mod:`atlas_core.rank.morphology`) against the word's
+        #: 1; 0: off
+        forms: float = 0.0
         #: weight of the words the best matches share (pseudo-relevance feedback,
         #: :mod:`atlas_core.rank.feedback`) against a task word's 1; 0: off
         feedback: float = 0.0
@@ -93,7 +97,8 @@ class BM25F:
 
         cfg = structure_component_config(self.Config, ctx.options(self.name), self.name)
         fields = (cfg.filename, cfg.symbols, cfg.body)
-        scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b, phrase_weights(ctx, cfg.phrases))
+        extra = {**form_weights(ctx, cfg.forms), **phrase_weights(ctx, cfg.phrases)}
+        scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b, extra)
         if cfg.feedback > 0:
             scores = scores + feedback_scores(
                 ctx, scores, fields, cfg.k1, cfg.b,
@@ -112,6 +117,23 @@ def phrase_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
 
     held = set(ctx.terms)
     return {t: weight for t in phrase_terms(parse_task(ctx.query).text) if t not in held}
+
+
+def form_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
+    """The other forms of the task's words that the index holds (none the task holds),
+    each at ``weight``; empty when ``weight`` is 0."""
+    if not weight:
+        return {}
+    from atlas_core.rank.morphology import word_forms
+
+    held = set(ctx.terms)
+    index = ctx.index
+    return {
+        form: weight
+        for term in held
+        for form in word_forms(term)
+        if form not in held and index.term_id(form) is not None
+    }
 
 
 def feedback_scores(
