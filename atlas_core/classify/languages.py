@@ -109,6 +109,11 @@ EXTENSIONS: dict[str, str] = {
     "el": "elisp",
     "tex": "latex",
     "csv": "csv",
+    "bzl": "starlark",
+    "star": "starlark",
+    # BUILD.bazel, MODULE.bazel, WORKSPACE.bazel, and the BUILD.<lib>.bazel overlays and
+    # <name>.MODULE.bazel segments named after them
+    "bazel": "starlark",
 }
 
 FILENAMES: dict[str, str] = {
@@ -124,6 +129,9 @@ FILENAMES: dict[str, str] = {
     "build": "starlark",
     "build.bazel": "starlark",
     "workspace": "starlark",
+    "workspace.bzlmod": "starlark",
+    "buck": "starlark",
+    "tiltfile": "starlark",
     "jenkinsfile": "groovy",
     ".bashrc": "bash",
     ".bash_profile": "bash",

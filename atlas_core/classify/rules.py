@@ -32,6 +32,10 @@ BUILD_NAMES = {
     "build",
     "build.bazel",
     "workspace",
+    "workspace.bazel",
+    "workspace.bzlmod",
+    "module.bazel",
+    "buck",
     "justfile",
     "setup.py",
     "setup.cfg",
@@ -115,7 +119,7 @@ _TEST_FILE = re.compile(
     r"(^test_.*\.py$|.*_test\.py$|.*_test\.go$|.*\.(test|spec)\.[cm]?[jt]sx?$|"
     r".*_spec\.rb$|.*_test\.rb$|^test.*\.rb$|.*Tests?\.(java|kt|scala|cs|swift)$|"
     r".*Spec\.(scala|kt|groovy)$|.*_test\.(exs|rs|c|cc|cpp|lua|dart)$|^conftest\.py$|"
-    r".*Test\.php$|.*_tests?\.(c|cpp|h)$|.*\.test\.(ts|js)$)"
+    r".*Test\.php$|.*_tests?\.(c|cpp|h|bzl|star)$|.*\.test\.(ts|js)$)"
 )
 _GENERATED_FILE = re.compile(
     r"(.*\.pb\.go$|.*_pb2(_grpc)?\.pyi?$|.*\.pb\.(cc|h)$|.*[.-]min\.(js|mjs|cjs|css)$|.*\.map$|"
@@ -181,7 +185,10 @@ _MINIFIED_LINE = 500
 _MINIFIED_SPACE = 0.04
 _MINIFIED_PUNCT = 0.15
 _PUNCT = re.compile(r"[;{}()=,:?!&|<>+\[\]]")
-_CODE_ROLES_ASIDE = {"make", "dockerfile", "cmake", "starlark", "just"}
+_CODE_ROLES_ASIDE = {"make", "dockerfile", "cmake", "just"}
+#: Starlark files of rules and macros, which people edit as code; the other Starlark files
+#: (``BUILD``, ``MODULE.bazel``, ``BUILD.zlib.bazel`` overlays) declare the build
+_STARLARK_CODE = (".bzl", ".star")
 
 
 def _is_minified(head: str) -> bool:
@@ -226,7 +233,10 @@ def detect_language(rel: str, head: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     lower = name.lower()
     if lower in FILENAMES:
-        return FILENAMES[lower]
+        language = FILENAMES[lower]
+        # a script named ``build`` or ``buck`` (the launcher) is no Starlark: its shebang says
+        if language != "starlark" or not head.startswith("#!"):
+            return language
     if "." in name:
         ext = name.rsplit(".", 1)[1]
         lang = EXTENSIONS.get(ext) or EXTENSIONS.get(ext.lower())
@@ -360,6 +370,8 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
         return "build", f"in {build_dir}/"
     if language in _CODE_ROLES_ASIDE:
         return "build", f"{language} file"
+    if language == "starlark" and not lower.endswith(_STARLARK_CODE):
+        return "build", "starlark build file"
     if language in DOC_LANGS or lower.startswith(
         ("readme", "changelog", "license", "contributing", "authors", "notice")
     ):

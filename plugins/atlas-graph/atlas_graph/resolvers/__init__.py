@@ -29,6 +29,7 @@ _RESOLVERS = (
     ("clojure", "ClojureResolver"),
     ("tcl", "TclResolver"),
     ("protobuf", "ProtobufResolver"),
+    ("starlark", "StarlarkResolver"),
 )
 
 if TYPE_CHECKING:
