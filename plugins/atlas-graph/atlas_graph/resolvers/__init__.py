@@ -29,6 +29,8 @@ _RESOLVERS = (
     ("clojure", "ClojureResolver"),
     ("tcl", "TclResolver"),
     ("protobuf", "ProtobufResolver"),
+    ("stylesheet", "StylesheetResolver"),
+    ("html", "HtmlResolver"),
 )
 
 if TYPE_CHECKING:
