@@ -221,6 +221,14 @@ RULES["objc"] = RULES["c"]
 # single-file components: the rules read the lines of the <script> block (template and style
 # lines match none of them)
 RULES["vue"] = RULES["svelte"] = RULES["typescript"]
+# Less (no grammar in the language pack): imports, variables, mixin definitions and the
+# class and id selectors a line starts with (a mixin call ends in ";", not "{")
+RULES["less"] = [
+    ("import", (r"""^(\s*+)@import\s++(?:\([^)]*\)\s*+)?(?:url\(\s*+)?['"]?([^'"\s;)]++)""")),
+    ("variable", (r"^()(@[\w-]+)\s*+:")),
+    ("mixin", (r"^()[.#]([\w-]+)\s*+\(.*\)\s*+(?:when\b.*)?\{")),
+    ("selector", (r"^()[.#]([\w-]+)(?=[\s,.:#>+~\[{]|$)")),
+]
 
 _CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum", "type"}
 

@@ -30,6 +30,8 @@ _RESOLVERS = (
     ("tcl", "TclResolver"),
     ("protobuf", "ProtobufResolver"),
     ("starlark", "StarlarkResolver"),
+    ("stylesheet", "StylesheetResolver"),
+    ("html", "HtmlResolver"),
 )
 
 if TYPE_CHECKING:
