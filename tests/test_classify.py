@@ -32,6 +32,10 @@ from atlas_core.testing import write_repo
         ("lib/cache.mli", "", "ocaml_interface"),
         ("lib/cache.ml", "", "ocaml"),
         ("src/malli/core.cljc", "", "clojure"),
+        ("justfile", "", "just"),
+        ("Justfile", "", "just"),
+        (".justfile", "", "just"),
+        ("tasks/release.just", "", "just"),
         ("data.unknownext", "", "unknown"),
     ],
 )
@@ -60,6 +64,8 @@ def test_language(rel: str, head: str, language: str) -> None:
         ("pyproject.toml", "", "build"),
         (".github/workflows/ci.yml", "", "build"),
         ("Makefile", "", "build"),
+        ("Justfile", "", "build"),
+        ("tasks/release.just", "", "build"),
         ("assets/logo.xyz", "", "other"),
     ],
 )

@@ -194,6 +194,28 @@ RULES: dict[str, list[_Rule]] = {
         ("function", (r"^(\s*)([\w-]+)\s*=\s*(?:\{[^}]*\}|\w+)\s*:")),
         ("import", (r"^(\s*+).*\bimport\s+(\.{0,2}/\S+|<[^>]+>)")),
     ],
+    # the languages below have no grammar in tree-sitter-language-pack 0.13
+    "awk": [
+        ("function", (r"^(\s*)func(?:tion)?\s+([A-Za-z_]\w*(?:::\w+)?)\s*\(")),
+        ("import", (r'^(\s*)@include\s+"([^"]+)"')),
+    ],
+    # Windows batch files: a `:label` is what `call :label` and `goto` jump to (`::` is a
+    # comment); `call x.bat` that opens its line runs another script (`%~dp0` is its folder)
+    "batch": [
+        ("function", (r"^(\s*+):(?![:\s])([^\s:=;,+<>|&]+)")),
+        (
+            "import",
+            (r'(?i)^(\s*+)@?call\s++"?(?:%~dp0\\?)?([^"\s:%][^"\s]*?\.(?:bat|cmd))(?![^"\s])'),
+        ),
+    ],
+    # justfiles: `import 'x.just'`, `mod name` (or its path), `name := value`, and recipes
+    # (`name arg='x': deps`, `@quiet:`) at the start of a line; recipe bodies are indented
+    "just": [
+        ("import", (r"""^()import\??\s++['"]([^'"]+)['"]""")),
+        ("import", (r"""^()mod\??\s++(?:[\w-]+\s++['"]([^'"]+)['"]|([\w-]+))""")),
+        ("constant", (r"^()(?:export\s++)?([A-Za-z_][\w-]*)\s*+:=")),
+        ("function", (r"^()@?([A-Za-z_][\w-]*)(?:\s[^:]*+)?:(?!=)")),
+    ],
 }
 RULES["typescript"] = [
     ("interface", (rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),
