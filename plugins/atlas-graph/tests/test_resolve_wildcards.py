@@ -42,7 +42,11 @@ def test_a_groovy_wildcard_import_is_recorded_as_its_package() -> None:
         {("class", "App"), ("method", "App.run")},
         ["org.acme.util", "org.acme.model.Invoice", "org.acme.util.Checks"],
     )
-    assert [c.signature for c in chunks if c.kind == "import"][0] == "import org.acme.util.*"
+    assert [c.signature for c in chunks if c.kind == "import"] == [
+        "import org.acme.util.*",
+        "import org.acme.model.Invoice",
+        "import static org.acme.util.Checks.*",
+    ]
 
 
 def test_groovy_wildcards_name_the_package_files_as_java_ones_do(
