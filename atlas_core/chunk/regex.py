@@ -216,6 +216,28 @@ RULES: dict[str, list[_Rule]] = {
         ("constant", (r"^()(?:export\s++)?([A-Za-z_][\w-]*)\s*+:=")),
         ("function", (r"^()@?([A-Za-z_][\w-]*)(?:\s[^:]*+)?:(?!=)")),
     ],
+    # F# signature files (.fsi): the pack's `fsharp_signature` grammar reads their `val`s and
+    # nothing else, and the `fsharp` grammar loses its way at the first member signature;
+    # signatures keep to one declaration a line, which these rules read
+    "fsharp_signature": [
+        ("namespace", (r"^(\s*)namespace\s+(?:rec\s+|global\b\s*)?([\w.]*\w)")),
+        ("module", (r"^(\s*)module\s+(?:(?:public|internal|private|rec)\s+)*([\w.]*\w)")),
+        (
+            "type",
+            (
+                r"^(\s*)(?:\[<[^\n]*?>\]\s*)?(?:type|and|exception)\s+"
+                r"(?:(?:public|internal|private)\s+)?(\w+)"
+            ),
+        ),
+        (
+            "function",
+            (
+                r"^(\s*)(?:static\s+)?(?:val|member|abstract(?:\s+member)?|override|default)"
+                r"\s+(?:(?:inline|mutable|public|internal|private)\s+)*(\w+|\([^)\n]+\))\s*:"
+            ),
+        ),
+        ("import", (r"^(\s*)open\s+(?:type\s+)?([\w.]+)")),
+    ],
 }
 RULES["typescript"] = [
     ("interface", (rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),

@@ -44,6 +44,7 @@ EXTENSIONS: dict[str, str] = {
     "ex": "elixir",
     "exs": "elixir",
     "erl": "erlang",
+    "escript": "erlang",
     "lua": "lua",
     "sh": "bash",
     "bash": "bash",
@@ -69,6 +70,9 @@ EXTENSIONS: dict[str, str] = {
     "ml": "ocaml",
     "mli": "ocaml_interface",
     "fs": "fsharp",
+    "fsx": "fsharp",
+    # the pack's `fsharp_signature` grammar cannot read them: chunked by regex rules
+    "fsi": "fsharp_signature",
     "zig": "zig",
     "nim": "nim",
     "pl": "perl",
@@ -162,6 +166,7 @@ SHEBANGS = {
     "make": "make",
     "awk": "awk",
     "gawk": "awk",
+    "escript": "erlang",
     "tclsh": "tcl",
     "pwsh": "powershell",
 }
