@@ -1,4 +1,5 @@
-"""OCaml, F#, Julia and Erlang get symbols and imports from their tree-sitter queries."""
+"""OCaml, F#, Julia and Erlang get symbols and imports from their tree-sitter queries (F#
+signature files from regex rules: the language pack's signature grammar cannot read them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language
 from atlas_core.engine import Atlas, QueryOptions
@@ -298,6 +300,52 @@ def test_fsharp_definitions_are_qualified_by_namespace_module_and_type() -> None
     assert not any(name.endswith("doubled") for name in qualified)
 
 
+def test_an_fsharp_signature_file_is_read_by_the_regex_rules() -> None:
+    source = """
+    namespace Acme.Billing
+
+    open System
+    open type System.Math
+
+    /// An amount in the ledger's currency.
+    type Money = decimal
+
+    [<Sealed>]
+    type Ledger =
+        new: unit -> Ledger
+        member Balance: Money
+        member Post: amount: Money -> unit
+        static member Empty: Ledger
+        abstract member Close: unit -> unit
+
+    exception InsufficientFunds of Money
+
+    [<RequireQualifiedAccess>]
+    module Invoice =
+        val computeTotal: lines: Money list -> Money
+        val inline scale: factor: decimal -> Money -> Money
+    """
+    language = detect_language("src/Billing.fsi", "")
+    assert language not in TreeSitterChunker().languages
+    chunks = RegexChunker().chunk("src/Billing.fsi", textwrap.dedent(source), language)
+    assert symbols_and_imports(chunks) == (
+        {
+            ("namespace", "Acme.Billing"),
+            ("type", "Money"),
+            ("type", "Ledger"),
+            ("method", "Ledger.Balance"),
+            ("method", "Ledger.Post"),
+            ("method", "Ledger.Empty"),
+            ("method", "Ledger.Close"),
+            ("type", "InsufficientFunds"),
+            ("module", "Invoice"),
+            ("method", "Invoice.computeTotal"),
+            ("method", "Invoice.scale"),
+        },
+        ["System", "System.Math"],
+    )
+
+
 def test_julia_qualifiers_and_local_functions() -> None:
     chunks = _chunk("julia", SAMPLES[2][1])
     qualified = _qualified(chunks)
@@ -339,6 +387,28 @@ E2E: list[tuple[str, dict[str, str], str, str]] = [
         "src/Ledger.fs",
     ),
     (
+        "fsharp_signature",
+        {
+            "src/Ledger.fsi": "module Ledger\n\nval reconcileBalances: accounts: decimal list"
+            " -> decimal\n",
+            "src/Report.fs": 'module Report\n\nlet printReport rows =\n    printfn "%A" rows\n',
+            "src/Program.fs": "module Program\n\nlet main argv = 0\n",
+        },
+        "reconcileBalances gives a wrong total",
+        "src/Ledger.fsi",
+    ),
+    (
+        "fsharp",
+        {
+            "src/reconcile.fsx": '#load "Report.fs"\nopen Report\n\n'
+            "let reconcileBalances accounts =\n    List.sum accounts\n",
+            "src/Report.fs": 'module Report\n\nlet printReport rows =\n    printfn "%A" rows\n',
+            "src/Program.fs": "module Program\n\nlet main argv = 0\n",
+        },
+        "reconcileBalances gives a wrong total",
+        "src/reconcile.fsx",
+    ),
+    (
         "julia",
         {
             "src/ledger.jl": "function reconcile_balances(accounts)\n    sum(accounts)\nend\n",
@@ -360,10 +430,23 @@ E2E: list[tuple[str, dict[str, str], str, str]] = [
         "reconcile_balances gives a wrong total",
         "src/ledger.erl",
     ),
+    (
+        "erlang",
+        {
+            "bin/reconcile.escript": "#!/usr/bin/env escript\n%%! -smp enable\n\n"
+            'main(Args) ->\n    io:format("~p~n", [reconcile_balances(Args)]).\n\n'
+            "reconcile_balances(Accounts) ->\n    lists:sum(Accounts).\n",
+            "src/report.erl": "-module(report).\n\nprint_report(Rows) ->\n"
+            '    io:format("~p~n", [Rows]).\n',
+            "src/main.erl": "-module(main).\n\nmain() -> ok.\n",
+        },
+        "reconcile_balances gives a wrong total",
+        "bin/reconcile.escript",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("language", "files", "task", "expected"), E2E, ids=[e[0] for e in E2E])
+@pytest.mark.parametrize(("language", "files", "task", "expected"), E2E, ids=[e[3] for e in E2E])
 def test_a_symbol_is_found_by_name(
     tmp_path: Path,
     make_atlas: Callable[[Path], Atlas],

@@ -32,6 +32,14 @@ from atlas_core.testing import write_repo
         ("lib/cache.mli", "", "ocaml_interface"),
         ("lib/cache.ml", "", "ocaml"),
         ("src/malli/core.cljc", "", "clojure"),
+        ("src/Ledger.fsi", "", "fsharp_signature"),
+        ("scripts/build.fsx", "", "fsharp"),
+        ("bin/release.escript", "", "erlang"),
+        ("bin/release", "#!/usr/bin/env escript\nmain(_) -> ok.\n", "erlang"),
+        ("justfile", "", "just"),
+        ("Justfile", "", "just"),
+        (".justfile", "", "just"),
+        ("tasks/release.just", "", "just"),
         ("data.unknownext", "", "unknown"),
     ],
 )
@@ -60,6 +68,8 @@ def test_language(rel: str, head: str, language: str) -> None:
         ("pyproject.toml", "", "build"),
         (".github/workflows/ci.yml", "", "build"),
         ("Makefile", "", "build"),
+        ("Justfile", "", "build"),
+        ("tasks/release.just", "", "build"),
         ("assets/logo.xyz", "", "other"),
     ],
 )

@@ -194,6 +194,50 @@ RULES: dict[str, list[_Rule]] = {
         ("function", (r"^(\s*)([\w-]+)\s*=\s*(?:\{[^}]*\}|\w+)\s*:")),
         ("import", (r"^(\s*+).*\bimport\s+(\.{0,2}/\S+|<[^>]+>)")),
     ],
+    # the languages below have no grammar in tree-sitter-language-pack 0.13
+    "awk": [
+        ("function", (r"^(\s*)func(?:tion)?\s+([A-Za-z_]\w*(?:::\w+)?)\s*\(")),
+        ("import", (r'^(\s*)@include\s+"([^"]+)"')),
+    ],
+    # Windows batch files: a `:label` is what `call :label` and `goto` jump to (`::` is a
+    # comment); `call x.bat` that opens its line runs another script (`%~dp0` is its folder)
+    "batch": [
+        ("function", (r"^(\s*+):(?![:\s])([^\s:=;,+<>|&]+)")),
+        (
+            "import",
+            (r'(?i)^(\s*+)@?call\s++"?(?:%~dp0\\?)?([^"\s:%][^"\s]*?\.(?:bat|cmd))(?![^"\s])'),
+        ),
+    ],
+    # justfiles: `import 'x.just'`, `mod name` (or its path), `name := value`, and recipes
+    # (`name arg='x': deps`, `@quiet:`) at the start of a line; recipe bodies are indented
+    "just": [
+        ("import", (r"""^()import\??\s++['"]([^'"]+)['"]""")),
+        ("import", (r"""^()mod\??\s++(?:[\w-]+\s++['"]([^'"]+)['"]|([\w-]+))""")),
+        ("constant", (r"^()(?:export\s++)?([A-Za-z_][\w-]*)\s*+:=")),
+        ("function", (r"^()@?([A-Za-z_][\w-]*)(?:\s[^:]*+)?:(?!=)")),
+    ],
+    # F# signature files (.fsi): the pack's `fsharp_signature` grammar reads their `val`s and
+    # nothing else, and the `fsharp` grammar loses its way at the first member signature;
+    # signatures keep to one declaration a line, which these rules read
+    "fsharp_signature": [
+        ("namespace", (r"^(\s*)namespace\s+(?:rec\s+|global\b\s*)?([\w.]*\w)")),
+        ("module", (r"^(\s*)module\s+(?:(?:public|internal|private|rec)\s+)*([\w.]*\w)")),
+        (
+            "type",
+            (
+                r"^(\s*)(?:\[<[^\n]*?>\]\s*)?(?:type|and|exception)\s+"
+                r"(?:(?:public|internal|private)\s+)?(\w+)"
+            ),
+        ),
+        (
+            "function",
+            (
+                r"^(\s*)(?:static\s+)?(?:val|member|abstract(?:\s+member)?|override|default)"
+                r"\s+(?:(?:inline|mutable|public|internal|private)\s+)*(\w+|\([^)\n]+\))\s*:"
+            ),
+        ),
+        ("import", (r"^(\s*)open\s+(?:type\s+)?([\w.]+)")),
+    ],
 }
 RULES["typescript"] = [
     ("interface", (rf"^(\s*)(?:export\s+)?(?:declare\s+)?interface\s+({_ID})")),

@@ -9,6 +9,7 @@ cannot be loaded falls back to the regex chunker; the other languages are unaffe
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +32,12 @@ MAX_CHILDREN = 2_000
 # py-tree-sitter 0.26 crash when a query is freed after another one was created.
 _LOADED: dict[tuple[str, str], tuple[Any, Any] | None] = {}
 _FAILURES: dict[tuple[str, str], str] = {}
+#: per language, text its grammar cannot parse: group 1 of each match is parsed as blanks
+#: of the same byte length, and names are still read from the real text. Groovy's grammar
+#: has no `import a.b.*`: its `*` is an error that swallows the lines after it.
+_BLANKED: dict[str, tuple[bytes, bytes]] = {
+    "groovy": (b".*", rb"(?m)^[ \t]*import[ \t][\w. \t]*?(\.\*)"),
+}
 
 
 def query_languages(query_dir: Path) -> tuple[str, ...]:
@@ -112,6 +119,9 @@ class TreeSitterChunker:
             # identifier; parse three ASCII letters of the same byte length instead, and read
             # names from the real text (same byte offsets)
             parsed = source.replace("\ufffd".encode(), b"___")
+        blanked = _BLANKED.get(language)
+        if blanked is not None and blanked[0] in parsed:
+            parsed = re.sub(blanked[1], _blank_group, parsed)
         root = parser.parse(parsed).root_node
         if root.has_error and _has_wide_error(root, MAX_CHILDREN):
             # tree-sitter's query cursor takes time quadratic in the width of such a node
@@ -144,6 +154,13 @@ class TreeSitterChunker:
             self._regex = RegexChunker()
         chunks: list[Chunk] = self._regex.chunk(rel, text, language)
         return chunks
+
+
+def _blank_group(match: re.Match[bytes]) -> bytes:
+    """The match with its group 1 turned to spaces (the same byte length)."""
+    start, end = match.span(1)
+    text, base = match.group(0), match.start()
+    return text[: start - base] + b" " * (end - start) + text[end - base :]
 
 
 def _has_wide_error(root: Any, limit: int) -> bool:

@@ -44,7 +44,8 @@
    (block . (unit . [(identifier) @name (func . (identifier) @name)] .))])
   (#eq? @_t "task")) @definition.task
 
-; import a.b.C / import static a.b.C.name / import a.b.* (the grammar leaves `.*` out)
+; import a.b.C / import static a.b.C.name / import a.b.* (the grammar has no `.*`: the
+; chunker parses it as blanks, so the name is the package `a.b`)
 ((command . (unit . (identifier) @_i .) . (unit) @import.name) @import
   (#eq? @_i "import") (#not-eq? @import.name "static"))
 ((command . (unit . (identifier) @_i .) . (unit . (identifier) @_s .) . (unit) @import.name) @import

@@ -35,8 +35,9 @@ class JvmResolver(Resolver):
 
     @property
     def version(self) -> str:
-        """Bumped when the answers change: ``apply from:`` paths resolve since 2."""
-        return "2"
+        """Bumped when the answers change: ``apply from:`` paths resolve since 2, and
+        ``a.b.C.*`` of a class (no package) names its file since 3."""
+        return "3"
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
         here = reader.paths[file_id]
@@ -51,8 +52,11 @@ class JvmResolver(Resolver):
             dotted = name.strip(".")
             if wildcard or name.endswith("."):
                 package = (wildcard.group(1) if wildcard else dotted).replace(".", "/")
-                out.extend(tables.package_files(package, here))
-                continue
+                files = tables.package_files(package, here)
+                out.extend(files)
+                if files:
+                    continue
+                # no such package: `a.b.C.*` names the members or nested types of class C
             parts = dotted.split(".")
             # a.b.C, else a.b.C.Inner or static a.b.C.member: drop names from the right
             while len(parts) >= 2:
