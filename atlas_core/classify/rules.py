@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 4
+CLASSIFY_VERSION = 5
 
 BUILD_NAMES = {
     "makefile",
