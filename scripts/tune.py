@@ -90,7 +90,11 @@ FEEDBACK_VARIANTS = {"prf2": 0.2, "prf4": 0.4}
 #: (``phrases``)
 PHRASE_VARIANTS = {"phr03": 0.3, "phr05": 0.5, "phr07": 0.7}
 #: other forms of the task's words in BM25F (``[signals.bm25f] forms``) at these weights
-FORM_VARIANTS = {"frm02": 0.2, "frm04": 0.4, "frm07": 0.7}
+#: (weight, derived forms too)
+FORM_VARIANTS = {
+    "frm02": (0.2, True), "frm04": (0.4, True), "frm07": (0.7, True),
+    "inf02": (0.2, False), "inf04": (0.4, False),
+}  # fmt: skip
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -249,8 +253,8 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, phrase_weights(ctx, weight))
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
-    for key, weight in FORM_VARIANTS.items():
-        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, form_weights(ctx, weight))
+    for key, (weight, derived) in FORM_VARIANTS.items():
+        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, form_weights(ctx, weight, derived))
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     plain = bm25f_scores(ctx, (fw, sw, bw), k1, b)

@@ -119,9 +119,10 @@ def phrase_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
     return {t: weight for t in phrase_terms(parse_task(ctx.query).text) if t not in held}
 
 
-def form_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
+def form_weights(ctx: QueryContext, weight: float, derived: bool = True) -> dict[str, float]:
     """The other forms of the task's words that the index holds (none the task holds),
-    each at ``weight``; empty when ``weight`` is 0."""
+    each at ``weight``; empty when ``weight`` is 0. ``derived``: also the nouns made of
+    verbs (``parser``, ``validation``), not only the inflections (``parsed``)."""
     if not weight:
         return {}
     from atlas_core.rank.morphology import word_forms
@@ -131,7 +132,7 @@ def form_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
     return {
         form: weight
         for term in held
-        for form in word_forms(term)
+        for form in word_forms(term, derived)
         if form not in held and index.term_id(form) is not None
     }
 

@@ -17,10 +17,13 @@ from atlas_core.terms import STOP_WORDS, stem
 __all__ = ["word_forms"]
 
 _VOWELS = frozenset("aeiou")
-#: endings a root takes (``pars`` + ``ing``), tried on every root
-_ENDINGS = ("", "e", "ing", "ed", "er", "or", "ion", "ation", "ment")
+#: endings a root takes (``pars`` + ``ing``), tried on every root: inflections, and the
+#: derivations that make nouns of verbs
+_INFLECTIONS = ("", "e", "ing", "ed")
+_DERIVATIONS = ("er", "or", "ion", "ation", "ment")
 #: endings taken off to find a root, longest first (``validation`` -> ``valid``)
-_STRIP = ("ation", "ment", "ing", "ion", "ied", "ed", "er", "or", "e")
+_STRIP_INFLECTIONS = ("ing", "ied", "ed", "e")
+_STRIP_ALL = ("ation", "ment", "ing", "ion", "ied", "ed", "er", "or", "e")
 #: the shortest root, and the shortest word given forms
 _MIN_ROOT = 3
 _MIN_FORM = 4
@@ -33,10 +36,10 @@ def _undoubled(root: str) -> str:
     return root
 
 
-def _roots(word: str) -> set[str]:
-    """The roots ``word`` may come from: its first ending taken off (``parsing`` ->
-    ``pars``, ``parse``), or the word itself when it has none of the endings."""
-    for ending in _STRIP:
+def _roots(word: str, strip: tuple[str, ...]) -> set[str]:
+    """The roots ``word`` may come from: its first ending of ``strip`` taken off
+    (``parsing`` -> ``pars``, ``parse``), or the word itself when it has none of them."""
+    for ending in strip:
         if ending == "ed" and word.endswith("eed"):
             break  # need, speed: not a past tense
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_ROOT:
@@ -66,21 +69,22 @@ def _doubles(root: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def word_forms(word: str) -> tuple[str, ...]:
+def word_forms(word: str, derived: bool = True) -> tuple[str, ...]:
     """The other forms of ``word`` (a task term as :func:`atlas_core.terms.tokenize` gives
-    it) that the common English endings make: ``parsing`` gives ``parse``, ``parser``,
-    ``parsed``, ``parsers``... (as indexed terms, so plurals folded). Words shorter than
+    it) that the common English endings make: ``parsing`` gives ``parse``, ``parsed`` and,
+    when ``derived``, ``parser``... (as indexed terms, so plurals folded). Words shorter than
     four letters, stop words and words with digits have none."""
     if len(word) < _MIN_FORM or not word.isalpha() or word in STOP_WORDS:
         return ()
     forms: set[str] = set()
-    for root in _roots(word):
+    endings = _INFLECTIONS + _DERIVATIONS if derived else _INFLECTIONS
+    for root in _roots(word, _STRIP_ALL if derived else _STRIP_INFLECTIONS):
         if stem(root) == root:  # ``pars`` is no word, and folding it gives ``par``
             forms.add(root)
         bases = [root[:-1]] if root.endswith("e") else [root]
         if _doubles(root):
             bases.append(root + root[-1])
         for base in bases:
-            forms.update(stem(base + ending) for ending in _ENDINGS[1:])
+            forms.update(stem(base + ending) for ending in endings[1:])
     forms.discard(word)
     return tuple(sorted(f for f in forms if len(f) >= _MIN_ROOT and f not in STOP_WORDS))
