@@ -90,10 +90,11 @@ FEEDBACK_VARIANTS = {"prf2": 0.2, "prf4": 0.4}
 #: (``phrases``)
 PHRASE_VARIANTS = {"phr03": 0.3, "phr05": 0.5, "phr07": 0.7}
 #: other forms of the task's words in BM25F (``[signals.bm25f] forms``) at these weights
-#: (weight, derived forms too)
+#: (weight, derived forms too, only for the task words the index lacks)
 FORM_VARIANTS = {
-    "frm02": (0.2, True), "frm04": (0.4, True), "frm07": (0.7, True),
-    "inf02": (0.2, False), "inf04": (0.4, False),
+    "frm02": (0.2, True, False), "frm04": (0.4, True, False), "frm07": (0.7, True, False),
+    "inf02": (0.2, False, False), "inf04": (0.4, False, False),
+    "mis05": (0.5, False, True), "mis10": (1.0, False, True), "mid10": (1.0, True, True),
 }  # fmt: skip
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
@@ -253,8 +254,9 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, phrase_weights(ctx, weight))
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
-    for key, (weight, derived) in FORM_VARIANTS.items():
-        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, form_weights(ctx, weight, derived))
+    for key, (weight, derived, missing) in FORM_VARIANTS.items():
+        extra = form_weights(ctx, weight, derived, missing)
+        raw = bm25f_scores(ctx, (fw, sw, bw), k1, b, extra)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     plain = bm25f_scores(ctx, (fw, sw, bw), k1, b)

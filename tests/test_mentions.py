@@ -263,3 +263,26 @@ def test_a_release_title_points_at_where_the_version_is_defined(
     )
     assert set(scores(reader, title)) == {"Source/Info.swift", "pkg/about.py"}
     assert scores(reader, "Fix a crash in the 5.8.0 release notes") == {}
+
+
+LISP = {
+    "lisp/stash.el": (
+        '(defun my-stash-push (args)\n  "Push a stash."\n  (my-run args))\n\n'
+        "(defvar my-stash-limit 10)\n"
+    ),
+    # a file that only calls the name, and one that defines a longer name holding it
+    "lisp/commands.el": "(defun my-commands ()\n  (my-stash-push nil)\n  (my-stash-push t))\n",
+    "lisp/extra.el": "(defun my-stash-push-all ()\n  (my-stash-push nil))\n",
+    "style/site.css": ".btn-primary { color: red; }\n.btn { color: blue; }\n",
+    "style/other.css": ".btn-secondary { color: red; }\n",
+}
+
+
+def test_a_kebab_case_name_finds_the_file_defining_it(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    reader = indexed(tmp_path / "r", make_atlas, LISP)
+    assert set(scores(reader, "my-stash-push: don't unquote the group")) == {"lisp/stash.el"}
+    assert set(scores(reader, "make `btn-primary` darker")) == {"style/site.css"}
+    # a hyphenated word no file defines says nothing
+    assert scores(reader, "a built-in stash") == {}

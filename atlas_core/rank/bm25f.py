@@ -119,10 +119,13 @@ def phrase_weights(ctx: QueryContext, weight: float) -> dict[str, float]:
     return {t: weight for t in phrase_terms(parse_task(ctx.query).text) if t not in held}
 
 
-def form_weights(ctx: QueryContext, weight: float, derived: bool = True) -> dict[str, float]:
+def form_weights(
+    ctx: QueryContext, weight: float, derived: bool = True, missing_only: bool = False
+) -> dict[str, float]:
     """The other forms of the task's words that the index holds (none the task holds),
     each at ``weight``; empty when ``weight`` is 0. ``derived``: also the nouns made of
-    verbs (``parser``, ``validation``), not only the inflections (``parsed``)."""
+    verbs (``parser``, ``validation``), not only the inflections (``parsed``);
+    ``missing_only``: only for the words the index does not hold themselves."""
     if not weight:
         return {}
     from atlas_core.rank.morphology import word_forms
@@ -132,6 +135,7 @@ def form_weights(ctx: QueryContext, weight: float, derived: bool = True) -> dict
     return {
         form: weight
         for term in held
+        if not (missing_only and index.term_id(term) is not None)
         for form in word_forms(term, derived)
         if form not in held and index.term_id(form) is not None
     }

@@ -28,10 +28,13 @@ __all__ = ["Mentions", "mention_scores"]
 _EXACT_BUDGET = 600  # files whose symbol names one query may read
 _MAX_DEFINING = 150  # a name more files than this define says nothing
 _MAX_CONFIRMED = 5  # a name only reading confirms counts if at most this many define it
+#: a kebab-case name (``magit-stash-push``) is read for only if at most this many files hold
+#: its joined term: an exact Lisp or CSS name is rare, a hyphenated word (``set-up``) is not
+_MAX_KEBAB = 20
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
 #: stop words that are values, not names a class could have (``None``, ``True``)
 _LITERALS = frozenset(("none", "true", "false", "null", "nil", "void", "self"))
-_CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d)")
+_CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d|[a-z]-[a-z])")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 _LETTERS = re.compile(r"[a-z_]+")
 _TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
@@ -308,6 +311,11 @@ def _candidates(
             defining = np.asarray(lookup.files(ident), dtype=np.int64)
             confirm.add(ident)
         if defining is None or not len(defining):
+            continue
+        if "-" in ident:  # kebab-case: counts only where a file defines it exactly
+            if len(defining) <= _MAX_KEBAB:
+                candidates[ident] = defining
+                confirm.add(ident)
             continue
         if len(defining) <= limit:
             candidates[ident] = defining

@@ -98,6 +98,10 @@ _RELEASE_TITLE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+#: a kebab-case name, as Lisps, CSS and command lines write them (``magit-stash-push``,
+#: ``insert-section--finish``, ``btn-primary``); hyphenated prose words (``built-in``) match
+#: too, and count only where a file defines that very name
+_KEBAB = re.compile(r"(?<![\w-])[a-z][a-z0-9]*+(?:--?+[a-z0-9]++){1,8}+(?![\w-])")
 #: the names a project's version is defined under
 _VERSION_NAMES = ("version", "VERSION", "__version__")
 #: ``ValueError: bad thing``, ``panic: ...``, ``error: ...``
@@ -239,6 +243,7 @@ def parse_task(task: str) -> ParsedTask:
         if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
             pairs.append((parts[-2], parts[-1]))
     idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
+    idents.extend(_KEBAB.findall(body))
     if _RELEASE_TITLE.match(task_title(text)):
         # "Prepare 5.8.0", "chore: release 1.2": the commit sets the version the code holds
         idents.extend(_VERSION_NAMES)
