@@ -347,6 +347,54 @@ def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cl
     assert doc["Files"][0]["Symbols"][0]["Signature"].startswith("def ")
 
 
+def test_map_shows_the_symbols_of_files_without_types_or_functions(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    functions = "".join(f"int f{i}(void) {{ return {i}; }}\n" for i in range(9))
+    repo = write_repo(
+        tmp_path / "r",
+        {
+            "pkg/BUILD": 'load("//pkg:defs.bzl", "my_rule")\n\nVISIBILITY = ["//x"]\n\n'
+            'cc_library(\n    name = "engine",\n)\n\nmy_rule(name = "docs")\n',
+            "pkg/defs.bzl": "def _impl(ctx):\n    return []\n\n"
+            "my_rule = rule(implementation = _impl)\n",
+            "web/site.css": '@import "base.css";\n\n:root {\n  --brand: #123;\n}\n\n'
+            ".btn-primary, .btn {\n  color: red;\n}\n\n"
+            "@keyframes spin {\n  from { color: red; }\n}\n",
+            "web/index.html": '<body>\n<div id="app"></div>\n'
+            '<template id="row"><p></p></template>\n<user-card></user-card>\n</body>\n',
+            "db/schema.sql": "CREATE TABLE orders (id int);\n"
+            "CREATE VIEW open_orders AS SELECT * FROM orders;\n",
+            "lib/x.c": f"#define X_H 1\n{functions}",
+        },
+    )
+    result = atlas_cli("--root", str(repo), "map", "--format", "json")
+    assert result.code == 0, result.stderr
+    symbols = {
+        f["Path"]: [(s["Kind"], s["Name"], s["Start"]) for s in f["Symbols"]]
+        for f in json.loads(result.stdout)["Files"]
+    }
+    assert symbols["pkg/BUILD"] == [
+        ("constant", "VISIBILITY", 3),
+        ("target", "engine", 5),
+        ("target", "docs", 9),
+    ]
+    assert symbols["pkg/defs.bzl"] == [("rule", "my_rule", 4)]  # over the private _impl
+    assert symbols["web/site.css"] == [
+        ("variable", "--brand", 4),
+        ("selector", "btn-primary", 7),  # one line for the whole selector list
+        ("keyframes", "spin", 11),
+    ]
+    assert symbols["web/index.html"] == [
+        ("id", "app", 2),
+        ("template", "row", 3),
+        ("element", "user-card", 4),
+    ]
+    assert symbols["db/schema.sql"] == [("table", "orders", 1), ("view", "open_orders", 2)]
+    # a macro is principal, but it gives way to the functions when they fill the list
+    assert symbols["lib/x.c"] == [("function", f"f{i}", i + 2) for i in range(8)]
+
+
 @pytest.mark.parametrize(
     ("test", "impl"),
     [

@@ -1,4 +1,5 @@
-"""CSS, SCSS and HTML get symbols and imports from their query files, Less from regex rules."""
+"""CSS, SCSS and HTML get symbols and imports from their query files, Less and Sass from regex
+rules."""
 
 from __future__ import annotations
 
@@ -144,6 +145,43 @@ LESS = """
 }
 """
 
+# the indented syntax: no braces or semicolons, `=name` defines a mixin and `+name` uses one
+SASS = """
+// Theme.
+@use "sass:math"
+@use 'base'
+@forward "src/list" hide list-reset
+@import reset, typography
+@import url(print.css)
+$primary-color: #333
+$font-stack: Helvetica, sans-serif
+
+=button-variant($color)
+  color: $color
+
+@mixin theme($theme: DarkGray)
+  background: $theme
+
+@function double($n)
+  @return $n * 2
+
+.alert, .alert-box
+  +theme
+  &:hover
+    color: $primary-color
+  .nested
+    color: red
+#main-nav > li
+  float: left
+%message-shared
+  border: 1px solid
+.text-#{$k}
+  color: red
+nav
+  ul
+    margin: 0
+"""
+
 
 @pytest.mark.parametrize(
     ("language", "name", "source", "symbols", "imports"), SAMPLES, ids=[s[0] for s in SAMPLES]
@@ -171,6 +209,25 @@ def test_less_regex_chunks() -> None:
         },
         ["variables", "mixins.less", "print.css"],
     )
+
+
+def test_sass_regex_chunks() -> None:
+    chunks = RegexChunker().chunk("theme.sass", SASS.lstrip("\n"), "sass")
+    assert symbols_and_imports(chunks) == (
+        {
+            ("variable", "$primary-color"),
+            ("variable", "$font-stack"),
+            ("mixin", "button-variant"),
+            ("mixin", "theme"),
+            ("function", "double"),
+            ("selector", "alert"),
+            ("selector", "main-nav"),
+            ("selector", "message-shared"),
+        },
+        ["sass:math", "base", "src/list", "reset", "print.css"],
+    )
+    ranges = {c.name: (c.start, c.end) for c in chunks if c.kind != "import"}
+    assert ranges["button-variant"] == (10, 12) and ranges["alert"] == (19, 24)
 
 
 def test_a_rule_is_the_range_of_its_selectors() -> None:
@@ -235,6 +292,18 @@ def test_a_rule_is_the_range_of_its_selectors() -> None:
             "navbar-fixed-top overlaps the page header",
         ),
         (
+            "app/styles/_buttons.sass",
+            {
+                "app/styles/_buttons.sass": "$button-radius: 4px\n"
+                "=button-ghost($color)\n  border: 1px solid $color\n"
+                ".button-ghost\n  +button-ghost(blue)\n",
+                "app/views/form.html": '<button class="button-ghost">Cancel</button>\n'
+                "<p>a ghost button</p>\n",
+                "app/js/form.js": "const ghost = document.querySelector('.button-ghost');\n",
+            },
+            "button-ghost has no border in dark mode",
+        ),
+        (
             "web/orders.html",
             {
                 "web/orders.html": '<table id="orders"></table>\n'
@@ -249,7 +318,7 @@ def test_a_rule_is_the_range_of_its_selectors() -> None:
             "order-row-template is blank in Safari",
         ),
     ],
-    ids=["css", "scss", "less", "html"],
+    ids=["css", "scss", "less", "sass", "html"],
 )
 def test_a_symbol_named_in_the_task_ranks_its_file_first(
     tmp_path: Path,

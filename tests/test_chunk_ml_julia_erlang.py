@@ -300,6 +300,22 @@ def test_fsharp_definitions_are_qualified_by_namespace_module_and_type() -> None
     assert not any(name.endswith("doubled") for name in qualified)
 
 
+def test_an_fsharp_script_loads_other_scripts() -> None:
+    source = (
+        '#load "lib/Helpers.fsx"\n#load "../shared/Types.fs"\n#r "nuget: FSharp.Data"\n'
+        "open System.IO\n\nlet run path = File.ReadAllText path\n"
+    )
+    chunks = TreeSitterChunker().chunk("build.fsx", source, detect_language("build.fsx", ""))
+    assert symbols_and_imports(chunks) == (
+        {("function", "run")},
+        ["lib/Helpers.fsx", "../shared/Types.fs", "System.IO"],  # a package reference is none
+    )
+    assert [(c.name, c.start) for c in chunks if c.kind == "import"][:2] == [
+        ("lib/Helpers.fsx", 1),
+        ("../shared/Types.fs", 2),
+    ]
+
+
 def test_an_fsharp_signature_file_is_read_by_the_regex_rules() -> None:
     source = """
     namespace Acme.Billing

@@ -280,8 +280,9 @@ def test_placeholders_references_and_fixtures_are_left_alone(path: str, line: st
 def test_unquoted_values_are_code_in_code_and_literals_in_configuration() -> None:
     line = f"password = {PW}\n"
     assert redact(line, path="app/settings.py")[1] == []  # a Python name, not a password
-    # an F# signature names a type, not a value
+    # an F# or OCaml signature names a type, not a value
     assert redact(f"val password : {PW}\n", path="src/Auth.fsi")[1] == []
+    assert redact(f"val password : {PW}\n", path="lib/auth.mli")[1] == []
     assert [r.kind for r in redact(line, path="config/app.ini")[1]] == ["password"]
     assert [r.kind for r in redact(line)[1]] == ["password"]  # no path: the strictest
 

@@ -273,6 +273,20 @@ RULES["less"] = [
     ("mixin", (r"^()[.#]([\w-]+)\s*+\(.*\)\s*+(?:when\b.*)?\{")),
     ("selector", (r"^()[.#]([\w-]+)(?=[\s,.:#>+~\[{]|$)")),
 ]
+# Sass's indented syntax (no grammar in the language pack): `@use`, `@forward` and
+# `@import` (whose names may go unquoted), `$variables`, mixins (`=name` or `@mixin name`),
+# `@function`s and the class, id and `%placeholder` selectors a line starts with (`#{...}`
+# interpolates)
+RULES["sass"] = [
+    (
+        "import",
+        (r"""^(\s*+)@(?:use|forward|import)\s++(?:url\(\s*+)?['"]?([^'"\s,;)]++)"""),
+    ),
+    ("variable", (r"^()(\$[\w-]+)\s*+:")),
+    ("mixin", (r"^()(?:=|@mixin\s)\s*+([\w-]+)")),
+    ("function", (r"^()@function\s++([\w-]+)")),
+    ("selector", (r"^()[.#%]([\w-]+)(?=[\s,.:>+~\[]|#(?!\{)|$)")),
+]
 
 _CONTAINERS = {"class", "struct", "interface", "trait", "impl", "module", "enum", "type"}
 

@@ -87,6 +87,7 @@ EXTENSIONS: dict[str, str] = {
     "htm": "html",
     "css": "css",
     "scss": "scss",
+    "sass": "sass",
     "less": "less",
     "md": "markdown",
     "markdown": "markdown",

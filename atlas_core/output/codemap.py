@@ -9,7 +9,7 @@ core lives and what it offers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -37,7 +37,21 @@ _ROLE_WEIGHT = {
     "generated": 0.0,
     "vendor": 0.0,
 }
-_PRINCIPAL = {"class", "struct", "interface", "trait", "enum", "type", "function", "module"}
+#: a file's types and functions: ``rule`` (Starlark), ``macro`` (Lisps, Rust, C) and ``mixin``
+#: (stylesheets) are functions too
+_PRINCIPAL = {
+    "class",
+    "struct",
+    "interface",
+    "trait",
+    "enum",
+    "type",
+    "function",
+    "module",
+    "rule",
+    "macro",
+    "mixin",
+}
 _TYPES = {"class", "struct", "interface", "trait", "enum", "type"}
 
 
@@ -88,22 +102,39 @@ def centrality(reader: IndexReader, signals: Iterable[Any], settings: dict[str, 
 
 
 def _principal(chunks: list[Chunk], limit: int) -> list[Chunk]:
-    """Top-level types and functions, public ones first, then in file order."""
-    tops: list[Chunk] = []
-    end = 0
-    for c in sorted(chunks, key=lambda c: (c.start, -c.end)):
-        if c.kind == "import" or c.kind == "module":
-            continue
-        if c.start <= end:
-            continue  # inside a symbol already listed: a method, a nested function
-        if c.kind in _PRINCIPAL or c.kind in {"method", "impl"}:
-            tops.append(c)
-            end = c.end
+    """Top-level types and functions, public ones first, then in file order.
+
+    A file without any (a BUILD file, a stylesheet, a page, a schema) shows its other
+    top-level symbols instead: targets, selectors, ids, tables.
+    """
+    ordered = [
+        c
+        for c in sorted(chunks, key=lambda c: (c.start, -c.end))
+        if c.kind != "import" and c.kind != "module"
+    ]
+    tops = _top_level(ordered, lambda c: c.kind in _PRINCIPAL or c.kind in {"method", "impl"})
+    if not tops:
+        tops = _top_level(ordered, lambda c: True)
     public = [c for c in tops if not c.name.startswith("_")]
-    picked = sorted(public, key=lambda c: (c.kind not in _TYPES, c.start))[:limit]
+    # a C header's ``#define``s (its include guard first) give way to its types and functions
+    picked = sorted(public, key=lambda c: (c.kind not in _TYPES, c.kind == "macro", c.start))
+    picked = picked[:limit]
     if not picked:  # a module of private helpers: show them rather than nothing
         picked = tops[:limit]
     return sorted(picked, key=lambda c: c.start)
+
+
+def _top_level(ordered: list[Chunk], wanted: Callable[[Chunk], bool]) -> list[Chunk]:
+    """The wanted chunks (in start order) that no earlier wanted chunk contains."""
+    tops: list[Chunk] = []
+    end = 0
+    for c in ordered:
+        if c.start <= end:
+            continue  # inside a symbol already listed: a method, a nested function
+        if wanted(c):
+            tops.append(c)
+            end = c.end
+    return tops
 
 
 def build_map(

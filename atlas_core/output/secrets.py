@@ -119,8 +119,8 @@ def secret_file_reason(rel: str) -> str | None:
 _QUOTED_ONLY = frozenset(
     """
     python go rust javascript typescript tsx java kotlin scala c cpp csharp ruby php swift
-    elixir erlang lua haskell r julia dart objc clojure ocaml fsharp fsharp_signature zig nim
-    perl vue svelte
+    elixir erlang lua haskell r julia dart objc clojure ocaml ocaml_interface fsharp
+    fsharp_signature zig nim perl vue svelte
     json toml hcl protobuf graphql
     """.split()
 )

@@ -1,9 +1,9 @@
-"""CSS, SCSS, Less and HTML imports: relative paths, Sass partials, Less's implied
+"""CSS, SCSS, Sass, Less and HTML imports: relative paths, Sass partials, Less's implied
 extension, the scripts and stylesheets a page loads.
 
 CSS, SCSS and HTML imports come from their tree-sitter queries only (the regex chunker has
-no rules for them): with the regex chunker alone those repositories have no edge. Less has
-no grammar; its regex rules give the same edges either way.
+no rules for them): with the regex chunker alone those repositories have no edge. Less and
+Sass have no grammar; their regex rules give the same edges either way.
 """
 
 from __future__ import annotations
@@ -83,6 +83,29 @@ def test_scss_use_forward_and_import_find_partials_and_index_files(
         ("src/styles/components/_index.scss", "src/styles/components/_card.scss"),
     }
     assert edges == (expected if treesitter else set())
+
+
+def test_sass_indented_syntax_finds_partials_like_scss(graph_edges: Build) -> None:
+    edges = graph_edges(
+        {
+            "app/styles/main.sass": '@use "sass:math"\n@use "base"\n@forward "mixins/buttons"\n'
+            "@import variables\n@import url(theme.css)\n@use 'components'\n"
+            ".app\n  margin: 0\n",
+            "app/styles/_base.sass": "$gap: 4px\n",
+            "app/styles/mixins/buttons.sass": "=btn\n  color: red\n",
+            "app/styles/_variables.scss": "$primary: blue;\n",  # a .scss partial
+            "app/styles/theme.css": ".theme { color: red; }\n",
+            "app/styles/components/_index.sass": '@use "../base"\n',
+        }
+    )
+    assert edges == {
+        ("app/styles/main.sass", "app/styles/_base.sass"),
+        ("app/styles/main.sass", "app/styles/mixins/buttons.sass"),
+        ("app/styles/main.sass", "app/styles/_variables.scss"),
+        ("app/styles/main.sass", "app/styles/theme.css"),
+        ("app/styles/main.sass", "app/styles/components/_index.sass"),
+        ("app/styles/components/_index.sass", "app/styles/_base.sass"),
+    }
 
 
 def test_less_import_appends_less_to_a_bare_name(graph_edges: Build) -> None:

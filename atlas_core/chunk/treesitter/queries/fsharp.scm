@@ -2,7 +2,8 @@
 ; values at module level (a function when it takes arguments or is bound to `fun`/`function`,
 ; otherwise a constant; local `let`s are not symbols), types (records are structs, unions are
 ; enums, the others classes; abbreviations are types) with their members (methods when they
-; take arguments, abstract ones included; properties otherwise), exceptions, `open` imports.
+; take arguments, abstract ones included; properties otherwise), exceptions, `open` imports
+; and the scripts `#load` runs.
 
 (namespace name: (long_identifier) @name) @definition.namespace
 (named_module name: (long_identifier) @name) @definition.module
@@ -72,3 +73,5 @@
 (member_defn "val" (property_or_ident (identifier) @name)) @definition.property
 
 (import_decl (long_identifier) @import.name) @import
+; `#load "lib/helpers.fsx"` in a script: the file it runs first, relative to the script
+(fsi_directive_decl "#load" (string) @import.name) @import

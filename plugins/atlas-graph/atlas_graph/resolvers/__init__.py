@@ -25,6 +25,7 @@ _RESOLVERS = (
     ("nim", "NimResolver"),
     ("erlang", "ErlangResolver"),
     ("ocaml", "OCamlResolver"),
+    ("fsharp", "FSharpResolver"),
     ("elisp", "ElispResolver"),
     ("clojure", "ClojureResolver"),
     ("tcl", "TclResolver"),

@@ -1,5 +1,5 @@
-"""CSS, SCSS and Less: ``@import`` (and Sass's ``@use``, ``@forward``) against the file's
-directory, then the repository root; Sass partials and Less's implied extension."""
+"""CSS, SCSS, Sass and Less: ``@import`` (and Sass's ``@use``, ``@forward``) against the
+file's directory, then the repository root; Sass partials and Less's implied extension."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class StylesheetResolver(Resolver):
     """
 
     name: ClassVar[str] = "graph_stylesheet"
-    languages: ClassVar[tuple[str, ...]] = ("css", "scss", "less")
+    languages: ClassVar[tuple[str, ...]] = ("css", "scss", "sass", "less")
     priority: ClassVar[int] = 10
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
@@ -95,7 +95,7 @@ class StylesheetResolver(Resolver):
                 bases = [directory]
             else:
                 bases = [directory, ""]
-            if language == "scss":
+            if language in ("scss", "sass"):
                 candidates = sass_candidates(path)
             elif language == "less":
                 candidates = _less_candidates(path)
