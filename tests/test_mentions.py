@@ -286,3 +286,22 @@ def test_a_kebab_case_name_finds_the_file_defining_it(
     assert set(scores(reader, "make `btn-primary` darker")) == {"style/site.css"}
     # a hyphenated word no file defines says nothing
     assert scores(reader, "a built-in stash") == {}
+
+
+MARKED = {
+    "lib/model.rb": (
+        "class Model\n  def valid?\n    errors.empty?\n  end\n\n  def save!\n  end\nend\n"
+    ),
+    "lib/form.rb": "class Form\n  def submit\n    model.valid? && model.save!\n  end\nend\n",
+    "lib/state.clj": "(ns app.state)\n\n(defn swap-all! [x] x)\n",
+}
+
+
+def test_a_name_ending_in_a_mark_is_found_without_it(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    reader = indexed(tmp_path / "r", make_atlas, MARKED)
+    # Ruby's predicate and bang methods, Clojure's `swap-all!`: tasks name them without the mark
+    assert set(scores(reader, "`valid?` is wrong for new records")) == {"lib/model.rb"}
+    assert set(scores(reader, "`save!` should raise")) == {"lib/model.rb"}
+    assert set(scores(reader, "swap-all! drops the last item")) == {"lib/state.clj"}

@@ -272,7 +272,10 @@ class _ExactNames:
             return []
 
     def _names(self, i: int) -> set[str]:
-        return {str(r[1]).rsplit(".", 1)[-1] for r in self.rows(i) if r[0] != "import"}
+        names = {str(r[1]).rsplit(".", 1)[-1] for r in self.rows(i) if r[0] != "import"}
+        # Ruby's, Elixir's and Clojure's `valid?`, `save!` and `name=` are named without
+        # their mark in tasks and in the term index
+        return names | {n.rstrip("?!=") for n in names if n[-1:] in ("?", "!", "=")}
 
     def filter(self, docs: np.ndarray, ident: str, strict: bool = False) -> np.ndarray:
         """The files of ``docs`` that define ``ident`` exactly; past the reading budget all of
