@@ -153,3 +153,17 @@ def test_a_task_is_parsed_once_per_query() -> None:
     bug report must not be parsed once for each of them."""
     report = "Crash in `Session.send`\n\n```\nTraceback (most recent call last):\n```\n" * 50
     assert parse_task(report) is parse_task(report)
+
+
+def test_qualified_names_as_rust_ruby_and_php_write_them() -> None:
+    parsed = parse_task(
+        "Add `Arg::conflicts_with` and fix Jekyll::Site#process; $client->sendAll()"
+    )
+    assert {("Arg", "conflicts_with"), ("Site", "process"), ("client", "sendAll")} <= set(
+        parsed.qualified
+    )
+    assert {"Arg", "conflicts_with", "Jekyll", "Site", "process", "sendAll"} <= set(
+        parsed.identifiers
+    )
+    # an issue number and C# are no qualified names
+    assert parse_task("see issue #123 about C# code").qualified == ()

@@ -81,7 +81,10 @@ _MODULE = re.compile(r"(?<![\w./-])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){1,6})
 _BACKTICK = re.compile(r"`([^`\n]{1,200})`")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _CALL = re.compile(r"(?<!\w)[^\W_A-Za-z]*+([A-Za-z_]\w*+)\s*\(")
-_QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
+#: ``Owner.member``, and as Rust, C++, Ruby and PHP write it: ``Arg::new``, ``Site#process``,
+#: ``client->send``
+_QUALIFIED = re.compile(r"\b([A-Za-z_]\w*(?:(?:\.|::|#|->)[A-Za-z_]\w*)+)\b")
+_QUALIFIER = re.compile(r"\.|::|#|->")
 #: snake_case, camelCase, PascalCase with two humps or led by an acronym (``MCodePrinter``,
 #: ``HTTPAdapter``; not a plural acronym such as ``URLs``), __dunder__, SCREAMING_SNAKE_CASE
 #: (``MAX_RETRIES``, ``FMT_USE_X``: a constant or macro; a lone acronym is not one)
@@ -238,7 +241,7 @@ def parse_task(task: str) -> ParsedTask:
         idents.extend(_IDENT.findall(quoted))
     idents.extend(_CALL.findall(body))
     for qualified in _QUALIFIED.findall(body):
-        parts = qualified.split(".")
+        parts = _QUALIFIER.split(qualified)
         idents.extend(parts)
         if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
             pairs.append((parts[-2], parts[-1]))
