@@ -700,11 +700,16 @@ _BODY_SCAN = 10
 
 
 def _skim_floor(reader: IndexReader, i: int) -> int:
-    """A lower bound of the tokens a skim of file ``i`` takes: every symbol appears in it,
-    as an outline line or as its own declaration line (a little slack for odd signatures)."""
+    """A lower bound of the tokens a skim of file ``i`` takes: every symbol up to the
+    outline's limit appears in it, as an outline line or as its own declaration line (the
+    shortest ones counted, with a little slack for odd signatures)."""
+    from atlas_core.output.skim import SKIM_MAX_OUTLINE
+
     # from the raw records: most files asked are never skimmed (no Chunk objects for them)
-    size = sum(len(r[5]) + 1 if len(r) > 5 else 1 for r in reader.chunk_rows(i) if r[0] != "import")
-    return max(1, int(size * 0.9) // 4)
+    sizes = [len(r[5]) + 1 if len(r) > 5 else 1 for r in reader.chunk_rows(i) if r[0] != "import"]
+    if len(sizes) > SKIM_MAX_OUTLINE:
+        sizes = sorted(sizes)[:SKIM_MAX_OUTLINE]
+    return max(1, int(sum(sizes) * 0.9) // 4)
 
 
 def _skim_of(

@@ -106,6 +106,27 @@ def test_a_file_too_big_for_the_budget_is_skimmed_not_dropped(repo: Path, atlas_
     assert "skim of" in human.stdout and "skimmed" in human.stdout
 
 
+def test_a_file_of_thousands_of_symbols_is_skimmed_within_a_small_budget(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    # 3,000 functions: an outline of all of them (about 19,000 tokens) fits no small budget
+    many = "".join(f"def handler_{i}(event):\n    return event\n\n" for i in range(3000))
+    repo = write_repo(
+        tmp_path / "many",
+        {"src/handlers.py": many + "def route_refund(event):\n    return event\n", "src/x.py": ""},
+    )
+    _, files, footer = _query(atlas_cli, repo, "route_refund is wrong", "--max-tokens", "2000")
+    best = files[0]
+    assert best["Path"] == "src/handlers.py" and best["Skim"] is True
+    assert best["SkimTokens"] <= footer["TotalTokens"] <= 2000
+    context = atlas_cli(
+        "--root", str(repo), "quick", "route_refund is wrong", "--max-tokens", "2000",
+        "--format", "context",
+    )  # fmt: skip
+    assert "def route_refund(event):" in context.stdout
+    assert "more symbols not shown)" in context.stdout
+
+
 def test_render_and_context_give_the_selections_skims(repo: Path, atlas_cli: Cli) -> None:
     selection = atlas_cli(
         "--root", str(repo), "quick", "refund payment", "--max-tokens", "600", "--format", "jsonl"

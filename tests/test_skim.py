@@ -66,3 +66,23 @@ def test_skims_match_the_line_by_line_definition() -> None:
             for s in rng.sample(range(-1, n + 10), min(n + 11, rng.randint(0, 4)))
         ]
         assert skim_text(text, matched, chunks) == _line_by_line(text, matched, chunks)
+
+
+def test_a_skim_of_thousands_of_symbols_shows_those_nearest_the_match() -> None:
+    n = 5000
+    text = "".join(f".btn-{k} {{ color: red; }}\n" for k in range(1, n + 1))
+    chunks = [
+        Chunk("selector", f"btn-{k}", f"btn-{k}", k, k, f".btn-{k} {{") for k in range(1, n + 1)
+    ]
+    skim = skim_text(text, [{"Start": 2500, "End": 2500}], chunks)
+    lines = skim.splitlines()
+    assert ".btn-2500 { color: red; }" in lines
+    # the matched line, the 200 outline lines nearest it, and how many were left out
+    assert len(lines) == 1 + 200 + 2  # and one "..." between the outline and the match
+    assert "... L2400: .btn-2400 {" in lines and "... L2600: .btn-2600 {" in lines
+    assert "... L1: .btn-1 {" not in lines
+    assert lines[-1] == "... (4,799 more symbols not shown)"
+    # nothing matched: the first 200
+    head = skim_text(text, [], chunks).splitlines()
+    assert head[0] == "... L1: .btn-1 {" and head[199] == "... L200: .btn-200 {"
+    assert head[-1] == "... (4,800 more symbols not shown)"

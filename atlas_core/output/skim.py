@@ -11,10 +11,13 @@ from typing import Any
 
 from atlas_core.tokens import estimate_tokens
 
-__all__ = ["SKIM_HEAD_LINES", "skim_text", "skim_tokens"]
+__all__ = ["SKIM_HEAD_LINES", "SKIM_MAX_OUTLINE", "skim_text", "skim_tokens"]
 
 #: a matched symbol longer than this many lines is outlined, not shown whole
 _SKIM_MAX_LINES = 150
+#: an outline shows at most this many symbols (those nearest the matches): a file of
+#: thousands of functions, selectors or targets still skims to a few thousand tokens
+SKIM_MAX_OUTLINE = 200
 #: a file with no symbol at all is skimmed as its first lines
 SKIM_HEAD_LINES = 40
 #: ... and at most this many bytes of them (a minified file has few, very long lines)
@@ -41,6 +44,9 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
     }
     if not keep and not outline:
         return _head(lines)
+    hidden = max(0, len(outline) - SKIM_MAX_OUTLINE)
+    if hidden:
+        outline = _nearest(outline, keep)
     out: list[str] = []
     previous = 0
     shown = sorted({n for n in keep if n <= len(lines)} | outline.keys())  # the rest: nothing
@@ -53,7 +59,28 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
         elif number in outline:
             out.append(f"... L{number}: {outline[number]}")
             previous = 0
+    if hidden:
+        out.append(f"... ({hidden:,} more symbols not shown)")
     return "\n".join(out) + "\n" if out else ""
+
+
+def _nearest(outline: dict[int, str], keep: set[int]) -> dict[int, str]:
+    """The :data:`SKIM_MAX_OUTLINE` outline lines nearest the matched lines (the first ones
+    when nothing matched); ties go to the earlier line."""
+    if not keep:
+        starts = sorted(outline)[:SKIM_MAX_OUTLINE]
+    else:
+        import bisect
+
+        shown = sorted(keep)
+
+        def distance(line: int) -> int:
+            at = bisect.bisect_left(shown, line)
+            near = shown[max(0, at - 1) : at + 1]
+            return min(abs(line - n) for n in near)
+
+        starts = sorted(outline, key=lambda line: (distance(line), line))[:SKIM_MAX_OUTLINE]
+    return {line: outline[line] for line in starts}
 
 
 def _head(lines: list[str]) -> str:
