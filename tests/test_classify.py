@@ -272,3 +272,9 @@ def test_a_cpp_header_is_indexed_as_cpp_with_its_templates(tmp_path: Path) -> No
     assert "streamed" in {chunk.name for chunk in reader.chunks(ostream)}
     assert "jv_parse" in {chunk.name for chunk in reader.chunks(jv)}
     reader.close()
+
+
+def test_a_table_of_values_is_data_not_code() -> None:
+    wide = ",".join(f"{i},{i * 2},x{i}" for i in range(300)) + "\n"  # long, comma-dense lines
+    for rel in ("data/prices.csv", "db/seeds/users.tsv"):
+        assert explain_role(rel, detect_language(rel, wide), wide) == ("other", "data file")

@@ -6,7 +6,7 @@ compile, because a query reads them too (to tell a file name in the task from a 
 
 from __future__ import annotations
 
-__all__ = ["CONFIG_LANGS", "DOC_LANGS", "EXTENSIONS", "FILENAMES", "SHEBANGS"]
+__all__ = ["CONFIG_LANGS", "DATA_LANGS", "DOC_LANGS", "EXTENSIONS", "FILENAMES", "SHEBANGS"]
 
 EXTENSIONS: dict[str, str] = {
     "py": "python",
@@ -115,6 +115,7 @@ EXTENSIONS: dict[str, str] = {
     "el": "elisp",
     "tex": "latex",
     "csv": "csv",
+    "tsv": "csv",
     "bzl": "starlark",
     "star": "starlark",
     # BUILD.bazel, MODULE.bazel, WORKSPACE.bazel, and the BUILD.<lib>.bazel overlays and
@@ -182,3 +183,5 @@ SHEBANGS = {
 
 CONFIG_LANGS = {"json", "yaml", "toml", "ini", "xml", "hcl"}
 DOC_LANGS = {"markdown", "rst", "text", "asciidoc", "latex"}
+#: tables of values: neither code nor configuration
+DATA_LANGS = {"csv"}

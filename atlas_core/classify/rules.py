@@ -6,6 +6,7 @@ import re
 
 from atlas_core.classify.languages import (
     CONFIG_LANGS,
+    DATA_LANGS,
     DOC_LANGS,
     EXTENSIONS,
     FILENAMES,
@@ -21,7 +22,7 @@ __all__ = [
 ]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 5
+CLASSIFY_VERSION = 6
 
 BUILD_NAMES = {
     "makefile",
@@ -341,7 +342,7 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
     marker = _generated_header(head)
     if marker:
         return "generated", f"header says {marker.strip()!r}"
-    code_text = language not in CONFIG_LANGS and language not in DOC_LANGS
+    code_text = language not in CONFIG_LANGS | DOC_LANGS | DATA_LANGS
     if code_text and language != "unknown" and _is_minified(head):
         return "generated", "minified lines"
     if code_text:
@@ -387,6 +388,8 @@ def explain_role(rel: str, language: str, head: str) -> tuple[str, str]:
         return "config", "dotfile or config name"
     if language == "unknown":
         return "other", "unknown language"
+    if language in DATA_LANGS:
+        return "other", "data file"
     if dirs and dirs[0] in {"examples", "example", "samples", "_examples"}:
         return "docs", f"in {dirs[0]}/"
     return "impl", f"{language} source"
