@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from atlas_core.chunk.regex import RegexChunker
-from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import symbols_and_imports, write_repo
+from atlas_core.engine import Atlas
+from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
 
 # (language, file name, source, symbols as (kind, name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -159,11 +159,7 @@ def test_a_symbol_named_in_the_task_ranks_its_file_first(
             "README.md": "# Project\n\nA small project.\n",
         },
     )
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
-    i = reader.ids[path]
+    reader, first = first_ranked(make_atlas(root), query)
     symbol = query.split()[0]  # each task opens with the symbol's name
-    assert symbol in [c.name for c in reader.chunks(i)]
-    result = atlas.query(query, QueryOptions(), reader)
-    assert result.selection.files[0].path == path
+    assert symbol in [c.name for c in reader.chunks(reader.ids[path])]
+    assert first == path

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
-from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import symbols_and_imports, write_repo
+from atlas_core.engine import Atlas
+from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
 from atlas_core.types import Chunk
 
 DATA = Path(__file__).parent / "data" / "dart_objc_zig"
@@ -530,11 +530,8 @@ def test_a_query_naming_a_symbol_ranks_its_file_first(
     expected: str,
 ) -> None:
     root = write_repo(tmp_path / "r", dict(files))
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
+    reader, first = first_ranked(make_atlas(root), task)
     i = reader.ids[expected]
     assert reader.languages[i] == language
     assert any(c.kind in ("method", "function") for c in reader.chunks(i))
-    result = atlas.query(task, QueryOptions(), reader)
-    assert result.selection.files[0].path == expected
+    assert first == expected

@@ -12,8 +12,8 @@ import pytest
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language
-from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import symbols_and_imports, write_repo
+from atlas_core.engine import Atlas
+from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
 from atlas_core.types import Chunk
 
 SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
@@ -472,12 +472,9 @@ def test_a_symbol_is_found_by_name(
     expected: str,
 ) -> None:
     root = write_repo(tmp_path / "r", files)
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
+    reader, first = first_ranked(make_atlas(root), task)
     i = reader.ids[expected]
     assert (reader.languages[i], reader.roles[i]) == (language, "impl")
     symbol = task.split()[0]
     assert symbol in [c.name for c in reader.chunks(i)]
-    result = atlas.query(task, QueryOptions(), reader)
-    assert result.selection.files[0].path == expected
+    assert first == expected

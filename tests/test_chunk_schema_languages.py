@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
-from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import write_repo
+from atlas_core.engine import Atlas
+from atlas_core.testing import first_ranked, write_repo
 from atlas_core.types import Chunk
 
 PROTO = """
@@ -211,12 +211,6 @@ def test_graphql_extensions_of_every_type_kind() -> None:
     ]
 
 
-def _top_file(atlas: Atlas, task: str) -> str:
-    atlas.index()
-    result = atlas.query(task, QueryOptions(), atlas.reader())
-    return result.selection.files[0].path
-
-
 def test_an_rpc_is_found_by_name(tmp_path: Path, make_atlas: Callable[[Path], Atlas]) -> None:
     root = write_repo(
         tmp_path / "r",
@@ -240,9 +234,9 @@ def test_an_rpc_is_found_by_name(tmp_path: Path, make_atlas: Callable[[Path], At
             ),
         },
     )
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
+    # the client's comment and call outweigh the schema's text alone: the rpc symbol decides
+    task = "VoidInvoice should refuse an invoice that is already paid"
+    reader, first = first_ranked(make_atlas(root), task)
     i = reader.ids["proto/billing/v1/billing.proto"]
     assert (reader.languages[i], reader.roles[i]) == ("protobuf", "impl")
     assert [c.qualified for c in reader.chunks(i)] == [
@@ -251,9 +245,7 @@ def test_an_rpc_is_found_by_name(tmp_path: Path, make_atlas: Callable[[Path], At
         "InvoiceService.VoidInvoice",
         "InvoiceService.ListInvoices",
     ]
-    # the client's comment and call outweigh the schema's text alone: the rpc symbol decides
-    task = "VoidInvoice should refuse an invoice that is already paid"
-    assert _top_file(atlas, task) == "proto/billing/v1/billing.proto"
+    assert first == "proto/billing/v1/billing.proto"
 
 
 def test_a_graphql_mutation_field_is_found_by_name(
@@ -277,12 +269,10 @@ def test_a_graphql_mutation_field_is_found_by_name(
             ),
         },
     )
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
+    # as above: without the Mutation.createUser symbol the client file ranks first
+    task = "createUser must reject an email that is already taken"
+    reader, first = first_ranked(make_atlas(root), task)
     i = reader.ids["schema/orders.gql"]
     assert (reader.languages[i], reader.roles[i]) == ("graphql", "impl")
     assert [c.qualified for c in reader.chunks(i)] == ["Order", "Mutation", "Mutation.placeOrder"]
-    # as above: without the Mutation.createUser symbol the client file ranks first
-    task = "createUser must reject an email that is already taken"
-    assert _top_file(atlas, task) == "schema/users.graphql"
+    assert first == "schema/users.graphql"

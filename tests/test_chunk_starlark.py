@@ -12,8 +12,8 @@ import pytest
 from atlas_core.api import check_query
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language, explain_role
-from atlas_core.engine import Atlas, QueryOptions
-from atlas_core.testing import symbols_and_imports, write_repo
+from atlas_core.engine import Atlas
+from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
 
 BUILD = """
     # Copyright the authors.
@@ -195,11 +195,7 @@ def test_a_symbol_named_in_the_task_ranks_its_file_first(
             "README.md": "# Gateway\n\nBuild the grpc gateway server and the wheel bundle.\n",
         },
     )
-    atlas = make_atlas(root)
-    atlas.index()
-    reader = atlas.reader()
-    i = reader.ids[path]
+    reader, first = first_ranked(make_atlas(root), query)
     symbol = query.split()[0]  # each task opens with the symbol's name
-    assert symbol in [c.name for c in reader.chunks(i)]
-    result = atlas.query(query, QueryOptions(), reader)
-    assert result.selection.files[0].path == path
+    assert symbol in [c.name for c in reader.chunks(reader.ids[path])]
+    assert first == path

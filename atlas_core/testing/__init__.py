@@ -15,7 +15,8 @@ Fixtures:
   ``repo`` under that ``atlas.toml`` and runs the task (no symbol lookup), to compare a
   setting's effect on one tree and task; :func:`scores_by_path` reads a signal of the result.
 
-For a chunker's tests, :func:`symbols_and_imports` turns its chunks into what a test compares.
+For a chunker's tests, :func:`symbols_and_imports` turns its chunks into what a test compares,
+and :func:`first_ranked` indexes a repository and says which file a task ranks first.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from atlas_core.engine import QueryResult
+    from atlas_core.engine import Atlas, QueryResult
+    from atlas_core.index.reader import IndexReader
     from atlas_core.types import Chunk
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "atlas_cli",
     "atlas_isolated",
     "configured_query",
+    "first_ranked",
     "fsynced_paths",
     "make_repo",
     "run_atlas",
@@ -174,3 +177,16 @@ def symbols_and_imports(
     chunks = list(chunks)
     symbols = {(c.kind, c.qualified if qualified else c.name) for c in chunks if c.kind != "import"}
     return symbols, [c.name for c in chunks if c.kind == "import"]
+
+
+def first_ranked(atlas: Atlas, task: str) -> tuple[IndexReader, str]:
+    """Index ``atlas`` and run ``task`` with the default options: the reader it ranked
+    from (to check the file's symbols) and the path of the file selected first."""
+    from atlas_core.engine import QueryOptions
+
+    atlas.index()
+    reader = atlas.reader()
+    files = atlas.query(task, QueryOptions(), reader).selection.files
+    if not files:
+        raise AssertionError(f"the task selected no file: {task!r}")
+    return reader, files[0].path

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from atlas_example_gleam import plugin
 from atlas_example_gleam.chunker import GleamChunker
 
-from atlas_core.api import check_query, syntax_tree
-from atlas_core.testing import CliResult, write_repo
+from atlas_core.api import Atlas, check_query, syntax_tree
+from atlas_core.plugin.manager import get_plugin_manager
+from atlas_core.testing import CliResult, first_ranked, write_repo
 
 SOURCE = """import gleam/io
 import app/web/router.{handle}
@@ -79,3 +81,20 @@ def test_through_the_cli(
     plugins = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
     assert plugins[0]["Components"] == {"chunkers": ["gleam"]}
     assert plugins[0]["Api"] == "1.0"
+
+
+def test_a_task_naming_a_function_ranks_its_file_first(tmp_path: Path) -> None:
+    # the caller says "greet" more often: only the chunker's symbol lifts the definition
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "src/app/users.gleam": SOURCE,
+            "src/app/welcome.gleam": "import app/users\n\n/// greet once per visit\n"
+            "pub fn welcome(user) {\n  users.greet(user) <> users.greet(user)\n}\n",
+            "README.md": "# App\n",
+        },
+    )
+    atlas = Atlas(root, get_plugin_manager(extra_plugins=[("example-gleam", plugin)]))
+    reader, first = first_ranked(atlas, "greet() runs twice per visit")
+    assert "greet" in [c.name for c in reader.chunks(reader.ids["src/app/users.gleam"])]
+    assert first == "src/app/users.gleam"
