@@ -47,6 +47,12 @@ def edges_of(atlas: Atlas) -> Edges:
 
 
 @pytest.fixture
+def index_edges() -> Callable[[Atlas], Edges]:
+    """:func:`edges_of`, for a test that indexes one engine again after changing its tree."""
+    return edges_of
+
+
+@pytest.fixture
 def graph_atlas() -> Callable[..., Atlas]:
     """``graph_atlas(root, *extra_plugins)``: an engine with atlas-graph registered."""
     return make_atlas

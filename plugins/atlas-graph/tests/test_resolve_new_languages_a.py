@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from atlas_graph.store import load_graph
 
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.engine import Atlas
@@ -225,23 +224,16 @@ def test_graph_command_shows_a_dart_package_import(
 
 
 def test_renaming_a_dart_package_re_resolves_the_unchanged_importers(
-    tmp_path: Path, graph_atlas: Callable[..., Atlas]
+    tmp_path: Path,
+    graph_atlas: Callable[..., Atlas],
+    index_edges: Callable[[Atlas], set[tuple[str, str]]],
 ) -> None:
-    def edges_of(atlas: Atlas) -> set[tuple[str, str]]:
-        atlas.index()
-        reader = atlas.reader()
-        graph = load_graph(reader)
-        assert graph is not None
-        return {
-            (reader.paths[a], reader.paths[b]) for a, b in zip(graph.src, graph.dst, strict=True)
-        }
-
     root = write_repo(tmp_path / "r", DART)
     atlas = graph_atlas(root)
-    before = edges_of(atlas)
+    before = index_edges(atlas)
     assert ("pkgs/retry/lib/retry.dart", "pkgs/http/lib/http.dart") in before
     (root / "pkgs/http/pubspec.yaml").write_text("name: http_client\n")
-    after = edges_of(atlas)  # only the pubspec changed: package:http/ names nothing now
+    after = index_edges(atlas)  # only the pubspec changed: package:http/ names nothing now
     assert before - after == {
         ("pkgs/retry/lib/retry.dart", "pkgs/http/lib/http.dart"),
         ("pkgs/http/test/client_test.dart", "pkgs/http/lib/http.dart"),

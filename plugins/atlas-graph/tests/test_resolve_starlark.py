@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from atlas_graph.store import load_graph
 
 from atlas_core.engine import Atlas
 from atlas_core.testing import CliResult, write_repo
@@ -99,21 +98,14 @@ def test_graph_command_shows_a_bzl_file_and_its_loaders(
 
 
 def test_a_new_build_file_moves_the_package_of_unchanged_loaders(
-    tmp_path: Path, graph_atlas: Callable[..., Atlas]
+    tmp_path: Path,
+    graph_atlas: Callable[..., Atlas],
+    index_edges: Callable[[Atlas], set[tuple[str, str]]],
 ) -> None:
-    def edges_of(atlas: Atlas) -> set[tuple[str, str]]:
-        atlas.index()
-        reader = atlas.reader()
-        graph = load_graph(reader)
-        assert graph is not None
-        return {
-            (reader.paths[a], reader.paths[b]) for a, b in zip(graph.src, graph.dst, strict=True)
-        }
-
     root = write_repo(tmp_path / "r", REPO)
     atlas = graph_atlas(root)
-    before = edges_of(atlas)
+    before = index_edges(atlas)
     assert ("tools/private/impl.bzl", "tools/versions.bzl") in before
     # tools/private/ becomes a package of its own, which holds no versions.bzl
     (root / "tools/private/BUILD").write_text("")
-    assert before - edges_of(atlas) == {("tools/private/impl.bzl", "tools/versions.bzl")}
+    assert before - index_edges(atlas) == {("tools/private/impl.bzl", "tools/versions.bzl")}
