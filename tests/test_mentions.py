@@ -305,3 +305,29 @@ def test_a_name_ending_in_a_mark_is_found_without_it(
     assert set(scores(reader, "`valid?` is wrong for new records")) == {"lib/model.rb"}
     assert set(scores(reader, "`save!` should raise")) == {"lib/model.rb"}
     assert set(scores(reader, "swap-all! drops the last item")) == {"lib/state.clj"}
+
+
+def test_a_kebab_name_is_looked_for_only_in_languages_that_allow_it(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.rank import mentions
+
+    reader = indexed(
+        tmp_path / "r",
+        make_atlas,
+        {
+            "app/forms.py": "def readonly(field):\n    return field\n",
+            "style/forms.css": ".read-only { color: grey; }\n",
+        },
+    )
+    read: list[str] = []
+    names = mentions._ExactNames._names
+
+    def spy(self: mentions._ExactNames, i: int) -> set[str]:
+        read.append(reader.paths[i])
+        return names(self, i)
+
+    monkeypatch.setattr(mentions._ExactNames, "_names", spy)
+    assert set(scores(reader, "make read-only inputs grey")) == {"style/forms.css"}
+    # a Python file cannot define `read-only`: its symbols are not read for it
+    assert read == ["style/forms.css"]

@@ -31,6 +31,11 @@ _MAX_CONFIRMED = 5  # a name only reading confirms counts if at most this many d
 #: a kebab-case name (``magit-stash-push``) is read for only if at most this many files hold
 #: its joined term: an exact Lisp or CSS name is rare, a hyphenated word (``set-up``) is not
 _MAX_KEBAB = 20
+#: the languages whose names may hold a hyphen (a Python file cannot define ``read-only``)
+_KEBAB_LANGUAGES = frozenset(
+    {"elisp", "clojure", "css", "scss", "less", "sass", "html", "just", "make", "bash",
+     "fish", "nix", "starlark"}
+)  # fmt: skip
 _PACKAGE_FILES = ("__init__", "index", "mod", "lib", "main")
 #: stop words that are values, not names a class could have (``None``, ``True``)
 _LITERALS = frozenset(("none", "true", "false", "null", "nil", "void", "self"))
@@ -317,7 +322,9 @@ def _candidates(
             continue
         if "-" in ident:  # kebab-case: counts only where a file defines it exactly
             if len(defining) <= _MAX_KEBAB:
-                candidates[ident] = defining
+                languages = ctx.index.languages
+                keep = [i for i in defining.tolist() if languages[i] in _KEBAB_LANGUAGES]
+                candidates[ident] = np.asarray(keep, dtype=defining.dtype)
                 confirm.add(ident)
             continue
         if len(defining) <= limit:
