@@ -123,17 +123,21 @@ def test_a_long_line_of_commands_is_redacted_in_linear_time() -> None:
 def test_graph_config_files_parse_in_linear_time() -> None:
     """An odd repository's ``tsconfig.json`` full of unterminated ``/*``, or a ``go.mod`` or
     ``Cargo.toml`` of blank lines: the comment scan restarted at every ``/*`` and ``^\\s*``
-    rescanned the blank block from every line (a 1 MB tsconfig took most of an hour)."""
+    rescanned the blank block from every line (a 1 MB tsconfig took most of an hour).
+    A ``MODULE.bazel`` of unclosed ``module(`` calls or one ``name =`` before 1 MB of blanks
+    is read as fast."""
     out = run_child(
-        "from atlas_graph.resolvers import common, golang, rust\n"
+        "from atlas_graph.resolvers import common, golang, rust, starlark\n"
         "blank = (' ' * 79 + '\\n') * 50_000\n"
         "print(common.load_jsonc('{' + '/* ' * 300_000 + '}'),\n"
         "      common.load_jsonc('{' + '\"\\\\' * 300_000 + '}'),\n"
         "      golang._MODULE.search(blank), rust._NAME.search(blank),\n"
-        "      rust._PACKAGE_NAME.findall(blank))"
+        "      rust._PACKAGE_NAME.findall(blank),\n"
+        "      starlark._CALL.findall(('module(name = ' + ' ' * 5000 + '\\n') * 200),\n"
+        "      starlark._NAME_ARG.findall('name =' + blank + 'repo_name=' * 100_000))"
     )
-    assert out == "None None None None []"
-    from atlas_graph.resolvers import common, golang, rust
+    assert out == "None None None None [] [] []"
+    from atlas_graph.resolvers import common, golang, rust, starlark
 
     tsconfig = '{\n  // paths\n  "compilerOptions": {"baseUrl": "./src", /* x */ "paths": {},},\n}'
     assert common.load_jsonc(tsconfig) == {"compilerOptions": {"baseUrl": "./src", "paths": {}}}
@@ -149,6 +153,13 @@ def test_graph_config_files_parse_in_linear_time() -> None:
     assert [s for s, _ in sections] == ["package", "lib"]
     names = [rust._NAME.search(body) for _, body in sections]
     assert [m.group(1) for m in names if m] == ["my-crate", "core_x"]
+    module = '# rules\nmodule(\n    name = "rules_go",\n    repo_name = "io_bazel_rules_go",\n)\n'
+    call = starlark._CALL.search(module)
+    assert call is not None and call.group(1) == "module"
+    assert starlark._NAME_ARG.findall(call.group(2)) == [
+        ("name", "rules_go"),
+        ("repo_name", "io_bazel_rules_go"),
+    ]
 
 
 def test_regex_chunker_lines_of_blanks_take_linear_time() -> None:

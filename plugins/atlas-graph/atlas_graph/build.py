@@ -43,6 +43,9 @@ CONFIG_FILES = frozenset(
         "Cargo.toml",
         "composer.json",
         "pubspec.yaml",
+        "MODULE.bazel",
+        "WORKSPACE",
+        "WORKSPACE.bazel",
     }
 )
 _LONGEST_CONFIG = max(map(len, CONFIG_FILES))

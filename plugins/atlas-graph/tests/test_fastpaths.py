@@ -196,6 +196,11 @@ def test_layout_key_finds_config_files_as_a_loop_over_the_paths_would() -> None:
         "c/composer.json",
         "jsconfig.json",
         "d/.mod",
+        "MODULE.bazel",
+        "e/xMODULE.bazel",
+        "WORKSPACE",
+        "f/WORKSPACE.bazel",
+        "f/WORKSPACE.bazel.bak",
     ]
     rng = random.Random(11)
     for _ in range(300):
