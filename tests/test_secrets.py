@@ -283,6 +283,12 @@ def test_unquoted_values_are_code_in_code_and_literals_in_configuration() -> Non
     # an F# or OCaml signature names a type, not a value
     assert redact(f"val password : {PW}\n", path="src/Auth.fsi")[1] == []
     assert redact(f"val password : {PW}\n", path="lib/auth.mli")[1] == []
+    # in these a bare word is a name too (Groovy, Starlark, PowerShell, Vim script, awk, Nix,
+    # SQL, justfiles); in a shell script or a Makefile it is the value itself
+    for path in ("build.gradle", "defs.bzl", "a.ps1", "a.vim", "a.awk", "default.nix", "q.sql"):
+        assert redact(line, path=path)[1] == [], path
+    for path in ("deploy.sh", "Makefile"):
+        assert [r.kind for r in redact(line, path=path)[1]] == ["password"], path
     assert [r.kind for r in redact(line, path="config/app.ini")[1]] == ["password"]
     assert [r.kind for r in redact(line)[1]] == ["password"]  # no path: the strictest
 
