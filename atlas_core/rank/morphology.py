@@ -6,6 +6,9 @@ Tasks are written in prose ("fix caching of compressed responses") and code in n
 the forms a word's root takes with the common English endings; BM25F looks up the ones
 the index holds and counts them at a lower weight than the word itself. Nothing is
 merged in the index, so a word still matches itself at full weight.
+
+Off by default (``[signals.bm25f] forms = 0``): measured on the commit tasks it costs more
+first places than it gains (docs/quality.md, "Measured in round 11, not shipped").
 """
 
 from __future__ import annotations
