@@ -3,7 +3,6 @@ rules."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
+from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -189,11 +188,7 @@ nav
 def test_tree_sitter_chunks(
     language: str, name: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    found = symbols_and_imports(chunker.chunk(name, text, language))
-    assert language not in chunker.failures, chunker.failures.get(language)
-    assert found == (symbols, imports)
+    assert symbols_and_imports(tree_sitter_chunks(name, source, language)) == (symbols, imports)
 
 
 def test_less_regex_chunks() -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
+from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
 from atlas_core.types import Chunk
 
 DATA = Path(__file__).parent / "data" / "dart_objc_zig"
@@ -241,10 +240,7 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
 
 
 def _chunk(language: str, source: str, rel: str = "") -> list[Chunk]:
-    chunker = TreeSitterChunker()
-    chunks = chunker.chunk(rel or f"x.{language}", source, language)
-    assert language not in chunker.failures, chunker.failures.get(language)
-    return chunks
+    return tree_sitter_chunks(rel or f"x.{language}", source, language)
 
 
 @pytest.mark.parametrize(

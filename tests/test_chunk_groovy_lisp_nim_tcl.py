@@ -10,7 +10,7 @@ import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
+from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -261,11 +261,7 @@ SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
 def test_tree_sitter_chunks(
     language: str, name: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    found = symbols_and_imports(chunker.chunk(name, text, language))
-    assert language not in chunker.failures, chunker.failures.get(language)
-    assert found == (symbols, imports)
+    assert symbols_and_imports(tree_sitter_chunks(name, source, language)) == (symbols, imports)
 
 
 def test_groovy_calls_with_closures_are_not_definitions() -> None:

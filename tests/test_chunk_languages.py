@@ -11,7 +11,7 @@ import pytest
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import symbols_and_imports, write_repo
+from atlas_core.testing import symbols_and_imports, tree_sitter_chunks, write_repo
 
 SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
     (
@@ -76,11 +76,8 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
 def test_tree_sitter_chunks(
     language: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    found = symbols_and_imports(chunker.chunk(f"x.{language}", text, language), qualified=False)
-    assert language not in chunker.failures, chunker.failures.get(language)
-    assert found == (symbols, imports)
+    found = tree_sitter_chunks(f"x.{language}", source, language)
+    assert symbols_and_imports(found, qualified=False) == (symbols, imports)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
+from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
 from atlas_core.types import Chunk
 
 SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
@@ -227,11 +227,7 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]], list[str]]] = [
 
 
 def _chunk(language: str, source: str, grammar_language: str | None = None) -> list[Chunk]:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    found = chunker.chunk(f"x.{language}", text, grammar_language or language)
-    assert (grammar_language or language) not in chunker.failures, chunker.failures
-    return found
+    return tree_sitter_chunks(f"x.{language}", source, grammar_language or language)
 
 
 def _qualified(chunks: list[Chunk]) -> dict[str, tuple[str, int, int]]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, write_repo
+from atlas_core.testing import first_ranked, tree_sitter_chunks, write_repo
 from atlas_core.types import Chunk
 
 PROTO = """
@@ -153,11 +151,7 @@ SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
 
 
 def _chunks(language: str, ext: str, source: str) -> list[Chunk]:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    chunks = chunker.chunk(f"x.{ext}", text, language)
-    assert language not in chunker.failures, chunker.failures.get(language)
-    return chunks
+    return tree_sitter_chunks(f"x.{ext}", source, language)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from atlas_core.api import check_query
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.classify.rules import detect_language, explain_role
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, write_repo
+from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
 
 BUILD = """
     # Copyright the authors.
@@ -119,11 +119,7 @@ def test_the_query_compiles_against_the_grammar() -> None:
 def test_tree_sitter_chunks(
     name: str, source: str, symbols: set[tuple[str, str]], imports: list[str]
 ) -> None:
-    chunker = TreeSitterChunker()
-    text = textwrap.dedent(source).lstrip("\n")
-    found = symbols_and_imports(chunker.chunk(name, text, "starlark"))
-    assert "starlark" not in chunker.failures, chunker.failures.get("starlark")
-    assert found == (symbols, imports)
+    assert symbols_and_imports(tree_sitter_chunks(name, source, "starlark")) == (symbols, imports)
 
 
 def test_line_ranges_and_signatures() -> None:

@@ -15,8 +15,10 @@ Fixtures:
   ``repo`` under that ``atlas.toml`` and runs the task (no symbol lookup), to compare a
   setting's effect on one tree and task; :func:`scores_by_path` reads a signal of the result.
 
-For a chunker's tests, :func:`symbols_and_imports` turns its chunks into what a test compares,
-and :func:`first_ranked` indexes a repository and says which file a task ranks first.
+For a chunker's tests, :func:`tree_sitter_chunks` chunks an indented sample with the
+tree-sitter chunker (failing if the language's grammar or query does not load),
+:func:`symbols_and_imports` turns chunks into what a test compares, and :func:`first_ranked`
+indexes a repository and says which file a task ranks first.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from atlas_core.chunk.treesitter import TreeSitterChunker
     from atlas_core.engine import Atlas, QueryResult
     from atlas_core.index.reader import IndexReader
     from atlas_core.types import Chunk
@@ -51,6 +54,7 @@ __all__ = [
     "run_atlas",
     "scores_by_path",
     "symbols_and_imports",
+    "tree_sitter_chunks",
     "write_repo",
 ]
 
@@ -177,6 +181,24 @@ def symbols_and_imports(
     chunks = list(chunks)
     symbols = {(c.kind, c.qualified if qualified else c.name) for c in chunks if c.kind != "import"}
     return symbols, [c.name for c in chunks if c.kind == "import"]
+
+
+def tree_sitter_chunks(
+    rel: str, source: str, language: str, chunker: TreeSitterChunker | None = None
+) -> list[Chunk]:
+    """The chunks ``chunker`` (a :class:`TreeSitterChunker` with Atlas's own queries unless
+    given: a language package passes its own) finds in ``source``, dedented and without
+    leading blank lines, as file ``rel`` in ``language``; fails if the language's grammar
+    or query does not load, rather than letting the regex fallback answer."""
+    import textwrap
+
+    from atlas_core.chunk.treesitter import TreeSitterChunker
+
+    chunker = chunker or TreeSitterChunker()
+    chunks = chunker.chunk(rel, textwrap.dedent(source).lstrip("\n"), language)
+    if language in chunker.failures:
+        raise AssertionError(f"{language}: {chunker.failures[language]}")
+    return chunks
 
 
 def first_ranked(atlas: Atlas, task: str) -> tuple[IndexReader, str]:
