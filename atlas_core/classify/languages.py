@@ -116,6 +116,7 @@ EXTENSIONS: dict[str, str] = {
     "tex": "latex",
     "csv": "csv",
     "tsv": "csv",
+    "ipynb": "jupyter",
     "bzl": "starlark",
     "star": "starlark",
     # BUILD.bazel, MODULE.bazel, WORKSPACE.bazel, and the BUILD.<lib>.bazel overlays and

@@ -374,7 +374,7 @@ class IndexBuilder:
         return _Plan(columns, old_id, todo)
 
     def _same_content(self, path: str, size: int, old_hash: bytes) -> bool:
-        if size > self.processor.max_file_bytes:
+        if size > self.processor.read_limit(path):
             return False
         try:
             with open(open_regular(path), "rb") as fh:

@@ -24,6 +24,7 @@ import numpy as np
 from atlas_core.classify.rules import header_language
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
+from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
 from atlas_core.terms import IDENT_BYTES, TOKEN_SEPARATORS, split_identifier
 from atlas_core.tokens import estimate_tokens
@@ -324,14 +325,30 @@ class FileProcessor:
     def chunker_for(self, language: str) -> Any:
         return self.chunkers.get(language) or self.chunkers.get("*")
 
+    def read_limit(self, rel: str) -> int:
+        """How many bytes of ``rel`` are read: a notebook's outputs do not count against
+        ``max_file_bytes``, which applies to the text of its cells."""
+        return (
+            max(self.max_file_bytes, NOTEBOOK_MAX_BYTES)
+            if is_notebook(rel)
+            else self.max_file_bytes
+        )
+
     def process(self, rel: str, path: str) -> FileResult:
+        limit = self.read_limit(rel)
         try:
-            data, size = _read(path, self.max_file_bytes + 1)
+            data, size = _read(path, limit + 1)
         except OSError as exc:
             return self._empty(rel, b"", "unreadable", [f"{rel}: {exc.strerror}"])
-        digest = content_hash(data) if size <= self.max_file_bytes else b""
+        digest = content_hash(data) if size <= limit else b""
         if data.find(b"\0", 0, _SNIFF) >= 0:
             return self._empty(rel, digest, "binary", [])
+        cell_language = ""
+        if is_notebook(rel) and size <= limit:
+            cells = read_notebook(data)
+            if cells is not None:  # from here on, the notebook is the text of its cells
+                data, cell_language = cells.text.encode("utf-8", "surrogatepass"), cells.language
+                size = len(data)
         head = data[:1024].decode("utf-8", "replace")
         stage = f"classifying {rel}"
         language = (
@@ -356,11 +373,12 @@ class FileProcessor:
         language = header_language(rel, language, text)
         errors: list[str] = []
         chunks = []
-        chunker = self.chunker_for(language)
+        chunk_language = cell_language or language
+        chunker = self.chunker_for(chunk_language)
         if chunker is not None:
             try:
                 with signals_deferred():
-                    chunks = chunker.chunk(rel, text, language)
+                    chunks = chunker.chunk(rel, text, chunk_language)
             except Exception as exc:  # one file's failure: noted, the index carries on
                 if raise_errors():
                     raise

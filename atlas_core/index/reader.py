@@ -270,11 +270,14 @@ class IndexReader:
         return dict(zip(self.paths, range(len(self.paths)), strict=True))  # C-level: 2x faster
 
     def read_text(self, i: int) -> str:
-        """The current content of file ``i`` (read from the work tree, decoded leniently)."""
+        """The current content of file ``i`` (read from the work tree, decoded leniently; a
+        notebook's cells, as indexed)."""
         from atlas_core.fsread import read_confined
+        from atlas_core.notebook import readable_text
 
+        rel = self.path(i)
         try:
-            return read_confined(self.root, self.path(i)).decode("utf-8", "replace")
+            return readable_text(rel, read_confined(self.root, rel))
         except AtlasError:  # refused, gone, not a regular file (never blocks on a FIFO)
             return ""
 

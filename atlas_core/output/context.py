@@ -24,6 +24,7 @@ import attrs
 
 from atlas_core.errors import UsageError
 from atlas_core.fsread import Unreadable, confined_path, read_confined
+from atlas_core.notebook import readable_text
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
 from atlas_core.output.skim import skim_text
 from atlas_core.paths import display_path
@@ -462,7 +463,7 @@ def _read_block(
         return Omitted(item.path, exc.reason)
     if b"\0" in data[:8192]:
         return Omitted(item.path, "binary file")
-    text = data.decode("utf-8", "replace")
+    text = readable_text(rel, data)
     found: list[Redaction] = []
     if not allow_secrets:
         text, found = redact(text, path=rel)

@@ -121,6 +121,7 @@ _QUOTED_ONLY = frozenset(
     python go rust javascript typescript tsx java kotlin scala c cpp csharp ruby php swift
     elixir erlang lua haskell r julia dart objc clojure ocaml ocaml_interface fsharp
     fsharp_signature zig nim perl vue svelte groovy starlark powershell vim awk nix sql just
+    jupyter
     json toml hcl protobuf graphql
     """.split()
 )
