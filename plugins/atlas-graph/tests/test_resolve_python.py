@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 Build = Callable[..., set[tuple[str, str]]]
@@ -72,3 +73,23 @@ def test_external_vendored_and_generated_files_stay_out(graph_edges: Build) -> N
         }
     )
     assert edges == set()
+
+
+def test_a_notebook_imports_the_modules_its_cells_import(graph_edges: Build) -> None:
+    cells = [
+        {"cell_type": "markdown", "source": ["# Churn\n"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import pandas as pd\n"]},
+        {"cell_type": "code", "source": ["from shop.pricing import price\n", "import shop.tax\n"]},
+    ]
+    edges = graph_edges(
+        {
+            "notebooks/churn.ipynb": json.dumps({"cells": cells, "metadata": {}}),
+            "shop/__init__.py": "",
+            "shop/pricing.py": "PRICE = 1\n",
+            "shop/tax.py": "TAX = 0.2\n",
+        }
+    )
+    assert edges == {
+        ("notebooks/churn.ipynb", "shop/pricing.py"),
+        ("notebooks/churn.ipynb", "shop/tax.py"),
+    }

@@ -138,7 +138,8 @@ class PythonResolver(Resolver):
     """Maps Python imports to modules and packages of the repository."""
 
     name: ClassVar[str] = "graph_python"
-    languages: ClassVar[tuple[str, ...]] = ("python",)
+    #: a Jupyter notebook is read as its cells, Python in most notebooks
+    languages: ClassVar[tuple[str, ...]] = ("python", "jupyter")
     priority: ClassVar[int] = 10
 
     def resolve(self, reader: IndexView, file_id: int, imports: list[str]) -> list[str]:
