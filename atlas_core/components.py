@@ -178,7 +178,8 @@ class IndexView(Protocol):
         ...
 
     def read_text(self, i: int) -> str:
-        """The current content of file ``i`` ("" when it cannot be read)."""
+        """The current content of file ``i`` ("" when it cannot be read); a notebook's is
+        the text of its cells, as indexed."""
         ...
 
     def extra(self, name: str) -> Any:
