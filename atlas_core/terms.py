@@ -18,14 +18,16 @@ __all__ = [
     "STOP_WORDS",
     "TERMS_VERSION",
     "TOKEN_SEPARATORS",
+    "blank_encoded_data",
     "count_terms",
     "identifier_terms",
+    "is_encoded_data",
     "split_identifier",
     "tokenize",
 ]
 
 #: bump whenever the terms of a text change: indexes are rebuilt
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 #: identifiers (``[A-Za-z_][A-Za-z0-9_]*``, kebab-case joined) and numbers of two or more
 #: digits. Written to start with one character class, which lets the regex engine skip
@@ -45,6 +47,22 @@ TOKEN_SEPARATORS = bytes(
 #: end and fail the same way, and retrying every one took quadratic time on a long name
 _ALNUM_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]++[0-9]+(?![a-z])")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+#: encoded data, not words: a run of hexadecimal digits holding digits and letters (hashes,
+#: UUIDs, checksums), or a run of 40 characters or more with many one-character parts
+#: (base64: embedded images, certificates, source maps; ``testH2ToH1ChunkedResponseServeH1``
+#: is shorter, ``x509v3KeyUsageExtension`` has three). A blob is found by one such run and
+#: then blanked whole (:func:`blank_encoded_data`)
+_HEX_RUN = re.compile(rb"(?=[0-9a-fA-F-]*[0-9])(?=[0-9a-fA-F-]*[a-fA-F])[0-9a-fA-F-]+")
+_PARTS_BYTES = re.compile(rb"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_HEX_MIN = 24
+_ENCODED_MIN = 40
+_SINGLES_MIN = 6
+#: a span base64 may fill (``+`` and ``/`` separate tokens, so a blob is many of them)
+_BASE64_SPAN = re.compile(rb"[A-Za-z0-9+/]{64,}={0,2}")
+_HEX_MIN = 24
+_FRAGMENTS_MIN = 20
+_FRAGMENT_CHARS = 2.5
 
 STOP_WORDS = frozenset(
     """
@@ -80,6 +98,32 @@ def stem(word: str) -> str:
     if word.endswith(("ss", "us", "is")):
         return word
     return word[:-1]
+
+
+def is_encoded_data(run: bytes) -> bool:
+    """Whether a run of identifier characters (see :data:`TOKEN_SEPARATORS`) is encoded
+    data rather than words: its parts would be random fragments that match nothing a task
+    says, and a file of base64 would add millions of them to the index."""
+    if len(run) < _HEX_MIN:
+        return False
+    if _HEX_RUN.fullmatch(run):
+        return True
+    if len(run) < _ENCODED_MIN:
+        return False
+    parts = _PARTS_BYTES.findall(run)
+    singles = sum(1 for part in parts if len(part) == 1)
+    return singles >= _SINGLES_MIN and 4 * singles >= len(parts)
+
+
+def blank_encoded_data(data: bytes) -> bytes:
+    """``data`` with its base64 spans of 64 characters or more blanked, where the span is
+    encoded data (:func:`is_encoded_data`): all of a blob's tokens go, the short ones too."""
+
+    def blank(match: re.Match[bytes]) -> bytes:
+        span = match.group()
+        return b" " * len(span) if is_encoded_data(span.translate(None, b"+/=")) else span
+
+    return _BASE64_SPAN.sub(blank, data)
 
 
 def split_identifier(ident: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 from collections import Counter
@@ -240,3 +241,16 @@ def test_pseudo_identifiers_do_not_count_toward_the_bound(
     assert not table.full  # three identifiers (x, alpha, beta), however many odd tokens
     table.count(("", "", "gamma delta"))
     assert table.full
+
+
+def test_encoded_data_makes_no_terms() -> None:
+    code = "def load_avatar(user):\n    return cache.get(user.avatar_id)\n"
+    blob = base64.b64encode(random.Random(5).randbytes(30000)).decode()
+    digest = "sha256-3b98ecc1ca81da39a3ee5e6b4b0d3255bfef95601890afd80709aa"
+    with_data, without = process.TermTable(), process.TermTable()
+    with_data.count(
+        ("avatar", "load_avatar", f'{code}AVATAR = "data:image/png;base64,{blob}"  # {digest}\n')
+    )
+    without.count(("avatar", "load_avatar", f'{code}AVATAR = "data:image/png;base64,"  # \n'))
+    assert _postings(with_data) == _postings(without)
+    assert with_data.terms == without.terms

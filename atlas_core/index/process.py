@@ -26,7 +26,13 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
-from atlas_core.terms import IDENT_BYTES, TOKEN_SEPARATORS, split_identifier
+from atlas_core.terms import (
+    IDENT_BYTES,
+    TOKEN_SEPARATORS,
+    blank_encoded_data,
+    is_encoded_data,
+    split_identifier,
+)
 from atlas_core.tokens import estimate_tokens
 
 __all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
@@ -93,6 +99,8 @@ class TermTable:
     (``--verbose``, ``1``, ``12ab``, ``-``) is numbered as well, as a pseudo-identifier
     whose term ids are those of the identifiers in it (duplicates are summed by
     :meth:`postings`), so a text's tokens map to term ids in one dictionary lookup each.
+    A token that is encoded data (a hash, base64: :func:`~atlas_core.terms.is_encoded_data`)
+    makes no term.
     """
 
     def __init__(self, epoch: int = 0) -> None:
@@ -140,13 +148,18 @@ class TermTable:
             known[ident] = len(bounds) - 1
             bounds.append(len(flat))
 
-    def _add_tokens(self, tokens: Iterable[bytes]) -> None:
+    def _add_tokens(self, tokens: Iterable[bytes]) -> list[bytes]:
         """Number new tokens: their new identifiers in sorted order (the order the terms are
-        numbered in), then the tokens that are not one whole identifier."""
+        numbered in), then the tokens that are not one whole identifier. Returns the tokens
+        that are encoded data (not numbered: they are rarely met twice)."""
         known = self._idents
         new: set[bytes] = set()
         pseudo: list[tuple[bytes, list[bytes]]] = []
+        encoded: list[bytes] = []
         for token in tokens:
+            if is_encoded_data(token):
+                encoded.append(token)
+                continue
             # one identifier: starts with a letter or "_" (bytes 65 and up) and has no "-"
             # (or the pattern says so: kebab-case, a number of two digits or more)
             if token[0] >= 65 and b"-" not in token:
@@ -167,6 +180,7 @@ class TermTable:
             known[token] = len(bounds) - 1
             bounds.append(len(flat))
         self._pseudo += len(pseudo)
+        return encoded
 
     def count(self, fields: tuple[str | bytes, ...]) -> None:
         """Count one file's fields (the postings come from :meth:`postings`).
@@ -189,7 +203,12 @@ class TermTable:
                 keys += map(idents.__getitem__, counted)
             except KeyError:
                 del keys[done:]
-                self._add_tokens(set(counted).difference(idents))
+                new = set(counted).difference(idents)
+                if any(map(is_encoded_data, new)):  # a blob's short pieces go as well
+                    counted = Counter(blank_encoded_data(data).translate(TOKEN_SEPARATORS).split())
+                    new = set(counted).difference(idents)
+                for token in self._add_tokens(new):
+                    del counted[token]
                 keys += map(idents.__getitem__, counted)
             self._counts += counted.values()
             self._sizes.append(len(counted))
