@@ -96,9 +96,6 @@ FORM_VARIANTS = {
     "inf02": (0.2, False, False), "inf04": (0.4, False, False),
     "mis05": (0.5, False, True), "mis10": (1.0, False, True), "mid10": (1.0, True, True),
 }  # fmt: skip
-#: the best window of lines (BM25 per window, ``rank/passage.py``) of the 100 best BM25F
-#: matches, at these window sizes in lines
-PASSAGE_VARIANTS = {"w20": 20, "w50": 50}
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -267,14 +264,6 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = plain + feedback_scores(ctx, plain, (fw, sw, bw), k1, b, weight=weight)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
-    from atlas_core.rank.passage import best_passage_scores
-
-    top = np.argsort(-plain, kind="stable")[:100]
-    top = top[plain[top] > 0]
-    for key, window in PASSAGE_VARIANTS.items():
-        raw = best_passage_scores(reader, ctx.terms, top.tolist(), window)
-        best = float(raw.max()) if n else 0.0
-        arrays[f"pas_{key}"] = (raw / best if best > 0 else raw).astype(np.float32)
     arrays.update(_mentions_arrays(ctx))
     arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_path_features(reader, ctx.terms))
