@@ -78,6 +78,8 @@ MENTIONS = 0.5
 #: weight of git_messages (atlas-git: earlier commit messages like the task); fitted with the
 #: other weights by ``scripts/tune.py fit`` (folds by repository) and checked by ``fit --check``
 GIT_MESSAGES = 0.2
+#: weight of git_recency (atlas-git: files changed often and lately); fitted like GIT_MESSAGES
+GIT_RECENCY = 0.05
 
 # The weights of ``balanced`` (and the path prior in ranking/path.py) are checked by
 # cross-validation with folds by repository on the benchmark: ``scripts/tune.py fit`` compares
@@ -93,19 +95,19 @@ BUILTIN_PRESETS: dict[str, Preset] = {
                "small budget"),
         # structural signals run when their plugin is installed (atlas-graph, atlas-git)
         Preset("balanced", {"bm25f": 1.0, "path": 1.5, "mentions": MENTIONS,
-                            "pagerank": 0.3, "git_recency": 0.1,
+                            "pagerank": 0.3, "git_recency": GIT_RECENCY,
                             "git_cochange": 0.25, "git_messages": GIT_MESSAGES},
                "weighted", 32_000, None, 0.25, 50,
                description="the default: BM25F and the path prior, plus import-graph "
                "centrality and git history when installed"),
         Preset("deep", {"bm25f": 1.0, "path": 1.5, "mentions": MENTIONS,
-                        "pagerank": 0.3, "git_recency": 0.1,
+                        "pagerank": 0.3, "git_recency": GIT_RECENCY,
                         "git_cochange": 0.25, "git_messages": GIT_MESSAGES, "graph": 0.1},
                "weighted", 64_000, None, 0.2, 80,
                description="adds the import-graph neighbours of the best matches; a larger "
                "budget"),
         Preset("thorough", {"bm25f": 1.0, "path": 1.5, "mentions": MENTIONS,
-                            "pagerank": 0.3, "git_recency": 0.1,
+                            "pagerank": 0.3, "git_recency": GIT_RECENCY,
                             "git_cochange": 0.25, "git_messages": GIT_MESSAGES,
                             "graph": 0.1},
                "weighted", 128_000, None, 0.15, 120, rerank="auto",

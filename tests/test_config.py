@@ -72,7 +72,7 @@ def test_a_child_preset_merges_weights_and_zero_removes(repo: Any, atlas_cli: Cl
         "bm25f": 2.0,
         "path": 1.5,
         "mentions": 0.5,
-        "git_recency": 0.1,
+        "git_recency": 0.05,
         "git_cochange": 0.25,
         "git_messages": 0.2,
     }
