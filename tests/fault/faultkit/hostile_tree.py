@@ -191,6 +191,34 @@ def build(base: Path, rng: random.Random, features: set[str], canary: str) -> di
         _write(root, "Long.java", "import " + ".".join(["a"] * 100_000) + ";\nclass Long {}\n")
         _write(root, "long_import.py", "from " + "." * 50_000 + "x import y\n")
         _write(root, "lone_cr.js", "a\rb\rfunction retry() {}\r")
+        # notebooks: nested past the JSON parser's depth, cells of every wrong type, thousands
+        # of cells, and a plot of several MB (over max_file_bytes; its cells are not)
+        _write(root, "deep.ipynb", "[" * 200_000)
+        _write(
+            root,
+            "odd_cells.ipynb",
+            '{"cells": [1, null, {"cell_type": 7, "source": {}},'
+            ' {"cell_type": "code", "source": [1, "x\\ud800", null]}], "metadata": []}',
+        )
+        cell = '{"cell_type": "code", "source": ["def retry_%d():\\n", "    pass"]}'
+        _write(
+            root,
+            "many_cells.ipynb",
+            '{"cells": [' + ", ".join(cell % i for i in range(20_000)) + "]}",
+        )
+        png = "".join(
+            rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+            for _ in range(3_000_000)
+        )
+        _write(
+            root,
+            "plot.ipynb",
+            '{"cells": [{"cell_type": "code", "source": "retry()",'
+            ' "outputs": [{"data": {"image/png": "' + png + '"}}]}]}',
+        )
+        # encoded data: base64 and hashes make no terms
+        _write(root, "fixture.json", '{"blob": "' + png[:900_000] + '"}')
+        _write(root, "hashes.txt", "\n".join(f"{rng.getrandbits(160):040x}" for _ in range(20_000)))
     if "bad-config" in features:
         _write(root, "atlas.toml", rng.choice((
             "[index\nmax_file_bytes = ",
