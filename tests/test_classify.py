@@ -284,3 +284,48 @@ def test_a_table_of_values_is_data_not_code() -> None:
     wide = ",".join(f"{i},{i * 2},x{i}" for i in range(300)) + "\n"  # long, comma-dense lines
     for rel in ("data/prices.csv", "db/seeds/users.tsv"):
         assert explain_role(rel, detect_language(rel, wide), wide) == ("other", "data file")
+
+
+@pytest.mark.parametrize(
+    ("rel", "language"),
+    [
+        ("kernels/add.cu", "cuda"),
+        ("kernels/add.cuh", "cuda"),
+        ("src/solver.f90", "fortran"),
+        ("src/legacy.F", "fortran"),
+        ("contracts/Token.sol", "solidity"),
+        ("rtl/top.sv", "verilog"),
+        ("rtl/alu.vhd", "vhdl"),
+        ("shaders/light.frag", "glsl"),
+        ("shaders/light.hlsl", "hlsl"),
+        ("shaders/light.wgsl", "wgsl"),
+        ("src/Main.elm", "elm"),
+        ("src/Main.purs", "purescript"),
+        ("src/Main.hx", "haxe"),
+        ("game/player.gd", "gdscript"),
+        ("src/app.d", "d"),
+        ("src/main.odin", "odin"),
+        ("lib/parse.rkt", "racket"),
+        ("lib/parse.scm", "scheme"),
+        ("src/parse.lisp", "commonlisp"),
+        ("src/unit1.pas", "pascal"),
+        ("src/parser.adb", "ada"),
+        ("src/pages/index.astro", "astro"),
+        ("arch/x86/boot.S", "asm"),
+        ("batch/PAYROLL.cbl", "cobol"),
+        ("docs/intro.mdx", "markdown"),
+        ("analysis/report.Rmd", "markdown"),
+    ],
+)
+def test_languages_of_gpu_scientific_hardware_and_other_source(rel: str, language: str) -> None:
+    assert detect_language(rel, "") == language
+    role = explain_role(rel, language, "")[0]
+    assert role == ("docs" if language == "markdown" else "impl")
+
+
+def test_a_v_file_is_verilog_unless_it_holds_coq() -> None:
+    verilog = "module top(input clk);\n  always @(posedge clk) q <= d;\nendmodule\n"
+    coq = "(* lists *)\nRequire Import List.\n\nTheorem app_nil : forall l, l ++ nil = l.\n"
+    assert header_language("rtl/top.v", "verilog", verilog) == "verilog"
+    assert header_language("theories/Lists.v", "verilog", coq) == "coq"
+    assert header_language("rtl/top.sv", "verilog", coq) == "verilog"  # only .v is ambiguous

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 8
+CLASSIFY_VERSION = 9
 
 BUILD_NAMES = {
     "makefile",
@@ -259,6 +259,11 @@ def detect_language(rel: str, head: str) -> str:
     return "unknown"
 
 
+#: a Coq vernacular command opening a line (Verilog's keywords are lower case)
+_COQ = re.compile(
+    r"(?m)^[ \t]*(?:From[ \t]+[\w.]+[ \t]+)?(?:Require|Theorem|Lemma|Definition|Fixpoint|"
+    r"Inductive|Proof\.|Qed\.|Module[ \t]+Type|Set[ \t]+Implicit)\b"
+)
 #: how much of a ``.h`` file :func:`header_language` reads
 HEADER_SNIFF = 64 * 1024
 #: C++ that C cannot hold, each pattern with whether it must open its line: a template, a
@@ -287,8 +292,10 @@ _OBJC_MARKERS = ((re.compile(r"@(?:interface|protocol)[ \t]"), True),)
 def header_language(rel: str, language: str, text: str) -> str:
     """``cpp`` or ``objc`` for a ``.h`` header classified as C whose text is C++ or
     Objective-C (most C++ projects name their headers ``.h``; parsed as C, their templates
-    and classes define nothing), else ``language``. Reads the first :data:`HEADER_SNIFF`
-    characters."""
+    and classes define nothing); ``coq`` for a ``.v`` file classified as Verilog that holds
+    Coq; else ``language``. Reads the first :data:`HEADER_SNIFF` characters."""
+    if language == "verilog" and rel.endswith(".v"):
+        return "coq" if _COQ.search(text, 0, min(len(text), HEADER_SNIFF)) else language
     if language != "c" or not rel.endswith(".h"):
         return language
     end = min(len(text), HEADER_SNIFF)

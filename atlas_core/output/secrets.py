@@ -121,7 +121,8 @@ _QUOTED_ONLY = frozenset(
     python go rust javascript typescript tsx java kotlin scala c cpp csharp ruby php swift
     elixir erlang lua haskell r julia dart objc clojure ocaml ocaml_interface fsharp
     fsharp_signature zig nim perl vue svelte groovy starlark powershell vim awk nix sql just
-    jupyter
+    jupyter cuda fortran solidity verilog vhdl glsl hlsl wgsl elm purescript haxe gdscript d
+    odin racket scheme commonlisp pascal ada astro coq
     json toml hcl protobuf graphql
     """.split()
 )
