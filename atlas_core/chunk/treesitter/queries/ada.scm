@@ -1,7 +1,8 @@
 ; Ada: packages and package bodies (modules; a child package is named `Parent.Child`),
 ; procedures and functions (declared, defined, expression functions, null procedures,
-; generic declarations), records (structs), enumerations, other types and subtypes; `with`
-; clauses as imports (`use` clauses only make names visible and are not imports).
+; generic declarations), records (structs), enumerations, other types and subtypes, named
+; numbers (`Max : constant := 10`, constants); `with` clauses as imports (`use` clauses
+; only make names visible and are not imports). Tasks and protected objects are left out.
 
 (package_declaration name: (_) @name) @definition.module
 (package_body name: (_) @name) @definition.module
@@ -25,5 +26,6 @@
    (decimal_fixed_point_definition) (interface_type_definition)]) @definition.type
 (private_type_declaration . (identifier) @name) @definition.type
 (subtype_declaration . (identifier) @name) @definition.type
+(number_declaration . (identifier) @name) @definition.constant
 
 (with_clause [(identifier) (selected_component)] @import.name) @import

@@ -24,7 +24,9 @@
   lhs: [(identifier) @qualifier (genericTpl entity: (identifier) @qualifier)]
   rhs: (identifier) @name))) @definition.method
 
-([(interface) (implementation) (program) (library)]
-  (declConsts (declConst name: (identifier) @name) @definition.constant))
+(interface (declConsts (declConst name: (identifier) @name) @definition.constant))
+(implementation (declConsts (declConst name: (identifier) @name) @definition.constant))
+(program (declConsts (declConst name: (identifier) @name) @definition.constant))
+(library (declConsts (declConst name: (identifier) @name) @definition.constant))
 
 (declUses (moduleName) @import.name) @import
