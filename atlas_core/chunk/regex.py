@@ -265,6 +265,47 @@ RULES["objc"] = RULES["c"]
 # single-file components: the rules read the lines of the <script> block (template and style
 # lines match none of them)
 RULES["vue"] = RULES["svelte"] = RULES["typescript"]
+# Astro components: the pack's grammar keeps the frontmatter (TypeScript between `---` lines)
+# as raw text, so the TypeScript rules read it, and the `<script>` blocks, line by line;
+# `export const name = value` is a constant (a Props interface, getStaticPaths, prerender)
+RULES["astro"] = [
+    *RULES["typescript"],
+    ("constant", (rf"^()export\s++(?:const|let)\s++({_ID})\s*+(?::[^=]*+)?=")),
+]
+# assembly (GNU as, NASM, MASM): the pack's grammar misreads `#` comments and NASM's `%`
+# directives. Labels at the start of a line (not local ones: `.L1`, NASM's `.loop`, `1:`),
+# the Linux kernel's `ENTRY(name)` and `SYM_FUNC_START(name)`,
+# `.macro`/`%macro`, MASM's `name PROC` and `.include`/`%include`/`#include`
+RULES["asm"] = [
+    ("import", (r"""(?i)^(\s*+)(?:[.%]include|#\s*include|include)\s++["'<]?([^"'>\s;]+)""")),
+    ("macro", (r"(?i)^(\s*+)(?:\.macro|%i?macro)\s++([A-Za-z_.$?@][\w.$?@]*)")),
+    ("macro", (r"(?i)^()([A-Za-z_.$?@][\w.$?@]*)\s++macro\b")),
+    ("function", (r"(?i)^()([A-Za-z_$?@][\w.$?@]*)\s++proc\b")),
+    ("function", (r"^()(?:ENTRY|SYM_FUNC_START(?:_LOCAL)?|SYM_CODE_START)\(\s*+(\w+)")),
+    ("function", (r"^()([A-Za-z_$][\w.$@]*):")),
+]
+# COBOL (fixed or free format, any case): PROGRAM-ID as the module, the PROCEDURE DIVISION's
+# sections and paragraphs (a name alone on its line, in area A, before the period), and
+# COPY books as imports. The grammar reads a paragraph as its header line alone.
+_COBOL_A = r"^(?:[ \d]{6}[ D])?( {0,3})"
+RULES["cobol"] = [
+    ("module", (rf"(?i){_COBOL_A}program-id\.?\s++['\"]?([\w-]+)")),
+    ("import", (r"""(?i)^(?:[ \d]{6} )?(\s*+)copy\s++(?:['"]([^'"]+)['"]|([\w$-]+))""")),
+    (
+        "section",
+        (
+            rf"(?i){_COBOL_A}(?!(?:configuration|input-output|file|working-storage|local-storage"
+            r"|linkage|report|screen|communication)\s)([\w-]+)\s++section(?:\s++\d+)?\s*+\.\s*+$"
+        ),
+    ),
+    (
+        "function",
+        (
+            rf"(?i){_COBOL_A}(?!(?:end|exit|goback|stop|identification|environment|data|procedure)"
+            r"[\s.])([\w-]*[A-Za-z][\w-]*)\s*+\.\s*+$"
+        ),
+    ),
+]
 # Less (no grammar in the language pack): imports, variables, mixin definitions and the
 # class and id selectors a line starts with (a mixin call ends in ";", not "{")
 RULES["less"] = [
