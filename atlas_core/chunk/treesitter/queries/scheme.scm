@@ -24,8 +24,10 @@
 ((list . (symbol) @_k . [(symbol) @name (list . (symbol) @name)])
   (#any-of? @_k "define-record-type" "define-record"))
   @definition.struct
-((list . (symbol) @_k . (list) @name)
-  (#any-of? @_k "define-library" "library" "define-module")) @definition.library
+; (a query file's `(library (moduleName) @name)` is a pattern, not a library)
+((list . (symbol) @_k . (list) @name) @definition.library
+  (#any-of? @_k "define-library" "library" "define-module")
+  (#not-match? @definition.library "\\s@[A-Za-z_]"))
 ((list . (symbol) @_k . (symbol) @name)
   (#eq? @_k "module") (#not-match? @name "^[.@]|:$")) @definition.module
 
