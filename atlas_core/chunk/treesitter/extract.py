@@ -34,7 +34,8 @@ every language. The capture names a query may use:
     when both have the same qualified name (the clauses of one Elixir or Haskell function).
 
 Pattern properties (``#set!``): ``join "."`` joins the ``@import.name`` nodes of one
-statement into one name (Scala's ``import a.b.c``); ``separator`` goes between
+statement into one name (Scala's ``import a.b.c``), or the ``@name`` nodes of one
+definition (Haxe's ``package a.b;``); ``separator`` goes between
 ``@import.prefix`` and ``@import.name``. Do not put ``#set!`` in a pattern that also has a
 text predicate (``#eq?``, ``#match?``, ``#any-of?``): py-tree-sitter 0.26 crashes on it.
 
@@ -63,7 +64,7 @@ _SIGNATURE_MAX = 200
 _DOC_NAME_MAX = 120
 _IMPORT_STRIP = "\"'`<> \t"
 _DOC_MARKERS = re.compile(
-    r'^\s*(?:"""|\'\'\'|[rRbBuU]?"""|//[!/]?|/\*+|\*+/?|#+|--+\s*\|?|@moduledoc)\s?'
+    r'^\s*(?:"""|\'\'\'|[rRbBuU]?"""|//[!/]?|/\*+|\*+/?|#+|--+\s*\|?|\{-\|?|@moduledoc)\s?'
 )
 
 
@@ -120,7 +121,7 @@ def first_doc_line(text: str) -> str:
     """The first non-empty line of a docstring or doc comment, markers removed."""
     for raw in text.splitlines():
         line = _DOC_MARKERS.sub("", raw).strip().strip("\"'").strip()
-        line = line.rstrip("*/").strip()
+        line = line.removesuffix("-}").rstrip("*/").strip()  # "-}" closes an Elm or Haskell block
         if line:
             return line[:_DOC_NAME_MAX]
     return ""
@@ -138,6 +139,7 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
     imports: list[tuple[int, int, str]] = []  # (start row, end row, name)
     docs: list[Any] = []
     joined: dict[tuple[int, int, str], dict[int, str]] = {}
+    named_parts: dict[tuple[int, int, str, str], tuple[Any, dict[int, Any]]] = {}
     doc_before: int | None = None
     settings_of: dict[int, dict[str, Any]] = {}
     for index, caps in QueryCursor(query).matches(root):
@@ -166,6 +168,18 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
                 break
         if node is None:
             continue
+        settings = settings_of.get(index)
+        if settings is None:
+            settings = settings_of[index] = query.pattern_settings(index)
+        join = settings.get("join")
+        if join is not None:
+            # one match per part of the name: joined once all matches are in
+            _, parts = named_parts.setdefault(
+                (node.start_byte, node.end_byte, kind, join), (node, {})
+            )
+            for n in names:
+                parts[n.start_byte] = n
+            continue
         name = _text(source, names[0]).strip()
         if not name:
             continue
@@ -181,6 +195,10 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
                 "merge" in caps,
             )
         )
+    for (_, _, kind, sep), (node, parts) in named_parts.items():
+        first = parts[min(parts)]
+        name = sep.join(_text(source, parts[k]).strip() for k in sorted(parts))
+        defs.append(_Def(kind, name, "", node, first.start_point[0], False))
     for (start, end, sep), parts in joined.items():
         imports.append((start, end, sep.join(parts[k] for k in sorted(parts))))
     chunks = _nest(_dedupe(defs), lines)
