@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 #: bump when the built-in rules change, so existing indexes are classified again
-CLASSIFY_VERSION = 9
+CLASSIFY_VERSION = 10
 
 BUILD_NAMES = {
     "makefile",
