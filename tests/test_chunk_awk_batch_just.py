@@ -163,3 +163,30 @@ def test_a_symbol_named_in_the_task_ranks_its_file_first(
     symbol = query.split()[0]  # each task opens with the symbol's name
     assert symbol in [c.name for c in reader.chunks(reader.ids[path])]
     assert first == path
+
+
+def test_new_regex_rules_reach_files_that_did_not_change(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.chunk import regex
+
+    root = write_repo(tmp_path / "r", {"report.awk": 'BEGIN { FS = "," }\nLIMIT = 10\n'})
+    atlas = make_atlas(root)
+    atlas.index()
+    reader = atlas.reader()
+    assert reader.chunks(reader.ids["report.awk"]) == []
+    reader.close()
+    # a release that adds a rule: the unchanged file is chunked again on the next run
+    monkeypatch.setitem(
+        regex.RULES, "awk", [*regex.RULES["awk"], ("constant", r"^(\s*)([A-Z_]+)\s*=")]
+    )
+    regex._compiled.cache_clear()
+    regex._rules_digest.cache_clear()
+    try:
+        make_atlas(root).index()
+        reader = make_atlas(root).reader()
+        assert [c.name for c in reader.chunks(reader.ids["report.awk"])] == ["LIMIT"]
+        reader.close()
+    finally:
+        regex._compiled.cache_clear()
+        regex._rules_digest.cache_clear()

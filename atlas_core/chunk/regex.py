@@ -6,6 +6,7 @@ the next one of the same or lower indentation starts). Tree-sitter chunkers outr
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from typing import ClassVar
@@ -337,13 +338,27 @@ def _compiled(language: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(pattern)) for kind, pattern in RULES.get(language, ())]
 
 
+@cache
+def _rules_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for language in sorted(RULES):
+        for kind, pattern in RULES[language]:
+            digest.update(f"{language}\0{kind}\0{pattern}\n".encode())
+    return digest.hexdigest()
+
+
 class RegexChunker:
     """Regex guesses at symbols and imports for about thirty languages."""
 
     name: ClassVar[str] = "regex"
     languages: ClassVar[tuple[str, ...]] = tuple(sorted(RULES))
     priority: ClassVar[int] = 0
-    version: ClassVar[str] = ""
+
+    @property
+    def version(self) -> str:
+        """Changes with the rules: an index is then chunked again (new rules reach files
+        that did not change)."""
+        return _rules_digest()
 
     def chunk(self, rel: str, text: str, language: str) -> list[Chunk]:
         rules = _compiled(language)
