@@ -94,7 +94,10 @@ def read_notebook(data: bytes) -> NotebookText | None:
             lines.append(f"{comment} %% [{kind if isinstance(kind, str) else 'cell'}]")
             lines.extend(f"{comment} {line}".rstrip() for line in source.splitlines())
         lines.append("")
-    return NotebookText("\n".join(lines), language)
+    text = "\n".join(lines)
+    # JSON may escape a lone surrogate (``"\\ud800"``), which no output can encode
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return NotebookText(text, language)
 
 
 def readable_text(rel: str, data: bytes) -> str:

@@ -158,3 +158,15 @@ def test_the_context_document_shows_the_cells(tmp_path: Path, atlas_cli: Cli) ->
     assert result.code == 0, result.stderr
     assert "def load_customers(path):\n    return pd.read_csv(path)" in result.stdout
     assert "image/png" not in result.stdout
+
+
+def test_a_lone_surrogate_in_a_cell_is_replaced(tmp_path: Path, atlas_cli: Cli) -> None:
+    source = ["def load():\n", '    return "\ud800"\n']  # json.dumps escapes the surrogate
+    data = json.dumps({"cells": [{"cell_type": "code", "source": source}]}).encode()
+    cells = read_notebook(data)
+    assert cells is not None and "\ufffd" in cells.text
+    cells.text.encode("utf-8")  # strict: an output can write it
+    root = write_repo(tmp_path / "repo", {"odd.ipynb": data, "util.py": "def x():\n    pass\n"})
+    result = atlas_cli("--root", str(root), "quick", "load", "--format", "context")
+    assert result.code == 0, result.stderr
+    assert "def load():" in result.stdout

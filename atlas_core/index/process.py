@@ -366,7 +366,7 @@ class FileProcessor:
         if is_notebook(rel) and size <= limit:
             cells = read_notebook(data)
             if cells is not None:  # from here on, the notebook is the text of its cells
-                data, cell_language = cells.text.encode("utf-8", "surrogatepass"), cells.language
+                data, cell_language = cells.text.encode(), cells.language
                 size = len(data)
         head = data[:1024].decode("utf-8", "replace")
         stage = f"classifying {rel}"
