@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from atlas_core.chunk.treesitter import TreeSitterChunker
-from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
+from atlas_core.testing import symbols_and_imports, tree_sitter_chunks
+
+#: the ``rank_beside_decoys`` fixture (tests/conftest.py)
+Rank = Callable[[dict[str, str], str], tuple[list[str], str]]
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -329,18 +330,8 @@ def test_line_ranges_cover_the_body() -> None:
     ids=["groovy", "clojure", "elisp", "nim", "tcl"],
 )
 def test_a_symbol_named_in_the_task_ranks_its_file_first(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], path: str, text: str, query: str
+    rank_beside_decoys: Rank, path: str, text: str, query: str
 ) -> None:
-    root = write_repo(
-        tmp_path / "r",
-        {
-            path: text,
-            "src/other.py": "def unrelated():\n    return 1\n",
-            "src/main.go": "package main\n\nfunc main() {}\n",
-            "README.md": "# Project\n\nA small project.\n",
-        },
-    )
-    reader, first = first_ranked(make_atlas(root), query)
-    symbol = query.split()[0]  # each task opens with the symbol's name
-    assert symbol in [c.name for c in reader.chunks(reader.ids[path])]
+    names, first = rank_beside_decoys({path: text}, query)
+    assert query.split()[0] in names  # each task opens with the symbol's name
     assert first == path

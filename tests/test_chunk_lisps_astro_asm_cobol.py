@@ -12,8 +12,10 @@ import pytest
 
 from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import QUERY_DIR, TreeSitterChunker
-from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
+from atlas_core.testing import symbols_and_imports, tree_sitter_chunks
+
+#: the ``rank_beside_decoys`` fixture (tests/conftest.py)
+Rank = Callable[[dict[str, str], str], tuple[list[str], str]]
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 TREE_SITTER: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -370,19 +372,8 @@ RANKED: list[tuple[dict[str, str], str]] = [
     ("files", "query"), RANKED, ids=["racket", "scheme", "commonlisp", "astro", "asm", "cobol"]
 )
 def test_a_symbol_named_in_the_task_ranks_its_file_first(
-    tmp_path: Path, make_atlas: Callable[[Path], Atlas], files: dict[str, str], query: str
+    rank_beside_decoys: Rank, files: dict[str, str], query: str
 ) -> None:
-    path = next(iter(files))
-    root = write_repo(
-        tmp_path / "r",
-        {
-            **files,
-            "src/other.py": "def unrelated():\n    return 1\n",
-            "src/main.go": "package main\n\nfunc main() {}\n",
-            "README.md": "# Project\n\nA small project.\n",
-        },
-    )
-    reader, first = first_ranked(make_atlas(root), query)
-    symbol = query.split()[0]  # each task opens with the symbol's name
-    assert symbol in [c.name for c in reader.chunks(reader.ids[path])]
-    assert first == path
+    names, first = rank_beside_decoys(files, query)
+    assert query.split()[0] in names  # each task opens with the symbol's name
+    assert first == next(iter(files))
