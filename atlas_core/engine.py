@@ -526,11 +526,15 @@ class Atlas:
         (path prior, centrality, recency) only break ties between the seeds' neighbours.
         """
         from atlas_core.config import structure_component_config
-        from atlas_core.rank.related import gather_ties, tie_scores  # only with seeds
+        from atlas_core.rank.related import (  # only with seeds
+            KIND_FACTORS,
+            gather_ties,
+            tie_scores,
+        )
 
         config = structure_component_config(SeedConfig, ctx.options("seeds"), "seeds")
         ties = gather_ties(ctx, self.manager.registry("signals"), ctx.seeds)
-        values = tie_scores(len(ctx.index), ties, ctx.seeds)
+        values = tie_scores(len(ctx.index), ties, ctx.seeds, KIND_FACTORS)
         raw["seeds"] = values
         ctx.results["seeds"] = normalize(values)
         weights["seeds"] = config.weight
@@ -538,7 +542,7 @@ class Atlas:
             weights["seeds"] = max(config.weight, 1.0)
             for name in list(weights):
                 if name not in {"seeds", "graph", "git_cochange", "semantic"}:
-                    weights[name] *= 0.1
+                    weights[name] *= BARE_DAMP
 
     def _signals(
         self, preset: Preset, ctx: QueryContext, failures: list[PluginFailure]
@@ -662,6 +666,12 @@ class Atlas:
         new_norm = normalize(new - new.min() + 1e-9) if len(new) else new
         out[candidates] = floor + 1e-6 + new_norm * max(top - floor, 1e-6)
         return out
+
+
+#: a seed without a task: the signals that know nothing of the seeds (text, path prior,
+#: centrality, recency) count this share of their weight, so they only break ties between
+#: the seeds' neighbours (``scripts/seed_tune.py`` chooses it by folds)
+BARE_DAMP = 0.1
 
 
 @attrs.define

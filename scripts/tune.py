@@ -40,6 +40,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -440,7 +441,14 @@ def _lenient_checkout(mirror: str, commit: str, dest: Path) -> None:
     )
 
 
-def cmd_dump(args: argparse.Namespace) -> None:
+def cmd_dump(
+    args: argparse.Namespace,
+    select: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    dump: Callable[..., None] | None = None,
+) -> None:
+    """Dump every case of ``args``'s sets (``select`` picks and reshapes them; ``dump``
+    stores one, :func:`dump_case` by default)."""
+    dump = dump or dump_case
     bench = Path(args.bench).resolve()
     sys.path.insert(0, str(bench))
     from make_cases import load_cases  # type: ignore[import-not-found]
@@ -456,6 +464,8 @@ def cmd_dump(args: argparse.Namespace) -> None:
             cases = [c for c in cases if seen.update([c["repo"]]) or seen[c["repo"]] <= args.limit]
         if args.repo:
             cases = [c for c in cases if c["repo"] in args.repo]
+        if select is not None:
+            cases = select(cases)
         repos = sorted({c["repo"] for c in cases})
         mine = {r for i, r in enumerate(repos) if i % args.shards == args.shard}
         # a new prefix never touches the dumps the fit reads by default
@@ -485,7 +495,7 @@ def cmd_dump(args: argparse.Namespace) -> None:
                 continue
             try:
                 reuse = reuse_dir / out.name if args.prefix else None
-                dump_case(c, root, out, bench, cache, set_name, reuse)
+                dump(c, root, out, bench, cache, set_name, reuse)
             except Exception as exc:
                 (outdir / f"{c['id']}.failed").write_text(repr(exc)[:2000])
                 print(f"{set_name} {c['id']}: FAILED {exc!r}"[:300], flush=True)

@@ -15,7 +15,7 @@ import math
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -71,6 +71,10 @@ _CODE_ROLES = {"impl", "other"}
 #: tie strengths of the core's own ties
 TEST_PAIR = 0.9
 SAME_PACKAGE = 0.3
+#: how much each kind of tie counts in the ``seeds`` signal, on top of its strength (1.0 when
+#: not named; ``scripts/seed_tune.py`` chooses them by folds); ``atlas related`` lists ties
+#: at their own strength
+KIND_FACTORS: dict[str, float] = {}
 
 
 @attrs.frozen
@@ -195,16 +199,23 @@ def gather_ties(ctx: QueryContext, signals: Iterable[Any], ids: Sequence[int]) -
     return ties
 
 
-def tie_scores(n: int, ties: Iterable[Tie], exclude: Sequence[int] = ()) -> np.ndarray:
-    """Per file: the sum over kinds of its strongest tie of that kind (0: no tie)."""
+def tie_scores(
+    n: int,
+    ties: Iterable[Tie],
+    exclude: Sequence[int] = (),
+    factors: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Per file: the sum over kinds of its strongest tie of that kind (0: no tie), each
+    kind times its factor in ``factors`` (1.0 when not named)."""
     best: dict[tuple[int, str], float] = {}
     for tie in ties:
         key = (tie.id, tie.kind)
         if tie.strength > best.get(key, 0.0):
             best[key] = tie.strength
+    factors = factors or {}
     out = np.zeros(n)
-    for (i, _), strength in best.items():
-        out[i] += strength
+    for (i, kind), strength in best.items():
+        out[i] += strength * factors.get(kind, 1.0)
     if len(exclude):
         out[np.asarray(exclude, dtype=np.int64)] = 0.0
     return out
