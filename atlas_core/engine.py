@@ -522,8 +522,9 @@ class Atlas:
     ) -> None:
         """The ``seeds`` signal: how strongly each file is tied to the seed files.
 
-        Without a task, it weighs at least 1.0 and the signals that do not read the task
-        (path prior, centrality, recency) only break ties between the seeds' neighbours.
+        Each kind of tie counts its strength times its factor in ``KIND_FACTORS``. Without
+        a task it weighs at least 1.0, and the signals that know nothing of the seeds (path
+        prior, centrality, recency) keep ``BARE_DAMP`` of their weight.
         """
         from atlas_core.config import structure_component_config
         from atlas_core.rank.related import (  # only with seeds
@@ -668,18 +669,19 @@ class Atlas:
         return out
 
 
-#: a seed without a task: the signals that know nothing of the seeds (text, path prior,
-#: centrality, recency) count this share of their weight, so they only break ties between
-#: the seeds' neighbours (``scripts/seed_tune.py`` chooses it by folds)
-BARE_DAMP = 0.1
+#: a seed without a task: the share of their weight the signals that know nothing of the
+#: seeds (path prior, centrality, recency) keep. Chosen by folds (``scripts/seed_tune.py``):
+#: all 39 keep them whole (the path prior is what sets a neighbour's test below its code)
+BARE_DAMP = 1.0
 
 
 @attrs.define
 class SeedConfig:
     """``[signals.seeds]``: how much the seeds' neighbours count."""
 
-    #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5)
-    weight: float = attrs.field(default=0.25, validator=attrs.validators.ge(0.0))
+    #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
+    #: folds, ``scripts/seed_tune.py``)
+    weight: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
 
 
 def _with_seed_line(

@@ -71,10 +71,17 @@ _CODE_ROLES = {"impl", "other"}
 #: tie strengths of the core's own ties
 TEST_PAIR = 0.9
 SAME_PACKAGE = 0.3
-#: how much each kind of tie counts in the ``seeds`` signal, on top of its strength (1.0 when
-#: not named; ``scripts/seed_tune.py`` chooses them by folds); ``atlas related`` lists ties
-#: at their own strength
-KIND_FACTORS: dict[str, float] = {}
+#: how much each kind of tie counts in the ``seeds`` signal, times its strength (1.0 when not
+#: named). Chosen by folds (``scripts/seed_tune.py``: which of a seed's neighbours its commit
+#: also changed): co-change and the seed's own package say most, imports less, and a hub's
+#: importers least. Test pairs keep 1.0: the benchmark never counts a test as an answer, so
+#: it cannot weigh them. ``atlas related`` lists ties at their own strength.
+KIND_FACTORS: dict[str, float] = {
+    "co-changed": 2.0,
+    "same package": 2.0,
+    "import of": 0.5,
+    "importer of": 0.25,
+}
 
 
 @attrs.frozen
