@@ -97,6 +97,24 @@ FORM_VARIANTS = {
     "inf02": (0.2, False, False), "inf04": (0.4, False, False),
     "mis05": (0.5, False, True), "mis10": (1.0, False, True), "mid10": (1.0, True, True),
 }  # fmt: skip
+#: settings of atlas-git's history signals dumped beside the default (``[signals.<name>]``
+#: overrides, one setting moved at a time) as ``sig_<name>_<key>``, normalised; the fit's
+#: ``<name>_variant`` picks one ("": the shipped settings)
+HISTORY_VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
+    "git_cochange": {
+        "s5": {"seeds": 5}, "s10": {"seeds": 10}, "s40": {"seeds": 40},
+        "n0": {"seed_norm": 0.0}, "n1": {"seed_norm": 1.0},
+        "m03": {"min_seed_score": 0.3}, "m05": {"min_seed_score": 0.5},
+        "h180": {"half_life_days": 180.0}, "h365": {"half_life_days": 365.0},
+        "c20": {"max_commit_files": 20}, "c100": {"max_commit_files": 100},
+    },
+    "git_messages": {
+        "t5": {"top": 5}, "t20": {"top": 20}, "t40": {"top": 40},
+        "w500": {"window": 500}, "w5000": {"window": 5000},
+        "c20": {"max_commit_files": 20}, "c100": {"max_commit_files": 100},
+        "b03": {"b": 0.3}, "k2": {"k1": 2.0},
+    },
+}  # fmt: skip
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -267,6 +285,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
     arrays.update(_mentions_arrays(ctx))
     arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
+    arrays.update(_history_variant_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_path_features(reader, ctx.terms))
     langs = sorted(set(reader.languages))
     arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
@@ -334,6 +353,37 @@ def _fused_seed_arrays(
             raw = np.asarray(signal.score(ctx), dtype=np.float64)
             values = normalize(np.where(np.isfinite(raw), raw, 0.0))
         out[f"sig_{name}{suffix}"] = values.astype(np.float32)
+    return out
+
+
+def _history_variant_arrays(
+    atlas: Any, reader: Any, query: str, scores: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Each of ``HISTORY_VARIANTS``, scored as the query scored its signal (the same stage-0
+    results seed co-change), normalised."""
+    from atlas_core.components import QueryContext
+    from atlas_core.rank.fusion import normalize
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    registry = atlas.manager.registry("signals")
+    terms = tokenize(parse_task(query).text)
+    ctx = QueryContext(query, terms, reader, atlas.settings.components)
+    for name, values in scores.items():
+        signal = registry.get(name)
+        if signal is not None and signal.stage == 0:
+            ctx.results[name] = values
+    out = {}
+    for name, variants in HISTORY_VARIANTS.items():
+        signal = registry.get(name)
+        for key, override in variants.items():
+            values = np.zeros(len(reader))
+            if signal is not None and name in scores:  # it ran in the query
+                mine = {**atlas.settings.components.get(name, {}), **override}
+                ctx.settings = {**atlas.settings.components, name: mine}
+                raw = np.asarray(signal.score(ctx), dtype=np.float64)
+                values = normalize(np.where(np.isfinite(raw), raw, 0.0))
+            out[f"sig_{name}_{key}"] = values.astype(np.float32)
     return out
 
 
@@ -534,11 +584,12 @@ EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
     "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases", "forms",
+    "git_cochange_variant", "git_messages_variant",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = (
     "bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant",
-    "feedback", "phrases", "forms",
+    "feedback", "phrases", "forms", "git_cochange_variant", "git_messages_variant",
 )  # fmt: skip
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
@@ -602,6 +653,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     "phrases": ("", *PHRASE_VARIANTS),
     # other forms of the task's words in BM25F ("": off; FORM_VARIANTS: their weight)
     "forms": ("", *FORM_VARIANTS),
+    # atlas-git's history signals under other settings ("": shipped; HISTORY_VARIANTS)
+    "git_cochange_variant": ("", *HISTORY_VARIANTS["git_cochange"]),
+    "git_messages_variant": ("", *HISTORY_VARIANTS["git_messages"]),
     "match_weight": (1.0, 2.0, 3.0, 4.0, 6.0),
     "test": (0.1, 0.15, 0.2, 0.3, 0.45, 0.6),
     "docs": (0.05, 0.1, 0.15, 0.2, 0.3, 0.45),
@@ -650,7 +704,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
         "gate": 0.0, "gate_floor": 0.0, "dir_share": 1.0, "text_power": 1.0, "qtf": "all",
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
         "s2_coupled": 0.0, "mentions_variant": "", "feedback": "", "phrases": "",
-        "forms": "",
+        "forms": "", "git_cochange_variant": "", "git_messages_variant": "",
     }  # fmt: skip
 
 
@@ -692,6 +746,10 @@ class Data:
             for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS, *FORM_VARIANTS]:  # without: plain
                 if f"bm25f_{key}" not in z.files:
                     cols.setdefault(f"bm25f_{key}", []).append(z["bm25f_f531"])
+            for name, variants in HISTORY_VARIANTS.items():  # dumps without: the shipped one
+                for key in variants:
+                    if f"sig_{name}_{key}" not in z.files:
+                        cols.setdefault(f"sig_{name}_{key}", []).append(z[f"sig_{name}"])
             for key in MENTIONS_VARIANTS:  # dumps without them: the dumped mentions signal
                 if f"ment_{key}" not in z.files:
                     cols.setdefault(f"ment_{key}", []).append(z["sig_mentions"])
@@ -811,7 +869,11 @@ class Data:
         return out
 
     def stage1(self, p: dict[str, Any], name: str) -> np.ndarray:
-        """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one."""
+        """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one, or
+        under the settings ``p["<name>_variant"]`` names."""
+        variant = p.get(f"{name}_variant", "")
+        if variant:
+            return self.cols[f"sig_{name}_{variant}"]
         return self.cols[f"sig_{name}{SEED_COLUMNS[p.get('seed', 'bm25f')].get(name, '')}"]
 
     def _neighbours(self) -> dict[str, np.ndarray]:
@@ -1062,6 +1124,12 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "the mentions signal's setting": ("mentions_variant",),
     "other forms of the task's words": ("forms",),
     "everything + other forms of the task's words": (*ALL_KEYS, "forms"),
+    "the history signals' settings": ("git_cochange_variant", "git_messages_variant"),
+    "everything + the history signals' settings": (
+        *ALL_KEYS,
+        "git_cochange_variant",
+        "git_messages_variant",
+    ),
     "everything + every candidate": (*ALL_KEYS, *EXPLORE_KEYS),
 }
 STAGE2_KEYS = ("s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled")

@@ -203,6 +203,55 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *who, *args], check=True, capture_output=True)
 
 
+def _history_repo(tmp_path: Path) -> Path:
+    """REPO with history: the ledger changes with the client (not a text match), the demo
+    with the retry policy."""
+    root = write_repo(tmp_path / "repo", REPO)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "start")
+    for n, pair in enumerate(
+        [("src/payments/client.py", "src/payments/deep/er/still/ledger.py")] * 3
+        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2
+    ):
+        for rel in pair:
+            with open(root / rel, "a") as fh:
+                fh.write(f"# change {n}\n")
+        _git(root, "commit", "-qam", f"change {n} of the retry backoff")
+    return root
+
+
+def test_history_variants_are_the_engines(
+    tune: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sig_<signal>_<variant>`` is what the engine scores with that variant's settings, and
+    the fit's ``<signal>_variant`` ranks as that engine does."""
+    from atlas_core.config import load_settings
+    from atlas_core.engine import Atlas, QueryOptions
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git,graph")
+    root = _history_repo(tmp_path)
+    query = "retry backoff for the payment client charge"
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    data = tune.Data([_dump(tune, root, dumps / "case1.npz", query, ["src/payments/client.py"])])
+    for name, key in (("git_cochange", "s5"), ("git_cochange", "n1"), ("git_messages", "t5")):
+        settings = load_settings(root)
+        settings.components[name] = dict(tune.HISTORY_VARIANTS[name][key])
+        atlas = Atlas(root, get_plugin_manager(), settings)
+        result = atlas.query(query, QueryOptions(top=0, max_tokens=0), atlas.reader())
+        column = data.cols[f"sig_{name}_{key}"]
+        assert column.any()
+        np.testing.assert_allclose(result.signal_scores[name], column, atol=1e-6)
+        engine = [atlas.reader().paths[i] for i in result.order]
+        fused = data.fused(dict(tune.shipped_params(), **{f"{name}_variant": key}))
+        offline = [data.paths(0)[i] for i in np.lexsort((np.arange(len(fused)), -fused))]
+        assert offline == engine
+    # seed_norm 1 (confidence) scores co-change otherwise than the shipped 0.5
+    assert not np.allclose(data.cols["sig_git_cochange_n1"], data.cols["sig_git_cochange"])
+
+
 def test_fused_seed_dump_is_the_engines(
     tune: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,19 +262,7 @@ def test_fused_seed_dump_is_the_engines(
     from atlas_core.plugin.manager import get_plugin_manager
 
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git,graph")
-    root = write_repo(tmp_path / "repo", REPO)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "start")
-    # the ledger changes with the client (not a text match), the demo with the retry policy
-    for n, pair in enumerate(
-        [("src/payments/client.py", "src/payments/deep/er/still/ledger.py")] * 3
-        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2
-    ):
-        for rel in pair:
-            with open(root / rel, "a") as fh:
-                fh.write(f"# change {n}\n")
-        _git(root, "commit", "-qam", f"change {n}")
+    root = _history_repo(tmp_path)
     query = "retry backoff for the payment client charge"
     dumps = tmp_path / "dumps"
     dumps.mkdir()
