@@ -115,6 +115,8 @@ HISTORY_VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
         "b03": {"b": 0.3}, "k2": {"k1": 2.0},
     },
 }  # fmt: skip
+#: BM25F (default fields) with the title's words counted this many times more (``title_text``)
+TITLE_VARIANTS = {"tt1": 1, "tt2": 2}
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
 DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
@@ -194,8 +196,12 @@ def cmd_baseline(args: argparse.Namespace) -> None:
     print("\n".join(ranked["bm25_code" if args.code else "bm25"][: args.top]))
 
 
-def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
-    """What the path prior is made of, per file (mirrors ranking/path.py)."""
+def _path_features(
+    reader: Any, terms: list[str], title_terms: list[str] | None = None
+) -> dict[str, np.ndarray]:
+    """What the path prior is made of, per file (mirrors ranking/path.py); ``frac_title`` and
+    ``frac_name_title`` are ``frac`` and ``frac_name`` over the title's words alone (a
+    candidate: a long bug report's words dilute the share its path words make)."""
     from atlas_core.rank.path import AUX_DIRS, SOURCE_DIRS
     from atlas_core.terms import tokenize
 
@@ -207,6 +213,9 @@ def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
     src = np.zeros(n, bool)
     frac = np.zeros(n, np.float32)
     frac_name = np.zeros(n, np.float32)  # the part of ``frac`` from the file name alone
+    title = set(title_terms or ())
+    frac_title = np.zeros(n, np.float32)
+    frac_name_title = np.zeros(n, np.float32)
     dir_terms: dict[str, set[str]] = {}
     for i, rel in enumerate(reader.paths):
         parts = rel.split("/")
@@ -222,9 +231,12 @@ def _path_features(reader: Any, terms: list[str]) -> dict[str, np.ndarray]:
             stem = set(tokenize(name.split(".")[0]))
             frac[i] = len(query & (t | stem)) / len(query)
             frac_name[i] = len(query & stem) / len(query)
+            if title:
+                frac_title[i] = len(title & (t | stem)) / len(title)
+                frac_name_title[i] = len(title & stem) / len(title)
     return {
         "depth": depth, "aux": aux, "src": src, "frac": frac, "frac_name": frac_name,
-        "vendored": vendored,
+        "vendored": vendored, "frac_title": frac_title, "frac_name_title": frac_name_title,
     }  # fmt: skip
 
 
@@ -286,7 +298,15 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     arrays.update(_mentions_arrays(ctx))
     arrays.update(_fused_seed_arrays(atlas, reader, query, result.signal_scores))
     arrays.update(_history_variant_arrays(atlas, reader, query, result.signal_scores))
-    arrays.update(_path_features(reader, ctx.terms))
+    from atlas_core.rank.task import task_title
+
+    title_terms = tokenize(parse_task(task_title(query)).text)
+    for key, times in TITLE_VARIANTS.items():
+        tctx = QueryContext(query, [*ctx.terms, *title_terms * times], reader, {})
+        raw = bm25f_scores(tctx, (fw, sw, bw), k1, b)
+        top = float(raw.max()) if n else 0.0
+        arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
+    arrays.update(_path_features(reader, ctx.terms, title_terms))
     langs = sorted(set(reader.languages))
     arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
     arrays["role"] = np.array(
@@ -584,12 +604,13 @@ EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
     "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases", "forms",
-    "git_cochange_variant", "git_messages_variant",
+    "git_cochange_variant", "git_messages_variant", "path_words", "title_text",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = (
     "bm25f_variant", "qtf", "s2_dir_form", "seed", "s2_coupled_seed", "mentions_variant",
     "feedback", "phrases", "forms", "git_cochange_variant", "git_messages_variant",
+    "path_words", "title_text",
 )  # fmt: skip
 #: the structural signals ``gate`` scales by the file's text score
 GATED = ("pagerank", "git_cochange")
@@ -653,6 +674,11 @@ GRID: dict[str, tuple[Any, ...]] = {
     "phrases": ("", *PHRASE_VARIANTS),
     # other forms of the task's words in BM25F ("": off; FORM_VARIANTS: their weight)
     "forms": ("", *FORM_VARIANTS),
+    # which task words the path prior's share of matched words is over: all of them
+    # (shipped), the title's only, or the better of the two
+    "path_words": ("task", "title", "max"),
+    # BM25F with the title's words counted again ("": no; TITLE_VARIANTS: how many times)
+    "title_text": ("", *TITLE_VARIANTS),
     # atlas-git's history signals under other settings ("": shipped; HISTORY_VARIANTS)
     "git_cochange_variant": ("", *HISTORY_VARIANTS["git_cochange"]),
     "git_messages_variant": ("", *HISTORY_VARIANTS["git_messages"]),
@@ -705,6 +731,7 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
         "s2_coupled": 0.0, "mentions_variant": "", "feedback": "", "phrases": "",
         "forms": "", "git_cochange_variant": "", "git_messages_variant": "",
+        "path_words": "task", "title_text": "",
     }  # fmt: skip
 
 
@@ -743,7 +770,10 @@ class Data:
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
-            for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS, *FORM_VARIANTS]:  # without: plain
+            for key in ("frac_title", "frac_name_title"):  # dumps without: the whole task's
+                if key not in z.files:
+                    cols.setdefault(key, []).append(z[key.replace("_title", "")])
+            for key in [*FEEDBACK_VARIANTS, *PHRASE_VARIANTS, *FORM_VARIANTS, *TITLE_VARIANTS]:
                 if f"bm25f_{key}" not in z.files:
                     cols.setdefault(f"bm25f_{key}", []).append(z["bm25f_f531"])
             for name, variants in HISTORY_VARIANTS.items():  # dumps without: the shipped one
@@ -808,7 +838,7 @@ class Data:
 
     def path_scores(self, p: dict[str, Any]) -> np.ndarray:
         """The path signal under prior parameters ``p``, normalised per case."""
-        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share", "named_role_lift"))
+        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share", "named_role_lift", "path_words"))
         got = self._path_cache.get(key)
         if got is not None:
             return got
@@ -826,10 +856,15 @@ class Data:
         value = value / (1.0 + p["depth"] * self.feat_depth)
         value = value * np.where(self.feat_small, p["small"], 1.0)
         value = np.where(self.cols["ok"], value, 0.05)
-        frac = self.cols["frac"].astype(np.float64)
+        words = p.get("path_words", "task")
+        suffix = "_title" if words == "title" else ""
+        frac = self.cols[f"frac{suffix}"].astype(np.float64)
+        name = self.cols[f"frac_name{suffix}"].astype(np.float64)
+        if words == "max":  # the better of the whole task's share and the title's
+            frac = np.maximum(frac, self.cols["frac_title"])
+            name = np.maximum(name, self.cols["frac_name_title"])
         share = p.get("dir_share", 1.0)
-        if share != 1.0 and "frac_name" in self.cols:
-            name = self.cols["frac_name"].astype(np.float64)
+        if share != 1.0:
             frac = name + share * (frac - name)
         raw = value * (1.0 + p["match_weight"] * frac)
         top = np.maximum.reduceat(raw, self.starts[:-1])
@@ -845,7 +880,8 @@ class Data:
     ) -> np.ndarray:
         qtf = p.get("qtf", "all")
         variant = p["bm25f_variant"] if qtf == "all" else qtf
-        variant = p.get("feedback") or p.get("phrases") or p.get("forms") or variant
+        for candidate in ("title_text", "forms", "phrases", "feedback"):  # the first one set wins
+            variant = p.get(candidate) or variant
         text = self.cols[f"bm25f_{variant}"].astype(np.float64)
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
@@ -1125,6 +1161,7 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "other forms of the task's words": ("forms",),
     "everything + other forms of the task's words": (*ALL_KEYS, "forms"),
     "the history signals' settings": ("git_cochange_variant", "git_messages_variant"),
+    "the title's words in the path prior and the text": ("path_words", "title_text"),
     "everything + the history signals' settings": (
         *ALL_KEYS,
         "git_cochange_variant",
