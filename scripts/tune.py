@@ -321,6 +321,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
     from atlas_core.rank.intent import named_roles
 
     meta = {
+        "task_terms": len(set(ctx.terms)),
         "classify": CLASSIFY_VERSION,
         "named_roles": sorted(named_roles(query)),
         "langs": langs,
@@ -604,7 +605,7 @@ EXPLORE_KEYS: tuple[str, ...] = (
     "gate", "gate_floor", "dir_share", "text_power", "qtf",
     "s2_k", "s2_companion", "s2_dir", "s2_dir_form", "s2_kin", "s2_coupled", "seed",
     "s2_coupled_seed", "mentions_variant", "named_role_lift", "feedback", "phrases", "forms",
-    "git_cochange_variant", "git_messages_variant", "path_words", "title_text",
+    "git_cochange_variant", "git_messages_variant", "path_words", "title_text", "title_gate",
 )  # fmt: skip
 #: keys whose grid values are not numbers
 _STR_KEYS = (
@@ -677,6 +678,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     # which task words the path prior's share of matched words is over: all of them
     # (shipped), the title's only, or the better of the two
     "path_words": ("task", "title", "max"),
+    # the two title candidates apply only to tasks of at least this many distinct words
+    # (0: every task): a bug report's body dilutes its title, a commit title is the task
+    "title_gate": (0, 20, 30, 40, 60),
     # BM25F with the title's words counted again ("": no; TITLE_VARIANTS: how many times)
     "title_text": ("", *TITLE_VARIANTS),
     # atlas-git's history signals under other settings ("": shipped; HISTORY_VARIANTS)
@@ -712,7 +716,25 @@ def shipped_params() -> dict[str, Any]:
     params.update(_fusion_constants(path_mod))
     params["seed"] = _shipped_seed()
     params["s2_coupled_seed"] = ""
+    params.update(_title_constants())
     return params
+
+
+def _title_constants() -> dict[str, Any]:
+    """The long-task title settings the code ships (``rank/task.py``, path and BM25F)."""
+    from atlas_core.rank import bm25f, task
+    from atlas_core.rank import path as path_mod
+
+    title = path_mod.PathHeuristic.Config().long_task_title
+    weight = bm25f.BM25F.Config().title_weight
+    keys = {times: key for key, times in TITLE_VARIANTS.items()}
+    if weight and weight not in keys:
+        raise ValueError(f"title_weight {weight} is not among the dumped TITLE_VARIANTS")
+    return {
+        "path_words": "title" if title else "task",
+        "title_text": keys.get(weight, ""),
+        "title_gate": task.LONG_TASK_WORDS if (title or weight) else 0,
+    }
 
 
 def _shipped_seed() -> str:
@@ -731,7 +753,6 @@ def _fusion_constants(path_mod: Any) -> dict[str, Any]:
         "s2_k": 3, "s2_companion": 0.0, "s2_dir": 0.0, "s2_dir_form": "text", "s2_kin": 0.0,
         "s2_coupled": 0.0, "mentions_variant": "", "feedback": "", "phrases": "",
         "forms": "", "git_cochange_variant": "", "git_messages_variant": "",
-        "path_words": "task", "title_text": "",
     }  # fmt: skip
 
 
@@ -801,6 +822,8 @@ class Data:
             offset += n
         self.cols = {k: np.concatenate(v) for k, v in cols.items()}
         self.n_cases = len(self.meta)
+        #: distinct words of each case's task (dumps without it: none, so no gate applies)
+        self.task_terms = np.array([m.get("task_terms", 0) for m in self.meta], np.int64)
         self.starts = np.array([*starts, offset], np.int64)
         self.case_of_file = np.repeat(np.arange(self.n_cases), np.diff(self.starts))
         self.gold_file = np.array(gold_file, np.int64)
@@ -836,6 +859,10 @@ class Data:
     def paths(self, case: int) -> list[str]:
         return [str(p) for p in self._paths[case]]
 
+    def long_task(self, p: dict[str, Any]) -> np.ndarray:
+        """Per file: its case's task has at least ``p["title_gate"]`` distinct words."""
+        return (self.task_terms >= p.get("title_gate", 0))[self.case_of_file]
+
     def path_scores(self, p: dict[str, Any]) -> np.ndarray:
         """The path signal under prior parameters ``p``, normalised per case."""
         key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share", "named_role_lift", "path_words"))
@@ -857,12 +884,15 @@ class Data:
         value = value * np.where(self.feat_small, p["small"], 1.0)
         value = np.where(self.cols["ok"], value, 0.05)
         words = p.get("path_words", "task")
-        suffix = "_title" if words == "title" else ""
-        frac = self.cols[f"frac{suffix}"].astype(np.float64)
-        name = self.cols[f"frac_name{suffix}"].astype(np.float64)
-        if words == "max":  # the better of the whole task's share and the title's
-            frac = np.maximum(frac, self.cols["frac_title"])
-            name = np.maximum(name, self.cols["frac_name_title"])
+        frac = self.cols["frac"].astype(np.float64)
+        name = self.cols["frac_name"].astype(np.float64)
+        if words != "task":  # a long task's title: alone, or the better of it and the task
+            title, title_name = self.cols["frac_title"], self.cols["frac_name_title"]
+            if words == "max":
+                title, title_name = np.maximum(frac, title), np.maximum(name, title_name)
+            long_task = self.long_task(p)
+            frac = np.where(long_task, title, frac)
+            name = np.where(long_task, title_name, name)
         share = p.get("dir_share", 1.0)
         if share != 1.0:
             frac = name + share * (frac - name)
@@ -880,9 +910,12 @@ class Data:
     ) -> np.ndarray:
         qtf = p.get("qtf", "all")
         variant = p["bm25f_variant"] if qtf == "all" else qtf
-        for candidate in ("title_text", "forms", "phrases", "feedback"):  # the first one set wins
+        for candidate in ("forms", "phrases", "feedback"):  # the first one set wins
             variant = p.get(candidate) or variant
         text = self.cols[f"bm25f_{variant}"].astype(np.float64)
+        if p.get("title_text"):  # a long task's title counted again (the default fields)
+            titled = self.cols[f"bm25f_{p['title_text']}"].astype(np.float64)
+            text = np.where(self.long_task(p), titled, text)
         power = p.get("text_power", 1.0)
         signals = {"bm25f": text**power if power != 1.0 else text, "path": self.path_scores(p)}
         for key in WEIGHT_KEYS[1:]:
@@ -1161,7 +1194,7 @@ EXPLORE_PROCEDURES: dict[str, tuple[str, ...]] = {
     "other forms of the task's words": ("forms",),
     "everything + other forms of the task's words": (*ALL_KEYS, "forms"),
     "the history signals' settings": ("git_cochange_variant", "git_messages_variant"),
-    "the title's words in the path prior and the text": ("path_words", "title_text"),
+    "the title's words in the path prior and the text": ("path_words", "title_text", "title_gate"),
     "everything + the history signals' settings": (
         *ALL_KEYS,
         "git_cochange_variant",

@@ -57,6 +57,10 @@ def _dump(tune: ModuleType, root: Path, out: Path, query: str, gold: list[str]) 
         "retry backoff for the payment client charge",
         # the title names tests and docs: their prior is lifted (rank/intent.py)
         "Add tests and docs for the retry backoff\n\nthe payment client charge",
+        # a long task (a bug report): the title's words make the path share and count again
+        "Retry backoff grows too slowly\n\n"
+        + " ".join(f"word{i}" for i in range(45))
+        + " the payment client charge ledger amount attempt",
     ],
 )
 def test_offline_ranking_is_the_engines(tune: ModuleType, tmp_path: Path, query: str) -> None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["BM25F", "bm25f_scores", "feedback_scores", "form_weights", "phrase_weights"]
 
 DEFAULT_WEIGHTS = (5.0, 3.0, 1.0)  # filename, symbols, body
+#: how many times more a long task's title words count (chosen by folds, ``scripts/tune.py``)
+TITLE_WEIGHT = 2.0
 
 
 def bm25f_scores(
@@ -35,9 +37,11 @@ def bm25f_scores(
     k1: float = 1.2,
     b: float = 0.75,
     extra: Mapping[str, float] | None = None,
+    only: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """BM25F score of every indexed file for ``ctx.terms`` (repeated terms count once each),
-    plus ``extra`` terms at the weight given (phrase and feedback terms, not in the task)."""
+    """BM25F score of every indexed file for ``ctx.terms`` (a repeated term counts each
+    time), plus ``extra`` terms at the weight given (phrase and feedback terms, not in the
+    task); with ``only``, for those terms at those weights instead of the task's."""
     index = ctx.index
     n_docs = len(index)
     scores = np.zeros(n_docs, dtype=np.float64)
@@ -46,7 +50,7 @@ def bm25f_scores(
     avgdl = np.maximum(np.asarray(index.stats["avgdl"], dtype=np.float64), 1e-9)
     w = np.asarray(weights, dtype=np.float64)
     doclen = index.doclen
-    query = Counter(ctx.terms)
+    query: Mapping[str, float] = Counter(ctx.terms) if only is None else only
     for term, qtf in [*query.items(), *(extra or {}).items()]:
         tid = index.term_id(term)
         if tid is None:
@@ -88,6 +92,9 @@ class BM25F:
         #: how many of the best matches give feedback words, and how many words at most
         feedback_docs: int = 10
         feedback_terms: int = 10
+        #: in a long task (a bug report, ``rank.task.LONG_TASK_WORDS``) the title's words
+        #: count this many times more (the reporter's summary, diluted by the body); 0: off
+        title_weight: float = TITLE_WEIGHT
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return None
@@ -99,12 +106,28 @@ class BM25F:
         fields = (cfg.filename, cfg.symbols, cfg.body)
         extra = {**form_weights(ctx, cfg.forms), **phrase_weights(ctx, cfg.phrases)}
         scores = bm25f_scores(ctx, fields, cfg.k1, cfg.b, extra)
+        if cfg.title_weight > 0:
+            scores = scores + title_scores(ctx, fields, cfg.k1, cfg.b, cfg.title_weight)
         if cfg.feedback > 0:
             scores = scores + feedback_scores(
                 ctx, scores, fields, cfg.k1, cfg.b,
                 weight=cfg.feedback, docs=cfg.feedback_docs, terms=cfg.feedback_terms,
             )  # fmt: skip
         return scores
+
+
+def title_scores(
+    ctx: QueryContext, weights: tuple[float, float, float], k1: float, b: float, times: float
+) -> np.ndarray:
+    """BM25F of a long task's title words, each counted ``times`` (zeros for a short task:
+    its title is most of it already)."""
+    from atlas_core.rank.task import long_task_title
+
+    title = long_task_title(ctx.query, ctx.terms)
+    if not title:
+        return np.zeros(len(ctx.index))
+    counts = Counter(title)
+    return bm25f_scores(ctx, weights, k1, b, {}, {t: times * n for t, n in counts.items()})
 
 
 def phrase_weights(ctx: QueryContext, weight: float) -> dict[str, float]:

@@ -62,12 +62,16 @@ class PathHeuristic:
         #: ("add tests for ..." lifts tests): 0 leaves the prior as it is, 1 removes the
         #: role's penalty
         named_role_lift: float = NAMED_ROLE_LIFT
+        #: in a long task (a bug report, ``rank.task.LONG_TASK_WORDS``) the share of matched
+        #: words is over the title's words, which the body would dilute; False: all words
+        long_task_title: bool = True
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return None
 
     def score(self, ctx: QueryContext) -> np.ndarray:
-        """``prior * (1 + match_weight * fraction of the query's words in the path)``.
+        """``prior * (1 + match_weight * fraction of the query's words in the path)`` (of a
+        long task's title's words: ``long_task_title``).
 
         The prior and the path words of every file are computed at index time
         (:mod:`atlas_core.index.pathterms`), so a query looks up only its own words.
@@ -78,6 +82,10 @@ class PathHeuristic:
         # a built-in signal reads the path arrays of Atlas's own reader
         index = cast("IndexReader", ctx.index)
         query = set(ctx.terms)
+        if cfg.long_task_title:
+            from atlas_core.rank.task import long_task_title  # task parsing: queries only
+
+            query = set(long_task_title(ctx.query, ctx.terms)) or query
         prior = np.asarray(index.path_prior, dtype=np.float64)
         if not query:
             return prior * (1.0 + cfg.match_weight * 0.0)

@@ -16,7 +16,20 @@ import attrs
 from atlas_core.classify.languages import DOC_LANGS, EXTENSIONS
 from atlas_core.terms import STOP_WORDS
 
-__all__ = ["HTML_COMMENT", "ParsedTask", "called_names", "parse_task", "task_title"]
+__all__ = [
+    "HTML_COMMENT",
+    "LONG_TASK_WORDS",
+    "ParsedTask",
+    "called_names",
+    "long_task_title",
+    "parse_task",
+    "task_title",
+]
+
+#: a task of at least this many distinct words is long (a bug report with its body, logs and
+#: code): its title, the reporter's summary, is diluted by the rest, so the path prior reads
+#: the title's words and BM25F counts them again (chosen by folds, ``scripts/tune.py``)
+LONG_TASK_WORDS = 40
 
 _CODE_EXTS = sorted(
     (e for e, lang in EXTENSIONS.items() if lang not in DOC_LANGS and lang != "csv"),
@@ -181,6 +194,16 @@ def task_title(task: str) -> str:
         if _WORD.search(line):
             return line.strip()[:300]
     return ""
+
+
+def long_task_title(task: str, terms: list[str]) -> list[str]:
+    """The words of ``task``'s title when the task is long (``terms``, its words, hold at
+    least ``LONG_TASK_WORDS`` distinct ones); ``[]`` for a shorter task."""
+    from atlas_core.terms import tokenize
+
+    if len(set(terms)) < LONG_TASK_WORDS:
+        return []
+    return tokenize(parse_task(task_title(task)).text)
 
 
 @lru_cache(maxsize=16)
