@@ -3,10 +3,11 @@
 # localization sets (../shared/bench, see its README for the one-time set-up: mirrors, venv,
 # cases), or the held-out figures of the tuning (scripts/tune.py).
 #
-# Usage: scripts/quality.sh [--set shared|wide|sympy] [--every N] [--budget] [PRESET...] [-- run_eval args...]
+# Usage: scripts/quality.sh [--set shared|wide|sympy|swe] [--every N] [--budget] [PRESET...] [-- run_eval args...]
 #        scripts/quality.sh --heldout [tune.py fit args...]
 #   --set     which cases: shared (.cache/cases.jsonl, the default), wide (.cache/wide.jsonl,
-#             22 more repositories) or sympy (issues-sympy.jsonl, real bug reports)
+#             22 more repositories), sympy (issues-sympy.jsonl, real bug reports) or swe
+#             (.cache/swe.jsonl, SWE-bench reports of 8 more repositories: scripts/swe_cases.py)
 #   --every   sympy: every Nth case only (default 4; 1 for all 130)
 #   --budget  also run each preset with its own budget (what `atlas quick` returns), beside
 #             its ranking (no budget, the default)
@@ -41,11 +42,12 @@ extra=()
 case "$set_name" in
     shared) cases=.cache/cases.jsonl ;;
     wide) cases=.cache/wide.jsonl ;;
+    swe) cases=.cache/swe.jsonl ;;
     sympy)
         cases=issues-sympy.jsonl
         ids="$(python3 -c 'import json,sys; ids=[json.loads(l)["id"] for l in open(sys.argv[1]) if l.strip()]; print(",".join(ids[::int(sys.argv[2])]))' "$bench/$cases" "$every")"
         extra=(--ids "$ids") ;;
-    *) echo "quality.sh: unknown set '$set_name' (shared, wide or sympy)" >&2; exit 2 ;;
+    *) echo "quality.sh: unknown set '$set_name' (shared, wide, sympy or swe)" >&2; exit 2 ;;
 esac
 systems=(--system "bm25_code={bench}/.venv/bin/python $here/scripts/tune.py --bench {bench} baseline --code --root {root} --query-file {query_file} --top {top}")
 for p in "${presets[@]}"; do

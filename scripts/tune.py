@@ -122,6 +122,8 @@ DEFAULT_SETS = {
     "shared": ".cache/cases.jsonl",
     "wide": ".cache/wide.jsonl",
     "sympy": "issues-sympy.jsonl",
+    # SWE-bench's reports of 8 more repositories (scripts/swe_cases.py builds it)
+    "swe": ".cache/swe.jsonl",
 }
 
 
@@ -527,6 +529,9 @@ def cmd_dump(
     sets = dict(s.split("=", 1) for s in args.set) if args.set else DEFAULT_SETS
     trees = _Worktrees(bench / ".cache" / f"tune-trees-{args.tag or args.shard}")
     for set_name, rel in sets.items():
+        if not (bench / rel).is_file():
+            print(f"{set_name}: no {bench / rel}, skipped (scripts/swe_cases.py builds swe)")
+            continue
         cases = load_cases(str(bench / rel))
         if set_name == "sympy" and args.every:
             cases = cases[:: args.every]
@@ -1401,6 +1406,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     groups["sympy bug reports never fitted on (shipped defaults = in-sample row)"] = ~fit_mask & (
         sets == "sympy"
     )
+    if (sets == "swe").any():
+        groups["SWE-bench bug reports, 8 more repositories (8 folds)"] = fit_mask & (sets == "swe")
     out("## Which parameters to fit (leave-one-repository-out, the same folds)\n")
     out("| procedure | parameters | held-out objective | in-sample objective | held-out Acc@5 | "
         "held-out All@5 | held-out MRR |")  # fmt: skip
@@ -1607,7 +1614,9 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument(
         "--check", action="store_true", help="fail unless the shipped defaults are the fit's"
     )
-    f.add_argument("--sets", nargs="*", default=["shared", "wide", "sympy"], help="dump sets")
+    f.add_argument(
+        "--sets", nargs="*", default=["shared", "wide", "sympy", "swe"], help="dump sets"
+    )
     f.add_argument("--sympy-every", type=int, default=4, help="sympy cases in the fit: every Nth")
     f.add_argument("--keys", help="comma-separated parameters to fit (default all)")
     f.add_argument("--case-list", help="only these cases (a JSON list, or a tune-chosen.json)")
