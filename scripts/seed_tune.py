@@ -27,7 +27,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -115,13 +114,7 @@ def dump_seed_case(
     reuse: Path | None = None,
 ) -> None:
     """One seed-mode case: ``tune.py dump``'s columns plus :func:`seeded_arrays`."""
-    base = None
-    if reuse is not None and reuse.exists():  # the baselines depend on the tree and task only
-        earlier = json.loads(str(np.load(reuse)["meta"]))
-        if earlier.get("id") == case["id"]:
-            base = earlier.get("baselines")
-    if base is None:
-        base = tune._baselines(root, case["query"], bench, cache)
+    base = tune.case_baselines(case, root, bench, cache, reuse)
     arrays, meta = seed_case_arrays(root, case)
     meta["baselines"] = {k: [p for p in v if p != case["seed"]] for k, v in base.items()}
     meta["set"] = set_name

@@ -417,6 +417,18 @@ def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) ->
     tmp.rename(out)
 
 
+def case_baselines(
+    case: dict[str, Any], root: Path, bench: Path, cache: _Bm25Cache, reuse: Path | None
+) -> dict[str, list[str]]:
+    """Both baselines' rankings for ``case``: copied from ``reuse`` (an earlier dump of the
+    case) when it exists, as they depend only on the tree and the task; else computed."""
+    if reuse is not None and reuse.exists():
+        earlier = json.loads(str(np.load(reuse)["meta"]))
+        if earlier.get("id") == case["id"] and earlier.get("baselines"):
+            return dict(earlier["baselines"])
+    return _baselines(root, case["query"], bench, cache)
+
+
 def dump_case(
     case: dict[str, Any],
     root: Path,
@@ -430,13 +442,7 @@ def dump_case(
     baselines' rankings copied from ``reuse``, an earlier dump of the case, when it exists:
     they depend only on the tree and the task)."""
     t0 = time.perf_counter()
-    base = None
-    if reuse is not None and reuse.exists():
-        earlier = json.loads(str(np.load(reuse)["meta"]))
-        if earlier.get("id") == case["id"]:
-            base = earlier.get("baselines")
-    if base is None:
-        base = _baselines(root, case["query"], bench, cache)
+    base = case_baselines(case, root, bench, cache, reuse)
     t_base = time.perf_counter() - t0
     arrays, meta = atlas_arrays(root, case["query"])
     meta.update(id=case["id"], repo=case["repo"], gold=case["gold"], baselines=base)

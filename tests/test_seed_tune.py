@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -11,7 +10,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from atlas_core.testing import write_repo
+from atlas_core.testing import commit_together, write_repo
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
@@ -44,27 +43,16 @@ def seed_tune() -> ModuleType:
     return module
 
 
-def _git(root: Path, *args: str) -> None:
-    who = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", "-C", str(root), *who, *args], check=True, capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The tree with history: the ledger changes with the client, the demo with the retry."""
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git,graph")
-    root = write_repo(tmp_path / "repo", REPO)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "start")
-    for n, pair in enumerate(
+    root = write_repo(tmp_path / "repo", REPO, git=True)
+    commit_together(
+        root,
         [("src/payments/client.py", "src/payments/ledger.py")] * 3
-        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2
-    ):
-        for rel in pair:
-            with open(root / rel, "a") as fh:
-                fh.write(f"# change {n}\n")
-        _git(root, "commit", "-qam", f"change {n}")
+        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2,
+    )
     return root
 
 

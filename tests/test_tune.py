@@ -11,7 +11,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from atlas_core.testing import write_repo
+from atlas_core.testing import commit_together, write_repo
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "tune.py"
 
@@ -200,28 +200,16 @@ def test_history_scores_follow_similar_commit_messages() -> None:
     assert not module.history_scores("anything", [], paths, top=10).any()
 
 
-def _git(root: Path, *args: str) -> None:
-    import subprocess
-
-    who = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", "-C", str(root), *who, *args], check=True, capture_output=True)
-
-
 def _history_repo(tmp_path: Path) -> Path:
     """REPO with history: the ledger changes with the client (not a text match), the demo
     with the retry policy."""
-    root = write_repo(tmp_path / "repo", REPO)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "start")
-    for n, pair in enumerate(
+    root = write_repo(tmp_path / "repo", REPO, git=True)
+    commit_together(
+        root,
         [("src/payments/client.py", "src/payments/deep/er/still/ledger.py")] * 3
-        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2
-    ):
-        for rel in pair:
-            with open(root / rel, "a") as fh:
-                fh.write(f"# change {n}\n")
-        _git(root, "commit", "-qam", f"change {n} of the retry backoff")
+        + [("src/payments/retry.py", "examples/retry_demo.py")] * 2,
+        "change of the retry backoff",
+    )
     return root
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "ConfiguredQuery",
     "atlas_cli",
     "atlas_isolated",
+    "commit_together",
     "configured_query",
     "first_ranked",
     "fsynced_paths",
@@ -100,17 +101,32 @@ def write_repo(root: Path, files: dict[str, str | bytes], *, git: bool = False) 
         else:
             path.write_text(content, encoding="utf-8")
     if git:
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.com",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.com",
-        }
+        env = _git_env()
         subprocess.run(["git", "init", "-q"], cwd=root, check=True, env=env)
         subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
         subprocess.run(["git", "commit", "-qm", "init"], cwd=root, check=True, env=env)
     return root
+
+
+def commit_together(root: Path, groups: list[tuple[str, ...]], message: str = "change") -> None:
+    """A co-change history: one commit per group, each of its files given one more line
+    (``message`` and the group's number are the commit's message)."""
+    env = _git_env()
+    for n, group in enumerate(groups):
+        for rel in group:
+            with open(root / rel, "a", encoding="utf-8") as fh:
+                fh.write(f"# change {n}\n")
+        subprocess.run(["git", "commit", "-qam", f"{message} {n}"], cwd=root, check=True, env=env)
+
+
+def _git_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
 
 
 @pytest.fixture(autouse=True)
