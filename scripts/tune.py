@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -876,7 +877,8 @@ class Data:
 
     def path_scores(self, p: dict[str, Any]) -> np.ndarray:
         """The path signal under prior parameters ``p``, normalised per case."""
-        key = tuple(p.get(k) for k in (*PRIOR_KEYS, "dir_share", "named_role_lift", "path_words"))
+        keys = (*PRIOR_KEYS, "dir_share", "named_role_lift", "path_words", "title_gate")
+        key = tuple(p.get(k) for k in keys)
         got = self._path_cache.get(key)
         if got is not None:
             return got
@@ -1153,8 +1155,11 @@ def fit(
     rounds: int = 3,
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]] | None = None,
     min_gain: float = MIN_GAIN,
+    exhaustive: bool = False,
 ) -> dict[str, Any]:
-    """Coordinate ascent over the grids of ``keys`` on the cases in ``mask``."""
+    """Coordinate ascent over the grids of ``keys`` on the cases in ``mask`` (``exhaustive``:
+    every combination of their grids, the best kept if it gains ``min_gain`` on the start:
+    for candidates that only work together)."""
     cache = {} if cache is None else cache
 
     def evaluate(p: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -1166,6 +1171,14 @@ def fit(
 
     best = dict(start)
     best_score = objective(evaluate(best), mask)
+    if exhaustive:
+        floor = best_score + min_gain
+        for values in itertools.product(*(GRID[k] for k in keys)):
+            trial = dict(start, **dict(zip(keys, values, strict=True)))
+            score = objective(evaluate(trial), mask)
+            if score >= floor and score > best_score:
+                best, best_score = trial, score
+        return best
     for _ in range(rounds):
         improved = False
         for key in keys:
@@ -1255,15 +1268,19 @@ def cross_validate(
     keys: tuple[str, ...],
     cache: dict[tuple[Any, ...], dict[str, np.ndarray]],
     min_gain: float,
+    exhaustive: bool = False,
 ) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, dict[str, Any]]]:
     """Fit on every fold (the defaults), and once per repository without it (held out)."""
     repo_arr = np.array(data.repos)
-    chosen = fit(data, fit_mask, start, keys, cache=cache, min_gain=min_gain)
+    chosen = fit(data, fit_mask, start, keys, cache=cache, min_gain=min_gain, exhaustive=exhaustive)
     held: dict[str, np.ndarray] = {}
     fold_params: dict[str, dict[str, Any]] = {}
     for repo in repos:
         test = repo_arr == repo
-        p = fit(data, fit_mask & ~test, start, keys, cache=cache, min_gain=min_gain)
+        p = fit(
+            data, fit_mask & ~test, start, keys,
+            cache=cache, min_gain=min_gain, exhaustive=exhaustive,
+        )  # fmt: skip
         fold_params[repo] = p
         m = cache.get(_key(p)) or data.metrics(data.fused(p))
         for k, v in m.items():
@@ -1376,7 +1393,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
     for name, proc_keys in procedures.items():
         t0 = time.perf_counter()
         here = dict(start, **SEED_STARTS.get(name, {})) if args.explore else start
-        results[name] = cross_validate(data, fit_mask, repos, here, proc_keys, cache, args.min_gain)
+        results[name] = cross_validate(
+            data, fit_mask, repos, here, proc_keys, cache, args.min_gain, args.exhaustive
+        )
         held_obj = objective(results[name][1], fit_mask)
         print(f"procedure {name}: held-out objective {held_obj:.4f} "
               f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
@@ -1643,6 +1662,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     f.add_argument("--chosen", help="write the chosen parameters here (default: the bench cache)")
     f.add_argument("--min-gain", type=float, default=MIN_GAIN, help="smallest gain a move needs")
+    f.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="search every combination of the keys' grids (with --keys: a few keys only)",
+    )
     args = ap.parse_args(argv)
     if args.cmd == "dump":
         cmd_dump(args)
