@@ -82,6 +82,11 @@ MENTIONS_VARIANTS: dict[str, dict[str, Any]] = {
     "ns0": {"namesake": 0.0},
     "ns2": {"namesake": 2.0},
     "quoted": {"quoted": 0.8},
+    # special names (``__init__``): no namesake file (``__init__.py``) for ``__init__`` or for
+    # any, or no credit at all
+    "duinit": {"dunders": "init"},
+    "dudef": {"dunders": "defined"},
+    "dunone": {"dunders": "none"},
 }
 #: query-term repetition variants dumped for the default BM25F setting: each distinct task word
 #: counted once (``q1``), or 1 + floor(log2(count)) times (``qlog``), instead of every time

@@ -43,6 +43,8 @@ _CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d|[a-z]-[a-z])")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 _LETTERS = re.compile(r"[a-z_]+")
 _TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
+#: a special name: ``__init__``, ``__repr__``, ``__version__``
+_DUNDER = re.compile(r"__\w+__")
 
 
 @attrs.frozen
@@ -76,6 +78,11 @@ class Tuning:
     namesake: float = 1.0
     #: evidence of a file holding a line of the task's code blocks word for word (0: off)
     quoted: float = 0.0
+    #: what a special name (``__init__``, ``__repr__``: defined by every class) counts for:
+    #: "all" as any name; "init": as any name, but ``__init__`` has no namesake file (a
+    #: package's ``__init__.py`` is not where a class's ``__init__`` lives); "defined": no
+    #: special name has a namesake file (``__version__.py`` neither); "none": nothing
+    dunders: str = "all"
 
 
 DEFAULT_TUNING = Tuning()
@@ -229,6 +236,13 @@ def _credit_module(
                 return
 
 
+def _has_namesake(ident: str, dunders: str) -> bool:
+    """Whether a file named after ``ident`` may be where it lives (``Tuning.dunders``)."""
+    if dunders == "all" or not _DUNDER.fullmatch(ident):
+        return True
+    return dunders == "init" and ident != "__init__"
+
+
 def _namesakes(paths: list[str], found: np.ndarray, ident: str) -> np.ndarray:
     """The files of ``found`` whose name's stem is ``ident`` (case and underscores aside)."""
     key = ident.lower().replace("_", "")
@@ -316,7 +330,7 @@ def _candidates(
     confirm: set[str] = set()
     lookup: _Paths | None = None
     for ident in parsed.identifiers[:200]:
-        if ident in candidates:
+        if ident in candidates or (tuning.dunders == "none" and _DUNDER.fullmatch(ident)):
             continue
         defining = _defining(ctx, ident)
         lower = ident.lower()
@@ -368,7 +382,7 @@ def _symbol_hits(
                 credit *= tuning.title
             if ident in parsed.prose:
                 credit *= tuning.prose
-            if tuning.namesake:
+            if tuning.namesake and _has_namesake(ident, tuning.dunders):
                 home = _namesakes(ctx.index.paths, found, ident)
                 out[home] += credit * tuning.namesake
             out[found] += credit
