@@ -958,7 +958,7 @@ class Data:
     def stage1(self, p: dict[str, Any], name: str) -> np.ndarray:
         """Signal ``name``'s column, seeded as ``p["seed"]`` says when it is a stage-1 one, or
         under the settings ``p["<name>_variant"]`` names."""
-        variant = p.get(f"{name}_variant", "")
+        variant = p.get(f"{name}_variant", "") if name in HISTORY_VARIANTS else ""
         if variant:
             return self.cols[f"sig_{name}_{variant}"]
         return self.cols[f"sig_{name}{SEED_COLUMNS[p.get('seed', 'bm25f')].get(name, '')}"]
