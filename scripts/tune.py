@@ -351,37 +351,54 @@ def _mentions_arrays(ctx: Any) -> dict[str, np.ndarray]:
     return out
 
 
+def _stage0_context(
+    atlas: Any, reader: Any, query: str, scores: dict[str, np.ndarray], **options: Any
+) -> Any:
+    """A query context holding the query's stage-0 results, to score a stage-1 signal again."""
+    from atlas_core.components import QueryContext
+    from atlas_core.rank.task import parse_task
+    from atlas_core.terms import tokenize
+
+    registry = atlas.manager.registry("signals")
+    terms = tokenize(parse_task(query).text)
+    ctx = QueryContext(query, terms, reader, atlas.settings.components, **options)
+    for name, values in scores.items():
+        signal = registry.get(name)
+        if signal is not None and signal.stage == 0:
+            ctx.results[name] = values
+    return ctx
+
+
+def _rescored(
+    atlas: Any, ctx: Any, name: str, scores: dict[str, np.ndarray], override: dict[str, Any]
+) -> np.ndarray:
+    """Signal ``name`` scored again on ``ctx`` with its settings ``override``, normalised
+    (zeros when it did not run in the query)."""
+    from atlas_core.rank.fusion import normalize
+
+    signal = atlas.manager.registry("signals").get(name)
+    if signal is None or name not in scores:
+        return np.zeros(len(ctx.index), np.float32)
+    components = atlas.settings.components
+    ctx.settings = {**components, name: {**components.get(name, {}), **override}}
+    raw = np.asarray(signal.score(ctx), dtype=np.float64)
+    return normalize(np.where(np.isfinite(raw), raw, 0.0)).astype(np.float32)
+
+
 def _fused_seed_arrays(
     atlas: Any, reader: Any, query: str, scores: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """The ``FUSED_SEEDED`` signals seeded from the shipped ``balanced`` weights' sum of the
     stage-0 signals (as the engine does with ``seed_signal = "fused"``), normalised."""
-    from atlas_core.components import FUSED_SEEDS, QueryContext
+    from atlas_core.components import FUSED_SEEDS
     from atlas_core.config import BUILTIN_PRESETS, DEFAULT_PRESET
-    from atlas_core.rank.fusion import normalize
-    from atlas_core.rank.task import parse_task
-    from atlas_core.terms import tokenize
 
-    registry = atlas.manager.registry("signals")
     weights = BUILTIN_PRESETS[DEFAULT_PRESET].signals
-    terms = tokenize(parse_task(query).text)
-    ctx = QueryContext(query, terms, reader, atlas.settings.components, seed_signal=FUSED_SEEDS)
-    for name in weights:
-        signal = registry.get(name)
-        if signal is not None and signal.stage == 0 and name in scores:
-            ctx.results[name] = scores[name]
+    stage0 = {k: v for k, v in scores.items() if k in weights}
+    ctx = _stage0_context(atlas, reader, query, stage0, seed_signal=FUSED_SEEDS)
     ctx.fuse_seeds(weights)
-    out = {}
-    variants = [(name, "_fused", {}) for name in FUSED_SEEDED]
-    variants.append(("git_cochange", "_fused5", {"git_cochange": {"seeds": 5}}))
-    for name, suffix, options in variants:
-        signal = registry.get(name)
-        values = np.zeros(len(reader))
-        if signal is not None and name in scores:  # it ran in the query
-            ctx.settings = {**atlas.settings.components, **options}
-            raw = np.asarray(signal.score(ctx), dtype=np.float64)
-            values = normalize(np.where(np.isfinite(raw), raw, 0.0))
-        out[f"sig_{name}{suffix}"] = values.astype(np.float32)
+    out = {f"sig_{name}_fused": _rescored(atlas, ctx, name, scores, {}) for name in FUSED_SEEDED}
+    out["sig_git_cochange_fused5"] = _rescored(atlas, ctx, "git_cochange", scores, {"seeds": 5})
     return out
 
 
@@ -390,30 +407,12 @@ def _history_variant_arrays(
 ) -> dict[str, np.ndarray]:
     """Each of ``HISTORY_VARIANTS``, scored as the query scored its signal (the same stage-0
     results seed co-change), normalised."""
-    from atlas_core.components import QueryContext
-    from atlas_core.rank.fusion import normalize
-    from atlas_core.rank.task import parse_task
-    from atlas_core.terms import tokenize
-
-    registry = atlas.manager.registry("signals")
-    terms = tokenize(parse_task(query).text)
-    ctx = QueryContext(query, terms, reader, atlas.settings.components)
-    for name, values in scores.items():
-        signal = registry.get(name)
-        if signal is not None and signal.stage == 0:
-            ctx.results[name] = values
-    out = {}
-    for name, variants in HISTORY_VARIANTS.items():
-        signal = registry.get(name)
-        for key, override in variants.items():
-            values = np.zeros(len(reader))
-            if signal is not None and name in scores:  # it ran in the query
-                mine = {**atlas.settings.components.get(name, {}), **override}
-                ctx.settings = {**atlas.settings.components, name: mine}
-                raw = np.asarray(signal.score(ctx), dtype=np.float64)
-                values = normalize(np.where(np.isfinite(raw), raw, 0.0))
-            out[f"sig_{name}_{key}"] = values.astype(np.float32)
-    return out
+    ctx = _stage0_context(atlas, reader, query, scores)
+    return {
+        f"sig_{name}_{key}": _rescored(atlas, ctx, name, scores, override)
+        for name, variants in HISTORY_VARIANTS.items()
+        for key, override in variants.items()
+    }
 
 
 def save_case(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:

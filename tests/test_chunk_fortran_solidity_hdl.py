@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from atlas_core.testing import symbols_and_imports, tree_sitter_chunks
+from atlas_core.testing import chunk_spans, symbols_and_imports, tree_sitter_chunks
 
 #: the ``rank_beside_decoys`` fixture (tests/conftest.py)
 Rank = Callable[[dict[str, str], str], tuple[list[str], str]]
@@ -441,8 +441,7 @@ def test_tree_sitter_chunks(
 
 def _spans(language: str, name: str, qualified: str) -> list[tuple[str, int, int]]:
     sample = next(s for s in SAMPLES if s[0] == language)
-    chunks = tree_sitter_chunks(name, sample[2], language)
-    return [(c.kind, c.start, c.end) for c in chunks if c.qualified == qualified]
+    return chunk_spans(tree_sitter_chunks(name, sample[2], language), qualified)
 
 
 def test_line_ranges_cover_the_body() -> None:

@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 
 from atlas_core.engine import Atlas
-from atlas_core.testing import first_ranked, symbols_and_imports, tree_sitter_chunks, write_repo
-from atlas_core.types import Chunk
+from atlas_core.testing import (
+    chunk_spans,
+    first_ranked,
+    symbols_and_imports,
+    tree_sitter_chunks,
+    write_repo,
+)
 
 # (language, file name, source, symbols as (kind, qualified name), imports in order)
 SAMPLES: list[tuple[str, str, str, set[tuple[str, str]], list[str]]] = [
@@ -409,27 +414,23 @@ def test_tree_sitter_chunks(
     assert symbols_and_imports(tree_sitter_chunks(name, source, language)) == (symbols, imports)
 
 
-def _spans(chunks: list[Chunk], qualified: str) -> list[tuple[str, int, int]]:
-    return [(c.kind, c.start, c.end) for c in chunks if c.qualified == qualified]
-
-
 def test_line_ranges_cover_the_definitions() -> None:
     cuda = tree_sitter_chunks("reduce.cu", SAMPLES[0][2], "cuda")
     # a template kernel starts at its `template` line
-    assert _spans(cuda, "reduce_kernel") == [("function", 22, 28)]
+    assert chunk_spans(cuda, "reduce_kernel") == [("function", 22, 28)]
     glsl = tree_sitter_chunks("pbr.frag", SAMPLES[1][2], "glsl")
-    assert _spans(glsl, "Camera") == [("struct", 17, 20)]
+    assert chunk_spans(glsl, "Camera") == [("struct", 17, 20)]
     hlsl = tree_sitter_chunks("Deferred.hlsl", SAMPLES[2][2], "hlsl")
     # with a `register`, the grammar keeps the block apart from the buffer's first line
-    assert _spans(hlsl, "PerFrame") == [("struct", 4, 4)]
-    assert _spans(hlsl, "PerFrame.Time") == [("property", 7, 7)]
-    assert _spans(hlsl, "PerObject") == [("struct", 10, 14)]
+    assert chunk_spans(hlsl, "PerFrame") == [("struct", 4, 4)]
+    assert chunk_spans(hlsl, "PerFrame.Time") == [("property", 7, 7)]
+    assert chunk_spans(hlsl, "PerObject") == [("struct", 10, 14)]
     wgsl = tree_sitter_chunks("blur.wgsl", SAMPLES[3][2], "wgsl")
     # the entry point's attributes are part of it
-    assert _spans(wgsl, "blur_main") == [("function", 27, 34)]
+    assert chunk_spans(wgsl, "blur_main") == [("function", 27, 34)]
     odin = tree_sitter_chunks("tokenizer.odin", SAMPLES[4][2], "odin")
-    assert _spans(odin, "is_letter") == [("function", 49, 52)]
-    assert _spans(odin, "Token") == [("struct", 19, 22)]
+    assert chunk_spans(odin, "is_letter") == [("function", 49, 52)]
+    assert chunk_spans(odin, "Token") == [("struct", 19, 22)]
 
 
 def test_locals_are_not_symbols() -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "ConfiguredQuery",
     "atlas_cli",
     "atlas_isolated",
+    "chunk_spans",
     "commit_together",
     "configured_query",
     "first_ranked",
@@ -197,6 +198,11 @@ def symbols_and_imports(
     chunks = list(chunks)
     symbols = {(c.kind, c.qualified if qualified else c.name) for c in chunks if c.kind != "import"}
     return symbols, [c.name for c in chunks if c.kind == "import"]
+
+
+def chunk_spans(chunks: list[Chunk], qualified: str) -> list[tuple[str, int, int]]:
+    """(kind, first line, last line) of each of ``chunks`` named ``qualified``."""
+    return [(c.kind, c.start, c.end) for c in chunks if c.qualified == qualified]
 
 
 def tree_sitter_chunks(
