@@ -91,6 +91,28 @@ def test_the_default_preset_ranks_the_named_file_first(
     assert np.count_nonzero(result.raw_scores["mentions"]) == 1
 
 
+def test_a_jvm_frame_picks_its_package_among_same_named_files(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    core = "core/src/main/java/com/acme/core/Utils.java"
+    web = "web/src/main/java/com/acme/web/Utils.java"
+    files = {
+        core: "class Utils { void render() {} }\n",
+        web: "class Utils { void render() {} }\n",
+        "web/src/main/java/com/acme/web/Routes.java": "class Routes { void route() {} }\n",
+    }
+    reader = indexed(tmp_path / "r", make_atlas, files)
+    found = scores(
+        reader,
+        "java.lang.IllegalStateException: boom\n"
+        "\tat com.acme.web.Utils.render(Utils.java:1)\n"
+        "\tat java.base/java.lang.Thread.run(Thread.java:829)\n",
+    )
+    # both files define the names the frame gives; its package tells them apart
+    assert found[web] > found[core] > 0
+    assert "web/src/main/java/com/acme/web/Routes.java" not in found
+
+
 def test_owner_and_member_defined_in_one_file(
     tmp_path: Path, make_atlas: Callable[[Path], Atlas]
 ) -> None:

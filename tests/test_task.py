@@ -83,10 +83,61 @@ def test_javascript_frames_and_plain_paths() -> None:
         "    at Object.<anonymous> (/home/u/app/index.js:3:9)\n"
         "It fails in ./lib/adapters/http.js:40 too."
     )
-    assert parsed.frames == ("lib/core/AxiosHeaders.js", "home/u/app/index.js")
+    # V8 prints the innermost frame first; frames are kept innermost last, as Python's
+    assert parsed.frames == ("home/u/app/index.js", "lib/core/AxiosHeaders.js")
     assert "lib/adapters/http.js" in parsed.paths
     assert "AxiosHeaders" in parsed.identifiers
     assert parsed.messages == ("cannot read properties of undefined",)
+
+
+def test_jvm_frames_name_their_package_directories() -> None:
+    parsed = parse_task(
+        "java.lang.NullPointerException: name is null\n"
+        "\tat com.google.gson.internal.bind.TypeAdapters$16.write(TypeAdapters.java:452)\n"
+        "\tat app//com.google.gson.Gson.toJson(Gson.java:735)\n"
+        "\tat java.base/java.lang.Thread.run(Thread.java:829)\n"
+        "\n"
+        "Caused by: x\n"
+        "\tat okhttp3.internal.http.RetryAndFollowUpInterceptor.intercept(RetryAndFollowUp"
+        "Interceptor.kt:88)\n"
+    )
+    assert parsed.frames == (
+        "java/lang/Thread.java",
+        "com/google/gson/Gson.java",
+        "com/google/gson/internal/bind/TypeAdapters.java",
+        "okhttp3/internal/http/RetryAndFollowUpInterceptor.kt",
+    )
+    assert parsed.paths == ()
+    # a frame's line is reduced to its class and method, the package words left out
+    assert "TypeAdapters write" in parsed.text and "google" not in tokenize(parsed.text)
+    assert {"TypeAdapters", "toJson", "RetryAndFollowUpInterceptor"} <= set(parsed.identifiers)
+
+
+def test_dotnet_frames_and_windows_paths() -> None:
+    parsed = parse_task(
+        "System.ArgumentException: bad\n"
+        "   at Newtonsoft.Json.Linq.JToken.ToObject(Type objectType) in "
+        "C:\\dev\\Src\\Newtonsoft.Json\\Linq\\JToken.cs:line 1987\n"
+        "   at App.Program.Main(String[] args) in /home/u/App/Program.cs:line 3\n"
+        "\n"
+        "The model is in C:\\src\\app\\Models\\User.php, see also lib\\util.ts.\n"
+    )
+    assert parsed.frames == ("home/u/App/Program.cs", "dev/Src/Newtonsoft.Json/Linq/JToken.cs")
+    assert parsed.paths == ("src/app/Models/User.php", "lib/util.ts")
+    assert {"JToken", "ToObject", "Program", "Main"} <= set(parsed.identifiers)
+
+
+def test_a_rust_backtrace_is_read_innermost_last() -> None:
+    parsed = parse_task(
+        "thread 'main' panicked at src/walk.rs:123:9:\n"
+        "stack backtrace:\n"
+        "   0: fd::walk::spawn_senders\n"
+        "             at ./src/walk.rs:123:9\n"
+        "   1: fd::main\n"
+        "             at ./src/main.rs:40:5\n"
+    )
+    assert parsed.frames == ("src/main.rs", "src/walk.rs")
+    assert parsed.paths == ("src/walk.rs",)
 
 
 def test_a_short_task_is_left_alone() -> None:

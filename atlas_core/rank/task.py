@@ -84,11 +84,26 @@ _PY_FRAME = re.compile(r'File "([^"]+)", line (\d+)(?:, in ([\w<>.$]+))?')
 _JS_FRAME = re.compile(
     r"\bat (?:(?:async )?([\w$.<>\[\] ]{1,200}?) \()?([^\s()]+?):(\d+)(?::\d+)?\)?\s*$"
 )
-#: a path with a known code extension, optionally followed by ``:line``; it does not start
+#: Java, Kotlin, Scala ``at com.google.gson.Gson.toJson(Gson.java:735)`` (a class loader or
+#: module may lead: ``at app//com.example.Foo.run(Foo.kt:3)``): the package names the
+#: directories, the parentheses the file
+_JVM_FRAME = re.compile(
+    r"\bat\s++(?:[\w.$@-]*+//?)?((?:[\w$]++\.)++)([\w$<>]++)"
+    r"\(([\w$-]++\.(?:java|kt|kts|scala|groovy|clj|cljc)):\d++\)"
+)
+#: .NET ``at Ns.Type.Method(Type arg) in C:\src\Ns\Type.cs:line 42``
+#: (the path stops at a parenthesis: from every "at" of a line, a path of any characters
+#: was looked for up to 300 of them ahead)
+_DOTNET_FRAME = re.compile(
+    r"\bat\s++([\w.`<>+]++)\([^()\n]{0,300}+\)\s++in\s++((?:[A-Za-z]:)?[^:\n()]{1,300}+)"
+    r":line\s++\d++"
+)
+#: a path with a known code extension (``/`` or Windows' ``\\`` between its parts), optionally
+#: followed by ``:line``; it does not start
 #: just after a ``~`` or ``+`` (which a path may hold: from each of a long run of them, the
 #: scan to the run's end took quadratic time, 6 s on 20,000 ``+``)
 _PATH = re.compile(
-    rf"(?<![\w@/.~+-])((?:[A-Za-z]:)?[\w.@~+-]*(?:/[\w.@+-]+)*\.(?:{_EXT}))(?::(\d+))?(?![\w-])"
+    rf"(?<![\w@/\\.~+-])((?:[A-Za-z]:)?[\w.@~+-]*(?:[/\\][\w.@+-]+)*\.(?:{_EXT}))(?::(\d+))?(?![\w-])"
 )
 _MODULE = re.compile(r"(?<![\w./-])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){1,6})(?![\w/(-])")
 _BACKTICK = re.compile(r"`([^`\n]{1,200})`")
@@ -126,7 +141,6 @@ _MESSAGE = re.compile(
     r"\s*:\s*(.{8,300}?)\s*$",
     re.MULTILINE,
 )
-_FRAME_LINE = re.compile(r'^\s*(File "[^"]+", line \d+.*|at .+:\d+(:\d+)?\)?)\s*$')
 _IMPORT_LINE = re.compile(
     r"^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+))"
 )
@@ -168,6 +182,28 @@ class ParsedTask:
 
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
+
+
+def _frame(line: str) -> tuple[str, list[str], bool] | None:
+    """A stack frame's file, its function's names, and whether its trace prints the
+    innermost frame first (every language but Python); None for a line that is no frame."""
+    if match := _PY_FRAME.search(line):
+        return _clean_path(match.group(1)), _names(match.group(3) or ""), False
+    if match := _JVM_FRAME.search(line):
+        *package, owner, _ = match.group(1).split(".")
+        path = "/".join([*package, match.group(3)])
+        return path, _names(f"{owner.split('$', 1)[0]}.{match.group(2)}"), True
+    if match := _DOTNET_FRAME.search(line):
+        owner_and_member = match.group(1).split(".")[-2:]
+        return _clean_path(match.group(2)), _names(".".join(owner_and_member)), True
+    if match := _JS_FRAME.search(line):
+        return _clean_path(match.group(2)), _names((match.group(1) or "").strip()), True
+    return None
+
+
+def _names(func: str) -> list[str]:
+    """The names of a frame's function: ``Foo.bar`` gives both; ``<module>``, ``<init>`` none."""
+    return [n for n in re.split(r"[.\s]+", func) if n and not n.startswith("<")]
 
 
 def _clean_path(raw: str) -> str:
@@ -218,21 +254,25 @@ def parse_task(task: str) -> ParsedTask:
     prose_words: set[str] = set()
     code_lines: list[str] = []
     in_code = False
+    top_first: list[str] = []  # the frames of a trace printed innermost first, so far
     for line in text.splitlines():
-        if _FENCE.match(line):
-            in_code = not in_code
-            continue
-        frame = _PY_FRAME.search(line)
-        js = None if frame else _JS_FRAME.search(line)
-        if frame or js:
-            if frame:
-                path, func = frame.group(1), frame.group(3) or ""
+        if _FENCE.match(line) or not line.strip():
+            # a trace is a block of lines: its frames, innermost last as Python prints them
+            frames.extend(reversed(top_first))
+            top_first.clear()
+            if line.strip():
+                in_code = not in_code
             else:
-                assert js is not None
-                path, func = js.group(2), (js.group(1) or "").strip()
-            frames.append(_clean_path(path))
+                kept.append(line)
+            continue
+        frame = _frame(line)
+        if frame is not None:
+            path, names, innermost_first = frame
+            if innermost_first:
+                top_first.append(path)
+            else:
+                frames.append(path)
             # keep the function name, drop "File", "line", the directories of site-packages
-            names = [n for n in re.split(r"[.\s]+", func) if n and not n.startswith("<")]
             idents.extend(names)
             kept.append(" ".join(names))
             continue
@@ -251,6 +291,7 @@ def parse_task(task: str) -> ParsedTask:
                 code_lines.append(line.strip())
             idents.extend(_CALL.findall(line))
             idents.extend(i for i in _IDENT.findall(line) if _CODEISH.match(i))
+    frames.extend(reversed(top_first))
     body = "\n".join(kept)
     for match in _PATH.finditer(body):
         paths.append(_clean_path(match.group(1)))
