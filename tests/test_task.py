@@ -140,6 +140,41 @@ def test_a_rust_backtrace_is_read_innermost_last() -> None:
     assert parsed.paths == ("src/walk.rs",)
 
 
+def test_go_ruby_php_and_elixir_frames() -> None:
+    go = parse_task(
+        "panic: runtime error: invalid memory address or nil pointer dereference\n"
+        "\n"
+        "goroutine 1 [running]:\n"
+        "main.(*Server).handle(0xc000010000)\n"
+        "\t/home/u/app/server.go:42 +0x1d\n"
+        "main.main()\n"
+        "\t/home/u/app/main.go:12 +0x25\n"
+    )
+    assert go.frames == ("home/u/app/main.go", "home/u/app/server.go")
+    ruby = parse_task(
+        "NoMethodError: undefined method `foo' for nil\n"
+        "  /app/lib/jekyll/site.rb:45:in `block in process'\n"
+        "  from lib/jekyll/commands/build.rb:12:in 'Jekyll::Build#build'\n"
+    )
+    assert ruby.frames == ("lib/jekyll/commands/build.rb", "app/lib/jekyll/site.rb")
+    assert {"process", "Build", "build"} <= set(ruby.identifiers)
+    php = parse_task(
+        "PHP Fatal error:  Uncaught TypeError: bad\n"
+        "#0 /var/www/src/Handler/CurlFactory.php(45): GuzzleHttp\\Client->send()\n"
+        "#1 /var/www/src/Client.php(12): GuzzleHttp\\Handler\\CurlFactory::create()\n"
+        "#2 {main}\n"
+    )
+    assert php.frames == ("var/www/src/Client.php", "var/www/src/Handler/CurlFactory.php")
+    assert {"Client", "send", "CurlFactory", "create"} <= set(php.identifiers)
+    elixir = parse_task(
+        "** (FunctionClauseError) no function clause matching\n"
+        "    (plug 1.14.0) lib/plug/conn.ex:402: Plug.Conn.put_status(...)\n"
+        "    lib/my_app/web.ex:5: MyApp.Web.call/2\n"
+    )
+    assert elixir.frames == ("lib/my_app/web.ex", "lib/plug/conn.ex")
+    assert {"Conn", "put_status", "Web", "call"} <= set(elixir.identifiers)
+
+
 def test_a_short_task_is_left_alone() -> None:
     parsed = parse_task("add retry with backoff to the http client")
     assert parsed.text == "add retry with backoff to the http client"

@@ -98,6 +98,26 @@ _DOTNET_FRAME = re.compile(
     r"\bat\s++([\w.`<>+]++)\([^()\n]{0,300}+\)\s++in\s++((?:[A-Za-z]:)?[^:\n()]{1,300}+)"
     r":line\s++\d++"
 )
+#: traces that give a file and line per frame, innermost first; group 1 is the file, the
+#: others the function's owner and name. Go's file line follows its function line:
+#: ``\t/home/u/app/server.go:42 +0x1d``
+_GO_FRAME = re.compile(r"^\s*+((?:[A-Za-z]:)?[^\s:]+\.go):\d++(?:\s++\+0x[0-9a-f]++)?\s*+$")
+#: Ruby ``from lib/jekyll/site.rb:45:in `block in process'`` (3.4: ``'Site#process'``)
+_RUBY_FRAME = re.compile(
+    r"^\s*+(?:from\s++)?((?:[A-Za-z]:)?[^\s:]+\.(?:rb|rake|ru)):\d++:in\s++[`']"
+    r"(?:block\s++(?:\(\d++ levels\)\s++)?in\s++)?(?:([\w:]+)[#.])?([^'`\s#.]{1,200})['`]"
+)
+#: PHP ``#0 /var/www/src/Client.php(120): GuzzleHttp\Client->send()``
+_PHP_FRAME = re.compile(
+    r"^\s*+#\d++\s++((?:[A-Za-z]:)?[^\s(]+\.php)\(\d++\):\s*+"
+    r"(?:(?:\w++\\)*+(\w++)(?:->|::))?(\w++)\("
+)
+#: Elixir ``(plug 1.14.0) lib/plug/conn.ex:402: Plug.Conn.put_status/2`` (or ``(...)``)
+_ELIXIR_FRAME = re.compile(
+    r"^\s*+(?:\([\w-]++(?:\s++[\w.+-]++)?\)\s++)?((?:[A-Za-z]:)?[^\s:]+\.exs?):\d++:\s*+"
+    r"(?:(?:[\w.]+\.)?(\w++)\.)?([\w?!]+)(?:/\d|\()"
+)
+_FILE_LINE_FRAMES = (_GO_FRAME, _RUBY_FRAME, _PHP_FRAME, _ELIXIR_FRAME)
 #: a path with a known code extension (``/`` or Windows' ``\\`` between its parts), optionally
 #: followed by ``:line``; it does not start
 #: just after a ``~`` or ``+`` (which a path may hold: from each of a long run of them, the
@@ -198,6 +218,10 @@ def _frame(line: str) -> tuple[str, list[str], bool] | None:
         return _clean_path(match.group(2)), _names(".".join(owner_and_member)), True
     if match := _JS_FRAME.search(line):
         return _clean_path(match.group(2)), _names((match.group(1) or "").strip()), True
+    for pattern in _FILE_LINE_FRAMES:
+        if match := pattern.search(line):
+            owner_and_name = [g.rsplit(":", 1)[-1] for g in match.groups()[1:] if g]
+            return _clean_path(match.group(1)), _names(".".join(owner_and_name)), True
     return None
 
 
