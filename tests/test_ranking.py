@@ -107,3 +107,14 @@ def test_query_ranks_the_implementation_first(
     assert set(paths[:2]) == {"src/http/retry.py", "src/http/client.py"}
     assert paths.index("src/http/retry.py") < paths.index("tests/test_retry.py")
     assert result.selection.files[0].score == 1.0
+
+
+@pytest.mark.parametrize("bench_dir", ["benches", "benchmark", "benchmarks", "examples"])
+def test_benchmarks_and_examples_rank_below_the_code_they_exercise(bench_dir: str) -> None:
+    from atlas_core.rank.path import PathHeuristic
+
+    code = PathHeuristic.prior("src/parser.rs", "impl", 4000, "ok")
+    aside = PathHeuristic.prior(f"{bench_dir}/parser.rs", "impl", 4000, "ok")
+    # Cargo's benches/ and Ruby's or JavaScript's benchmark/ are set aside as examples are
+    assert aside < code
+    assert aside == PathHeuristic.prior("benchmarks/parser.rs", "impl", 4000, "ok")

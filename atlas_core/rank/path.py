@@ -35,6 +35,8 @@ AUX_DIRS = {
     "example",
     "samples",
     "benchmarks",
+    "benchmark",
+    "benches",  # Cargo's
     "bench",
     "scripts",
     "tools",
