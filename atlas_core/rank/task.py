@@ -119,9 +119,9 @@ _ELIXIR_FRAME = re.compile(
 )
 _FILE_LINE_FRAMES = (_GO_FRAME, _RUBY_FRAME, _PHP_FRAME, _ELIXIR_FRAME)
 #: a path with a known code extension (``/`` or Windows' ``\\`` between its parts), optionally
-#: followed by ``:line``; it does not start
-#: just after a ``~`` or ``+`` (which a path may hold: from each of a long run of them, the
-#: scan to the run's end took quadratic time, 6 s on 20,000 ``+``)
+#: followed by ``:line``; it does not start just after a ``~`` or ``+`` (which a path may hold:
+#: from each of a long run of them, the scan to the run's end took quadratic time, 6 s on
+#: 20,000 ``+``)
 _PATH = re.compile(
     rf"(?<![\w@/\\.~+-])((?:[A-Za-z]:)?[\w.@~+-]*(?:[/\\][\w.@+-]+)*\.(?:{_EXT}))(?::(\d+))?(?![\w-])"
 )
