@@ -12,6 +12,11 @@ import pytest
 from atlas_core.index import process
 from atlas_core.plugin.manager import get_plugin_manager
 
+#: the descriptor checks read ``/proc/self/fd`` (Linux)
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc"
+)
+
 
 def open_fds() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
@@ -25,7 +30,7 @@ def processor() -> Any:
     return made
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+@needs_proc
 def test_a_batch_is_advised_ahead_and_every_descriptor_closed(
     tmp_path: Path, processor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,6 +57,7 @@ def test_a_batch_is_advised_ahead_and_every_descriptor_closed(
         assert advised == [(0, 4097)] * 3
 
 
+@needs_proc
 def test_a_failure_in_the_batch_still_closes_what_was_opened_ahead(
     tmp_path: Path, processor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -62,14 +68,13 @@ def test_a_failure_in_the_batch_still_closes_what_was_opened_ahead(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(process.FileProcessor, "process", boom)
-    before = open_fds() if Path("/proc/self/fd").is_dir() else set()
+    before = open_fds()
     with pytest.raises(KeyboardInterrupt):
         process.process_batch([(n, str(tmp_path / n)) for n in ("a.py", "b.py")])
-    if Path("/proc/self/fd").is_dir():
-        assert open_fds() == before
+    assert open_fds() == before
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+@needs_proc
 def test_out_of_descriptors_the_batch_is_read_one_file_at_a_time(
     tmp_path: Path, processor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,7 +96,7 @@ def test_out_of_descriptors_the_batch_is_read_one_file_at_a_time(
     assert open_fds() == before
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+@needs_proc
 def test_a_low_open_file_limit_reads_one_file_at_a_time(
     tmp_path: Path, processor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
