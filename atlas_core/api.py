@@ -20,15 +20,16 @@ Sections:
   and the :class:`Registrar` registration hooks receive.
 - **Contexts and views**: :class:`QueryContext`, :class:`IndexContext`,
   :class:`IndexView`, :class:`Changes`, :class:`Note`, :class:`WalkSettings`,
-  :class:`FormatOptions`.
+  :class:`FormatOptions`, :class:`PriorFactor` (what a contributor's ``prior_factors``
+  returns).
 - **Data**: :class:`RepoFile`, :class:`Chunk`, :class:`Classification`, :class:`FileEntry`,
   :class:`SelectedFile`, :class:`Selection`, :data:`ROLES`.
 - **Errors**: :class:`AtlasError`, :class:`AtlasPluginError`, :class:`UsageError`,
   :class:`PluginFailure`.
 - **Helpers for components**: :func:`component_config`, :func:`tokenize`,
   :func:`normalize`, :class:`WeightedFusion`, :class:`ReciprocalRankFusion`,
-  :func:`detect_role`, :func:`progress_bar`, :func:`estimate_tokens`, :func:`per_reader`,
-  :func:`dump_json`
+  :func:`detect_role`, :func:`licensed_subtrees`, :func:`progress_bar`,
+  :func:`estimate_tokens`, :func:`per_reader`, :func:`dump_json`
   and ``OUTPUT_VERSION`` (a command's JSON: strict, with the output ``Version``).
 - **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
   :func:`syntax_tree`.
@@ -64,6 +65,7 @@ from atlas_core.components import (
     IndexView,
     Note,
     OutputFormat,
+    PriorFactor,
     QueryContext,
     RelatedFiles,
     Reranker,
@@ -91,6 +93,7 @@ if TYPE_CHECKING:
 
     from atlas_core.chunk.treesitter import TreeSitterChunker
     from atlas_core.classify.rules import detect_role
+    from atlas_core.classify.vendored import licensed_subtrees
     from atlas_core.cli.lazy import lazy_command
     from atlas_core.cli.state import AppState, common_options
     from atlas_core.config import load_settings
@@ -121,6 +124,7 @@ if TYPE_CHECKING:
 #: a plugin's entry-point module must not pay for)
 _LAZY = {
     "detect_role": "atlas_core.classify.rules",
+    "licensed_subtrees": "atlas_core.classify.vendored",
     "AppState": "atlas_core.cli.state",
     "common_options": "atlas_core.cli.state",
     "lazy_command": "atlas_core.cli.lazy",
@@ -204,6 +208,7 @@ __all__ = [
     "Note",
     "OutputFormat",
     "PluginFailure",
+    "PriorFactor",
     "QueryContext",
     "QueryOptions",
     "QueryResult",
@@ -240,6 +245,7 @@ __all__ = [
     "gather_ties",
     "hookimpl",
     "lazy_command",
+    "licensed_subtrees",
     "load_settings",
     "normalise_rel",
     "normalize",

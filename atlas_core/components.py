@@ -34,6 +34,7 @@ __all__ = [
     "IndexView",
     "Note",
     "OutputFormat",
+    "PriorFactor",
     "QueryContext",
     "RelatedFiles",
     "Reranker",
@@ -297,6 +298,27 @@ class Contributor(Protocol):
         """What ``atlas inspect`` shows about the stored ``data`` (None: nothing)."""
         return None
 
+    def prior_factors(self, data: Any, index: IndexView) -> Sequence[PriorFactor]:
+        """Files whose path prior ``data`` scales, and why (default: none).
+
+        Called at index time, right after :meth:`contribute`, with its result and the index
+        just written; the factors are stored with the data and every query on this index
+        generation applies them while the plugin is loaded (``-v`` prints the reasons).
+
+        .. versionadded:: 0.4 (plugin API 1.1)
+        """
+        return ()
+
+
+@attrs.frozen
+class PriorFactor:
+    """Files of one index generation whose path prior a contributor scales by ``factor``
+    (``src/decNumber/`` by 0.05: a library copied in), with the ``reason`` ``-v`` shows."""
+
+    ids: np.ndarray
+    factor: float
+    reason: str
+
 
 @attrs.frozen
 class Note:
@@ -336,6 +358,9 @@ class QueryContext:
     #: with ``seed_signal = "fused"``: the stage-0 signals' weighted sum, normalised (set by
     #: :meth:`fuse_seeds` before stage 1 runs)
     fused_seeds: np.ndarray | None = None
+    #: per file, the product of the contributors' :class:`PriorFactor` s (None: all 1), which
+    #: the ``path`` signal multiplies its prior by (set by the engine before signals run)
+    prior_factor: np.ndarray | None = None
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""

@@ -354,6 +354,8 @@ class Atlas:
         )
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
+        if any(s.name == "path" for s in signals):
+            ctx.prior_factor = self._prior_factor(ctx, reader)
         raw: dict[str, np.ndarray] = {}
         for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
             if signal.stage > 0 and ctx.fused_seeds is None:  # stage 0 is done
@@ -508,6 +510,14 @@ class Atlas:
             failures,
             weights,
         )
+
+    def _prior_factor(self, ctx: QueryContext, reader: IndexReader) -> np.ndarray | None:
+        """The contributors' factors on the path prior (``Contributor.prior_factors``, stored
+        at index time) from the plugins loaded now."""
+        from atlas_core.rank.priors import contributed_factor
+
+        loaded = {r.dist for r in self.manager.records if r.status in ("ok", "builtin")}
+        return contributed_factor(reader, loaded, ctx.note)
 
     @staticmethod
     def _soft_failure(ctx: QueryContext, failures: list[PluginFailure], exc: PluginFailure) -> None:

@@ -205,16 +205,18 @@ def cmd_baseline(args: argparse.Namespace) -> None:
 
 
 def _path_features(
-    reader: Any, terms: list[str], title_terms: list[str] | None = None
+    reader: Any, terms: list[str], title_terms: list[str] | None = None, atlas: Any = None
 ) -> dict[str, np.ndarray]:
     """What the path prior is made of, per file (mirrors ranking/path.py); ``frac_title`` and
     ``frac_name_title`` are ``frac`` and ``frac_name`` over the title's words alone (a
-    candidate: a long bug report's words dilute the share its path words make)."""
+    candidate: a long bug report's words dilute the share its path words make);
+    ``vendored``: the files whose prior a contributor scales (atlas-git: a library copied
+    into the source tree; the factor is the ``vendored`` parameter)."""
     from atlas_core.rank.path import AUX_DIRS, SOURCE_DIRS
     from atlas_core.terms import tokenize
 
     n = len(reader)
-    vendored = _vendored(reader.paths)
+    vendored = _contributed(atlas, reader) if atlas is not None else np.zeros(n, bool)
     query = set(terms)
     depth = np.zeros(n, np.int16)
     aux = np.zeros(n, bool)
@@ -314,7 +316,7 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         raw = bm25f_scores(tctx, (fw, sw, bw), k1, b)
         top = float(raw.max()) if n else 0.0
         arrays[f"bm25f_{key}"] = (raw / top if top > 0 else raw).astype(np.float32)
-    arrays.update(_path_features(reader, ctx.terms, title_terms))
+    arrays.update(_path_features(reader, ctx.terms, title_terms, atlas))
     langs = sorted(set(reader.languages))
     arrays["lang"] = np.array([langs.index(x) for x in reader.languages], np.int16)
     arrays["role"] = np.array(
@@ -337,6 +339,15 @@ def atlas_arrays(root: Path, query: str) -> tuple[dict[str, np.ndarray], dict[st
         "time": {"index": t_index, "query": t_query},
     }
     return arrays, meta
+
+
+def _contributed(atlas: Any, reader: Any) -> np.ndarray:
+    """Per file: whether a contributor scales its path prior (``Contributor.prior_factors``)."""
+    from atlas_core.rank.priors import contributed_factor
+
+    loaded = {r.dist for r in atlas.manager.records if r.status in ("ok", "builtin")}
+    factor = contributed_factor(reader, loaded, lambda _: None)
+    return np.zeros(len(reader), bool) if factor is None else factor < 1.0
 
 
 def _mentions_arrays(ctx: Any) -> dict[str, np.ndarray]:
@@ -778,8 +789,15 @@ def _prior_constants(path_mod: Any) -> dict[str, float]:
         "src": float(getattr(path_mod, "SOURCE_FACTOR", 1.1)),
         "depth": float(getattr(path_mod, "DEPTH_PENALTY", 0.05)),
         "small": float(getattr(path_mod, "SMALL_FACTOR", 0.6)),
-        "vendored": float(getattr(path_mod, "VENDORED_FACTOR", 1.0)),
+        "vendored": _vendored_factor(),
     }
+
+
+def _vendored_factor() -> float:
+    """atlas-git's factor on the prior of a library copied into the source tree."""
+    from atlas_git.contributor import GitHistory
+
+    return float(GitHistory.Config().vendored_factor)
 
 
 class Data:
@@ -802,8 +820,8 @@ class Data:
                 if key in ("meta", "paths", "lang"):
                     continue
                 cols.setdefault(key, []).append(z[key])
-            if "vendored" not in z.files:  # dumps made before the feature: from the paths
-                cols.setdefault("vendored", []).append(_vendored(paths))
+            if "vendored" not in z.files:  # dumps made before the feature: none scaled
+                cols.setdefault("vendored", []).append(np.zeros(n, bool))
             for name in SIGNALS:  # dumps made before a signal: it scores nothing
                 if f"sig_{name}" not in z.files:
                     cols.setdefault(f"sig_{name}", []).append(np.zeros(n, np.float32))
@@ -893,7 +911,7 @@ class Data:
         lift = p.get("named_role_lift", 0.0)
         if lift:  # a role the task's title names: moved ``lift`` of the way to 1.0
             value = np.where(self.named_role, value + lift * (1.0 - value), value)
-        value = value * np.where(self.cols["vendored"] & (self.role == 0), p["vendored"], 1.0)
+        value = value * np.where(self.cols["vendored"], p["vendored"], 1.0)
         value = value * np.where(
             self.cols["aux"], p["aux"], np.where(self.cols["src"], p["src"], 1.0)
         )
@@ -1094,34 +1112,6 @@ class Data:
         """A baseline's per-case metrics, from the ranking it printed."""
         per_case = [_score_list(m["baselines"][name][:TOP], m["gold"]) for m in self.meta]
         return {k: np.array([m[k] for m in per_case]) for k in per_case[0]}
-
-
-_LICENCE = re.compile(
-    r"(licen[cs]e|copying|unlicense)([.-][\w.-]*)?|[\w.-]*[-_]licen[cs]e(\.\w+)?", re.IGNORECASE
-)
-
-
-def vendored_dirs(paths: list[str]) -> tuple[str, ...]:
-    """Directories below a well-known source directory that carry a licence file of their own
-    (``src/decNumber/ICU-license.html``): a candidate sign of a library copied in. Workspace
-    and monorepo packages (``clap_builder/LICENSE-MIT``) are not below a source directory."""
-    from atlas_core.rank.path import SOURCE_DIRS
-
-    found = set()
-    for rel in paths:
-        directory, _, name = rel.rpartition("/")
-        parents = directory.split("/")[:-1]
-        if _LICENCE.fullmatch(name) and any(d.lower() in SOURCE_DIRS for d in parents):
-            found.add(directory + "/")
-    return tuple(sorted(found))
-
-
-def _vendored(paths: Any) -> np.ndarray:
-    """Per file: under a directory :func:`vendored_dirs` finds (a candidate prior factor,
-    ``vendored``; 1.0 in the code, i.e. not used, until the folds support it)."""
-    rels = [str(p) for p in paths]
-    dirs = vendored_dirs(rels)
-    return np.array([bool(dirs) and rel.startswith(dirs) for rel in rels], bool)
 
 
 def _name_words(name: str) -> list[str]:
@@ -1403,8 +1393,13 @@ def cmd_fit(args: argparse.Namespace) -> int:
         held_obj = objective(results[name][1], fit_mask)
         print(f"procedure {name}: held-out objective {held_obj:.4f} "
               f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr)  # fmt: skip
-    # the procedure whose held-out figures are best gives the defaults (fitted on every fold)
-    best = max(results, key=lambda n: objective(results[n][1], fit_mask))
+    # the procedure whose held-out figures are best gives the defaults (fitted on every fold);
+    # one fitting more parameters must beat a simpler one by the fit's own ``min_gain``, as a
+    # single parameter's move must: a held-out tie goes to the simpler procedure
+    best = _simplest_best(
+        {n: (objective(r[1], fit_mask), len(procedures[n])) for n, r in results.items()},
+        args.min_gain,
+    )
     chosen, held, fold_params = results[best]
     keys = procedures[best]
     insample = data.metrics(data.fused(chosen))
@@ -1554,6 +1549,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
         print(f"the shipped defaults are not what the fit chooses: {diff}", file=sys.stderr)
         return 1
     return 0
+
+
+def _simplest_best(scores: dict[str, tuple[float, int]], min_gain: float) -> str:
+    """The name with the fewest parameters among those whose held-out objective is within
+    ``min_gain`` of the best (``scores``: name -> (objective, parameters); ties: the first)."""
+    top = max(objective for objective, _ in scores.values())
+    near = [name for name, (objective, _) in scores.items() if objective >= top - min_gain]
+    return min(near, key=lambda name: scores[name][1])
 
 
 def _explore_report(data: Data, fit_mask: np.ndarray, results: dict[str, tuple[Any, ...]]) -> None:

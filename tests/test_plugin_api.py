@@ -288,7 +288,7 @@ def test_a_plugin_for_another_major_api_is_refused(
     refused = [line for line in result.stderr.splitlines() if "acme-future" in line]
     assert refused == [
         "atlas: warning: plugin acme-future[future] 0.1 refused: it is built for plugin API "
-        "2.0 and this Atlas has 1.0 (install a version of the plugin made for this Atlas) "
+        "2.0 and this Atlas has 1.1 (install a version of the plugin made for this Atlas) "
         "(disable with ATLAS_DISABLE_PLUGINS=future)"
     ]
 

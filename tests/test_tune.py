@@ -153,28 +153,27 @@ def test_shipped_params_read_the_code(tune: ModuleType) -> None:
     assert json.dumps(params)  # the fit's output is plain data
 
 
-def test_vendored_dirs_need_a_licence_below_a_source_directory(tune: ModuleType) -> None:
-    """A library copied into the source tree keeps its licence beside it; a workspace or
-    monorepo package's own licence does not make it someone else's code."""
-    paths = [
-        "src/jv.c",
-        "src/decNumber/ICU-license.html",
-        "src/decNumber/decNumber.c",
-        "src/decNumber/sub/more.c",
-        "LICENSE",
-        "clap_builder/LICENSE-MIT",
-        "clap_builder/src/lib.rs",
-        "packages/core/LICENSE",
-        "packages/core/index.js",
-        "lib/licensing.rb",
-    ]
-    assert tune.vendored_dirs(paths) == ("src/decNumber/",)
-    flags = dict(zip(paths, tune._vendored(np.array(paths)).tolist(), strict=True))
-    assert flags["src/decNumber/decNumber.c"] and flags["src/decNumber/sub/more.c"]
-    assert not flags["src/jv.c"] and not flags["clap_builder/src/lib.rs"]
-    assert not flags["packages/core/index.js"] and not flags["lib/licensing.rb"]
-    # the shipped code does not use it: the factor is 1.0 until the folds support it
-    assert tune.shipped_params()["vendored"] == 1.0
+def test_vendored_column_and_factor_are_the_engines(
+    tune: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library copied into the source tree (licensed, left alone by the history): the dump
+    flags the files whose prior atlas-git scales, and the fitter's path prior under the
+    shipped ``vendored`` factor is the engine's."""
+    from atlas_git.contributor import GitHistory
+
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "git")
+    copied = {"src/payments/decnum/LICENSE": "ICU", "src/payments/decnum/charge.py": "amount = 1\n"}
+    root = write_repo(tmp_path / "repo", {**REPO, **copied}, git=True)
+    commit_together(root, [("src/payments/client.py",)] * 24, "client work")
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    query = "retry backoff for the payment client charge"
+    data = tune.Data([_dump(tune, root, dumps / "case1.npz", query, ["src/payments/client.py"])])
+    flagged = {p for p, v in zip(data.paths(0), data.cols["vendored"], strict=True) if v}
+    assert flagged == set(copied)
+    params = tune.shipped_params()
+    assert params["vendored"] == GitHistory.Config().vendored_factor < 1.0
+    np.testing.assert_allclose(data.path_scores(params), data.cols["sig_path"], atol=1e-6)
 
 
 def test_history_scores_follow_similar_commit_messages() -> None:
@@ -274,3 +273,13 @@ def test_fused_seed_dump_is_the_engines(
     fused = data.fused(dict(tune.shipped_params(), seed="fused"))
     offline = [data.paths(0)[i] for i in np.lexsort((np.arange(len(fused)), -fused))]
     assert offline == engine
+
+
+def test_a_held_out_tie_goes_to_the_simpler_procedure(tune: ModuleType) -> None:
+    """Fitting more parameters must beat a simpler procedure by ``min_gain`` held-out, as one
+    parameter's move must in the fit itself."""
+    scores = {"keep": (0.8195, 0), "weights": (0.8195, 7), "everything": (0.81951, 19)}
+    assert tune._simplest_best(scores, 0.001) == "keep"
+    scores["everything"] = (0.8210, 19)
+    assert tune._simplest_best(scores, 0.001) == "everything"
+    assert tune._simplest_best({"a": (0.5, 3), "b": (0.5, 3)}, 0.001) == "a"

@@ -38,7 +38,7 @@ from atlas_core.index.radix import stable_order
 from atlas_core.index.reader import IndexReader, open_index
 from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
-from atlas_core.plugin.guard import guarded, raise_errors
+from atlas_core.plugin.guard import guarded, origin_of, raise_errors
 from atlas_core.rank.path import PathHeuristic
 
 __all__ = ["BuildReport", "IndexBuilder"]
@@ -644,6 +644,8 @@ class IndexBuilder:
                 continue
             if stored and stored.get("fingerprint") == fingerprint:
                 report.contributors[name] = "fresh"
+                if not self._has_priors(contributor, reader):  # stored before they existed
+                    self._store_priors(contributor, stored.get("data"), reader, report)
                 continue
             work.append((contributor, fingerprint, stored))
         return work
@@ -666,6 +668,41 @@ class IndexBuilder:
                 durable=False,
             )
             report.contributors[name] = "updated"
+            self._store_priors(contributor, data, reader, report)
+
+    def _store_priors(
+        self, contributor: Any, data: Any, reader: IndexReader, report: BuildReport
+    ) -> None:
+        """Store what ``contributor`` does to the path prior of this generation
+        (``Contributor.prior_factors``); a failure is reported and stores nothing."""
+        from atlas_core.rank.priors import PRIORS_SUFFIX, prior_record
+
+        name = contributor.name
+        try:
+            with guarded(contributor, "giving prior factors"):
+                record = prior_record(contributor, data, reader, origin_of(contributor).plugin)
+        except PluginFailure as exc:
+            if raise_errors():
+                raise
+            report.errors.append(str(exc))
+            report.failures[name] = exc
+            record = None
+        path = layout.extras_dir(self.cache) / f"{name}{PRIORS_SUFFIX}.msgpack"
+        if record is None:
+            path.unlink(missing_ok=True)
+        else:  # derived data, as the contributor's own
+            layout.write_checked(path, {"fingerprint": "", "data": record}, durable=False)
+
+    @staticmethod
+    def _has_priors(contributor: Any, reader: IndexReader) -> bool:
+        """Whether ``contributor``'s factors for this generation are stored (or it gives
+        none: a contributor written for plugin API 1.0)."""
+        from atlas_core.rank.priors import PRIORS_SUFFIX
+
+        if getattr(contributor, "prior_factors", None) is None:
+            return True
+        stored = reader.extra(f"{contributor.name}{PRIORS_SUFFIX}")
+        return isinstance(stored, dict) and stored.get("generation") == reader.generation
 
     @staticmethod
     def _failed(name: str, exc: PluginFailure, report: BuildReport) -> None:

@@ -546,6 +546,10 @@ class IndexReader:
             _keep(self._chunk_cache, i, cached, self._chunk_lock)
         return list(cached)
 
+    def extra_names(self) -> list[str]:
+        """The names of the stored contributor records (``git``, ``git.priors``...), sorted."""
+        return sorted(self._extra_bodies)
+
     def extra(self, name: str) -> Any:
         """Data a contributor stored (as of when this reader was opened), or None."""
         record = self.extra_record(name)

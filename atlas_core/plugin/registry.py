@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
@@ -12,6 +13,10 @@ from atlas_core.errors import PluginConflictError
 __all__ = ["Registrar", "Registry", "RegistryEntry"]
 
 T = TypeVar("T")
+
+
+#: a contributor's name is also its files' name: no dot (``<name>.priors`` is the core's)
+_CONTRIBUTOR_NAME = re.compile(r"[A-Za-z0-9][\w-]*", re.ASCII)
 
 
 @attrs.frozen
@@ -58,6 +63,9 @@ class Registry(Generic[T]):
         name = str(getattr(component, "name", "") or "")
         if not name:
             raise TypeError(f"{self.label} {component!r} has no name")
+        if self.kind == "contributors" and not _CONTRIBUTOR_NAME.fullmatch(name):
+            # it names the contributor's files in the cache (``extras/<name>.msgpack``)
+            raise TypeError(f"contributor name {name!r} must be letters, digits, '_' and '-' only")
         previous = self._entries.get(name)
         replaced = None
         if previous is not None:
@@ -68,12 +76,12 @@ class Registry(Generic[T]):
                     "override=True to replace a built-in"
                 )
             replaced = previous.provider
-        if self.protocol is not None and not isinstance(component, self.protocol):
-            missing = _missing_members(component, self.protocol)
+        protocol = self.protocol
+        missing = _missing_members(component, protocol) if protocol is not None else []
+        if missing and protocol is not None:
             raise TypeError(
-                f"{self.label} {name!r} is not a {self.protocol.__name__}"
-                + (f" (missing: {', '.join(missing)})" if missing else "")
-                + f"; subclass atlas_core.api.{self.protocol.__name__}"
+                f"{self.label} {name!r} is not a {protocol.__name__} (missing: "
+                f"{', '.join(missing)}); subclass atlas_core.api.{protocol.__name__}"
             )
         self._entries[name] = RegistryEntry(component, provider, replaced, dist or provider)
         record_origin(component, dist or provider, f"{self.label} {name}")
@@ -149,11 +157,20 @@ class Registrar(Generic[T]):
         )
 
 
+#: optional members added to a protocol after API 1.0: a component written for 1.0 lacks
+#: them and is used with their defaults (``getattr`` where they are called)
+LATER_MEMBERS = frozenset({"prior_factors"})
+
+
 def _missing_members(component: object, protocol: type) -> list[str]:
+    """The members of ``protocol`` that ``component`` lacks (none if it is an instance)."""
+    if isinstance(component, protocol):
+        return []
     members: set[str] = set()
     for base in protocol.__mro__:
         if base is object or base.__name__ in {"Protocol", "Generic"}:
             continue
         members.update(getattr(base, "__annotations__", {}))
         members.update(n for n, v in vars(base).items() if callable(v) and not n.startswith("_"))
-    return sorted(m for m in members if not m.startswith("_") and not hasattr(component, m))
+    missing = (m for m in members - LATER_MEMBERS if not m.startswith("_"))
+    return sorted(m for m in missing if not hasattr(component, m))

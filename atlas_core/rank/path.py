@@ -89,6 +89,8 @@ class PathHeuristic:
 
             query = set(long_task_title(ctx.query, ctx.terms)) or query
         prior = np.asarray(index.path_prior, dtype=np.float64)
+        if ctx.prior_factor is not None:  # contributors' evidence (a library copied in)
+            prior = prior * ctx.prior_factor
         if not query:
             return prior * (1.0 + cfg.match_weight * 0.0)
         hits = np.concatenate([index.path_docs(term) for term in query]).astype(np.int64)

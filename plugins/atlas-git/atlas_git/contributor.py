@@ -11,7 +11,7 @@ import attrs
 from atlas_core.api import Contributor, component_config
 
 if TYPE_CHECKING:
-    from atlas_core.api import IndexContext
+    from atlas_core.api import IndexContext, IndexView, PriorFactor
     from atlas_git.gitcmd import LogCommit
     from atlas_git.history import History
 
@@ -41,6 +41,13 @@ class GitHistory(Contributor):
         #: the newest commits whose messages (and files) are kept for ``git_messages``,
         #: however old: recency and co-change still see only the window above
         message_commits: int = 2000
+        #: a directory inside the source tree with a licence of its own is a library copied
+        #: in when the stored commits touch it less than this share of what its share of
+        #: the files would suggest (``atlas inspect`` lists those found) ...
+        vendored_max_share: float = 0.25
+        #: ... and its files' path prior is multiplied by this (the vendor role's prior;
+        #: 1.0 turns the check off)
+        vendored_factor: float = 0.05
 
     def config(self, ctx: IndexContext) -> GitHistory.Config:
         """The ``[contributors.git]`` table of the repository's config, typed."""
@@ -55,7 +62,8 @@ class GitHistory(Contributor):
 
         cfg = self.config(ctx)
         found = "git" if shutil.which("git") else "nogit"
-        return f"{FORMAT}:{found}:{_settings(cfg)}:{read_head(ctx.root)}"
+        vendored = f"{cfg.vendored_max_share!r}:{cfg.vendored_factor!r}"
+        return f"{FORMAT}:{found}:{_settings(cfg)}:{vendored}:{read_head(ctx.root)}"
 
     def contribute(self, ctx: IndexContext) -> dict[str, Any]:
         from atlas_git.gitcmd import (
@@ -66,6 +74,7 @@ class GitHistory(Contributor):
             repo_state,
         )
         from atlas_git.history import FORMAT, History, absent
+        from atlas_git.vendored import quiet_subtrees
 
         view, previous = ctx.index, ctx.previous_data
         root = ctx.root
@@ -118,7 +127,22 @@ class GitHistory(Contributor):
             prefix=state.prefix,
             mode=mode,
             read=int(read),
+            vendored=(
+                quiet_subtrees(view, history, max_share=cfg.vendored_max_share)
+                if cfg.vendored_factor != 1.0
+                else []
+            ),
+            vendored_factor=float(cfg.vendored_factor),
         )
+
+    def prior_factors(self, data: Any, index: IndexView) -> list[PriorFactor]:
+        """Libraries copied into the source tree (:mod:`atlas_git.vendored`)."""
+        from atlas_git.history import FORMAT
+        from atlas_git.vendored import prior_factors
+
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return []
+        return prior_factors(data, index)
 
     def describe(self, data: Any) -> dict[str, Any]:
         """What ``atlas inspect`` shows: the history window and the last update."""
@@ -151,6 +175,12 @@ class GitHistory(Contributor):
             )
         if history.big:
             out["BigCommitsSkipped"] = history.big
+        if data.get("vendored"):
+            out["VendoredDirs"] = [
+                f"{item['dir']} (its own {item['licence']}; {item['commits']} of "
+                f"{item['window']} commits; path prior x{data.get('vendored_factor', 1.0):g})"
+                for item in data["vendored"]
+            ]
         return out
 
 
