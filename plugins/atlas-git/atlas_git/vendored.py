@@ -31,11 +31,13 @@ def quiet_subtrees(view: IndexView, history: History, *, max_share: float) -> li
     suggest, with the evidence and the ids of their files (msgpack-able)."""
     from atlas_core.api import licensed_subtrees
 
-    paths = view.paths
-    found = licensed_subtrees(paths)
     counts = history.counts
     window = int(np.count_nonzero(counts))
-    if not found or window < MIN_COMMITS or not len(paths):
+    if window < MIN_COMMITS:
+        return []
+    paths = view.paths
+    found = licensed_subtrees(paths)
+    if not found:
         return []
     dirs = [d for d, _ in found]
     index_dir = _subtree_of(paths, dirs)
