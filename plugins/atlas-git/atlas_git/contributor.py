@@ -45,9 +45,10 @@ class GitHistory(Contributor):
         #: in when the stored commits touch it less than this share of what its share of
         #: the files would suggest (``atlas inspect`` lists those found) ...
         vendored_max_share: float = 0.25
-        #: ... and its files' path prior is multiplied by this (the vendor role's prior;
-        #: 1.0 turns the check off)
-        vendored_factor: float = 0.05
+        #: ... and its files' path prior is multiplied by this (1.0 turns the check off):
+        #: evidence is not a name, so less than a ``vendor/`` directory's 0.05, and a task
+        #: that names the library's own code still finds it
+        vendored_factor: float = 0.3
 
     def config(self, ctx: IndexContext) -> GitHistory.Config:
         """The ``[contributors.git]`` table of the repository's config, typed."""
@@ -176,11 +177,14 @@ class GitHistory(Contributor):
         if history.big:
             out["BigCommitsSkipped"] = history.big
         if data.get("vendored"):
+            from atlas_git.vendored import MAX_REASONS
+
+            found = data["vendored"]
             out["VendoredDirs"] = [
                 f"{item['dir']} (its own {item['licence']}; {item['commits']} of "
                 f"{item['window']} commits; path prior x{data.get('vendored_factor', 1.0):g})"
-                for item in data["vendored"]
-            ]
+                for item in found[:MAX_REASONS]
+            ] + ([f"... and {len(found) - MAX_REASONS} more"] if len(found) > MAX_REASONS else [])
         return out
 
 

@@ -23,6 +23,8 @@ __all__ = ["prior_factors", "quiet_subtrees"]
 
 #: fewer commits with files than this say too little about how a directory is worked on
 MIN_COMMITS = 20
+#: directories named one by one in a query's ``-v`` notes and ``atlas inspect``
+MAX_REASONS = 10
 
 
 def quiet_subtrees(view: IndexView, history: History, *, max_share: float) -> list[dict[str, Any]]:
@@ -47,43 +49,51 @@ def quiet_subtrees(view: IndexView, history: History, *, max_share: float) -> li
     # distinct (directory, commit) pairs: how many commits touch each directory
     pairs = np.unique(entry_dir[hit].astype(np.int64) * len(counts) + entry_commit[hit])
     touched = np.bincount(pairs // max(len(counts), 1), minlength=len(dirs))
-    out = []
-    for k, (directory, licence) in enumerate(found):
-        ids = np.flatnonzero(index_dir == k)
-        if not len(ids):
-            continue
-        file_share = len(ids) / len(paths)
-        if touched[k] / window < max_share * file_share:
-            out.append(
-                {
-                    "dir": directory,
-                    "licence": licence,
-                    "commits": int(touched[k]),
-                    "window": window,
-                    "ids": ids.astype("<i4").tobytes(),
-                }
-            )
-    return out
+    files = np.bincount(index_dir[index_dir >= 0], minlength=len(dirs))
+    quiet = (files > 0) & (touched / window < max_share * files / len(paths))
+    # each directory's file ids, grouped in one sort (a tree may hold thousands of them)
+    order = np.argsort(index_dir, kind="stable")
+    starts = np.searchsorted(index_dir[order], np.arange(len(dirs) + 1))
+    return [
+        {
+            "dir": found[k][0],
+            "licence": found[k][1],
+            "commits": int(touched[k]),
+            "window": window,
+            "ids": order[starts[k] : starts[k + 1]].astype("<i4").tobytes(),
+        }
+        for k in np.flatnonzero(quiet).tolist()
+    ]
 
 
 def prior_factors(data: dict[str, Any], index: IndexView) -> list[PriorFactor]:
     """One factor per quiet licensed directory stored in ``data`` (the git record), when it
-    was worked out for ``index``'s generation."""
+    was worked out for ``index``'s generation; past ``MAX_REASONS`` directories, one for the
+    rest (a query's ``-v`` says one line for each)."""
     from atlas_core.api import PriorFactor
 
     found = data.get("vendored") or []
     if not found or data.get("generation") != index.generation:
         return []
     factor = float(data.get("vendored_factor", 1.0))
-    return [
+    out = [
         PriorFactor(
-            np.frombuffer(item["ids"], dtype="<i4").astype(np.int64),
+            _ids(item),
             factor,
             f"{item['dir']} is a library copied in (its own {item['licence']}; "
             f"{item['commits']} of the last {item['window']} commits touch it)",
         )
-        for item in found
+        for item in found[:MAX_REASONS]
     ]
+    rest = found[MAX_REASONS:]
+    if rest:
+        ids = np.concatenate([_ids(item) for item in rest])
+        out.append(PriorFactor(ids, factor, f"{len(rest)} more libraries copied in"))
+    return out
+
+
+def _ids(item: dict[str, Any]) -> np.ndarray:
+    return np.frombuffer(item["ids"], dtype="<i4").astype(np.int64)
 
 
 def _subtree_of(paths: Sequence[str], dirs: list[str]) -> np.ndarray:

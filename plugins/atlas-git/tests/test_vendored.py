@@ -44,11 +44,11 @@ def test_a_licensed_directory_the_history_leaves_alone_is_demoted(git_repo, pipe
     notes = [n.message for n in result.notes]
     assert (
         "src/decnum/ is a library copied in (its own LICENSE; 1 of the last 30 commits touch "
-        "it): path prior x0.05 (2 files)"
+        "it): path prior x0.3 (2 files)"
     ) in notes
     described = GitHistory().describe(result.reader.extra("git"))
     assert described["VendoredDirs"] == [
-        "src/decnum/ (its own LICENSE; 1 of 30 commits; path prior x0.05)"
+        "src/decnum/ (its own LICENSE; 1 of 30 commits; path prior x0.3)"
     ]
 
 
@@ -83,3 +83,23 @@ def test_a_new_file_in_the_copied_library_is_demoted_too(git_repo, pipeline) -> 
     assert _path_score(result, "src/decnum/extra.py") == pytest.approx(
         GitHistory.Config().vendored_factor * _path_score(result, "src/app/mod0.py")
     )
+
+
+def test_many_copied_libraries_are_grouped(git_repo, pipeline) -> None:
+    """A tree with hundreds of licensed directories (an unreviewed one, say): each is
+    checked, and -v and atlas inspect name ten and sum up the rest."""
+    repo = git_repo()
+    files = {f"src/app/mod{i}.py": f"x{i} = {i}" for i in range(6)}
+    for k in range(300):
+        files |= {f"src/libs/l{k}/LICENSE": "MIT", f"src/libs/l{k}/number.py": BODY}
+    repo.commit(0, files, "import libraries")
+    for day in range(1, 30):
+        repo.commit(day, {f"src/app/mod{day % 6}.py": f"y{day}"}, f"change {day}")
+    result = pipeline.query(repo.root, "parse number")
+    notes = [n.message for n in result.notes if "copied in" in n.message]
+    assert (
+        len(notes) == 11
+        and notes[-1] == "290 more libraries copied in: path prior x0.3 (580 files)"
+    )
+    described = GitHistory().describe(result.reader.extra("git"))["VendoredDirs"]
+    assert len(described) == 11 and described[-1] == "... and 290 more"
