@@ -215,7 +215,9 @@ class IndexBuilder:
         with IndexLock(self.cache, on_message=on_message):
             for name in layout.drop_damaged_extras(self.cache):
                 if not force:  # a forced rebuild has already said the index was unusable
-                    on_message(f"stored data of contributor {name} was damaged; computing it again")
+                    owner, _, kind = name.partition(".")  # ``git.priors``: git's prior factors
+                    what = "prior factors" if kind else "stored data"
+                    on_message(f"{what} of contributor {owner} was damaged; computing it again")
             if old is not None and layout.read_current(self.cache) != old.gen.name:
                 # another writer published while this one waited for the lock
                 old.close()

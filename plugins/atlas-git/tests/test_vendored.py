@@ -103,3 +103,14 @@ def test_many_copied_libraries_are_grouped(git_repo, pipeline) -> None:
     )
     described = GitHistory().describe(result.reader.extra("git"))["VendoredDirs"]
     assert len(described) == 11 and described[-1] == "... and 290 more"
+
+
+def test_damaged_prior_factors_are_computed_again(git_repo, pipeline) -> None:
+    repo = _project(git_repo, fork_commits=0)
+    pipeline.query(repo.root, "parse number")
+    (repo.root / ".atlas/extras/git.priors.msgpack").write_bytes(b"garbage")
+    result = pipeline.query(repo.root, "parse number")
+    copied = _path_score(result, "src/decnum/number.py")
+    assert copied == pytest.approx(
+        GitHistory.Config().vendored_factor * _path_score(result, "src/app/numbers.py")
+    )
