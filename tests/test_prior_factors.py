@@ -191,3 +191,13 @@ def test_a_contributor_name_must_be_a_file_name() -> None:
         "plugin local[p] failed registering contributors: TypeError: contributor name "
         "'git.priors' must be letters, digits, '_' and '-' only"
     )
+
+
+def test_inspect_says_what_contributors_do_to_the_prior(tree: Path) -> None:
+    from atlas_core.rank.priors import prior_summary
+
+    index_and_query(tree, Demoter(), OldStyle())
+    atlas = Atlas(tree, get_plugin_manager(load_entrypoints=False))
+    assert prior_summary(atlas.reader()) == {
+        "demoter": ["src/copied/ is copied in: x0.1 (1 files)"]
+    }

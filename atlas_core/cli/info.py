@@ -66,6 +66,8 @@ def inspect(
     With --files (or a PATTERN such as 'dist/*'), how each file was classified and why, so a
     wrong role can be spotted and fixed (an ignore rule, or a plugin's classify hook).
     """
+    from atlas_core.rank.priors import PRIORS_SUFFIX, prior_summary
+
     reader = state.atlas.reader(on_message=state.warn)
     if show_files or roles or languages or patterns:
         _inspect_files(state, reader, as_json, set(roles), set(languages), patterns)
@@ -85,8 +87,9 @@ def inspect(
         "SizeOnDisk": reader.size_on_disk(),
         "Skipped": stats.get("skipped", {}),
         "Undecodable": stats.get("undecodable", 0),
-        "Extras": sorted(p.stem for p in (reader.cache / "extras").glob("*.msgpack")),
+        "Extras": sorted(n for n in reader.extra_names() if not n.endswith(PRIORS_SUFFIX)),
         "ExtraDetails": _extra_details(state, reader),
+        "PathPriorFactors": prior_summary(reader),
     }
     if json_wanted(state, as_json):
         print_json(state, data)
@@ -103,6 +106,8 @@ def inspect(
     print("skipped     " + (", ".join(f"{k} {v}" for k, v in skipped.items()) or "none"))
     if data["Extras"]:
         print("extras      " + ", ".join(data["Extras"]))
+    for name, lines in data["PathPriorFactors"].items():
+        print(f"path prior  {name}: " + "; ".join(lines))
     for name, detail in data["ExtraDetails"].items():
         print(f"{name}:")
         for key, value in detail.items():

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from atlas_core.components import IndexView
     from atlas_core.index.reader import IndexReader
 
-__all__ = ["PRIORS_SUFFIX", "contributed_factor", "prior_record"]
+__all__ = ["PRIORS_SUFFIX", "contributed_factor", "prior_record", "prior_summary"]
 
 #: a contributor's factors are stored as the extra record ``<name>.priors`` (contributor
 #: names hold no dot, so none can collide with it)
@@ -78,3 +78,20 @@ def contributed_factor(
             factor[ids] *= item["factor"]
             note(f"{item['reason']}: path prior x{item['factor']:g} ({len(ids)} files)")
     return factor
+
+
+def prior_summary(reader: IndexReader) -> dict[str, list[str]]:
+    """Per contributor, what its stored factors for ``reader``'s generation do, a line each
+    (``atlas inspect``)."""
+    out: dict[str, list[str]] = {}
+    for name in reader.extra_names():
+        record = reader.extra(name) if name.endswith(PRIORS_SUFFIX) else None
+        if not isinstance(record, dict) or record.get("generation") != reader.generation:
+            continue
+        lines = [
+            f"{item['reason']}: x{item['factor']:g} ({len(item['ids']) // 4} files)"
+            for item in record.get("factors", ())
+        ]
+        if lines:
+            out[name.removesuffix(PRIORS_SUFFIX)] = lines
+    return out
