@@ -310,7 +310,7 @@ class Contributor(Protocol):
         return ()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)  # an array field: compared by identity, never element-wise
 class PriorFactor:
     """Files of one index generation whose path prior a contributor scales by ``factor``
     (``src/decNumber/`` by 0.05: a library copied in), with the ``reason`` ``-v`` shows."""
