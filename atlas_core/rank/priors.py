@@ -10,7 +10,7 @@ generation is the same and the plugin that gave them is still loaded.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,15 +61,8 @@ def contributed_factor(
     """Per file, the product of the stored factors for ``reader``'s generation from the
     ``plugins`` (distributions) loaded now; None when none applies."""
     factor: np.ndarray | None = None
-    for name in reader.extra_names():
-        if not name.endswith(PRIORS_SUFFIX):
-            continue
-        record = reader.extra(name)
-        if (
-            not isinstance(record, dict)
-            or record.get("generation") != reader.generation
-            or record.get("plugin") not in plugins
-        ):
+    for _, record in _current(reader):
+        if record.get("plugin") not in plugins:
             continue
         for item in record.get("factors", ()):
             ids = np.frombuffer(item["ids"], dtype="<i4")
@@ -84,14 +77,21 @@ def prior_summary(reader: IndexReader) -> dict[str, list[str]]:
     """Per contributor, what its stored factors for ``reader``'s generation do, a line each
     (``atlas inspect``)."""
     out: dict[str, list[str]] = {}
-    for name in reader.extra_names():
-        record = reader.extra(name) if name.endswith(PRIORS_SUFFIX) else None
-        if not isinstance(record, dict) or record.get("generation") != reader.generation:
-            continue
+    for owner, record in _current(reader):
         lines = [
             f"{item['reason']}: x{item['factor']:g} ({len(item['ids']) // 4} files)"
             for item in record.get("factors", ())
         ]
         if lines:
-            out[name.removesuffix(PRIORS_SUFFIX)] = lines
+            out[owner] = lines
     return out
+
+
+def _current(reader: IndexReader) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(contributor, record) of every stored prior-factor record for ``reader``'s generation."""
+    for name in reader.extra_names():
+        if not name.endswith(PRIORS_SUFFIX):
+            continue
+        record = reader.extra(name)
+        if isinstance(record, dict) and record.get("generation") == reader.generation:
+            yield name.removesuffix(PRIORS_SUFFIX), record
