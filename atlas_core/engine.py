@@ -516,8 +516,7 @@ class Atlas:
         at index time) from the plugins loaded now."""
         from atlas_core.rank.priors import contributed_factor
 
-        loaded = {r.dist for r in self.manager.records if r.status in ("ok", "builtin")}
-        return contributed_factor(reader, loaded, ctx.note)
+        return contributed_factor(reader, self.manager.loaded_dists(), ctx.note)
 
     @staticmethod
     def _soft_failure(ctx: QueryContext, failures: list[PluginFailure], exc: PluginFailure) -> None:

@@ -345,8 +345,7 @@ def _contributed(atlas: Any, reader: Any) -> np.ndarray:
     """Per file: whether a contributor scales its path prior (``Contributor.prior_factors``)."""
     from atlas_core.rank.priors import contributed_factor
 
-    loaded = {r.dist for r in atlas.manager.records if r.status in ("ok", "builtin")}
-    factor = contributed_factor(reader, loaded, lambda _: None)
+    factor = contributed_factor(reader, atlas.manager.loaded_dists(), lambda _: None)
     return np.zeros(len(reader), bool) if factor is None else factor < 1.0
 
 

@@ -295,6 +295,10 @@ class AtlasPluginManager:
     def hook(self) -> Any:
         return self.pm.hook
 
+    def loaded_dists(self) -> set[str]:
+        """The distributions of the plugins in use (built-in ones: ``atlas-core``)."""
+        return {r.dist for r in self.records if r.status in ("ok", "builtin")}
+
     def versions_line(self) -> str:
         plugins = [f"{r.name}-{r.version}" for r in self.records if r.status == "ok" and r.version]
         return ", ".join(sorted(plugins))
