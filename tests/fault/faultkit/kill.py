@@ -143,11 +143,18 @@ _ATLAS_FRAME = re.compile(r'File "[^"]*/atlas_[a-z_]+/[^"]*\.py"')
 def _before_atlas_ran(err: str) -> bool:
     """A Ctrl-C that reached the interpreter while it was still starting up (``site`` and the
     ``.pth`` files of an editable install, or the console script's first import) shows a
-    traceback or a fatal error that no program can catch; told apart, not hidden."""
+    traceback or a fatal error that no program can catch; told apart, not hidden. Inside the
+    import machinery's own callback it is "Exception ignored in ...", ending
+    ``KeyboardInterrupt:``."""
     if "init_import_site" in err:
         return True
     at = err.rfind("Traceback (most recent call last)")
     if at < 0:
         return False
     tail = err[at:].rstrip()
-    return tail.endswith("KeyboardInterrupt") and _ATLAS_FRAME.search(tail) is None
+    return _INTERRUPTED.search(tail) is not None and _ATLAS_FRAME.search(tail) is None
+
+
+#: the last line of a traceback a Ctrl-C ends: ``KeyboardInterrupt`` (``KeyboardInterrupt:``
+#: when the interpreter reports an exception it ignored)
+_INTERRUPTED = re.compile(r"KeyboardInterrupt:?\Z")
