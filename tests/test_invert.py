@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from atlas_core.engine import Atlas
-from atlas_core.index import builder
+from atlas_core.index import postings
 from atlas_core.index.radix import stable_order
 from atlas_core.index.reader import open_index
 from atlas_core.index.tfcodec import pack_tf
@@ -77,7 +77,7 @@ def test_a_spilled_build_stores_the_arrays_of_the_plain_sort(tmp_path: Path) -> 
     n_docs, n_terms = 400, 90_000  # term ids past 65535
     counts = rng.integers(0, 300, size=n_docs)
     counts[[0, 5, 6, n_docs - 1]] = 0  # empty files, first and last among them
-    with builder._Spill(tmp_path) as spill:
+    with postings.Spill(tmp_path) as spill:
         terms, tfs = [], []
         for count in counts.tolist():
             # distinct terms per file, as a file's postings are; common terms repeat often
@@ -101,7 +101,7 @@ def test_a_spilled_build_stores_the_arrays_of_the_plain_sort(tmp_path: Path) -> 
 
 
 def test_a_spilled_build_without_postings(tmp_path: Path) -> None:
-    with builder._Spill(tmp_path) as spill:
+    with postings.Spill(tmp_path) as spill:
         for _ in range(3):
             spill.add(np.zeros(0, np.uint32), np.zeros((0, 3), np.uint16), b"")
         got = spill.inverted(3, spill.term_counts(4))
@@ -118,10 +118,10 @@ def _repo(tmp_path: Path) -> Path:
 def test_a_failure_while_inverting_fails_the_build(
     tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(self: builder._Spill, *args: object) -> dict[str, np.ndarray]:
+    def boom(self: postings.Spill, *args: object) -> dict[str, np.ndarray]:
         raise RuntimeError("inverting failed")
 
-    monkeypatch.setattr(builder._Spill, "inverted", boom)
+    monkeypatch.setattr(postings.Spill, "inverted", boom)
     root = _repo(tmp_path)
     atlas = make_atlas(root)
     with pytest.raises(RuntimeError, match="inverting failed"):

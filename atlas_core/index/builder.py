@@ -20,7 +20,7 @@ import numpy as np
 from atlas_core.components import Changes, IndexContext, IndexView, Note
 from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
 from atlas_core.fsread import open_regular
-from atlas_core.index import layout
+from atlas_core.index import layout, postings
 from atlas_core.index.delta import BASE_FILES, build_delta, delta_rows, wants_delta
 from atlas_core.index.filestats import FileStats
 from atlas_core.index.filetable import FileTable, pack_files
@@ -34,9 +34,7 @@ from atlas_core.index.process import (
     process_batch,
     set_processor,
 )
-from atlas_core.index.radix import stable_order
 from atlas_core.index.reader import IndexReader, open_index
-from atlas_core.index.tfcodec import doc_dtype, pack_tf
 from atlas_core.index.vocab import Vocabulary
 from atlas_core.plugin.guard import guarded, origin_of, raise_errors
 from atlas_core.rank.path import PathHeuristic
@@ -234,7 +232,7 @@ class IndexBuilder:
             vocab = Vocabulary(old, changed_files=len(plan.todo))
             # a build from scratch keeps fresh files' postings and chunks in files, not memory
             with contextlib.ExitStack() as stack:
-                spill = stack.enter_context(_Spill(self.cache)) if old is None else None
+                spill = stack.enter_context(postings.Spill(self.cache)) if old is None else None
                 if plan.todo:
                     self._process(plan, report, vocab, spill)
                 deleted = (len(old) if old else 0) - report.unchanged - report.changed
@@ -391,7 +389,7 @@ class IndexBuilder:
         plan: _Plan,
         report: BuildReport,
         vocab: Vocabulary,
-        spill: _Spill | None = None,
+        spill: postings.Spill | None = None,
     ) -> None:
         """Process the files of ``plan.todo``, keeping only compact arrays as results arrive."""
         paths = plan.paths
@@ -410,7 +408,7 @@ class IndexBuilder:
         report: BuildReport,
         vocab: Vocabulary,
         total: int,
-        spill: _Spill | None = None,
+        spill: postings.Spill | None = None,
     ) -> None:
         # worker pid -> (its numbering, its term ids -> global ids)
         remaps: dict[int, tuple[int, array[int]]] = {}
@@ -471,7 +469,7 @@ class IndexBuilder:
         skipped: Counter[str],
         report: BuildReport,
         vocab: Vocabulary,
-        spill: _Spill | None = None,
+        spill: postings.Spill | None = None,
     ) -> Path:
         if old is not None and wants_delta(plan.old_id, _fresh_count(plan), old):
             return self._write_delta(plan, old, skipped, report, vocab)
@@ -479,19 +477,23 @@ class IndexBuilder:
             df = spill.term_counts(len(vocab))
             arrays = spill.inverted(len(plan), df)
         else:
-            arrays = _invert(plan, len(vocab)) if old is None else _merge(plan, old, len(vocab))
+            arrays = (
+                postings.invert(plan.fresh, len(plan), len(vocab))
+                if old is None
+                else postings.merge(plan.fresh, plan.old_id, old, len(vocab))
+            )
             df = np.diff(arrays["post_off"])
         blob, vocab_off, vocab_order, remap = vocab.finish(df)
         if remap is not None:  # unused terms dropped: kept ones keep their order
-            arrays["post_off"] = _offsets(df[df > 0])
+            arrays["post_off"] = postings.offsets(df[df > 0])
         arrays["vocab_off"], arrays["vocab_order"] = vocab_off, vocab_order
         if spill is not None:
             symbols, arrays["symbols_off"] = spill.symbols()
         else:
             symbols, arrays["symbols_off"] = _symbols(plan, old)
         blobs = {"vocab.bin": blob, "symbols.bin": symbols}
-        postings = int(arrays["post_doc"].shape[0])
-        return self._save(plan, blobs, arrays, old, skipped, report, postings)
+        n_postings = int(arrays["post_doc"].shape[0])
+        return self._save(plan, blobs, arrays, old, skipped, report, n_postings)
 
     def _write_delta(
         self,
@@ -507,7 +509,7 @@ class IndexBuilder:
             plan.fresh[k].symbols if k in plan.fresh else old.symbol_record(int(plan.old_id[k]))
             for k in delta_rows(plan.old_id, old)
         ]
-        parts = build_delta(plan.old_id, records, old, _fresh_postings(plan))
+        parts = build_delta(plan.old_id, records, old, postings.fresh_postings(plan.fresh))
         arrays = parts.arrays
         links = set(BASE_FILES)
         if vocab.unchanged:
@@ -841,177 +843,3 @@ def _path_data(plan: _Plan, old: IndexReader | None) -> tuple[bytes, dict[str, n
 def _fresh_count(plan: _Plan) -> int:
     """Postings of the files processed in this run."""
     return sum(len(f.terms) for f in plan.fresh.values() if f.terms is not None)
-
-
-def _fresh_postings(plan: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term, doc, tf) of the freshly processed files, sorted by term then file id."""
-    fresh = sorted(plan.fresh.items())
-    terms = [d.terms for _, d in fresh if d.terms is not None]
-    tfs = [d.tf for _, d in fresh if d.tf is not None]
-    counts = np.array([len(t) for t in terms], dtype=np.int64)
-    # 32-bit ids: the largest arrays of a build, kept at half the size of int64
-    term = np.concatenate(terms).astype(np.uint32) if terms else np.zeros(0, np.uint32)
-    for _, d in fresh:
-        d.terms = None
-    tf = np.concatenate(tfs).astype(np.uint16) if tfs else np.zeros((0, 3), np.uint16)
-    for _, d in fresh:
-        d.tf = None
-    ids = np.array([k for k, _ in fresh], dtype=np.uint32)
-    doc = np.repeat(ids, counts) if len(ids) else np.zeros(0, np.uint32)
-    order = stable_order(term)  # files are already in ascending order
-    return term[order], doc[order], np.take(tf, order, axis=0)
-
-
-def _arrays(
-    n_terms: int, n_docs: int, term: np.ndarray, doc: np.ndarray, tf: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Postings sorted by (term, file) into the stored arrays, with per-field lengths."""
-    doclen = np.zeros((n_docs, 3), dtype=np.float32)
-    for col in range(3):
-        doclen[:, col] = np.bincount(doc, weights=tf[:, col], minlength=n_docs)
-    post_doc = doc.astype(doc_dtype(n_docs), copy=False)
-    return _stored(np.bincount(term, minlength=n_terms), post_doc, tf, doclen)
-
-
-def _stored(
-    df: np.ndarray, doc: np.ndarray, tf: np.ndarray, doclen: np.ndarray
-) -> dict[str, np.ndarray]:
-    """The stored arrays of postings sorted by (term, file): ``df`` counts each term id's
-    postings, ``doc`` is in its stored type, ``doclen`` sums each file's tf per field."""
-    small, big_at, big = pack_tf(tf)
-    return {
-        "post_off": _offsets(df),
-        "post_doc": doc,
-        "post_tf": small,
-        "post_tf_big_at": big_at,
-        "post_tf_big": big,
-        "doclen": doclen,
-    }
-
-
-def _invert(plan: _Plan, n_terms: int) -> dict[str, np.ndarray]:
-    """Postings of a build from scratch kept in memory (see ``_Spill.inverted``)."""
-    term, doc, tf = _fresh_postings(plan)
-    return _arrays(n_terms, len(plan), term, doc, tf)
-
-
-def _merge(plan: _Plan, old: IndexReader, n_terms: int) -> dict[str, np.ndarray]:
-    """Postings of an update: the old ones of carried files (ids renumbered; order kept,
-    since ids follow the sorted paths) with the new files' inserted in place."""
-    new_id = np.full(len(old) + 1, -1, dtype=np.int64)
-    carried = np.flatnonzero(plan.old_id >= 0)
-    new_id[plan.old_id[carried]] = carried
-    old_term, old_doc, old_tf = old.all_postings()
-    kept = new_id[old_doc]
-    mask = kept >= 0
-    k_term, k_doc = old_term[mask], kept[mask].astype(np.uint32)
-    del old_term, kept
-    k_tf = old_tf[mask]
-    del old_tf
-    term, doc, tf = _fresh_postings(plan)
-    if len(term):
-        width = np.int64(len(plan) + 1)
-        at = np.searchsorted(
-            k_term.astype(np.int64) * width + k_doc,
-            term.astype(np.int64) * width + doc,
-        )
-        k_term, k_doc = np.insert(k_term, at, term), np.insert(k_doc, at, doc)
-        k_tf = np.insert(k_tf, at, tf, axis=0)
-    return _arrays(n_terms, len(plan), k_term, k_doc, k_tf)
-
-
-def _offsets(counts: np.ndarray) -> np.ndarray:
-    """Where each run of ``counts`` starts, and the total at the end."""
-    off = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=off[1:])
-    return off
-
-
-def _doclen(tf: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Each file's tf summed per field (float32), from postings in file order, ``counts``
-    per file: a sum over each file's run, where summing by file id over the postings
-    sorted by term took three scattered passes."""
-    doclen = np.zeros((len(counts), 3), dtype=np.float32)
-    full = np.flatnonzero(counts > 0)
-    if len(full):  # sums of integers, exact, then rounded once as the stored float32
-        starts = (np.cumsum(counts) - counts)[full]
-        for field in range(3):  # a column at a time: the sum casts its input to int64
-            doclen[full, field] = np.add.reduceat(tf[:, field], starts, dtype=np.int64)
-    return doclen
-
-
-class _Spill:
-    """Fresh files' postings and chunk records, in file order, written aside as they arrive.
-
-    A build from scratch would otherwise hold every posting and chunk record of the
-    repository in memory while the workers run. The files are Atlas temporaries in the
-    cache directory (``.spill-*.PID.tmp``: a dead run's are removed by ``remove_stale``).
-    """
-
-    _PARTS = ("term", "tf", "symbols")
-
-    def __init__(self, cache: Path) -> None:
-        self.paths = {p: cache / f".spill-{p}.{os.getpid()}.tmp" for p in self._PARTS}
-        self._out: dict[str, Any] = {}
-        self.counts = array("q")  # postings of each file
-        self.sizes = array("q")  # chunk-record bytes of each file
-
-    def __enter__(self) -> _Spill:
-        flags = os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        try:
-            for part, path in self.paths.items():
-                self._out[part] = open(os.open(path, flags, 0o600), "w+b")
-        except OSError as exc:
-            self.__exit__(None, None, None)
-            raise IndexWriteError(f"cannot write in {path.parent}: {exc.strerror}") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for fh in self._out.values():
-            fh.close()
-        for path in self.paths.values():
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-
-    def add(self, terms: np.ndarray, tf: np.ndarray, symbols: bytes) -> None:
-        """The next file's postings (global term ids, tf per field) and chunk record."""
-        self._out["term"].write(np.ascontiguousarray(terms, dtype=np.uint32).tobytes())
-        self._out["tf"].write(np.ascontiguousarray(tf, dtype=np.uint16).tobytes())
-        self._out["symbols"].write(symbols)
-        self.counts.append(len(terms))
-        self.sizes.append(len(symbols))
-
-    def _read(self, part: str) -> bytes:
-        fh = self._out[part]
-        fh.flush()
-        fh.seek(0)
-        data: bytes = fh.read()
-        return data
-
-    def term_counts(self, n_terms: int) -> np.ndarray:
-        """Postings of each term id (of ``n_terms`` at least)."""
-        return np.bincount(np.frombuffer(self._read("term"), dtype=np.uint32), minlength=n_terms)
-
-    def inverted(self, n_docs: int, df: np.ndarray) -> dict[str, np.ndarray]:
-        """The stored postings arrays (see ``_stored``) of the ``n_docs`` files added, which
-        are every file of the generation, in file order; ``df`` is ``term_counts``."""
-        counts = np.frombuffer(self.counts, dtype=np.int64)
-        if len(counts) != n_docs:
-            raise AssertionError("a build from scratch spilled other files than it writes")
-        term = np.frombuffer(self._read("term"), dtype=np.uint32)
-        # files were added in ascending order: sorted by file; as intp once, not per gather
-        order = stable_order(term).astype(np.intp, copy=False)
-        del term
-        tf = np.frombuffer(self._read("tf"), dtype=np.uint16).reshape(-1, 3)
-        doclen = _doclen(tf, counts)
-        tf = np.take(tf, order, axis=0)
-        ids = np.arange(n_docs, dtype=doc_dtype(n_docs))
-        doc = np.take(np.repeat(ids, counts), order)
-        del order
-        return _stored(df, doc, tf, doclen)
-
-    def symbols(self) -> tuple[bytes, np.ndarray]:
-        """Every file's chunk record, joined, and their offsets (as ``_symbols``)."""
-        offsets = np.zeros(len(self.sizes) + 1, dtype=np.int64)
-        np.cumsum(np.frombuffer(self.sizes, dtype=np.int64), out=offsets[1:])
-        return self._read("symbols"), offsets
