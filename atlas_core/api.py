@@ -30,7 +30,9 @@ Sections:
   :func:`normalize`, :class:`WeightedFusion`, :class:`ReciprocalRankFusion`,
   :func:`detect_role`, :func:`licensed_subtrees`, :func:`progress_bar`,
   :func:`estimate_tokens`, :func:`per_reader`, :func:`dump_json`
-  and ``OUTPUT_VERSION`` (a command's JSON: strict, with the output ``Version``).
+  and ``OUTPUT_VERSION`` (a command's JSON: strict, with the output ``Version``);
+  :func:`display_path`, :func:`parse_display_path` and :func:`path_candidates` (a path
+  shown to people, and read back).
 - **Language packages**: :class:`TreeSitterChunker`, :func:`check_query`,
   :func:`syntax_tree`.
 - **CLI commands**: :class:`AppState`, ``pass_state`` (``@pass_state`` hands a command the
@@ -109,6 +111,7 @@ if TYPE_CHECKING:
     from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json
     from atlas_core.output.outline import outline_of
     from atlas_core.output.secrets import redact, secret_file_reason
+    from atlas_core.paths import display_path, parse_display_path, path_candidates
     from atlas_core.progress import progress_bar
     from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, normalize
     from atlas_core.rank.related import Tie, gather_ties, related_files
@@ -144,6 +147,9 @@ _LAZY = {
     "OUTPUT_VERSION": "atlas_core.output.jsonout",
     "dump_json": "atlas_core.output.jsonout",
     "selection_to_dict": "atlas_core.output.formats",
+    "display_path": "atlas_core.paths",
+    "parse_display_path": "atlas_core.paths",
+    "path_candidates": "atlas_core.paths",
     "progress_bar": "atlas_core.progress",
     "ReciprocalRankFusion": "atlas_core.rank.fusion",
     "WeightedFusion": "atlas_core.rank.fusion",
@@ -237,6 +243,7 @@ __all__ = [
     "confined_path",
     "detect_role",
     "diff_paths",
+    "display_path",
     "dump_json",
     "ensure_cache_dir",
     "estimate_tokens",
@@ -250,7 +257,9 @@ __all__ = [
     "normalise_rel",
     "normalize",
     "outline_of",
+    "parse_display_path",
     "pass_state",
+    "path_candidates",
     "per_reader",
     "progress_bar",
     "redact",

@@ -318,7 +318,7 @@ class Atlas:
         if options.diff is not None:
             changed = diff_paths(self.root, options.diff)
             known = {s.id for s in seeds}
-            for seed in resolve_seeds(reader, changed, strict=False):
+            for seed in resolve_seeds(reader, changed, strict=False, literal=True):
                 if seed.id not in known:
                     seeds.append(seed)
         return seeds

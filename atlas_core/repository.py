@@ -330,7 +330,8 @@ class Repository:
 
         :param files: a query's result or selection, or files in order of importance:
             :class:`~atlas_core.types.SelectedFile` objects, selection rows (dicts with
-            ``Path``), or paths relative to the root.
+            ``Path`` as Atlas prints it, :func:`~atlas_core.paths.display_path`; the file's
+            own name also works), or paths relative to the root (the files' own names).
         :param task: the header's task line (default: the selection's query).
         :param style: ``markdown`` or ``xml``.
         :param allow_secrets: include credential files and do not redact secrets.
@@ -352,8 +353,10 @@ class Repository:
             raise UsageError("render takes a list of paths, not one string")
         else:
             items = list(given)
-            index = self._existing_index() if any(isinstance(f, str) for f in items) else None
-            rows = [_path_row(index, f) if isinstance(f, str) else f for f in items]
+            # a row's path with a backslash may be a shown form: the index says which file
+            wanted = any(isinstance(f, str) or "\\" in str(_row_path(f)) for f in items)
+            index = self._existing_index() if wanted else None
+            rows = [_row(self.root, index, f) for f in items]
         return render_context(
             self.root,
             task or "",
@@ -418,6 +421,31 @@ def _path_row(index: IndexReader | None, path: str) -> dict[str, Any]:
     if index is None or i is None:
         return {"Path": path}
     return {"Path": path, "Language": index.languages[i]}
+
+
+def _row_path(item: Any) -> Any:
+    """The ``Path`` of a selection row (None for anything else)."""
+    return item.get("Path") or item.get("path") if isinstance(item, Mapping) else None
+
+
+def _row(root: Path, index: IndexReader | None, item: Any) -> Any:
+    """An item to render as :func:`render_context` takes it: a plain path as a row, and a
+    row's ``Path`` (as Atlas shows it, or the file's own name) as the file's own name: the
+    first candidate the index knows, else the first that exists."""
+    from atlas_core.paths import path_candidates
+
+    if isinstance(item, str):
+        return _path_row(index, item)
+    shown = _row_path(item)
+    if not isinstance(shown, str):
+        return item
+    names = path_candidates(shown)
+    if len(names) == 1:
+        return item
+    ids = index.ids if index is not None else {}
+    found = next((n for n in names if n in ids), None)
+    found = found or next((n for n in names if os.path.lexists(root / n)), shown)
+    return {**item, "Path" if "Path" in item else "path": found}
 
 
 def _log_message(message: str) -> None:

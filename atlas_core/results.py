@@ -36,8 +36,12 @@ class Explanation:
     symbols: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The explain document's record of this file; ``Path`` as
+        :func:`~atlas_core.paths.display_path` shows it."""
+        from atlas_core.paths import display_path
+
         return {
-            "Path": self.path,
+            "Path": display_path(self.path),
             "Score": self.score,
             "Signals": {
                 s.signal: {"Raw": s.raw, "Normalized": s.normalized, "Weight": s.weight}

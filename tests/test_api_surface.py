@@ -45,13 +45,16 @@ from atlas_core.api import (
     common_options,
     component_config,
     confined_path,
+    display_path,
     ensure_cache_dir,
     estimate_tokens,
     explanation_document,
     hookimpl,
     normalise_rel,
     normalize,
+    parse_display_path,
     pass_state,
+    path_candidates,
     progress_bar,
     resolve_root,
     selection_to_dict,
@@ -235,6 +238,9 @@ def test_helpers() -> None:
     assert normalize(np.array([1.0, 4.0])).tolist() == [0.25, 1.0]
     assert estimate_tokens(9) == 3
     assert normalise_rel("a/./b.py") == "a/b.py"
+    assert display_path("a\nb\\c") == "a\\nb\\\\c"
+    assert parse_display_path("a\\nb\\\\c") == "a\nb\\c"
+    assert path_candidates("a\\nb") == ["a\nb", "a\\nb"]
     assert progress_bar("x", "files") is None or callable(progress_bar("x", "files"))
     assert issubclass(AtlasPluginError, AtlasError) and issubclass(UsageError, AtlasError)
 

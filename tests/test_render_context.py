@@ -214,6 +214,12 @@ def test_fences_outgrow_backticks_in_the_file(repo: Path) -> None:
     assert doc.text.rstrip().endswith("````")
 
 
+def test_the_task_line_is_printable_text(repo: Path) -> None:
+    """The task is text, not a path: its backslashes stay single, its controls escaped."""
+    doc = render_context(repo, "fix C:\\src\\app.py\nnow\x1b[2J", [{"Path": "README.md"}], None)
+    assert doc.text.startswith("# Context for: fix C:\\src\\app.py\\nnow\\x1b[2J\n")
+
+
 def test_binary_missing_and_directory_entries_are_explained(repo: Path) -> None:
     (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
     files = [{"Path": p} for p in ("logo.png", "gone.py", "src", "README.md")]

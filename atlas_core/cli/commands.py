@@ -308,6 +308,7 @@ def quick(
 @pass_state
 def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any) -> None:
     """Show each signal's score for the top files of TASK."""
+    from atlas_core.paths import display_path
     from atlas_core.results import explanation_document
 
     wants_json = json_wanted(state)  # a bad format fails before the query runs
@@ -324,10 +325,11 @@ def explain(state: AppState, /, task: tuple[str, ...], refresh: bool, **kw: Any)
         + (f", missing: {', '.join(missing)}" if missing else "")
     )
     explanations = result.explanations
-    width = min(max([len(e.path) for e in explanations] + [4]), 60)
+    shown = [display_path(e.path) for e in explanations[:25]]
+    width = min(max([len(p) for p in shown] + [4]), 60)
     print(f"{'SCORE':>6}  {'PATH':<{width}}  " + "  ".join(f"{n:>10}" for n in names))
-    for e in explanations[:25]:
-        path = e.path if len(e.path) <= width else "…" + e.path[-(width - 1) :]
+    for e, full in zip(explanations, shown, strict=False):
+        path = full if len(full) <= width else "…" + full[-(width - 1) :]
         cells = "  ".join(f"{s.normalized:>10.3f}" for s in e.signals)
         print(f"{e.score:6.3f}  {path:<{width}}  {cells}")
         for sym in e.symbols[:2]:

@@ -145,12 +145,14 @@ def _show(value: Any) -> str:
 
 
 def _human(rows: list[Row], files: dict[str, str]) -> str:
+    from atlas_core.paths import display_path
+
     origins = [
         r.origin + (f":{r.source}" if r.origin in {"environment", "flag"} else "") for r in rows
     ]
     wide = max((len(o) for o in origins), default=0)
     key_wide = max((len(r.key) for r in rows), default=0)
-    lines = [f"# {label}: {path}" for label, path in files.items()]
+    lines = [f"# {label}: {display_path(path)}" for label, path in files.items()]
     lines += [
         f"{o:<{wide}}  {r.key:<{key_wide}}  {_show(r.value)}".rstrip()
         for o, r in zip(origins, rows, strict=True)
@@ -184,6 +186,7 @@ def config(ctx: click.Context, state: AppState, preset: str | None) -> None:
       atlas config --format json
     """
     from atlas_core.output.formats import JSONL_VERSION
+    from atlas_core.paths import display_path
 
     if state.format not in {"auto", "human", "json", "jsonl"}:
         raise UsageError(f"atlas config prints human or json, not {state.format!r}")
@@ -191,8 +194,10 @@ def config(ctx: click.Context, state: AppState, preset: str | None) -> None:
     if state.format in {"json", "jsonl"}:
         doc: dict[str, Any] = {
             "Version": JSONL_VERSION,
-            "Root": str(state.root),
-            "Files": [{"Origin": label, "Path": path} for label, path in files.items()],
+            "Root": display_path(str(state.root)),
+            "Files": [
+                {"Origin": label, "Path": display_path(path)} for label, path in files.items()
+            ],
             "Settings": [r.to_json() for r in rows],
         }
         if preset is not None:

@@ -57,7 +57,6 @@ def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
 def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> None:
     """A file's symbols with kinds and line ranges, and what it imports."""
     from atlas_core.output.outline import outline_of
-    from atlas_core.paths import display_path
 
     _check_format(state)
     reader = state.repo.reader()
@@ -75,7 +74,7 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
         if n:
             out.append("")
         out.append(
-            f"{display_path(item['Path'])}  ({item['Language']}/{item['Role']}, "
+            f"{item['Path']}  ({item['Language']}/{item['Role']}, "
             f"{item['Tokens']:,} tokens, {len(item['Symbols'])} symbols)"
         )
         width = max([len(s["Kind"]) for s in item["Symbols"]] + [4])
@@ -122,6 +121,7 @@ def map_(
 ) -> None:
     """A task-free overview: the most central files and their principal symbols."""
     from atlas_core.output.codemap import build_map, centrality, render_map
+    from atlas_core.paths import display_path
     from atlas_core.select.scope import scope_mask
 
     _check_format(state)
@@ -144,10 +144,10 @@ def map_(
         _dump(
             state,
             {
-                "Root": str(state.root),
+                "Root": display_path(str(state.root)),
                 "Files": [
                     {
-                        "Path": f.path,
+                        "Path": display_path(f.path),
                         "Score": f.score,
                         "Language": f.language,
                         "Role": f.role,
@@ -158,7 +158,7 @@ def map_(
                 ],
                 "TotalFiles": result.total_files,
                 "Languages": result.languages,
-                "Directories": dict(result.directories),
+                "Directories": {display_path(d): n for d, n in result.directories},
                 "Budget": result.budget,
                 "TotalTokens": result.tokens,
                 "LeftOut": result.left_out,
@@ -204,7 +204,7 @@ def related(
     reader = repo.reader()
     given = _indexed(state, reader, paths)
     if diff is not None:
-        changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False)
+        changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False, literal=True)
         given += [s.id for s in changed if s.id not in given]
     ctx = QueryContext("", [], reader, repo.settings.components)
     ctx.seeds = list(given)

@@ -66,6 +66,7 @@ def inspect(
     With --files (or a PATTERN such as 'dist/*'), how each file was classified and why, so a
     wrong role can be spotted and fixed (an ignore rule, or a plugin's classify hook).
     """
+    from atlas_core.paths import display_path
     from atlas_core.rank.priors import PRIORS_SUFFIX, prior_summary
 
     reader = state.atlas.reader(on_message=state.warn)
@@ -75,8 +76,8 @@ def inspect(
     ok = [i for i, s in enumerate(reader.statuses) if s == "ok"]
     stats = reader.stats
     data: dict[str, Any] = {
-        "Root": str(state.root),
-        "Index": str(reader.gen),
+        "Root": display_path(str(state.root)),
+        "Index": display_path(str(reader.gen)),
         "Generation": reader.generation,
         "Files": len(reader),
         "IndexedFiles": len(ok),
@@ -135,14 +136,16 @@ def _inspect_files(
     from fnmatch import fnmatchcase
 
     from atlas_core.classify.rules import explain_role
+    from atlas_core.paths import display_path, display_text
 
     rows = []
     for i, rel in enumerate(reader.paths):
         role, language = reader.roles[i], reader.languages[i]
         if (roles and role not in roles) or (languages and language not in languages):
             continue
+        shown = display_path(rel)  # a pattern is matched as the name is shown
         if patterns and not any(
-            fnmatchcase(rel, p) or fnmatchcase(rel, p.rstrip("/") + "/*") for p in patterns
+            fnmatchcase(shown, p) or fnmatchcase(shown, p.rstrip("/") + "/*") for p in patterns
         ):
             continue
         status = reader.statuses[i]
@@ -152,7 +155,14 @@ def _inspect_files(
             head = _head(reader.root / rel)
             builtin, why = explain_role(rel, language, head)
             reason = why if builtin == role else "set by a plugin"
-        rows.append({"Path": rel, "Language": language, "Role": role, "Reason": reason})
+        rows.append(
+            {
+                "Path": shown,
+                "Language": language,
+                "Role": role,
+                "Reason": display_text(reason),  # may name a directory
+            }
+        )
     if json_wanted(state, as_json):
         print_json(state, {"Files": rows})
         return
@@ -190,8 +200,22 @@ def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:
             details[contributor.name] = {"Error": str(exc)}
             continue
         if described is not None:
-            details[contributor.name] = dict(described)
+            details[contributor.name] = _printable(dict(described))
     return details
+
+
+def _printable(data: Any) -> Any:
+    """A plugin's description with every string printable (it may name files that are
+    not UTF-8 or hold control characters)."""
+    from atlas_core.paths import display_text
+
+    if isinstance(data, str):
+        return display_text(data)
+    if isinstance(data, dict):
+        return {_printable(k): _printable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_printable(v) for v in data]
+    return data
 
 
 def _plugin_rows(state: AppState, show_all: bool) -> list[dict[str, Any]]:

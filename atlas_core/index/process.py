@@ -28,6 +28,7 @@ from atlas_core.classify.rules import header_language
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
+from atlas_core.paths import display_path
 from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
 from atlas_core.terms import (
     IDENT_BYTES,
@@ -388,7 +389,7 @@ class FileProcessor:
         try:
             data, size = _read(path, limit + 1, fd)
         except OSError as exc:
-            return self._empty(rel, b"", "unreadable", [f"{rel}: {exc.strerror}"])
+            return self._empty(rel, b"", "unreadable", [f"{display_path(rel)}: {exc.strerror}"])
         digest = content_hash(data) if size <= limit else b""
         if data.find(b"\0", 0, _SNIFF) >= 0:
             return self._empty(rel, digest, "binary", [])
@@ -399,7 +400,7 @@ class FileProcessor:
                 data, cell_language = cells.text.encode(), cells.language
                 size = len(data)
         head = data[:1024].decode("utf-8", "replace")
-        stage = f"classifying {rel}"
+        stage = f"classifying {display_path(rel)}"
         language = (
             call_hook(self.hook, "atlas_classify_language", stage, rel=rel, head=head) or "unknown"
         )
@@ -431,7 +432,9 @@ class FileProcessor:
             except Exception as exc:  # one file's failure: noted, the index carries on
                 if raise_errors():
                     raise
-                errors.append(str(failure(origin_of(chunker), f"chunking {rel}", exc)))
+                errors.append(
+                    str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
+                )
         name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
         stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")

@@ -219,11 +219,13 @@ def _file_text(f: MapFile) -> str:
 
 def render_map(result: CodeMap, root_name: str = "") -> str:
     """The map as text: a summary line, the top directories, then each file and its symbols."""
+    from atlas_core.paths import display_path
+
+    name = display_path(root_name or result.root_name or "") or "the repository"
     langs = ", ".join(f"{k} {v:,}" for k, v in list(result.languages.items())[:6])
     head = [
-        f"# Map of {root_name or result.root_name or 'the repository'}: "
-        f"{result.total_files:,} files ({langs})",
-        "directories: " + ", ".join(f"{d} {n:,}" for d, n in result.directories),
+        f"# Map of {name}: {result.total_files:,} files ({langs})",
+        "directories: " + ", ".join(f"{display_path(d)} {n:,}" for d, n in result.directories),
         "",
     ]
     body = "".join(_file_text(f) + "\n" for f in result.files)

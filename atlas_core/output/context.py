@@ -27,7 +27,7 @@ from atlas_core.fsread import Unreadable, confined_path, read_confined
 from atlas_core.notebook import readable_text
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
 from atlas_core.output.skim import skim_text
-from atlas_core.paths import display_path
+from atlas_core.paths import display_path, display_text
 from atlas_core.tokens import estimate_tokens
 
 __all__ = [
@@ -382,7 +382,7 @@ def render_context(
     if renderer is None:
         raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     root = root.resolve()
-    task = display_path(task)
+    task = display_text(task)
     items = context_files(files)
     outline = outline or _index_outline(root)
     targets = [(item, safe_path(root, item.path)) for item in items]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, TextIO
 
 from atlas_core.components import FormatOptions
@@ -81,7 +80,7 @@ class JsonlFormat:
             *(file_line(f, options.verbose) for f in selection.files),
             footer(selection),
         ):
-            out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+            dump_json(record, out, indent=None)
 
 
 class JsonFormat:

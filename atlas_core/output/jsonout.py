@@ -101,5 +101,33 @@ def index_report(report: Any, *, forced: bool = False) -> dict[str, Any]:
 
 
 def dump_json(data: Any, out: IO[str], *, indent: int | None = 2) -> None:
-    """Write ``data`` as strict JSON (NaN and infinities refused) and a newline."""
-    out.write(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n")
+    """Write ``data`` as strict JSON (NaN and infinities refused) and a newline.
+
+    The text is always valid UTF-8: paths are shown with
+    :func:`~atlas_core.paths.display_path` where they are put in, and any other string
+    that is not Unicode text (a task given as bytes that are not UTF-8) is shown as
+    :func:`~atlas_core.paths.display_text` would.
+    """
+    text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(_unicode(data), indent=indent, ensure_ascii=False, allow_nan=False)
+    out.write(text + "\n")
+
+
+def _unicode(data: Any) -> Any:
+    """``data`` with each string holding a surrogate (an undecodable byte) made printable."""
+    from atlas_core.paths import display_text
+
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return display_text(data)
+        return data
+    if isinstance(data, dict):
+        return {_unicode(k): _unicode(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_unicode(v) for v in data]
+    return data

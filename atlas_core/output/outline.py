@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from atlas_core.errors import UsageError
 from atlas_core.output.secrets import redact, secret_file_reason
+from atlas_core.paths import display_path
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -14,7 +15,8 @@ __all__ = ["outline_of"]
 
 
 def outline_of(reader: IndexReader, rel: str, *, allow_secrets: bool = False) -> dict[str, Any]:
-    """``{Path, Language, Role, Tokens, Status, Symbols, Imports}`` for the indexed file ``rel``.
+    """``{Path, Language, Role, Tokens, Status, Symbols, Imports}`` for the indexed file ``rel``
+    (``Path`` as :func:`~atlas_core.paths.display_path` shows it).
 
     Each symbol is ``{Kind, Name, Qualified, Start, End, Depth, Signature}``; ``Depth`` is
     how many other symbols enclose it (a method in a class: 1). Signatures are redacted
@@ -50,7 +52,7 @@ def outline_of(reader: IndexReader, rel: str, *, allow_secrets: bool = False) ->
         if chunk.kind != "module" and chunk.end > chunk.start:
             open_ends.append(chunk.end)
     return {
-        "Path": rel,
+        "Path": display_path(rel),
         "Language": entry.language,
         "Role": entry.role,
         "Tokens": entry.tokens,

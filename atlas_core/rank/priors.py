@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from atlas_core.paths import display_text
+
 if TYPE_CHECKING:
     from atlas_core.components import IndexView
     from atlas_core.index.reader import IndexReader
@@ -69,7 +71,8 @@ def contributed_factor(
             if factor is None:
                 factor = np.ones(len(reader))
             factor[ids] *= item["factor"]
-            note(f"{item['reason']}: path prior x{item['factor']:g} ({len(ids)} files)")
+            reason = display_text(item["reason"])  # a plugin's words, naming directories
+            note(f"{reason}: path prior x{item['factor']:g} ({len(ids)} files)")
     return factor
 
 
@@ -79,7 +82,7 @@ def prior_summary(reader: IndexReader) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for owner, record in _current(reader):
         lines = [
-            f"{item['reason']}: x{item['factor']:g} ({len(item['ids']) // 4} files)"
+            f"{display_text(item['reason'])}: x{item['factor']:g} ({len(item['ids']) // 4} files)"
             for item in record.get("factors", ())
         ]
         if lines:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from atlas_core.errors import UsageError
+from atlas_core.paths import path_candidates
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -38,21 +39,34 @@ def _split(raw: str) -> tuple[str, int]:
     return raw, 0
 
 
-def _relative(reader: IndexReader, path: str, base: str) -> str | None:
-    """``path`` (relative to ``base``, or to the root) as an indexed path, or None."""
-    path = path.replace(os.sep, "/")
-    candidates = [posixpath.join(base, path), path] if base else [path]
-    for candidate in candidates:
-        norm = posixpath.normpath(candidate)
-        if norm in reader.ids:
-            return norm
+def _relative(reader: IndexReader, path: str, base: str, literal: bool) -> str | None:
+    """``path`` (relative to ``base``, or to the root) as an indexed path, or None.
+
+    Unless ``literal``, ``path`` may also be a path as Atlas shows it
+    (:func:`~atlas_core.paths.path_candidates`).
+    """
+    for name in [path] if literal else path_candidates(path):
+        name = name.replace(os.sep, "/")
+        for candidate in [posixpath.join(base, name), name] if base else [name]:
+            norm = posixpath.normpath(candidate)
+            if norm in reader.ids:
+                return norm
     return None
 
 
 def resolve_seeds(
-    reader: IndexReader, seeds: Sequence[str], base: str = "", *, strict: bool = True
+    reader: IndexReader,
+    seeds: Sequence[str],
+    base: str = "",
+    *,
+    strict: bool = True,
+    literal: bool = False,
 ) -> list[Seed]:
     """The indexed files named by ``seeds`` (``path`` or ``path:line``), in order, once each.
+
+    A path may be given as Atlas shows it (:func:`~atlas_core.paths.display_path`:
+    ``caf\\xe9.py`` for a name that is not UTF-8); ``literal``: the paths are the files' own
+    names (from git, say), never read as shown forms.
 
     :raises UsageError: for a path that is not an indexed file (unless not ``strict``).
     """
@@ -62,9 +76,9 @@ def resolve_seeds(
         if not raw or "\0" in raw:
             raise UsageError(f"bad seed {raw!r}")
         path, line = _split(raw)
-        rel = _relative(reader, path, base)
+        rel = _relative(reader, path, base, literal)
         if rel is None and line:  # a name that really ends in ":<digits>"
-            rel, line = _relative(reader, raw, base), 0
+            rel, line = _relative(reader, raw, base, literal), 0
         if rel is None:
             if strict:
                 raise UsageError(f"seed {raw!r} is not an indexed file of {reader.root}")

@@ -177,11 +177,12 @@ class GitHistory(Contributor):
         if history.big:
             out["BigCommitsSkipped"] = history.big
         if data.get("vendored"):
+            from atlas_core.api import display_path
             from atlas_git.vendored import MAX_REASONS
 
             found = data["vendored"]
             out["VendoredDirs"] = [
-                f"{item['dir']} (its own {item['licence']}; {item['commits']} of "
+                f"{display_path(item['dir'])} (its own {item['licence']}; {item['commits']} of "
                 f"{item['window']} commits; path prior x{data.get('vendored_factor', 1.0):g})"
                 for item in found[:MAX_REASONS]
             ] + ([f"... and {len(found) - MAX_REASONS} more"] if len(found) > MAX_REASONS else [])

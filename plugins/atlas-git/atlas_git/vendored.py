@@ -70,7 +70,7 @@ def prior_factors(data: dict[str, Any], index: IndexView) -> list[PriorFactor]:
     """One factor per quiet licensed directory stored in ``data`` (the git record), when it
     was worked out for ``index``'s generation; past ``MAX_REASONS`` directories, one for the
     rest (a query's ``-v`` says one line for each)."""
-    from atlas_core.api import PriorFactor
+    from atlas_core.api import PriorFactor, display_path
 
     found = data.get("vendored") or []
     if not found or data.get("generation") != index.generation:
@@ -80,7 +80,7 @@ def prior_factors(data: dict[str, Any], index: IndexView) -> list[PriorFactor]:
         PriorFactor(
             _ids(item),
             factor,
-            f"{item['dir']} is a library copied in (its own {item['licence']}; "
+            f"{display_path(item['dir'])} is a library copied in (its own {item['licence']}; "
             f"{item['commits']} of the last {item['window']} commits touch it)",
         )
         for item in found[:MAX_REASONS]

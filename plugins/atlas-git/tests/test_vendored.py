@@ -114,3 +114,20 @@ def test_damaged_prior_factors_are_computed_again(git_repo, pipeline) -> None:
     assert copied == pytest.approx(
         GitHistory.Config().vendored_factor * _path_score(result, "src/app/numbers.py")
     )
+
+
+def test_an_odd_directory_name_is_shown_escaped(git_repo, pipeline) -> None:
+    """A backslash and an escape sequence in the copied library's name are shown as
+    Atlas shows paths, in -v and in atlas inspect."""
+    repo = git_repo()
+    odd = "src/dec\\num\x1b[31m"
+    files = {f"src/app/mod{i}.py": f"x{i} = {i}" for i in range(6)}
+    files |= {f"{odd}/LICENSE": "ICU License", f"{odd}/number.py": BODY}
+    repo.commit(0, files, "import decnum")
+    for day in range(1, 30):
+        repo.commit(day, {f"src/app/mod{day % 6}.py": f"y{day}"}, f"change {day}")
+    result = pipeline.query(repo.root, "parse number")
+    shown = "src/dec\\\\num\\x1b[31m/"
+    assert any(n.message.startswith(f"{shown} is a library copied in") for n in result.notes)
+    described = GitHistory().describe(result.reader.extra("git"))
+    assert described["VendoredDirs"][0].startswith(f"{shown} (its own LICENSE;")

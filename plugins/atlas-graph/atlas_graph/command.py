@@ -33,28 +33,29 @@ def _relative(state: AppState, raw: str) -> str:
 
 
 def _describe_file(reader: IndexView, rel: str) -> dict[str, Any]:
-    from atlas_core.api import AtlasError, UsageError
+    """``rel`` (the file's own name, or as Atlas shows it) and its place in the graph."""
+    from atlas_core.api import AtlasError, UsageError, display_path, path_candidates
     from atlas_graph.build import EXCLUDED_ROLES
     from atlas_graph.store import load_graph
 
-    i = reader.ids.get(rel)
+    i = next((reader.ids[n] for n in path_candidates(rel) if n in reader.ids), None)
     if i is None:
         import difflib
 
         close = difflib.get_close_matches(rel, reader.paths, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise UsageError(f"{rel} is not in the index{hint}")
+        hint = f" (did you mean {display_path(close[0])}?)" if close else ""
+        raise UsageError(f"{display_path(rel)} is not in the index{hint}")
     graph = load_graph(reader)
     if graph is None:
         raise AtlasError(
             "no import graph in the index: run 'atlas index' with atlas-graph installed"
         )
     data: dict[str, Any] = {
-        "Path": rel,
+        "Path": display_path(reader.paths[i]),
         "Language": reader.languages[i],
         "Role": reader.roles[i],
-        "Imports": [reader.paths[j] for j in graph.imports_of(i).tolist()],
-        "ImportedBy": [reader.paths[j] for j in graph.importers_of(i).tolist()],
+        "Imports": [display_path(reader.paths[j]) for j in graph.imports_of(i).tolist()],
+        "ImportedBy": [display_path(reader.paths[j]) for j in graph.importers_of(i).tolist()],
     }
     if reader.statuses[i] != "ok" or reader.roles[i] in EXCLUDED_ROLES:
         why = reader.statuses[i] if reader.statuses[i] != "ok" else f"role {reader.roles[i]}"

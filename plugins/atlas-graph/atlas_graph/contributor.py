@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from atlas_core.api import Contributor
+from atlas_core.api import Contributor, display_path
 from atlas_graph.store import FORMAT, NAME
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def describe_graph(data: Any, top: int = 10) -> dict[str, Any]:
         "EdgesByLanguage": data["edges_by_language"],
         "MostCentral": [
             {
-                "Path": data["paths"][k],
+                "Path": display_path(data["paths"][k]),
                 "PageRank": float(f"{rank[k]:.4g}"),
                 "Importers": int(importers[k]),
             }

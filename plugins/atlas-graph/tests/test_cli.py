@@ -117,3 +117,31 @@ def test_deep_preset_runs_both_signals(repo: Path, atlas_cli: Cli) -> None:
     files = result.json_lines()[1:-1]
     assert files[0]["Path"] == "pkg/auth.py"
     assert {"graph", "pagerank"} <= set(files[0]["Signals"])
+
+
+def test_odd_names_are_shown_escaped_and_taken_back(
+    tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package whose directory holds a backslash and an escape sequence: atlas graph
+    takes the name as Atlas shows it, and graph and inspect show every path that way."""
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "graph")
+    odd = "od\\d\x1b[1m"
+    root = write_repo(
+        tmp_path / "odd",
+        {
+            f"{odd}/__init__.py": "",
+            f"{odd}/a.py": "from . import b\n",
+            f"{odd}/b.py": "VALUE = 1\n",
+        },
+    )
+    shown = "od\\\\d\\x1b[1m"
+    result = atlas_cli("--root", str(root), "graph", f"{shown}/a.py", "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["Path"] == f"{shown}/a.py" and data["Imports"] == [f"{shown}/b.py"]
+    human = atlas_cli("--root", str(root), "--format", "human", "graph", f"{shown}/b.py")
+    assert human.code == 0, human.stderr
+    assert "\x1b" not in human.stdout and f"  {shown}/a.py" in human.stdout.splitlines()
+    inspect = json.loads(atlas_cli("--root", str(root), "inspect", "--json").stdout)
+    central = [f["Path"] for f in inspect["ExtraDetails"]["graph"]["MostCentral"]]
+    assert f"{shown}/b.py" in central

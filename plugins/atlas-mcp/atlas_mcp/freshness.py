@@ -38,6 +38,8 @@ from typing import Any
 
 import attrs
 
+from atlas_core.api import display_path
+
 __all__ = ["SETTINGS_FILES", "WATCHED_FILES", "Snapshot", "directories", "stamp", "stamps"]
 
 #: files whose change means the settings must be read again
@@ -195,7 +197,7 @@ class Snapshot:
             if not self._full[0]:  # only the files outside the watched directories
                 for rel in WATCHED_FILES:
                     if stamp(prefix + rel) != self.stamps.get(rel):
-                        return f"{rel} changed"
+                        return f"{display_path(rel)} changed"
                 return None
         found = self._changed(prefix)
         if found is None:
@@ -205,12 +207,12 @@ class Snapshot:
     def _changed(self, prefix: str) -> str | None:
         for rel, old in self.stamps.items():
             if stamp(prefix + rel if rel != "." else prefix) != old:
-                return f"{rel} changed"
+                return f"{display_path(rel)} changed"
         for rel, size, mtime_ns, ino in self.files:
             try:
                 st = os.stat(prefix + rel)
             except OSError:
-                return f"{rel} was deleted"
+                return f"{display_path(rel)} was deleted"
             if st.st_size != size or st.st_mtime_ns != mtime_ns or (ino and st.st_ino != ino):
-                return f"{rel} was modified"
+                return f"{display_path(rel)} was modified"
         return None

@@ -224,12 +224,11 @@ class AtlasService:
     ) -> Any:
         """A context document: the best files for ``task``, or ``paths`` in that order."""
         if paths:
-            from atlas_core.api import normalise_rel
-
             # a bad path is refused before the index is touched or anything is read
-            rels = [normalise_rel(_normalise(p)) for p in paths]
+            named = [_candidates(p) for p in paths]
             with self.lock:
-                self._fresh()
+                ids = self._fresh().ids
+            rels = [_pick(names, ids) for names in named]
         elif task.strip():
             selection = self._query(task, preset, max_tokens, None, None).selection
         else:
@@ -245,12 +244,14 @@ class AtlasService:
 
     def outline(self, path: str) -> dict[str, Any]:
         """The symbols (with line ranges) and imports of one indexed file (``atlas outline``)."""
-        from atlas_core.api import confined_path, normalise_rel, outline_of
+        from atlas_core.api import confined_path, outline_of
 
-        rel = normalise_rel(_normalise(path))
-        confined_path(self.root, rel)  # refuses NUL bytes, '..', outside symlinks
+        names = _candidates(path)  # refuses NUL bytes, '..', absolute paths
         with self.lock:
-            return outline_of(self._fresh(), rel, allow_secrets=self.allow_secrets)
+            reader = self._fresh()
+            rel = _pick(names, reader.ids)
+            confined_path(self.root, rel)  # refuses a symlink to a place outside
+            return outline_of(reader, rel, allow_secrets=self.allow_secrets)
 
     def index(self, *, force: bool = False) -> dict[str, Any]:
         """Run the incremental indexer now (``force``: rebuild from scratch)."""
@@ -270,11 +271,32 @@ class AtlasService:
         }
 
 
-def _normalise(path: str) -> str:
-    rel = path.strip().replace("\\", "/")
-    while rel.startswith("./"):
-        rel = rel[2:]
-    return rel
+def _candidates(path: str) -> list[str]:
+    """The clean relative paths an agent's ``path`` may name, best first: the file it is
+    the shown form of (``caf\\xe9.py``), the path itself, then with backslashes as
+    separators (``src\\app.py``).
+
+    :raises UsageError: when none is a path inside the root (saying why).
+    """
+    from atlas_core.api import normalise_rel, path_candidates
+
+    text = path.strip()
+    out: list[str] = []
+    for name in [*path_candidates(text), text.replace("\\", "/")]:
+        try:
+            rel = normalise_rel(name)
+        except UsageError:
+            continue
+        if rel not in out:
+            out.append(rel)
+    if not out:
+        normalise_rel(text.replace("\\", "/"))  # raises: empty, absolute, climbs out...
+    return out
+
+
+def _pick(names: list[str], ids: Any) -> str:
+    """The first of ``names`` the index knows (else the first: the tool says it is not)."""
+    return next((n for n in names if n in ids), names[0])
 
 
 def _warn(message: str) -> None:

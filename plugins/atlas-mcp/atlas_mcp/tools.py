@@ -229,6 +229,7 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
         QueryContext,
         UsageError,
         diff_paths,
+        display_path,
         gather_ties,
         related_files,
         resolve_seeds,
@@ -242,18 +243,20 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     def run(repo: Any, reader: Any) -> dict[str, Any]:
         given = [s.id for s in resolve_seeds(reader, paths)]
         if diff is not None:
-            changed = resolve_seeds(reader, diff_paths(service.root, diff), strict=False)
+            changed = resolve_seeds(
+                reader, diff_paths(service.root, diff), strict=False, literal=True
+            )
             given += [s.id for s in changed if s.id not in given]
         ctx = QueryContext("", [], reader, repo.settings.components)
         ctx.seeds = list(given)
         ties = gather_ties(ctx, repo.manager.registry("signals"), given)
         found = related_files(reader, ties, given, tests_only=bool(args.get("tests")))
-        names = {i: reader.paths[i] for i in given}
+        names = {i: display_path(reader.paths[i]) for i in given}
         return {
             "Given": [names[i] for i in given],
             "Files": [
                 {
-                    "Path": r.path,
+                    "Path": display_path(r.path),
                     "Role": r.role,
                     "Strength": round(r.strength, 4),
                     "Reasons": [

@@ -125,3 +125,54 @@ def test_listing_tools_never_waits_for_a_busy_service(service: AtlasService) -> 
         worker.join(timeout=5)
         assert not worker.is_alive()
     assert "team" in answer[0]
+
+
+def test_odd_names_go_out_escaped_and_come_back(tmp_path: Path) -> None:
+    """An agent gets paths as Atlas shows them (valid UTF-8, one line) and can give them
+    back: a name that is not UTF-8 is not mistaken for its neighbour literally called
+    what it is shown as."""
+    import json
+    import os
+
+    from atlas_mcp.tools import tool_specs
+
+    root = tmp_path / "odd"
+    (root / "src").mkdir(parents=True)
+    (root / "pkg").mkdir()
+    for raw, body in {
+        b"src/caf\xe9.py": b"def latin_cafe():\n    return 1\n",
+        b"src/caf\\xe9.py": b"def literal_cafe():\n    return 2\n",
+        b"src/\x1b[31mred.py": b"def red_cafe():\n    return 3\n",
+        b"pkg/mod.py": b"def plain_cafe():\n    return 4\n",
+    }.items():
+        with open(os.path.join(os.fsencode(root), raw), "wb") as handle:
+            handle.write(body)
+    byte, literal, red = "src/caf\\xe9.py", "src/caf\\\\xe9.py", "src/\\x1b[31mred.py"
+    service = AtlasService(root, get_plugin_manager(load_entrypoints=False))
+
+    listed = service.query("cafe", top=0)
+    paths = [f["Path"] for f in listed["Files"]]
+    assert set(paths) == {byte, literal, red, "pkg/mod.py"}
+    json.dumps(listed, ensure_ascii=False).encode("utf-8")
+    assert {f["Path"] for f in service.explain("cafe")["Files"]} == set(paths)
+
+    assert service.outline(byte)["Symbols"][0]["Name"] == "latin_cafe"
+    assert service.outline(literal)["Symbols"][0]["Name"] == "literal_cafe"
+    assert service.outline(red)["Path"] == red
+    assert service.outline("pkg\\mod.py")["Path"] == "pkg/mod.py"  # a Windows separator
+
+    document = service.render(paths=[byte, literal], max_tokens=5000)
+    assert document.included == [byte, literal]
+    assert f"## {byte}\n\n```python\ndef latin_cafe" in document.text
+    assert f"## {literal}\n\n```python\ndef literal_cafe" in document.text
+
+    related = tool_specs(["balanced"])["related"].run(service, {"paths": [red, byte]})
+    assert related.structured is not None and related.structured["Given"] == [red, byte]
+    text = json.dumps(related.structured, ensure_ascii=False) + related.text
+    text.encode("utf-8")
+    assert "\x1b" not in text
+
+    with open(os.path.join(os.fsencode(root), b"src/\x1b[31mred.py"), "ab") as handle:
+        handle.write(b"# one more line\n")
+    assert service.outline(red)["Path"] == red
+    assert service.last_refresh == f"{red} was modified"  # logged: one printable line
