@@ -50,6 +50,8 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
     the nearest of the current directory and its ancestors that holds ``.atlas/``,
     ``.git`` or ``atlas.toml``, else the current directory itself.
     """
+    if root is not None and not str(root):  # ``--root "$REPO"`` with REPO unset
+        raise UsageError("root '' does not exist (for the current directory, say '.')")
     explicit = str(root) if root is not None else os.environ.get("ATLAS_ROOT")
     raw = explicit or "."
     path = Path(raw).expanduser()

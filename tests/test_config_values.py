@@ -171,3 +171,74 @@ def test_bm25_b_of_one_keeps_scores_finite(repo: Any) -> None:
         result = repository.query("retry backoff")
     bm25f = result.raw_scores["bm25f"]
     assert np.isfinite(bm25f).all() and bm25f.max() > 0
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("query", "retry", "--max-tokens", "-7"), "'--max-tokens': -7 is not in the range"),
+        (("query", "retry", "--max-bytes", "-5"), "'--max-bytes': -5 is not in the range"),
+        (("query", "retry", "--top", "-1"), "'--top': -1 is not in the range"),
+        (("quick", "retry", "--top", "-1"), "'--top'"),
+        (("explain", "retry", "--max-tokens", "-1"), "'--max-tokens'"),
+        (("query", "retry", "--min-score", "-0.1"), "'--min-score': '-0.1' is not a number from"),
+        (("query", "retry", "--min-score", "1.5"), "is not a number from 0 to 1"),
+        (("query", "retry", "--min-score", "nan"), "'nan' is not a finite number"),
+        (("query", "retry", "--top", "inf"), "'inf' is not a valid integer"),
+        (("related", "src/retry.py", "--top", "-1"), "'--top': -1 is not in the range"),
+        (("render", "-", "--max-tokens", "-1"), "'--max-tokens': -1 is not in the range"),
+        (("map", "--max-tokens", "-1"), "'--max-tokens': -1 is not in the range"),
+        (("map", "--symbols", "-2"), "'--symbols': -2 is not in the range"),
+    ],
+)
+def test_negative_and_non_finite_numbers_are_usage_errors(
+    repo: Any, atlas_cli: Cli, args: tuple[str, ...], needle: str
+) -> None:
+    root = repo()
+    one_line_error(atlas_cli("--root", str(root), *args), needle)
+    assert not (root / ".atlas").exists()
+
+
+def test_zero_keeps_its_meaning_on_the_command_line(repo: Any, atlas_cli: Cli) -> None:
+    root = repo()
+    result = atlas_cli(
+        "--root", str(root), "query", "retry", "--max-tokens", "0", "--top", "0", "--format", "json"
+    )
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Budget"] == {"MaxTokens": None, "MaxBytes": None, "Top": None}
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "abc"])
+def test_a_bad_lock_timeout_is_a_usage_error(
+    repo: Any, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ATLAS_LOCK_TIMEOUT", value)
+    one_line_error(
+        atlas_cli("--root", str(repo()), "index"),
+        f"ATLAS_LOCK_TIMEOUT must be a number of seconds, 0 or more, not {value!r}",
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "2.5"])
+def test_a_good_lock_timeout_is_taken(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from atlas_core.index.lock import IndexLock
+
+    monkeypatch.setenv("ATLAS_LOCK_TIMEOUT", value)
+    assert IndexLock(Path("unused")).timeout == float(value)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_root_is_no_directory(
+    repo: Any, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # ``--root "$REPO"`` with REPO unset must not index the current directory
+    cwd = repo()
+    monkeypatch.chdir(cwd)
+    args = (
+        ("--root", "", "quick", "retry") if where == "before" else ("quick", "retry", "--root", "")
+    )
+    one_line_error(atlas_cli(*args), "root '' does not exist")
+    assert not (cwd / ".atlas").exists()
