@@ -242,3 +242,18 @@ def test_an_empty_root_is_no_directory(
     )
     one_line_error(atlas_cli(*args), "root '' does not exist")
     assert not (cwd / ".atlas").exists()
+
+
+def test_a_relative_cache_dir_inside_the_tree_is_never_indexed(
+    make_repo: Callable[..., Path], atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(dict(FILES), git=True)
+    monkeypatch.chdir(root / "src")
+    monkeypatch.setenv("ATLAS_CACHE_DIR", "cache")  # resolved against the current directory
+    for _ in range(2):  # the second walk finds the cache in the tree
+        assert atlas_cli("index").code == 0
+        (root / "src" / "retry.py").write_text("def retry(request):\n    return request\n")
+    assert (root / "src" / "cache" / "CURRENT").is_file()
+    result = atlas_cli("inspect", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Files"] == len(FILES)
