@@ -30,7 +30,9 @@ __all__ = [
     "BUILTIN_PRESETS",
     "COMPONENT_SECTIONS",
     "DEFAULT_PRESET",
+    "MAX_WEIGHT",
     "SHIPPED_COMPONENTS",
+    "WEIGHT",
     "Preset",
     "Settings",
     "check_settings",
@@ -86,9 +88,6 @@ class _BadValue(ValueError):
 
 #: the largest integer TOML has (64 bits; Python's parser takes any, msgpack does not)
 MAX_INT = (1 << 63) - 1
-#: the largest size of a float setting: every one is a weight, a factor or a count of
-#: days or seconds, none means anything near it, and products of larger ones overflow
-MAX_FLOAT = 1e6
 
 
 def _strict(kind: type) -> Any:
@@ -112,15 +111,16 @@ def _integer(value: Any, _: Any) -> int:
 
 
 def _finite(value: Any, _: Any) -> float:
-    """An int or float that JSON can hold (``nan`` and ``inf`` are TOML floats), of a
-    sensible size."""
+    """An int or float that JSON can hold (``nan`` and ``inf`` are TOML floats)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _BadValue(f"expected float, not {value!r}")
-    if isinstance(value, float) and not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        number = math.inf
+    if not math.isfinite(number):
         raise _BadValue(f"must be a finite number, not {value!r}")
-    if not -MAX_FLOAT <= value <= MAX_FLOAT:
-        raise _BadValue(f"must be from {-MAX_FLOAT:,.0f} to {MAX_FLOAT:,.0f}, not {value!r}")
-    return float(value)
+    return number
 
 
 def __getattr__(name: str) -> Any:
@@ -226,6 +226,12 @@ RERANK_WORDS = ("off", "auto", "on", "require")
 #: the config files, in the order they are read (later overrides earlier, key by key)
 FILES = ("pyproject.toml", "atlas.toml")
 
+
+#: the largest weight a setting may give (a signal's in a preset, a field's in BM25F ...):
+#: weights are relative, and scores multiplied and summed by larger ones overflow
+MAX_WEIGHT = 1e6
+#: the range of a weight, for a config's attrs fields
+WEIGHT = [attrs.validators.ge(0.0), attrs.validators.le(MAX_WEIGHT)]
 
 #: the most ``[index] max_file_bytes`` may be: a file is read whole and tokenized in
 #: memory, and a repository's own config must not make Atlas read gigabytes (a sparse
@@ -524,10 +530,10 @@ def _preset_from(name: str, body: dict[str, Any], base: Preset | None, at: str) 
             value = _finite(weight, float)
         except _BadValue:
             value = -1.0
-        if value < 0:
+        if not 0 <= value <= MAX_WEIGHT:
             raise UsageError(
                 f"preset {name!r}{at}: the weight of signal {signal!r} must be a number "
-                f">= 0 and at most {MAX_FLOAT:,.0f} (0 removes it), not {weight!r}"
+                f">= 0 and at most {MAX_WEIGHT:,.0f} (0 removes it), not {weight!r}"
             )
         merged[signal] = value
     data["signals"] = {k: v for k, v in merged.items() if v != 0}

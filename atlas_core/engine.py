@@ -17,7 +17,14 @@ import attrs
 import numpy as np
 
 from atlas_core.components import Chunker, Note, QueryContext, Retriever, Signal, WalkSettings
-from atlas_core.config import Preset, Settings, check_settings, configured, load_settings
+from atlas_core.config import (
+    WEIGHT,
+    Preset,
+    Settings,
+    check_settings,
+    configured,
+    load_settings,
+)
 from atlas_core.errors import (
     AtlasError,
     IndexCorruptError,
@@ -692,7 +699,7 @@ class SeedConfig:
 
     #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
     #: folds, ``scripts/seed_tune.py``)
-    weight: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
+    weight: float = attrs.field(default=0.5, validator=WEIGHT)
 
 
 def _with_seed_line(
