@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 import attrs
 
@@ -29,7 +30,9 @@ __all__ = [
     "BUILTIN_PRESETS",
     "COMPONENT_SECTIONS",
     "DEFAULT_PRESET",
+    "MAX_WEIGHT",
     "SHIPPED_COMPONENTS",
+    "WEIGHT",
     "Preset",
     "Settings",
     "check_settings",
@@ -44,16 +47,100 @@ T = TypeVar("T")
 
 @functools.cache
 def get_converter() -> cattrs.Converter:
-    """The one cattrs converter (imported on first use: most queries never need it)."""
+    """The one cattrs converter (imported on first use: most queries never need it).
+
+    Strict where cattrs is lenient: it would call ``str()``, ``int()``, ``float()`` and
+    ``bool()`` on any value and iterate a string into a list of its characters, so
+    ``ignore = "*.py"`` became ``["*", ".", "p", "y"]`` and ``symbols = "no"`` True.
+    A value of another TOML type, and a float that is not finite, is an error here;
+    ranges are the fields' own validators.
+    """
     import cattrs
 
-    return cattrs.Converter(forbid_extra_keys=True)
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(str, _strict(str))
+    converter.register_structure_hook(bool, _strict(bool))
+    converter.register_structure_hook(int, _integer)
+    converter.register_structure_hook(float, _finite)
+
+    def list_of(type_: Any) -> Any:
+        (item,) = get_args(type_) or (Any,)
+
+        def structure(value: Any, _: Any) -> list[Any]:
+            if not isinstance(value, list | tuple):
+                raise _BadValue(f"expected list, not {value!r}")
+            return [converter.structure(v, item) for v in value]
+
+        return structure
+
+    converter.register_structure_hook_factory(_is_list, list_of)
+    return converter
+
+
+def _is_list(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is list
+
+
+class _BadValue(ValueError):
+    """A config value of the wrong type or not finite; the message is shown as it is."""
+
+
+#: the largest integer TOML has (64 bits; Python's parser takes any, msgpack does not)
+MAX_INT = (1 << 63) - 1
+
+
+def _strict(kind: type) -> Any:
+    """A hook taking only a value of ``kind``."""
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, kind):
+            raise _BadValue(f"expected {kind.__name__}, not {value!r}")
+        return value
+
+    return structure
+
+
+def _integer(value: Any, _: Any) -> int:
+    """An int TOML can hold (a bool is no int: TOML tells them apart)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _BadValue(f"expected int, not {value!r}")
+    if not -MAX_INT - 1 <= value <= MAX_INT:
+        raise _BadValue(f"must be a 64-bit integer, not {value!r}")
+    return value
+
+
+def _finite(value: Any, _: Any) -> float:
+    """An int or float that JSON can hold (``nan`` and ``inf`` are TOML floats)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _BadValue(f"expected float, not {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        number = math.inf
+    if not math.isfinite(number):
+        raise _BadValue(f"must be a finite number, not {value!r}")
+    return number
 
 
 def __getattr__(name: str) -> Any:
     if name == "converter":
         return get_converter()
     raise AttributeError(name)
+
+
+def _zero_is_none(value: int | None) -> int | None:
+    """A budget or cap of 0 is none, as on the command line (TOML cannot say none)."""
+    return None if value == 0 and not isinstance(value, bool) else value
+
+
+def _limit(default: int | None) -> Any:
+    """A budget or cap: 0 or more (0: none)."""
+    return attrs.field(
+        default=default,
+        converter=_zero_is_none,
+        validator=attrs.validators.optional(attrs.validators.ge(0)),
+    )
 
 
 @attrs.define
@@ -63,10 +150,13 @@ class Preset:
     name: str
     signals: dict[str, float]
     fuser: str = "weighted"
-    max_tokens: int | None = 32_000
-    max_bytes: int | None = None
-    min_score: float = 0.0
-    top: int | None = None
+    max_tokens: int | None = _limit(32_000)
+    max_bytes: int | None = _limit(None)
+    #: scores are normalised so the best file scores 1
+    min_score: float = attrs.field(
+        default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+    top: int | None = _limit(None)
     rerank: str | None = None
     symbols: bool = True  # list each file's best-matching symbols (costs a little time)
     description: str = ""
@@ -136,6 +226,12 @@ RERANK_WORDS = ("off", "auto", "on", "require")
 #: the config files, in the order they are read (later overrides earlier, key by key)
 FILES = ("pyproject.toml", "atlas.toml")
 
+
+#: the largest weight a setting may give (a signal's in a preset, a field's in BM25F ...):
+#: weights are relative, and scores multiplied and summed by larger ones overflow
+MAX_WEIGHT = 1e6
+#: the range of a weight, for a config's attrs fields
+WEIGHT = [attrs.validators.ge(0.0), attrs.validators.le(MAX_WEIGHT)]
 
 #: the most ``[index] max_file_bytes`` may be: a file is read whole and tokenized in
 #: memory, and a repository's own config must not make Atlas read gigabytes (a sparse
@@ -229,6 +325,8 @@ def _cattrs_message(exc: Exception) -> str:
     from cattrs.v import format_exception, transform_error
 
     def fmt(error: BaseException, type_: Any) -> str:
+        if isinstance(error, _BadValue):
+            return str(error)
         text = format_exception(error, type_)
         if text != "invalid value" or not error.args:
             return text
@@ -428,12 +526,16 @@ def _preset_from(name: str, body: dict[str, Any], base: Preset | None, at: str) 
         raise UsageError(f"preset {name!r}{at}: signals must be a table of weights")
     merged = dict(data["signals"])
     for signal, weight in signals.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        try:
+            value = _finite(weight, float)
+        except _BadValue:
+            value = -1.0
+        if not 0 <= value <= MAX_WEIGHT:
             raise UsageError(
                 f"preset {name!r}{at}: the weight of signal {signal!r} must be a number "
-                f">= 0 (0 removes it), not {weight!r}"
+                f">= 0 and at most {MAX_WEIGHT:,.0f} (0 removes it), not {weight!r}"
             )
-        merged[signal] = float(weight)
+        merged[signal] = value
     data["signals"] = {k: v for k, v in merged.items() if v != 0}
     data["name"] = name
     try:

@@ -17,7 +17,14 @@ import attrs
 import numpy as np
 
 from atlas_core.components import Chunker, Note, QueryContext, Retriever, Signal, WalkSettings
-from atlas_core.config import Preset, Settings, check_settings, configured, load_settings
+from atlas_core.config import (
+    WEIGHT,
+    Preset,
+    Settings,
+    check_settings,
+    configured,
+    load_settings,
+)
 from atlas_core.errors import (
     AtlasError,
     IndexCorruptError,
@@ -50,6 +57,8 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
     the nearest of the current directory and its ancestors that holds ``.atlas/``,
     ``.git`` or ``atlas.toml``, else the current directory itself.
     """
+    if root is not None and not str(root):  # ``--root "$REPO"`` with REPO unset
+        raise UsageError("root '' does not exist (for the current directory, say '.')")
     explicit = str(root) if root is not None else os.environ.get("ATLAS_ROOT")
     raw = explicit or "."
     path = Path(raw).expanduser()
@@ -690,7 +699,7 @@ class SeedConfig:
 
     #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
     #: folds, ``scripts/seed_tune.py``)
-    weight: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
+    weight: float = attrs.field(default=0.5, validator=WEIGHT)
 
 
 def _with_seed_line(

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from atlas_core.cli.info import json_wanted, print_json
-from atlas_core.cli.params import FINITE_FLOAT
+from atlas_core.cli.params import COUNT, SCORE
 from atlas_core.cli.state import AppState, common_options
 
 __all__ = ["COMMANDS"]
@@ -44,12 +44,17 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="fast | balanced (default) | deep | thorough | a preset from config.",
         ),
-        click.option("--max-tokens", type=int, default=None, help="Token budget (0: none)."),
-        click.option("--max-bytes", type=int, default=None, help="Byte budget (0: none)."),
+        click.option("--max-tokens", type=COUNT, default=None, help="Token budget (0: none)."),
+        click.option("--max-bytes", type=COUNT, default=None, help="Byte budget (0: none)."),
         click.option(
-            "--min-score", type=FINITE_FLOAT, default=None, help="Drop files scoring below."
+            "--min-score",
+            type=SCORE,
+            default=None,
+            help="Drop files scoring below (0 to 1; the best scores 1).",
         ),
-        click.option("--top", type=int, default=None, help="At most this many files (0: no cap)."),
+        click.option(
+            "--top", type=COUNT, default=None, help="At most this many files (0: no cap)."
+        ),
         click.option(
             "--rerank",
             "rerank",

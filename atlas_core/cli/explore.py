@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from atlas_core.cli.commands import scope_options
+from atlas_core.cli.params import COUNT
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import UsageError
 
@@ -97,12 +98,12 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
 
 @click.command(name="map")
 @click.option(
-    "--max-tokens", type=int, default=4000, show_default=True, help="Budget of the map (0: none)."
+    "--max-tokens", type=COUNT, default=4000, show_default=True, help="Budget of the map (0: none)."
 )
 @click.option(
     "--symbols",
     "per_file",
-    type=int,
+    type=COUNT,
     default=8,
     show_default=True,
     help="Principal symbols shown per file.",
@@ -125,8 +126,6 @@ def map_(
     from atlas_core.select.scope import scope_mask
 
     _check_format(state)
-    if max_tokens < 0 or per_file < 0:
-        raise UsageError("--max-tokens and --symbols must be 0 or more")
     repo = state.repo
     reader = repo.reader()
     scores = centrality(reader, repo.manager.registry("signals"), repo.settings.components)
@@ -181,7 +180,9 @@ def map_(
     metavar="[REF]",
     help="The files changed against HEAD (or REF), untracked ones included.",
 )
-@click.option("--top", type=int, default=20, show_default=True, help="At most this many (0: all).")
+@click.option(
+    "--top", type=COUNT, default=20, show_default=True, help="At most this many (0: all)."
+)
 @common_options
 @pass_state
 def related(

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from atlas_core.cli.params import COUNT
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import UsageError
 
@@ -70,8 +71,8 @@ def _budget(where: str, doc: dict[str, Any]) -> int | None:
     limit = budget.get("MaxTokens") if isinstance(budget, dict) else None
     if limit is None:
         return None
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        raise UsageError(f"selection {where!r}: Budget.MaxTokens must be an integer")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise UsageError(f"selection {where!r}: Budget.MaxTokens must be an integer, 0 or more")
     return limit
 
 
@@ -79,7 +80,7 @@ def _budget(where: str, doc: dict[str, Any]) -> int | None:
 @click.argument("selection", metavar="FILE|-")
 @click.option(
     "--max-tokens",
-    type=int,
+    type=COUNT,
     default=None,
     help="Budget of the whole document (default: the selection's budget; 0: none).",
 )
@@ -113,8 +114,6 @@ def render(
     """
     found_task, files, budget = _read_selection(selection)
     limit = max_tokens if max_tokens is not None else budget
-    if limit is not None and limit < 0:
-        raise UsageError(f"--max-tokens must be 0 or more, not {limit}")
     document = state.repo.render(
         files,
         task=task or found_task,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import os
 import signal
 import sys
@@ -27,7 +28,7 @@ from types import FrameType, TracebackType
 
 import attrs
 
-from atlas_core.errors import AtlasError
+from atlas_core.errors import AtlasError, UsageError
 
 __all__ = [
     "DEFAULT_WAIT",
@@ -95,11 +96,14 @@ def _default_wait() -> float:
     env = os.environ.get("ATLAS_LOCK_TIMEOUT", "").strip()
     if env:
         try:
-            return max(float(env), 0.0)
+            seconds = float(env)
         except ValueError:
-            raise AtlasError(
-                f"ATLAS_LOCK_TIMEOUT must be a number of seconds, not {env!r}"
-            ) from None
+            seconds = math.nan
+        if not 0.0 <= seconds < math.inf:  # nan compares false
+            raise UsageError(
+                f"ATLAS_LOCK_TIMEOUT must be a number of seconds, 0 or more, not {env!r}"
+            )
+        return seconds
     return DEFAULT_WAIT
 
 

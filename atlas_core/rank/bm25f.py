@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
+from atlas_core.config import MAX_WEIGHT, WEIGHT
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -61,9 +62,16 @@ def bm25f_scores(
         df = len(docs)
         idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         norm = 1.0 - b + b * (np.asarray(doclen[docs], dtype=np.float64) / avgdl)
-        pseudo = (tf.astype(np.float64) * w / norm).sum(axis=1)
+        # b = 1 gives an empty field (a file without symbols) a norm of 0, over its tf of 0
+        weighted = tf.astype(np.float64) * w
+        pseudo = np.divide(weighted, norm, out=np.zeros_like(weighted), where=norm > 0).sum(axis=1)
         scores[docs] += qtf * idf * pseudo * (k1 + 1.0) / (k1 + pseudo)
     return scores
+
+
+#: the config's ranges (the converter rejects nan and inf)
+_COUNT = attrs.validators.ge(0)
+_SHARE = [attrs.validators.ge(0.0), attrs.validators.le(1.0)]
 
 
 class BM25F:
@@ -74,27 +82,31 @@ class BM25F:
 
     @attrs.define
     class Config:
-        filename: float = 5.0
-        symbols: float = 3.0
-        body: float = 1.0
-        k1: float = 1.2
-        b: float = 0.75
+        #: the weights of the fields (a term in a file's name counts 5 times)
+        filename: float = attrs.field(default=5.0, validator=WEIGHT)
+        symbols: float = attrs.field(default=3.0, validator=WEIGHT)
+        body: float = attrs.field(default=1.0, validator=WEIGHT)
+        #: term frequency saturation, and how much a long file's length is held against it
+        k1: float = attrs.field(
+            default=1.2, validator=[attrs.validators.gt(0.0), attrs.validators.le(MAX_WEIGHT)]
+        )
+        b: float = attrs.field(default=0.75, validator=_SHARE)
         #: weight of the joined terms of adjacent task words ("retry policy" finds
         #: ``RetryPolicy``, :mod:`atlas_core.rank.phrases`) against a task word's 1; 0: off
-        phrases: float = 0.0
+        phrases: float = attrs.field(default=0.0, validator=WEIGHT)
         #: weight of the other forms of a task word the index holds ("parsing" finds
         #: ``parse`` and ``parser``, :mod:`atlas_core.rank.morphology`) against the word's
         #: 1; 0: off
-        forms: float = 0.0
+        forms: float = attrs.field(default=0.0, validator=WEIGHT)
         #: weight of the words the best matches share (pseudo-relevance feedback,
         #: :mod:`atlas_core.rank.feedback`) against a task word's 1; 0: off
-        feedback: float = 0.0
+        feedback: float = attrs.field(default=0.0, validator=WEIGHT)
         #: how many of the best matches give feedback words, and how many words at most
-        feedback_docs: int = 10
-        feedback_terms: int = 10
+        feedback_docs: int = attrs.field(default=10, validator=_COUNT)
+        feedback_terms: int = attrs.field(default=10, validator=_COUNT)
         #: in a long task (a bug report, ``rank.task.LONG_TASK_WORDS``) the title's words
         #: count this many times more (the reporter's summary, diluted by the body); 0: off
-        title_weight: float = TITLE_WEIGHT
+        title_weight: float = attrs.field(default=TITLE_WEIGHT, validator=WEIGHT)
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return None

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
+from atlas_core.config import WEIGHT
 from atlas_core.index.readercache import per_reader
 
 if TYPE_CHECKING:
@@ -59,11 +60,14 @@ class PathHeuristic:
 
     @attrs.define
     class Config:
-        match_weight: float = 3.0
+        match_weight: float = attrs.field(default=3.0, validator=WEIGHT)
         #: how far toward implementation's prior a role the task's title names moves
         #: ("add tests for ..." lifts tests): 0 leaves the prior as it is, 1 removes the
         #: role's penalty
-        named_role_lift: float = NAMED_ROLE_LIFT
+        named_role_lift: float = attrs.field(
+            default=NAMED_ROLE_LIFT,
+            validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)],
+        )
         #: in a long task (a bug report, ``rank.task.LONG_TASK_WORDS``) the share of matched
         #: words is over the title's words, which the body would dilute; False: all words
         long_task_title: bool = True

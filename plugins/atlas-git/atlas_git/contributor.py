@@ -19,6 +19,10 @@ __all__ = ["GitHistory"]
 
 DAY = 86_400
 
+#: the config's ranges (Atlas's converter rejects nan and inf)
+_COUNT = attrs.validators.ge(0)
+_SHARE = [attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+
 
 class GitHistory(Contributor):
     """Stores, per commit of the recent history, its time, the files it touched and its
@@ -33,22 +37,22 @@ class GitHistory(Contributor):
     @attrs.define
     class Config:
         #: how far back to read, in days before the newest commit (not the wall clock)
-        lookback_days: int = 730
+        lookback_days: int = attrs.field(default=730, validator=_COUNT)
         #: at most this many commits are read and kept
-        max_commits: int = 5000
+        max_commits: int = attrs.field(default=5000, validator=_COUNT)
         #: commits touching more files (mass renames, reformatting) are not stored
-        max_commit_files: int = 100
+        max_commit_files: int = attrs.field(default=100, validator=_COUNT)
         #: the newest commits whose messages (and files) are kept for ``git_messages``,
         #: however old: recency and co-change still see only the window above
-        message_commits: int = 2000
+        message_commits: int = attrs.field(default=2000, validator=_COUNT)
         #: a directory inside the source tree with a licence of its own is a library copied
         #: in when the stored commits touch it less than this share of what its share of
         #: the files would suggest (``atlas inspect`` lists those found) ...
-        vendored_max_share: float = 0.25
+        vendored_max_share: float = attrs.field(default=0.25, validator=_SHARE)
         #: ... and its files' path prior is multiplied by this (1.0 turns the check off):
         #: evidence is not a name, so less than a ``vendor/`` directory's 0.05, and a task
         #: that names the library's own code still finds it
-        vendored_factor: float = 0.3
+        vendored_factor: float = attrs.field(default=0.3, validator=_SHARE)
 
     def config(self, ctx: IndexContext) -> GitHistory.Config:
         """The ``[contributors.git]`` table of the repository's config, typed."""

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["GitCochange", "GitMessages", "GitRecency"]
 
+#: the config's ranges (Atlas's converter rejects nan and inf)
+_AT_LEAST_0 = attrs.validators.ge(0.0)
+_COUNT = attrs.validators.ge(0)
+_SHARE = [attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+
 
 def _unavailable(ctx: QueryContext) -> str | None:
     data = ctx.extra("git")
@@ -45,9 +50,9 @@ class GitRecency:
     @attrs.define
     class Config:
         #: a commit this many days older than the newest one counts half
-        half_life_days: float = 90.0
+        half_life_days: float = attrs.field(default=90.0, validator=_AT_LEAST_0)
         #: commits touching more files than this are ignored
-        max_commit_files: int = 50
+        max_commit_files: int = attrs.field(default=50, validator=_COUNT)
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return _unavailable(ctx)
@@ -79,13 +84,13 @@ class GitMessages:
     @attrs.define
     class Config:
         #: the newest commits whose messages are searched
-        window: int = 2000
+        window: int = attrs.field(default=2000, validator=_COUNT)
         #: how many of the best-matching commits vote
-        top: int = 10
+        top: int = attrs.field(default=10, validator=_COUNT)
         #: commits touching more files than this do not vote
-        max_commit_files: int = 50
-        k1: float = 1.2
-        b: float = 0.75
+        max_commit_files: int = attrs.field(default=50, validator=_COUNT)
+        k1: float = attrs.field(default=1.2, validator=attrs.validators.gt(0.0))
+        b: float = attrs.field(default=0.75, validator=_SHARE)
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return _unavailable(ctx)
@@ -126,15 +131,15 @@ class GitCochange:
     @attrs.define
     class Config:
         #: how many of the seed signal's best files are seeds
-        seeds: int = 20
+        seeds: int = attrs.field(default=20, validator=_COUNT)
         #: a seed needs at least this share of the seed signal's best score
-        min_seed_score: float = 0.1
+        min_seed_score: float = attrs.field(default=0.1, validator=_SHARE)
         #: a seed's votes are divided by its commit count to this power (1: confidence)
-        seed_norm: float = 0.5
+        seed_norm: float = attrs.field(default=0.5, validator=_AT_LEAST_0)
         #: commits touching more files than this are ignored
-        max_commit_files: int = 50
+        max_commit_files: int = attrs.field(default=50, validator=_COUNT)
         #: co-changes this many days older than the newest commit count half (0: no decay)
-        half_life_days: float = 0.0
+        half_life_days: float = attrs.field(default=0.0, validator=_AT_LEAST_0)
 
     def unavailable(self, ctx: QueryContext) -> str | None:
         return _unavailable(ctx)

@@ -57,7 +57,7 @@ class OllamaConfig:
     fuser: str = "weighted"
     #: weight of the semantic side in that fusion (the lexical side has 1.0); 0.25 was the
     #: best of the settings tried on the shared benchmark with all-MiniLM-L6-v2
-    weight: float = 0.25
+    weight: float = attrs.field(default=0.25, validator=attrs.validators.ge(0.0))
     #: files ``--semantic`` retrieves by vector similarity
     semantic_top: int = 50
     #: text put before the query / each chunk (None: what the model is known to want)
