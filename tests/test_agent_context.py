@@ -303,6 +303,26 @@ def test_scope_and_exclude_restrict_the_candidates(repo: Path, atlas_cli: Cli) -
     assert outside.code == 2 and "leaves the repository" in outside.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "x", "--scope", "*"],
+        ["query", "x", "--exclude", "*"],
+        ["query", "x", "--scope", "**"],
+        ["explain", "x", "--scope", "*"],
+        ["map", "--scope", "*"],
+    ],
+)
+def test_a_glob_over_an_empty_index_selects_nothing(
+    tmp_path: Path, atlas_cli: Cli, args: list[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = atlas_cli("--root", str(empty), "--format", "json", *args)
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Files"] == []
+
+
 def test_a_subdirectory_uses_the_repositorys_index(
     tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
