@@ -28,6 +28,7 @@ def _read_text(source: str) -> str:
     :data:`MAX_SELECTION_BYTES`."""
     if "\0" in source:
         raise UsageError(f"selection file name holds a NUL byte: {source!r}")
+    raw: bytes | str
     try:
         if source == "-":
             stdin = sys.stdin
