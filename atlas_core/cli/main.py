@@ -215,11 +215,11 @@ class _Output:
     def __init__(self, stream: Any) -> None:
         self.stream = stream
 
-    def write(self, text: str) -> int:
+    def write(self, text: str) -> Any:
         if self.stream is None:
             raise _OutputError("standard output is closed")
         try:
-            return int(self.stream.write(text))
+            return self.stream.write(text)
         except BrokenPipeError:
             raise
         except OSError as exc:
