@@ -371,6 +371,18 @@ def test_outline_prints_symbols_with_kinds_and_lines(repo: Path, atlas_cli: Cli)
     assert missing.code == 2 and "nope.py" in missing.stderr
 
 
+@pytest.mark.parametrize("command", ["outline", "related"])
+def test_commands_that_take_files_say_file_in_their_errors(
+    repo: Path, atlas_cli: Cli, command: str
+) -> None:
+    outside = atlas_cli("--root", str(repo), command, "/etc/passwd")
+    assert outside.code == 2
+    assert "atlas: error: file '/etc/passwd' is not an indexed file of" in outside.stderr
+    empty = atlas_cli("--root", str(repo), command, "")
+    assert empty.code == 2 and empty.stderr == "atlas: error: bad file ''\n"
+    assert "seed" not in outside.stderr + empty.stderr
+
+
 def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cli) -> None:
     from atlas_core.index.process import estimate_tokens
 

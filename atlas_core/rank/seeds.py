@@ -50,9 +50,16 @@ def _relative(reader: IndexReader, path: str, base: str) -> str | None:
 
 
 def resolve_seeds(
-    reader: IndexReader, seeds: Sequence[str], base: str = "", *, strict: bool = True
+    reader: IndexReader,
+    seeds: Sequence[str],
+    base: str = "",
+    *,
+    strict: bool = True,
+    noun: str = "seed",
 ) -> list[Seed]:
     """The indexed files named by ``seeds`` (``path`` or ``path:line``), in order, once each.
+
+    ``noun`` names them in errors: ``"file"`` where a command takes files, not seeds.
 
     :raises UsageError: for a path that is not an indexed file (unless not ``strict``).
     """
@@ -60,14 +67,14 @@ def resolve_seeds(
     seen: set[int] = set()
     for raw in seeds:
         if not raw or "\0" in raw:
-            raise UsageError(f"bad seed {raw!r}")
+            raise UsageError(f"bad {noun} {raw!r}")
         path, line = _split(raw)
         rel = _relative(reader, path, base)
         if rel is None and line:  # a name that really ends in ":<digits>"
             rel, line = _relative(reader, raw, base), 0
         if rel is None:
             if strict:
-                raise UsageError(f"seed {raw!r} is not an indexed file of {reader.root}")
+                raise UsageError(f"{noun} {raw!r} is not an indexed file of {reader.root}")
             continue
         i = reader.ids[rel]
         if i not in seen:
