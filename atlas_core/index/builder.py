@@ -211,7 +211,7 @@ class IndexBuilder:
     ) -> None:
         layout.ensure_cache_dir(self.cache)
         with IndexLock(self.cache, on_message=on_message):
-            for name in layout.drop_damaged_extras(self.cache):
+            for name in layout.drop_damaged_extras(self.cache, on_message):
                 if not force:  # a forced rebuild has already said the index was unusable
                     owner, _, kind = name.partition(".")  # ``git.priors``: git's prior factors
                     what = "prior factors" if kind else "stored data"
