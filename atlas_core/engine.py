@@ -165,15 +165,33 @@ class Atlas:
 
     # -- indexing ----------------------------------------------------------------
 
-    def walk(self, recorder: WalkRecorder | None = None) -> tuple[list[RepoFile], Counter[str]]:
+    def walk(
+        self, recorder: WalkRecorder | None = None, problems: list[str] | None = None
+    ) -> tuple[list[RepoFile], Counter[str]]:
+        """The repository's files, and how many entries were skipped for each reason.
+
+        :param problems: gets a line for each entry skipped as unreadable (a directory that
+            cannot be listed, ``rel`` ending in ``/``, or an entry that cannot be stat'ed),
+            as the indexer reports a file it cannot read.
+        """
         skipped: Counter[str] = Counter()
         walker = self.manager.registry("walkers").get(self.settings.pipeline.walker)
         if walker is None:
             raise UsageError(f"unknown walker {self.settings.pipeline.walker!r}")
+
+        def on_skip(rel: str, reason: str) -> None:
+            skipped[reason] += 1
+            if reason == "unreadable" and problems is not None:
+                problems.append(
+                    f"{rel}: directory cannot be read; nothing under it is indexed"
+                    if rel.endswith("/")
+                    else f"{rel}: cannot be read"
+                )
+
         settings = WalkSettings(
             extra_ignore=list(self.settings.index.ignore),
             cache_dir=self.cache,
-            on_skip=lambda rel, reason: skipped.update([reason]),
+            on_skip=on_skip,
             on_dir=recorder.on_dir if recorder is not None else None,
         )
         with guarded(walker, "walking the repository"):
@@ -244,10 +262,11 @@ class Atlas:
         cached = cached_walk(self.root, self.cache, key) if key and not force else None
         recorder = WalkRecorder(self.root, key) if key and cached is None else None
         walked: list[RepoFile] = []
+        problems: list[str] = []
         if cached is not None:
             files, skipped = cached, Counter[str]()
         else:
-            walked, skipped = self.walk(recorder)
+            walked, skipped = self.walk(recorder, problems)
             files = FileStats.of(self.root, walked)
         processor = FileProcessor(
             self.manager.hook, self.chunker_map(), self.settings.index.max_file_bytes
@@ -264,7 +283,9 @@ class Atlas:
             resolvers=self.manager.registry("resolvers"),
         )
         try:
-            report = builder.update(files, skipped, force=force, on_message=on_message)
+            report = builder.update(
+                files, skipped, force=force, on_message=on_message, problems=problems
+            )
             if recorder is not None and report.generation:
                 recorder.save(self.cache, report.generation, walked, skipped)
             elif cached is not None and report.wrote and report.generation:

@@ -303,6 +303,26 @@ def test_scope_and_exclude_restrict_the_candidates(repo: Path, atlas_cli: Cli) -
     assert outside.code == 2 and "leaves the repository" in outside.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "x", "--scope", "*"],
+        ["query", "x", "--exclude", "*"],
+        ["query", "x", "--scope", "**"],
+        ["explain", "x", "--scope", "*"],
+        ["map", "--scope", "*"],
+    ],
+)
+def test_a_glob_over_an_empty_index_selects_nothing(
+    tmp_path: Path, atlas_cli: Cli, args: list[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = atlas_cli("--root", str(empty), "--format", "json", *args)
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Files"] == []
+
+
 def test_a_subdirectory_uses_the_repositorys_index(
     tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -349,6 +369,18 @@ def test_outline_prints_symbols_with_kinds_and_lines(repo: Path, atlas_cli: Cli)
     assert "imports: payments.gateway" in human.stdout
     missing = atlas_cli("--root", str(repo), "outline", "nope.py")
     assert missing.code == 2 and "nope.py" in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["outline", "related"])
+def test_commands_that_take_files_say_file_in_their_errors(
+    repo: Path, atlas_cli: Cli, command: str
+) -> None:
+    outside = atlas_cli("--root", str(repo), command, "/etc/passwd")
+    assert outside.code == 2
+    assert "atlas: error: file '/etc/passwd' is not an indexed file of" in outside.stderr
+    empty = atlas_cli("--root", str(repo), command, "")
+    assert empty.code == 2 and empty.stderr == "atlas: error: bad file ''\n"
+    assert "seed" not in outside.stderr + empty.stderr
 
 
 def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cli) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -173,6 +178,64 @@ def test_error_paths_are_one_line_without_traceback(
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+class _FullDisk(io.StringIO):
+    """A stdout on a full disk."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize(
+    "args", [["query", "retry"], ["plugins"], ["init", "--dry-run"], ["--version"]]
+)
+@pytest.mark.parametrize(
+    ("stdout", "reason"),
+    [(_FullDisk, "No space left on device"), (None, "standard output is closed")],
+)
+def test_output_that_cannot_be_written_is_a_one_line_error(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    stdout: type[io.StringIO] | None,
+    reason: str,
+) -> None:
+    from atlas_core.cli.main import main
+
+    monkeypatch.setattr(sys, "stdout", stdout() if stdout else None)
+    code = main(["--root", str(repo), *args])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == f"atlas: error: cannot write output: {reason}\n"
+
+
+def test_output_errors_in_a_real_process(repo: Path) -> None:
+    command = [sys.executable, "-m", "atlas_core", "--root", str(repo)]
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([*command, "query", "retry"], stdout=full, stderr=subprocess.PIPE)
+        assert done.returncode == 1
+        assert done.stderr == b"atlas: error: cannot write output: No space left on device\n"
+    closed = subprocess.run(
+        [*command, "plugins"], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1)
+    )
+    assert closed.returncode == 1
+    assert closed.stderr == b"atlas: error: cannot write output: standard output is closed\n"
+
+
+def test_a_deleted_current_directory_is_a_one_line_error(
+    tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    for args in (["quick", "x"], ["init", "--dry-run"], ["render", "-"]):
+        result = atlas_cli(*args, stdin="README.md\n")
+        assert result.code == 2, result.stderr
+        assert result.stderr == "atlas: error: the current directory no longer exists\n"
 
 
 def test_file_given_as_root_and_bad_config(repo: Path, atlas_cli: Cli) -> None:

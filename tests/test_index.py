@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +107,36 @@ def test_unreadable_file_is_counted_not_fatal(
     atlas = make_atlas(root)
     report = atlas.index()
     assert report.errors and "secret.py" in report.errors[0]
+
+
+def test_unreadable_directories_are_reported_and_counted_as_files_are(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.index import process
+
+    root = write_repo(tmp_path / "r", {"a.py": "x", "locked/b.py": "y", "secret.py": "z"})
+    real_scandir, real_read = os.scandir, process._read
+
+    def scandir(path: Any) -> Any:  # what listing a directory without read permission does
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    def read(path: str, limit: int, opened: int | None = None) -> tuple[bytes, int]:
+        if path.endswith("secret.py"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_read(path, limit, opened)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(process, "_read", read)
+    atlas = make_atlas(root)
+    report = atlas.index()
+    assert report.errors == [
+        "locked/: directory cannot be read; nothing under it is indexed",
+        "secret.py: Permission denied",
+    ]
+    assert atlas.reader().stats["skipped"] == {"unreadable": 2}
+    assert atlas.index().errors == []  # said when taken in, as for the file
 
 
 def test_interrupted_index_leaves_previous_generation_live(

@@ -245,6 +245,57 @@ def test_damage_found_by_index_is_rebuilt_with_one_message(
     assert report.added == fresh.added and report.rebuilt_reason
 
 
+@pytest.mark.parametrize("name", ["git.msgpack", "git.priors.msgpack"])
+@pytest.mark.parametrize("forced", [False, True])
+def test_a_symlink_for_contributor_data_is_removed_never_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, forced: bool
+) -> None:
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "graph,git")
+    root = write_repo(tmp_path / "r", FILES, git=True)
+    query = ("--root", str(root), "--format", "jsonl", "query", "parser client store")
+    assert run_atlas("--root", str(root), "-q", "index").code == 0
+    expected = run_atlas(*query)
+    target = tmp_path / "target"
+    target.write_text("not Atlas's\n")
+    link = root / ".atlas" / "extras" / name
+    link.unlink()
+    link.symlink_to(target)
+    result = run_atlas("--root", str(root), "index", "--force") if forced else run_atlas(*query)
+    assert result.code == 0, result.stderr
+    assert f"extras/{name} was a symbolic link, not a file: removed the link" in result.stderr
+    if not forced:
+        assert f"unusable (extras/{name} is a symbolic link, not a file); rebuilding" in (
+            result.stderr
+        )
+    assert target.read_text() == "not Atlas's\n"
+    assert link.is_file() and not link.is_symlink()
+    again = run_atlas(*query)
+    assert (again.code, again.stdout, again.stderr) == (0, expected.stdout, "")
+
+
+def test_a_directory_for_contributor_data_is_removed_only_when_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "graph")
+    root = write_repo(tmp_path / "r", FILES)
+    query = ("--root", str(root), "--format", "jsonl", "query", "parser")
+    assert run_atlas("--root", str(root), "-q", "index").code == 0
+    empty = root / ".atlas" / "extras" / "x.msgpack"
+    empty.mkdir()
+    result = run_atlas(*query)
+    assert result.code == 0 and "extras/x.msgpack was a directory, not a file" in result.stderr
+    assert not empty.exists()
+    full = root / ".atlas" / "extras" / "y.msgpack"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    refused = run_atlas(*query)  # the warning that it rebuilds, then the one error line
+    assert refused.code == 1 and "internal error" not in refused.stderr
+    last = refused.stderr.strip().splitlines()[-1]
+    assert last.startswith("atlas: error: ") and "y.msgpack is a directory" in last
+    assert "move it away" in last
+    assert (full / "keep.txt").read_text() == "mine"
+
+
 # -- readers and the writer --------------------------------------------------------
 
 

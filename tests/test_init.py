@@ -723,3 +723,14 @@ def test_the_prompt_hook_ranks_prompts_starting_with_a_path_and_long_ones(tmp_pa
         context_for_prompt({"prompt": "/review 12", "cwd": str(repo)}, max_tokens=2000, timeout=120)
         is None
     )
+
+
+@pytest.mark.parametrize("fmt", ["compact", "context"])
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_format_init_cannot_print_is_refused_before_writing(
+    repo: Path, atlas_cli: Cli, fmt: str, dry_run: list[str]
+) -> None:
+    before = snapshot(repo)
+    result = atlas_cli("init", "--root", str(repo), "--format", fmt, *dry_run)
+    assert result.code == 2 and f"prints human or json, not '{fmt}'" in result.stderr
+    assert result.stdout == "" and snapshot(repo) == before

@@ -54,6 +54,31 @@ def test_damaged_contributor_records_are_dropped_and_named(tmp_path: Path) -> No
     assert sorted(p.name for p in extras.iterdir()) == ["good.msgpack"]
 
 
+def test_what_is_not_a_file_where_a_record_belongs_is_removed_not_followed(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    extras = tmp_path / "extras"
+    extras.mkdir()
+    target = tmp_path / "target.msgpack"
+    target.write_bytes(layout.pack_checked({"data": 1}))  # a valid record: still not followed
+    (extras / "linked.msgpack").symlink_to(target)
+    os.mkfifo(extras / "fifo.msgpack")
+    (extras / "empty.msgpack").mkdir()
+    layout.write_checked(extras / "good.msgpack", {"data": [1, 2]})
+    messages: list[str] = []
+    assert layout.drop_damaged_extras(tmp_path, messages.append) == []
+    assert sorted(p.name for p in extras.iterdir()) == ["good.msgpack"]
+    assert target.read_bytes() == layout.pack_checked({"data": 1})
+    assert sorted(messages) == [
+        "extras/empty.msgpack was a directory, not a file: removed it",
+        "extras/fifo.msgpack was a special file, not a file: removed it",
+        "extras/linked.msgpack was a symbolic link, not a file: removed the link "
+        "(not what it points to)",
+    ]
+
+
 def test_arrays_are_read_whatever_the_length_of_their_header() -> None:
     import io
 

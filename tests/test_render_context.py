@@ -252,3 +252,95 @@ def test_a_tight_budget_names_fewer_omissions_instead_of_failing(repo: Path) -> 
     doc = render_context(repo, "payments retry", files, 100)
     assert doc.tokens <= 100
     assert re.search(r"- \.\.\. and \d+ more", doc.text), doc.text
+
+
+def test_a_single_jsonl_record_is_a_selection(repo: Path, atlas_cli: Cli, tmp_path: Path) -> None:
+    for text in ('{"Path": "README.md", "Score": 1}\n', '{\n  "Path": "README.md"\n}\n'):
+        selection = tmp_path / "one.jsonl"
+        selection.write_text(text)
+        result = atlas_cli("--root", str(repo), "render", str(selection))
+        assert result.code == 0, result.stderr
+        assert "## README.md" in result.stdout and "No files included" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        ('{"Foo": 1}\n', "is neither a selection document (with 'Files') nor a selection record"),
+        ('{"Version": "0.3", "Files": 3}\n', "'Files' must be a list of objects"),
+        ('README.md\n{"Foo": 1}\n', "line 2 is not a selection record: it has no 'Path'"),
+        ('{"Version": "0.3"}\n{"Query": "x"}\n', "line 2 is not a selection record"),
+    ],
+)
+def test_json_that_is_no_selection_is_one_clear_error(
+    repo: Path, atlas_cli: Cli, selection: str, message: str
+) -> None:
+    result = atlas_cli("--root", str(repo), "render", "-", stdin=selection)
+    assert result.code == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_the_header_and_footer_of_query_output_are_read(repo: Path, atlas_cli: Cli) -> None:
+    header = json.dumps({"Version": "0.3", "Query": "retry", "Budget": {"MaxTokens": 9000}})
+    footer = json.dumps({"TotalFiles": 1, "TotalTokens": 20, "ScannedFiles": 7, "LeftOut": 0})
+    selection = f'{header}\n{{"Path": "README.md"}}\n{footer}\n'
+    result = atlas_cli("--root", str(repo), "render", "-", stdin=selection)
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("# Context for: retry\n\nBudget: 9,000 tokens. This")
+
+
+def test_without_a_budget_the_header_says_there_is_none(repo: Path, atlas_cli: Cli) -> None:
+    result = atlas_cli("--root", str(repo), "render", "-", stdin="README.md\n")
+    assert result.code == 0, result.stderr
+    assert "\nBudget: none. This document: " in result.stdout
+    assert "no tokens" not in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "compact", "human"])
+def test_render_refuses_formats_it_cannot_print(repo: Path, atlas_cli: Cli, fmt: str) -> None:
+    result = atlas_cli("--root", str(repo), "render", "-", "--format", fmt, stdin="README.md\n")
+    assert result.code == 2 and f"prints a context document, not '{fmt}'" in result.stderr
+    assert result.stdout == ""
+    context = atlas_cli(
+        "--root", str(repo), "render", "-", "--format", "context", stdin="README.md\n"
+    )
+    assert context.code == 0 and "## README.md" in context.stdout
+
+
+def test_render_reads_a_bounded_selection(
+    repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.cli import render
+
+    monkeypatch.setattr(render, "MAX_SELECTION_BYTES", 1000)
+    fits = atlas_cli("--root", str(repo), "render", "-", stdin="README.md\n" + " " * 980)
+    assert fits.code == 0, fits.stderr
+    endless = "README.md\n" * 200  # what `yes README.md | atlas render -` would start with
+    result = atlas_cli("--root", str(repo), "render", "-", stdin=endless)
+    assert result.code == 2 and "selection '-' is larger than" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_render_refuses_devices_and_fifos(repo: Path, atlas_cli: Cli, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    result = atlas_cli("--root", str(repo), "render", "/dev/zero")
+    assert result.code == 2 and "selection '/dev/zero' is not a regular file" in result.stderr
+    fifo = tmp_path / "selection.fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:  # a writer, so a render that waited for one would not hang the test
+        try:
+            with open(fifo, "w") as fh:
+                fh.write("README.md\n")
+        except OSError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    result = atlas_cli("--root", str(repo), "render", str(fifo))
+    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # lets the writer go if nobody read
+    writer.join(5)
+    assert result.code == 2 and "is not a regular file" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""

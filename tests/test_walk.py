@@ -435,6 +435,10 @@ def test_unreadable_directories_are_counted(
     files, skipped = walk(root)
     assert files == ["open/y.py"]
     assert skipped == Counter({"unreadable": 1})
+    named: list[tuple[str, str]] = []
+    settings = WalkSettings([], None, lambda rel, why: named.append((rel, why)))
+    assert [f.rel for f in FsWalker().walk(root, settings)] == ["open/y.py"]
+    assert named == [("locked/", "unreadable")]  # a directory's name ends in "/"
 
 
 def test_non_utf8_names_are_surrogate_escaped_and_consistent(tmp_path: Path) -> None:

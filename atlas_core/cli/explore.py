@@ -47,7 +47,7 @@ def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
     """The ids of ``paths`` (relative to the current directory, or to the root)."""
     from atlas_core.rank.seeds import resolve_seeds
 
-    return [s.id for s in resolve_seeds(reader, paths, state.base)]
+    return [s.id for s in resolve_seeds(reader, paths, state.base, noun="file")]
 
 
 @click.command()

@@ -644,6 +644,9 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
     start 'atlas mcp' by its absolute path. Your own content is kept; nothing that
     differs is replaced without --force; a second run changes nothing.
     """
+    from atlas_core.cli.info import json_wanted
+
+    as_json = json_wanted(state, auto=False)  # a format it cannot print fails before writing
     chosen = _chosen(agents)
     if hooks and "claude" not in chosen:
         raise UsageError("--hooks sets up Claude Code: add --agent claude (or leave --agent out)")
@@ -660,7 +663,7 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
     configs = mcp_configs(command)
     claude_add = ["claude", "mcp", "add", "atlas", "--", configs["stdio"]["command"]]
     claude_add += configs["stdio"]["args"]
-    if state.format in {"json", "jsonl"}:
+    if as_json:
         json.dump(
             {
                 "Version": OUTPUT_VERSION,

@@ -203,7 +203,65 @@ def _quiet_shutdown() -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+class _OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed descriptor...)."""
+
+
+class _Output:
+    """``sys.stdout`` while a command runs: a write that fails raises :class:`_OutputError`
+    (a broken pipe stays itself: ``atlas ... | head`` ends quietly). With no stream at all
+    (Python's ``None`` when the descriptor was closed), any write fails."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> Any:
+        if self.stream is None:
+            raise _OutputError("standard output is closed")
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _OutputError(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _OutputError(exc.strerror or str(exc)) from None
+
+    def isatty(self) -> bool:
+        return self.stream is not None and bool(self.stream.isatty())
+
+    def __getattr__(self, name: str) -> Any:
+        if self.stream is None:
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+
+def _cwd_exists() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _main(argv: list[str] | None) -> int:
+    stdout = sys.stdout
+    sys.stdout = _Output(stdout)  # type: ignore[assignment]
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     raise_errors = bool(os.environ.get("ATLAS_RAISE_ERRORS"))
     try:
@@ -218,8 +276,10 @@ def _main(argv: list[str] | None) -> int:
         manager = get_plugin_manager(disable=_disabled_from_argv(args))
         cli = build_cli(manager)
         code = cli.main(args=args, prog_name="atlas", standalone_mode=False)
+        sys.stdout.flush()  # a failure now is the command's, not Python's at exit
         return code if isinstance(code, int) else 0
     except click.exceptions.Exit as exc:
+        sys.stdout.flush()  # --help, --version
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
         print("atlas: interrupted", file=sys.stderr)
@@ -230,6 +290,9 @@ def _main(argv: list[str] | None) -> int:
     except UsageError as exc:
         print(f"atlas: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except _OutputError as exc:
+        print(f"atlas: error: cannot write output: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except AtlasError as exc:
         if raise_errors:
             raise
@@ -242,6 +305,9 @@ def _main(argv: list[str] | None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:
+        if isinstance(exc, FileNotFoundError) and not _cwd_exists():
+            print("atlas: error: the current directory no longer exists", file=sys.stderr)
+            return EXIT_USAGE
         if raise_errors:
             raise
         print(

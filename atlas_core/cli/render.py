@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from typing import Any
 
@@ -12,56 +14,95 @@ from atlas_core.cli.params import COUNT
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import UsageError
 
-__all__ = ["render"]
+__all__ = ["MAX_SELECTION_BYTES", "render"]
 
 pass_state = click.make_pass_decorator(AppState)
 
 
-def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]:
-    """Parse JSONL v0.3, a JSON document, or plain paths (one per line)."""
+#: the most ``render`` reads of a selection (paths and scores, not contents): far more than
+#: any query prints, and a bound on what a wrong argument (``/dev/zero``) can cost
+MAX_SELECTION_BYTES = 64 * 1024 * 1024
+
+
+def _read_text(source: str) -> str:
+    """The selection's text: stdin for ``-``, else a regular file, at most
+    :data:`MAX_SELECTION_BYTES`."""
     if "\0" in source:
         raise UsageError(f"selection file name holds a NUL byte: {source!r}")
+    raw: bytes | str
     try:
         if source == "-":
-            text = sys.stdin.read()
+            stdin = sys.stdin
+            binary = getattr(stdin, "buffer", None)
+            raw = (binary or stdin).read(MAX_SELECTION_BYTES + 1)
         else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
+            # not blocking: a FIFO is refused below, not waited on for a writer
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise UsageError(f"selection {source!r} is not a regular file")
+                raw = fh.read(MAX_SELECTION_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read selection {source!r}: {exc.strerror}") from None
+    if len(raw) > MAX_SELECTION_BYTES:
+        raise UsageError(
+            f"selection {source!r} is larger than {MAX_SELECTION_BYTES >> 20} MB; "
+            "a selection lists files, it does not hold them"
+        )
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"selection {source!r} is not UTF-8 text") from None
-    stripped = text.strip()
+
+
+def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]:
+    """Parse JSONL v0.3, a JSON document, or plain paths (one per line)."""
+    stripped = _read_text(source).strip()
     if not stripped:
         raise UsageError(f"selection {source!r} is empty")
+    records: list[tuple[int, Any]] = []  # (line number, 0 for a whole document; record)
     if (stripped.startswith("{") and "\n" not in stripped) or stripped.startswith("{\n"):
         try:
             doc = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise UsageError(f"selection {source!r} is not valid JSON: {exc}") from None
-        files = doc.get("Files", []) if isinstance(doc, dict) else None
-        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
-            raise UsageError(f"selection {source!r}: 'Files' must be a list of objects")
-        return str(doc.get("Query", "")), files, _budget(source, doc)
-    task, rows, budget = "", [], None
-    for number, line in enumerate(stripped.splitlines(), 1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
+        if "Files" in doc:
+            files = doc["Files"]
+            if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+                raise UsageError(f"selection {source!r}: 'Files' must be a list of objects")
+            return str(doc.get("Query", "")), files, _budget(source, doc)
+        records.append((0, doc))  # one JSONL record
+    else:
+        for number, line in enumerate(stripped.splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            if not line.startswith("{"):
+                records.append((number, {"Path": line}))
+                continue
             try:
-                item = json.loads(line)
+                records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
                 raise UsageError(f"selection {source!r} line {number} is not JSON: {exc}") from None
-            if not isinstance(item, dict):
-                raise UsageError(f"selection {source!r} line {number} is not a JSON object")
-            if "Version" in item:
-                task = str(item.get("Query", ""))
-                budget = _budget(f"{source} line {number}", item)
-            elif "Path" in item:
-                rows.append(item)
-        else:
-            rows.append({"Path": line})
+    task, rows, budget = "", [], None
+    for number, item in records:
+        where = f"{source!r} line {number}" if number else repr(source)
+        if not isinstance(item, dict):
+            raise UsageError(f"selection {where} is not a JSON object")
+        if "Version" in item:  # the header
+            task = str(item.get("Query", ""))
+            budget = _budget(f"{source} line {number}" if number else source, item)
+        elif "Path" in item:
+            rows.append(item)
+        elif "TotalFiles" not in item:  # nor the footer
+            raise UsageError(
+                f"selection {where} is not a selection record: it has no 'Path'"
+                if number
+                else f"selection {where} is neither a selection document (with 'Files') "
+                "nor a selection record (with 'Path')"
+            )
     return task, rows, budget
 
 
@@ -112,6 +153,8 @@ def render(
     Credential files are left out and secrets in the text are redacted unless
     --allow-secrets is given; the header says where.
     """
+    if state.format not in {"auto", "context"}:
+        raise UsageError(f"this command prints a context document, not {state.format!r}")
     found_task, files, budget = _read_selection(selection)
     limit = max_tokens if max_tokens is not None else budget
     document = state.repo.render(

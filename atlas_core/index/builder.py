@@ -10,7 +10,7 @@ import os
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,8 +152,12 @@ class IndexBuilder:
         *,
         force: bool = False,
         on_message: Callable[[str], None] = lambda m: None,
+        problems: Sequence[str] = (),
     ) -> BuildReport:
         """Bring the index up to date with ``files``; nothing is written when nothing changed.
+
+        ``problems`` (the walk's unreadable entries) go into the report's errors when the
+        index is written, as a file that cannot be read does when it is taken in.
 
         :raises IndexWriteError: when something must be written and cannot be.
         :raises CacheDirError: when the cache directory is not Atlas's own.
@@ -165,6 +169,7 @@ class IndexBuilder:
         try:
             pending = self._pending(files, old) if old is not None else "build"
             if pending:
+                report.errors.extend(problems)
                 try:
                     with layout.writing(self.cache):
                         self._locked_update(files, skipped, old, report, force, on_message)
@@ -211,7 +216,7 @@ class IndexBuilder:
     ) -> None:
         layout.ensure_cache_dir(self.cache)
         with IndexLock(self.cache, on_message=on_message):
-            for name in layout.drop_damaged_extras(self.cache):
+            for name in layout.drop_damaged_extras(self.cache, on_message):
                 if not force:  # a forced rebuild has already said the index was unusable
                     owner, _, kind = name.partition(".")  # ``git.priors``: git's prior factors
                     what = "prior factors" if kind else "stored data"
@@ -598,7 +603,7 @@ class IndexBuilder:
                 else 0,
                 "postings": postings,
                 "languages": dict(languages),
-                "skipped": dict(skipped | Counter(s for s in files["status"] if s != "ok")),
+                "skipped": dict(skipped + Counter(s for s in files["status"] if s != "ok")),
                 "undecodable": sum(1 for f in plan.fresh.values() if f.undecodable)
                 + (old.stats.get("undecodable", 0) if old and not report.rebuilt_reason else 0),
             },

@@ -25,7 +25,7 @@ import re
 import stat
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -430,17 +430,34 @@ def is_extra_name(name: str) -> bool:
     return _EXTRA.fullmatch(name) is not None
 
 
-def drop_damaged_extras(cache: Path) -> list[str]:
+def not_a_file(mode: int) -> str:
+    """What a cache entry that should be a regular file is instead: "a symbolic link",
+    "a directory" or "a special file" (a FIFO, socket or device)."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a directory" if stat.S_ISDIR(mode) else "a special file"
+
+
+def drop_damaged_extras(
+    cache: Path, on_message: Callable[[str], None] = lambda m: None
+) -> list[str]:
     """Remove contributor records that fail their checksum or are of another format.
 
     They are computed again. Returns the names of the damaged ones (not those merely of an
-    older format). Call only while holding the writer's lock.
+    older format). A symlink or anything else that is not a regular file where a record
+    belongs is damage too: it is removed (a link itself, never what it points to), and
+    ``on_message`` names it. Call only while holding the writer's lock.
+
+    :raises CacheDirError: for a directory with entries where a record belongs.
     """
     damaged = []
     extras = cache / "extras"
     with contextlib.suppress(OSError), os.scandir(extras) as entries:
         for entry in entries:
-            if not is_extra_name(entry.name) or not entry.is_file(follow_symlinks=False):
+            if not is_extra_name(entry.name):
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                _remove_not_file(extras / entry.name, on_message)
                 continue
             try:  # whole and of this format (not decoded: pack_checked wrote it whole)
                 checked_body(_read_for_check(extras / entry.name), entry.name)
@@ -449,6 +466,22 @@ def drop_damaged_extras(cache: Path) -> list[str]:
                 if not str(exc).startswith("index format "):
                     damaged.append(entry.name.removesuffix(".msgpack"))
     return damaged
+
+
+def _remove_not_file(path: Path, on_message: Callable[[str], None]) -> None:
+    """Remove what is not a regular file where a contributor's record belongs."""
+    what = not_a_file(os.lstat(path).st_mode)
+    if what == "a directory":
+        try:
+            os.rmdir(path)  # only an empty one: its entries may not be Atlas's to remove
+        except OSError:
+            raise CacheDirError(
+                f"{path} is a directory where Atlas keeps a file; move it away"
+            ) from None
+    else:
+        os.unlink(path)  # the entry itself: a symlink's target is never touched
+    gone = "the link (not what it points to)" if what == "a symbolic link" else "it"
+    on_message(f"extras/{path.name} was {what}, not a file: removed {gone}")
 
 
 def extras_dir(cache: Path) -> Path:

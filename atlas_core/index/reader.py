@@ -344,8 +344,15 @@ class IndexReader:
             raise IndexCorruptError("the contributor data directory is unusable") from None
         try:
             with os.scandir(fd) as entries:
-                names = [e.name for e in entries if layout.is_extra_name(e.name)]
-            for file_name in names:
+                names = [e for e in entries if layout.is_extra_name(e.name)]
+            for entry in names:
+                file_name = entry.name
+                if not entry.is_file(follow_symlinks=False):  # never followed: damage
+                    try:
+                        what = layout.not_a_file(entry.stat(follow_symlinks=False).st_mode)
+                    except OSError:
+                        what = "not a file"
+                    raise IndexCorruptError(f"extras/{file_name} is {what}, not a file")
                 try:
                     data = layout.read_file(file_name, dir_fd=fd)
                 except OSError:

@@ -223,11 +223,11 @@ class _Markdown:
         return f"## {item.path}\n\n{fence}{lang}\n{body}{fence}\n\n"
 
     def header(self, state: _State, used: int) -> str:
-        budget = f"{state.budget:,}" if state.budget is not None else "no"
+        budget = f"{state.budget:,} tokens" if state.budget is not None else "none"
         lines = [
             f"# Context for: {state.task}" if state.task else "# Context",
             "",
-            f"Budget: {budget} tokens. This document: {used:,} tokens "
+            f"Budget: {budget}. This document: {used:,} tokens "
             "(estimated as bytes / 4, rounded up).",
             "",
         ]

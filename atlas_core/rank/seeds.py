@@ -61,12 +61,14 @@ def resolve_seeds(
     *,
     strict: bool = True,
     literal: bool = False,
+    noun: str = "seed",
 ) -> list[Seed]:
     """The indexed files named by ``seeds`` (``path`` or ``path:line``), in order, once each.
 
     A path may be given as Atlas shows it (:func:`~atlas_core.paths.display_path`:
     ``caf\\xe9.py`` for a name that is not UTF-8); ``literal``: the paths are the files' own
-    names (from git, say), never read as shown forms.
+    names (from git, say), never read as shown forms. ``noun`` names them in errors:
+    ``"file"`` where a command takes files, not seeds.
 
     :raises UsageError: for a path that is not an indexed file (unless not ``strict``).
     """
@@ -74,14 +76,14 @@ def resolve_seeds(
     seen: set[int] = set()
     for raw in seeds:
         if not raw or "\0" in raw:
-            raise UsageError(f"bad seed {raw!r}")
+            raise UsageError(f"bad {noun} {raw!r}")
         path, line = _split(raw)
         rel = _relative(reader, path, base, literal)
         if rel is None and line:  # a name that really ends in ":<digits>"
             rel, line = _relative(reader, raw, base, literal), 0
         if rel is None:
             if strict:
-                raise UsageError(f"seed {raw!r} is not an indexed file of {reader.root}")
+                raise UsageError(f"{noun} {raw!r} is not an indexed file of {reader.root}")
             continue
         i = reader.ids[rel]
         if i not in seen:

@@ -79,6 +79,8 @@ class PathTable:
 
     def glob(self, regex: re.Pattern[str], mask: np.ndarray) -> None:
         """Set ``mask`` for every path ``regex`` (anchored per line) matches."""
+        if not len(self.starts):  # no paths: the joined text's lone newline is no line
+            return
         offsets = [m.start() for m in regex.finditer(self.joined)]
         if offsets:
             ids = np.searchsorted(self.starts, np.asarray(offsets, dtype=np.int64), side="right")

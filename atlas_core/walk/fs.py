@@ -7,8 +7,8 @@ sorted by name. Names that are not valid UTF-8 come out as ``os.fsdecode`` gives
 
 Only regular files are yielded and nothing is opened here but ignore files: FIFOs, sockets
 and devices are counted as ``special-file``; entries that vanish while walking as
-``vanished``; directories that cannot be listed and entries that cannot be stat'ed as
-``unreadable``.
+``vanished``; directories that cannot be listed (named with a trailing ``/``) and entries
+that cannot be stat'ed as ``unreadable``.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class FsWalker:
             with os.scandir(path) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            settings.on_skip(prefix.rstrip("/") or ".", _reason(exc))
+            settings.on_skip(prefix or "./", _reason(exc))  # a directory: "/" ends its name
             return None
         if enter:
             stack = stack.enter(path, prefix, {e.name for e in entries if e.name in IGNORE_FILES})

@@ -241,7 +241,7 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
         raise UsageError("give paths, or diff=true for the files changed against HEAD")
 
     def run(repo: Any, reader: Any) -> dict[str, Any]:
-        given = [s.id for s in resolve_seeds(reader, paths)]
+        given = [s.id for s in resolve_seeds(reader, paths, noun="file")]
         if diff is not None:
             changed = resolve_seeds(
                 reader, diff_paths(service.root, diff), strict=False, literal=True

@@ -171,6 +171,7 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
             ("query", {}, "the task is empty"),
             ("query", {"seeds": ["src/nope.py"]}, "seed 'src/nope.py' is not an indexed file"),
             ("related", {}, "give paths, or diff=true"),
+            ("related", {"paths": ["src/nope.py"]}, "file 'src/nope.py' is not an indexed file"),
             ("query", {"task": "x", "preset": "nope"}, "preset: 'nope' is not one of"),
             ("query", {"task": "x", "colour": "red"}, "Additional properties"),
             ("query", {"task": "   "}, "the task is empty"),
