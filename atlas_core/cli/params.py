@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-__all__ = ["COUNT", "FINITE_FLOAT", "SCORE", "FiniteFloat"]
+__all__ = ["COUNT", "SCORE", "FiniteFloat"]
 
 
 class FiniteFloat(click.ParamType[float]):
@@ -41,7 +41,6 @@ class FiniteFloat(click.ParamType[float]):
         return number
 
 
-FINITE_FLOAT = FiniteFloat()
 #: a score: normalised, the best file scores 1
 SCORE = FiniteFloat(0.0, 1.0)
 #: a budget or a cap (tokens, bytes, files, symbols): what 0 means is the option's
