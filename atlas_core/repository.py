@@ -56,8 +56,10 @@ def open(  # the library's entry point: atlas_core.open, as io.open
     :param on_message: where messages such as "rebuilding a damaged index" go (default:
         the ``atlas`` logger).
     :raises UsageError: for a path that does not exist or is not a directory, an unknown
-        preset, or a bad configuration.
+        preset, or a bad configuration (names of signals, fusers and rerankers no plugin
+        provides included).
     """
+    from atlas_core.config import check_settings
     from atlas_core.engine import resolve_root
 
     arguments.root_path(path)
@@ -66,6 +68,8 @@ def open(  # the library's entry point: atlas_core.open, as io.open
     root = resolve_root(path)
     repo = Repository(root, manager=manager, config=config, preset=preset, on_message=on_message)
     repo.settings.preset(preset)  # load the configuration and check the preset now
+    # and every name it uses (signals, fusers, tables...), as the command line does
+    check_settings(repo.settings, repo.manager)
     return repo
 
 

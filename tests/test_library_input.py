@@ -1,5 +1,5 @@
 """Bad input to the library API is a one-line UsageError naming the argument, checked where
-it comes in: wrong types, negative or non-finite numbers."""
+it comes in: wrong types, negative or non-finite numbers, config names at ``open()``."""
 
 from __future__ import annotations
 
@@ -145,10 +145,30 @@ def test_render_still_takes_what_it_documents(repo_path: Path) -> None:
         ({"path": b"."}, "path must be a directory's path"),
         ({"preset": 5}, "preset must be a string or None, not 5"),
         ({"on_message": "stderr"}, "on_message must be a function or None"),
+        (
+            {"config": {"presets": {"x": {"signals": {"nope": 1}}}}},
+            "unknown signal 'nope' in preset 'x'",
+        ),
+        (
+            {"config": {"presets": {"x": {"extends": "fast", "fuser": "nope"}}}},
+            "unknown fuser 'nope' in preset 'x'",
+        ),
+        ({"config": {"signals": {"nosuch": {"a": 1}}}}, "unknown signal 'nosuch'"),
+        ({"config": {"signals": {"bm25f": {"nope": 1}}}}, "nope"),
+        ({"config": {"pipeline": {"walker": "nope"}}}, "unknown walker 'nope'"),
     ],
 )
-def test_open_checks_its_arguments(repo_path: Path, kwargs: dict[str, Any], message: str) -> None:
+def test_open_checks_its_arguments_and_the_config_names(
+    repo_path: Path, kwargs: dict[str, Any], message: str
+) -> None:
     path = kwargs.pop("path", repo_path)
     with pytest.raises(UsageError, match=message) as caught:
         _open(path, **kwargs)
     assert "\n" not in str(caught.value)
+
+
+def test_open_accepts_names_of_shipped_plugins_not_installed(repo_path: Path) -> None:
+    """As the command line: a shared config may name atlas-git's signals without it."""
+    table = {"presets": {"x": {"extends": "fast", "signals": {"git_cochange": 0.5}}}}
+    with _open(repo_path, config=table, preset="x") as repo:
+        assert repo.query("retry").selection.preset == "x"
