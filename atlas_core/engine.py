@@ -382,14 +382,17 @@ class Atlas:
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         preset = self.settings.preset(options.preset)
         # issue-template boilerplate and stack-frame noise do not become query terms
+        words = parse_task(task).text
         ctx = QueryContext(
             task,
-            tokenize(parse_task(task).text),
+            tokenize(words),
             reader,
             self.settings.components,
             seed_signal=self.settings.pipeline.seed_signal,
             seeds=[s.id for s in seeds],
         )
+        if not ctx.terms and not seeds:
+            ctx.note(_no_words(words), level="warning")
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
         if any(s.name == "path" for s in signals):
@@ -787,6 +790,21 @@ def _skim_of(
     except (AtlasError, OSError):
         return None
     return skim_text(text, symbols, reader.chunks(i)) or None
+
+
+def _no_words(words: str) -> str:
+    """The warning for a task none of whose ``words`` is searched (the ranking is then not
+    by what it says)."""
+    if any(c.isalpha() and not c.isascii() for c in words):
+        why = " (only words in ASCII letters are searched)"
+    elif any(c.isascii() and c.isalpha() for c in words):
+        why = " (one-letter words and common words such as 'the' are left out)"
+    else:
+        why = ""
+    return (
+        f"the task has no searchable words{why}: the ranking is by path, history and graph "
+        "only; say what the code does, or give seeds"
+    )
 
 
 def _pick(override: Any, default: Any) -> Any:

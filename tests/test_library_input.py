@@ -1,5 +1,6 @@
 """Bad input to the library API is a one-line UsageError naming the argument, checked where
-it comes in: wrong types, negative or non-finite numbers, config names at ``open()``."""
+it comes in: wrong types, negative or non-finite numbers, config names at ``open()``; and a
+task without a searchable word is answered with a warning."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import atlas_core
 from atlas_core import Repository, UsageError
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.plugin.manager import get_plugin_manager
-from atlas_core.testing import write_repo
+from atlas_core.testing import run_atlas, write_repo
 
 FILES = {
     "src/payments/retry.py": "def retry_with_backoff(call):\n    return call()\n",
@@ -172,3 +173,30 @@ def test_open_accepts_names_of_shipped_plugins_not_installed(repo_path: Path) ->
     table = {"presets": {"x": {"extends": "fast", "signals": {"git_cochange": 0.5}}}}
     with _open(repo_path, config=table, preset="x") as repo:
         assert repo.query("retry").selection.preset == "x"
+
+
+@pytest.mark.parametrize(
+    ("task", "why"),
+    [
+        ("!!!", ""),
+        ("\U0001f525", ""),
+        ("the of and to", "common words"),
+        ("a", "one-letter words"),
+        ("中文任务", "only words in ASCII letters"),
+    ],
+)
+def test_a_task_without_searchable_words_warns(repo_path: Path, task: str, why: str) -> None:
+    with _open(repo_path) as repo:
+        result = repo.query(task)
+        warnings = [n.message for n in result.notes if n.level == "warning"]
+        assert len(warnings) == 1 and "the task has no searchable words" in warnings[0]
+        assert why in warnings[0] and "path, history and graph only" in warnings[0]
+        # with seeds there is something to rank by: no warning
+        seeded = repo.query(task, seeds=["src/payments/client.py"])
+        assert not [n for n in seeded.notes if "searchable" in n.message]
+        assert not [n for n in repo.query("retry").notes if "searchable" in n.message]
+    cli = run_atlas("--root", str(repo_path), "query", task, "--format", "compact")
+    assert cli.code == 0 and cli.stdout
+    assert "atlas: warning: the task has no searchable words" in cli.stderr
+    explain = run_atlas("--root", str(repo_path), "explain", task)
+    assert explain.code == 0 and "no searchable words" in explain.stderr
