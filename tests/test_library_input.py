@@ -87,6 +87,24 @@ def test_zero_keeps_its_meaning(repo_path: Path) -> None:
         assert repo.query(None, seeds=("src/payments/client.py",)).selection.files  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--top", "-1", "top must be a whole number >= 0 (0: no cap), not -1"),
+        ("--max-tokens", "-5", "max_tokens must be a whole number >= 0 (0: no budget), not -5"),
+        ("--max-bytes", "-1", "max_bytes must be a whole number >= 0 (0: no budget), not -1"),
+        ("--min-score", "-0.5", "min_score must be a finite number >= 0, not -0.5"),
+    ],
+)
+def test_the_command_line_refuses_negative_numbers_too(
+    repo_path: Path, option: str, value: str, message: str
+) -> None:
+    """``--max-tokens -5`` meant no budget (the command line goes through the same checks)."""
+    result = run_atlas("--root", str(repo_path), "query", "retry", option, value)
+    assert result.code == 2 and not result.stdout
+    assert result.stderr.strip().splitlines() == [f"atlas: error: {message}"]
+
+
 def test_the_engine_checks_its_own_entry(repo_path: Path) -> None:
     """Front ends that build QueryOptions and call the engine get the same checks."""
     with pytest.raises(UsageError, match="top must be a whole number"):
