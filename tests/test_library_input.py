@@ -105,6 +105,16 @@ def test_the_command_line_refuses_negative_numbers_too(
     assert result.stderr.strip().splitlines() == [f"atlas: error: {message}"]
 
 
+@pytest.mark.parametrize("command", ["query", "quick"])
+def test_a_bad_format_fails_before_the_query_runs(repo_path: Path, command: str) -> None:
+    """Only the error: no index built, no warning about the task's words before it."""
+    result = run_atlas("--root", str(repo_path), "--format", "yaml", command, "a")
+    assert result.code == 2
+    assert result.stderr.startswith("atlas: error: unknown format 'yaml'")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (repo_path / ".atlas").exists()
+
+
 def test_the_engine_checks_its_own_entry(repo_path: Path) -> None:
     """Front ends that build QueryOptions and call the engine get the same checks."""
     with pytest.raises(UsageError, match="top must be a whole number"):
