@@ -9,13 +9,14 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
+from atlas_core import arguments
 from atlas_core.components import Chunker, Note, QueryContext, Retriever, Signal, WalkSettings
 from atlas_core.config import (
     WEIGHT,
@@ -98,33 +99,70 @@ def relative_base(root: Path, cwd: Path | None = None) -> str:
     return "" if str(rel) == "." else rel.as_posix()
 
 
+def _valid(check: Callable[..., Any], *extra: Any) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator: ``check(name, value, *extra)`` (see :mod:`atlas_core.arguments`)."""
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        check(attribute.name, value, *extra)
+
+    return validate
+
+
+def _seeds_list(value: Any) -> list[str]:
+    return arguments.paths("seeds", value)
+
+
+def _scope_list(value: Any) -> list[str]:
+    return arguments.paths("scope", value)
+
+
+def _exclude_list(value: Any) -> list[str]:
+    return arguments.paths("exclude", value)
+
+
+_OPTIONAL_TEXT = _valid(partial(arguments.text, optional=True))
+
+
 @attrs.define
 class QueryOptions:
-    """What the user asked for on top of the preset."""
+    """What the user asked for on top of the preset.
 
-    preset: str | None = None
-    max_tokens: int | None = None
-    max_bytes: int | None = None
-    min_score: float | None = None
-    top: int | None = None
-    rerank: str | None = None  # None: as the preset says; "off"; "on"/"require"; a name
-    candidates: int = 60
-    semantic: bool = False  # add the reranker's whole-repository retrieval as a signal
-    symbols: bool = True  # find each selected file's best-matching symbols
+    A wrong type or a negative number is a :class:`UsageError` naming the option.
+    """
+
+    preset: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    max_tokens: int | None = attrs.field(
+        default=None, validator=_valid(arguments.count, "0: no budget")
+    )
+    max_bytes: int | None = attrs.field(
+        default=None, validator=_valid(arguments.count, "0: no budget")
+    )
+    min_score: float | None = attrs.field(default=None, validator=_valid(arguments.fraction))
+    top: int | None = attrs.field(default=None, validator=_valid(arguments.count, "0: no cap"))
+    #: None: as the preset says; "off"; "on"/"require"; a name
+    rerank: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    candidates: int = attrs.field(default=60, validator=_valid(arguments.count))
+    #: add the reranker's whole-repository retrieval as a signal
+    semantic: bool = attrs.field(default=False, validator=_valid(arguments.flag))
+    #: find each selected file's best-matching symbols
+    symbols: bool = attrs.field(default=True, validator=_valid(arguments.flag))
     #: files the user stands at: ``path`` or ``path:line``
-    seeds: list[str] = attrs.field(factory=list)
+    seeds: list[str] = attrs.field(factory=list, converter=_seeds_list)
     #: a git revision: the files changed against it (working tree and index) are seeds too
-    diff: str | None = None
+    diff: str | None = attrs.field(
+        default=None,
+        validator=_valid(partial(arguments.text, optional=True, what="a git revision (a string)")),
+    )
     #: list the seed files first (False: leave them out, the user has them)
-    seed_files: bool = True
+    seed_files: bool = attrs.field(default=True, validator=_valid(arguments.flag))
     #: only files matching one of these (paths or globs) ...
-    scope: list[str] = attrs.field(factory=list)
+    scope: list[str] = attrs.field(factory=list, converter=_scope_list)
     #: ... and none of these
-    exclude: list[str] = attrs.field(factory=list)
+    exclude: list[str] = attrs.field(factory=list, converter=_exclude_list)
     #: where seeds and scope patterns are relative to (the current directory in the repo)
-    base: str = ""
+    base: str = attrs.field(default="", validator=_valid(arguments.text))
     #: a file too big for what is left of the budget may be given as its skim
-    skim: bool = True
+    skim: bool = attrs.field(default=True, validator=_valid(arguments.flag))
 
 
 @attrs.define
@@ -363,8 +401,8 @@ class Atlas:
 
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        task = arguments.text("the task", "" if task is None else task)
         seeds = self.seeds(options, reader)
-        task = task or ""
         if not task.strip() and not seeds:
             if options.diff is not None:
                 raise UsageError(
@@ -374,14 +412,17 @@ class Atlas:
             raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
         preset = self.settings.preset(options.preset)
         # issue-template boilerplate and stack-frame noise do not become query terms
+        words = parse_task(task).text
         ctx = QueryContext(
             task,
-            tokenize(parse_task(task).text),
+            tokenize(words),
             reader,
             self.settings.components,
             seed_signal=self.settings.pipeline.seed_signal,
             seeds=[s.id for s in seeds],
         )
+        if not ctx.terms and not seeds:
+            ctx.note(_no_words(words), level="warning")
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
         if any(s.name == "path" for s in signals):
@@ -779,6 +820,21 @@ def _skim_of(
     except (AtlasError, OSError):
         return None
     return skim_text(text, symbols, reader.chunks(i)) or None
+
+
+def _no_words(words: str) -> str:
+    """The warning for a task none of whose ``words`` is searched (the ranking is then not
+    by what it says)."""
+    if any(c.isalpha() and not c.isascii() for c in words):
+        why = " (only words in ASCII letters are searched)"
+    elif any(c.isascii() and c.isalpha() for c in words):
+        why = " (one-letter words and common words such as 'the' are left out)"
+    else:
+        why = ""
+    return (
+        f"the task has no searchable words{why}: the ranking is by path, history and graph "
+        "only; say what the code does, or give seeds"
+    )
 
 
 def _pick(override: Any, default: Any) -> Any:

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from atlas_core import arguments
 from atlas_core.errors import AtlasError, UsageError
 
 if TYPE_CHECKING:
@@ -55,13 +56,20 @@ def open(  # the library's entry point: atlas_core.open, as io.open
     :param on_message: where messages such as "rebuilding a damaged index" go (default:
         the ``atlas`` logger).
     :raises UsageError: for a path that does not exist or is not a directory, an unknown
-        preset, or a bad configuration.
+        preset, or a bad configuration (names of signals, fusers and rerankers no plugin
+        provides included).
     """
+    from atlas_core.config import check_settings
     from atlas_core.engine import resolve_root
 
+    arguments.root_path(path)
+    arguments.text("preset", preset, optional=True)
+    arguments.callback("on_message", on_message)
     root = resolve_root(path)
     repo = Repository(root, manager=manager, config=config, preset=preset, on_message=on_message)
     repo.settings.preset(preset)  # load the configuration and check the preset now
+    # and every name it uses (signals, fusers, tables...), as the command line does
+    check_settings(repo.settings, repo.manager)
     return repo
 
 
@@ -159,6 +167,10 @@ class Repository:
             ``errors``...).
         """
         self._check_open()
+        arguments.flag("force", force)
+        arguments.flag("keep_existing", keep_existing)
+        arguments.callback("progress", progress)
+        enable = tuple(arguments.paths("enable", enable, "names"))
         report = self.engine.index(
             force=force,
             progress=progress,
@@ -217,25 +229,23 @@ class Repository:
         """The engine's options for a query (see :meth:`query`), the preset checked."""
         from atlas_core.engine import QueryOptions
 
-        chosen = preset if preset is not None else self.preset
-        self.settings.preset(chosen)
-        if isinstance(seeds, str) or isinstance(scope, str) or isinstance(exclude, str):
-            raise UsageError("seeds, scope and exclude are lists of paths, not one string")
-        return QueryOptions(
-            chosen,
+        options = QueryOptions(  # checks each option (UsageError naming it)
+            preset if preset is not None else self.preset,
             max_tokens,
             max_bytes,
             min_score,
             top,
             rerank,
             semantic=semantic,
-            seeds=list(seeds),
+            seeds=seeds,  # made lists by QueryOptions
             diff=diff,
             seed_files=seed_files,
-            scope=list(scope),
-            exclude=list(exclude),
+            scope=scope,
+            exclude=exclude,
             base=base,
         )
+        self.settings.preset(options.preset)
+        return options
 
     def query(
         self,
@@ -304,7 +314,8 @@ class Repository:
     def run(self, task: str, options: QueryOptions) -> QueryResult:
         """:meth:`query` with the engine's options already built (front ends use it)."""
         self._check_open()
-        return self.engine.query(task or "", options, self.reader())
+        task = arguments.text("the task", "" if task is None else task)
+        return self.engine.query(task, options, self.reader())
 
     def explain(self, task: str = "", **options: Any) -> list[Explanation]:
         """Why each file of :meth:`query`'s answer scored what it did, signal by signal.
@@ -344,6 +355,10 @@ class Repository:
         from atlas_core.types import Selection
 
         self._check_open()
+        arguments.text("task", task, optional=True)
+        arguments.count("max_tokens", max_tokens)
+        arguments.text("style", style)
+        arguments.flag("allow_secrets", allow_secrets)
         # a QueryResult is known by its selection (importing it would pull in the engine)
         given: Any = getattr(files, "selection", files)
         if isinstance(given, Selection):
@@ -351,8 +366,13 @@ class Repository:
             rows: list[Any] = list(given.files)
         elif isinstance(given, str | bytes):
             raise UsageError("render takes a list of paths, not one string")
+        elif not isinstance(given, Iterable):
+            raise UsageError(
+                f"render takes a query's result, a selection or a list of paths, "
+                f"not {type(given).__name__}"
+            )
         else:
-            items = list(given)
+            items = [_render_item(f) for f in given]
             # a row's path with a backslash may be a shown form: the index says which file
             wanted = any(isinstance(f, str) or "\\" in str(_row_path(f)) for f in items)
             index = self._existing_index() if wanted else None
@@ -413,6 +433,21 @@ class Repository:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<atlas_core.Repository {str(self.root)!r} ({state})>"
+
+
+def _render_item(item: Any) -> Any:
+    """One file to render, checked: a path, a :class:`SelectedFile` or a row with a
+    ``Path``."""
+    from atlas_core.types import SelectedFile
+
+    if isinstance(item, str | SelectedFile):
+        return item
+    if isinstance(item, Mapping) and isinstance(_row_path(item), str):
+        return item
+    raise UsageError(
+        "render's files must be paths, SelectedFile objects or rows with a 'Path', "
+        f"not {item!r:.40} ({type(item).__name__})"
+    )
 
 
 def _path_row(index: IndexReader | None, path: str) -> dict[str, Any]:

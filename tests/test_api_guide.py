@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,33 @@ def test_the_readme_library_example_runs(
     printed = capsys.readouterr().out
     assert printed.startswith("1.00 src/payments/retry.py ['retry_with_backoff'")
     assert "# Context for: add retry with backoff" in printed
+
+
+def test_the_guide_examples_import_only_what_atlas_installs() -> None:
+    """``scripts/install`` installs Atlas and its plugins, not pytest: an example that
+    imports it fails for a reader who runs it."""
+    imported: set[str] = set()
+    for code in examples():
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+    outside = sorted(imported - set(sys.stdlib_module_names) - {"atlas_core"})
+    assert not outside, f"docs/api.md examples import {outside}"
+
+
+def test_the_readme_presets_table_lists_each_preset_s_signals() -> None:
+    from atlas_core.config import BUILTIN_PRESETS
+
+    readme = (GUIDE.parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Presets\n", 1)[1].strip().split("\n\n", 1)[0]
+    rows = {
+        m[1]: dict(re.findall(r"(\w+) (\d+(?:\.\d+)?)", m[2].split("(", 1)[0]))
+        for m in re.finditer(r"^\| `(\w+)`[^|]*\| ([^|]*) \|", table, flags=re.MULTILINE)
+    }
+    for name in ("fast", "balanced"):
+        listed = {signal: float(weight) for signal, weight in rows[name].items()}
+        assert listed == BUILTIN_PRESETS[name].signals, name
+    deep = dict(BUILTIN_PRESETS["balanced"].signals, graph=0.1)
+    assert rows["deep"] == {"graph": "0.1"} and BUILTIN_PRESETS["deep"].signals == deep

@@ -195,7 +195,7 @@ def test_bad_paths_and_queries(repo_path: Path, tmp_path: Path) -> None:
             repo.query("retry", preset="nope")
         with pytest.raises(UsageError):
             repo.query(seeds=["no/such/file.py"])
-        with pytest.raises(UsageError, match="lists of paths"):
+        with pytest.raises(UsageError, match="scope must be a list of paths"):
             repo.query("retry", scope="src")  # type: ignore[arg-type]
         with pytest.raises(UsageError, match="outside"):
             repo.render(["../etc/passwd"])

@@ -287,6 +287,7 @@ def query(
 
     TASK may be empty when --seed or --diff says where you stand.
     """
+    state.output_format(sys.stdout)  # a bad format fails before the query runs
     result = _run_query(state, " ".join(task), _options(state, **kw), refresh=False)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
@@ -301,6 +302,7 @@ def quick(
     state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
 ) -> None:
     """Bring the index up to date, then rank files for TASK."""
+    state.output_format(sys.stdout)  # a bad format fails before the query runs
     result = _run_query(state, " ".join(task), _options(state, **kw), refresh=True)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 

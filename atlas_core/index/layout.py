@@ -20,6 +20,7 @@ Strings are packed as UTF-8 with ``surrogateescape``, so file names that are not
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import stat
@@ -103,11 +104,13 @@ _GEN_FILE = re.compile(
             META,
         )
     )
-    + r"|\.meta\.msgpack\.\d+\.tmp"
+    + r"|\.meta\.msgpack\.(?:\d+\.)?\d+\.tmp"
 )
 _GEN = re.compile(r"gen-(\d{6,})-([0-9a-f]{8})")
 _OLD_GEN = re.compile(r"gen-(\d{6,})")  # before format 5: removed once a new one is live
 _TMP = re.compile(r"tmp-(\d{6,})-(\d+)")
+#: a file written aside (``.<name>.<n>.<pid>.tmp``, see :func:`write_atomic`; earlier
+#: versions left out ``<n>``): the last number is the writer's pid
 _TEMP_FILE = re.compile(r"\.[\w.-]+\.(\d+)\.tmp")
 _EXTRA = re.compile(r"[\w-][\w.-]*\.msgpack")
 #: top-level entries Atlas creates: name pattern -> whether it is a directory
@@ -235,24 +238,36 @@ def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, durable: bool =
     and is computed again; each fsync costs milliseconds (two per file, 24 ms of a
     one-file re-index on the benchmark machine).
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # one name per call: threads of one process write the same files (two Repository
+    # objects indexing one repository both make sure of the cache's .gitignore)
+    tmp = path.with_name(f".{path.name}.{next(_WRITES)}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
-        os.unlink(tmp)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+        os.unlink(tmp)  # left by an earlier process that had this pid
+    _WRITING.add(tmp.name)  # before it exists: remove_stale never takes it for a leftover
     try:
-        with open(fd, "wb") as fh:
-            for part in (data,) if isinstance(data, bytes) else data:
-                fh.write(part)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+        try:
+            with open(fd, "wb") as fh:
+                for part in (data,) if isinstance(data, bytes) else data:
+                    fh.write(part)
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    finally:
+        _WRITING.discard(tmp.name)
     if durable:
         fsync_dir(path.parent)
+
+
+#: numbers :func:`write_atomic`'s temporary names (``next`` on it is atomic under the GIL)
+_WRITES = itertools.count()
+#: names of the temporary files this process's threads are writing right now
+_WRITING: set[str] = set()
 
 
 def write_file(path: Path, data: bytes) -> int:
@@ -612,7 +627,12 @@ def remove_stale(cache: Path, keep: str) -> list[str]:
         with contextlib.suppress(OSError), os.scandir(directory) as entries:
             for entry in entries:
                 match = _TEMP_FILE.fullmatch(entry.name)
-                if match and entry.is_file(follow_symlinks=False) and not _alive(int(match[1])):
+                if (
+                    match
+                    and entry.is_file(follow_symlinks=False)
+                    and not _alive(int(match[1]))
+                    and entry.name not in _WRITING
+                ):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
     return left
@@ -620,7 +640,8 @@ def remove_stale(cache: Path, keep: str) -> list[str]:
 
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # our own leftovers: this process writes nothing aside right now
+        # left by an earlier process with this pid (what this one writes is in _WRITING)
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

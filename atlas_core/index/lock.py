@@ -7,6 +7,10 @@ and host. A busy lock whose recorded holder is no longer running is taken over a
 file is replaced, so processes that inherited the old one cannot block anybody); a lock held
 by a live process is waited for, with one message, up to a limit.
 
+Threads of one process exclude each other too, through a lock per cache directory taken
+first (``flock`` alone would do on a local file system, not where it is emulated with
+per-process record locks, as on NFS); waiting for another thread says so.
+
 Forked children never keep the lock: their copy of the descriptor is closed right after the
 fork. While the lock is held in the main thread, SIGTERM unwinds like Ctrl-C, so the lock is
 released and this process's temporary generation is removed before it exits with 143.
@@ -25,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Any
 
 import attrs
 
@@ -49,6 +54,9 @@ _WAIT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 # descriptors of locks this process holds, closed in forked children (see _after_fork)
 _HELD: set[int] = set()
+# the lock of each cache directory between this process's threads
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
@@ -58,6 +66,17 @@ def _after_fork_in_child() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _HELD.clear()
+    # the parent's threads are not here: their locks would never be released
+    global _THREAD_LOCKS_GUARD
+    _THREAD_LOCKS_GUARD = threading.Lock()
+    _THREAD_LOCKS.clear()
+
+
+def _thread_lock(cache: Path) -> threading.Lock:
+    """The lock of ``cache`` between this process's threads."""
+    key = os.path.realpath(cache)
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(key, threading.Lock())
 
 
 if hasattr(os, "register_at_fork"):
@@ -237,6 +256,7 @@ class IndexLock:
         self._owner = 0
         self._old_term: Callable[[int, FrameType | None], object] | int | None = None
         self._term_installed = False
+        self._thread_lock: threading.Lock | None = None
 
     # -- acquiring -----------------------------------------------------------------
 
@@ -246,6 +266,36 @@ class IndexLock:
         except ImportError:  # pragma: no cover - not on POSIX
             return self
         deadline = time.monotonic() + self.timeout
+        self._enter_threads(deadline)
+        try:
+            self._enter_processes(fcntl, deadline)
+        except BaseException:
+            self._leave_threads()
+            raise
+        # whoever left temporary generations is gone: writers only write holding this lock
+        _remove_temporaries(self.cache)
+        self._install_term_handler()
+        return self
+
+    def _enter_threads(self, deadline: float) -> None:
+        """Take the lock between this process's threads, waiting until ``deadline``."""
+        lock = _thread_lock(self.cache)
+        if not lock.acquire(blocking=False):
+            me = Holder.me()
+            if self.timeout <= 0:
+                raise IndexBusyError(self._busy_message(me), me)
+            self.on_message(self._waiting_message(me))
+            if not lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+                raise IndexBusyError(self._busy_message(me), me)
+        self._thread_lock = lock
+
+    def _leave_threads(self) -> None:
+        lock, self._thread_lock = self._thread_lock, None
+        if lock is not None:
+            lock.release()
+
+    def _enter_processes(self, fcntl: Any, deadline: float) -> None:
+        """Take the ``flock``, waiting for a live holder until ``deadline``."""
         told = False
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -280,10 +330,6 @@ class IndexLock:
             if current:
                 break
             os.close(fd)
-        # whoever left temporary generations is gone: writers only write holding this lock
-        _remove_temporaries(self.cache)
-        self._install_term_handler()
-        return self
 
     @contextlib.contextmanager
     def _guard(self, *, wait: bool) -> Iterator[bool]:
@@ -333,19 +379,17 @@ class IndexLock:
         )
 
     def _waiting_message(self, holder: Holder | None) -> str:
-        who = f"pid {holder.pid}" if holder else "another process"
         return (
-            f"waiting for another atlas process ({who}) to finish updating the index "
+            f"waiting for {_who(holder)} to finish updating the index "
             f"in {self.cache} (up to {self.timeout:.0f}s)"
         )
 
     def _busy_message(self, holder: Holder | None) -> str:
-        who = f"pid {holder.pid}" if holder else "an unknown process"
         if self.timeout <= 0:
-            return f"the index in {self.cache} is being updated by another atlas process ({who})"
+            return f"the index in {self.cache} is being updated by {_who(holder)}"
         return (
-            f"the index in {self.cache} is still being updated by another atlas process "
-            f"({who}) after {self.timeout:.0f}s; try again later"
+            f"the index in {self.cache} is still being updated by {_who(holder)} "
+            f"after {self.timeout:.0f}s; try again later"
         )
 
     # -- SIGTERM -------------------------------------------------------------------
@@ -386,6 +430,16 @@ class IndexLock:
             _HELD.discard(fd)
             os.close(fd)
             self._restore_term_handler()
+            self._leave_threads()
+
+
+def _who(holder: Holder | None) -> str:
+    """The holder as the messages name it: this process is not "another process"."""
+    if holder is None:
+        return "another atlas process"
+    if holder == Holder.me():
+        return f"another thread of this process (pid {holder.pid})"
+    return f"another atlas process (pid {holder.pid})"
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
