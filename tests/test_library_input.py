@@ -88,21 +88,17 @@ def test_zero_keeps_its_meaning(repo_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "message"),
-    [
-        ("--top", "-1", "top must be a whole number >= 0 (0: no cap), not -1"),
-        ("--max-tokens", "-5", "max_tokens must be a whole number >= 0 (0: no budget), not -5"),
-        ("--max-bytes", "-1", "max_bytes must be a whole number >= 0 (0: no budget), not -1"),
-        ("--min-score", "-0.5", "min_score must be a finite number >= 0, not -0.5"),
-    ],
+    ("option", "value"),
+    [("--top", "-1"), ("--max-tokens", "-5"), ("--max-bytes", "-1"), ("--min-score", "-0.5")],
 )
 def test_the_command_line_refuses_negative_numbers_too(
-    repo_path: Path, option: str, value: str, message: str
+    repo_path: Path, option: str, value: str
 ) -> None:
-    """``--max-tokens -5`` meant no budget (the command line goes through the same checks)."""
+    """``--max-tokens -5`` meant no budget: one line naming the option, exit 2."""
     result = run_atlas("--root", str(repo_path), "query", "retry", option, value)
     assert result.code == 2 and not result.stdout
-    assert result.stderr.strip().splitlines() == [f"atlas: error: {message}"]
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("atlas: error: ") and option in line and value in line
 
 
 @pytest.mark.parametrize("command", ["query", "quick"])
