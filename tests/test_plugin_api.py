@@ -356,3 +356,42 @@ def test_per_reader_builds_once_per_reader_and_key() -> None:
     assert per_reader("test.key", second, build) == [2]
     assert per_reader("test.other", first, build) == [3]
     assert built == [first, second, first]
+
+
+UNSERIALISABLE_CONTRIBUTOR = """
+from atlas_core.api import Contributor, hookimpl
+
+class Odd(Contributor):
+    name = "odd"
+    def fingerprint(self, ctx):
+        return "v1"
+    def contribute(self, ctx):
+        return {"x": object()}
+
+@hookimpl
+def atlas_register_contributors(registry):
+    registry.add(Odd())
+"""
+
+
+def test_a_contributor_whose_data_cannot_be_stored_is_a_warning_naming_it(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-odd", "odd", UNSERIALISABLE_CONTRIBUTOR)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "odd")
+    (repo / "atlas.toml").unlink()
+    line = (
+        "plugin acme-odd: contributor odd failed while storing its data: "
+        "TypeError: can not serialize 'object' object"
+    )
+    result = atlas_cli("--root", str(repo), "index")
+    assert result.code == 0
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: 1 problems while indexing; first: {line}"
+    ]
+    quick = atlas_cli("--root", str(repo), "quick", "retry", "--format", "compact")
+    assert quick.code == 0 and quick.stdout.splitlines()[0] == "src/retry.py"
+    manager = get_plugin_manager()
+    report = Atlas(repo, manager).index(force=True)
+    assert report.contributors["odd"] == "failed" and report.errors == [line]
+    assert report.failures["odd"].stage == "storing its data"
