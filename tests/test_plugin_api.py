@@ -395,3 +395,163 @@ def test_a_contributor_whose_data_cannot_be_stored_is_a_warning_naming_it(
     report = Atlas(repo, manager).index(force=True)
     assert report.contributors["odd"] == "failed" and report.errors == [line]
     assert report.failures["odd"].stage == "storing its data"
+
+
+WRONG_FUSER = """
+import os
+import numpy as np
+from atlas_core.api import Fuser, hookimpl
+
+class Wrong(Fuser):
+    name = "wrong"
+    def fuse(self, scores, weights):
+        n = len(next(iter(scores.values())))
+        return {
+            "long": lambda: np.ones(n + 1),
+            "short": lambda: np.ones(n - 1),
+            "none": lambda: None,
+            "2d": lambda: np.ones((n, 2)),
+            "nan": lambda: np.full(n, np.nan),
+            "inf": lambda: np.r_[np.inf, np.ones(n - 1)],
+        }[os.environ["WRONG_FUSER"]]()
+
+@hookimpl
+def atlas_register_fusers(registry):
+    registry.add(Wrong())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "problem"),
+    [
+        ("long", "returned (4,) scores for 3 files"),
+        ("short", "returned (2,) scores for 3 files"),
+        ("none", "returned () scores for 3 files"),
+        ("2d", "returned (3, 2) scores for 3 files"),
+        ("nan", "returned NaN or infinite scores for 3 of 3 files"),
+        ("inf", "returned NaN or infinite scores for 1 of 3 files"),
+    ],
+)
+def test_a_fuser_returning_the_wrong_scores_fails_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    problem: str,
+) -> None:
+    install(site, "acme-fuser", "acmefuse", WRONG_FUSER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmefuse")
+    monkeypatch.setenv("WRONG_FUSER", mode)
+    (repo / "atlas.toml").write_text('[presets.bad]\nextends = "fast"\nfuser = "wrong"\n')
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "bad")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"atlas: error: plugin acme-fuser: fuser wrong failed while fusing: {problem}"
+    ]
+
+
+WRONG_SIGNAL = """
+import os
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+class TeamDirs(Signal):
+    name = "team_dirs"
+    def score(self, ctx):
+        n = len(ctx.index)
+        return {
+            "long": lambda: np.ones(n + 3),
+            "none": lambda: None,
+            "nan": lambda: np.full(n, np.nan),
+            "inf": lambda: np.r_[np.inf, np.zeros(n - 1)],
+        }[os.environ["WRONG_SIGNAL"]]()
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(TeamDirs())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "warning"),
+    [
+        ("long", "failed while scoring: returned (6,) scores for 3 files"),
+        ("none", "failed while scoring: returned () scores for 3 files"),
+        ("nan", "returned NaN or infinite scores for 3 of 3 files (counted as 0)"),
+        ("inf", "returned NaN or infinite scores for 1 of 3 files (counted as 0)"),
+    ],
+)
+def test_a_signal_returning_the_wrong_scores_is_a_warning_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    warning: str,
+) -> None:
+    install(site, "acme-signal", "acme", WRONG_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acme")
+    monkeypatch.setenv("WRONG_SIGNAL", mode)
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "compact")
+    assert result.code == 0
+    assert result.stdout.splitlines()[0] == "src/retry.py"
+    line = f"plugin acme-signal: signal team_dirs {warning}"
+    assert result.stderr.splitlines() == [f"atlas: warning: {line}"]
+    atlas = Atlas(repo, get_plugin_manager())
+    notes = atlas.query("retry", QueryOptions("team"), atlas.reader()).notes
+    assert [n.message for n in notes if n.level == "warning"] == [line]
+
+
+WRONG_RERANKER = """
+import os
+import numpy as np
+from atlas_core.api import Reranker, hookimpl
+
+class Wrong(Reranker):
+    name = "wrong"
+    def rerank(self, ctx, candidates, scores):
+        if os.environ["WRONG_RERANKER"] == "nan":
+            return np.r_[np.nan, np.ones(len(candidates) - 1)]
+        return np.ones(len(candidates) + 1)
+    def retrieve(self, ctx):
+        return np.ones(len(ctx.index) + 1)
+
+@hookimpl
+def atlas_register_rerankers(registry):
+    registry.add(Wrong())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "problem"),
+    [
+        ("long", "returned (3,) scores for 2 candidates"),
+        ("nan", "returned NaN or infinite scores for 1 of 2 candidates"),
+    ],
+)
+def test_a_reranker_returning_the_wrong_scores_is_a_warning_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    problem: str,
+) -> None:
+    install(site, "acme-rerank", "acmererank", WRONG_RERANKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmererank")
+    monkeypatch.setenv("WRONG_RERANKER", mode)
+    (repo / "atlas.toml").unlink()
+    args = ("--root", str(repo), "quick", "retry", "-p", "fast", "--format", "compact")
+    result = atlas_cli(*args, "--rerank", "wrong")
+    assert result.code == 0
+    assert result.stdout == atlas_cli(*args).stdout  # the fused ranking, not reranked
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: plugin acme-rerank: reranker wrong failed while reranking: {problem}"
+    ]
+    semantic = atlas_cli(*args, "--semantic")
+    assert semantic.code == 0 and semantic.stdout == result.stdout
+    assert semantic.stderr.splitlines() == [
+        "atlas: warning: plugin acme-rerank: reranker wrong failed while retrieving: "
+        "returned (3,) scores for 2 files"
+    ]
