@@ -555,3 +555,36 @@ def test_a_reranker_returning_the_wrong_scores_is_a_warning_naming_it(
         "atlas: warning: plugin acme-rerank: reranker wrong failed while retrieving: "
         "returned (3,) scores for 2 files"
     ]
+
+
+NOISY_SIGNAL = """
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+ATLAS_PLUGIN_API = "1.1"
+print("noisy plugin imported")
+
+class Noisy(Signal):
+    name = "noisy"
+    def score(self, ctx):
+        return np.zeros(len(ctx.index))
+
+@hookimpl
+def atlas_register_signals(registry):
+    print("noisy registering")
+    registry.add(Noisy())
+"""
+
+
+def test_a_plugin_printing_while_it_loads_leaves_stdout_to_atlas(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-noisy", "noisy", NOISY_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "noisy")
+    (repo / "atlas.toml").write_text('[presets.n]\nextends = "fast"\nsignals = { noisy = 1.0 }\n')
+    result = atlas_cli("--root", str(repo), "query", "retry", "-p", "n", "--format", "json")
+    assert result.code == 0
+    assert json.loads(result.stdout)["Files"][0]["Path"] == "src/retry.py"
+    assert result.stderr.splitlines() == ["noisy plugin imported", "noisy registering"]
+    del sys.modules["atlas_fake_noisy"]  # imported again: it prints again
+    assert json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"][0]["Name"] == "noisy"
