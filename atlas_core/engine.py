@@ -207,7 +207,7 @@ class Atlas:
         for caller in (hook.atlas_classify_language, hook.atlas_classify_role):
             parts.extend(f"{caller.name}:{impl.plugin_name}" for impl in caller.get_hookimpls())
         for entry in self.manager.registry("chunkers").entries():
-            version = entry.component.version
+            version = getattr(entry.component, "version", "")  # optional
             parts.append(f"{entry.provider}:{entry.component.name}:{version}")
         return "|".join(parts)
 
@@ -357,8 +357,8 @@ class Atlas:
         if any(s.name == "path" for s in signals):
             ctx.prior_factor = self._prior_factor(ctx, reader)
         raw: dict[str, np.ndarray] = {}
-        for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
-            if signal.stage > 0 and ctx.fused_seeds is None:  # stage 0 is done
+        for signal in sorted(signals, key=lambda s: (_stage(s), s.name)):
+            if _stage(signal) > 0 and ctx.fused_seeds is None:  # stage 0 is done
                 ctx.fuse_seeds(preset.signals)
             t0 = time.perf_counter()
             try:  # an optional component: its failure is a warning, the query carries on
@@ -576,7 +576,8 @@ class Atlas:
                 continue
             try:
                 with guarded(signal, "checking whether it can run"):
-                    reason = signal.unavailable(ctx)
+                    unavailable = getattr(signal, "unavailable", None)  # optional
+                    reason = unavailable(ctx) if unavailable is not None else None
             except PluginFailure as exc:
                 self._soft_failure(ctx, failures, exc)
                 missing.append(name)
@@ -699,6 +700,11 @@ class SeedConfig:
     #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
     #: folds, ``scripts/seed_tune.py``)
     weight: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
+
+
+def _stage(signal: Signal) -> int:
+    """A signal's ``stage`` (optional: 0)."""
+    return int(getattr(signal, "stage", 0))
 
 
 def _check_scores(

@@ -306,7 +306,7 @@ def test_a_component_missing_members_is_refused_at_registration() -> None:
     assert "half" not in manager.registry("signals")
     assert manager.warnings == [
         "plugin local[half] failed registering signals: TypeError: signal 'half' is not a "
-        "Signal (missing: score, stage, unavailable); subclass atlas_core.api.Signal"
+        "Signal (missing: score); subclass atlas_core.api.Signal"
     ]
 
 
@@ -588,3 +588,69 @@ def test_a_plugin_printing_while_it_loads_leaves_stdout_to_atlas(
     assert result.stderr.splitlines() == ["noisy plugin imported", "noisy registering"]
     del sys.modules["atlas_fake_noisy"]  # imported again: it prints again
     assert json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"][0]["Name"] == "noisy"
+
+
+DUCK_SIGNAL = """
+import numpy as np
+from atlas_core.api import hookimpl
+
+class Duck:
+    name = "duck"
+    def score(self, ctx):
+        return np.asarray([p.endswith("retry.py") for p in ctx.index.paths], dtype=float)
+
+class DuckData:
+    name = "duckdata"
+    def fingerprint(self, ctx):
+        return "v1"
+    def contribute(self, ctx):
+        return {"files": len(ctx.index)}
+
+class DuckChunks:
+    name = "duckchunks"
+    languages = ("duckish",)
+    priority = 10
+    def chunk(self, rel, text, language):
+        return []
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Duck())
+
+@hookimpl
+def atlas_register_contributors(registry):
+    registry.add(DuckData())
+
+@hookimpl
+def atlas_register_chunkers(registry):
+    registry.add(DuckChunks())
+"""
+
+
+def test_components_without_their_optional_members_work(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What api.md lists as optional may be left out by a component that does not subclass
+    its protocol: a signal's ``stage`` and ``unavailable``, a contributor's ``on_demand``
+    and ``describe``, a chunker's ``version``."""
+    install(site, "acme-duck", "duck", DUCK_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "duck")
+    (repo / "atlas.toml").write_text('[presets.d]\nextends = "fast"\nsignals = { duck = 5.0 }\n')
+    rows = {r["Name"]: r for r in json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]}
+    assert rows["duck"]["Components"] == {
+        "chunkers": ["duckchunks"],
+        "contributors": ["duckdata"],
+        "signals": ["duck"],
+    }
+    assert atlas_cli("--root", str(repo), "index", "--embed").stderr == (
+        "atlas: error: --embed needs an embedding plugin: pip install atlas-ollama\n"
+    )
+    indexed = atlas_cli("--root", str(repo), "index")
+    assert (indexed.code, indexed.stderr) == (0, "")
+    result = atlas_cli("--root", str(repo), "quick", "client", "-p", "d", "--format", "compact")
+    assert (result.code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == ["src/retry.py", "src/client.py"]
+    inspected = atlas_cli("--root", str(repo), "inspect", "--format", "json")
+    assert (inspected.code, inspected.stderr) == (0, "")
+    assert "duckdata" in json.loads(inspected.stdout)["Extras"]
+    assert json.loads(inspected.stdout)["ExtraDetails"] == {}  # no describe: nothing to say

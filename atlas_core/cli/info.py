@@ -185,7 +185,8 @@ def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:
             continue
         try:
             with guarded(contributor, "describing its data"):
-                described = contributor.describe(stored)
+                describe = getattr(contributor, "describe", None)  # optional
+                described = describe(stored) if describe is not None else None
         except PluginFailure as exc:  # a plugin's bug must not break inspect
             details[contributor.name] = {"Error": str(exc)}
             continue

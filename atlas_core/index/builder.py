@@ -637,7 +637,8 @@ class IndexBuilder:
         for contributor in self.contributors:
             name = contributor.name
             stored = reader.extra_record(name)
-            if contributor.on_demand and contributor.on_demand not in self.enable and not stored:
+            on_demand = getattr(contributor, "on_demand", None)  # optional
+            if on_demand and on_demand not in self.enable and not stored:
                 continue
             try:
                 with guarded(contributor, "fingerprinting the index"):
