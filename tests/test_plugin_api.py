@@ -627,6 +627,27 @@ def atlas_register_chunkers(registry):
 """
 
 
+def test_plugins_shows_the_api_each_plugin_declares(
+    site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-future", "future", 'ATLAS_PLUGIN_API = "2.0"\n' + RAISING_SIGNAL)
+    install(site, "acme-now", "now", 'ATLAS_PLUGIN_API = "1.1"\n' + RAISING_SIGNAL)
+    install(site, "acme-duck", "duck", DUCK_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "future,now,duck")
+    rows = {r["Name"]: r for r in json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]}
+    assert {name: row["Api"] for name, row in rows.items()} == {
+        "duck": "",
+        "future": "2.0",
+        "now": "1.1",
+    }
+    heads = [line for line in atlas_cli("plugins").stdout.splitlines() if line.startswith("acme")]
+    assert heads == [
+        "acme-duck[duck] 0.1  ok  API undeclared",
+        "acme-future[future] 0.1  failed  API 2.0",
+        "acme-now[now] 0.1  ok  API 1.1",
+    ]
+
+
 def test_components_without_their_optional_members_work(
     site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -654,3 +675,22 @@ def test_components_without_their_optional_members_work(
     assert (inspected.code, inspected.stderr) == (0, "")
     assert "duckdata" in json.loads(inspected.stdout)["Extras"]
     assert json.loads(inspected.stdout)["ExtraDetails"] == {}  # no describe: nothing to say
+
+
+def test_the_docs_declare_the_current_plugin_api() -> None:
+    """What the docs and examples tell a new plugin to declare is this Atlas's API."""
+    import re
+
+    from atlas_core.api import PLUGIN_API
+
+    root = Path(__file__).resolve().parent.parent
+    ours = f"{PLUGIN_API[0]}.{PLUGIN_API[1]}"
+    texts = [root / "README.md", root / "atlas_core" / "api.py"]
+    texts += (root / "docs" / "plugins").glob("*.md")
+    texts += (root / "docs" / "plugins" / "examples").glob("*/atlas_*/__init__.py")
+    declared = {
+        (path.name, version)
+        for path in texts
+        for version in re.findall(r'ATLAS_PLUGIN_API = "([^"]*)"', path.read_text())
+    }
+    assert declared and {version for _, version in declared} == {ours}, declared

@@ -136,7 +136,7 @@ class AtlasPluginManager:
                 plugin = ep.load()
                 refusal = _api_refusal(plugin)
                 if refusal:
-                    self._refuse(key, dist_name, version, refusal)
+                    self._refuse(key, dist_name, version, refusal, declared_api(plugin))
                     continue
                 self.pm.register(plugin, name=key)
                 record_plugin(key, dist_name)
@@ -155,9 +155,9 @@ class AtlasPluginManager:
                 )
             )
 
-    def _refuse(self, key: str, dist: str, version: str, why: str) -> None:
+    def _refuse(self, key: str, dist: str, version: str, why: str, api: str) -> None:
         message = f"plugin {dist}[{key}] {version} refused: {why}"
-        self.records.append(PluginRecord(key, dist, version, "failed", error=message))
+        self.records.append(PluginRecord(key, dist, version, "failed", error=message, api=api))
         self.warnings.append(f"{message} (disable with ATLAS_DISABLE_PLUGINS={key})")
 
     def register_plugin(self, plugin: object, name: str, *, dist: str = "local") -> None:
@@ -167,7 +167,7 @@ class AtlasPluginManager:
         """
         refusal = _api_refusal(plugin)
         if refusal:
-            self._refuse(name, dist, "", refusal)
+            self._refuse(name, dist, "", refusal, declared_api(plugin))
             return
         with _plugin_prints_to_stderr():  # historic hooks run as it registers
             self.pm.register(plugin, name=name)
