@@ -4,11 +4,13 @@ This module is the one documented surface for plugin authors (see ``docs/plugins
 other module of ``atlas_core`` is private and may change in any release. The names below are
 re-exported from wherever they live, so moving code inside the core never breaks a plugin.
 
-A plugin declares the API version it was built for on its entry-point module::
+A plugin declares the API version it was built for on its entry-point module; a new plugin
+declares the current one (:data:`PLUGIN_API`)::
 
-    ATLAS_PLUGIN_API = "1.0"
+    ATLAS_PLUGIN_API = "1.1"
 
-A plugin declaring another major version is refused with one line naming it.
+A plugin declaring another major version is refused with one line naming it; one that
+declares none is loaded unchecked.
 
 Sections:
 

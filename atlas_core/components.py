@@ -2,7 +2,9 @@
 
 Each protocol is also a base class: subclass it to inherit the defaults of its optional
 members (``Signal.stage``, ``Signal.unavailable``, ``Contributor.on_demand`` ...). A
-component that does not subclass must still have every member; registration checks it.
+component that does not subclass must have every required member (registration checks
+it); the pipeline uses the same defaults for the optional ones it leaves out
+(``OPTIONAL_MEMBERS`` in :mod:`atlas_core.plugin.registry`).
 Plugin authors import these names from :mod:`atlas_core.api`.
 """
 

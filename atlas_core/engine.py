@@ -35,7 +35,7 @@ from atlas_core.errors import (
 )
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.reader import IndexReader, open_index
-from atlas_core.plugin.guard import guarded, raise_errors
+from atlas_core.plugin.guard import guarded, origin_of, output_failure, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.rank.fusion import normalize
 from atlas_core.types import RepoFile, SelectedFile, Selection
@@ -272,7 +272,7 @@ class Atlas:
         for caller in (hook.atlas_classify_language, hook.atlas_classify_role):
             parts.extend(f"{caller.name}:{impl.plugin_name}" for impl in caller.get_hookimpls())
         for entry in self.manager.registry("chunkers").entries():
-            version = entry.component.version
+            version = getattr(entry.component, "version", "")  # optional
             parts.append(f"{entry.provider}:{entry.component.name}:{version}")
         return "|".join(parts)
 
@@ -428,20 +428,27 @@ class Atlas:
         if any(s.name == "path" for s in signals):
             ctx.prior_factor = self._prior_factor(ctx, reader)
         raw: dict[str, np.ndarray] = {}
-        for signal in sorted(signals, key=lambda s: (s.stage, s.name)):
-            if signal.stage > 0 and ctx.fused_seeds is None:  # stage 0 is done
+        for signal in sorted(signals, key=lambda s: (_stage(s), s.name)):
+            if _stage(signal) > 0 and ctx.fused_seeds is None:  # stage 0 is done
                 ctx.fuse_seeds(preset.signals)
             t0 = time.perf_counter()
             try:  # an optional component: its failure is a warning, the query carries on
                 with guarded(signal, "scoring"):
                     values = np.asarray(signal.score(ctx), dtype=np.float64)
-                    if values.shape != (len(reader),):
-                        raise AtlasError(f"returned {values.shape} scores for {len(reader)} files")
+                    _check_scores(signal, "scoring", values, len(reader), finite=False)
             except PluginFailure as exc:
                 self._soft_failure(ctx, failures, exc)
                 missing.append(signal.name)
                 continue
-            values[~np.isfinite(values)] = 0.0
+            bad = ~np.isfinite(values)
+            if bad.any():  # the others are still evidence: kept, with a warning
+                origin = origin_of(signal)
+                ctx.note(
+                    f"plugin {origin.plugin}: {origin.component} returned NaN or infinite "
+                    f"scores for {int(bad.sum())} of {len(values)} files (counted as 0)",
+                    level="warning",
+                )
+                values[bad] = 0.0
             raw[signal.name] = values
             ctx.results[signal.name] = normalize(values)
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
@@ -461,8 +468,9 @@ class Atlas:
         with guarded(fuser, "fusing"):  # essential: a failure fails the query
             fuse = configured(fuser, "fusers", self.settings).fuse  # its [fusers.<name>]
             fused = np.asarray(fuse(dict(ctx.results), weights), dtype=np.float64)
-        if not len(fused):
-            fused = np.zeros(len(reader))
+            if not ctx.results and fused.shape == (0,):  # no signal ran: nothing to fuse
+                fused = np.zeros(len(reader))
+            _check_scores(fuser, "fusing", fused, len(reader))  # no ranking comes of NaN
         mask = scope_mask(reader, options.scope, options.exclude, options.base)
         if mask is not None:
             fused = np.where(mask, fused, 0.0)
@@ -639,7 +647,8 @@ class Atlas:
                 continue
             try:
                 with guarded(signal, "checking whether it can run"):
-                    reason = signal.unavailable(ctx)
+                    unavailable = getattr(signal, "unavailable", None)  # optional
+                    reason = unavailable(ctx) if unavailable is not None else None
             except PluginFailure as exc:
                 self._soft_failure(ctx, failures, exc)
                 missing.append(name)
@@ -672,6 +681,7 @@ class Atlas:
         try:
             with guarded(retriever, "retrieving"):
                 values = np.asarray(retriever.retrieve(ctx), dtype=np.float64)
+                _check_scores(retriever, "retrieving", values, len(ctx.index), finite=False)
         except (PluginFailure, UsageError) as exc:
             if required:
                 raise
@@ -681,8 +691,6 @@ class Atlas:
                 why = f"semantic retrieval skipped: {exc.error}" if exc.own else str(exc)
             ctx.note(why, level="warning")
             return
-        if values.shape != (len(ctx.index),):
-            raise AtlasError(f"reranker {retriever.name} retrieved {values.shape} scores")
         values[~np.isfinite(values)] = 0.0
         raw["semantic"] = values
         ctx.results["semantic"] = normalize(np.maximum(values, 0.0))
@@ -726,6 +734,7 @@ class Atlas:
                 new = np.asarray(
                     reranker.rerank(ctx, candidates, fused[candidates]), dtype=np.float64
                 )
+                _check_scores(reranker, "reranking", new, len(candidates), of="candidates")
         except (PluginFailure, UsageError) as exc:  # its own error, or its bad config
             if required:
                 raise
@@ -762,6 +771,31 @@ class SeedConfig:
     #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
     #: folds, ``scripts/seed_tune.py``)
     weight: float = attrs.field(default=0.5, validator=WEIGHT)
+
+
+def _stage(signal: Signal) -> int:
+    """A signal's ``stage`` (optional: 0)."""
+    return int(getattr(signal, "stage", 0))
+
+
+def _check_scores(
+    component: object,
+    stage: str,
+    values: np.ndarray,
+    n: int,
+    *,
+    of: str = "files",
+    finite: bool = True,
+) -> None:
+    """Raise the failure of ``component`` unless ``values`` holds one score per file (or
+    candidate), each a number when ``finite``."""
+    if values.shape != (n,):
+        raise output_failure(component, stage, f"returned {values.shape} scores for {n} {of}")
+    bad = int(np.count_nonzero(~np.isfinite(values))) if finite else 0
+    if bad:
+        raise output_failure(
+            component, stage, f"returned NaN or infinite scores for {bad} of {n} {of}"
+        )
 
 
 def _with_seed_line(

@@ -374,7 +374,7 @@ def _stage0_context(
     ctx = QueryContext(query, terms, reader, atlas.settings.components, **options)
     for name, values in scores.items():
         signal = registry.get(name)
-        if signal is not None and signal.stage == 0:
+        if signal is not None and getattr(signal, "stage", 0) == 0:
             ctx.results[name] = values
     return ctx
 

@@ -306,7 +306,7 @@ def test_a_component_missing_members_is_refused_at_registration() -> None:
     assert "half" not in manager.registry("signals")
     assert manager.warnings == [
         "plugin local[half] failed registering signals: TypeError: signal 'half' is not a "
-        "Signal (missing: score, stage, unavailable); subclass atlas_core.api.Signal"
+        "Signal (missing: score); subclass atlas_core.api.Signal"
     ]
 
 
@@ -356,3 +356,341 @@ def test_per_reader_builds_once_per_reader_and_key() -> None:
     assert per_reader("test.key", second, build) == [2]
     assert per_reader("test.other", first, build) == [3]
     assert built == [first, second, first]
+
+
+UNSERIALISABLE_CONTRIBUTOR = """
+from atlas_core.api import Contributor, hookimpl
+
+class Odd(Contributor):
+    name = "odd"
+    def fingerprint(self, ctx):
+        return "v1"
+    def contribute(self, ctx):
+        return {"x": object()}
+
+@hookimpl
+def atlas_register_contributors(registry):
+    registry.add(Odd())
+"""
+
+
+def test_a_contributor_whose_data_cannot_be_stored_is_a_warning_naming_it(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-odd", "odd", UNSERIALISABLE_CONTRIBUTOR)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "odd")
+    (repo / "atlas.toml").unlink()
+    line = (
+        "plugin acme-odd: contributor odd failed while storing its data: "
+        "TypeError: can not serialize 'object' object"
+    )
+    result = atlas_cli("--root", str(repo), "index")
+    assert result.code == 0
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: 1 problems while indexing; first: {line}"
+    ]
+    quick = atlas_cli("--root", str(repo), "quick", "retry", "--format", "compact")
+    assert quick.code == 0 and quick.stdout.splitlines()[0] == "src/retry.py"
+    manager = get_plugin_manager()
+    report = Atlas(repo, manager).index(force=True)
+    assert report.contributors["odd"] == "failed" and report.errors == [line]
+    assert report.failures["odd"].stage == "storing its data"
+
+
+WRONG_FUSER = """
+import os
+import numpy as np
+from atlas_core.api import Fuser, hookimpl
+
+class Wrong(Fuser):
+    name = "wrong"
+    def fuse(self, scores, weights):
+        n = len(next(iter(scores.values())))
+        return {
+            "long": lambda: np.ones(n + 1),
+            "short": lambda: np.ones(n - 1),
+            "none": lambda: None,
+            "2d": lambda: np.ones((n, 2)),
+            "nan": lambda: np.full(n, np.nan),
+            "inf": lambda: np.r_[np.inf, np.ones(n - 1)],
+        }[os.environ["WRONG_FUSER"]]()
+
+@hookimpl
+def atlas_register_fusers(registry):
+    registry.add(Wrong())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "problem"),
+    [
+        ("long", "returned (4,) scores for 3 files"),
+        ("short", "returned (2,) scores for 3 files"),
+        ("none", "returned () scores for 3 files"),
+        ("2d", "returned (3, 2) scores for 3 files"),
+        ("nan", "returned NaN or infinite scores for 3 of 3 files"),
+        ("inf", "returned NaN or infinite scores for 1 of 3 files"),
+    ],
+)
+def test_a_fuser_returning_the_wrong_scores_fails_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    problem: str,
+) -> None:
+    install(site, "acme-fuser", "acmefuse", WRONG_FUSER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmefuse")
+    monkeypatch.setenv("WRONG_FUSER", mode)
+    (repo / "atlas.toml").write_text('[presets.bad]\nextends = "fast"\nfuser = "wrong"\n')
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "bad")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"atlas: error: plugin acme-fuser: fuser wrong failed while fusing: {problem}"
+    ]
+
+
+WRONG_SIGNAL = """
+import os
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+class TeamDirs(Signal):
+    name = "team_dirs"
+    def score(self, ctx):
+        n = len(ctx.index)
+        return {
+            "long": lambda: np.ones(n + 3),
+            "none": lambda: None,
+            "nan": lambda: np.full(n, np.nan),
+            "inf": lambda: np.r_[np.inf, np.zeros(n - 1)],
+        }[os.environ["WRONG_SIGNAL"]]()
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(TeamDirs())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "warning"),
+    [
+        ("long", "failed while scoring: returned (6,) scores for 3 files"),
+        ("none", "failed while scoring: returned () scores for 3 files"),
+        ("nan", "returned NaN or infinite scores for 3 of 3 files (counted as 0)"),
+        ("inf", "returned NaN or infinite scores for 1 of 3 files (counted as 0)"),
+    ],
+)
+def test_a_signal_returning_the_wrong_scores_is_a_warning_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    warning: str,
+) -> None:
+    install(site, "acme-signal", "acme", WRONG_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acme")
+    monkeypatch.setenv("WRONG_SIGNAL", mode)
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "compact")
+    assert result.code == 0
+    assert result.stdout.splitlines()[0] == "src/retry.py"
+    line = f"plugin acme-signal: signal team_dirs {warning}"
+    assert result.stderr.splitlines() == [f"atlas: warning: {line}"]
+    atlas = Atlas(repo, get_plugin_manager())
+    notes = atlas.query("retry", QueryOptions("team"), atlas.reader()).notes
+    assert [n.message for n in notes if n.level == "warning"] == [line]
+
+
+WRONG_RERANKER = """
+import os
+import numpy as np
+from atlas_core.api import Reranker, hookimpl
+
+class Wrong(Reranker):
+    name = "wrong"
+    def rerank(self, ctx, candidates, scores):
+        if os.environ["WRONG_RERANKER"] == "nan":
+            return np.r_[np.nan, np.ones(len(candidates) - 1)]
+        return np.ones(len(candidates) + 1)
+    def retrieve(self, ctx):
+        return np.ones(len(ctx.index) + 1)
+
+@hookimpl
+def atlas_register_rerankers(registry):
+    registry.add(Wrong())
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "problem"),
+    [
+        ("long", "returned (3,) scores for 2 candidates"),
+        ("nan", "returned NaN or infinite scores for 1 of 2 candidates"),
+    ],
+)
+def test_a_reranker_returning_the_wrong_scores_is_a_warning_naming_it(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    problem: str,
+) -> None:
+    install(site, "acme-rerank", "acmererank", WRONG_RERANKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acmererank")
+    monkeypatch.setenv("WRONG_RERANKER", mode)
+    (repo / "atlas.toml").unlink()
+    args = ("--root", str(repo), "quick", "retry", "-p", "fast", "--format", "compact")
+    result = atlas_cli(*args, "--rerank", "wrong")
+    assert result.code == 0
+    assert result.stdout == atlas_cli(*args).stdout  # the fused ranking, not reranked
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: plugin acme-rerank: reranker wrong failed while reranking: {problem}"
+    ]
+    semantic = atlas_cli(*args, "--semantic")
+    assert semantic.code == 0 and semantic.stdout == result.stdout
+    assert semantic.stderr.splitlines() == [
+        "atlas: warning: plugin acme-rerank: reranker wrong failed while retrieving: "
+        "returned (3,) scores for 2 files"
+    ]
+
+
+NOISY_SIGNAL = """
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+ATLAS_PLUGIN_API = "1.1"
+print("noisy plugin imported")
+
+class Noisy(Signal):
+    name = "noisy"
+    def score(self, ctx):
+        return np.zeros(len(ctx.index))
+
+@hookimpl
+def atlas_register_signals(registry):
+    print("noisy registering")
+    registry.add(Noisy())
+"""
+
+
+def test_a_plugin_printing_while_it_loads_leaves_stdout_to_atlas(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-noisy", "noisy", NOISY_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "noisy")
+    (repo / "atlas.toml").write_text('[presets.n]\nextends = "fast"\nsignals = { noisy = 1.0 }\n')
+    result = atlas_cli("--root", str(repo), "query", "retry", "-p", "n", "--format", "json")
+    assert result.code == 0
+    assert json.loads(result.stdout)["Files"][0]["Path"] == "src/retry.py"
+    assert result.stderr.splitlines() == ["noisy plugin imported", "noisy registering"]
+    del sys.modules["atlas_fake_noisy"]  # imported again: it prints again
+    assert json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"][0]["Name"] == "noisy"
+
+
+DUCK_SIGNAL = """
+import numpy as np
+from atlas_core.api import hookimpl
+
+class Duck:
+    name = "duck"
+    def score(self, ctx):
+        return np.asarray([p.endswith("retry.py") for p in ctx.index.paths], dtype=float)
+
+class DuckData:
+    name = "duckdata"
+    def fingerprint(self, ctx):
+        return "v1"
+    def contribute(self, ctx):
+        return {"files": len(ctx.index)}
+
+class DuckChunks:
+    name = "duckchunks"
+    languages = ("duckish",)
+    priority = 10
+    def chunk(self, rel, text, language):
+        return []
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Duck())
+
+@hookimpl
+def atlas_register_contributors(registry):
+    registry.add(DuckData())
+
+@hookimpl
+def atlas_register_chunkers(registry):
+    registry.add(DuckChunks())
+"""
+
+
+def test_plugins_shows_the_api_each_plugin_declares(
+    site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-future", "future", 'ATLAS_PLUGIN_API = "2.0"\n' + RAISING_SIGNAL)
+    install(site, "acme-now", "now", 'ATLAS_PLUGIN_API = "1.1"\n' + RAISING_SIGNAL)
+    install(site, "acme-duck", "duck", DUCK_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "future,now,duck")
+    rows = {r["Name"]: r for r in json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]}
+    assert {name: row["Api"] for name, row in rows.items()} == {
+        "duck": "",
+        "future": "2.0",
+        "now": "1.1",
+    }
+    heads = [line for line in atlas_cli("plugins").stdout.splitlines() if line.startswith("acme")]
+    assert heads == [
+        "acme-duck[duck] 0.1  ok  API undeclared",
+        "acme-future[future] 0.1  failed  API 2.0",
+        "acme-now[now] 0.1  ok  API 1.1",
+    ]
+
+
+def test_components_without_their_optional_members_work(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What api.md lists as optional may be left out by a component that does not subclass
+    its protocol: a signal's ``stage`` and ``unavailable``, a contributor's ``on_demand``
+    and ``describe``, a chunker's ``version``."""
+    install(site, "acme-duck", "duck", DUCK_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "duck")
+    (repo / "atlas.toml").write_text('[presets.d]\nextends = "fast"\nsignals = { duck = 5.0 }\n')
+    rows = {r["Name"]: r for r in json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]}
+    assert rows["duck"]["Components"] == {
+        "chunkers": ["duckchunks"],
+        "contributors": ["duckdata"],
+        "signals": ["duck"],
+    }
+    assert atlas_cli("--root", str(repo), "index", "--embed").stderr == (
+        "atlas: error: --embed needs an embedding plugin: pip install atlas-ollama\n"
+    )
+    indexed = atlas_cli("--root", str(repo), "index")
+    assert (indexed.code, indexed.stderr) == (0, "")
+    result = atlas_cli("--root", str(repo), "quick", "client", "-p", "d", "--format", "compact")
+    assert (result.code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == ["src/retry.py", "src/client.py"]
+    inspected = atlas_cli("--root", str(repo), "inspect", "--format", "json")
+    assert (inspected.code, inspected.stderr) == (0, "")
+    assert "duckdata" in json.loads(inspected.stdout)["Extras"]
+    assert json.loads(inspected.stdout)["ExtraDetails"] == {}  # no describe: nothing to say
+
+
+def test_the_docs_declare_the_current_plugin_api() -> None:
+    """What the docs and examples tell a new plugin to declare is this Atlas's API."""
+    import re
+
+    from atlas_core.api import PLUGIN_API
+
+    root = Path(__file__).resolve().parent.parent
+    ours = f"{PLUGIN_API[0]}.{PLUGIN_API[1]}"
+    texts = [root / "README.md", root / "atlas_core" / "api.py"]
+    texts += (root / "docs" / "plugins").glob("*.md")
+    texts += (root / "docs" / "plugins" / "examples").glob("*/atlas_*/__init__.py")
+    declared = {
+        (path.name, version)
+        for path in texts
+        for version in re.findall(r'ATLAS_PLUGIN_API = "([^"]*)"', path.read_text())
+    }
+    assert declared and {version for _, version in declared} == {ours}, declared

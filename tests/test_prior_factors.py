@@ -79,6 +79,13 @@ class OutOfRange(Demoter):
         return [PriorFactor(np.array([len(index)]), 0.5, "beyond the index")]
 
 
+class OddReason(Demoter):
+    name: ClassVar[str] = "oddreason"
+
+    def prior_factors(self, data: Any, index: IndexView) -> Sequence[PriorFactor]:
+        return [PriorFactor(np.array(data["ids"]), 0.5, object())]  # type: ignore[arg-type]
+
+
 class OldStyle:
     """A contributor written for plugin API 1.0: no base class, no ``prior_factors``."""
 
@@ -160,15 +167,17 @@ def test_factors_of_another_generation_do_not_apply(tree: Path) -> None:
     [
         (Broken(), "RuntimeError: no history today"),
         (OutOfRange(), "ValueError: file id 3 is not in the index"),
+        (OddReason(), "ValueError: prior factor reason <object object at 0x"),
     ],
 )
 def test_a_failing_prior_factor_is_an_index_error_naming_the_plugin(
     tree: Path, contributor: Any, error: str
 ) -> None:
     report, result = index_and_query(tree, contributor)
-    assert report.errors == [
+    (line,) = report.errors
+    assert line.startswith(
         f"plugin local: contributor {contributor.name} failed while giving prior factors: {error}"
-    ]
+    )
     assert report.contributors[contributor.name] == "updated"  # its data is kept
     assert path_score(result, "src/copied/header.py") == path_score(result, "src/own/header.py")
     assert result.selection.files  # the query carried on

@@ -237,7 +237,8 @@ def _write(state: AppState, selection: Any, **extra: Any) -> None:
 def index(state: AppState, force: bool, embed: bool) -> None:
     """Build or update the index (incremental: only changed files are re-read)."""
     enable = ("embed",) if embed else ()
-    if embed and not any(c.on_demand == "embed" for c in state.manager.registry("contributors")):
+    contributors = state.manager.registry("contributors")
+    if embed and not any(getattr(c, "on_demand", None) == "embed" for c in contributors):
         from atlas_core.errors import AtlasError
 
         raise AtlasError("--embed needs an embedding plugin: pip install atlas-ollama")
@@ -265,7 +266,7 @@ def _embed_failure(state: AppState, report: Any) -> str:
     failed = [
         report.failures[c.name]
         for c in state.manager.registry("contributors")
-        if c.on_demand == "embed" and c.name in report.failures
+        if getattr(c, "on_demand", None) == "embed" and c.name in report.failures
     ]
     if not failed:
         return ""

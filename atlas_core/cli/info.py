@@ -195,7 +195,8 @@ def _extra_details(state: AppState, reader: Any) -> dict[str, Any]:
             continue
         try:
             with guarded(contributor, "describing its data"):
-                described = contributor.describe(stored)
+                describe = getattr(contributor, "describe", None)  # optional
+                described = describe(stored) if describe is not None else None
         except PluginFailure as exc:  # a plugin's bug must not break inspect
             details[contributor.name] = {"Error": str(exc)}
             continue
@@ -260,7 +261,10 @@ def plugins(state: AppState, show_all: bool, as_json: bool, check: bool, hook: s
     else:
         for row in rows:
             version = f" {row['Version']}" if row["Version"] else ""
-            print(f"{row['Dist']}[{row['Name']}]{version}  {row['Status']}")
+            api = f"  API {row['Api']}" if row["Api"] else ""
+            if not api and row["Status"] == "ok":  # loaded, unchecked (docs/plugins/index.md)
+                api = "  API undeclared"
+            print(f"{row['Dist']}[{row['Name']}]{version}  {row['Status']}{api}")
             if row["Hooks"]:
                 print(f"    hooks: {', '.join(row['Hooks'])}")
             for kind, names in sorted(row["Components"].items()):

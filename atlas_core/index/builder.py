@@ -642,7 +642,8 @@ class IndexBuilder:
         for contributor in self.contributors:
             name = contributor.name
             stored = reader.extra_record(name)
-            if contributor.on_demand and contributor.on_demand not in self.enable and not stored:
+            on_demand = getattr(contributor, "on_demand", None)  # optional
+            if on_demand and on_demand not in self.enable and not stored:
                 continue
             try:
                 with guarded(contributor, "fingerprinting the index"):
@@ -666,15 +667,16 @@ class IndexBuilder:
             try:
                 with guarded(contributor, "indexing"):
                     data = contributor.contribute(ctx)
+                with guarded(contributor, "storing its data"):  # what msgpack cannot hold
+                    packed = layout.pack_checked_parts({"fingerprint": fingerprint, "data": data})
             except PluginFailure as exc:
                 self._failed(name, exc, report)
                 continue
             finally:
                 report.notes.extend(ctx.notes)
-            layout.write_checked(  # derived data: recomputed if a crash loses it
-                layout.extras_dir(self.cache) / f"{name}.msgpack",
-                {"fingerprint": fingerprint, "data": data},
-                durable=False,
+            # derived data: recomputed if a crash loses it
+            layout.write_atomic(
+                layout.extras_dir(self.cache) / f"{name}.msgpack", packed, durable=False
             )
             report.contributors[name] = "updated"
             self._store_priors(contributor, data, reader, report)

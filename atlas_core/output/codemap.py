@@ -87,7 +87,8 @@ def centrality(reader: IndexReader, signals: Iterable[Any], settings: dict[str, 
     ctx = QueryContext("", [], reader, settings)
     rank = np.zeros(n)
     for signal in signals:
-        if signal.name == "pagerank" and not signal.unavailable(ctx):
+        unavailable = getattr(signal, "unavailable", None)  # optional
+        if signal.name == "pagerank" and not (unavailable is not None and unavailable(ctx)):
             rank = normalize(np.asarray(signal.score(ctx), dtype=np.float64))
             break
     role = np.array([_ROLE_WEIGHT.get(r, 0.3) for r in reader.roles])

@@ -30,6 +30,7 @@ __all__ = [
     "failure",
     "guarded",
     "origin_of",
+    "output_failure",
     "raise_errors",
     "record_origin",
     "record_plugin",
@@ -95,6 +96,13 @@ def failure(origin: Origin, stage: str, exc: BaseException) -> PluginFailure:
         return PluginFailure(origin.plugin, origin.component, stage, str(exc), own=True)
     error = f"{type(exc).__name__}: {exc}"
     return PluginFailure(origin.plugin, origin.component, stage, error)
+
+
+def output_failure(component: object, stage: str, problem: str) -> PluginFailure:
+    """The failure of ``component`` whose result is unusable (``problem``: what is wrong
+    with it, e.g. ``returned (3,) scores for 2 files``)."""
+    origin = origin_of(component)
+    return PluginFailure(origin.plugin, origin.component, stage, problem)
 
 
 @contextmanager

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -117,6 +119,10 @@ class AtlasPluginManager:
         A plugin that fails to import or register is recorded as failed with a one-line
         warning; the others carry on.
         """
+        with _plugin_prints_to_stderr():
+            self._load_entrypoints(allow, block)
+
+    def _load_entrypoints(self, allow: set[str] | None, block: set[str]) -> None:
         for dist_name, version, ep in _entry_points():
             key = ep.name
             if key in block or dist_name in block:
@@ -130,7 +136,7 @@ class AtlasPluginManager:
                 plugin = ep.load()
                 refusal = _api_refusal(plugin)
                 if refusal:
-                    self._refuse(key, dist_name, version, refusal)
+                    self._refuse(key, dist_name, version, refusal, declared_api(plugin))
                     continue
                 self.pm.register(plugin, name=key)
                 record_plugin(key, dist_name)
@@ -149,9 +155,9 @@ class AtlasPluginManager:
                 )
             )
 
-    def _refuse(self, key: str, dist: str, version: str, why: str) -> None:
+    def _refuse(self, key: str, dist: str, version: str, why: str, api: str) -> None:
         message = f"plugin {dist}[{key}] {version} refused: {why}"
-        self.records.append(PluginRecord(key, dist, version, "failed", error=message))
+        self.records.append(PluginRecord(key, dist, version, "failed", error=message, api=api))
         self.warnings.append(f"{message} (disable with ATLAS_DISABLE_PLUGINS={key})")
 
     def register_plugin(self, plugin: object, name: str, *, dist: str = "local") -> None:
@@ -161,9 +167,10 @@ class AtlasPluginManager:
         """
         refusal = _api_refusal(plugin)
         if refusal:
-            self._refuse(name, dist, "", refusal)
+            self._refuse(name, dist, "", refusal, declared_api(plugin))
             return
-        self.pm.register(plugin, name=name)
+        with _plugin_prints_to_stderr():  # historic hooks run as it registers
+            self.pm.register(plugin, name=name)
         record_plugin(name, dist)
         self.records.append(
             PluginRecord(name, dist, "", "ok", _hooks_of(plugin), api=declared_api(plugin))
@@ -229,7 +236,8 @@ class AtlasPluginManager:
             if self._tracing:  # called directly, not through pluggy: trace it here
                 trace(f"hook {hook_name} of {provider}")
             try:
-                impl.function(registry=registrar)
+                with _plugin_prints_to_stderr():
+                    impl.function(registry=registrar)
             except AtlasError as exc:
                 self._fail(record, impl.plugin_name, kind, exc)
             except Exception as exc:
@@ -302,6 +310,23 @@ class AtlasPluginManager:
     def versions_line(self) -> str:
         plugins = [f"{r.name}-{r.version}" for r in self.records if r.status == "ok" and r.version]
         return ", ".join(sorted(plugins))
+
+
+#: one plugin load at a time swaps ``sys.stdout`` (it is the whole process's)
+_STDOUT_SWAP = threading.RLock()
+
+
+@contextmanager
+def _plugin_prints_to_stderr() -> Iterator[None]:
+    """What plugin code prints while it loads or registers goes to stderr: stdout carries
+    Atlas's output (a JSON document, the MCP server's messages)."""
+    with _STDOUT_SWAP:
+        saved = sys.stdout
+        sys.stdout = sys.stderr
+        try:
+            yield
+        finally:
+            sys.stdout = saved
 
 
 def _core_version() -> str:

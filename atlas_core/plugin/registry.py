@@ -157,13 +157,17 @@ class Registrar(Generic[T]):
         )
 
 
-#: optional members added to a protocol after API 1.0: a component written for 1.0 lacks
-#: them and is used with their defaults (``getattr`` where they are called)
-LATER_MEMBERS = frozenset({"prior_factors"})
+#: the members a component may lack: the pipeline reads them with ``getattr`` and uses the
+#: protocol's default (docs/plugins/api.md lists them as optional; ``prior_factors`` was
+#: added in API 1.1, so a component written for 1.0 lacks it)
+OPTIONAL_MEMBERS = frozenset(
+    {"describe", "on_demand", "prior_factors", "stage", "unavailable", "version"}
+)
 
 
 def _missing_members(component: object, protocol: type) -> list[str]:
-    """The members of ``protocol`` that ``component`` lacks (none if it is an instance)."""
+    """The required members of ``protocol`` that ``component`` lacks (none if it is an
+    instance)."""
     if isinstance(component, protocol):
         return []
     members: set[str] = set()
@@ -172,5 +176,5 @@ def _missing_members(component: object, protocol: type) -> list[str]:
             continue
         members.update(getattr(base, "__annotations__", {}))
         members.update(n for n, v in vars(base).items() if callable(v) and not n.startswith("_"))
-    missing = (m for m in members - LATER_MEMBERS if not m.startswith("_"))
+    missing = (m for m in members - OPTIONAL_MEMBERS if not m.startswith("_"))
     return sorted(m for m in missing if not hasattr(component, m))

@@ -34,8 +34,9 @@ def prior_record(
     """The record of ``contributor``'s factors for ``data`` on ``view`` (``factors`` empty
     when it gives none); None when it has no ``prior_factors`` (plugin API 1.0).
 
-    :raises ValueError: an id that is not a file of ``view``, or a factor that is not a
-        finite number >= 0 (the caller reports it naming the plugin).
+    :raises ValueError: an id that is not a file of ``view``, a factor that is not a
+        finite number >= 0, or a reason that is not a string (the caller reports it naming
+        the plugin).
     """
     method = getattr(contributor, "prior_factors", None)  # API 1.1: may be missing
     if method is None:
@@ -50,6 +51,8 @@ def prior_record(
         factor = item.factor
         if not isinstance(factor, int | float) or not math.isfinite(factor) or factor < 0:
             raise ValueError(f"prior factor {factor!r} is not a finite number >= 0")
+        if not isinstance(item.reason, str):
+            raise ValueError(f"prior factor reason {item.reason!r} is not a string")
         if len(ids):
             factors.append(
                 {"ids": ids.astype("<i4").tobytes(), "factor": float(factor), "reason": item.reason}

@@ -42,7 +42,8 @@ class GraphContributor(Contributor):
     def fingerprint(self, ctx: IndexContext) -> str:
         # the index generation already changes with any file; this covers the resolvers
         chosen = sorted(
-            (lang, r.name, r.priority, str(r.version)) for lang, r in self.resolvers(ctx).items()
+            (lang, r.name, r.priority, str(getattr(r, "version", "")))  # version: optional
+            for lang, r in self.resolvers(ctx).items()
         )
         key = f"format={FORMAT}|damping={DAMPING}|{chosen}"
         return hashlib.sha1(key.encode()).hexdigest()[:16]

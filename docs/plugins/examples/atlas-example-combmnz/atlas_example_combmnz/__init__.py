@@ -6,7 +6,7 @@ from atlas_core.api import Fuser, Registrar, hookimpl
 
 __all__ = ["ATLAS_PLUGIN_API", "atlas_register_fusers"]
 
-ATLAS_PLUGIN_API = "1.0"
+ATLAS_PLUGIN_API = "1.1"
 
 
 @hookimpl

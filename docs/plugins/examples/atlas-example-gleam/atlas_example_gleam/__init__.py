@@ -10,7 +10,7 @@ from atlas_core.api import Chunker, Classifier, Registrar, hookimpl
 
 __all__ = ["ATLAS_PLUGIN_API", "GleamPlugin", "plugin"]
 
-ATLAS_PLUGIN_API = "1.0"
+ATLAS_PLUGIN_API = "1.1"
 
 
 class GleamPlugin(Classifier):

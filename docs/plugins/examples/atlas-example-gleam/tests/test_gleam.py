@@ -80,7 +80,7 @@ def test_through_the_cli(
     assert any(s["Name"] == "greet" for s in rows[0]["Symbols"])
     plugins = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
     assert plugins[0]["Components"] == {"chunkers": ["gleam"]}
-    assert plugins[0]["Api"] == "1.0"
+    assert plugins[0]["Api"] == "1.1"
 
 
 def test_a_task_naming_a_function_ranks_its_file_first(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from atlas_core.api import Registrar, Signal, hookimpl
 
 __all__ = ["ATLAS_PLUGIN_API", "atlas_register_signals"]
 
-ATLAS_PLUGIN_API = "1.0"
+ATLAS_PLUGIN_API = "1.1"
 
 
 @hookimpl
