@@ -7,7 +7,10 @@ from typing import Any
 
 from atlas_core.api import hookimpl
 
-__all__ = ["atlas_register_contributors", "atlas_register_signals"]
+__all__ = ["ATLAS_PLUGIN_API", "atlas_register_contributors", "atlas_register_signals"]
+
+#: the plugin API this package is written for (see ``atlas plugins``)
+ATLAS_PLUGIN_API = "1.1"
 
 
 @hookimpl

@@ -10,7 +10,15 @@ from typing import Any
 
 from atlas_core.api import hookimpl
 
-__all__ = ["atlas_classify_role", "atlas_register_chunkers", "atlas_register_resolvers"]
+__all__ = [
+    "ATLAS_PLUGIN_API",
+    "atlas_classify_role",
+    "atlas_register_chunkers",
+    "atlas_register_resolvers",
+]
+
+#: the plugin API this package is written for (see ``atlas plugins``)
+ATLAS_PLUGIN_API = "1.1"
 
 
 @hookimpl
