@@ -199,6 +199,47 @@ def test_bad_tool_arguments_are_tool_errors_never_internal(
     assert len(top["result"]["structuredContent"]["Files"]) == 1
 
 
+def run_to_the_end(root: Path, lines: list[str | dict[str, Any]]) -> tuple[int, list[Any]]:
+    """Start ``atlas mcp``, write ``lines``, close its stdin: (exit code, every answer)."""
+    text = "".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines)
+    done = subprocess.run(
+        [atlas_executable(), "mcp", "--root", str(root)],
+        input=text.encode(),
+        capture_output=True,
+        timeout=DEADLINE * 2,
+        env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp"},
+    )
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_requests_read_before_the_input_ends_are_answered_first(repo: Path) -> None:
+    code, answers = run_to_the_end(
+        repo,
+        [
+            INITIALIZE,
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            call(2, "query", {"task": "retry backoff", "top": 1}),
+            {"jsonrpc": "2.0", "id": "3", "method": "ping"},
+            call(4, "outline", {"path": "src/payments/retry.py"}),
+        ],
+    )
+    assert code == 0
+    by_id = {a["id"]: a for a in answers}
+    assert sorted(by_id, key=str) == [2, "3", 4, "init"], answers
+    assert by_id[2]["result"]["structuredContent"]["Files"][0]["Path"] == "src/payments/retry.py"
+    assert by_id[4]["result"]["structuredContent"]["Symbols"]
+
+
+def test_a_line_cut_short_by_the_end_of_input_is_answered_and_the_server_exits(
+    repo: Path,
+) -> None:
+    partial = '{"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "que'
+    code, answers = run_to_the_end(repo, [INITIALIZE, partial])
+    assert code == 0
+    assert [a["id"] for a in answers] == ["init", None]
+    assert answers[1]["error"]["code"] == PARSE_ERROR
+
+
 # -- the screen itself, in-process ------------------------------------------------------
 
 
@@ -228,3 +269,12 @@ def test_screen_refuses_lone_surrogates_with_the_id() -> None:
     verdict = screen('{"jsonrpc": "2.0", "id": 8, "method": "ping", "params": {"x": "\\ud800"}}')
     assert verdict.reply is not None and verdict.reply["id"] == 8
     assert verdict.reply["error"]["code"] == INVALID_REQUEST
+
+
+def test_the_screen_names_requests_owed_an_answer_and_cancellations() -> None:
+    assert screen('{"jsonrpc": "2.0", "id": "7", "method": "ping"}').asks == 7  # as the SDK
+    assert screen('{"jsonrpc": "2.0", "id": "a", "method": "ping"}').asks == "a"
+    cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}}
+    verdict = screen(json.dumps(cancel))
+    assert verdict.cancels == 7 and verdict.asks is None and verdict.line
+    assert screen('{"jsonrpc": "2.0", "id": 3, "result": {}}').asks is None
