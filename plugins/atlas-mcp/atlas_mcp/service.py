@@ -192,7 +192,10 @@ class AtlasService:
         **more: Any,
     ) -> Any:
         if not task.strip() and not more.get("seeds") and more.get("diff") is None:
-            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+            hint = ", or give seeds (files you know)" if "seeds" in more else ""
+            raise UsageError(
+                f"the task is empty: say what you want to do, e.g. 'add retry logic'{hint}"
+            )
         with self.lock:
             self._fresh()
             assert self.repo is not None

@@ -147,10 +147,11 @@ def _index_summary(doc: dict[str, Any]) -> str:
     return text
 
 
-def _task(purpose: str) -> dict[str, Any]:
+def _task(purpose: str, *, required: bool = True) -> dict[str, Any]:
+    """The ``task`` property; not ``required``: it may be empty (the tool says when not)."""
     return {
         "type": "string",
-        "minLength": 1,
+        **({"minLength": 1} if required else {}),
         "description": (
             f"{purpose}, in plain words, e.g. 'add retry with exponential backoff to the "
             "HTTP client'. Names of classes, functions or files you already know help."
@@ -319,7 +320,10 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             {
                 "type": "object",
                 "properties": {
-                    "task": _task("What you are trying to do"),
+                    "task": _task(
+                        "What you are trying to do (may be empty with seeds or diff)",
+                        required=False,
+                    ),
                     "preset": preset,
                     "max_tokens": {
                         "type": "integer",
@@ -443,7 +447,10 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             {
                 "type": "object",
                 "properties": {
-                    "task": _task("The task the files are for (needed when no paths are given)"),
+                    "task": _task(
+                        "The task the files are for (needed when no paths are given)",
+                        required=False,
+                    ),
                     "paths": {
                         "type": "array",
                         "items": {"type": "string", "minLength": 1},

@@ -169,6 +169,9 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
         cases = [
             ("query", {"task": 3}, "task: 3 is not of type 'string'"),
             ("query", {}, "the task is empty"),
+            ("query", {"task": ""}, "the task is empty: say what you want to do"),
+            ("query", {"task": "", "seeds": []}, "or give seeds (files you know)"),
+            ("explain", {"task": ""}, "task: '' should be non-empty"),
             ("query", {"seeds": ["src/nope.py"]}, "seed 'src/nope.py' is not an indexed file"),
             ("related", {}, "give paths, or diff=true"),
             ("related", {"paths": ["src/nope.py"]}, "file 'src/nope.py' is not an indexed file"),
@@ -237,6 +240,12 @@ def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
         paths = [f["Path"] for f in files]
         # its test (by name) and its importer rise with no task at all
         assert "tests/test_retry.py" in paths and "src/payments/client.py" in paths
+        # an empty task with seeds is what the seeds' description promises
+        empty = await client.call_tool("query", {"task": "", "seeds": ["src/payments/retry.py"]})
+        assert not empty.is_error, text(empty)
+        assert [f["Path"] for f in empty.structured_content["Files"]] == paths
+        by_paths = await client.call_tool("render", {"task": "", "paths": ["README.md"]})
+        assert not by_paths.is_error and "# Payments" in text(by_paths), text(by_paths)
         hidden = await client.call_tool(
             "query", {"seeds": ["src/payments/retry.py"], "seed_files": False}
         )
