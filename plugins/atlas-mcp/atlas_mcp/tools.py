@@ -227,11 +227,12 @@ def _run_map(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
 
 def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     from atlas_core.api import (
+        OUTPUT_VERSION,
         QueryContext,
         UsageError,
         diff_paths,
-        display_path,
         gather_ties,
+        related_document,
         related_files,
         resolve_seeds,
     )
@@ -251,24 +252,12 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
         ctx = QueryContext("", [], reader, repo.settings.components)
         ctx.seeds = list(given)
         ties = gather_ties(ctx, repo.manager.registry("signals"), given)
-        found = related_files(reader, ties, given, tests_only=bool(args.get("tests")))
-        names = {i: display_path(reader.paths[i]) for i in given}
-        return {
-            "Given": [names[i] for i in given],
-            "Files": [
-                {
-                    "Path": display_path(r.path),
-                    "Role": r.role,
-                    "Strength": round(r.strength, 4),
-                    "Reasons": [
-                        {"Kind": t.kind, "Of": names[t.via], "Strength": round(t.strength, 4)}
-                        | ({"Detail": t.detail} if t.detail else {})
-                        for t in r.reasons[:6]
-                    ],
-                }
-                for r in found[: args.get("top", 20) or None]
-            ],
-        }
+        tests = bool(args.get("tests"))
+        found = related_files(reader, ties, given, tests_only=tests)
+        top = args.get("top", 20) or None
+        # the same document as ``atlas related --format json``
+        doc = related_document(reader, given, found[:top], tests_only=tests)
+        return {"Version": OUTPUT_VERSION, **doc}
 
     return _data(service.with_reader(run), _related_summary)
 
