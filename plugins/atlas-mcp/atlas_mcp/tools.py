@@ -430,9 +430,10 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             "each file in full under its path. Give `task` to render the best files for it "
             "(the same ranking as `query`), or `paths` to render those files in that order. "
             "A file that does not fit is skimmed (matched symbols whole, an outline of the "
-            "rest) or left out, never cut at random. Credential files (.env, "
-            "private keys, keystores) are never included and secrets inside files appear as "
-            "[REDACTED <kind>].",
+            "rest) or left out, never cut at random. Only files of the index are read: a "
+            "path it lacks (ignored, .git, no such file) is listed as left out, and an error "
+            "when none of the paths is indexed. Credential files (.env, private keys, "
+            "keystores) are never included and secrets inside files appear as [REDACTED <kind>].",
             {
                 "type": "object",
                 "properties": {

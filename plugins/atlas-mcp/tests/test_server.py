@@ -184,6 +184,7 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
             ("render", {"task": "x", "max_tokens": 5}, "cannot hold even the document's header"),
             ("outline", {"path": "../secret.txt"}, "refusing path outside the repository"),
             ("outline", {"path": "src/nope.py"}, "'src/nope.py' is not in the index"),
+            ("render", {"paths": ["src/nope.py"]}, "'src/nope.py' is not in the index"),
             ("frobnicate", {}, "unknown tool 'frobnicate'"),
         ]
         for name, args, message in cases:
@@ -274,5 +275,27 @@ def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
             "related", {"paths": ["src/payments/retry.py"], "tests": True}
         )
         assert [f["Path"] for f in tests.structured_content["Files"]] == ["tests/test_retry.py"]
+
+    talk(repo, scenario)
+
+
+def test_render_reads_only_files_of_the_index(repo: Path, talk: Talk) -> None:
+    (repo / ".gitignore").write_text("local.yml\n")
+    (repo / "local.yml").write_text("db_password: hunter2\n")
+    unknown = [".git/config", ".atlas/CURRENT", "local.yml", "nope.md"]
+    (repo / ".git").mkdir()
+    (repo / ".git/config").write_text("[core]\n\tbare = false\n")
+
+    async def scenario(client: Any) -> None:
+        await client.call_tool("index", {})  # .atlas/CURRENT exists
+        refused = await client.call_tool("render", {"paths": unknown})
+        assert refused.is_error, text(refused)
+        assert text(refused).startswith("none of the files is in the index (no such file, or ")
+        mixed = await client.call_tool("render", {"paths": ["README.md", *unknown]})
+        assert not mixed.is_error, text(mixed)
+        body = text(mixed)
+        assert "# Payments" in body and "hunter2" not in body and "bare = false" not in body
+        for path in unknown:
+            assert f"- `{path}`: not in the index (no such file, or ignored)" in body
 
     talk(repo, scenario)
