@@ -274,3 +274,10 @@ def test_render_reads_only_files_of_the_index(repo_path: Path) -> None:
             repo.render(["nope.md"])
         with pytest.raises(UsageError, match=r"none of the files is in the index .*'local\.yml'"):
             repo.render(unknown)
+    # the command line renders through the same check: one line, exit 2
+    cli = run_atlas("--root", str(repo_path), "render", "-", stdin="\n".join(unknown) + "\n")
+    assert cli.code == 2 and cli.stdout == "" and cli.stderr.count("\n") == 1
+    assert "none of the files is in the index" in cli.stderr
+    cli = run_atlas("--root", str(repo_path), "render", "-", stdin="local.yml\nREADME.md\n")
+    assert cli.code == 0 and "`local.yml`: not in the index" in cli.stdout
+    assert "hunter2" not in cli.stdout and "# Shop" in cli.stdout
