@@ -42,13 +42,13 @@ def atlas_executable() -> str:
 class RawServer:
     """``atlas mcp`` on pipes; a thread collects its stdout lines as they come."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
             [atlas_executable(), "mcp", "--root", str(root)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp"},
+            env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp", **(env or {})},
         )
         self.lines: queue.Queue[bytes] = queue.Queue()
         assert self.proc.stdout is not None
@@ -241,6 +241,89 @@ def test_a_line_cut_short_by_the_end_of_input_is_answered_and_the_server_exits(
     by_id = {a["id"]: a for a in answers}  # the screen may answer before the SDK does
     assert len(answers) == 2 and set(by_id) == {"init", None}
     assert by_id[None]["error"]["code"] == PARSE_ERROR
+
+
+#: a signal that notes each task it scores, then holds the call until the test opens the gate
+GATE_PLUGIN = """
+import os, time
+from pathlib import Path
+
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+
+class Gate(Signal):
+    name = "gate"
+
+    def score(self, ctx):
+        folder = Path(os.environ["GATE_DIR"])
+        with open(folder / "seen", "a") as fh:
+            fh.write(ctx.query + "\\n")
+        deadline = time.monotonic() + 60
+        while not (folder / "open").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return np.zeros(len(ctx.index))
+
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Gate())
+"""
+
+
+def until(check: Any, what: str) -> None:
+    """Wait for ``check()`` to be true, within the deadline."""
+    deadline = time.monotonic() + DEADLINE
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {DEADLINE} s")
+        time.sleep(0.01)
+
+
+def test_a_call_cancelled_while_it_waits_for_its_turn_never_runs(
+    repo: Path, tmp_path: Path
+) -> None:
+    site, gate = tmp_path / "site", tmp_path / "gate"
+    (site / "atlas_gate-0.1.dist-info").mkdir(parents=True)
+    (site / "atlas_gate-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: atlas-gate\nVersion: 0.1\n"
+    )
+    (site / "atlas_gate-0.1.dist-info" / "entry_points.txt").write_text(
+        "[atlas]\ngate = atlas_fake_gate\n"
+    )
+    (site / "atlas_fake_gate.py").write_text(GATE_PLUGIN)
+    gate.mkdir()
+    with (repo / "atlas.toml").open("a") as fh:
+        fh.write('[presets.gated]\nextends = "fast"\nsignals = { bm25f = 1.0, gate = 1.0 }\n')
+    seen = gate / "seen"
+
+    def tasks() -> list[str]:
+        return seen.read_text().splitlines() if seen.exists() else []
+
+    env = {"ATLAS_LOAD_PLUGINS": "mcp,gate", "PYTHONPATH": str(site), "GATE_DIR": str(gate)}
+    server = RawServer(repo, env)
+    try:
+        server.ask(INITIALIZE)
+        server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        assert not server.ask(call(1, "query", {"task": "retry"}))["result"].get("isError")
+        assert tasks() == []  # the gate runs in its preset only
+
+        server.send(call(2, "query", {"task": "first", "preset": "gated"}))
+        until(lambda: tasks() == ["first"], "the first gated call")
+        server.send(call(3, "query", {"task": "third", "preset": "gated"}))  # waits its turn
+        cancel = {"requestId": 3, "reason": "too slow"}
+        server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": cancel})
+        # the loop is free: a ping is answered while the first call still runs
+        assert server.ask({"jsonrpc": "2.0", "id": 4, "method": "ping"})["id"] == 4
+
+        (gate / "open").touch()
+        assert server.next("the first call")["id"] == 2
+        fifth = server.ask(call(5, "query", {"task": "fifth", "preset": "gated"}))
+        assert fifth["id"] == 5, fifth  # nothing was said about the cancelled call
+        assert tasks() == ["first", "fifth"]  # and it never ran
+    finally:
+        (gate / "open").touch()
+        server.close()
 
 
 # -- the screen itself, in-process ------------------------------------------------------
