@@ -374,9 +374,9 @@ class Repository:
             )
         else:
             items = [_render_item(f) for f in given]
-            # a row's path with a backslash may be a shown form: the index says which file
-            wanted = any(isinstance(f, str) or "\\" in str(_row_path(f)) for f in items)
-            index = self.reader() if wanted else None  # built here when there is none
+            # the index (built here when there is none) gives plain paths their language
+            # and says which file a shown name is
+            index = self.reader()
             rows = [_row(self.root, index, f) for f in items]
         return render_context(
             self.root,
