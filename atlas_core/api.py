@@ -48,7 +48,8 @@ Sections:
   :func:`secret_file_reason`, :func:`ensure_cache_dir`, :func:`foreign_git_dir`; for exploring
   without a task:
   :func:`build_map`, :func:`centrality`, :func:`render_map`, :func:`outline_of`, :func:`scope_mask`,
-  :func:`gather_ties`, :func:`related_files`, :func:`diff_paths`, :func:`resolve_seeds`.
+  :func:`gather_ties`, :func:`related_files`, :func:`diff_paths`, :func:`resolve_seeds`;
+  the documents the commands print: :func:`related_document`, :func:`index_report`.
 """
 
 from __future__ import annotations
@@ -110,13 +111,13 @@ if TYPE_CHECKING:
     from atlas_core.output.codemap import build_map, centrality, render_map
     from atlas_core.output.context import render_context
     from atlas_core.output.formats import selection_to_dict
-    from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json
+    from atlas_core.output.jsonout import OUTPUT_VERSION, dump_json, index_report
     from atlas_core.output.outline import outline_of
     from atlas_core.output.secrets import redact, secret_file_reason
     from atlas_core.paths import display_path, parse_display_path, path_candidates
     from atlas_core.progress import progress_bar
     from atlas_core.rank.fusion import ReciprocalRankFusion, WeightedFusion, normalize
-    from atlas_core.rank.related import Tie, gather_ties, related_files
+    from atlas_core.rank.related import Tie, gather_ties, related_document, related_files
     from atlas_core.rank.seeds import diff_paths, resolve_seeds
     from atlas_core.results import Explanation, SignalScore, explanation_document
     from atlas_core.select.scope import scope_mask
@@ -147,6 +148,7 @@ _LAZY = {
     "estimate_tokens": "atlas_core.tokens",
     "render_context": "atlas_core.output.context",
     "OUTPUT_VERSION": "atlas_core.output.jsonout",
+    "index_report": "atlas_core.output.jsonout",
     "dump_json": "atlas_core.output.jsonout",
     "selection_to_dict": "atlas_core.output.formats",
     "display_path": "atlas_core.paths",
@@ -163,6 +165,7 @@ _LAZY = {
     "render_map": "atlas_core.output.codemap",
     "scope_mask": "atlas_core.select.scope",
     "gather_ties": "atlas_core.rank.related",
+    "related_document": "atlas_core.rank.related",
     "related_files": "atlas_core.rank.related",
     "diff_paths": "atlas_core.rank.seeds",
     "resolve_seeds": "atlas_core.rank.seeds",
@@ -253,6 +256,7 @@ __all__ = [
     "foreign_git_dir",
     "gather_ties",
     "hookimpl",
+    "index_report",
     "lazy_command",
     "licensed_subtrees",
     "load_settings",
@@ -265,6 +269,7 @@ __all__ = [
     "per_reader",
     "progress_bar",
     "redact",
+    "related_document",
     "related_files",
     "render_context",
     "render_map",

@@ -347,9 +347,10 @@ class Repository:
         :param style: ``markdown`` or ``xml``.
         :param allow_secrets: include credential files and do not redact secrets.
         :returns: a document with ``text``, ``included``, ``omitted``, ``redactions``,
-            ``tokens`` and ``budget``.
-        :raises UsageError: for a path outside the root, an unknown style, or a budget too
-            small for the header.
+            ``tokens`` and ``budget``. Only files of the index are read (it is built first
+            when there is none); any other is omitted as not in the index.
+        :raises UsageError: for a path outside the root, an unknown style, a budget too
+            small for the header, or files none of which is in the index.
         """
         from atlas_core.output.context import render_context
         from atlas_core.types import Selection
@@ -373,9 +374,9 @@ class Repository:
             )
         else:
             items = [_render_item(f) for f in given]
-            # a row's path with a backslash may be a shown form: the index says which file
-            wanted = any(isinstance(f, str) or "\\" in str(_row_path(f)) for f in items)
-            index = self._existing_index() if wanted else None
+            # the index (built here when there is none) gives plain paths their language
+            # and says which file a shown name is
+            index = self.reader()
             rows = [_row(self.root, index, f) for f in items]
         return render_context(
             self.root,
@@ -384,15 +385,14 @@ class Repository:
             max_tokens,
             style=style,
             allow_secrets=allow_secrets,
+            indexed=self._indexed(),
             outline=self._outline(),
         )
 
-    def _existing_index(self) -> IndexReader | None:
-        """The index if there is a usable one (none is built)."""
-        try:
-            return self.reader(build_if_missing=False)
-        except AtlasError:
-            return None
+    def _indexed(self) -> Callable[[str], bool]:
+        """Whether a path is a file of the index (built first when there is none): render
+        reads no other file, as outline shows no other."""
+        return self.reader().ids.__contains__
 
     def _outline(self) -> Callable[[str], Sequence[Any]] | None:
         """Symbols for skims from the held reader (None: let the renderer open the index)."""

@@ -12,6 +12,7 @@ import pytest
 
 import atlas_core
 from atlas_core import AtlasError, Explanation, QueryResult, Repository, UsageError
+from atlas_core.output.context import NOT_INDEXED
 from atlas_core.output.formats import selection_to_dict
 from atlas_core.plugin.manager import get_plugin_manager
 from atlas_core.testing import run_atlas, write_repo
@@ -254,13 +255,29 @@ def test_plugin_warnings_reach_on_message(repo_path: Path, monkeypatch: pytest.M
     assert said == ["plugin acme 1.0 failed to load: ImportError: nope", "later problem"]
 
 
-def test_render_paths_uses_an_existing_index_and_builds_none(repo_path: Path) -> None:
+def test_render_reads_only_files_of_the_index(repo_path: Path) -> None:
+    (repo_path / ".gitignore").write_text("local.yml\n")
+    (repo_path / "local.yml").write_text("db_password: hunter2\n")
     with _open(repo_path) as repo:
+        # as outline: the index is built when there is none, and opened once
         plain = repo.render(["src/users/models.py"], task="users")
-        assert not (repo_path / ".atlas").exists() and repo.reader_opens == 0
-        assert "```\nclass User" in plain.text  # no index: no language for the fence
-    assert run_atlas("--root", str(repo_path), "index").code == 0
-    with _open(repo_path) as repo:
+        assert (repo_path / ".atlas").is_dir() and repo.reader_opens == 1
+        assert "```python\nclass User" in plain.text
         document = repo.render(["src/users/models.py", "README.md"], task="users")
-        assert "```python\nclass User" in document.text and repo.reader_opens == 1
         assert document.included == ["src/users/models.py", "README.md"]
+        unknown = [".git/config", ".atlas/CURRENT", "local.yml", "nope.md"]
+        mixed = repo.render(["README.md", *unknown])
+        assert mixed.included == ["README.md"] and repo.reader_opens == 1
+        assert [(o.path, o.reason) for o in mixed.omitted] == [(p, NOT_INDEXED) for p in unknown]
+        assert "hunter2" not in mixed.text and "[core]" not in mixed.text
+        with pytest.raises(UsageError, match=r"^'nope\.md' is not in the index"):
+            repo.render(["nope.md"])
+        with pytest.raises(UsageError, match=r"none of the files is in the index .*'local\.yml'"):
+            repo.render(unknown)
+    # the command line renders through the same check: one line, exit 2
+    cli = run_atlas("--root", str(repo_path), "render", "-", stdin="\n".join(unknown) + "\n")
+    assert cli.code == 2 and cli.stdout == "" and cli.stderr.count("\n") == 1
+    assert "none of the files is in the index" in cli.stderr
+    cli = run_atlas("--root", str(repo_path), "render", "-", stdin="local.yml\nREADME.md\n")
+    assert cli.code == 0 and "`local.yml`: not in the index" in cli.stdout
+    assert "hunter2" not in cli.stdout and "# Shop" in cli.stdout

@@ -52,7 +52,9 @@ def test_task_free_helpers_of_the_public_api(tmp_path: Path) -> None:
         build_map,
         centrality,
         diff_paths,
+        index_report,
         outline_of,
+        related_document,
         related_files,
         render_map,
         resolve_seeds,
@@ -79,6 +81,13 @@ def test_task_free_helpers_of_the_public_api(tmp_path: Path) -> None:
     ties = gather_ties(ctx, [], [seeds[0].id])
     tests = related_files(reader, ties, [seeds[0].id], tests_only=True)
     assert [reader.paths[r.id] for r in tests] == ["tests/test_core.py"]
+    doc = related_document(reader, [seeds[0].id], tests, tests_only=True)
+    assert doc["Given"] == ["pkg/core.py"] and doc["Tests"] is True
+    assert [(f["Path"], f["Reasons"][0]["Of"]) for f in doc["Files"]] == [
+        ("tests/test_core.py", "pkg/core.py")
+    ]
+    report = index_report(atlas.index(force=True), forced=True)
+    assert report["Rebuilt"] and report["Files"] == 2 and report["RebuiltReason"]
     scores = centrality(reader, [], {})
     text = render_map(build_map(reader, scores, max_tokens=500))
     assert "pkg/core.py" in text and "engine" in text

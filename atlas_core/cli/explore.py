@@ -195,7 +195,7 @@ def related(
     """
     from atlas_core.components import QueryContext
     from atlas_core.paths import display_path
-    from atlas_core.rank.related import gather_ties, related_files
+    from atlas_core.rank.related import gather_ties, related_document, related_files
     from atlas_core.rank.seeds import diff_paths, resolve_seeds
 
     _check_format(state)
@@ -217,30 +217,7 @@ def related(
         (state.warn if note.level == "warning" else state.info)(note.message)
     names = {i: reader.paths[i] for i in given}
     if _wants_json(state):
-        _dump(
-            state,
-            {
-                "Given": [display_path(names[i]) for i in given],
-                "Tests": tests_only,
-                "Files": [
-                    {
-                        "Path": display_path(r.path),
-                        "Role": r.role,
-                        "Strength": round(r.strength, 4),
-                        "Reasons": [
-                            {
-                                "Kind": t.kind,
-                                "Of": display_path(names[t.via]),
-                                "Strength": round(t.strength, 4),
-                                **({"Detail": t.detail} if t.detail else {}),
-                            }
-                            for t in r.reasons
-                        ],
-                    }
-                    for r in found
-                ],
-            },
-        )
+        _dump(state, related_document(reader, given, found, tests_only=tests_only))
         return
     if not given:
         print("No changed indexed file.")

@@ -31,6 +31,7 @@ from atlas_core.paths import display_path, display_text
 from atlas_core.tokens import estimate_tokens
 
 __all__ = [
+    "NOT_INDEXED",
     "STYLES",
     "ContextDocument",
     "ContextFile",
@@ -46,6 +47,9 @@ STYLES = ("markdown", "xml")
 
 #: header lines listing omitted files or redactions stop here ("... and N more")
 _MAX_LISTED = 25
+
+#: why a file the index does not have is left out
+NOT_INDEXED = "not in the index (no such file, or ignored)"
 
 _FENCE_LANG = {
     "python": "python",
@@ -360,6 +364,7 @@ def render_context(
     style: str = "markdown",
     allow_secrets: bool = False,
     outline: Callable[[str], Sequence[Any]] | None = None,
+    indexed: Callable[[str], bool] | None = None,
 ) -> ContextDocument:
     """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
 
@@ -375,8 +380,12 @@ def render_context(
     :param outline: the symbols (chunks) of a file, for skims; by default they come from the
         index of ``root``, opened once (a file without an outline is skimmed as its first
         lines, or omitted).
-    :raises UsageError: for a path outside ``root``, an unknown style, or a budget too
-        small for even the header.
+    :param indexed: whether a path is a file of the index. When given, only such files are
+        read: any other (ignored, under ``.git`` or ``.atlas``, or no such file) is omitted
+        as :data:`NOT_INDEXED`, and when none of ``files`` is one the call fails. None: any
+        file inside ``root`` may be read.
+    :raises UsageError: for a path outside ``root``, an unknown style, a budget too small
+        for even the header, or files none of which is in the index.
     """
     renderer = _RENDERERS.get(style)
     if renderer is None:
@@ -386,18 +395,24 @@ def render_context(
     items = context_files(files)
     outline = outline or _index_outline(root)
     targets = [(item, safe_path(root, item.path)) for item in items]
+    if indexed is not None:
+        _check_indexed([item.path for item in items], indexed)
     # First choose the files, paying for the header as if every file not yet decided
     # were omitted and omissions were only counted; contents come before naming what is
     # missing. Then name as many omissions as the rest of the budget allows.
     state = _State(task, max_tokens, renderer, omitted_listed=0, pending=len(targets))
-    seen: set[Path] = set()
+    seen: set[Path | str] = set()
     for item, path in targets:
         state.pending -= 1
-        if path in seen:
+        known = indexed is None or indexed(item.path)
+        # a file is known by where it leads, one the index lacks by its name: an indexed
+        # symlink to it is another file
+        key = path if known else item.path
+        if key in seen:
             continue
-        seen.add(path)
+        seen.add(key)
         rel, item = item.path, attrs.evolve(item, path=display_path(item.path))
-        reason = _exclusion(root, rel, path, allow_secrets)
+        reason = _exclusion(root, rel, path, allow_secrets) if known else NOT_INDEXED
         if reason:
             state.omitted.append(Omitted(item.path, reason))
             continue
@@ -438,6 +453,19 @@ def render_context(
         used,
         max_tokens,
     )
+
+
+def _check_indexed(paths: Sequence[str], indexed: Callable[[str], bool]) -> None:
+    """Refuse ``paths`` when not one of them is in the index (an agent's typo, not a
+    document that would only say so)."""
+    unknown = [p for p in paths if not indexed(p)]
+    if not unknown or len(unknown) < len(paths):
+        return
+    if len(unknown) == 1:
+        raise UsageError(f"{unknown[0]!r} is {NOT_INDEXED}")
+    named = ", ".join(repr(p) for p in unknown[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    raise UsageError(f"none of the files is in the index (no such file, or ignored): {named}{more}")
 
 
 def _exclusion(root: Path, rel: str, path: Path, allow_secrets: bool) -> str | None:

@@ -33,6 +33,7 @@ __all__ = [
     "core_ties",
     "gather_ties",
     "pairing_key",
+    "related_document",
     "related_files",
     "tie_scores",
 ]
@@ -258,3 +259,34 @@ def related_files(
         out.append(Related(i, reader.paths[i], reader.roles[i], float(scores[i]), reasons))
     out.sort(key=lambda r: (-r.strength, r.path))
     return out
+
+
+def related_document(
+    reader: IndexReader, given: Sequence[int], found: Iterable[Related], *, tests_only: bool = False
+) -> dict[str, Any]:
+    """The related JSON document (``atlas related --format json``, MCP ``related``; schema
+    ``related``) without its ``Version``: the given files, then each found file and its ties."""
+    from atlas_core.paths import display_path
+
+    names = {i: reader.paths[i] for i in given}
+    return {
+        "Given": [display_path(names[i]) for i in given],
+        "Tests": tests_only,
+        "Files": [
+            {
+                "Path": display_path(r.path),
+                "Role": r.role,
+                "Strength": round(r.strength, 4),
+                "Reasons": [
+                    {
+                        "Kind": t.kind,
+                        "Of": display_path(names[t.via]),
+                        "Strength": round(t.strength, 4),
+                        **({"Detail": t.detail} if t.detail else {}),
+                    }
+                    for t in r.reasons
+                ],
+            }
+            for r in found
+        ],
+    }

@@ -27,9 +27,9 @@ pass_state = click.make_pass_decorator(AppState)
 def mcp(state: AppState, allow_secrets: bool) -> None:
     """Serve Atlas's tools to coding agents over the Model Context Protocol (stdio).
 
-    Tools: query, render, outline, explain, index. Start it from an MCP client (see
-    'atlas init' for the configuration); it speaks JSON-RPC on stdin and stdout and logs
-    to stderr. Without --root the repository is found from the working directory, as
+    Tools: query, map, related, render, outline, explain, index. Start it from an MCP
+    client (see 'atlas init' for the configuration); it speaks JSON-RPC on stdin and
+    stdout and logs to stderr. Without --root the repository is found from the working directory, as
     git finds it, so one configuration serves every checkout.
     """
     from atlas_mcp.server import serve

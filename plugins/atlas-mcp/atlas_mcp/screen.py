@@ -14,12 +14,17 @@ following JSON-RPC 2.0:
 A notification (a ``method`` and no ``id``) is never answered, nor is a response from the
 client (``result`` or ``error``): a bad one is logged and dropped. Valid lines pass on
 untouched; unknown methods are left to the SDK, which answers ``-32601``.
+
+The end of input waits for the answers still owed (:class:`Owed`): the SDK cancels what is
+running when its reader ends, so a client that sends its last request and closes stdin
+would otherwise get no answer to it. A request the client cancelled is owed nothing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +34,7 @@ __all__ = [
     "INVALID_PARAMS",
     "INVALID_REQUEST",
     "PARSE_ERROR",
+    "Owed",
     "ScreenedLines",
     "SharedWriter",
     "Verdict",
@@ -49,6 +55,10 @@ class Verdict:
     line: str | None = None
     reply: dict[str, Any] | None = None
     note: str = ""
+    #: the id of a request passed on: it is owed an answer
+    asks: Any = None
+    #: the id of the request a ``notifications/cancelled`` passed on withdraws
+    cancels: Any = None
 
 
 def _error(id_: Any, code: int, message: str) -> Verdict:
@@ -74,6 +84,16 @@ def _encodable(message: Any) -> bool:
 
 def _usable_id(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def request_key(value: Any) -> Any:
+    """An id as the SDK correlates it: ``"7"`` and ``7`` are one request."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    return value
 
 
 def _sdk_check(line: str) -> str | None:
@@ -135,16 +155,58 @@ def screen(line: str) -> Verdict:
         # a lone surrogate (``"\\ud800"``) would break the UTF-8 of our answer later
         problem = "Invalid Request: a string holds a lone surrogate, which is not Unicode text"
     if not problem:
+        if has_id:
+            return Verdict(line, asks=request_key(id_))
+        if method == "notifications/cancelled":
+            cancelled = (message.get("params") or {}).get("requestId")
+            if _usable_id(cancelled):
+                return Verdict(line, cancels=request_key(cancelled))
         return Verdict(line)
     if notification:
         return _drop(f"dropped a malformed notification {method!r}: {problem}")
     return _error(reply_id, code, problem)
 
 
+class Owed:
+    """The requests passed on to the SDK and not answered yet (a multiset of ids)."""
+
+    def __init__(self) -> None:
+        import anyio
+
+        self._ids: Counter[Any] = Counter()
+        self._changed = anyio.Event()
+
+    def __len__(self) -> int:
+        return sum(self._ids.values())
+
+    def add(self, key: Any) -> None:
+        self._ids[key] += 1
+
+    def answered(self, key: Any) -> None:
+        if self._ids[key] > 1:
+            self._ids[key] -= 1
+        else:
+            self.withdraw(key)
+
+    def withdraw(self, key: Any) -> None:
+        """``key`` is owed nothing more (answered, or cancelled by the client)."""
+        self._ids.pop(key, None)
+        self._changed.set()
+
+    async def settled(self) -> None:
+        """Return once every request is answered or withdrawn."""
+        import anyio
+
+        while self._ids:
+            self._changed = anyio.Event()
+            await self._changed.wait()
+
+
 class SharedWriter:
     """The server's stdout, shared by the SDK's writer and :class:`ScreenedLines`.
 
     One lock around every write and flush, so two answers never interleave on the wire.
+    Each answer the SDK writes is crossed off :attr:`owed`.
     """
 
     def __init__(self, stream: Any) -> None:
@@ -152,10 +214,21 @@ class SharedWriter:
 
         self._stream = stream
         self._lock = anyio.Lock()
+        self.owed = Owed()
 
     async def write(self, text: str) -> None:
         async with self._lock:
             await self._stream.write(text)
+        if self.owed:
+            self._cross_off(text)
+
+    def _cross_off(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return
+        if isinstance(message, dict) and ("result" in message or "error" in message):
+            self.owed.answered(request_key(message.get("id")))
 
     async def flush(self) -> None:
         async with self._lock:
@@ -187,8 +260,17 @@ class ScreenedLines:
 
     async def __anext__(self) -> str:
         while True:
-            line: str = await self._lines.__anext__()
+            try:
+                line: str = await self._lines.__anext__()
+            except StopAsyncIteration:
+                # the SDK cancels what still runs once its reader ends: answer first
+                await self._out.owed.settled()
+                raise
             verdict = self._judge(line)
+            if verdict.asks is not None:
+                self._out.owed.add(verdict.asks)
+            if verdict.cancels is not None:
+                self._out.owed.withdraw(verdict.cancels)
             if verdict.line is not None:
                 return verdict.line
             if verdict.reply is not None:

@@ -1,8 +1,12 @@
 """The MCP server: Atlas's tools over stdio, with the official ``mcp`` SDK (low-level API).
 
-Tool calls run in a worker thread (the service serialises them), so the event loop keeps
-answering pings and cancellations while a large repository is being indexed. Every failure
-becomes a tool error the agent can read, never a crash of the server.
+Tool calls run one at a time, in the order they came, each in a worker thread, so the event
+loop keeps answering pings and cancellations while a large repository is being indexed. A
+call the client cancels (``notifications/cancelled``) while it waits for its turn never
+runs. One already running cannot be stopped (a thread cannot be interrupted safely, and a
+plugin's signal may be in the middle of anything): it finishes, its answer is dropped, and
+the calls behind it wait for it. Every failure becomes a tool error the agent can read,
+never a crash of the server.
 """
 
 from __future__ import annotations
@@ -45,12 +49,17 @@ def _version() -> str:
 
 def build_server(service: AtlasService) -> Any:
     """A low-level ``mcp`` server whose tools run on ``service``."""
+    import anyio
     import anyio.to_thread
     import mcp_types as types
     from mcp.server.lowlevel import Server
 
     def specs() -> dict[str, Any]:
         return tool_specs(service.presets())
+
+    # whose turn it is: waiting here, unlike on the service's lock in a thread, can be
+    # cancelled, so a call cancelled before it started is skipped
+    turn = anyio.Lock()
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(
@@ -87,18 +96,20 @@ def build_server(service: AtlasService) -> Any:
         if problem:
             return error(problem)
         arguments = integral_arguments(spec, arguments)
-        started = time.perf_counter()
-        try:
-            result: ToolResult = await anyio.to_thread.run_sync(
-                partial(spec.run, service, arguments)
-            )
-        except AtlasError as exc:
-            return error(str(exc))
-        except Exception as exc:
-            log.exception("atlas: tool %s failed", spec.name)
-            return error(f"internal error in {spec.name}: {type(exc).__name__}: {exc}")
-        finally:
-            log.info("atlas: %s took %.1f ms", spec.name, (time.perf_counter() - started) * 1000)
+        async with turn:
+            started = time.perf_counter()
+            try:
+                result: ToolResult = await anyio.to_thread.run_sync(
+                    partial(spec.run, service, arguments)
+                )
+            except AtlasError as exc:
+                return error(str(exc))
+            except Exception as exc:
+                log.exception("atlas: tool %s failed", spec.name)
+                return error(f"internal error in {spec.name}: {type(exc).__name__}: {exc}")
+            finally:
+                took = (time.perf_counter() - started) * 1000
+                log.info("atlas: %s took %.1f ms", spec.name, took)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=result.text)],
             structured_content=result.structured,

@@ -192,7 +192,10 @@ class AtlasService:
         **more: Any,
     ) -> Any:
         if not task.strip() and not more.get("seeds") and more.get("diff") is None:
-            raise UsageError("the task is empty: say what you want to do, e.g. 'add retry logic'")
+            hint = ", or give seeds (files you know)" if "seeds" in more else ""
+            raise UsageError(
+                f"the task is empty: say what you want to do, e.g. 'add retry logic'{hint}"
+            )
         with self.lock:
             self._fresh()
             assert self.repo is not None
@@ -244,31 +247,25 @@ class AtlasService:
 
     def outline(self, path: str) -> dict[str, Any]:
         """The symbols (with line ranges) and imports of one indexed file (``atlas outline``)."""
-        from atlas_core.api import confined_path, outline_of
+        from atlas_core.api import OUTPUT_VERSION, confined_path, outline_of
 
         names = _candidates(path)  # refuses NUL bytes, '..', absolute paths
         with self.lock:
             reader = self._fresh()
             rel = _pick(names, reader.ids)
             confined_path(self.root, rel)  # refuses a symlink to a place outside
-            return outline_of(reader, rel, allow_secrets=self.allow_secrets)
+            doc = outline_of(reader, rel, allow_secrets=self.allow_secrets)
+        return {"Version": OUTPUT_VERSION, **doc}
 
     def index(self, *, force: bool = False) -> dict[str, Any]:
-        """Run the incremental indexer now (``force``: rebuild from scratch)."""
+        """Run the incremental indexer now (``force``: rebuild from scratch): the report of
+        ``atlas index --format json``."""
+        from atlas_core.api import OUTPUT_VERSION, index_report
+
         with self.lock:
             self._engine()
             report = self._reindex("asked", force=force)
-        return {
-            "Files": report.files,
-            "Added": report.added,
-            "Changed": report.changed,
-            "Deleted": report.deleted,
-            "Unchanged": report.unchanged,
-            "Rebuilt": bool(report.rebuilt_reason) or force,
-            "Seconds": round(report.seconds, 3),
-            "Problems": report.errors[:20],
-            "Contributors": dict(report.contributors),
-        }
+        return {"Version": OUTPUT_VERSION, **index_report(report, forced=force)}
 
 
 def _candidates(path: str) -> list[str]:

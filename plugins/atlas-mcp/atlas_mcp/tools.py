@@ -147,10 +147,11 @@ def _index_summary(doc: dict[str, Any]) -> str:
     return text
 
 
-def _task(purpose: str) -> dict[str, Any]:
+def _task(purpose: str, *, required: bool = True) -> dict[str, Any]:
+    """The ``task`` property; not ``required``: it may be empty (the tool says when not)."""
     return {
         "type": "string",
-        "minLength": 1,
+        **({"minLength": 1} if required else {}),
         "description": (
             f"{purpose}, in plain words, e.g. 'add retry with exponential backoff to the "
             "HTTP client'. Names of classes, functions or files you already know help."
@@ -226,11 +227,12 @@ def _run_map(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
 
 def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
     from atlas_core.api import (
+        OUTPUT_VERSION,
         QueryContext,
         UsageError,
         diff_paths,
-        display_path,
         gather_ties,
+        related_document,
         related_files,
         resolve_seeds,
     )
@@ -250,24 +252,12 @@ def _run_related(service: AtlasService, args: Mapping[str, Any]) -> ToolResult:
         ctx = QueryContext("", [], reader, repo.settings.components)
         ctx.seeds = list(given)
         ties = gather_ties(ctx, repo.manager.registry("signals"), given)
-        found = related_files(reader, ties, given, tests_only=bool(args.get("tests")))
-        names = {i: display_path(reader.paths[i]) for i in given}
-        return {
-            "Given": [names[i] for i in given],
-            "Files": [
-                {
-                    "Path": display_path(r.path),
-                    "Role": r.role,
-                    "Strength": round(r.strength, 4),
-                    "Reasons": [
-                        {"Kind": t.kind, "Of": names[t.via], "Strength": round(t.strength, 4)}
-                        | ({"Detail": t.detail} if t.detail else {})
-                        for t in r.reasons[:6]
-                    ],
-                }
-                for r in found[: args.get("top", 20) or None]
-            ],
-        }
+        tests = bool(args.get("tests"))
+        found = related_files(reader, ties, given, tests_only=tests)
+        top = args.get("top", 20) or None
+        # the same document as ``atlas related --format json``
+        doc = related_document(reader, given, found[:top], tests_only=tests)
+        return {"Version": OUTPUT_VERSION, **doc}
 
     return _data(service.with_reader(run), _related_summary)
 
@@ -319,7 +309,10 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             {
                 "type": "object",
                 "properties": {
-                    "task": _task("What you are trying to do"),
+                    "task": _task(
+                        "What you are trying to do (may be empty with seeds or diff)",
+                        required=False,
+                    ),
                     "preset": preset,
                     "max_tokens": {
                         "type": "integer",
@@ -437,13 +430,17 @@ def tool_specs(presets: list[str]) -> dict[str, ToolSpec]:
             "each file in full under its path. Give `task` to render the best files for it "
             "(the same ranking as `query`), or `paths` to render those files in that order. "
             "A file that does not fit is skimmed (matched symbols whole, an outline of the "
-            "rest) or left out, never cut at random. Credential files (.env, "
-            "private keys, keystores) are never included and secrets inside files appear as "
-            "[REDACTED <kind>].",
+            "rest) or left out, never cut at random. Only files of the index are read: a "
+            "path it lacks (ignored, .git, no such file) is listed as left out, and an error "
+            "when none of the paths is indexed. Credential files (.env, private keys, "
+            "keystores) are never included and secrets inside files appear as [REDACTED <kind>].",
             {
                 "type": "object",
                 "properties": {
-                    "task": _task("The task the files are for (needed when no paths are given)"),
+                    "task": _task(
+                        "The task the files are for (needed when no paths are given)",
+                        required=False,
+                    ),
                     "paths": {
                         "type": "array",
                         "items": {"type": "string", "minLength": 1},

@@ -42,13 +42,13 @@ def atlas_executable() -> str:
 class RawServer:
     """``atlas mcp`` on pipes; a thread collects its stdout lines as they come."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
             [atlas_executable(), "mcp", "--root", str(root)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp"},
+            env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp", **(env or {})},
         )
         self.lines: queue.Queue[bytes] = queue.Queue()
         assert self.proc.stdout is not None
@@ -186,17 +186,144 @@ def test_bad_tool_arguments_are_tool_errors_never_internal(
         assert result["isError"] and message in text, (name, arguments, text)
         assert "internal error" not in text and "private notes" not in text
 
-    # a whole float where an integer is wanted is fine; a FIFO is a note, never a hang
+    # a whole float where an integer is wanted is fine; a FIFO (never indexed) is a note,
+    # never a hang
     started = time.monotonic()
     answer = server.ask(
         call(40, "render", {"paths": ["src/pipe.py", "README.md"], "max_tokens": 2e3})
     )
     text = answer["result"]["content"][0]["text"]
     assert not answer["result"].get("isError"), text
-    assert "`src/pipe.py`: not a regular file (a FIFO)" in text and "# Payments" in text
+    assert "`src/pipe.py`: not in the index (no such file, or ignored)" in text
+    assert "# Payments" in text
     assert time.monotonic() - started < DEADLINE
     top = server.ask(call(41, "query", {"task": "retry", "top": 1.0}))
     assert len(top["result"]["structuredContent"]["Files"]) == 1
+
+
+def run_to_the_end(root: Path, lines: list[str | dict[str, Any]]) -> tuple[int, list[Any]]:
+    """Start ``atlas mcp``, write ``lines``, close its stdin: (exit code, every answer)."""
+    text = "".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines)
+    done = subprocess.run(
+        [atlas_executable(), "mcp", "--root", str(root)],
+        input=text.encode(),
+        capture_output=True,
+        timeout=DEADLINE * 2,
+        env={**os.environ, "ATLAS_LOAD_PLUGINS": "mcp"},
+    )
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_requests_read_before_the_input_ends_are_answered_first(repo: Path) -> None:
+    code, answers = run_to_the_end(
+        repo,
+        [
+            INITIALIZE,
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            call(2, "query", {"task": "retry backoff", "top": 1}),
+            {"jsonrpc": "2.0", "id": "3", "method": "ping"},
+            call(4, "outline", {"path": "src/payments/retry.py"}),
+        ],
+    )
+    assert code == 0
+    by_id = {a["id"]: a for a in answers}
+    assert sorted(by_id, key=str) == [2, "3", 4, "init"], answers
+    assert by_id[2]["result"]["structuredContent"]["Files"][0]["Path"] == "src/payments/retry.py"
+    assert by_id[4]["result"]["structuredContent"]["Symbols"]
+
+
+def test_a_line_cut_short_by_the_end_of_input_is_answered_and_the_server_exits(
+    repo: Path,
+) -> None:
+    partial = '{"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "que'
+    code, answers = run_to_the_end(repo, [INITIALIZE, partial])
+    assert code == 0
+    by_id = {a["id"]: a for a in answers}  # the screen may answer before the SDK does
+    assert len(answers) == 2 and set(by_id) == {"init", None}
+    assert by_id[None]["error"]["code"] == PARSE_ERROR
+
+
+#: a signal that notes each task it scores, then holds the call until the test opens the gate
+GATE_PLUGIN = """
+import os, time
+from pathlib import Path
+
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+
+class Gate(Signal):
+    name = "gate"
+
+    def score(self, ctx):
+        folder = Path(os.environ["GATE_DIR"])
+        with open(folder / "seen", "a") as fh:
+            fh.write(ctx.query + "\\n")
+        deadline = time.monotonic() + 60
+        while not (folder / "open").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return np.zeros(len(ctx.index))
+
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Gate())
+"""
+
+
+def until(check: Any, what: str) -> None:
+    """Wait for ``check()`` to be true, within the deadline."""
+    deadline = time.monotonic() + DEADLINE
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {DEADLINE} s")
+        time.sleep(0.01)
+
+
+def test_a_call_cancelled_while_it_waits_for_its_turn_never_runs(
+    repo: Path, tmp_path: Path
+) -> None:
+    site, gate = tmp_path / "site", tmp_path / "gate"
+    (site / "atlas_gate-0.1.dist-info").mkdir(parents=True)
+    (site / "atlas_gate-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: atlas-gate\nVersion: 0.1\n"
+    )
+    (site / "atlas_gate-0.1.dist-info" / "entry_points.txt").write_text(
+        "[atlas]\ngate = atlas_fake_gate\n"
+    )
+    (site / "atlas_fake_gate.py").write_text(GATE_PLUGIN)
+    gate.mkdir()
+    with (repo / "atlas.toml").open("a") as fh:
+        fh.write('[presets.gated]\nextends = "fast"\nsignals = { bm25f = 1.0, gate = 1.0 }\n')
+    seen = gate / "seen"
+
+    def tasks() -> list[str]:
+        return seen.read_text().splitlines() if seen.exists() else []
+
+    env = {"ATLAS_LOAD_PLUGINS": "mcp,gate", "PYTHONPATH": str(site), "GATE_DIR": str(gate)}
+    server = RawServer(repo, env)
+    try:
+        server.ask(INITIALIZE)
+        server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        assert not server.ask(call(1, "query", {"task": "retry"}))["result"].get("isError")
+        assert tasks() == []  # the gate runs in its preset only
+
+        server.send(call(2, "query", {"task": "first", "preset": "gated"}))
+        until(lambda: tasks() == ["first"], "the first gated call")
+        server.send(call(3, "query", {"task": "third", "preset": "gated"}))  # waits its turn
+        cancel = {"requestId": 3, "reason": "too slow"}
+        server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": cancel})
+        # the loop is free: a ping is answered while the first call still runs
+        assert server.ask({"jsonrpc": "2.0", "id": 4, "method": "ping"})["id"] == 4
+
+        (gate / "open").touch()
+        assert server.next("the first call")["id"] == 2
+        fifth = server.ask(call(5, "query", {"task": "fifth", "preset": "gated"}))
+        assert fifth["id"] == 5, fifth  # nothing was said about the cancelled call
+        assert tasks() == ["first", "fifth"]  # and it never ran
+    finally:
+        (gate / "open").touch()
+        server.close()
 
 
 # -- the screen itself, in-process ------------------------------------------------------
@@ -228,3 +355,12 @@ def test_screen_refuses_lone_surrogates_with_the_id() -> None:
     verdict = screen('{"jsonrpc": "2.0", "id": 8, "method": "ping", "params": {"x": "\\ud800"}}')
     assert verdict.reply is not None and verdict.reply["id"] == 8
     assert verdict.reply["error"]["code"] == INVALID_REQUEST
+
+
+def test_the_screen_names_requests_owed_an_answer_and_cancellations() -> None:
+    assert screen('{"jsonrpc": "2.0", "id": "7", "method": "ping"}').asks == 7  # as the SDK
+    assert screen('{"jsonrpc": "2.0", "id": "a", "method": "ping"}').asks == "a"
+    cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}}
+    verdict = screen(json.dumps(cancel))
+    assert verdict.cancels == 7 and verdict.asks is None and verdict.line
+    assert screen('{"jsonrpc": "2.0", "id": 3, "result": {}}').asks is None

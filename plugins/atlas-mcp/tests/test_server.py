@@ -169,6 +169,9 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
         cases = [
             ("query", {"task": 3}, "task: 3 is not of type 'string'"),
             ("query", {}, "the task is empty"),
+            ("query", {"task": ""}, "the task is empty: say what you want to do"),
+            ("query", {"task": "", "seeds": []}, "or give seeds (files you know)"),
+            ("explain", {"task": ""}, "task: '' should be non-empty"),
             ("query", {"seeds": ["src/nope.py"]}, "seed 'src/nope.py' is not an indexed file"),
             ("related", {}, "give paths, or diff=true"),
             ("related", {"paths": ["src/nope.py"]}, "file 'src/nope.py' is not an indexed file"),
@@ -181,6 +184,7 @@ def test_failures_are_tool_errors_and_the_server_lives_on(repo: Path, talk: Talk
             ("render", {"task": "x", "max_tokens": 5}, "cannot hold even the document's header"),
             ("outline", {"path": "../secret.txt"}, "refusing path outside the repository"),
             ("outline", {"path": "src/nope.py"}, "'src/nope.py' is not in the index"),
+            ("render", {"paths": ["src/nope.py"]}, "'src/nope.py' is not in the index"),
             ("frobnicate", {}, "unknown tool 'frobnicate'"),
         ]
         for name, args, message in cases:
@@ -237,6 +241,12 @@ def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
         paths = [f["Path"] for f in files]
         # its test (by name) and its importer rise with no task at all
         assert "tests/test_retry.py" in paths and "src/payments/client.py" in paths
+        # an empty task with seeds is what the seeds' description promises
+        empty = await client.call_tool("query", {"task": "", "seeds": ["src/payments/retry.py"]})
+        assert not empty.is_error, text(empty)
+        assert [f["Path"] for f in empty.structured_content["Files"]] == paths
+        by_paths = await client.call_tool("render", {"task": "", "paths": ["README.md"]})
+        assert not by_paths.is_error and "# Payments" in text(by_paths), text(by_paths)
         hidden = await client.call_tool(
             "query", {"seeds": ["src/payments/retry.py"], "seed_files": False}
         )
@@ -265,5 +275,27 @@ def test_seeds_scope_map_and_related(repo: Path, talk: Talk) -> None:
             "related", {"paths": ["src/payments/retry.py"], "tests": True}
         )
         assert [f["Path"] for f in tests.structured_content["Files"]] == ["tests/test_retry.py"]
+
+    talk(repo, scenario)
+
+
+def test_render_reads_only_files_of_the_index(repo: Path, talk: Talk) -> None:
+    (repo / ".gitignore").write_text("local.yml\n")
+    (repo / "local.yml").write_text("db_password: hunter2\n")
+    unknown = [".git/config", ".atlas/CURRENT", "local.yml", "nope.md"]
+    (repo / ".git").mkdir()
+    (repo / ".git/config").write_text("[core]\n\tbare = false\n")
+
+    async def scenario(client: Any) -> None:
+        await client.call_tool("index", {})  # .atlas/CURRENT exists
+        refused = await client.call_tool("render", {"paths": unknown})
+        assert refused.is_error, text(refused)
+        assert text(refused).startswith("none of the files is in the index (no such file, or ")
+        mixed = await client.call_tool("render", {"paths": ["README.md", *unknown]})
+        assert not mixed.is_error, text(mixed)
+        body = text(mixed)
+        assert "# Payments" in body and "hunter2" not in body and "bare = false" not in body
+        for path in unknown:
+            assert f"- `{path}`: not in the index (no such file, or ignored)" in body
 
     talk(repo, scenario)

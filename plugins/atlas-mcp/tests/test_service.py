@@ -176,3 +176,19 @@ def test_odd_names_go_out_escaped_and_come_back(tmp_path: Path) -> None:
         handle.write(b"# one more line\n")
     assert service.outline(red)["Path"] == red
     assert service.last_refresh == f"{red} was modified"  # logged: one printable line
+
+
+def test_the_help_and_the_readme_name_every_tool() -> None:
+    import re
+
+    from atlas_mcp.tools import tool_specs
+    from click.testing import CliRunner
+
+    tools = set(tool_specs(["balanced"]))
+    readme = (Path(atlas_mcp.__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"^\| `(\w+)` \|", readme, flags=re.MULTILINE)) == tools
+    manager = get_plugin_manager(load_entrypoints=False, extra_plugins=[("mcp", atlas_mcp)])
+    shown = CliRunner().invoke(build_cli(manager), ["mcp", "--help"])
+    assert shown.exit_code == 0, shown.output
+    listed = re.search(r"Tools: ([\w, ]+)\.", " ".join(shown.output.split()))
+    assert listed and set(listed.group(1).split(", ")) == tools
