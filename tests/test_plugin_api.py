@@ -688,9 +688,14 @@ def test_the_docs_declare_the_current_plugin_api() -> None:
     texts = [root / "README.md", root / "atlas_core" / "api.py"]
     texts += (root / "docs" / "plugins").glob("*.md")
     texts += (root / "docs" / "plugins" / "examples").glob("*/atlas_*/__init__.py")
+    packages = sorted((root / "plugins").glob("*/atlas_*/__init__.py"))  # Atlas's own
+    assert len(packages) >= 5
+    texts += packages
     declared = {
         (path.name, version)
         for path in texts
         for version in re.findall(r'ATLAS_PLUGIN_API = "([^"]*)"', path.read_text())
     }
     assert declared and {version for _, version in declared} == {ours}, declared
+    undeclared = [p.parent.name for p in packages if "ATLAS_PLUGIN_API = " not in p.read_text()]
+    assert not undeclared, undeclared

@@ -6,7 +6,10 @@ from typing import Any
 
 from atlas_core.api import hookimpl
 
-__all__ = ["atlas_add_commands"]
+__all__ = ["ATLAS_PLUGIN_API", "atlas_add_commands"]
+
+#: the plugin API this package is written for (see ``atlas plugins``)
+ATLAS_PLUGIN_API = "1.1"
 
 
 @hookimpl
