@@ -84,6 +84,21 @@ def test_git_and_cache_directories_are_skipped(tmp_path: Path) -> None:
     assert walk(root)[0] == ["a.py"]
 
 
+def test_a_symlink_cannot_show_what_the_walk_keeps_out(tmp_path: Path) -> None:
+    """``.git/config`` (remote credentials) and Atlas's cache are never read through a link."""
+    root = write_repo(
+        tmp_path / "r",
+        {".git/config": "[remote]\nurl = https://u:token@host/r", ".atlas/CURRENT": "g1"},
+    )
+    (root / "real.py").write_text("x")
+    os.symlink(root / ".git" / "config", root / "config.txt")
+    os.symlink(".atlas/CURRENT", root / "current.txt")
+    os.symlink(root / "real.py", root / "alias.py")
+    files, skipped = walk(root)
+    assert files == ["alias.py", "real.py"]
+    assert skipped["symlink-into-skipped-directory"] == 2
+
+
 def test_symlinks_stay_inside_the_root_and_never_loop(tmp_path: Path) -> None:
     outside = tmp_path / "outside.py"
     outside.write_text("secret")

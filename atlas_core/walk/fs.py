@@ -72,7 +72,7 @@ class FsWalker:
                         break  # walk the child now; this directory's iterator resumes later
                     continue
                 if is_link:
-                    found = self._symlink(entry, rel, real_root, stack, settings)
+                    found = self._symlink(entry, rel, real_root, stack, settings, cache)
                     if found is not None:
                         yield found
                     continue
@@ -119,8 +119,11 @@ class FsWalker:
         real_root: str,
         stack: IgnoreStack,
         settings: WalkSettings,
+        cache: str | None = None,
     ) -> RepoFile | None:
-        """A symlink counts only when it points at a regular file inside the root.
+        """A symlink counts only when it points at a regular file inside the root, outside
+        the directories the walk never enters (``.git``, Atlas's cache): a link must not
+        show what the walk itself keeps out (``.git/config`` holds remote credentials).
 
         Directory symlinks are not followed (as git does not), so walking never loops;
         a link to a FIFO, socket or device is never opened.
@@ -135,6 +138,12 @@ class FsWalker:
             return None
         if not (target == real_root or target.startswith(real_root + os.sep)):
             settings.on_skip(rel, "symlink-outside-root")
+            return None
+        inside = os.path.relpath(target, real_root).split(os.sep)[:-1]
+        if ALWAYS_SKIPPED_DIRS.intersection(inside) or (
+            cache is not None and target.startswith(cache + os.sep)
+        ):
+            settings.on_skip(rel, "symlink-into-skipped-directory")
             return None
         if not stat.S_ISREG(st.st_mode):
             return None
