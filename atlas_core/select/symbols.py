@@ -35,8 +35,8 @@ def _term_lines(text: str, wanted: set[str], keys: list[str] | None = None) -> d
     found: dict[str, list[int]] = {}
     for number, line in candidates:
         terms = {term for ident in set(_IDENT.findall(line)) for term in identifier_terms(ident)}
-        if not line.isascii():  # words of other scripts (and accented ones, folded)
-            terms.update(tokenize(line))
+        if not line.isascii():  # and its words of other scripts, or with accents
+            terms.update(term for term in tokenize(line) if not term.isascii())
         for term in terms & wanted:
             lines = found.setdefault(term, [])
             if not lines or lines[-1] != number:
