@@ -859,9 +859,7 @@ def _skim_of(
 def _no_words(words: str) -> str:
     """The warning for a task none of whose ``words`` is searched (the ranking is then not
     by what it says)."""
-    if any(c.isalpha() and not c.isascii() for c in words):
-        why = " (only words in ASCII letters are searched)"
-    elif any(c.isascii() and c.isalpha() for c in words):
+    if any(c.isalpha() for c in words):
         why = " (one-letter words and common words such as 'the' are left out)"
     else:
         why = ""

@@ -97,14 +97,17 @@ class TermTable:
     :meth:`count` and their postings made together by :meth:`postings`: one set of array
     operations per batch of files, not per file.
 
-    A text is cut into tokens, the runs of ``[A-Za-z0-9_-]`` (as bytes: ``translate`` and
-    ``split`` are far cheaper than the identifier pattern over the whole text). Identifiers
-    never span two tokens, and most tokens are one whole identifier. A token that is not
-    (``--verbose``, ``1``, ``12ab``, ``-``) is numbered as well, as a pseudo-identifier
-    whose term ids are those of the identifiers in it (duplicates are summed by
-    :meth:`postings`), so a text's tokens map to term ids in one dictionary lookup each.
-    A token that is encoded data (a hash, base64: :func:`~atlas_core.terms.is_encoded_data`)
-    makes no term.
+    A text is cut into tokens, the runs of ``[A-Za-z0-9_-]`` and of bytes 0x80 and up
+    (as bytes: ``translate`` and ``split`` are far cheaper than the identifier pattern over
+    the whole text). Identifiers never span two tokens, and most tokens are one whole
+    identifier. A token that is not (``--verbose``, ``1``, ``12ab``, ``-``) is numbered as
+    well, as a pseudo-identifier whose term ids are those of the identifiers in it
+    (duplicates are summed by :meth:`postings`), so a text's tokens map to term ids in one
+    dictionary lookup each. A token holding non-ASCII bytes (words of other scripts, with
+    whatever touches them) is numbered as an identifier of its own: decoded (invalid UTF-8
+    replaced) and split whole by :func:`~atlas_core.terms.split_identifier`, once per
+    table. A token that is encoded data (a hash, base64:
+    :func:`~atlas_core.terms.is_encoded_data`) makes no term.
     """
 
     def __init__(self, epoch: int = 0) -> None:
@@ -112,7 +115,7 @@ class TermTable:
         self.ids: dict[str, int] = {}
         self.terms: list[str] = []
         self.sent = 0  # terms [0, sent) were already sent to the parent
-        #: identifiers and pseudo-identifiers (ASCII bytes) -> their number
+        #: identifiers, non-ASCII tokens and pseudo-identifiers (bytes) -> their number
         self._idents: dict[bytes, int] = {}
         self._pseudo = 0  # how many of ``_idents`` are pseudo-identifiers
         self._bounds = array("q", [0])
@@ -143,7 +146,7 @@ class TermTable:
             self._idents,
         )
         for ident in idents:
-            for term in split_identifier(ident.decode("ascii")):
+            for term in split_identifier(ident.decode("utf-8", "replace")):
                 tid = ids.get(term)
                 if tid is None:
                     tid = ids[term] = len(terms)
@@ -165,8 +168,9 @@ class TermTable:
                 encoded.append(token)
                 continue
             # one identifier: starts with a letter or "_" (bytes 65 and up) and has no "-"
-            # (or the pattern says so: kebab-case, a number of two digits or more)
-            if token[0] >= 65 and b"-" not in token:
+            # (or the pattern says so: kebab-case, a number of two digits or more); a
+            # token holding non-ASCII bytes is split whole (see split_identifier)
+            if (token[0] >= 65 and b"-" not in token) or not token.isascii():
                 new.add(token)
                 continue
             found: list[bytes] = IDENT_BYTES.findall(token)
@@ -189,9 +193,10 @@ class TermTable:
     def count(self, fields: tuple[str | bytes, ...]) -> None:
         """Count one file's fields (the postings come from :meth:`postings`).
 
-        A field may be given as its UTF-8 bytes (a file's content as read): only ASCII
-        characters make terms, and every other character separates them, whatever its
-        encoding, so the bytes give the terms of the text they decode to.
+        A field may be given as its UTF-8 bytes (a file's content as read): a token holding
+        bytes 0x80 and up is decoded on its own (invalid UTF-8 replaced, which never takes
+        an ASCII byte), so the bytes give the terms of the text they decode to, and a file
+        is never decoded whole for its terms.
         """
         if self._width != len(fields):
             if self._sizes:

@@ -34,12 +34,13 @@ def _term_lines(text: str, wanted: set[str], keys: list[str] | None = None) -> d
     candidates = _candidate_lines(text, keys)
     found: dict[str, list[int]] = {}
     for number, line in candidates:
-        for ident in set(_IDENT.findall(line)):
-            for term in identifier_terms(ident):
-                if term in wanted:
-                    lines = found.setdefault(term, [])
-                    if not lines or lines[-1] != number:
-                        lines.append(number)
+        terms = {term for ident in set(_IDENT.findall(line)) for term in identifier_terms(ident)}
+        if not line.isascii():  # and its words of other scripts, or with accents
+            terms.update(term for term in tokenize(line) if not term.isascii())
+        for term in terms & wanted:
+            lines = found.setdefault(term, [])
+            if not lines or lines[-1] != number:
+                lines.append(number)
     return found
 
 

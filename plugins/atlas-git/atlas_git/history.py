@@ -19,9 +19,10 @@ if TYPE_CHECKING:  # git itself is only run at index time, not by a query's sign
 
 __all__ = ["FORMAT", "History", "absent"]
 
-#: bumped when the stored layout changes; older records are re-read in full
-#: (2: commit message terms)
-FORMAT = 2
+#: bumped when the stored layout changes, or the terms Atlas makes of a message (its
+#: tokenizer); older records are re-read in full (2: commit message terms; 3: words of
+#: every script, atlas-core's terms 4)
+FORMAT = 3
 
 
 def absent(reason: str, settings: Sequence[int] = ()) -> dict[str, Any]:

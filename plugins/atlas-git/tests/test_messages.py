@@ -94,7 +94,7 @@ def test_a_record_of_the_older_format_is_read_again_in_full(git_repo, pipeline) 
     for key in ("vocab", "term_offsets", "terms", "tfs", "recent"):
         del record[key]
     record["format"] = 1
-    assert FORMAT == 2
+    assert FORMAT == 3
     ctx = pipeline.context(atlas, reader, "connection")
     ctx_stale = type(ctx)(ctx.query, ctx.terms, _Stale(reader, record), {})
     assert "another atlas-git version" in (GitMessages().unavailable(ctx_stale) or "")
@@ -114,6 +114,40 @@ def test_a_record_of_the_older_format_is_read_again_in_full(git_repo, pipeline) 
     assert (fresh["format"], fresh["mode"], fresh["read"]) == (FORMAT, "full", 5)
     assert "retry" in fresh["vocab"]
     msgpack.packb(fresh)  # storable as it is
+
+
+def test_messages_in_other_scripts_are_searched(git_repo, pipeline) -> None:
+    repo = _repo(git_repo)
+    repo.commit(5, {"cache.py": "w"}, "修复登录错误")
+    repo.commit(6, {"util.py": "w"}, "Récupération des données")
+    scores = _messages(pipeline, repo.root, "登录错误")
+    assert scores["cache.py"] > 0 and scores["net.py"] == scores["util.py"] == 0
+    scores = _messages(pipeline, repo.root, "récupération")
+    assert scores["util.py"] > 0 and scores["net.py"] == scores["cache.py"] == 0
+
+
+def test_a_record_of_the_older_tokenizer_is_read_again_in_full(git_repo, pipeline) -> None:
+    # format 2 stored the terms of the tokenizer that took only ASCII letters
+    repo = _repo(git_repo)
+    repo.commit(5, {"cache.py": "w"}, "修复登录错误")
+    _, reader = pipeline.indexed(repo.root)
+    record = dict(reader.extra("git"))
+    record["format"] = 2
+
+    class _Ctx:
+        root = repo.root
+        index = reader
+        previous_data = record
+
+        @staticmethod
+        def options() -> dict[str, object]:
+            return {}
+
+    from atlas_git.contributor import GitHistory
+
+    fresh = GitHistory().contribute(_Ctx())  # type: ignore[arg-type]
+    assert (fresh["format"], fresh["mode"]) == (FORMAT, "full")
+    assert "登录" in fresh["vocab"]
 
 
 class _Stale:
