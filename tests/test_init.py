@@ -274,6 +274,54 @@ def test_a_link_loop_is_refused(repo: Path, atlas_cli: Cli) -> None:
     assert not (repo / "AGENTS.md").exists()
 
 
+@pytest.mark.parametrize(
+    ("link", "target", "force"),
+    [
+        ("AGENTS.md", ".git/config", False),
+        ("AGENTS.md", ".git/hooks/pre-commit", False),  # dangling: it would be created
+        ("CLAUDE.md", ".atlas/notes.md", False),
+        ("CLAUDE.md", ".hg/hgrc", False),
+        ("AGENTS.md", ".svn/entries", False),
+        (".cursor/rules/atlas.mdc", ".git/description", True),
+        ("AGENTS.md", "sub/.git", False),  # a worktree's .git file
+    ],
+    ids=["git-config", "git-hook", "cache", "hg", "svn", "cursor-force", "gitfile"],
+)
+def test_a_link_into_git_or_the_cache_is_skipped(
+    repo: Path, atlas_cli: Cli, link: str, target: str, force: bool
+) -> None:
+    real = repo / target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    if not target.endswith("pre-commit"):
+        real.write_text("[core]\n\tbare = false\n")
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    (repo / link).symlink_to(os.path.relpath(real, (repo / link).parent))
+    before = snapshot(repo)
+    doc = json.loads(
+        init(atlas_cli, repo, "--format", "json", *(["--force"] if force else [])).stdout
+    )
+    files = {f["Path"]: f for f in doc["Files"]}
+    assert files[link]["Action"] == "skipped"
+    assert "which atlas init never writes" in files[link]["Detail"]
+    assert f"through the link to {target}" in files[link]["Detail"]
+    assert (repo / link).is_symlink()
+    if target.endswith("pre-commit"):
+        assert not real.exists()
+    assert {k: v for k, v in snapshot(repo).items() if k in before} == before
+    assert (repo / "src/app.py").exists() and len(files) > 1  # the other files are set up
+
+
+def test_a_link_into_a_cache_directory_set_by_the_environment_is_skipped(
+    repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(repo / "cache"))
+    (repo / "cache").mkdir()
+    (repo / "AGENTS.md").symlink_to("cache/AGENTS.md")
+    done = json.loads(init(atlas_cli, repo, "--format", "json").stdout)["Files"]
+    assert done[0]["Action"] == "skipped" and "Atlas's cache directory" in done[0]["Detail"]
+    assert list((repo / "cache").iterdir()) == []
+
+
 def test_a_failed_write_leaves_the_file_whole(
     repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -304,6 +352,18 @@ def test_a_file_changed_after_planning_is_not_overwritten(repo: Path) -> None:
     with pytest.raises(InitRefused, match=r"CLAUDE\.md changed while atlas init ran"):
         apply_init(repo, plan)
     assert (repo / "CLAUDE.md").read_text() == USER_CLAUDE + "typed meanwhile\n"
+
+
+def test_every_file_is_checked_before_the_first_is_written(repo: Path) -> None:
+    from atlas_core.cli.init import InitRefused, apply_init, plan_init
+
+    (repo / "CLAUDE.md").write_text(USER_CLAUDE)
+    plan = plan_init(repo)
+    assert [a.path for a in plan][:2] == ["AGENTS.md", "CLAUDE.md"]
+    (repo / "CLAUDE.md").write_text(USER_CLAUDE + "typed meanwhile\n")
+    with pytest.raises(InitRefused, match=r"CLAUDE\.md changed while atlas init ran"):
+        apply_init(repo, plan)
+    assert not (repo / "AGENTS.md").exists()  # planned before CLAUDE.md, not written either
 
 
 # -- agents, MCP configs, the Cursor rule, one instruction text ---------------------------
@@ -488,6 +548,34 @@ def test_a_json_file_atlas_cannot_parse_is_left_alone(
     assert load(repo / ".cursor/mcp.json") == {"mcpServers": ["not", "an", "object"]}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"mcpServers": {"x": "\\udc80"}}',
+        '{"mcpServers": {"\\ud800": {}}}',
+        "[" * 100000 + "]" * 100000,
+        '{"x": NaN, "y": 1}',
+        '{"x": -Infinity}',
+        '{"x": 1, "y": 1e999}',
+        '{"x": 1, "x": 2}',
+        '{"x": ' + "9" * 5000 + "}",
+    ],
+    ids=["surrogate", "surrogate-key", "deep", "nan", "infinity", "overflow", "twice", "digits"],
+)
+def test_json_atlas_could_not_write_back_as_it_was_is_left_alone(
+    repo: Path, atlas_cli: Cli, with_mcp: None, text: str
+) -> None:
+    (repo / ".mcp.json").write_text(text)
+    for args in ([], ["--force"]):
+        doc = json.loads(init(atlas_cli, repo, "--format", "json", *args).stdout)
+        files = {f["Path"]: f for f in doc["Files"]}
+        assert files[".mcp.json"]["Action"] == "skipped"
+        assert files[".mcp.json"]["Detail"].startswith("not plain JSON (")
+        assert files[".mcp.json"]["Detail"].endswith("); add Atlas's entry by hand")
+        assert (repo / ".mcp.json").read_text() == text
+    assert "ask Atlas before grepping" in (repo / "AGENTS.md").read_text()
+
+
 def test_a_config_directory_linked_outside_the_root_is_refused(
     repo: Path, tmp_path: Path, atlas_cli: Cli, with_mcp: None
 ) -> None:
@@ -623,6 +711,20 @@ def test_hooks_merge_into_claude_settings_idempotently(repo: Path, atlas_cli: Cl
     assert [h["command"] for h in prompt_hooks(repo)] == ["echo mine", f"{exe} hook prompt"]
 
 
+def test_a_file_in_the_way_of_a_directory_is_skipped(repo: Path, atlas_cli: Cli) -> None:
+    (repo / ".claude").write_text("hi\n")
+    (repo / ".cursor").write_text("mine\n")
+    doc = json.loads(init(atlas_cli, repo, "--format", "json", "--hooks").stdout)
+    files = {f["Path"]: f for f in doc["Files"]}
+    assert files[".claude/settings.local.json"]["Action"] == "skipped"
+    assert (
+        files[".claude/settings.local.json"]["Detail"] == ".claude is in the way (not a directory)"
+    )
+    assert files[".cursor/rules/atlas.mdc"]["Detail"] == ".cursor is in the way (not a directory)"
+    assert (repo / ".claude").read_text() == "hi\n" and (repo / ".cursor").read_text() == "mine\n"
+    assert files["AGENTS.md"]["Action"] == "created"
+
+
 def test_hooks_need_claude(repo: Path, atlas_cli: Cli) -> None:
     result = atlas_cli("init", "--root", str(repo), "--agent", "cursor", "--hooks")
     assert result.code == 2 and "--hooks" in result.stderr
@@ -734,3 +836,49 @@ def test_a_format_init_cannot_print_is_refused_before_writing(
     result = atlas_cli("init", "--root", str(repo), "--format", fmt, *dry_run)
     assert result.code == 2 and f"prints human or json, not '{fmt}'" in result.stderr
     assert result.stdout == "" and snapshot(repo) == before
+
+
+def test_names_are_shown_escaped(tmp_path: Path, atlas_cli: Cli) -> None:
+    from atlas_core.paths import display_path
+
+    repo = write_repo(tmp_path / os.fsdecode(b"odd\xe9\x1b[1m"), {"src/app.py": "x = 1\n"})
+    (repo / "CLAUDE.md").symlink_to("x\x1b[31mRED\nfake line.md")
+    os.symlink(b"caf\xe9.md", os.path.join(os.fsencode(repo), b"AGENTS.md"))
+    human = init(atlas_cli, repo, "--agent", "claude").stdout
+    assert "\x1b" not in human and "\nfake line" not in human
+    assert "created AGENTS.md (through the link to caf\\xe9.md)" in human
+    assert "created CLAUDE.md (through the link to x\\x1b[31mRED\\nfake line.md)" in human
+    assert (repo / "x\x1b[31mRED\nfake line.md").read_text().startswith(BEGIN)
+
+    doc = json.loads(init(atlas_cli, repo, "--agent", "claude", "--format", "json").stdout)
+    json.dumps(doc, ensure_ascii=False).encode("utf-8")  # no lone surrogates
+    assert doc["Root"] == display_path(str(repo))
+    files = {f["Path"]: f for f in doc["Files"]}
+    assert files["AGENTS.md"]["Target"] == "caf\\xe9.md"
+    assert files["CLAUDE.md"]["Detail"] == "through the link to x\\x1b[31mRED\\nfake line.md"
+
+
+def test_markers_refused_in_an_oddly_named_file_are_shown_escaped(
+    repo: Path, atlas_cli: Cli
+) -> None:
+    (repo / "x\x1bname.md").write_text(f"{BEGIN}\nhalf\n")
+    (repo / "AGENTS.md").symlink_to("x\x1bname.md")
+    assert "x\\x1bname.md:1: " in refused(atlas_cli, repo)
+
+
+def test_a_file_larger_than_the_limit_is_skipped_unread(
+    repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import atlas_core.cli.init as init_module
+
+    monkeypatch.setattr(init_module, "MAX_FILE_BYTES", 2**20, raising=False)
+    big = "# notes\n" + "x" * 2**20
+    (repo / "AGENTS.md").write_text(big)
+    (repo / "CLAUDE.md").write_text("y" * (2**20 - 1) + "\n")  # at the limit: edited
+    done = json.loads(init(atlas_cli, repo, "--format", "json").stdout)["Files"]
+    files = {f["Path"]: f for f in done}
+    assert files["AGENTS.md"]["Action"] == "skipped"
+    assert files["AGENTS.md"]["Detail"].startswith("it is larger than 1 MB")
+    assert (repo / "AGENTS.md").read_text() == big
+    assert files["CLAUDE.md"]["Action"] == "added-section"
+    assert GUIDE in (repo / "CLAUDE.md").read_text()  # AGENTS.md cannot hold the text

@@ -26,6 +26,10 @@ through two names gets one section. Every write is atomic (a temporary file rena
 the real one). ``atlas init`` refuses, writing nothing, ``--force`` or not, when a link
 leads outside the repository or a file's markers are unbalanced (a begin without an end,
 an end without a begin, two of either): it names the file and line instead of guessing.
+It skips, with a reason, a file reached through a link into ``.git/`` (``.hg``, ``.svn``)
+or Atlas's cache (the directories the walk never enters), a file in the way of a directory,
+a file over :data:`MAX_FILE_BYTES`, and JSON it could not write back as it was. The whole
+plan is made, and every file checked, before the first is written.
 
 Nothing that differs from what Atlas would write is replaced without ``--force``, and
 running ``atlas init`` twice changes nothing the second time.
@@ -33,7 +37,9 @@ running ``atlas init`` twice changes nothing the second time.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import re
 import shlex
@@ -50,7 +56,10 @@ import click
 
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import AtlasError, UsageError
+from atlas_core.index.layout import cache_dir_for
 from atlas_core.output.jsonout import OUTPUT_VERSION
+from atlas_core.paths import display_path, display_text
+from atlas_core.walk.fs import ALWAYS_SKIPPED_DIRS
 
 __all__ = [
     "AGENT_NAMES",
@@ -58,6 +67,7 @@ __all__ = [
     "END",
     "GUIDE",
     "HOOK_TIMEOUT",
+    "MAX_FILE_BYTES",
     "InitAction",
     "InitRefused",
     "apply_init",
@@ -78,6 +88,10 @@ AGENT_NAMES = ("claude", "cursor", "vscode")
 
 #: Seconds Claude Code gives the prompt hook; the hook itself gives up sooner.
 HOOK_TIMEOUT = 15
+
+#: The most ``atlas init`` reads of a file it edits: instruction and settings files are
+#: small, and a bigger one is left alone rather than read whole and rewritten.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 #: The one instruction text; every file that cannot import AGENTS.md holds a copy of it.
 GUIDE = """\
@@ -232,13 +246,34 @@ def _real_path(root: Path, rel: str) -> Path:
     try:
         target = (root / rel).resolve()
     except (OSError, RuntimeError) as exc:  # a link loop
-        raise _Refusal(f"{rel}: cannot follow its links ({exc})") from None
+        raise _Refusal(f"{rel}: cannot follow its links ({display_text(str(exc))})") from None
     if root not in target.parents:
         raise _Refusal(
-            f"{rel} leads through a link to {target}, outside the repository; "
-            "atlas init writes only inside it"
+            f"{rel} leads through a link to {display_path(str(target))}, outside the "
+            "repository; atlas init writes only inside it"
         )
     return target
+
+
+def _kept_out(root: Path, target: Path) -> str | None:
+    """Why ``target`` (inside ``root``, links followed) is no file for Atlas to write, if
+    it is not: it is in a directory the walk never enters (``.git``, Atlas's cache; the
+    repository's own data), or a parent is a file in the way. None: it may be written."""
+    parts = target.relative_to(root).parts
+    skipped = ALWAYS_SKIPPED_DIRS.intersection(parts)
+    if skipped:
+        return f"it is in {min(skipped)}/, which atlas init never writes"
+    cache = cache_dir_for(root)
+    with contextlib.suppress(OSError, RuntimeError):  # a link loop: no file is inside it
+        cache = cache.resolve()
+    if target == cache or cache in target.parents:
+        return "it is in Atlas's cache directory, which atlas init never writes"
+    for n in range(1, len(parts)):
+        parent = root.joinpath(*parts[:n])
+        if parent.exists() and not parent.is_dir():
+            shown = display_path("/".join(parts[:n]))
+            return f"{shown} is in the way (not a directory)"
+    return None
 
 
 def _targets(
@@ -341,6 +376,11 @@ def plan_init(
             refusals.append(str(exc))
             continue
         shown = target.relative_to(root).as_posix()
+        why = _kept_out(root, target)
+        if why is not None:
+            via = f"; through the link to {display_path(shown)}" if shown != rel else ""
+            plan.append(InitAction(rel, "skipped", why + via))
+            continue
         if target in seen:
             first, first_managed = seen[target]
             if managed and first_managed:
@@ -357,8 +397,11 @@ def plan_init(
             continue
         try:
             existing = _read(target) if target.exists() else None
+        except _TooLarge as exc:
+            plan.append(InitAction(rel, "skipped", str(exc)))
+            continue
         except (OSError, UnicodeDecodeError) as exc:
-            plan.append(InitAction(rel, "skipped", f"cannot read it: {exc}"))
+            plan.append(InitAction(rel, "skipped", f"cannot read it: {display_text(str(exc))}"))
             continue
         try:
             action = item.build(rel, shown, existing, force, done)
@@ -366,7 +409,7 @@ def plan_init(
             refusals.append(str(exc))
             continue
         if shown != rel:
-            via = f"through the link to {shown}"
+            via = f"through the link to {display_path(shown)}"
             action = attrs.evolve(action, detail=f"{action.detail}; {via}".lstrip("; "))
         action = attrs.evolve(action, target=target, existing=existing)
         done[rel] = action
@@ -379,10 +422,23 @@ def plan_init(
     return plan
 
 
+class _TooLarge(Exception):
+    """A file bigger than :data:`MAX_FILE_BYTES`; the message says so."""
+
+
 def _read(path: Path) -> str:
-    """The file's text exactly, line endings included."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """The file's text exactly, line endings included.
+
+    :raises _TooLarge: beyond :data:`MAX_FILE_BYTES` (only that much is read).
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _TooLarge(
+            f"it is larger than {MAX_FILE_BYTES // 2**20} MB, more than an instruction "
+            "file holds; edit it by hand"
+        )
+    return data.decode("utf-8")
 
 
 def _plan_whole(rel: str, existing: str | None, force: bool) -> InitAction:
@@ -410,7 +466,8 @@ def _markers(shown: str, text: str) -> tuple[int, int] | None:
         return text.count("\n", 0, at) + 1
 
     def refuse(at: int, problem: str) -> _Refusal:
-        return _Refusal(f"{shown}:{line(at)}: {problem}; fix the Atlas markers by hand")
+        where = f"{display_path(shown)}:{line(at)}"
+        return _Refusal(f"{where}: {problem}; fix the Atlas markers by hand")
 
     if len(begins) > 1:
         raise refuse(begins[1], f"a second {BEGIN} (the first is on line {line(begins[0])})")
@@ -465,13 +522,9 @@ def _plan_json(rel: str, existing: str | None, force: bool, update: _Update) -> 
     data: Any = {}
     if existing is not None and existing.strip():
         try:
-            data = json.loads(existing)
-        except json.JSONDecodeError as exc:
-            return InitAction(
-                rel,
-                "skipped",
-                f"not plain JSON (line {exc.lineno}: {exc.msg}); add Atlas's entry by hand",
-            )
+            data = _plain_json(existing)
+        except _NotPlain as exc:
+            return InitAction(rel, "skipped", f"not plain JSON ({exc}); add Atlas's entry by hand")
         if not isinstance(data, dict):
             return InitAction(rel, "skipped", "it is not a JSON object")
     try:
@@ -490,6 +543,52 @@ def _plan_json(rel: str, existing: str | None, force: bool, update: _Update) -> 
             rel, "skipped", "its Atlas entry differs from this version's (--force to replace)"
         )
     return InitAction(rel, "updated-entry", "only the Atlas entry was replaced", content)
+
+
+class _NotPlain(Exception):
+    """Text that is not plain JSON, or not JSON that can be written back as it was."""
+
+
+def _plain_json(text: str) -> Any:
+    """``text`` parsed as strict JSON that re-serialises to the same values.
+
+    ``json.loads`` also takes ``NaN``, ``Infinity`` and numbers beyond a float's range
+    (written back as other values), keeps only the last of two equal keys, gives a string
+    holding half a UTF-16 pair (``"\\udc80"``) that cannot be written as UTF-8, and
+    fails on deep nesting or a huge integer: each of those is a :class:`_NotPlain`.
+    """
+
+    def constant(name: str) -> Any:
+        raise _NotPlain(f"{name} is not a JSON number")
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise _NotPlain(f"{display_text(literal[:40])} is beyond a number's range")
+        return value
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in items:
+            if key in data:
+                raise _NotPlain(f"the key {json.dumps(key)[:80]} appears twice")
+            data[key] = value
+        return data
+
+    try:
+        data = json.loads(
+            text, parse_constant=constant, parse_float=number, object_pairs_hook=pairs
+        )
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except json.JSONDecodeError as exc:
+        raise _NotPlain(f"line {exc.lineno}: {exc.msg}") from None
+    except UnicodeEncodeError:
+        raise _NotPlain("a \\u escape names half a UTF-16 pair") from None
+    except RecursionError:
+        raise _NotPlain("it is nested too deeply") from None
+    except ValueError:  # an integer beyond sys.get_int_max_str_digits()
+        raise _NotPlain("a number has too many digits") from None
+    return data
 
 
 def _dump_json(data: Any, existing: str | None) -> str:
@@ -559,28 +658,36 @@ def apply_init(root: Path, plan: list[InitAction]) -> None:
     """Write the files of ``plan``, each atomically and in place of the file a link names
     (the link stays a link), keeping an existing file's mode.
 
-    A file that changed since the plan was made is not written (:class:`InitRefused`).
+    Every file is checked before the first is written: when one changed since the plan
+    was made, or its new content cannot be written, nothing is (:class:`InitRefused`).
     """
+    writes: list[tuple[Path, bytes]] = []
     for item in plan:
         if item.content is None:
             continue
         target = item.target if item.target is not None else root / item.path
         try:
             current = _read(target) if target.exists() else None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InitRefused(f"{item.path}: cannot read it again: {exc}") from None
+        except (OSError, UnicodeDecodeError, _TooLarge) as exc:
+            detail = display_text(str(exc))
+            raise InitRefused(f"{item.path}: cannot read it again: {detail}") from None
         if current != item.existing:
             raise InitRefused(f"{item.path} changed while atlas init ran; run it again")
-        _write_atomically(target, item.content)
+        try:
+            writes.append((target, item.content.encode("utf-8")))
+        except UnicodeEncodeError:
+            raise InitRefused(f"{item.path}: its new content is not valid text") from None
+    for target, data in writes:
+        _write_atomically(target, data)
 
 
-def _write_atomically(target: Path, content: str) -> None:
+def _write_atomically(target: Path, data: bytes) -> None:
     """Replace ``target`` (a real file, not a link) by a complete new version, or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".atlas-init-", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         if target.exists():
@@ -659,7 +766,8 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
         try:
             apply_init(root, plan)
         except OSError as exc:
-            raise UsageError(f"cannot write {exc.filename or 'a file'}: {exc.strerror}") from None
+            name = display_path(os.fsdecode(exc.filename)) if exc.filename else "a file"
+            raise UsageError(f"cannot write {name}: {exc.strerror}") from None
     configs = mcp_configs(command)
     claude_add = ["claude", "mcp", "add", "atlas", "--", configs["stdio"]["command"]]
     claude_add += configs["stdio"]["args"]
@@ -667,15 +775,19 @@ def init(state: AppState, agents: tuple[str, ...], hooks: bool, force: bool, dry
         json.dump(
             {
                 "Version": OUTPUT_VERSION,
-                "Root": str(root),
+                "Root": display_path(str(root)),
                 "DryRun": dry_run,
                 "Agents": list(chosen),
                 "Files": [
                     {
-                        "Path": a.path,
+                        "Path": display_path(a.path),
                         "Action": a.action,
-                        "Detail": a.detail,
-                        "Target": a.target.relative_to(real_root).as_posix() if a.target else None,
+                        "Detail": display_text(a.detail),
+                        "Target": (
+                            display_path(a.target.relative_to(real_root).as_posix())
+                            if a.target
+                            else None
+                        ),
                         **({"Content": a.content} if dry_run and a.content is not None else {}),
                     }
                     for a in plan
@@ -706,9 +818,9 @@ def _print_human(
     prefix = "would have " if dry_run else ""
     for item in plan:
         verb = _VERBS[item.action]
-        detail = f" ({item.detail})" if item.detail else ""
+        detail = f" ({display_text(item.detail)})" if item.detail else ""
         action = verb if item.action in {"unchanged", "skipped", "linked"} else prefix + verb
-        print(f"{action} {item.path}{detail}")
+        print(f"{action} {display_path(item.path)}{detail}")
         if dry_run and item.content is not None and item.path.endswith(".json"):
             print("".join(f"    {line}\n" for line in item.content.splitlines()), end="")
     print()
