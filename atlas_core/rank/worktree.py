@@ -13,6 +13,7 @@ on the index's stat data, then ``hash-object --no-filters`` to tell an edit from
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -28,6 +29,8 @@ _HASH_BATCH = 500
 _FILTER_VARS = ("clean", "smudge", "process")
 #: more filter drivers than this is no real config (each takes four environment entries)
 _MAX_DRIVERS = 1000
+#: what ``rev-parse --verify`` prints for one object (SHA-1 or SHA-256)
+_OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def changed_paths(root: Path, ref: str) -> list[str]:
@@ -39,7 +42,8 @@ def changed_paths(root: Path, ref: str) -> list[str]:
     if refused:
         raise UsageError(f"--diff: {refused}")
     env = _neutral_env(root, git_environment(GIT_OPTIONAL_LOCKS="0", LC_ALL="C"))
-    fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", ref, "--")
+    tree = _tree(root, env, ref)
+    fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", tree, "--")
     names: list[str] = []
     touched: dict[str, str] = {}  # stat data changed: its blob at ``ref``, to compare
     parts = fields.split("\0")
@@ -62,6 +66,18 @@ def changed_paths(root: Path, ref: str) -> list[str]:
     untracked = _git(root, env, "ls-files", "-z", "--others", "--exclude-standard")
     listed = dict.fromkeys([*names, *untracked.split("\0")])  # in order, each once
     return [name for name in listed if name and name not in same]
+
+
+def _tree(root: Path, env: dict[str, str], ref: str) -> str:
+    """The object name of ``ref``'s tree: one revision, which the repository has."""
+    found = _git(root, env, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}", ok=(0, 1))
+    name = found.strip()
+    if _OBJECT_NAME.fullmatch(name):
+        return name
+    head = _git(root, env, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1))
+    if not head.strip():
+        raise UsageError("--diff: the repository has no commits yet")
+    raise UsageError(f"--diff: {ref!r} is not a revision of this repository")
 
 
 def _neutral_env(root: Path, env: dict[str, str]) -> dict[str, str]:
