@@ -45,7 +45,8 @@ Sections:
   :class:`Explanation`, :class:`SignalScore`, :func:`explanation_document`,
   :func:`selection_to_dict`, :func:`render_context`, :func:`resolve_root`,
   :func:`load_settings`, :func:`normalise_rel`, :func:`confined_path`, :func:`redact`,
-  :func:`secret_file_reason`, :func:`ensure_cache_dir`, :func:`foreign_git_dir`; for exploring
+  :func:`secret_file_reason`, :func:`ensure_cache_dir`, :func:`foreign_git_dir`,
+  :func:`git_environment`; for exploring
   without a task:
   :func:`build_map`, :func:`centrality`, :func:`render_map`, :func:`outline_of`, :func:`scope_mask`,
   :func:`gather_ties`, :func:`related_files`, :func:`diff_paths`, :func:`resolve_seeds`;
@@ -104,7 +105,7 @@ if TYPE_CHECKING:
     from atlas_core.config import load_settings
     from atlas_core.engine import Atlas, QueryOptions, QueryResult, resolve_root
     from atlas_core.fsread import confined_path, normalise_rel
-    from atlas_core.gitlink import foreign_git_dir
+    from atlas_core.gitlink import foreign_git_dir, git_environment
     from atlas_core.index.builder import BuildReport
     from atlas_core.index.layout import ensure_cache_dir
     from atlas_core.index.readercache import per_reader
@@ -142,6 +143,7 @@ _LAZY = {
     "confined_path": "atlas_core.fsread",
     "normalise_rel": "atlas_core.fsread",
     "foreign_git_dir": "atlas_core.gitlink",
+    "git_environment": "atlas_core.gitlink",
     "BuildReport": "atlas_core.index.builder",
     "ensure_cache_dir": "atlas_core.index.layout",
     "per_reader": "atlas_core.index.readercache",
@@ -255,6 +257,7 @@ __all__ = [
     "explanation_document",
     "foreign_git_dir",
     "gather_ties",
+    "git_environment",
     "hookimpl",
     "index_report",
     "lazy_command",

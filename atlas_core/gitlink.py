@@ -12,6 +12,10 @@ one of these:
 - a repository whose ``core.worktree`` is this tree (a submodule's);
 - a separate git directory that is no other checkout's ``.git``, not bare, and names no work
   tree of its own.
+
+Every git call Atlas makes runs in :func:`git_environment`, without the variables that send
+git to another repository: git sets ``GIT_DIR`` for a hook it runs, so Atlas started from a
+hook would otherwise read the hook's repository instead of the tree it was given.
 """
 
 from __future__ import annotations
@@ -20,21 +24,66 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["foreign_git_dir"]
+__all__ = ["foreign_git_dir", "git_environment"]
 
 _MAX_LINK_BYTES = 4096  # a .git file or a gitdir file is one short line
 _KEY_VALUE = re.compile(r"^\s*+([A-Za-z][\w-]*+)\s*+=(.*)$")
 _SECTION = re.compile(r"^\s*\[\s*([^\]\s]+)")
 
+#: what makes git read a repository, index, object store or config other than the one it
+#: finds from its working directory: ``git rev-parse --local-env-vars`` (what git itself
+#: clears on entering a submodule), ``GIT_NAMESPACE`` and a hook's ``GIT_QUARANTINE_PATH``.
+#: Kept: the user's own settings that only stop the search for a repository
+#: (``GIT_CEILING_DIRECTORIES``, ``GIT_DISCOVERY_ACROSS_FILESYSTEM``) or choose the user's
+#: and system config (``GIT_CONFIG_GLOBAL``, ``GIT_CONFIG_SYSTEM``, ``GIT_CONFIG_NOSYSTEM``).
+_REPOSITORY_VARS = frozenset(
+    {
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_CONFIG",
+        "GIT_CONFIG_COUNT",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_DIR",
+        "GIT_GRAFT_FILE",
+        "GIT_IMPLICIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_INTERNAL_SUPER_PREFIX",
+        "GIT_NAMESPACE",
+        "GIT_NO_REPLACE_OBJECTS",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_PREFIX",
+        "GIT_QUARANTINE_PATH",
+        "GIT_REPLACE_REF_BASE",
+        "GIT_SHALLOW_FILE",
+        "GIT_WORK_TREE",
+    }
+)
+#: the entries ``GIT_CONFIG_COUNT`` counts
+_REPOSITORY_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
+
+
+def git_environment(**settings: str) -> dict[str, str]:
+    """The environment for a git call: this process's, without the variables that choose a
+    repository (``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE``, ...), plus ``settings``.
+
+    Run git with it and with the tree's root as its working directory (or ``-C root``), so
+    git reads the repository that holds the tree and nothing else.
+    """
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _REPOSITORY_VARS and not name.startswith(_REPOSITORY_PREFIXES)
+    }
+    env.update(settings)
+    return env
+
 
 def foreign_git_dir(root: Path) -> str | None:
     """Why git at ``root`` would read another tree's repository, or None when it would not.
 
-    Only ``root/.git`` is looked at: a directory above the tree is the user's own layout,
-    and ``$GIT_DIR`` is the user's own choice.
+    Only ``root/.git`` is looked at: a directory above the tree is the user's own layout
+    (and ``$GIT_DIR`` is ignored: :func:`git_environment` leaves it out).
     """
-    if os.environ.get("GIT_DIR"):
-        return None
     link = root / ".git"
     if link.is_symlink():  # git follows it as if the directory were here
         try:

@@ -219,6 +219,26 @@ def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
     assert bad.code == 2 and "--diff" in bad.stderr
 
 
+def test_diff_takes_one_revision_of_a_repository_with_commits(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    _git(repo, "commit", "-qm", "two", "--allow-empty")
+    for ref, says in (
+        ("HEAD..HEAD~1", "--diff takes one revision to compare the working tree with, not a"),
+        ("HEAD~1...", "not a range ('HEAD~1...')"),
+        ("^HEAD", "--diff: '^HEAD' is not a revision of this repository"),
+        ("HEAD^@", "--diff: 'HEAD^@' is not a revision of this repository"),
+    ):
+        done = atlas_cli("--root", str(repo), "query", "x", "--diff", ref)
+        assert done.code == 2 and says in done.stderr, (ref, done.stderr)
+        assert done.stderr.count("\n") == 1 and "treat all files" not in done.stderr
+    empty = write_repo(tmp_path / "e", {"a.py": "x = 1\n"})
+    _git(empty, "init", "-q")
+    done = atlas_cli("--root", str(empty), "query", "x", "--diff")
+    assert done.code == 2 and done.stderr.endswith(": --diff: the repository has no commits yet\n")
+
+
 def test_diff_runs_no_command_the_repository_configures(tmp_path: Path, atlas_cli: Cli) -> None:
     """A hostile tree's own git config names commands (fsmonitor, a clean filter process)
     that porcelain ``git diff`` runs; ``--diff`` runs none and still tells an edit from a

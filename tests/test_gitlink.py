@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from atlas_core.gitlink import foreign_git_dir
+from atlas_core.gitlink import _REPOSITORY_VARS, foreign_git_dir, git_environment
 from atlas_core.testing import run_atlas
 
 
@@ -90,3 +91,43 @@ def test_diff_refuses_in_one_line(tmp_path: Path, checkout: Path) -> None:
     done = run_atlas("--root", str(tree), "query", "", "--diff")
     assert done.code == 2
     assert done.stderr.count("\n") == 1 and "is not this tree's repository" in done.stderr
+
+
+def test_git_runs_without_the_variables_that_choose_a_repository(
+    tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git sets ``GIT_DIR`` for a hook: ``--diff`` from one still compares the tree it was
+    given, and the environment every git call gets leaves out all that git itself clears
+    on entering another repository."""
+    (checkout / "private.py").write_text("secret = 1\n")  # untracked in the other checkout
+    tree = tmp_path / "tree"
+    git("init", "-q", str(tree))
+    (tree / "a.py").write_text("def f():\n    pass\n")
+    git("-C", str(tree), "add", "a.py")
+    git("-C", str(tree), "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "a")
+    (tree / "a.py").write_text("def f():\n    return 1\n")
+    monkeypatch.setenv("GIT_DIR", str(checkout / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(checkout))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.worktree")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", str(checkout))
+    done = run_atlas("--root", str(tree), "query", "", "--diff", "--format", "jsonl")
+    assert done.code == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[0])["Seeds"] == ["a.py"]
+    env = git_environment(LC_ALL="C")
+    assert env["LC_ALL"] == "C" and env["GIT_CEILING_DIRECTORIES"] == str(tmp_path)
+    assert not {k for k in env if k.startswith(("GIT_DIR", "GIT_WORK", "GIT_CONFIG_"))}
+    listed = subprocess.run(
+        ["git", "rev-parse", "--local-env-vars"], capture_output=True, text=True, check=True
+    )
+    assert not set(listed.stdout.split()) - _REPOSITORY_VARS
+
+
+def test_a_git_dir_from_the_environment_does_not_excuse_a_foreign_link(
+    tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "unpacked"
+    tree.mkdir()
+    (tree / ".git").write_text(f"gitdir: {checkout / '.git'}\n")
+    monkeypatch.setenv("GIT_DIR", str(checkout / ".git"))
+    assert "is not this tree's repository" in (foreign_git_dir(tree) or "")

@@ -84,6 +84,25 @@ def test_git_and_cache_directories_are_skipped(tmp_path: Path) -> None:
     assert walk(root)[0] == ["a.py"]
 
 
+def test_a_git_file_is_skipped_like_the_directory(tmp_path: Path) -> None:
+    """A linked work tree or a submodule has a ``.git`` file (``gitdir: /abs/path``): it is
+    git's, not the project's, at any depth and of any type (as ``.hg`` and ``.svn``)."""
+    root = write_repo(
+        tmp_path / "r",
+        {
+            ".git": f"gitdir: {tmp_path}/main/.git/worktrees/r\n",
+            "lib/.git": "gitdir: ../.git/modules/lib\n",
+            "lib/.hg": "x",
+            "lib/b.py": "x",
+            "a.py": "x",
+        },
+    )
+    os.symlink(root / "a.py", root / "lib" / ".svn")
+    files, skipped = walk(root)
+    assert files == ["a.py", "lib/b.py"]
+    assert not skipped
+
+
 def test_a_symlink_cannot_show_what_the_walk_keeps_out(tmp_path: Path) -> None:
     """``.git/config`` (remote credentials) and Atlas's cache are never read through a link."""
     root = write_repo(

@@ -48,8 +48,8 @@ __all__ = ["RACY_NS", "WalkRecorder", "cached_walk", "rebind"]
 
 NAME = "walk.msgpack"
 BIND = "walk.bind"
-_VERSION = 5  # 3: directories and paths stored by column; 4: paths as UTF-8 bytes;
-# 5: links into .git or the cache skipped (a stored walk may hold one)
+_VERSION = 6  # 3: directories and paths stored by column; 4: paths as UTF-8 bytes;
+# 5: links into .git or the cache skipped (a stored walk may hold one); 6: .git files skipped
 #: a directory changed this recently (before its stamp) may change again unseen
 RACY_NS = 1_500_000_000
 _IGNORE_NAMES = (".gitignore", ".atlasignore")

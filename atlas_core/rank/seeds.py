@@ -99,10 +99,15 @@ def diff_paths(root: Path, ref: str = "HEAD") -> list[str]:
     outside it are left out. Read-only, and runs no command the repository configures
     (see :mod:`atlas_core.rank.worktree`).
 
-    :raises UsageError: for a bad ref or outside a git work tree.
+    :raises UsageError: for a bad ref (a range too), a repository with no commit, or
+        outside a git work tree.
     """
     from atlas_core.rank.worktree import changed_paths
 
     if not _REF.match(ref) or ref.startswith("-"):
         raise UsageError(f"--diff: bad git revision {ref!r}")
+    if ".." in ref:
+        raise UsageError(
+            f"--diff takes one revision to compare the working tree with, not a range ({ref!r})"
+        )
     return changed_paths(root, ref)

@@ -13,6 +13,7 @@ on the index's stat data, then ``hash-object --no-filters`` to tell an edit from
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -28,18 +29,21 @@ _HASH_BATCH = 500
 _FILTER_VARS = ("clean", "smudge", "process")
 #: more filter drivers than this is no real config (each takes four environment entries)
 _MAX_DRIVERS = 1000
+#: what ``rev-parse --verify`` prints for one object (SHA-1 or SHA-256)
+_OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def changed_paths(root: Path, ref: str) -> list[str]:
     """Paths (relative to ``root``) whose content or type differs between ``ref`` and the
     working tree or index, then untracked files that are not ignored."""
-    from atlas_core.gitlink import foreign_git_dir
+    from atlas_core.gitlink import foreign_git_dir, git_environment
 
     refused = foreign_git_dir(root)
     if refused:
         raise UsageError(f"--diff: {refused}")
-    env = _neutral_env(root)
-    fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", ref, "--")
+    env = _neutral_env(root, git_environment(GIT_OPTIONAL_LOCKS="0", LC_ALL="C"))
+    tree = _tree(root, env, ref)
+    fields = _git(root, env, "diff-index", "-z", "--no-renames", "--relative", tree, "--")
     names: list[str] = []
     touched: dict[str, str] = {}  # stat data changed: its blob at ``ref``, to compare
     parts = fields.split("\0")
@@ -64,10 +68,21 @@ def changed_paths(root: Path, ref: str) -> list[str]:
     return [name for name in listed if name and name not in same]
 
 
-def _neutral_env(root: Path) -> dict[str, str]:
-    """The environment for git: no optional locks, fsmonitor off, every filter driver that
-    any config file names blanked."""
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+def _tree(root: Path, env: dict[str, str], ref: str) -> str:
+    """The object name of ``ref``'s tree: one revision, which the repository has."""
+    found = _git(root, env, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}", ok=(0, 1))
+    name = found.strip()
+    if _OBJECT_NAME.fullmatch(name):
+        return name
+    head = _git(root, env, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1))
+    if not head.strip():
+        raise UsageError("--diff: the repository has no commits yet")
+    raise UsageError(f"--diff: {ref!r} is not a revision of this repository")
+
+
+def _neutral_env(root: Path, env: dict[str, str]) -> dict[str, str]:
+    """``env`` (no ``GIT_CONFIG_COUNT`` in it), with fsmonitor off and every filter driver
+    that any config file names blanked."""
     listed = _git(root, env, "config", "-z", "--get-regexp", r"^filter\.", ok=(0, 1))
     drivers: dict[str, None] = {}
     for entry in listed.split("\0"):
@@ -81,11 +96,9 @@ def _neutral_env(root: Path) -> dict[str, str]:
     for driver in drivers:
         settings += [(f"filter.{driver}.{var}", "") for var in _FILTER_VARS]
         settings.append((f"filter.{driver}.required", "false"))
-    given = env.get("GIT_CONFIG_COUNT", "")
-    count = int(given) if given.isdigit() else 0  # settings of the caller's come first
-    for n, (key, value) in enumerate(settings, start=count):
+    for n, (key, value) in enumerate(settings):
         env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = key, value
-    env["GIT_CONFIG_COUNT"] = str(count + len(settings))
+    env["GIT_CONFIG_COUNT"] = str(len(settings))
     return env
 
 
@@ -105,14 +118,17 @@ def _git(root: Path, env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,)
 
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), *args],
+            ["git", *args],
             capture_output=True,
+            cwd=root,
             env=env,
             timeout=_TIMEOUT,
             check=False,
             stdin=subprocess.DEVNULL,
         )
     except FileNotFoundError:
+        if not root.is_dir():  # the working directory, gone meanwhile
+            raise UsageError(f"--diff: {root} is not a directory") from None
         raise UsageError("--diff needs git, which is not installed") from None
     except subprocess.TimeoutExpired:
         raise AtlasError(f"--diff: git {args[0]} took more than {_TIMEOUT:.0f}s") from None

@@ -26,6 +26,9 @@ from atlas_core.walk.ignore import IGNORE_FILES, IgnoreStack
 __all__ = ["FsWalker"]
 
 ALWAYS_SKIPPED_DIRS = {".git", ".hg", ".svn", ".atlas"}
+#: skipped whatever their type: a ``.git`` file (a linked work tree's, a submodule's) names
+#: a repository elsewhere by its absolute path
+VCS_NAMES = frozenset({".git", ".hg", ".svn"})
 
 #: one open directory: its remaining entries, its prefix and its ignore stack
 _Frame = tuple[Iterator[os.DirEntry[str]], str, IgnoreStack]
@@ -54,6 +57,8 @@ class FsWalker:
         while frames:
             entries, prefix, stack = frames[-1]
             for entry in entries:
+                if entry.name in VCS_NAMES:
+                    continue
                 rel = prefix + entry.name
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -55,9 +54,11 @@ class LogCommit:
 
 
 def git_env() -> dict[str, str]:
-    """The environment for every git call: no locks, no prompts, stable messages."""
-    env = dict(os.environ)
-    env.update(
+    """The environment for every git call: none of the variables that choose another
+    repository (git sets ``GIT_DIR`` for a hook), no locks, no prompts, stable messages."""
+    from atlas_core.api import git_environment
+
+    return git_environment(
         GIT_OPTIONAL_LOCKS="0",
         GIT_TERMINAL_PROMPT="0",
         LC_ALL="C",
@@ -65,7 +66,6 @@ def git_env() -> dict[str, str]:
         GIT_PAGER="cat",
         PAGER="cat",
     )
-    return env
 
 
 def _base(root: Path) -> list[str]:
@@ -80,12 +80,11 @@ def _base(root: Path) -> list[str]:
     refused = foreign_git_dir(root)
     if refused:
         raise GitUnavailable(refused)
-    # the -c options neutralise user config that would change what log prints
+    # run in root (cwd=root); the -c options neutralise user config that would change what
+    # log prints
     return [
         "git",
         "--no-optional-locks",
-        "-C",
-        str(root),
         "-c",
         "core.quotepath=false",
         "-c",
@@ -100,14 +99,22 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             [*_base(root), *args],
             capture_output=True,
+            cwd=root,
             env=git_env(),
             stdin=subprocess.DEVNULL,
             check=False,
         )
-    except FileNotFoundError:
-        raise GitUnavailable("git is not installed (not found on PATH)") from None
     except OSError as exc:
-        raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
+        raise _not_run(root, exc) from None
+
+
+def _not_run(root: Path, exc: OSError) -> GitUnavailable:
+    """Why git did not start: not installed, or ``root`` (its working directory) is gone."""
+    if not root.is_dir():
+        return GitUnavailable(f"{root} is not a directory")
+    if isinstance(exc, FileNotFoundError):
+        return GitUnavailable("git is not installed (not found on PATH)")
+    return GitUnavailable(f"git cannot be run: {exc.strerror or exc}")
 
 
 def _first_line(raw: bytes) -> str:
@@ -161,9 +168,9 @@ def read_head(root: Path) -> str:
 
 def head_from_files(root: Path) -> str | None:
     """HEAD's commit read from ``<root>/.git`` (plus " shallow" for a shallow clone), or
-    None when git must be asked (a worktree, a subdirectory, reftable, ``$GIT_DIR``)."""
+    None when git must be asked (a worktree, a subdirectory, reftable)."""
     git_dir = root / ".git"
-    if os.environ.get("GIT_DIR") or not git_dir.is_dir() or (git_dir / "reftable").exists():
+    if not git_dir.is_dir() or (git_dir / "reftable").exists():
         return None
     try:
         head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
@@ -232,12 +239,11 @@ def stream_log(
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 stdin=subprocess.DEVNULL,
+                cwd=root,
                 env=git_env(),
             )
-        except FileNotFoundError:
-            raise GitUnavailable("git is not installed (not found on PATH)") from None
         except OSError as exc:
-            raise GitUnavailable(f"git cannot be run: {exc.strerror or exc}") from None
+            raise _not_run(root, exc) from None
         assert proc.stdout is not None
         finished = False
         try:

@@ -147,6 +147,28 @@ def test_root_inside_a_repository_sees_its_own_paths(git_repo, pipeline) -> None
     assert scores["src/core.py"] > scores["util.py"] > 0
 
 
+def test_git_dir_in_the_environment_is_not_followed(git_repo, pipeline, monkeypatch) -> None:
+    """git sets ``GIT_DIR`` (and more) for a hook: Atlas run from one still reads the
+    history of the tree it indexes, not the hook's repository."""
+    own = git_repo("own")
+    head = own.commit(0, {"a.py": "a", "b.py": "b"})
+    other = git_repo("other")
+    for day in range(3):
+        other.commit(day, {"a.py": f"a{day}", "c.py": f"c{day}"})
+    for name, value in (
+        ("GIT_DIR", other.root / ".git"),
+        ("GIT_WORK_TREE", other.root),
+        ("GIT_INDEX_FILE", other.root / ".git" / "index"),
+        ("GIT_OBJECT_DIRECTORY", other.root / ".git" / "objects"),
+        ("GIT_CONFIG_PARAMETERS", "'core.worktree'='/nowhere'"),
+    ):
+        monkeypatch.setenv(name, str(value))
+    _, reader = pipeline.indexed(own.root)
+    data = _record(reader)
+    assert (data["status"], data["head"]) == ("ok", head)
+    assert len(History.from_record(data)) == 1
+
+
 def _snapshot(git_dir: Path) -> dict[str, tuple[int, int]]:
     out = {}
     for base, _, names in os.walk(git_dir):
