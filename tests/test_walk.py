@@ -113,9 +113,12 @@ def test_a_symlink_cannot_show_what_the_walk_keeps_out(tmp_path: Path) -> None:
     os.symlink(root / ".git" / "config", root / "config.txt")
     os.symlink(".atlas/CURRENT", root / "current.txt")
     os.symlink(root / "real.py", root / "alias.py")
+    (root / "sub").mkdir()
+    (root / "sub" / ".git").write_text("gitdir: /elsewhere/.git/modules/sub\n")
+    os.symlink("sub/.git", root / "gitfile.txt")  # a submodule's .git is a file
     files, skipped = walk(root)
     assert files == ["alias.py", "real.py"]
-    assert skipped["symlink-into-skipped-directory"] == 2
+    assert skipped["symlink-into-skipped-directory"] == 3
 
 
 def test_symlinks_stay_inside_the_root_and_never_loop(tmp_path: Path) -> None:

@@ -144,8 +144,9 @@ class FsWalker:
         if not (target == real_root or target.startswith(real_root + os.sep)):
             settings.on_skip(rel, "symlink-outside-root")
             return None
-        inside = os.path.relpath(target, real_root).split(os.sep)[:-1]
-        if ALWAYS_SKIPPED_DIRS.intersection(inside) or (
+        # every part: a worktree's or submodule's ``.git`` is a file
+        parts = os.path.relpath(target, real_root).split(os.sep)
+        if ALWAYS_SKIPPED_DIRS.intersection(parts) or (
             cache is not None and target.startswith(cache + os.sep)
         ):
             settings.on_skip(rel, "symlink-into-skipped-directory")
