@@ -18,13 +18,17 @@ if TYPE_CHECKING:
 
     from atlas_ollama.config import OllamaConfig
 
-__all__ = ["EmbeddingClient", "EmbeddingError", "ModelMissingError"]
+__all__ = ["EmbeddingClient", "EmbeddingError", "EmbeddingTimeout", "ModelMissingError"]
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
 class EmbeddingError(AtlasPluginError):
     """The embedding server could not give us vectors; the message is one line for the user."""
+
+
+class EmbeddingTimeout(EmbeddingError):
+    """The server did not answer within the time the plugin may wait."""
 
 
 class ModelMissingError(EmbeddingError):
@@ -34,10 +38,22 @@ class ModelMissingError(EmbeddingError):
 class EmbeddingClient:
     """Vectors for texts from one server and model; counts the requests it makes."""
 
-    def __init__(self, config: OllamaConfig, *, sleep: Any = time.sleep) -> None:
+    def __init__(
+        self,
+        config: OllamaConfig,
+        *,
+        sleep: Any = time.sleep,
+        deadline: float | None = None,
+        budget: tuple[float, str] | None = None,
+    ) -> None:
+        """``deadline`` (a :func:`time.monotonic` time) ends every wait of this client, on
+        top of the ``timeout`` each request has; ``budget`` is (seconds, setting) the
+        deadline stands for, named when it runs out."""
         self.config = config
         self.base_url = config.base_url
         self.requests = 0
+        self.deadline = deadline
+        self.budget = budget or (config.timeout, "timeout")
         self._sleep = sleep
         self._http: httpx.Client | None = None
 
@@ -120,21 +136,35 @@ class EmbeddingClient:
         if self._http is None:
             import httpx
 
-            timeout = httpx.Timeout(self.config.timeout, connect=min(self.config.timeout, 10.0))
-            self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+            self._http = httpx.Client(base_url=self.base_url)
         return self._http
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None) -> dict[str, Any]:
         import httpx
 
+        # one bound for the request and its retries: a server that accepts connections
+        # and never answers must not hold the command for timeout x tries
+        end = time.monotonic() + self.config.timeout
+        if self.deadline is not None:
+            end = min(end, self.deadline)
         tries = self.config.retries + 1
-        last = ""
+        made = 0
+        last = "timeout"
+        failed: httpx.Response | None = None  # a 429/5xx answer, retried while time is left
         for attempt in range(tries):
             if attempt:
-                self._sleep(min(0.25 * 2 ** (attempt - 1), 2.0))
+                pause = min(0.25 * 2 ** (attempt - 1), 2.0)
+                if time.monotonic() + pause >= end:
+                    break
+                self._sleep(pause)
+            left = end - time.monotonic()
+            if left <= 0:
+                last = "timeout"
+                break
             self.requests += 1
+            made += 1
             try:
-                response = self._client().request(method, path, json=payload)
+                response = self._send(method, path, payload, left, end)
             except httpx.TimeoutException:
                 last = "timeout"
                 continue
@@ -144,24 +174,46 @@ class EmbeddingClient:
                     break  # nothing listens there: trying again only makes the user wait
                 continue
             if response.status_code in _RETRY_STATUS and attempt + 1 < tries:
-                last = f"http:{response.status_code}"
+                last, failed = "http", response
                 continue
             return self._decode(response, path)
+        if last == "http" and failed is not None:
+            return self._decode(failed, path)  # its own error message says the most
         if last == "timeout":
-            raise EmbeddingError(
-                f"ollama: {self.base_url}{path} did not answer within {self.config.timeout:g}s "
-                f"({tries} tries); raise [rerankers.ollama] timeout or check the server"
+            seconds, setting = self.budget
+            raise EmbeddingTimeout(
+                f"ollama: {self.base_url}{path} did not answer within {seconds:g}s "
+                f"({made} tries); raise [rerankers.ollama] {setting} or check the server"
             )
-        if last.startswith("connect:"):
-            hint = (
-                "start it with 'ollama serve' or set OLLAMA_HOST"
-                if self.config.api == "ollama"
-                else "start the server or set [rerankers.ollama] host"
+        hint = (
+            "start it with 'ollama serve' or set OLLAMA_HOST"
+            if self.config.api == "ollama"
+            else "start the server or set [rerankers.ollama] host"
+        )
+        raise EmbeddingError(
+            f"ollama: cannot reach {self.base_url} ({last[len('connect:') :]}); {hint}"
+        )
+
+    def _send(
+        self, method: str, path: str, payload: dict[str, Any] | None, left: float, end: float
+    ) -> httpx.Response:
+        """One request that gives up at ``end``, also against a server that sends its
+        answer a byte at a time (httpx's timeouts bound each wait, not the whole)."""
+        import httpx
+
+        timeout = httpx.Timeout(left, connect=min(left, 10.0))
+        with self._client().stream(method, path, json=payload, timeout=timeout) as response:
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += chunk
+                if time.monotonic() > end:
+                    raise httpx.ReadTimeout("no complete answer in time", request=response.request)
+            return httpx.Response(
+                response.status_code,
+                headers=response.headers,
+                content=bytes(body),
+                request=response.request,
             )
-            raise EmbeddingError(
-                f"ollama: cannot reach {self.base_url} ({last[len('connect:') :]}); {hint}"
-            )
-        raise EmbeddingError(f"ollama: {self.base_url}{path} failed ({last})")  # pragma: no cover
 
     def _decode(self, response: httpx.Response, path: str) -> dict[str, Any]:
         try:

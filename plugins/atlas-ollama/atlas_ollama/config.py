@@ -14,7 +14,7 @@ from atlas_core.api import UsageError
 __all__ = ["DEFAULT_HOST", "OllamaConfig", "config_from_table", "is_local", "resolve_host"]
 
 DEFAULT_HOST = "http://localhost:11434"
-#: the most a config may set per request, and extra tries
+#: the most a config may set for the waits (seconds), and extra tries
 MAX_TIMEOUT = 600.0
 MAX_RETRIES = 10
 
@@ -41,8 +41,12 @@ class OllamaConfig:
     dimensions: int = 0
     #: texts per request
     batch_size: int = 32
-    #: seconds per request
-    timeout: float = 60.0
+    #: seconds the plugin waits on the server in total: for one query's --rerank and
+    #: --semantic together, or for each request of ``atlas index --embed`` (retries included)
+    timeout: float = 30.0
+    #: the same for a reranking no flag asked for (the ``thorough`` preset): best effort, so
+    #: a server that does not answer costs this much, then the lexical answer and a warning
+    auto_timeout: float = 5.0
     #: extra tries after a connection error, a timeout or an HTTP 5xx/429
     retries: int = 2
     # The three below bound the cost of a cold rerank (about candidates * max_chunks texts
@@ -86,16 +90,26 @@ class OllamaConfig:
         for key in ("batch_size", "max_chars", "max_chunks", "semantic_top"):
             if getattr(self, key) < 1:
                 raise UsageError(f"[rerankers.ollama] {key} must be at least 1")
-        if self.timeout <= 0 or self.retries < 0 or self.dimensions < 0 or self.candidates < 0:
+        if (
+            self.timeout <= 0
+            or self.auto_timeout <= 0
+            or self.retries < 0
+            or self.dimensions < 0
+            or self.candidates < 0
+        ):
             raise UsageError(
-                "[rerankers.ollama] timeout must be positive; retries, dimensions and "
-                "candidates must not be negative"
+                "[rerankers.ollama] timeout and auto_timeout must be positive; retries, "
+                "dimensions and candidates must not be negative"
             )
         # bounded: a repository's config must not keep a query waiting for hours
         if self.timeout > MAX_TIMEOUT or self.retries > MAX_RETRIES:
             raise UsageError(
                 f"[rerankers.ollama] timeout must be at most {MAX_TIMEOUT:.0f} seconds and "
                 f"retries at most {MAX_RETRIES}"
+            )
+        if self.auto_timeout > MAX_TIMEOUT:
+            raise UsageError(
+                f"[rerankers.ollama] auto_timeout must be at most {MAX_TIMEOUT:.0f} seconds"
             )
         return self
 

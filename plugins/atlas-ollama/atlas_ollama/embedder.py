@@ -26,11 +26,15 @@ class FileEmbedder:
         reader: IndexView,
         config: OllamaConfig,
         note: Callable[[str], None] = lambda message: None,
+        *,
+        deadline: float | None = None,
+        budget: tuple[float, str] | None = None,
     ) -> None:
+        """``deadline`` and ``budget``: see :class:`EmbeddingClient`."""
         self.reader = reader
         self.config = config
         self.note = note
-        self.client = EmbeddingClient(config)
+        self.client = EmbeddingClient(config, deadline=deadline, budget=budget)
         self.store = VectorStore(reader.cache / "extras", config.model_id)
         self.embedded = 0
         self._query_prefix, self._doc_prefix = config.prefixes()
@@ -40,8 +44,10 @@ class FileEmbedder:
     def __enter__(self) -> FileEmbedder:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         self.client.close()
+        if kind is not None:
+            self.save()  # keep what was embedded before the server stopped answering
 
     # -- texts -------------------------------------------------------------------
 
@@ -97,14 +103,17 @@ class FileEmbedder:
         pending_keys, pending_texts = list(todo), list(todo.values())
         if len(todo) <= self.config.batch_size:
             progress = None  # one request: nothing to watch
-        step = self.config.batch_size * 4  # a few requests between progress updates
-        for start in range(0, len(pending_texts), step):
+        # one request at a time, so a failure keeps every batch embedded before it
+        step = self.config.batch_size
+        total = len(pending_texts)
+        for batch, start in enumerate(range(0, total, step)):
             vectors = self.client.embed(pending_texts[start : start + step])
             self.store.add(pending_keys[start : start + step], vectors)
+            self.embedded += len(vectors)
             self._say_dropped()
-            if progress:
-                progress(min(start + step, len(pending_texts)), len(pending_texts))
-        self.embedded += len(todo)
+            done = min(start + step, total)
+            if progress and (batch % 4 == 3 or done == total):  # a few requests per update
+                progress(done, total)
         return len(todo)
 
     def vectors(self, keys: list[bytes]) -> tuple[np.ndarray, np.ndarray]:

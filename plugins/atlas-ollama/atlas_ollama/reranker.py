@@ -9,11 +9,13 @@ vectors precomputed by ``atlas index --embed`` (``--semantic``).
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Any, ClassVar
 
 import numpy as np
 
 from atlas_core.api import AtlasPluginError, QueryContext, progress_bar
+from atlas_ollama.client import EmbeddingTimeout
 from atlas_ollama.config import OllamaConfig, config_from_table
 from atlas_ollama.embedder import FileEmbedder
 from atlas_ollama.search import best_per_file, similarities
@@ -29,17 +31,53 @@ class OllamaReranker:
     def __init__(self) -> None:
         #: query vectors of this run, so --semantic and --rerank embed the task once
         self._queries: dict[tuple[str, str], np.ndarray] = {}
+        #: the query being answered and when it first waited on the server: --semantic
+        #: and --rerank share one ``timeout``
+        self._started: tuple[weakref.ref[QueryContext], float] | None = None
 
     def config(self, ctx: QueryContext) -> OllamaConfig:
         return config_from_table(ctx.options(self.name))
+
+    def _budget(
+        self, ctx: QueryContext, cfg: OllamaConfig, best_effort: bool
+    ) -> tuple[float, tuple[float, str]]:
+        """(deadline, budget) for one call: ``auto_timeout`` from now when best effort,
+        never past ``timeout`` after the query first waited."""
+        now = time.monotonic()
+        if self._started is None or self._started[0]() is not ctx:
+            self._started = (weakref.ref(ctx), now)
+        deadline = self._started[1] + cfg.timeout
+        if best_effort and now + cfg.auto_timeout < deadline:
+            return now + cfg.auto_timeout, (cfg.auto_timeout, "auto_timeout")
+        return deadline, (cfg.timeout, "timeout")
 
     # -- rerank ------------------------------------------------------------------
 
     def rerank(self, ctx: QueryContext, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
         cfg = self.config(ctx)
+        best_effort = not _flag_asked()
+        deadline, budget = self._budget(ctx, cfg, best_effort)
+        try:
+            return self._rerank(ctx, cfg, candidates, scores, deadline, budget)
+        except EmbeddingTimeout as exc:
+            if best_effort:
+                # Atlas keeps a preset's reranking failures for -v; one that cost the
+                # user seconds is said (in the words Atlas uses for --rerank)
+                ctx.note(f"reranker {self.name} skipped: {exc}", level="warning")
+            raise
+
+    def _rerank(
+        self,
+        ctx: QueryContext,
+        cfg: OllamaConfig,
+        candidates: np.ndarray,
+        scores: np.ndarray,
+        deadline: float,
+        budget: tuple[float, str],
+    ) -> np.ndarray:
         started = time.perf_counter()
         chosen = candidates[: cfg.candidates or len(candidates)]
-        with FileEmbedder(ctx.index, cfg, ctx.note) as embedder:
+        with FileEmbedder(ctx.index, cfg, ctx.note, deadline=deadline, budget=budget) as embedder:
             query = embedder.query_vector(ctx.query, self._queries)
             texts: list[str] = []
             owner: list[int] = []
@@ -91,7 +129,8 @@ class OllamaReranker:
             for k in range(0, len(blob), 16):
                 keys.append(bytes(blob[k : k + 16]))
                 owner.append(i)
-        with FileEmbedder(reader, cfg, ctx.note) as embedder:
+        deadline, budget = self._budget(ctx, cfg, best_effort=False)  # --semantic is a flag
+        with FileEmbedder(reader, cfg, ctx.note, deadline=deadline, budget=budget) as embedder:
             query = embedder.query_vector(ctx.query, self._queries)
             store = embedder.store
             rows = store.rows(keys)
@@ -109,6 +148,20 @@ class OllamaReranker:
         sims = similarities(matrix, scales, query, rows[present])
         best = best_per_file(np.asarray(owner, dtype=np.int64)[present], sims, len(reader))
         return _top(best, cfg.semantic_top)
+
+
+def _flag_asked() -> bool:
+    """Whether the command line has ``--rerank`` (Atlas does not tell a reranker whether a
+    flag or a preset asked for it). Without a command line (the library, ``atlas mcp``),
+    reranking is best effort."""
+    import click
+
+    command = click.get_current_context(silent=True)
+    while command is not None:
+        if command.params.get("rerank") is not None:
+            return True
+        command = command.parent
+    return False
 
 
 def _spread(best: np.ndarray) -> np.ndarray:

@@ -102,7 +102,7 @@ def test_timeout(ollama) -> None:
     with pytest.raises(EmbeddingError) as err, client(ollama, timeout=0.3, retries=1) as c:
         c.embed(["x"])
     assert str(err.value) == (
-        f"ollama: {ollama.url}/api/embed did not answer within 0.3s (2 tries); "
+        f"ollama: {ollama.url}/api/embed did not answer within 0.3s (1 tries); "
         "raise [rerankers.ollama] timeout or check the server"
     )
 
