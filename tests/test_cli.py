@@ -225,6 +225,29 @@ def test_output_errors_in_a_real_process(repo: Path) -> None:
     assert closed.stderr == b"atlas: error: cannot write output: standard output is closed\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "the", "--format", "jsonl"],  # a warning: the task has no searchable words
+        ["outline", "nope.py"],  # an error of the command
+        ["query", "retry", "--formatx", "jsonl"],  # click's usage error
+    ],
+)
+def test_messages_are_dropped_when_stderr_is_closed(repo: Path, args: list[str]) -> None:
+    # Python's sys.stderr is None then, and print(file=None) writes to stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "atlas_core", "--root", str(repo), *args],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: os.close(2),
+        text=True,
+    )
+    assert "atlas:" not in done.stdout
+    if done.returncode == 0:
+        assert all(json.loads(line) for line in done.stdout.splitlines())
+    else:
+        assert done.returncode == 2 and done.stdout == ""
+
+
 def test_a_deleted_current_directory_is_a_one_line_error(
     tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

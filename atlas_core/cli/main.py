@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 
@@ -244,6 +245,18 @@ class _Output:
         return getattr(self.stream, name)
 
 
+class _Discard(io.TextIOBase):
+    """``sys.stderr`` when the descriptor was closed (Python's ``None``): messages are
+    dropped. With ``None``, ``print(file=sys.stderr)`` writes to stdout instead, into the
+    command's output."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _cwd_exists() -> bool:
     try:
         os.getcwd()
@@ -253,12 +266,14 @@ def _cwd_exists() -> bool:
 
 
 def _main(argv: list[str] | None) -> int:
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     sys.stdout = _Output(stdout)  # type: ignore[assignment]
+    if stderr is None:
+        sys.stderr = _Discard()
     try:
         return _run(argv)
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _run(argv: list[str] | None) -> int:
