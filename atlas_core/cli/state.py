@@ -66,7 +66,10 @@ class AppState:
     @cached_property
     def repo(self) -> Repository:
         """The repository (:mod:`atlas_core.repository`): every command goes through it."""
+        from atlas_core.index.lock import env_lock_timeout
         from atlas_core.repository import Repository
+
+        env_lock_timeout()  # a bad value fails now, not only when a lock is contended
 
         return Repository(self.root, manager=self.manager, on_message=self.warn)
 
