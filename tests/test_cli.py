@@ -272,6 +272,34 @@ def test_file_given_as_root_and_bad_config(repo: Path, atlas_cli: Cli) -> None:
     assert result.code == 2 and "bad TOML" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["outline", "x\udcff.py"], "file 'x\\xff.py' is not an indexed file"),
+        (["related", "x\udcff.py"], "file 'x\\xff.py' is not an indexed file"),
+        (["query", "retry", "--seed", "x\udcff.py"], "seed 'x\\xff.py' is not"),
+        (["query", "retry", "--diff", "\udcff"], "bad git revision '\\xff'"),
+        (["query", "retry", "--scope", "/\udcff"], "scope pattern '/\\xff' is absolute"),
+        (["render", "/nowhere/\udcff"], "cannot read selection '/nowhere/\\xff'"),
+    ],
+)
+def test_undecodable_bytes_in_messages_are_shown_as_atlas_shows_paths(
+    repo: Path, atlas_cli: Cli, args: list[str], shown: str
+) -> None:
+    result = atlas_cli("--root", str(repo), *args)
+    assert result.code == 2 and shown in result.stderr, result.stderr
+    assert "\\udc" not in result.stderr
+
+
+def test_an_undecodable_root_is_shown_as_atlas_shows_paths(
+    atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_ROOT", "/nowhere/\udcff")
+    result = atlas_cli("query", "retry")
+    assert result.code == 2
+    assert result.stderr == "atlas: error: root '/nowhere/\\xff' does not exist\n"
+
+
 def test_render_refuses_paths_outside_the_root(repo: Path, atlas_cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "outside.txt").write_text("private")
     for bad in ("../outside.txt", str(tmp_path / "outside.txt")):
