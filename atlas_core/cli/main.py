@@ -76,7 +76,13 @@ def build_cli(manager: Any) -> click.Group:
         help="ANSI colours: auto (on a terminal, unless NO_COLOR is set), always or never.",
     )
     @click.option("--no-color", is_flag=True, help="Same as --color never.")
-    @click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", hidden=True)
+    @click.option(
+        "--disable-plugin",
+        "disabled",
+        multiple=True,
+        metavar="NAME",
+        help="Do not load this plugin (repeatable; as ATLAS_DISABLE_PLUGINS).",
+    )
     @click.version_option(message=version)
     @click.pass_context
     def cli(

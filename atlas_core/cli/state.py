@@ -186,6 +186,14 @@ def common_options(func: Any) -> Any:
             callback=_setter("no_color"),
             help="Same as --color never.",
         ),
+        # read from the whole command line before the plugins load (main.py): accepted here
+        click.option(
+            "--disable-plugin",
+            multiple=True,
+            metavar="NAME",
+            expose_value=False,
+            help="Do not load this plugin (repeatable).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
