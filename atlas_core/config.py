@@ -226,6 +226,10 @@ RERANK_WORDS = ("off", "auto", "on", "require")
 #: the config files, in the order they are read (later overrides earlier, key by key)
 FILES = ("pyproject.toml", "atlas.toml")
 
+#: the largest config file read: a config is a few kilobytes, and a huge file must not make
+#: every command read and parse it (a 200 MB pyproject.toml took 442 MB of memory)
+MAX_CONFIG_BYTES = 4 << 20
+
 
 #: the largest weight a setting may give (a signal's in a preset, a field's in BM25F ...):
 #: weights are relative, and scores multiplied and summed by larger ones overflow
@@ -277,6 +281,9 @@ class Settings:
     #: where each value set by a file came from: dotted key -> ``"atlas.toml"`` or
     #: ``"pyproject.toml"`` (keys of resolved presets included; absent: the default)
     origins: dict[str, str] = attrs.field(factory=dict)
+    #: one-line warnings about the files (a broken ``pyproject.toml`` without Atlas's
+    #: settings, which is ignored)
+    warnings: list[str] = attrs.field(factory=list)
 
     @property
     def source(self) -> str:
@@ -346,31 +353,58 @@ def _cattrs_message(exc: Exception) -> str:
 # -- reading the files -------------------------------------------------------------------
 
 
-def _read_files(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
-    """``(label, path, table)`` of each config file present, in reading order."""
+def _read_files(root: Path, warnings: list[str]) -> list[tuple[str, Path, dict[str, Any]]]:
+    """``(label, path, table)`` of each config file present, in reading order.
+
+    A ``pyproject.toml`` that is too big, not UTF-8 or not TOML is an error only when its
+    text mentions ``tool.atlas`` (it may hold Atlas's settings): otherwise it belongs to
+    other tools (perhaps half-way through an edit) and is ignored with a warning.
+    """
     out: list[tuple[str, Path, dict[str, Any]]] = []
     for label in FILES:
         path = root / label
         try:
             if not path.is_file():
                 continue
-            import tomllib  # here: most repositories have no config file to parse
-
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
             raise UsageError(f"cannot read config {path}: {exc}") from None
-        except ValueError as exc:  # tomllib.TOMLDecodeError
-            raise UsageError(f"bad TOML in {path}: {exc}") from None
+        try:
+            data = _parse_toml(raw, path)
+        except UsageError as exc:
+            if label == "pyproject.toml" and b"tool.atlas" not in raw:
+                warnings.append(f"{exc}; ignored (it has no [tool.atlas])")
+                continue
+            raise
         if label == "pyproject.toml":
             tool = data.get("tool")
-            table = tool.get("atlas") if isinstance(tool, dict) else None
+            if tool is not None and not isinstance(tool, dict):
+                raise UsageError(f"[tool] in {path} must be a table, not {tool!r}")
+            table = tool.get("atlas") if tool is not None else None
             if table is None:
                 continue
             if not isinstance(table, dict):
-                raise UsageError(f"[tool.atlas] in {path} must be a table")
+                raise UsageError(f"[tool.atlas] in {path} must be a table, not {table!r}")
             data = table
         out.append((label, path, data))
     return out
+
+
+def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
+    """The table of a config file's ``raw`` bytes (at most one more than the cap)."""
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise UsageError(f"config {path} is larger than {MAX_CONFIG_BYTES >> 20} MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read config {path}: {exc}") from None
+    import tomllib  # here: most repositories have no config file to parse
+
+    try:
+        return tomllib.loads(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise UsageError(f"bad TOML in {path}: {exc}") from None
 
 
 def _merge(
@@ -410,7 +444,7 @@ def load_settings(
     raw: dict[str, Any] = {}
     origins: dict[str, str] = {}
     settings = Settings()
-    for label, path, table in _read_files(root):
+    for label, path, table in _read_files(root, settings.warnings):
         settings.files[label] = str(path)
         _merge(raw, table, label, origins, "")
     if overrides:

@@ -35,6 +35,7 @@ from atlas_core.errors import (
 )
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.reader import IndexReader, open_index
+from atlas_core.paths import quoted_path
 from atlas_core.plugin.guard import guarded, origin_of, output_failure, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.rank.fusion import normalize
@@ -64,11 +65,11 @@ def resolve_root(root: str | os.PathLike[str] | None) -> Path:
     raw = explicit or "."
     path = Path(raw).expanduser()
     if not path.exists():
-        raise UsageError(f"root {raw!r} does not exist")
+        raise UsageError(f"root {quoted_path(raw)} does not exist")
     if not path.is_dir():
-        raise UsageError(f"root {raw!r} is not a directory")
+        raise UsageError(f"root {quoted_path(raw)} is not a directory")
     if not os.access(path, os.R_OK | os.X_OK):
-        raise UsageError(f"root {raw!r} is not readable")
+        raise UsageError(f"root {quoted_path(raw)} is not readable")
     path = path.resolve()
     return path if explicit else find_root(path)
 

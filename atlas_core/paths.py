@@ -15,7 +15,7 @@ name, best first.
 
 from __future__ import annotations
 
-__all__ = ["display_path", "display_text", "parse_display_path", "path_candidates"]
+__all__ = ["display_path", "display_text", "parse_display_path", "path_candidates", "quoted_path"]
 
 _NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNNAMED = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
@@ -50,6 +50,12 @@ def display_path(rel: str) -> str:
     if rel.isprintable() and "\\" not in rel:
         return rel
     return _escape(rel, backslash=True)
+
+
+def quoted_path(rel: str) -> str:
+    """``rel`` quoted for a message: ``'caf\\xe9.py'``, as :func:`display_path` shows it
+    (``repr`` would show the undecodable byte as ``\\udce9``)."""
+    return f"'{display_path(rel)}'"
 
 
 def display_text(text: str) -> str:

@@ -127,8 +127,12 @@ class Repository:
 
         overrides, source = _config_table(self._config)
         if overrides is None:
-            return load_settings(self.root)
-        return load_settings(self.root, overrides, source)
+            settings = load_settings(self.root)
+        else:
+            settings = load_settings(self.root, overrides, source)
+        for warning in settings.warnings:
+            self.on_message(warning)
+        return settings
 
     @cached_property
     def engine(self) -> Atlas:

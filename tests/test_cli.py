@@ -225,6 +225,29 @@ def test_output_errors_in_a_real_process(repo: Path) -> None:
     assert closed.stderr == b"atlas: error: cannot write output: standard output is closed\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "the", "--format", "jsonl"],  # a warning: the task has no searchable words
+        ["outline", "nope.py"],  # an error of the command
+        ["query", "retry", "--formatx", "jsonl"],  # click's usage error
+    ],
+)
+def test_messages_are_dropped_when_stderr_is_closed(repo: Path, args: list[str]) -> None:
+    # Python's sys.stderr is None then, and print(file=None) writes to stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "atlas_core", "--root", str(repo), *args],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: os.close(2),
+        text=True,
+    )
+    assert "atlas:" not in done.stdout
+    if done.returncode == 0:
+        assert all(json.loads(line) for line in done.stdout.splitlines())
+    else:
+        assert done.returncode == 2 and done.stdout == ""
+
+
 def test_a_deleted_current_directory_is_a_one_line_error(
     tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,6 +270,34 @@ def test_file_given_as_root_and_bad_config(repo: Path, atlas_cli: Cli) -> None:
     (repo / "atlas.toml").write_text("[presets\n")
     result = atlas_cli("--root", str(repo), "query", "x")
     assert result.code == 2 and "bad TOML" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["outline", "x\udcff.py"], "file 'x\\xff.py' is not an indexed file"),
+        (["related", "x\udcff.py"], "file 'x\\xff.py' is not an indexed file"),
+        (["query", "retry", "--seed", "x\udcff.py"], "seed 'x\\xff.py' is not"),
+        (["query", "retry", "--diff", "\udcff"], "bad git revision '\\xff'"),
+        (["query", "retry", "--scope", "/\udcff"], "scope pattern '/\\xff' is absolute"),
+        (["render", "/nowhere/\udcff"], "cannot read selection '/nowhere/\\xff'"),
+    ],
+)
+def test_undecodable_bytes_in_messages_are_shown_as_atlas_shows_paths(
+    repo: Path, atlas_cli: Cli, args: list[str], shown: str
+) -> None:
+    result = atlas_cli("--root", str(repo), *args)
+    assert result.code == 2 and shown in result.stderr, result.stderr
+    assert "\\udc" not in result.stderr
+
+
+def test_an_undecodable_root_is_shown_as_atlas_shows_paths(
+    atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_ROOT", "/nowhere/\udcff")
+    result = atlas_cli("query", "retry")
+    assert result.code == 2
+    assert result.stderr == "atlas: error: root '/nowhere/\\xff' does not exist\n"
 
 
 def test_render_refuses_paths_outside_the_root(repo: Path, atlas_cli: Cli, tmp_path: Path) -> None:

@@ -178,6 +178,44 @@ def test_a_misspelled_signal_in_pyproject_names_the_file(repo: Any, atlas_cli: C
     )
 
 
+@pytest.mark.parametrize(
+    "pyproject", ["[project\n", '[project]\nname = "x"\n' + "# padding\n" * 500_000]
+)
+def test_a_broken_pyproject_without_tool_atlas_is_ignored_with_a_warning(
+    repo: Any, atlas_cli: Cli, pyproject: str
+) -> None:
+    # an agent half-way through editing pyproject.toml keeps Atlas
+    root = repo(pyproject=pyproject)
+    for args in (("query", "retry", "--format", "jsonl"), ("config",)):
+        result = atlas_cli("--root", str(root), *args)
+        assert result.code == 0, result.stderr
+        (warning,) = result.stderr.splitlines()
+        assert warning.startswith("atlas: warning: ") and "pyproject.toml" in warning
+        assert warning.endswith("; ignored (it has no [tool.atlas])")
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "needle"),
+    [
+        ("[tool.atlas\n", "bad TOML in"),
+        ("[tool.atlas.index]\nignore = [\n", "bad TOML in"),
+        ("tool = 5\n", "[tool] in"),
+        ("[tool]\natlas = 3\n", "[tool.atlas] in"),
+        ("[tool.atlas]\n" + "# padding\n" * 500_000, "is larger than 4 MiB"),
+    ],
+)
+def test_a_broken_pyproject_that_may_hold_atlas_settings_is_an_error(
+    repo: Any, atlas_cli: Cli, pyproject: str, needle: str
+) -> None:
+    root = repo(pyproject=pyproject)
+    one_line_error(atlas_cli("--root", str(root), "query", "retry"), needle, "pyproject.toml")
+
+
+def test_an_atlas_toml_over_the_size_cap_is_an_error(repo: Any, atlas_cli: Cli) -> None:
+    root = repo("[index]\n" + "# padding\n" * 500_000)
+    one_line_error(atlas_cli("--root", str(root), "query", "retry"), "is larger than 4 MiB")
+
+
 def test_unknown_preset_flag_lists_the_known_ones(repo: Any, atlas_cli: Cli) -> None:
     root = repo()
     one_line_error(

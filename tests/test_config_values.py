@@ -225,6 +225,20 @@ def test_a_bad_lock_timeout_is_a_usage_error(
     )
 
 
+@pytest.mark.parametrize("value", ["abc", "1e400"])
+@pytest.mark.parametrize("command", [["index"], ["query", "retry"], ["map"]])
+def test_a_bad_lock_timeout_fails_even_when_no_lock_is_taken(
+    repo: Any, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch, value: str, command: list[str]
+) -> None:
+    root = repo()
+    assert atlas_cli("--root", str(root), "index").code == 0  # later runs change nothing
+    monkeypatch.setenv("ATLAS_LOCK_TIMEOUT", value)
+    one_line_error(
+        atlas_cli("--root", str(root), *command),
+        f"ATLAS_LOCK_TIMEOUT must be a number of seconds, 0 or more, not {value!r}",
+    )
+
+
 @pytest.mark.parametrize("value", ["0", "2.5"])
 def test_a_good_lock_timeout_is_taken(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     from atlas_core.index.lock import IndexLock

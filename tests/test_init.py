@@ -810,6 +810,35 @@ def test_the_prompt_hook_gives_up_silently_after_its_timeout(tmp_path: Path) -> 
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.parametrize("timeout", ["inf", "nan", "0", "-1", "601", "abc"])
+def test_the_prompt_hook_refuses_a_bad_timeout(tmp_path: Path, timeout: str) -> None:
+    repo = write_repo(tmp_path / "proj", {"src/a.py": "def a(): pass\n"}, git=True)
+    event = json.dumps({"prompt": "where is a defined", "cwd": str(repo)})
+    cmd = f"{shlex.quote(atlas_command()[0])} hook prompt --timeout {timeout}"
+    done = run_hook(cmd, event, repo)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("atlas: error: Invalid value for '--timeout'")
+    assert not (repo / ".atlas").exists()  # no child went on to index
+
+
+def test_the_prompt_hooks_child_is_killed_when_waiting_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from atlas_core.cli import hook
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Failing(subprocess.Popen):  # type: ignore[type-arg]
+        def communicate(self, *args: Any, **kwargs: Any) -> Any:
+            started.append(self)
+            raise OverflowError("timeout value is too large")
+
+    monkeypatch.setattr(subprocess, "Popen", Failing)
+    with pytest.raises(OverflowError):
+        hook._run([sys.executable, "-c", "import time; time.sleep(60)"], 5)
+    assert started and started[0].returncode is not None  # killed and reaped
+
+
 def test_the_prompt_hook_ranks_prompts_starting_with_a_path_and_long_ones(tmp_path: Path) -> None:
     from atlas_core.cli.hook import context_for_prompt
 

@@ -98,6 +98,32 @@ def test_plugins_can_be_disabled(
     assert "good" not in {r["Name"] for r in rows}
 
 
+def test_unknown_plugin_names_are_warned_about_once(
+    site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "good,nope")
+    monkeypatch.setenv("ATLAS_DISABLE_PLUGINS", "chunk_treesitter,atlas-good,nope2")
+    result = atlas_cli("plugins", "--json", "--disable-plugin", "nope3")  # after the command
+    assert result.code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: {where} names no installed plugin: {name} "
+        "(see 'atlas plugins' for the names)"
+        for where, name in [
+            ("ATLAS_LOAD_PLUGINS", "nope"),
+            ("ATLAS_DISABLE_PLUGINS", "nope2"),
+            ("--disable-plugin", "nope3"),
+        ]
+    ]
+    monkeypatch.delenv("ATLAS_DISABLE_PLUGINS")
+    rows = json.loads(atlas_cli("plugins", "--json", "--disable-plugin", "good").stdout)["Plugins"]
+    assert {r["Name"]: r["Status"] for r in rows}["good"] == "disabled"
+
+
+def test_disable_plugin_is_in_the_help(atlas_cli: Cli) -> None:
+    assert "--disable-plugin NAME" in atlas_cli("--help").stdout
+
+
 class _Dup(Signal):
     name = "bm25f"
 

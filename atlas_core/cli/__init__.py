@@ -7,7 +7,8 @@ try:
 except KeyboardInterrupt:  # Ctrl-C while the command line is still being imported
     import sys
 
-    print("atlas: interrupted", file=sys.stderr)
+    if sys.stderr is not None:  # closed: print() would write to stdout
+        print("atlas: interrupted", file=sys.stderr)
     raise SystemExit(130) from None
 
 __all__ = ["main"]

@@ -52,6 +52,8 @@ def effective_rows(
 
     root = state.root
     settings = load_settings(root)
+    for warning in settings.warnings:
+        state.warn(warning)
     check_settings(settings, state.manager)
 
     def of(key: str, value: Any) -> Row:

@@ -25,6 +25,8 @@ from typing import Any
 
 import click
 
+from atlas_core.cli.params import FiniteFloat
+
 __all__ = ["context_for_prompt", "hook"]
 
 #: The most stdin the hook reads: a prompt is text typed or pasted by a person.
@@ -33,6 +35,9 @@ MAX_INPUT = 1 << 20
 #: The most of a prompt ranked: its start says what it is about, and one argument of a
 #: command line is limited (128 KiB on Linux).
 MAX_TASK = 4000
+
+#: The longest ``--timeout``: the prompt waits for the hook that long.
+MAX_TIMEOUT = 600.0
 
 #: A Claude Code command (``/clear``, ``/review 12``): for Claude Code, not a task.
 _SLASH_COMMAND = re.compile(r"/[\w:.-]+(\s|$)")
@@ -65,10 +70,12 @@ def _run(argv: list[str], timeout: float) -> str | None:
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
         return None
+    finally:
+        if proc.returncode is None:  # timed out, or interrupted: never left running
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     if proc.returncode != 0:
         return None
     return out.decode("utf-8", "replace")
@@ -105,12 +112,16 @@ def hook() -> None:
 @hook.command()
 @click.option("--max-tokens", default=4000, show_default=True, help="Budget of the context.")
 @click.option(
-    "--timeout", default=8.0, show_default=True, help="Seconds before giving up, silently."
+    "--timeout",
+    type=FiniteFloat(0.0, MAX_TIMEOUT, above=True),
+    default=8.0,
+    show_default=True,
+    help=f"Seconds before giving up, silently (at most {MAX_TIMEOUT:g}).",
 )
 def prompt(max_tokens: int, timeout: float) -> None:
     """Claude Code's UserPromptSubmit hook: read its JSON on stdin, print the files Atlas
     ranks for the prompt as additional context. Never fails: on any problem it prints
-    nothing and exits 0.
+    nothing and exits 0 (a bad option is a usage error: the hook's command is wrong).
     """
     try:
         payload = json.loads(sys.stdin.read(MAX_INPUT))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 
@@ -75,7 +76,13 @@ def build_cli(manager: Any) -> click.Group:
         help="ANSI colours: auto (on a terminal, unless NO_COLOR is set), always or never.",
     )
     @click.option("--no-color", is_flag=True, help="Same as --color never.")
-    @click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", hidden=True)
+    @click.option(
+        "--disable-plugin",
+        "disabled",
+        multiple=True,
+        metavar="NAME",
+        help="Do not load this plugin (repeatable; as ATLAS_DISABLE_PLUGINS).",
+    )
     @click.version_option(message=version)
     @click.pass_context
     def cli(
@@ -244,6 +251,18 @@ class _Output:
         return getattr(self.stream, name)
 
 
+class _Discard(io.TextIOBase):
+    """``sys.stderr`` when the descriptor was closed (Python's ``None``): messages are
+    dropped. With ``None``, ``print(file=sys.stderr)`` writes to stdout instead, into the
+    command's output."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _cwd_exists() -> bool:
     try:
         os.getcwd()
@@ -253,12 +272,14 @@ def _cwd_exists() -> bool:
 
 
 def _main(argv: list[str] | None) -> int:
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     sys.stdout = _Output(stdout)  # type: ignore[assignment]
+    if stderr is None:
+        sys.stderr = _Discard()
     try:
         return _run(argv)
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _run(argv: list[str] | None) -> int:

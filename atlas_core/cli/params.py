@@ -12,13 +12,16 @@ __all__ = ["COUNT", "SCORE", "FiniteFloat"]
 
 class FiniteFloat(click.ParamType[float]):
     """A float that JSON can hold: ``nan`` and ``inf`` are usage errors (exit 2), and so is
-    one outside ``[low, high]`` when they are given."""
+    one outside ``[low, high]`` when they are given (``(low, high]`` with ``above``)."""
 
     name = "number"
 
-    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+    def __init__(
+        self, low: float | None = None, high: float | None = None, *, above: bool = False
+    ) -> None:
         self.low = low
         self.high = high
+        self.above = above
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
@@ -30,13 +33,14 @@ class FiniteFloat(click.ParamType[float]):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         low, high = self.low, self.high
-        if (low is not None and number < low) or (high is not None and number > high):
-            wanted = " ".join(
-                [
-                    *([f"from {low:g}"] if low is not None else []),
-                    *([f"to {high:g}"] if high is not None else []),
-                ]
-            )
+        too_low = low is not None and (number <= low if self.above else number < low)
+        if too_low or (high is not None and number > high):
+            bounds = []
+            if low is not None:
+                bounds.append(f"{'above' if self.above else 'from'} {low:g}")
+            if high is not None:
+                bounds.append(f"{'and at most' if self.above else 'to'} {high:g}")
+            wanted = " ".join(bounds)
             self.fail(f"{value!r} is not a number {wanted}", param, ctx)
         return number
 

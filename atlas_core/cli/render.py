@@ -13,6 +13,7 @@ import click
 from atlas_core.cli.params import COUNT
 from atlas_core.cli.state import AppState, common_options
 from atlas_core.errors import UsageError
+from atlas_core.paths import quoted_path
 
 __all__ = ["MAX_SELECTION_BYTES", "render"]
 
@@ -28,7 +29,7 @@ def _read_text(source: str) -> str:
     """The selection's text: stdin for ``-``, else a regular file, at most
     :data:`MAX_SELECTION_BYTES`."""
     if "\0" in source:
-        raise UsageError(f"selection file name holds a NUL byte: {source!r}")
+        raise UsageError(f"selection file name holds a NUL byte: {quoted_path(source)}")
     raw: bytes | str
     try:
         if source == "-":
@@ -40,13 +41,13 @@ def _read_text(source: str) -> str:
             fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             with open(fd, "rb") as fh:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    raise UsageError(f"selection {source!r} is not a regular file")
+                    raise UsageError(f"selection {quoted_path(source)} is not a regular file")
                 raw = fh.read(MAX_SELECTION_BYTES + 1)
     except OSError as exc:
-        raise UsageError(f"cannot read selection {source!r}: {exc.strerror}") from None
+        raise UsageError(f"cannot read selection {quoted_path(source)}: {exc.strerror}") from None
     if len(raw) > MAX_SELECTION_BYTES:
         raise UsageError(
-            f"selection {source!r} is larger than {MAX_SELECTION_BYTES >> 20} MB; "
+            f"selection {quoted_path(source)} is larger than {MAX_SELECTION_BYTES >> 20} MB; "
             "a selection lists files, it does not hold them"
         )
     if isinstance(raw, str):
@@ -54,24 +55,26 @@ def _read_text(source: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"selection {source!r} is not UTF-8 text") from None
+        raise UsageError(f"selection {quoted_path(source)} is not UTF-8 text") from None
 
 
 def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]:
     """Parse JSONL v0.3, a JSON document, or plain paths (one per line)."""
     stripped = _read_text(source).strip()
     if not stripped:
-        raise UsageError(f"selection {source!r} is empty")
+        raise UsageError(f"selection {quoted_path(source)} is empty")
     records: list[tuple[int, Any]] = []  # (line number, 0 for a whole document; record)
     if (stripped.startswith("{") and "\n" not in stripped) or stripped.startswith("{\n"):
         try:
             doc = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise UsageError(f"selection {source!r} is not valid JSON: {exc}") from None
+            raise UsageError(f"selection {quoted_path(source)} is not valid JSON: {exc}") from None
         if "Files" in doc:
             files = doc["Files"]
             if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
-                raise UsageError(f"selection {source!r}: 'Files' must be a list of objects")
+                raise UsageError(
+                    f"selection {quoted_path(source)}: 'Files' must be a list of objects"
+                )
             return str(doc.get("Query", "")), files, _budget(source, doc)
         records.append((0, doc))  # one JSONL record
     else:
@@ -85,10 +88,12 @@ def _read_selection(source: str) -> tuple[str, list[dict[str, Any]], int | None]
             try:
                 records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
-                raise UsageError(f"selection {source!r} line {number} is not JSON: {exc}") from None
+                raise UsageError(
+                    f"selection {quoted_path(source)} line {number} is not JSON: {exc}"
+                ) from None
     task, rows, budget = "", [], None
     for number, item in records:
-        where = f"{source!r} line {number}" if number else repr(source)
+        where = f"{quoted_path(source)} line {number}" if number else quoted_path(source)
         if not isinstance(item, dict):
             raise UsageError(f"selection {where} is not a JSON object")
         if "Version" in item:  # the header
@@ -113,7 +118,9 @@ def _budget(where: str, doc: dict[str, Any]) -> int | None:
     if limit is None:
         return None
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise UsageError(f"selection {where!r}: Budget.MaxTokens must be an integer, 0 or more")
+        raise UsageError(
+            f"selection {quoted_path(where)}: Budget.MaxTokens must be an integer, 0 or more"
+        )
     return limit
 
 

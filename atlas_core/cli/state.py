@@ -66,7 +66,10 @@ class AppState:
     @cached_property
     def repo(self) -> Repository:
         """The repository (:mod:`atlas_core.repository`): every command goes through it."""
+        from atlas_core.index.lock import env_lock_timeout
         from atlas_core.repository import Repository
+
+        env_lock_timeout()  # a bad value fails now, not only when a lock is contended
 
         return Repository(self.root, manager=self.manager, on_message=self.warn)
 
@@ -182,6 +185,14 @@ def common_options(func: Any) -> Any:
             expose_value=False,
             callback=_setter("no_color"),
             help="Same as --color never.",
+        ),
+        # read from the whole command line before the plugins load (main.py): accepted here
+        click.option(
+            "--disable-plugin",
+            multiple=True,
+            metavar="NAME",
+            expose_value=False,
+            help="Do not load this plugin (repeatable).",
         ),
     ]
     for option in reversed(options):

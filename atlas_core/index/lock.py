@@ -41,6 +41,7 @@ __all__ = [
     "IndexBusyError",
     "IndexLock",
     "Terminated",
+    "env_lock_timeout",
     "lock_wait",
     "read_holder",
 ]
@@ -112,18 +113,24 @@ def _default_wait() -> float:
     chosen = _WAIT.get()
     if chosen is not None:
         return chosen
+    env = env_lock_timeout()
+    return DEFAULT_WAIT if env is None else env
+
+
+def env_lock_timeout() -> float | None:
+    """``ATLAS_LOCK_TIMEOUT`` in seconds, None when unset; a :class:`UsageError` when it is
+    not a finite number, 0 or more (the command line checks it before any command that may
+    index, not only once a lock is contended)."""
     env = os.environ.get("ATLAS_LOCK_TIMEOUT", "").strip()
-    if env:
-        try:
-            seconds = float(env)
-        except ValueError:
-            seconds = math.nan
-        if not 0.0 <= seconds < math.inf:  # nan compares false
-            raise UsageError(
-                f"ATLAS_LOCK_TIMEOUT must be a number of seconds, 0 or more, not {env!r}"
-            )
-        return seconds
-    return DEFAULT_WAIT
+    if not env:
+        return None
+    try:
+        seconds = float(env)
+    except ValueError:
+        seconds = math.nan
+    if not 0.0 <= seconds < math.inf:  # nan compares false
+        raise UsageError(f"ATLAS_LOCK_TIMEOUT must be a number of seconds, 0 or more, not {env!r}")
+    return seconds
 
 
 # -- who holds the lock --------------------------------------------------------------

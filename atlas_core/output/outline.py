@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from atlas_core.errors import UsageError
 from atlas_core.output.secrets import redact, secret_file_reason
-from atlas_core.paths import display_path
+from atlas_core.paths import display_path, quoted_path
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -26,10 +26,12 @@ def outline_of(reader: IndexReader, rel: str, *, allow_secrets: bool = False) ->
     """
     i = reader.ids.get(rel)
     if i is None:
-        raise UsageError(f"{rel!r} is not in the index (no such file, or ignored)")
+        raise UsageError(f"{quoted_path(rel)} is not in the index (no such file, or ignored)")
     reason = secret_file_reason(rel)
     if reason and not allow_secrets:
-        raise UsageError(f"{rel!r} is a secret file ({reason}); its outline is not shown")
+        raise UsageError(
+            f"{quoted_path(rel)} is a secret file ({reason}); its outline is not shown"
+        )
     chunks = reader.chunks(i)
     entry = reader.entry(i)
     symbols: list[dict[str, Any]] = []

@@ -477,6 +477,27 @@ def _env_set(name: str) -> set[str] | None:
     return {part.strip() for part in value.split(",") if part.strip()}
 
 
+def _unknown_names(named: dict[str, set[str]]) -> list[str]:
+    """A warning for each setting that names no built-in or installed plugin (a typo would
+    otherwise go unnoticed)."""
+    if not any(named.values()):
+        return []  # the usual case: no installed distribution is listed
+    from atlas_core.plugin.builtin import BUILTIN_PLUGINS
+
+    known = {modname.rsplit(".", 1)[1] for modname in BUILTIN_PLUGINS}
+    for dist_name, _, ep in _entry_points():
+        known.update((dist_name, ep.name))
+    out = []
+    for where, names in named.items():
+        unknown = sorted(names - known)
+        if unknown:
+            out.append(
+                f"{where} names no installed plugin: {', '.join(unknown)} "
+                "(see 'atlas plugins' for the names)"
+            )
+    return out
+
+
 def get_plugin_manager(
     *,
     load_entrypoints: bool = True,
@@ -490,10 +511,18 @@ def get_plugin_manager(
     """
     manager = AtlasPluginManager()
     allow = _env_set("ATLAS_LOAD_PLUGINS")
-    block = (_env_set("ATLAS_DISABLE_PLUGINS") or set()) | set(disable)
+    env_block = _env_set("ATLAS_DISABLE_PLUGINS") or set()
+    block = env_block | set(disable)
     manager.register_builtins(block)
     if load_entrypoints and allow != set():
         manager.load_entrypoints(allow=allow, block=block)
+    if load_entrypoints:
+        named = {
+            "ATLAS_LOAD_PLUGINS": allow or set(),
+            "ATLAS_DISABLE_PLUGINS": env_block,
+            "--disable-plugin": set(disable),
+        }
+        manager.warnings.extend(_unknown_names(named))
     for name, plugin in extra_plugins:
         manager.register_plugin(plugin, name)
     if tracing():

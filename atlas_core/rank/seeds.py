@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from atlas_core.errors import UsageError
-from atlas_core.paths import path_candidates
+from atlas_core.paths import display_path, path_candidates, quoted_path
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -76,14 +76,17 @@ def resolve_seeds(
     seen: set[int] = set()
     for raw in seeds:
         if not raw or "\0" in raw:
-            raise UsageError(f"bad {noun} {raw!r}")
+            raise UsageError(f"bad {noun} {quoted_path(raw)}")
         path, line = _split(raw)
         rel = _relative(reader, path, base, literal)
         if rel is None and line:  # a name that really ends in ":<digits>"
             rel, line = _relative(reader, raw, base, literal), 0
         if rel is None:
             if strict:
-                raise UsageError(f"{noun} {raw!r} is not an indexed file of {reader.root}")
+                raise UsageError(
+                    f"{noun} {quoted_path(raw)} is not an indexed file of "
+                    + display_path(str(reader.root))
+                )
             continue
         i = reader.ids[rel]
         if i not in seen:
@@ -105,9 +108,10 @@ def diff_paths(root: Path, ref: str = "HEAD") -> list[str]:
     from atlas_core.rank.worktree import changed_paths
 
     if not _REF.match(ref) or ref.startswith("-"):
-        raise UsageError(f"--diff: bad git revision {ref!r}")
+        raise UsageError(f"--diff: bad git revision {quoted_path(ref)}")
     if ".." in ref:
         raise UsageError(
-            f"--diff takes one revision to compare the working tree with, not a range ({ref!r})"
+            "--diff takes one revision to compare the working tree with, "
+            f"not a range ({quoted_path(ref)})"
         )
     return changed_paths(root, ref)

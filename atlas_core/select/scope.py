@@ -25,6 +25,7 @@ import numpy as np
 
 from atlas_core.errors import UsageError
 from atlas_core.index.readercache import per_reader
+from atlas_core.paths import quoted_path
 from atlas_core.walk.wildmatch import ALL, DIRS, SLASH, STAR, Pieces, assemble
 
 if TYPE_CHECKING:
@@ -92,9 +93,11 @@ def normalise_pattern(pattern: str, base: str = "") -> str:
     raw = pattern
     pattern = pattern.replace("\\", "/") if "\\" in pattern and "/" not in pattern else pattern
     if not pattern or "\0" in pattern or "\n" in pattern:
-        raise UsageError(f"bad scope pattern {raw!r}")
+        raise UsageError(f"bad scope pattern {quoted_path(raw)}")
     if pattern.startswith("/"):
-        raise UsageError(f"scope pattern {raw!r} is absolute; give it relative to the repository")
+        raise UsageError(
+            f"scope pattern {quoted_path(raw)} is absolute; give it relative to the repository"
+        )
     glob = bool(_GLOB_CHARS.search(pattern))
     if glob and "/" not in pattern.rstrip("/"):
         pattern = "**/" + pattern  # a bare name matches at any depth
@@ -103,7 +106,7 @@ def normalise_pattern(pattern: str, base: str = "") -> str:
     if joined == ".":
         return ""
     if joined == ".." or joined.startswith("../"):
-        raise UsageError(f"scope pattern {raw!r} leaves the repository")
+        raise UsageError(f"scope pattern {quoted_path(raw)} leaves the repository")
     return joined
 
 
@@ -161,7 +164,7 @@ def _apply(reader: IndexReader, patterns: Sequence[str], base: str) -> np.ndarra
             try:
                 regex = compile_glob(pattern)
             except re.error as exc:
-                raise UsageError(f"bad scope pattern {raw!r}: {exc}") from None
+                raise UsageError(f"bad scope pattern {quoted_path(raw)}: {exc}") from None
             table.glob(regex, mask)
         else:
             table.prefix(pattern, mask)

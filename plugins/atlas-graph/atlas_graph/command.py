@@ -19,6 +19,10 @@ __all__ = ["graph_command"]
 
 def _relative(state: AppState, raw: str) -> str:
     """FILE as a path relative to the root (given relative to the root or to the cwd)."""
+    if not raw:  # Path("") is the current directory
+        from atlas_core.api import UsageError
+
+        raise UsageError("FILE is empty: name a file of the repository")
     path = Path(raw)
     root = state.root
     if path.is_absolute() or (Path.cwd() / path).exists():
@@ -66,6 +70,14 @@ def _describe_file(reader: IndexView, rel: str) -> dict[str, Any]:
     return data
 
 
+def _check_format(state: AppState) -> None:
+    """A format this command cannot print is a usage error, as in Atlas's own commands."""
+    if state.format not in {"auto", "json", "jsonl", "human"}:
+        from atlas_core.api import UsageError
+
+        raise UsageError(f"this command prints human or json, not {state.format!r}")
+
+
 @click.command("graph")
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -75,6 +87,7 @@ def graph_command(file: str, as_json: bool, refresh: bool) -> None:
     """Show what FILE imports and which files import it (atlas-graph)."""
     state = click.get_current_context().find_object(AppState)
     assert state is not None
+    _check_format(state)  # before indexing
     rel = _relative(state, file)
     atlas = state.atlas
     if refresh:
@@ -90,7 +103,8 @@ def graph_command(file: str, as_json: bool, refresh: bool) -> None:
     if wants_json:
         from atlas_core.api import OUTPUT_VERSION, dump_json
 
-        dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout)
+        indent = None if state.format == "jsonl" else 2  # jsonl: one line per record
+        dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout, indent=indent)
         return
     central = ""
     if "CentralityRank" in data:

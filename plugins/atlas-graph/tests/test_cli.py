@@ -95,6 +95,27 @@ def test_graph_command_errors_are_one_line(
     assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("fmt", ["compact", "context"])
+def test_graph_command_refuses_a_format_it_cannot_print(
+    repo: Path, atlas_cli: Cli, fmt: str
+) -> None:
+    result = atlas_cli("--root", str(repo), "graph", "pkg/auth.py", "--format", fmt)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == f"atlas: error: this command prints human or json, not '{fmt}'\n"
+
+
+def test_graph_command_jsonl_is_one_line_and_an_empty_file_is_refused(
+    repo: Path, atlas_cli: Cli
+) -> None:
+    result = atlas_cli("--root", str(repo), "graph", "pkg/auth.py", "--format", "jsonl")
+    assert result.code == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["Path"] == "pkg/auth.py"
+    result = atlas_cli("--root", str(repo), "graph", "")  # not the current directory
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == "atlas: error: FILE is empty: name a file of the repository\n"
+
+
 def test_inspect_shows_the_most_central_files(repo: Path, atlas_cli: Cli) -> None:
     assert atlas_cli("--root", str(repo), "index").code == 0
     data = json.loads(atlas_cli("--root", str(repo), "inspect", "--json").stdout)

@@ -23,6 +23,10 @@ def ollama() -> None:
 
     state = click.get_current_context().find_object(AppState)
     assert state is not None
+    if state.format not in {"auto", "json", "jsonl", "human"}:  # as Atlas's own commands
+        from atlas_core.api import UsageError
+
+        raise UsageError(f"this command prints human or json, not {state.format!r}")
     atlas = state.atlas
     cfg = config_from_table(atlas.settings.components.get("ollama", {}))
     report: dict[str, Any] = {"Host": cfg.base_url, "Api": cfg.api, "Model": cfg.model}
@@ -54,7 +58,8 @@ def ollama() -> None:
         from atlas_core.api import OUTPUT_VERSION, dump_json
 
         report["Problem"] = problem
-        dump_json({"Version": OUTPUT_VERSION, **report}, sys.stdout)
+        indent = None if state.format == "jsonl" else 2  # jsonl: one line per record
+        dump_json({"Version": OUTPUT_VERSION, **report}, sys.stdout, indent=indent)
     else:
         _print_human(report, problem)
     if problem:

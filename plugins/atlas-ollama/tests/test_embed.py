@@ -122,6 +122,20 @@ def test_dimension_change_under_the_same_name(ollama, app_repo, atlas_cli) -> No
     assert semantic(atlas_cli, repo).stderr == ""
 
 
+def test_ollama_command_formats(monkeypatch, app_repo, atlas_cli, free_port):
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "ollama")
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{free_port}")
+    repo = app_repo("retries = 0")
+    for fmt in ("compact", "context"):
+        result = atlas_cli("--root", str(repo), "ollama", "--format", fmt)
+        assert (result.code, result.stdout) == (2, "")
+        assert result.stderr == f"atlas: error: this command prints human or json, not '{fmt}'\n"
+    result = atlas_cli("--root", str(repo), "ollama", "--format", "jsonl")
+    assert result.code == 1  # the server is unreachable; the report is still printed
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["Host"] == f"http://127.0.0.1:{free_port}"
+
+
 def test_ollama_command_reports_an_unreachable_server(monkeypatch, app_repo, atlas_cli, free_port):
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "ollama")
     monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{free_port}")
