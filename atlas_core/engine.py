@@ -33,9 +33,10 @@ from atlas_core.errors import (
     PluginFailure,
     UsageError,
 )
+from atlas_core.fsread import check_root
 from atlas_core.index.layout import FORMAT_VERSION, cache_dir_for, writable
 from atlas_core.index.reader import IndexReader, open_index
-from atlas_core.paths import quoted_path
+from atlas_core.paths import display_path, quoted_path
 from atlas_core.plugin.guard import guarded, origin_of, output_failure, raise_errors
 from atlas_core.plugin.manager import AtlasPluginManager
 from atlas_core.rank.fusion import normalize
@@ -233,13 +234,69 @@ class Atlas:
             on_skip=on_skip,
             on_dir=recorder.on_dir if recorder is not None else None,
         )
+        check_root(self.root)
         with guarded(walker, "walking the repository"):
-            return list(walker.walk(self.root, settings)), skipped
+            files = list(walker.walk(self.root, settings))
+        if not _built_in(walker):  # the built-in walker confines itself
+            files = self._confine(walker, files, skipped)
+        return files, skipped
+
+    def _confine(
+        self, walker: object, files: list[RepoFile], skipped: Counter[str]
+    ) -> list[RepoFile]:
+        """A plugin walker's files without those Atlas must never read: outside the root
+        (by name or through a symlink), in ``.git`` or the cache, malformed, or repeated.
+
+        Each one left out is counted as skipped; one warning names the plugin.
+        """
+        from atlas_core.walk.fs import ALWAYS_SKIPPED_DIRS
+
+        real_root = os.path.realpath(self.root)
+        real_cache = os.path.realpath(self.cache)
+        seen: set[str] = set()
+        kept: list[RepoFile] = []
+        dropped: list[str] = []
+
+        def why(rel: object) -> tuple[str, str] | None:
+            if not isinstance(rel, str) or not rel or "\0" in rel:
+                return "invalid-path", "not a path"
+            parts = rel.split("/")
+            if os.path.isabs(rel) or any(p in ("", ".", "..") for p in parts):
+                return "invalid-path", "not a clean path relative to the root"
+            if rel in seen:
+                return "duplicate", "given twice"
+            target = os.path.realpath(os.path.join(real_root, rel))
+            if os.path.commonpath([real_root, target]) != real_root or target == real_root:
+                return "outside-root", "outside the repository"
+            inside = os.path.relpath(target, real_root).split(os.sep)
+            if ALWAYS_SKIPPED_DIRS.intersection(parts + inside) or (
+                os.path.commonpath([real_cache, target]) == real_cache
+            ):
+                return "skipped-directory", "in a directory Atlas never indexes"
+            return None
+
+        for f in files:
+            rel = getattr(f, "rel", None)
+            problem = why(rel)
+            if problem is None:
+                seen.add(str(rel))
+                kept.append(f)
+                continue
+            skipped[problem[0]] += 1
+            dropped.append(f"{display_path(str(rel))} ({problem[1]})")
+        if dropped:
+            origin = origin_of(walker)
+            more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+            self.manager.warn(
+                f"plugin {origin.plugin}: {origin.component} gave {len(dropped)} "
+                f"paths Atlas does not index (left out): {', '.join(dropped[:3])}{more}"
+            )
+        return kept
 
     def _walk_key(self) -> str | None:
         """What the built-in walk depends on besides the tree (None: another walker)."""
         walker = self.manager.registry("walkers").get(self.settings.pipeline.walker)
-        if walker is None or walker.name != "fs" or type(walker).__module__ != "atlas_core.walk.fs":
+        if walker is None or not _built_in(walker):
             return None
         return repr((str(self.root), str(self.cache), list(self.settings.index.ignore)))
 
@@ -297,6 +354,7 @@ class Atlas:
         from atlas_core.index.process import FileProcessor
         from atlas_core.index.walkcache import WalkRecorder, cached_walk, rebind
 
+        check_root(self.root)  # before anything is walked or written (the cache: created)
         key = self._walk_key()
         cached = cached_walk(self.root, self.cache, key) if key and not force else None
         recorder = WalkRecorder(self.root, key) if key and cached is None else None
@@ -354,6 +412,7 @@ class Atlas:
         Nothing is written when a usable index exists. A damaged index is never ranked
         from: it is rebuilt, or, when that is impossible, the error says so in one line.
         """
+        check_root(self.root)
         try:
             reader = open_index(self.cache, self.root)
         except IndexCorruptError as exc:
@@ -772,6 +831,11 @@ class SeedConfig:
     #: weight of the ``seeds`` signal in the fusion (bm25f weighs 1.0, path 1.5; chosen by
     #: folds, ``scripts/seed_tune.py``)
     weight: float = attrs.field(default=0.5, validator=WEIGHT)
+
+
+def _built_in(walker: Any) -> bool:
+    """Whether ``walker`` is Atlas's own file-system walker."""
+    return bool(walker.name == "fs" and type(walker).__module__ == "atlas_core.walk.fs")
 
 
 def _stage(signal: Signal) -> int:

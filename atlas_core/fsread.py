@@ -30,6 +30,7 @@ __all__ = [
     "MAX_READ_BYTES",
     "PathRefused",
     "Unreadable",
+    "check_root",
     "confined_path",
     "normalise_rel",
     "open_regular",
@@ -89,11 +90,20 @@ def normalise_rel(rel: str) -> str:
     return "/".join(parts)
 
 
+def check_root(root: Path | str) -> None:
+    """Refuse a root that was deleted, renamed or replaced since it was checked (a live
+    server or library object outlives it): nothing is walked, read or written then.
+
+    :raises UsageError: the root no longer exists, or is no longer a directory.
+    """
+    if not os.path.isdir(root):
+        state = "is not a directory" if os.path.lexists(root) else "no longer exists"
+        raise UsageError(f"the repository root {str(root)!r} {state}")
+
+
 def _real_root(root: Path | str) -> str:
-    real = os.path.realpath(root)
-    if not os.path.isdir(real):
-        raise UsageError(f"the repository root {str(root)!r} is not a directory")
-    return real
+    check_root(root)
+    return os.path.realpath(root)
 
 
 def _inside(real_root: str, rel: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from atlas_core import arguments
 from atlas_core.errors import AtlasError, UsageError
+from atlas_core.fsread import check_root
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -422,6 +423,7 @@ class Repository:
     def _check_open(self) -> None:
         if self._closed:
             raise UsageError(f"the repository {self.root} is closed")
+        check_root(self.root)  # deleted or renamed since it was opened
 
     def __enter__(self) -> Repository:
         return self

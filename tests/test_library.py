@@ -281,3 +281,43 @@ def test_render_reads_only_files_of_the_index(repo_path: Path) -> None:
     cli = run_atlas("--root", str(repo_path), "render", "-", stdin="local.yml\nREADME.md\n")
     assert cli.code == 0 and "`local.yml`: not in the index" in cli.stdout
     assert "hunter2" not in cli.stdout and "# Shop" in cli.stdout
+
+
+@pytest.mark.parametrize("cache", ["inside", "elsewhere"])
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_root_gone_under_an_open_repository_is_an_error_and_nothing_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str, how: str
+) -> None:
+    """Deleted or renamed after open: every call says so in one line; nothing is indexed
+    (the index is not wiped) and the root is not made again (nor its ``.atlas``)."""
+    import shutil
+
+    root = write_repo(tmp_path / "repo", FILES)
+    if cache == "elsewhere":
+        monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    repo = atlas_core.open(root)
+    assert repo.query("retry backoff").selection.files
+    current = (repo.cache / "CURRENT").read_text()
+    if how == "deleted":
+        shutil.rmtree(root)
+    else:
+        root.rename(tmp_path / "moved")
+    calls = {
+        "index": lambda: repo.index(),
+        "force": lambda: repo.index(force=True),
+        "query": lambda: repo.query("retry backoff"),
+        "explain": lambda: repo.explain("retry"),
+        "render": lambda: repo.render(["src/payments/retry.py"]),
+        "reader": lambda: repo.reader(),
+        "walk": lambda: repo.engine.walk(),
+        "engine index": lambda: repo.engine.index(),
+        "engine reader": lambda: repo.engine.reader(),
+    }
+    for name, call in calls.items():
+        with pytest.raises(UsageError, match=r"the repository root .* no longer exists"):
+            call()
+        assert not root.exists(), name
+    # the index of the repository as it was is kept, not replaced by an empty one
+    assert (repo.cache / "CURRENT").exists() == (cache == "elsewhere")
+    if cache == "elsewhere":
+        assert (repo.cache / "CURRENT").read_text() == current

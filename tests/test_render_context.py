@@ -201,6 +201,32 @@ def test_paths_outside_the_root_are_refused(repo: Path, tmp_path: Path, atlas_cl
         render_context(repo, "x", [{"Path": "~/outside.txt"}], None)
 
 
+def test_a_ranked_file_leading_outside_is_left_out_of_a_query_document(
+    repo: Path, tmp_path: Path, atlas_cli: Cli
+) -> None:
+    """An indexed symlink re-pointed outside the root after indexing: ``query --format
+    context`` leaves that file out (the rest is shown) instead of failing."""
+    outside = tmp_path / "outside.py"
+    outside.write_text("def outside_notes(): 'private notes retry'\n")
+    (repo / "src/payments/link.py").symlink_to(repo / "src/payments/retry.py")
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    (repo / "src/payments/link.py").unlink()
+    (repo / "src/payments/link.py").symlink_to(outside)
+    doc = render_context(
+        repo,
+        "retry",
+        [{"Path": "src/payments/link.py"}, {"Path": "src/payments/retry.py"}],
+        None,
+        omit_refused=True,
+    )
+    assert doc.included == ["src/payments/retry.py"], doc.omitted
+    assert [o.path for o in doc.omitted] == ["src/payments/link.py"]
+    assert "private notes" not in doc.text
+    result = atlas_cli("--root", str(repo), "query", "retry policy", "--format", "context")
+    assert result.code == 0, result.stderr
+    assert "private notes" not in result.stdout and "RetryPolicy" in result.stdout
+
+
 def test_a_symlink_to_a_secret_file_is_as_secret(repo: Path) -> None:
     (repo / "notes.txt").symlink_to(repo / ".env")
     doc = render_context(repo, "x", [{"Path": "notes.txt"}], None)

@@ -10,13 +10,18 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+import atlas_core
+from atlas_core.api import hookimpl
 from atlas_core.components import WalkSettings
+from atlas_core.plugin.manager import get_plugin_manager
 from atlas_core.testing import write_repo
+from atlas_core.types import RepoFile
 from atlas_core.walk.fs import FsWalker
 
 
@@ -548,3 +553,74 @@ def test_long_ignore_files_keep_git_precedence_across_regex_chunks(tmp_path: Pat
     files, _ = walk(root)
     assert "keep1.py" in files and "x.py" not in files  # the comparison means something
     assert sorted(files) == _git_untracked(root)
+
+
+class _LooseWalker:
+    """A plugin walker that gives whatever ``paths`` holds (some of them not the root's)."""
+
+    name = "loose"
+    paths: ClassVar[list[str]] = []
+
+    def walk(self, root: Path, settings: WalkSettings) -> Iterator[RepoFile]:
+        for rel in self.paths:
+            yield RepoFile(rel, str(root / "src/app.py"), 10, 1, 0)
+
+
+class _LoosePlugin:
+    @hookimpl
+    def atlas_register_walkers(self, registry: Any) -> None:
+        registry.add(_LooseWalker())
+
+
+def test_a_plugin_walker_cannot_make_atlas_read_outside_the_root(tmp_path: Path) -> None:
+    """Entries a plugin walker gives that lead outside the root, into .git or the cache, or
+    are malformed or repeated are left out (counted, one warning naming the plugin); none
+    is read, indexed or rendered."""
+    outside = write_repo(tmp_path / "outside", {"secret.py": "def outside_secret(): pass\n"})
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "src/app.py": "def app_main(): pass\n",
+            ".git/config": "[core]\n\trepositoryformatversion = 0\n",
+            "atlas.toml": '[pipeline]\nwalker = "loose"\n',
+        },
+    )
+    os.symlink(outside / "secret.py", root / "src/link.py")
+    os.symlink(root / ".git/config", root / "src/config.py")
+    secret = str(outside / "secret.py")
+    _LooseWalker.paths = [
+        "src/app.py",
+        secret,
+        "../outside/secret.py",
+        "src/../../outside/secret.py",
+        "./src/app.py",
+        "src//app.py",
+        "src/link.py",
+        "src/config.py",
+        ".git/config",
+        ".atlas/CURRENT",
+        "src/app.py",
+        "a\0b.py",
+        "",
+    ]
+    messages: list[str] = []
+    manager = get_plugin_manager(extra_plugins=[("loose", _LoosePlugin())])
+    manager.on_warning = messages.append
+    with atlas_core.open(root, manager=manager) as repo:
+        report = repo.index()
+        assert report.files == 1 and not report.errors, report
+        reader = repo.reader()
+        assert list(reader.paths) == ["src/app.py"]
+        assert reader.term_id("outside") is None
+        assert reader.term_id("repositoryformatversion") is None
+        found = repo.query("outside secret app main").selection.files
+        assert [f.path for f in found] == ["src/app.py"]
+        warned = [m for m in messages if "walker loose" in m]
+        assert len(warned) == 1 and "\n" not in warned[0], messages
+        assert "12 paths Atlas does not index" in warned[0], warned
+        assert "walker walker" not in warned[0] and "not a clean path" in warned[0], warned
+        files, skipped = repo.engine.walk()
+    assert [f.rel for f in files] == ["src/app.py"]
+    assert skipped == Counter(
+        {"invalid-path": 7, "outside-root": 1, "skipped-directory": 3, "duplicate": 1}
+    )

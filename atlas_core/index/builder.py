@@ -19,7 +19,7 @@ import numpy as np
 
 from atlas_core.components import Changes, IndexContext, IndexView, Note
 from atlas_core.errors import IndexCorruptError, IndexWriteError, PluginFailure
-from atlas_core.fsread import open_regular
+from atlas_core.fsread import check_root, open_regular
 from atlas_core.index import layout, postings
 from atlas_core.index.delta import BASE_FILES, build_delta, delta_rows, wants_delta
 from atlas_core.index.filestats import FileStats
@@ -214,6 +214,7 @@ class IndexBuilder:
         force: bool,
         on_message: Callable[[str], None],
     ) -> None:
+        check_root(self.root)  # gone while it was walked: nothing may be created in it
         layout.ensure_cache_dir(self.cache)
         with IndexLock(self.cache, on_message=on_message):
             for name in layout.drop_damaged_extras(self.cache, on_message):

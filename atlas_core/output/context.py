@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from atlas_core.errors import UsageError
-from atlas_core.fsread import Unreadable, confined_path, read_confined
+from atlas_core.fsread import PathRefused, Unreadable, confined_path, read_confined
 from atlas_core.notebook import readable_text
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
 from atlas_core.output.skim import skim_text
@@ -365,6 +365,7 @@ def render_context(
     allow_secrets: bool = False,
     outline: Callable[[str], Sequence[Any]] | None = None,
     indexed: Callable[[str], bool] | None = None,
+    omit_refused: bool = False,
 ) -> ContextDocument:
     """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
 
@@ -384,6 +385,8 @@ def render_context(
         read: any other (ignored, under ``.git`` or ``.atlas``, or no such file) is omitted
         as :data:`NOT_INDEXED`, and when none of ``files`` is one the call fails. None: any
         file inside ``root`` may be read.
+    :param omit_refused: a path outside ``root`` is omitted (a ranked file whose symlink
+        now leads out) instead of refusing the whole document.
     :raises UsageError: for a path outside ``root``, an unknown style, a budget too small
         for even the header, or files none of which is in the index.
     """
@@ -394,13 +397,22 @@ def render_context(
     task = display_text(task)
     items = context_files(files)
     outline = outline or _index_outline(root)
-    targets = [(item, safe_path(root, item.path)) for item in items]
+    targets: list[tuple[ContextFile, Path]] = []
+    refused: list[Omitted] = []
+    for item in items:
+        try:
+            targets.append((item, safe_path(root, item.path)))
+        except PathRefused:
+            if not omit_refused:
+                raise
+            refused.append(Omitted(display_path(item.path), "outside the repository, not shown"))
     if indexed is not None:
         _check_indexed([item.path for item in items], indexed)
     # First choose the files, paying for the header as if every file not yet decided
     # were omitted and omissions were only counted; contents come before naming what is
     # missing. Then name as many omissions as the rest of the budget allows.
     state = _State(task, max_tokens, renderer, omitted_listed=0, pending=len(targets))
+    state.omitted.extend(refused)
     seen: set[Path | str] = set()
     for item, path in targets:
         state.pending -= 1

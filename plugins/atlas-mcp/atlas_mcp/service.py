@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -79,6 +80,9 @@ class AtlasService:
             log.warning("atlas: could not prepare the index: %s", exc)
 
     def _engine(self) -> atlas_core.Repository:
+        if not self.root.is_dir():  # deleted or renamed under the server: index nothing
+            state = "is not a directory" if os.path.lexists(self.root) else "no longer exists"
+            raise UsageError(f"the repository root {str(self.root)!r} {state}")
         settings = tuple(stamp(self.root / name) for name in SETTINGS_FILES)
         if self.repo is None or settings != self._settings:
             repo = atlas_core.Repository(self.root, manager=self.manager, on_message=_warn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -297,5 +298,37 @@ def test_render_reads_only_files_of_the_index(repo: Path, talk: Talk) -> None:
         assert "# Payments" in body and "hunter2" not in body and "bare = false" not in body
         for path in unknown:
             assert f"- `{path}`: not in the index (no such file, or ignored)" in body
+
+    talk(repo, scenario)
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_root_gone_under_the_server_is_an_error_and_nothing_is_created(
+    repo: Path, talk: Talk, how: str
+) -> None:
+    """Each tool says the root no longer exists; nothing is indexed or made again (the
+    old root's ``.atlas`` included), and the server lives on."""
+
+    async def scenario(client: Any) -> None:
+        ok = await client.call_tool("query", {"task": "retry backoff"})
+        assert not ok.is_error and ok.structured_content["Files"], text(ok)
+        if how == "deleted":
+            shutil.rmtree(repo)
+        else:
+            repo.rename(repo.with_name("moved"))
+        calls = [
+            ("query", {"task": "retry backoff"}),
+            ("map", {}),
+            ("index", {}),
+            ("related", {"paths": ["src/payments/retry.py"]}),
+            ("outline", {"path": "src/payments/retry.py"}),
+            ("render", {"paths": ["src/payments/retry.py"]}),
+            ("explain", {"task": "retry"}),
+        ]
+        for name, args in calls:
+            result = await client.call_tool(name, args)
+            assert result.is_error, (name, text(result))
+            assert "the repository root" in text(result) and "no longer exists" in text(result)
+            assert not repo.exists(), name
 
     talk(repo, scenario)
