@@ -116,7 +116,9 @@ class Chunker(Protocol):
 class IndexView(Protocol):
     """A read-only view of one index generation, as plugins see it.
 
-    Per-file columns are lists indexed by file id (``0 .. len(view) - 1``).
+    Per-file columns are tuples indexed by file id (``0 .. len(view) - 1``) and ``ids``
+    a read-only mapping: the same objects serve every query and plugin, so none may
+    change them.
     """
 
     #: the repository root
@@ -125,22 +127,22 @@ class IndexView(Protocol):
     cache: Path
 
     @property
-    def paths(self) -> list[str]: ...
+    def paths(self) -> Sequence[str]: ...
 
     @property
-    def languages(self) -> list[str]: ...
+    def languages(self) -> Sequence[str]: ...
 
     @property
-    def roles(self) -> list[str]: ...
+    def roles(self) -> Sequence[str]: ...
 
     @property
-    def tokens(self) -> list[int]: ...
+    def tokens(self) -> Sequence[int]: ...
 
     @property
-    def sizes(self) -> list[int]: ...
+    def sizes(self) -> Sequence[int]: ...
 
     @property
-    def statuses(self) -> list[str]:
+    def statuses(self) -> Sequence[str]:
         """``ok``, ``large``, ``binary`` or ``unreadable``."""
         ...
 
@@ -155,13 +157,13 @@ class IndexView(Protocol):
         ...
 
     @property
-    def hashes(self) -> list[bytes]:
+    def hashes(self) -> Sequence[bytes]:
         """Each file's content hash (empty for files too large to read)."""
         ...
 
     @property
-    def ids(self) -> dict[str, int]:
-        """Path -> file id."""
+    def ids(self) -> Mapping[str, int]:
+        """Path -> file id (read-only)."""
         ...
 
     @property
@@ -176,8 +178,8 @@ class IndexView(Protocol):
 
     def __len__(self) -> int: ...
 
-    def chunks(self, i: int) -> list[Chunk]:
-        """Symbols and imports of file ``i``."""
+    def chunks(self, i: int) -> Sequence[Chunk]:
+        """Symbols and imports of file ``i`` (a tuple)."""
         ...
 
     def read_text(self, i: int) -> str:

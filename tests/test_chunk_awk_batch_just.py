@@ -166,7 +166,7 @@ def test_new_regex_rules_reach_files_that_did_not_change(
     atlas = make_atlas(root)
     atlas.index()
     reader = atlas.reader()
-    assert reader.chunks(reader.ids["report.awk"]) == []
+    assert reader.chunks(reader.ids["report.awk"]) == ()
     reader.close()
     # a release that adds a rule: the unchanged file is chunked again on the next run
     monkeypatch.setitem(

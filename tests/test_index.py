@@ -45,7 +45,7 @@ def test_incremental_add_modify_delete(tmp_path: Path, make_atlas: Callable[[Pat
     report = atlas.index()
     assert (report.added, report.changed, report.deleted, report.unchanged) == (1, 1, 1, 1)
     reader = atlas.reader()
-    assert reader.paths == ["README.md", "src/alpha.py", "src/gamma.py"]
+    assert reader.paths == ("README.md", "src/alpha.py", "src/gamma.py")
     assert reader.term_id("beta") is None or not len(reader.postings(reader.term_id("beta"))[0])
     docs, _ = reader.postings(reader.term_id("omega"))
     assert [reader.paths[d] for d in docs] == ["src/alpha.py"]
@@ -350,7 +350,7 @@ def test_decoded_chunks_are_kept_and_bounded(
     monkeypatch.setattr(reader, "symbol_record", lambda i: decoded.append(i) or record(i))
     first = reader.chunks(alpha)
     assert [c.name for c in first] == ["alpha"]
-    first.clear()  # a caller's list is its own
+    assert isinstance(first, tuple)  # kept and shared: nobody can change it
     assert [c.name for c in reader.chunks(alpha)] == ["alpha"]
     assert decoded == [alpha]  # decoded once
     monkeypatch.setattr(reader_module, "_CHUNK_CACHE", 1)

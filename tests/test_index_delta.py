@@ -139,7 +139,7 @@ def test_cached_walk_sees_new_files_in_unchanged_looking_trees(
     report = atlas.index()
     assert report.added == 2
     with atlas.reader(build_if_missing=False) as reader:
-        assert reader.paths == ["a/b/one.py", "c/.gitignore", "c/three.log", "empty/two.py"]
+        assert reader.paths == ("a/b/one.py", "c/.gitignore", "c/three.log", "empty/two.py")
 
 
 def test_a_cached_walk_finds_what_a_full_walk_finds(
@@ -162,7 +162,8 @@ def test_a_cached_walk_finds_what_a_full_walk_finds(
     with atlas.reader(build_if_missing=False) as reader:
         table = reader.meta["files"]
         assert table.adopt_paths(cached.paths, cached.joined)
-        assert reader.paths is cached.paths
+        assert table["path"] is cached.paths
+        assert reader.paths == tuple(cached.paths)
 
 
 def test_a_malformed_walk_record_means_a_full_walk(

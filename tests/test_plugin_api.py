@@ -203,7 +203,7 @@ def test_contributors_get_an_index_context(tmp_path: Path) -> None:
     assert second.changes == Changes(changed=("b.py",), deleted=("a.py",))
     assert second.previous is not None and "a.py" in second.previous.paths
     assert second.previous_data == {"runs": 1, "options": {"depth": 3}}
-    assert second.index.paths == ["atlas.toml", "b.py"]
+    assert second.index.paths == ("atlas.toml", "b.py")
 
 
 class BadContributor(Contributor):
@@ -699,3 +699,54 @@ def test_the_docs_declare_the_current_plugin_api() -> None:
     assert declared and {version for _, version in declared} == {ours}, declared
     undeclared = [p.parent.name for p in packages if "ATLAS_PLUGIN_API = " not in p.read_text()]
     assert not undeclared, undeclared
+
+
+MUTATING_SIGNAL = """
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+CHANGED = []
+
+def attempt(name, change):
+    try:
+        change()
+    except (AttributeError, TypeError):
+        return
+    CHANGED.append(name)
+
+class Vandal(Signal):
+    name = "team_dirs"
+    def score(self, ctx):
+        view = ctx.index
+        attempt("paths", lambda: view.paths.reverse())
+        for column in ("languages", "roles", "tokens", "sizes", "statuses", "hashes"):
+            attempt(column, lambda: getattr(view, column).reverse())
+        attempt("ids", lambda: view.ids.clear())
+        attempt("chunks", lambda: view.chunks(view.ids["src/retry.py"]).clear())
+        return np.zeros(len(view))
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Vandal())
+"""
+
+
+def test_a_plugin_cannot_change_the_index_view_for_later_queries(
+    site: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import atlas_core
+
+    install(site, "acme-signal", "acme", MUTATING_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "acme")
+    with atlas_core.open(repo) as repository:
+        repository.index()
+        before = [(f.path, f.tokens) for f in repository.query("retry").selection.files]
+        repository.query("retry", preset="team")
+        assert sys.modules["atlas_fake_acme"].CHANGED == []
+        after = repository.query("retry")
+        assert [(f.path, f.tokens) for f in after.selection.files] == before
+        assert after.selection.files[0].path == "src/retry.py"
+        reader = repository.reader()
+        assert reader.ids["src/retry.py"] == reader.paths.index("src/retry.py")
+        assert [c.name for c in reader.chunks(reader.ids["src/retry.py"])] == ["retry"]
+        assert "src/retry.py" in repository.render(after).text

@@ -225,7 +225,7 @@ def test_a_query_decodes_only_the_columns_it_walks(small_repo: Path) -> None:
     assert set(table._decoded) <= {"tokens", "size"}
     paths = [f.path for f in result.selection.files]
     assert set(paths) <= set(reader.paths)  # decoding them all now gives the same names
-    assert [reader.path(i) for i in range(len(reader))] == reader.paths
+    assert tuple(reader.path(i) for i in range(len(reader))) == reader.paths
 
 
 def test_lazy_commands_name_the_commands_they_load() -> None:

@@ -783,7 +783,7 @@ def test_index_uses_tree_sitter_in_parallel_and_incrementally(
         ("import", "os", 1),
         ("function", "caf\ufffd_helper", 3),
     ]
-    assert reader.chunks(reader.ids["notes.xyz"]) == []
+    assert reader.chunks(reader.ids["notes.xyz"]) == ()
     (root / "pkg" / "mod7.py").write_text("def renamed():\n    pass\n")
     again = atlas.index()
     assert (again.changed, again.unchanged) == (1, len(files) - 1)

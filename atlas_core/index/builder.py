@@ -768,7 +768,7 @@ def _same_stats(files: FileStats, old: IndexReader) -> bool:
 def _changes(plan: _Plan, old: IndexReader | None) -> Changes:
     """Paths added, changed and deleted since ``old``."""
     fresh = [plan.paths[i] for i in plan.todo]
-    if old is not None and len(old) == len(plan) and old.paths == plan.paths:
+    if old is not None and len(old) == len(plan) and old.meta["files"]["path"] == plan.paths:
         return Changes(changed=tuple(fresh))  # the same files: no dictionary of paths needed
     before = old.ids if old is not None else {}
     kept = set(plan.paths)
@@ -836,7 +836,7 @@ def _path_data(plan: _Plan, old: IndexReader | None) -> tuple[bytes, dict[str, n
     file set is the same: only the priors of re-processed files are computed again)."""
     files = plan.files
     paths, roles, sizes, statuses = files["path"], files["role"], files["size"], files["status"]
-    if old is None or old.paths != paths:
+    if old is None or old.meta["files"]["path"] != paths:  # lists (old.paths: a tuple)
         blob, arrays = path_arrays(paths, roles, sizes, statuses)
         return blob, arrays, False
     prior = np.array(old.path_prior, dtype=np.float64)

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -198,31 +199,33 @@ class IndexReader:
     # -- files -------------------------------------------------------------------
 
     # Each column of the file table is decoded the first time it is used (a query needs
-    # few), then kept as an attribute.
+    # few), then kept as an attribute. Plugins see these very objects, so they are tuples
+    # (and ``ids`` a read-only mapping): one plugin changing them in place would misplace
+    # every file for every later query on this reader.
 
     @cached_property
-    def paths(self) -> list[str]:
-        return self._files["path"]
+    def paths(self) -> tuple[str, ...]:
+        return tuple(self._files["path"])
 
     @cached_property
-    def languages(self) -> list[str]:
-        return self._files["language"]
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._files["language"])
 
     @cached_property
-    def roles(self) -> list[str]:
-        return self._files["role"]
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self._files["role"])
 
     @cached_property
-    def tokens(self) -> list[int]:
-        return self._files["tokens"]
+    def tokens(self) -> tuple[int, ...]:
+        return tuple(self._files["tokens"])
 
     @cached_property
-    def sizes(self) -> list[int]:
-        return self._files["size"]
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(self._files["size"])
 
     @cached_property
-    def statuses(self) -> list[str]:
-        return self._files["status"]
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(self._files["status"])
 
     def path(self, i: int) -> str:
         """The path of file ``i`` (without decoding every path, when they were not yet)."""
@@ -248,11 +251,10 @@ class IndexReader:
         """The indexing settings and chunkers this generation was built with."""
         return str(self.meta.get("fingerprint", ""))
 
-    @property
-    def hashes(self) -> list[bytes]:
+    @cached_property
+    def hashes(self) -> tuple[bytes, ...]:
         """Each file's content hash (empty for files too large to read)."""
-        hashes: list[bytes] = self.meta["files"]["hash"]
-        return hashes
+        return tuple(self._files["hash"])
 
     def entry(self, i: int) -> FileEntry:
         return FileEntry(
@@ -266,8 +268,10 @@ class IndexReader:
         )
 
     @cached_property
-    def ids(self) -> dict[str, int]:
-        return dict(zip(self.paths, range(len(self.paths)), strict=True))  # C-level: 2x faster
+    def ids(self) -> Mapping[str, int]:
+        """Path -> file id (read-only)."""
+        ids = dict(zip(self.paths, range(len(self.paths)), strict=True))  # C-level: 2x faster
+        return MappingProxyType(ids)
 
     def read_text(self, i: int) -> str:
         """The current content of file ``i`` (read from the work tree, decoded leniently; a
@@ -541,8 +545,9 @@ class IndexReader:
             _keep(self._row_cache, i, rows, self._chunk_lock)
         return rows
 
-    def chunks(self, i: int) -> list[Chunk]:
-        """Symbols and imports of file ``i`` (reads only this file's record)."""
+    def chunks(self, i: int) -> tuple[Chunk, ...]:
+        """Symbols and imports of file ``i`` (reads only this file's record; kept, so a
+        tuple)."""
         cached = self._chunk_cache.get(i)
         if cached is None:
             rows = self.chunk_rows(i)
@@ -551,7 +556,7 @@ class IndexReader:
             except Exception as exc:
                 raise IndexCorruptError(f"symbols of {self.path(i)!r} cannot be decoded") from exc
             _keep(self._chunk_cache, i, cached, self._chunk_lock)
-        return list(cached)
+        return cached
 
     def extra_names(self) -> list[str]:
         """The names of the stored contributor records (``git``, ``git.priors``...), sorted."""

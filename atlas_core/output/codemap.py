@@ -9,7 +9,7 @@ core lives and what it offers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -102,7 +102,7 @@ def centrality(reader: IndexReader, signals: Iterable[Any], settings: dict[str, 
     return out
 
 
-def _principal(chunks: list[Chunk], limit: int) -> list[Chunk]:
+def _principal(chunks: Sequence[Chunk], limit: int) -> list[Chunk]:
     """Top-level types and functions, public ones first, then in file order.
 
     A file without any (a BUILD file, a stylesheet, a page, a schema) shows its other

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
@@ -92,7 +93,7 @@ class _Paths:
     """Files by the stem of their name (``ccode`` for ``sympy/printing/ccode.py``), looked up
     through the file-name field of the term index: no pass over every path per query."""
 
-    def __init__(self, index: QueryContext | None, paths: list[str]) -> None:
+    def __init__(self, index: QueryContext | None, paths: Sequence[str]) -> None:
         self.ctx = index
         self.paths = paths
         self.by_stem: dict[str, list[int]] = {}
@@ -141,7 +142,7 @@ class _Paths:
         self.by_stem[stem_] = got
         return got
 
-    def suffix_matches(self, parts: list[str], paths: list[str]) -> tuple[list[int], int]:
+    def suffix_matches(self, parts: list[str], paths: Sequence[str]) -> tuple[list[int], int]:
         """Files whose path ends with the longest tail of ``parts``; and that tail's length."""
         if not parts:
             return [], 0
@@ -165,7 +166,7 @@ class _Paths:
         return best, best_len
 
 
-def _stems(paths: list[str]) -> dict[str, list[int]]:
+def _stems(paths: Sequence[str]) -> dict[str, list[int]]:
     by_stem: dict[str, list[int]] = defaultdict(list)
     for i, rel in enumerate(paths):
         by_stem[_stem_of(rel)].append(i)
@@ -183,7 +184,7 @@ def _stem_of(rel: str) -> str:
 
 def _file_hits(
     parsed: ParsedTask,
-    paths: list[str],
+    paths: Sequence[str],
     out: np.ndarray,
     tuning: Tuning = DEFAULT_TUNING,
     ctx: QueryContext | None = None,
@@ -218,7 +219,7 @@ def _file_hits(
 
 
 def _credit_module(
-    lookup: _Paths, paths: list[str], parts: list[str], weight: float, out: np.ndarray
+    lookup: _Paths, paths: Sequence[str], parts: list[str], weight: float, out: np.ndarray
 ) -> None:
     """``a.b.c``: the file ``a/b/c.*`` or the package file ``a/b/c/__init__.*``; else ``a/b``."""
     for cut in range(len(parts), 1, -1):
@@ -243,7 +244,7 @@ def _has_namesake(ident: str, dunders: str) -> bool:
     return dunders == "init" and ident != "__init__"
 
 
-def _namesakes(paths: list[str], found: np.ndarray, ident: str) -> np.ndarray:
+def _namesakes(paths: Sequence[str], found: np.ndarray, ident: str) -> np.ndarray:
     """The files of ``found`` whose name's stem is ``ident`` (case and underscores aside)."""
     key = ident.lower().replace("_", "")
     return found[[_stem_of(paths[i]).replace("_", "") == key for i in found.tolist()]]

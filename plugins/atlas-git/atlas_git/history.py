@@ -8,7 +8,7 @@ query turns them into numpy arrays without a Python loop.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -176,7 +176,7 @@ class History:
 
     # -- storage -------------------------------------------------------------------
 
-    def to_record(self, ids: dict[str, int], **info: Any) -> dict[str, Any]:
+    def to_record(self, ids: Mapping[str, int], **info: Any) -> dict[str, Any]:
         """The msgpack-able record; ``ids`` maps paths to the current index's file ids;
         ``info`` adds ``recent`` (the commits recency and co-change use) and such."""
         current = np.asarray([ids.get(p, -1) for p in self.paths], dtype="<i4")

@@ -86,7 +86,7 @@ def _graph_files(reader: IndexView) -> np.ndarray:
 def content_hashes(reader: IndexView) -> bytes:
     """A short content hash per file, concatenated (empty when the index has none)."""
     hashes = reader.hashes
-    if not isinstance(hashes, list) or len(hashes) != len(reader):
+    if not isinstance(hashes, (list, tuple)) or len(hashes) != len(reader):
         return b""
     try:
         joined = b"".join(hashes)

@@ -156,7 +156,7 @@ def _carried_hashes(ctx: IndexContext) -> bytes | None:
     if not isinstance(previous, Mapping) or previous.get("format") != FORMAT:
         return None
     old, hashes = previous.get("hashes"), view.hashes
-    if previous.get("generation") != before.generation or not isinstance(hashes, list):
+    if previous.get("generation") != before.generation or not isinstance(hashes, (list, tuple)):
         return None
     if not isinstance(old, bytes) or len(old) != HASH_BYTES * len(view) or len(hashes) != len(view):
         return None

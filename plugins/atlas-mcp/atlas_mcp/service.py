@@ -99,16 +99,22 @@ class AtlasService:
             self._reindex("first use" if self.reader is None else "settings changed")
         elif self._pointer() != self._current:
             self._reopen({})  # another process published a new generation
-            self.last_refresh = "index updated by another process"
+            # which may predate the latest edits: checked as our own would be
+            self._refresh_if_changed("index updated by another process")
         elif self.clock() - self._last_scan >= self.full_scan_seconds:
             self._reindex("periodic full scan")
         else:
-            reason = self.snapshot.changed()
-            if reason:
-                self._reindex(reason)
-            else:
-                self.last_refresh = ""
+            self._refresh_if_changed("")
         return self.reader
+
+    def _refresh_if_changed(self, unchanged: str) -> None:
+        """Re-index when the snapshot finds a change; else ``last_refresh = unchanged``."""
+        assert self.snapshot is not None
+        reason = self.snapshot.changed()
+        if reason:
+            self._reindex(reason)
+        else:
+            self.last_refresh = unchanged
 
     def _pointer(self) -> str | None:
         try:

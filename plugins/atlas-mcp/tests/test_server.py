@@ -102,6 +102,31 @@ def test_changes_between_calls_are_seen_without_asking(repo: Path, talk: Talk) -
     talk(repo, scenario)
 
 
+def test_an_index_from_another_process_is_checked_for_later_edits(repo: Path, talk: Talk) -> None:
+    from atlas_core.engine import Atlas
+    from atlas_core.plugin.manager import get_plugin_manager
+
+    retry = repo / "src/payments/retry.py"
+    original = retry.read_text()
+
+    async def symbols(client: Any, task: str) -> list[str]:
+        result = await client.call_tool("query", {"task": task, "top": 1})
+        assert not result.is_error, text(result)
+        first = result.structured_content["Files"][0]
+        assert first["Path"] == "src/payments/retry.py"
+        return [s["Name"] for s in first["Symbols"]]
+
+    async def scenario(client: Any) -> None:
+        assert "RetryPolicy" in await symbols(client, "retry backoff")
+        retry.write_text(original + "\ndef first_zebra_marker():\n    pass\n")
+        Atlas(repo, get_plugin_manager(load_entrypoints=False)).index()  # another process
+        retry.write_text(original + "\ndef second_zebra_marker_edit():\n    pass\n")
+        found = await symbols(client, "zebra marker")
+        assert "second_zebra_marker_edit" in found and "first_zebra_marker" not in found
+
+    talk(repo, scenario)
+
+
 @pytest.mark.parametrize("style", ["markdown", "xml"])
 def test_render_never_leaks_secrets_and_keeps_the_budget(
     repo: Path, talk: Talk, planted: tuple[str, ...], style: str
