@@ -29,7 +29,7 @@ from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
 from atlas_core.paths import display_path
-from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
+from atlas_core.plugin.guard import call_hook, failure, origin_of, plugins_own, raise_errors
 from atlas_core.terms import (
     IDENT_BYTES,
     TOKEN_SEPARATORS,
@@ -431,15 +431,16 @@ class FileProcessor:
         chunk_language = cell_language or language
         chunker = self.chunker_for(chunk_language)
         if chunker is not None:
-            try:
-                with signals_deferred():
+            # a signal held during the chunker is raised as the block ends, outside the try
+            with signals_deferred():
+                try:
                     chunks = chunker.chunk(rel, text, chunk_language)
-            except Exception as exc:  # one file's failure: noted, the index carries on
-                if raise_errors():
-                    raise
-                errors.append(
-                    str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
-                )
+                except BaseException as exc:  # one file's failure: noted, the index goes on
+                    if raise_errors() or not plugins_own(exc):
+                        raise
+                    errors.append(
+                        str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
+                    )
         name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
         stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
