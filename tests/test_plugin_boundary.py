@@ -180,3 +180,89 @@ def test_a_thread_a_plugin_leaves_running_does_not_keep_atlas_alive(site: Path, 
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["Files"][0]["Path"] == "src/retry.py"
+
+
+#: a chunker for python whose result HOSTILE_CHUNK (an expression) names
+HOSTILE_CHUNKER = """
+import os
+from atlas_core.api import Chunk, Chunker, hookimpl
+
+class Hostile(Chunker):
+    name = "hostile"
+    languages = ("python",)
+    priority = 100
+    version = "1"
+
+    def chunk(self, rel, text, language):
+        return eval(os.environ["HOSTILE_CHUNK"])
+
+@hookimpl
+def atlas_register_chunkers(registry):
+    registry.add(Hostile())
+"""
+
+
+@pytest.mark.parametrize(
+    ("returned", "problem"),
+    [
+        ("(_ for _ in ()).throw(SystemExit(0))", "SystemExit: 0"),
+        ("None", "returned NoneType, not a list of Chunk"),
+        ("[('function', 'f', 'f', 1, 2, 'def f')]", "returned a tuple among its chunks"),
+        ("[Chunk('function', 5, 'f', 1, 1, 'def f')]", "returned a int as a kind, name or"),
+        ("[Chunk('function', 'f', 'f', 1, 1, None)]", "returned a NoneType as a kind, name"),
+        ("[Chunk('function', 'f', 'f', 2**70, 2**80, 'def f')]", "returned lines 1180591620"),
+        ("[Chunk('function', 'f', 'f', float('nan'), 2, 'def f')]", "returned a float start"),
+        ("[Chunk('function', 'f', 'f', '1', 2, 'def f')]", "returned a str start and a int"),
+        ("[Chunk('function', 'f', 'f', -50, -10, 'def f')]", "returned lines -50 to -10 for"),
+        ("[Chunk('function', 'f', 'f', 2, 1, 'def f')]", "returned lines 2 to 1 for a file"),
+        ("[Chunk('function', 'f', 'f', 1, 10**12, 'def f')]", "returned lines 1 to 10000000"),
+    ],
+)
+def test_an_unusable_chunker_result_is_that_files_warning(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    returned: str,
+    problem: str,
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    monkeypatch.setenv("HOSTILE_CHUNK", returned)
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    failed = "plugin acme-chunker: chunker hostile failed while chunking"
+    problems = json.loads(result.stdout)["Problems"]
+    assert len(problems) == 2  # one per python file
+    assert problems[0].startswith(f"{failed} src/client.py: {problem}"), problems
+    assert problems[1].startswith(f"{failed} src/retry.py: {problem}"), problems
+    for command in (("query", "retry"), ("outline", "src/retry.py"), ("map",)):
+        shown = atlas_cli("--root", str(repo), *command, "--format", "json")
+        assert shown.code == 0, (command, shown.stderr)
+        assert "src/retry.py" in shown.stdout
+    outline = json.loads(
+        atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json").stdout
+    )
+    assert outline["Symbols"] == []
+
+
+def test_control_characters_from_a_chunker_are_escaped(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    chunk = "[Chunk('function\\n', 'a\\nb', 'c\\0d', 1, 2, '\\x1b[31mred\\tx')]"
+    monkeypatch.setenv("HOSTILE_CHUNK", chunk)
+    (repo / "atlas.toml").unlink()
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
+    [symbol] = json.loads(shown.stdout)["Symbols"]
+    assert (symbol["Kind"], symbol["Name"], symbol["Signature"]) == (
+        "function\\n",
+        "a\\nb",
+        "\\x1b[31mred x",
+    )
+    for fmt in ("human", "compact", "context"):
+        out = atlas_cli("--root", str(repo), "query", "retry", "--format", fmt).stdout
+        assert "\x1b" not in out and "\0" not in out
