@@ -203,6 +203,7 @@ def test_an_interrupt_after_the_command_ends_the_process_quietly() -> None:
         "cli.main(['--version'])\n"
         "kept = signal.getsignal(signal.SIGINT) is signal.default_int_handler\n"
         "sys.argv = ['atlas', '--version']\n"
+        "cli._end_process = lambda code: None\n"  # the process would end there
         "cli.main()\n"
         "print(kept, signal.getsignal(signal.SIGINT) == signal.SIG_DFL)\n"
     )
@@ -220,6 +221,7 @@ def test_the_console_script_leaves_its_objects_to_the_process_exit() -> None:
         "cli.main(['--version'])\n"
         "kept = gc.get_freeze_count()\n"
         "sys.argv = ['atlas', '--version']\n"
+        "cli._end_process = lambda code: None\n"  # the process would end there
         "cli.main()\n"
         "print(kept, gc.get_freeze_count() > 1000, gc.get_threshold()[0])\n"
     )
@@ -237,6 +239,7 @@ def test_the_console_script_keeps_numpy_to_one_blas_thread() -> None:
         "cli.main(['--version'])\n"
         "kept = os.environ.get('OPENBLAS_NUM_THREADS', 'unset')\n"
         "sys.argv = ['atlas', '--version']\n"
+        "cli._end_process = lambda code: None\n"  # the process would end there
         "cli.main()\n"
         "print(kept, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import os
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         _one_blas_thread()
         _interrupts_from_callbacks()
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
         if argv is None:
             # The process ends now, and Python's shutdown collects once more: over every
@@ -164,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
             _quiet_shutdown()
         # a caller of main() in its own process gets its collector back as it was
         gc.set_threshold(*previous)
+    if argv is None:
+        _end_process(code)
+    return code
 
 
 def _one_blas_thread() -> None:
@@ -208,6 +212,27 @@ def _quiet_shutdown() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _end_process(code: int) -> None:
+    """End the process now, with ``code``, once what is written is flushed.
+
+    Python's shutdown would first wait for every non-daemon thread, and a plugin's stray
+    thread would keep ``atlas query`` (or the MCP server, its client gone) alive forever.
+    Atlas registers no exit handlers; its descriptors, and with them the index lock, are
+    closed by the kernel; the index workers are gone with their pool.
+    """
+    try:
+        if sys.stdout is not None:  # None: started with the descriptor closed
+            sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader left (``atlas ... | head``): not a failure
+    except (OSError, ValueError):
+        code = code or EXIT_ERROR
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+    os._exit(code)
 
 
 class _OutputError(Exception):

@@ -28,8 +28,15 @@ from atlas_core.classify.rules import header_language
 from atlas_core.fsread import open_regular
 from atlas_core.index import layout
 from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
-from atlas_core.paths import display_path
-from atlas_core.plugin.guard import call_hook, failure, origin_of, raise_errors
+from atlas_core.paths import display_path, display_text
+from atlas_core.plugin.guard import (
+    call_hook,
+    failure,
+    origin_of,
+    output_failure,
+    plugins_own,
+    raise_errors,
+)
 from atlas_core.terms import (
     IDENT_BYTES,
     TOKEN_SEPARATORS,
@@ -38,6 +45,7 @@ from atlas_core.terms import (
     split_identifier,
 )
 from atlas_core.tokens import estimate_tokens
+from atlas_core.types import Chunk
 
 __all__ = ["BatchResult", "FileProcessor", "FileResult", "TermTable", "estimate_tokens"]
 
@@ -431,15 +439,23 @@ class FileProcessor:
         chunk_language = cell_language or language
         chunker = self.chunker_for(chunk_language)
         if chunker is not None:
-            try:
-                with signals_deferred():
+            # a signal held during the chunker is raised as the block ends, outside the try
+            with signals_deferred():
+                try:
                     chunks = chunker.chunk(rel, text, chunk_language)
-            except Exception as exc:  # one file's failure: noted, the index carries on
-                if raise_errors():
-                    raise
-                errors.append(
-                    str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
-                )
+                except BaseException as exc:  # one file's failure: noted, the index goes on
+                    if raise_errors() or not plugins_own(exc):
+                        raise
+                    errors.append(
+                        str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
+                    )
+            problem = _chunks_problem(chunks, text.count("\n") + 1)
+            if problem:  # the file is indexed without symbols, as for an exception
+                stage = f"chunking {display_path(rel)}"
+                errors.append(str(output_failure(chunker, stage, problem)))
+                chunks = []
+            else:
+                chunks = [c if _printable(c) else _escaped(c) for c in chunks]
         name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
         stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
@@ -463,6 +479,50 @@ class FileProcessor:
 
 
 _NO_SYMBOLS = layout.packb([])
+
+
+def _chunks_problem(chunks: Any, lines: int) -> str:
+    """What makes a chunker's result for a file of ``lines`` lines unusable ("" if nothing):
+    anything but a list of :class:`Chunk` with string fields and ``1 <= start <= end <=
+    lines`` (None, tuples, NaN or huge line numbers broke the index or every later query)."""
+    if not isinstance(chunks, list):
+        return f"returned {type(chunks).__name__}, not a list of Chunk"
+    for chunk in chunks:
+        if not isinstance(chunk, Chunk):
+            return f"returned a {type(chunk).__name__} among its chunks, not a Chunk"
+        start, end = chunk.start, chunk.end
+        if type(start) is not int or type(end) is not int:
+            return (
+                f"returned a {type(start).__name__} start and a {type(end).__name__} end line,"
+                " not int"
+            )
+        if not 1 <= start <= end <= lines:
+            return f"returned lines {start} to {end} for a file of {lines} lines"
+        for field in (chunk.kind, chunk.name, chunk.qualified, chunk.signature):
+            if not isinstance(field, str):
+                return f"returned a {type(field).__name__} as a kind, name or signature, not str"
+    return ""
+
+
+def _printable(chunk: Chunk) -> bool:
+    return (
+        chunk.name.isprintable()
+        and chunk.qualified.isprintable()
+        and chunk.kind.isprintable()
+        and chunk.signature.replace("\t", " ").isprintable()
+    )
+
+
+def _escaped(chunk: Chunk) -> Chunk:
+    """``chunk`` with control characters (an escape sequence, a newline) escaped: names and
+    signatures are printed as they are stored."""
+    return attrs.evolve(
+        chunk,
+        kind=display_text(chunk.kind),
+        name=display_text(chunk.name),
+        qualified=display_text(chunk.qualified),
+        signature=display_text(chunk.signature.replace("\t", " ")),
+    )
 
 
 def _read(path: str, limit: int, opened: int | None = None) -> tuple[bytes, int]:

@@ -7,6 +7,10 @@ names the distribution, the component and the stage::
 
     plugin acme-signal: signal team_dirs failed while scoring: ValueError: kaboom
 
+Any exception counts, ``SystemExit``, ``GeneratorExit`` and other ``BaseException`` s too: a
+plugin's ``sys.exit(0)`` must not end a query quietly, nor leave an MCP call unanswered.
+Only an interruption of the process itself passes through (see :func:`plugins_own`).
+
 ``ATLAS_RAISE_ERRORS=1`` re-raises the original exception instead (with its traceback);
 ``ATLAS_TRACE_PLUGINS=1`` prints every guarded call on stderr.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -31,6 +36,7 @@ __all__ = [
     "guarded",
     "origin_of",
     "output_failure",
+    "plugins_own",
     "raise_errors",
     "record_origin",
     "record_plugin",
@@ -98,6 +104,22 @@ def failure(origin: Origin, stage: str, exc: BaseException) -> PluginFailure:
     return PluginFailure(origin.plugin, origin.component, stage, error)
 
 
+def plugins_own(exc: BaseException) -> bool:
+    """Whether ``exc``, escaping plugin code, is the plugin's failure: anything but Ctrl-C
+    (or SIGTERM while the index lock is held) raised in the main thread, where the signal
+    handlers raise them. In another thread (the MCP server's tool calls) a
+    ``KeyboardInterrupt`` can only be the plugin's own."""
+    if isinstance(exc, Exception):
+        return True
+    if threading.current_thread() is not threading.main_thread():
+        return True
+    if isinstance(exc, KeyboardInterrupt):
+        return False
+    from atlas_core.index.lock import Terminated
+
+    return not isinstance(exc, Terminated)
+
+
 def output_failure(component: object, stage: str, problem: str) -> PluginFailure:
     """The failure of ``component`` whose result is unusable (``problem``: what is wrong
     with it, e.g. ``returned (3,) scores for 2 files``)."""
@@ -119,8 +141,8 @@ def guarded(component: object, stage: str) -> Iterator[None]:
         yield
     except (UsageError, PluginFailure):
         raise
-    except Exception as exc:
-        if raise_errors():
+    except BaseException as exc:
+        if raise_errors() or not plugins_own(exc):
             raise
         raise failure(origin, stage, exc) from exc
 
@@ -136,8 +158,8 @@ def call_hook(hook: Any, name: str, stage: str, **kwargs: Any) -> Any:
         return caller(**kwargs)
     except (UsageError, PluginFailure):
         raise
-    except Exception as exc:
-        if raise_errors():
+    except BaseException as exc:
+        if raise_errors() or not plugins_own(exc):
             raise
         plugin = _raising_plugin(caller, exc.__traceback__)
         raise failure(Origin(plugin, f"hook {name}"), stage, exc) from exc

@@ -326,6 +326,71 @@ def test_a_call_cancelled_while_it_waits_for_its_turn_never_runs(
         server.close()
 
 
+#: a fuser that raises what the file MODE_FILE names, or leaves a non-daemon thread running
+HOSTILE_PLUGIN = """
+import os, threading, time
+from pathlib import Path
+
+from atlas_core.api import Fuser, WeightedFusion, hookimpl
+
+
+class Weird(BaseException):
+    pass
+
+
+class Hostile(Fuser):
+    name = "hostile"
+
+    def fuse(self, scores, weights):
+        mode = Path(os.environ["MODE_FILE"]).read_text()
+        if mode == "thread":
+            threading.Thread(target=lambda: time.sleep(3600), daemon=False).start()
+        elif mode:
+            raise eval(mode)
+        return WeightedFusion().fuse(scores, weights)
+
+
+@hookimpl
+def atlas_register_fusers(registry):
+    registry.add(Hostile())
+"""
+
+
+def test_a_plugin_exiting_or_interrupting_is_a_tool_error_and_the_server_goes_on(
+    repo: Path, tmp_path: Path
+) -> None:
+    site, mode = tmp_path / "site", tmp_path / "mode"
+    (site / "atlas_hostile-0.1.dist-info").mkdir(parents=True)
+    (site / "atlas_hostile-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: atlas-hostile\nVersion: 0.1\n"
+    )
+    (site / "atlas_hostile-0.1.dist-info" / "entry_points.txt").write_text(
+        "[atlas]\nhostile = atlas_fake_hostile\n"
+    )
+    (site / "atlas_fake_hostile.py").write_text(HOSTILE_PLUGIN)
+    with (repo / "atlas.toml").open("a") as fh:
+        fh.write('[presets.hostile]\nextends = "fast"\nfuser = "hostile"\n')
+    env = {"ATLAS_LOAD_PLUGINS": "mcp,hostile", "PYTHONPATH": str(site), "MODE_FILE": str(mode)}
+    mode.write_text("")
+    server = RawServer(repo, env)
+    try:
+        server.ask(INITIALIZE)
+        server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        raised = ["SystemExit(0)", "SystemExit(3)", "GeneratorExit()", "KeyboardInterrupt()"]
+        for n, what in enumerate([*raised, "Weird('odd')"], 1):
+            mode.write_text(what)
+            answer = server.ask(call(n, "query", {"task": "retry", "preset": "hostile"}))
+            assert answer["id"] == n and answer["result"]["isError"], answer
+            message = answer["result"]["content"][0]["text"]
+            assert message.startswith("plugin atlas-hostile: fuser hostile failed while fusing")
+        mode.write_text("thread")  # a thread left running does not keep the server alive
+        answer = server.ask(call(9, "query", {"task": "retry", "preset": "hostile"}))
+        assert not answer["result"].get("isError"), answer
+    finally:
+        server.close()
+    assert server.proc.returncode == 0
+
+
 # -- the screen itself, in-process ------------------------------------------------------
 
 

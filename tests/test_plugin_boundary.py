@@ -1,0 +1,268 @@
+"""The plugin boundary holds against hostile plugins: any BaseException, stray threads and
+unusable chunker output are the plugin's failure, named, never the command's end."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from atlas_core.api import PluginFailure
+from atlas_core.plugin.guard import guarded, record_origin
+from atlas_core.testing import CliResult, write_repo
+
+Cli = Callable[..., CliResult]
+
+
+def install(site: Path, dist: str, entry: str, source: str) -> None:
+    module = f"atlas_fake_{entry}"
+    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
+    (site / f"{module}.py").write_text(source)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "site"
+    path.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    importlib.invalidate_caches()
+    yield path
+    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
+        del sys.modules[name]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_repo(
+        tmp_path / "repo",
+        {
+            "src/retry.py": "def retry(request):\n    return backoff(request)\n",
+            "src/client.py": "class Client:\n    def send(self):\n        pass\n",
+            "atlas.toml": '[presets.team]\nextends = "fast"\n'
+            "signals = { bm25f = 1.0, hostile = 1.0 }\n",
+        },
+    )
+
+
+#: a signal that raises what HOSTILE names (an expression), or starts a non-daemon thread
+HOSTILE_SIGNAL = """
+import os, sys, threading, time
+import numpy as np
+from atlas_core.api import Signal, hookimpl
+
+class Weird(BaseException):
+    pass
+
+class Hostile(Signal):
+    name = "hostile"
+    def score(self, ctx):
+        what = os.environ.get("HOSTILE", "")
+        if what == "thread":
+            threading.Thread(target=lambda: time.sleep(3600), daemon=False).start()
+        elif what:
+            raise eval(what)
+        return np.zeros(len(ctx.index))
+
+@hookimpl
+def atlas_register_signals(registry):
+    registry.add(Hostile())
+"""
+
+
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [
+        ("SystemExit(0)", "SystemExit: 0"),
+        ("SystemExit(3)", "SystemExit: 3"),
+        ("GeneratorExit()", "GeneratorExit: "),
+        ("Weird('odd')", "Weird: odd"),
+    ],
+)
+def test_a_base_exception_from_a_plugin_is_its_failure(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    raised: str,
+    shown: str,
+) -> None:
+    install(site, "acme-hostile", "hostile", HOSTILE_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "hostile")
+    monkeypatch.setenv("HOSTILE", raised)
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team", "--format", "compact")
+    assert result.code == 0
+    assert result.stdout.splitlines()[0] == "src/retry.py"
+    assert result.stderr.splitlines() == [
+        f"atlas: warning: plugin acme-hostile: signal hostile failed while scoring: {shown}"
+    ]
+
+
+def test_ctrl_c_in_the_main_thread_still_interrupts(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-hostile", "hostile", HOSTILE_SIGNAL)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "hostile")
+    monkeypatch.setenv("HOSTILE", "KeyboardInterrupt()")
+    result = atlas_cli("--root", str(repo), "quick", "retry", "-p", "team")
+    assert result.code == 130
+    assert result.stderr.strip() == "atlas: interrupted"
+
+
+def test_a_keyboard_interrupt_in_another_thread_is_the_plugins() -> None:
+    component = object()
+    record_origin(component, "acme-hostile", "signal hostile")
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with guarded(component, "scoring"):
+                raise KeyboardInterrupt
+        except BaseException as exc:
+            caught.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert isinstance(caught[0], PluginFailure)
+    assert str(caught[0]) == (
+        "plugin acme-hostile: signal hostile failed while scoring: KeyboardInterrupt: "
+    )
+    with pytest.raises(KeyboardInterrupt), guarded(component, "scoring"):
+        raise KeyboardInterrupt
+
+
+HOSTILE_HOOK = """
+from atlas_core.api import hookimpl
+
+@hookimpl
+def atlas_classify_language(rel, head):
+    raise SystemExit(0)
+"""
+
+
+def test_a_base_exception_from_a_hook_names_the_plugin(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-hook", "hook", HOSTILE_HOOK)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "hook")
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index")
+    assert result.code == 1
+    assert result.stderr.startswith("atlas: error: plugin acme-hook: hook atlas_classify_language")
+    assert result.stderr.endswith("SystemExit: 0\n")
+
+
+def test_a_thread_a_plugin_leaves_running_does_not_keep_atlas_alive(site: Path, repo: Path) -> None:
+    install(site, "acme-hostile", "hostile", HOSTILE_SIGNAL)
+    atlas = Path(sys.executable).with_name("atlas")
+    env = {
+        **os.environ,
+        "ATLAS_LOAD_PLUGINS": "hostile",
+        "PYTHONPATH": str(site),
+        "HOSTILE": "thread",
+    }
+    done = subprocess.run(
+        [str(atlas), "--root", str(repo), "quick", "retry", "-p", "team", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["Files"][0]["Path"] == "src/retry.py"
+
+
+#: a chunker for python whose result HOSTILE_CHUNK (an expression) names
+HOSTILE_CHUNKER = """
+import os
+from atlas_core.api import Chunk, Chunker, hookimpl
+
+class Hostile(Chunker):
+    name = "hostile"
+    languages = ("python",)
+    priority = 100
+    version = "1"
+
+    def chunk(self, rel, text, language):
+        return eval(os.environ["HOSTILE_CHUNK"])
+
+@hookimpl
+def atlas_register_chunkers(registry):
+    registry.add(Hostile())
+"""
+
+
+@pytest.mark.parametrize(
+    ("returned", "problem"),
+    [
+        ("(_ for _ in ()).throw(SystemExit(0))", "SystemExit: 0"),
+        ("None", "returned NoneType, not a list of Chunk"),
+        ("[('function', 'f', 'f', 1, 2, 'def f')]", "returned a tuple among its chunks"),
+        ("[Chunk('function', 5, 'f', 1, 1, 'def f')]", "returned a int as a kind, name or"),
+        ("[Chunk('function', 'f', 'f', 1, 1, None)]", "returned a NoneType as a kind, name"),
+        ("[Chunk('function', 'f', 'f', 2**70, 2**80, 'def f')]", "returned lines 1180591620"),
+        ("[Chunk('function', 'f', 'f', float('nan'), 2, 'def f')]", "returned a float start"),
+        ("[Chunk('function', 'f', 'f', '1', 2, 'def f')]", "returned a str start and a int"),
+        ("[Chunk('function', 'f', 'f', -50, -10, 'def f')]", "returned lines -50 to -10 for"),
+        ("[Chunk('function', 'f', 'f', 2, 1, 'def f')]", "returned lines 2 to 1 for a file"),
+        ("[Chunk('function', 'f', 'f', 1, 10**12, 'def f')]", "returned lines 1 to 10000000"),
+    ],
+)
+def test_an_unusable_chunker_result_is_that_files_warning(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    returned: str,
+    problem: str,
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    monkeypatch.setenv("HOSTILE_CHUNK", returned)
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    failed = "plugin acme-chunker: chunker hostile failed while chunking"
+    problems = json.loads(result.stdout)["Problems"]
+    assert len(problems) == 2  # one per python file
+    assert problems[0].startswith(f"{failed} src/client.py: {problem}"), problems
+    assert problems[1].startswith(f"{failed} src/retry.py: {problem}"), problems
+    for command in (("query", "retry"), ("outline", "src/retry.py"), ("map",)):
+        shown = atlas_cli("--root", str(repo), *command, "--format", "json")
+        assert shown.code == 0, (command, shown.stderr)
+        assert "src/retry.py" in shown.stdout
+    outline = json.loads(
+        atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json").stdout
+    )
+    assert outline["Symbols"] == []
+
+
+def test_control_characters_from_a_chunker_are_escaped(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    chunk = "[Chunk('function\\n', 'a\\nb', 'c\\0d', 1, 2, '\\x1b[31mred\\tx')]"
+    monkeypatch.setenv("HOSTILE_CHUNK", chunk)
+    (repo / "atlas.toml").unlink()
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
+    [symbol] = json.loads(shown.stdout)["Symbols"]
+    assert (symbol["Kind"], symbol["Name"], symbol["Signature"]) == (
+        "function\\n",
+        "a\\nb",
+        "\\x1b[31mred x",
+    )
+    for fmt in ("human", "compact", "context"):
+        out = atlas_cli("--root", str(repo), "query", "retry", "--format", fmt).stdout
+        assert "\x1b" not in out and "\0" not in out
