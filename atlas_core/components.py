@@ -365,6 +365,10 @@ class QueryContext:
     #: per file, the product of the contributors' :class:`PriorFactor` s (None: all 1), which
     #: the ``path`` signal multiplies its prior by (set by the engine before signals run)
     prior_factor: np.ndarray | None = None
+    #: whether the caller asked for reranking or ``--semantic`` for this query (a flag, a
+    #: library or MCP argument) rather than taking the preset's: a reranker may then wait
+    #: longer for its server than when it runs on a preset's behalf
+    rerank_asked: bool = False
 
     def extra(self, name: str) -> Any:
         """Data stored at index time by the contributor called ``name`` (None if absent)."""

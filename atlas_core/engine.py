@@ -480,6 +480,7 @@ class Atlas:
             self.settings.components,
             seed_signal=self.settings.pipeline.seed_signal,
             seeds=[s.id for s in seeds],
+            rerank_asked=options.rerank is not None or bool(options.semantic),
         )
         if not ctx.terms and not seeds:
             ctx.note(_no_words(words), level="warning")

@@ -55,7 +55,7 @@ class OllamaReranker:
 
     def rerank(self, ctx: QueryContext, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
         cfg = self.config(ctx)
-        best_effort = not _flag_asked()
+        best_effort = not ctx.rerank_asked
         deadline, budget = self._budget(ctx, cfg, best_effort)
         try:
             return self._rerank(ctx, cfg, candidates, scores, deadline, budget)
@@ -148,20 +148,6 @@ class OllamaReranker:
         sims = similarities(matrix, scales, query, rows[present])
         best = best_per_file(np.asarray(owner, dtype=np.int64)[present], sims, len(reader))
         return _top(best, cfg.semantic_top)
-
-
-def _flag_asked() -> bool:
-    """Whether the command line has ``--rerank`` (Atlas does not tell a reranker whether a
-    flag or a preset asked for it). Without a command line (the library, ``atlas mcp``),
-    reranking is best effort."""
-    import click
-
-    command = click.get_current_context(silent=True)
-    while command is not None:
-        if command.params.get("rerank") is not None:
-            return True
-        command = command.parent
-    return False
 
 
 def _spread(best: np.ndarray) -> np.ndarray:

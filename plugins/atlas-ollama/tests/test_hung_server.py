@@ -123,3 +123,22 @@ def test_a_bad_auto_timeout_is_a_usage_error(
     assert result.code == 2 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("atlas: error: [rerankers.ollama] ") and "auto_timeout" in line
+
+
+def test_the_library_asking_for_reranking_waits_timeout_and_a_preset_auto_timeout(
+    hung, app_repo
+) -> None:
+    """The reranker learns from ``QueryContext.rerank_asked`` who asked, not from argv."""
+    import atlas_core
+
+    repo = app_repo("auto_timeout = 0.3\ntimeout = 1.5\nretries = 2")
+    with atlas_core.open(repo) as atlas:
+        started = time.monotonic()
+        preset = atlas.query(QUERY, preset="thorough")
+        by_preset = time.monotonic() - started
+        started = time.monotonic()
+        asked = atlas.query(QUERY, preset="thorough", rerank="on")
+        by_argument = time.monotonic() - started
+    assert by_preset < 1.2 <= by_argument < BOUND
+    assert any("within 0.3s" in note.message for note in preset.notes)
+    assert any("within 1.5s" in note.message for note in asked.notes)
