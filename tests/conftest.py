@@ -44,3 +44,9 @@ def rank_beside_decoys(
         return [c.name for c in reader.chunks(reader.ids[path])], first
 
     return rank
+
+
+@pytest.fixture
+def site(plugin_site: Path) -> Path:
+    """Where the plugin tests install their fake distributions (``install_plugin``)."""
+    return plugin_site

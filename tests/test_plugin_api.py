@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,28 +24,9 @@ from atlas_core.api import (
 )
 from atlas_core.plugin.manager import get_plugin_manager
 from atlas_core.testing import CliResult, run_atlas, write_repo
+from atlas_core.testing import install_plugin as install
 
 Cli = Callable[..., CliResult]
-
-
-def install(site: Path, dist: str, entry: str, source: str) -> None:
-    module = f"atlas_fake_{entry.replace('-', '_')}"
-    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
-    (site / f"{module}.py").write_text(source)
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "site"
-    path.mkdir()
-    monkeypatch.syspath_prepend(str(path))
-    importlib.invalidate_caches()
-    yield path
-    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
-        del sys.modules[name]
 
 
 RAISING_SIGNAL = """

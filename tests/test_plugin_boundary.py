@@ -3,13 +3,12 @@ unusable chunker output are the plugin's failure, named, never the command's end
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,28 +16,9 @@ import pytest
 from atlas_core.api import PluginFailure
 from atlas_core.plugin.guard import guarded, record_origin
 from atlas_core.testing import CliResult, write_repo
+from atlas_core.testing import install_plugin as install
 
 Cli = Callable[..., CliResult]
-
-
-def install(site: Path, dist: str, entry: str, source: str) -> None:
-    module = f"atlas_fake_{entry}"
-    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
-    (site / f"{module}.py").write_text(source)
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "site"
-    path.mkdir()
-    monkeypatch.syspath_prepend(str(path))
-    importlib.invalidate_caches()
-    yield path
-    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
-        del sys.modules[name]
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,29 +12,9 @@ import pytest
 from atlas_core.api import QueryContext, Signal, hookimpl
 from atlas_core.engine import Atlas, QueryOptions
 from atlas_core.plugin.manager import get_plugin_manager
-from atlas_core.testing import CliResult, write_repo
+from atlas_core.testing import CliResult, install_plugin, write_repo
 
 Cli = Callable[..., CliResult]
-
-
-def install_fake_dist(site: Path, dist: str, entry: str, module: str, source: str) -> None:
-    """A real distribution on sys.path: importlib.metadata finds its entry points."""
-    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
-    (site / f"{module}.py").write_text(source)
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "site"
-    path.mkdir()
-    monkeypatch.syspath_prepend(str(path))
-    importlib.invalidate_caches()
-    yield path
-    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
-        del sys.modules[name]
 
 
 GOOD_SIGNAL = '''
@@ -63,10 +41,14 @@ def atlas_register_signals(registry):
 def test_broken_plugin_is_named_and_atlas_carries_on(
     site: Path, tmp_path: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install_fake_dist(
-        site, "atlas-broken", "broken", "atlas_fake_broken", "raise ImportError('needs libfoo')\n"
+    install_plugin(
+        site,
+        "atlas-broken",
+        "broken",
+        module="atlas_fake_broken",
+        source="raise ImportError('needs libfoo')\n",
     )
-    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    install_plugin(site, "atlas-good", "good", module="atlas_fake_good", source=GOOD_SIGNAL)
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "broken,good")
     repo = write_repo(tmp_path / "r", {"a.py": "def alpha(): pass\n"})
     result = atlas_cli("--root", str(repo), "quick", "alpha", "--format", "compact")
@@ -85,7 +67,7 @@ def test_broken_plugin_is_named_and_atlas_carries_on(
 def test_plugins_can_be_disabled(
     site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    install_plugin(site, "atlas-good", "good", module="atlas_fake_good", source=GOOD_SIGNAL)
     monkeypatch.delenv("ATLAS_LOAD_PLUGINS")
     monkeypatch.setenv("ATLAS_DISABLE_PLUGINS", "good")
     rows = json.loads(atlas_cli("plugins", "--json").stdout)["Plugins"]
@@ -101,7 +83,7 @@ def test_plugins_can_be_disabled(
 def test_unknown_plugin_names_are_warned_about_once(
     site: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install_fake_dist(site, "atlas-good", "good", "atlas_fake_good", GOOD_SIGNAL)
+    install_plugin(site, "atlas-good", "good", module="atlas_fake_good", source=GOOD_SIGNAL)
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "good,nope")
     monkeypatch.setenv("ATLAS_DISABLE_PLUGINS", "chunk_treesitter,atlas-good,nope2")
     result = atlas_cli("plugins", "--json", "--disable-plugin", "nope3")  # after the command

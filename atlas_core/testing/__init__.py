@@ -52,7 +52,9 @@ __all__ = [
     "configured_query",
     "first_ranked",
     "fsynced_paths",
+    "install_plugin",
     "make_repo",
+    "plugin_site",
     "run_atlas",
     "scores_by_path",
     "symbols_and_imports",
@@ -151,6 +153,37 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def atlas_cli() -> Callable[..., CliResult]:
     return run_atlas
+
+
+def install_plugin(
+    site: Path, dist: str, entry: str, source: str, module: str | None = None
+) -> str:
+    """Write a distribution ``dist`` into ``site`` (see :func:`plugin_site`) whose ``atlas``
+    entry point ``entry`` is a module holding ``source``, so Atlas loads it through the real
+    entry-point machinery (enable it with ``ATLAS_LOAD_PLUGINS``). Returns the module name."""
+    module = module or f"atlas_fake_{entry.replace('-', '_')}"
+    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[atlas]\n{entry} = {module}\n")
+    (site / f"{module}.py").write_text(source)
+    return module
+
+
+@pytest.fixture
+def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A directory on ``sys.path`` for :func:`install_plugin`; its modules are forgotten
+    afterwards."""
+    import importlib
+    import sys
+
+    path = tmp_path / "site"
+    path.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    importlib.invalidate_caches()
+    yield path
+    for name in [m for m in sys.modules if m.startswith("atlas_fake_")]:
+        del sys.modules[name]
 
 
 @pytest.fixture
