@@ -242,12 +242,17 @@ class _OutputError(Exception):
 class _Output:
     """``sys.stdout`` while a command runs: a write that fails raises :class:`_OutputError`
     (a broken pipe stays itself: ``atlas ... | head`` ends quietly). With no stream at all
-    (Python's ``None`` when the descriptor was closed), any write fails."""
+    (Python's ``None`` when the descriptor was closed), any write fails. What a plugin
+    prints while one of its components runs goes to stderr: stdout is the command's."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
 
     def write(self, text: str) -> Any:
+        from atlas_core.plugin.guard import in_component_call
+
+        if in_component_call():  # a plugin printing while it runs: not the command's output
+            return sys.stderr.write(text) if sys.stderr is not None else len(text)
         if self.stream is None:
             raise _OutputError("standard output is closed")
         try:

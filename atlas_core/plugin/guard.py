@@ -127,6 +127,16 @@ def output_failure(component: object, stage: str, problem: str) -> PluginFailure
     return PluginFailure(origin.plugin, origin.component, stage, problem)
 
 
+#: per thread, how many component calls (:func:`guarded`) are running
+_CALLS = threading.local()
+
+
+def in_component_call() -> bool:
+    """Whether this thread is inside a component's call: what it prints to stdout is not
+    Atlas's output (the command line sends it to stderr)."""
+    return bool(getattr(_CALLS, "depth", 0))
+
+
 @contextmanager
 def guarded(component: object, stage: str) -> Iterator[None]:
     """Run the body as a call of ``component``; what escapes names the plugin.
@@ -137,6 +147,7 @@ def guarded(component: object, stage: str) -> Iterator[None]:
     origin = origin_of(component)
     if tracing():
         trace(f"plugin {origin.plugin}: {origin.component} {stage}")
+    _CALLS.depth = getattr(_CALLS, "depth", 0) + 1
     try:
         yield
     except (UsageError, PluginFailure):
@@ -145,6 +156,8 @@ def guarded(component: object, stage: str) -> Iterator[None]:
         if raise_errors() or not plugins_own(exc):
             raise
         raise failure(origin, stage, exc) from exc
+    finally:
+        _CALLS.depth -= 1
 
 
 def call_hook(hook: Any, name: str, stage: str, **kwargs: Any) -> Any:
