@@ -39,7 +39,8 @@ Sections:
   :func:`syntax_tree`.
 - **CLI commands**: :class:`AppState`, ``pass_state`` (``@pass_state`` hands a command the
   :class:`AppState`), :func:`common_options`, :func:`lazy_command` (a command imported
-  only when used).
+  only when used), :func:`json_wanted` (whether to print JSON; a format the command cannot
+  print is a usage error) and :func:`print_json` (the document, ``Version`` first).
 - **Front ends** (embedding Atlas, as ``atlas-mcp`` does): :class:`Atlas`,
   :class:`QueryOptions`, :class:`QueryResult`, :class:`BuildReport`,
   :class:`Explanation`, :class:`SignalScore`, :func:`explanation_document`,
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
     from atlas_core.chunk.treesitter import TreeSitterChunker
     from atlas_core.classify.rules import detect_role
     from atlas_core.classify.vendored import licensed_subtrees
+    from atlas_core.cli.info import json_wanted, print_json
     from atlas_core.cli.lazy import lazy_command
     from atlas_core.cli.state import AppState, common_options
     from atlas_core.config import load_settings
@@ -133,6 +135,8 @@ _LAZY = {
     "detect_role": "atlas_core.classify.rules",
     "licensed_subtrees": "atlas_core.classify.vendored",
     "AppState": "atlas_core.cli.state",
+    "json_wanted": "atlas_core.cli.info",
+    "print_json": "atlas_core.cli.info",
     "common_options": "atlas_core.cli.state",
     "lazy_command": "atlas_core.cli.lazy",
     "load_settings": "atlas_core.config",
@@ -260,6 +264,7 @@ __all__ = [
     "git_environment",
     "hookimpl",
     "index_report",
+    "json_wanted",
     "lazy_command",
     "licensed_subtrees",
     "load_settings",
@@ -270,6 +275,7 @@ __all__ = [
     "pass_state",
     "path_candidates",
     "per_reader",
+    "print_json",
     "progress_bar",
     "redact",
     "related_document",

@@ -29,12 +29,10 @@ def _options(options: list[Any]) -> Callable[[F], F]:
 
 
 def _wants_json(state: AppState) -> bool:
-    return state.format in {"json", "jsonl"} or (state.format == "auto" and not sys.stdout.isatty())
+    """JSON or a table (a format the command cannot print is a usage error)."""
+    from atlas_core.cli.info import json_wanted
 
-
-def _check_format(state: AppState) -> None:
-    if state.format not in {"auto", "json", "jsonl", "human"}:
-        raise UsageError(f"this command prints human or json, not {state.format!r}")
+    return json_wanted(state)
 
 
 def _dump(state: AppState, data: dict[str, Any]) -> None:
@@ -59,7 +57,7 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
     """A file's symbols with kinds and line ranges, and what it imports."""
     from atlas_core.output.outline import outline_of
 
-    _check_format(state)
+    _wants_json(state)  # a format it cannot print fails before anything runs
     reader = state.repo.reader()
     outlines = [
         outline_of(reader, reader.paths[i], allow_secrets=allow_secrets)
@@ -125,7 +123,7 @@ def map_(
     from atlas_core.paths import display_path
     from atlas_core.select.scope import scope_mask
 
-    _check_format(state)
+    _wants_json(state)  # a format it cannot print fails before anything runs
     repo = state.repo
     reader = repo.reader()
     scores = centrality(reader, repo.manager.registry("signals"), repo.settings.components)
@@ -198,7 +196,7 @@ def related(
     from atlas_core.rank.related import gather_ties, related_document, related_files
     from atlas_core.rank.seeds import diff_paths, resolve_seeds
 
-    _check_format(state)
+    _wants_json(state)  # a format it cannot print fails before anything runs
     if not paths and diff is None:
         raise UsageError("give one or more files, or --diff")
     repo = state.repo

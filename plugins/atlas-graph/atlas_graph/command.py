@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,14 +69,6 @@ def _describe_file(reader: IndexView, rel: str) -> dict[str, Any]:
     return data
 
 
-def _check_format(state: AppState) -> None:
-    """A format this command cannot print is a usage error, as in Atlas's own commands."""
-    if state.format not in {"auto", "json", "jsonl", "human"}:
-        from atlas_core.api import UsageError
-
-        raise UsageError(f"this command prints human or json, not {state.format!r}")
-
-
 @click.command("graph")
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -87,7 +78,9 @@ def graph_command(file: str, as_json: bool, refresh: bool) -> None:
     """Show what FILE imports and which files import it (atlas-graph)."""
     state = click.get_current_context().find_object(AppState)
     assert state is not None
-    _check_format(state)  # before indexing
+    from atlas_core.api import json_wanted, print_json
+
+    wants_json = json_wanted(state, as_json)  # a format it cannot print fails before indexing
     rel = _relative(state, file)
     atlas = state.atlas
     if refresh:
@@ -95,16 +88,8 @@ def graph_command(file: str, as_json: bool, refresh: bool) -> None:
         for error in report.errors:
             state.info(error)
     data = _describe_file(atlas.reader(on_message=state.warn), rel)
-    wants_json = (
-        as_json
-        or state.format in {"json", "jsonl"}
-        or (state.format == "auto" and not sys.stdout.isatty())
-    )
     if wants_json:
-        from atlas_core.api import OUTPUT_VERSION, dump_json
-
-        indent = None if state.format == "jsonl" else 2  # jsonl: one line per record
-        dump_json({"Version": OUTPUT_VERSION, **data}, sys.stdout, indent=indent)
+        print_json(state, data)
         return
     central = ""
     if "CentralityRank" in data:

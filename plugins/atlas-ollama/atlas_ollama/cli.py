@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -23,10 +22,9 @@ def ollama() -> None:
 
     state = click.get_current_context().find_object(AppState)
     assert state is not None
-    if state.format not in {"auto", "json", "jsonl", "human"}:  # as Atlas's own commands
-        from atlas_core.api import UsageError
+    from atlas_core.api import json_wanted, print_json
 
-        raise UsageError(f"this command prints human or json, not {state.format!r}")
+    wants_json = json_wanted(state)  # a format it cannot print fails before anything runs
     atlas = state.atlas
     cfg = config_from_table(atlas.settings.components.get("ollama", {}))
     report: dict[str, Any] = {"Host": cfg.base_url, "Api": cfg.api, "Model": cfg.model}
@@ -54,12 +52,9 @@ def ollama() -> None:
     extra = _precomputed(atlas)
     if extra:
         report["Precomputed"] = extra
-    if state.format in {"json", "jsonl"} or (state.format == "auto" and not sys.stdout.isatty()):
-        from atlas_core.api import OUTPUT_VERSION, dump_json
-
+    if wants_json:
         report["Problem"] = problem
-        indent = None if state.format == "jsonl" else 2  # jsonl: one line per record
-        dump_json({"Version": OUTPUT_VERSION, **report}, sys.stdout, indent=indent)
+        print_json(state, report)
     else:
         _print_human(report, problem)
     if problem:
