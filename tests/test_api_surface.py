@@ -294,3 +294,21 @@ def test_a_language_hook_overrides_the_builtin_guess(tmp_path: Path) -> None:
     reader = atlas.reader()
     assert reader.languages[reader.ids["run"]] == "shout"
     assert reader.languages[reader.ids["a.py"]] == "python"
+
+
+def test_a_plugin_command_prints_json_as_atlas_commands_do(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``json_wanted`` refuses a format a table-or-JSON command cannot print; ``print_json``
+    puts ``Version`` first and one line for jsonl."""
+    from types import SimpleNamespace
+
+    from atlas_core.api import OUTPUT_VERSION, UsageError, json_wanted, print_json
+
+    assert json_wanted(SimpleNamespace(format="jsonl"))  # type: ignore[arg-type]
+    assert not json_wanted(SimpleNamespace(format="human"))  # type: ignore[arg-type]
+    assert json_wanted(SimpleNamespace(format="human"), True)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="prints human or json, not 'compact'"):
+        json_wanted(SimpleNamespace(format="compact"))  # type: ignore[arg-type]
+    print_json(SimpleNamespace(format="jsonl"), {"Path": "a.py"})  # type: ignore[arg-type]
+    assert capsys.readouterr().out == json.dumps({"Version": OUTPUT_VERSION, "Path": "a.py"}) + "\n"
