@@ -246,3 +246,83 @@ def test_control_characters_from_a_chunker_are_escaped(
     for fmt in ("human", "compact", "context"):
         out = atlas_cli("--root", str(repo), "query", "retry", "--format", fmt).stdout
         assert "\x1b" not in out and "\0" not in out
+
+
+#: a chunker for python that prints while chunking, and in a worker process writes to
+#: descriptor 1 as C code would (only a worker's descriptor 1 can be redirected)
+NOISY_CHUNKER = """
+import os, sys
+from atlas_core.api import Chunk, Chunker, hookimpl
+
+PARENT = os.getpid()  # imported in the atlas process, before the workers are forked
+
+class Noisy(Chunker):
+    name = "noisy"
+    languages = ("python",)
+    priority = 100
+    version = "1"
+
+    def chunk(self, rel, text, language):
+        where = "main" if os.getpid() == PARENT else "worker"
+        print(f"noisy print {rel} {where}")
+        sys.stdout.write(f"noisy write {rel}\\n")
+        if where == "worker":
+            os.write(1, f"noisy fd {rel}\\n".encode())
+        return [Chunk("function", "retry", "retry", 1, 1, "def retry()")]
+
+@hookimpl
+def atlas_register_chunkers(registry):
+    registry.add(Noisy())
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the indexer forks no workers on 1 core")
+def test_a_chunker_printing_in_the_workers_leaves_stdout_to_atlas(
+    site: Path, tmp_path: Path
+) -> None:
+    from atlas_core.index.builder import _PARALLEL_MIN_FILES
+
+    n = _PARALLEL_MIN_FILES + 12  # enough for the worker pool
+    files = {f"src/m{i}.py": f"def retry_{i}(request):\n    return {i}\n" for i in range(n)}
+    repo = write_repo(tmp_path / "many", files)
+    install(site, "acme-noisy", "noisy", NOISY_CHUNKER)
+    atlas = Path(sys.executable).with_name("atlas")
+    env = {**os.environ, "ATLAS_LOAD_PLUGINS": "noisy", "PYTHONPATH": str(site)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(atlas), "--root", str(repo), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        # the workers' lines may interleave; each piece is one write
+        for what in ("noisy print src/", "noisy write src/", "noisy fd src/"):
+            assert done.stderr.count(what) == n, done.stderr
+        assert "noisy print src/m0.py worker" in done.stderr
+        return done
+
+    # the query builds the index first
+    lines = run("query", "retry", "--format", "jsonl").stdout.splitlines()
+    assert lines and all(json.loads(line) for line in lines)
+    report = json.loads(run("index", "--force", "--format", "json").stdout)
+    assert report["Files"] == n and report["Problems"] == []
+
+
+def test_a_chunker_printing_in_the_atlas_process_leaves_stdout_to_atlas(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-noisy", "noisy", NOISY_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "noisy")
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")  # two files: no workers
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Files"] == 2
+    assert result.stderr.splitlines() == [
+        "noisy print src/client.py main",
+        "noisy write src/client.py",
+        "noisy print src/retry.py main",
+        "noisy write src/retry.py",
+    ]

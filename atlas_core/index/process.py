@@ -31,6 +31,7 @@ from atlas_core.notebook import NOTEBOOK_MAX_BYTES, is_notebook, read_notebook
 from atlas_core.paths import display_path, display_text
 from atlas_core.plugin.guard import (
     call_hook,
+    component_call,
     failure,
     origin_of,
     output_failure,
@@ -439,8 +440,9 @@ class FileProcessor:
         chunk_language = cell_language or language
         chunker = self.chunker_for(chunk_language)
         if chunker is not None:
-            # a signal held during the chunker is raised as the block ends, outside the try
-            with signals_deferred():
+            # a signal held during the chunker is raised as the block ends, outside the try;
+            # what the chunker prints goes to stderr (see atlas_core.cli.main._Output)
+            with signals_deferred(), component_call():
                 try:
                     chunks = chunker.chunk(rel, text, chunk_language)
                 except BaseException as exc:  # one file's failure: noted, the index goes on
