@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from atlas_core.api import PluginFailure
+from atlas_core.index.process import _CHUNKS_MAX, _TEXT_MAX
 from atlas_core.plugin.guard import guarded, record_origin
 from atlas_core.testing import CliResult, write_repo
 from atlas_core.testing import install_plugin as install
@@ -326,3 +327,97 @@ def test_a_chunker_printing_in_the_atlas_process_leaves_stdout_to_atlas(
         "noisy print src/retry.py main",
         "noisy write src/retry.py",
     ]
+
+
+def test_past_the_chunk_cap_the_first_chunks_are_kept_with_a_warning(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    # what a chunker run wild (a chunk per token, say) returns, for one of the two files
+    many = _CHUNKS_MAX + 5
+    chunks = f"[Chunk('function', f'f{{i}}', f'f{{i}}', 1, 1, 'def f') for i in range({many})]"
+    monkeypatch.setenv("HOSTILE_CHUNK", f"{chunks} if rel == 'src/retry.py' else []")
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    failed = "plugin acme-chunker: chunker hostile failed while chunking"
+    kept = f"returned {many} chunks, more than {_CHUNKS_MAX}: the first {_CHUNKS_MAX} are kept"
+    assert json.loads(result.stdout)["Problems"] == [f"{failed} src/retry.py: {kept}"]
+    shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
+    names = [symbol["Name"] for symbol in json.loads(shown.stdout)["Symbols"]]
+    assert names == [f"f{i}" for i in range(_CHUNKS_MAX)]  # the first ones, in order
+
+
+@pytest.mark.parametrize(
+    ("returned", "name", "signature"),
+    [
+        (  # a name of megabytes (the file's text, say) and a long signature
+            "[Chunk('function', 'f' * 5_000_000, 'f' * 5_000_000, 1, 2, 'def ' + 'x' * 3000),"
+            " Chunk('function', 'g', 'g', 1, 1, 'def g')]",
+            "f" * _TEXT_MAX,
+            "def " + "x" * (_TEXT_MAX - 4),
+        ),
+        (  # cut, then escaped: control characters count once
+            "[Chunk('function', 'a\\x1b' * 600, 'q', 1, 2, 'def a'),"
+            " Chunk('function', 'g', 'g', 1, 1, 'def g')]",
+            "a\\x1b" * (_TEXT_MAX // 2),
+            "def a",
+        ),
+    ],
+    ids=["megabytes", "control-characters"],
+)
+def test_a_chunk_field_past_the_text_cap_is_cut_with_a_warning(
+    site: Path,
+    repo: Path,
+    atlas_cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    returned: str,
+    name: str,
+    signature: str,
+) -> None:
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    monkeypatch.setenv("HOSTILE_CHUNK", returned)
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    failed = "plugin acme-chunker: chunker hostile failed while chunking"
+    cut = (
+        f"returned 1 chunk with a kind, name or signature longer than {_TEXT_MAX} characters:"
+        f" cut to {_TEXT_MAX}"
+    )
+    assert json.loads(result.stdout)["Problems"] == [
+        f"{failed} src/client.py: {cut}",
+        f"{failed} src/retry.py: {cut}",
+    ]
+    shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
+    first, second = json.loads(shown.stdout)["Symbols"]
+    assert (first["Name"], first["Signature"]) == (name, signature)
+    assert (second["Name"], second["Signature"]) == ("g", "def g")  # the others as they were
+
+
+def test_the_caps_leave_the_built_in_chunkers_output_on_large_generated_files_alone(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    from atlas_core.testing import tree_sitter_chunks
+
+    # a register header (22k macros) and a module of 20k functions, each just under the
+    # default 1 MiB file limit: about as dense in symbols as generated code gets
+    header = "".join(f"#define REG_BLOCK_{i}_FIELD_MASK 0x{i:08x}\n" for i in range(22_000))
+    module = "".join(
+        f"def handler_{i}(value):\n    return value + {i}\n\n\n" for i in range(20_000)
+    )
+    files = {"include/regs.h": header, "src/handlers.py": module}
+    repo = write_repo(tmp_path / "big", files)
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["Problems"] == []
+    for rel, language in (("include/regs.h", "c"), ("src/handlers.py", "python")):
+        expected = tree_sitter_chunks(rel, files[rel], language)
+        assert len(expected) >= 20_000
+        shown = atlas_cli("--root", str(repo), "outline", rel, "--format", "json")
+        symbols = json.loads(shown.stdout)["Symbols"]
+        assert [(s["Name"], s["Signature"]) for s in symbols] == [
+            (c.name, c.signature) for c in expected
+        ]

@@ -451,13 +451,10 @@ class FileProcessor:
                     errors.append(
                         str(failure(origin_of(chunker), f"chunking {display_path(rel)}", exc))
                     )
-            problem = _chunks_problem(chunks, text.count("\n") + 1)
-            if problem:  # the file is indexed without symbols, as for an exception
+            chunks, problems = _usable_chunks(chunks, text.count("\n") + 1)
+            if problems:
                 stage = f"chunking {display_path(rel)}"
-                errors.append(str(output_failure(chunker, stage, problem)))
-                chunks = []
-            else:
-                chunks = [c if _printable(c) else _escaped(c) for c in chunks]
+                errors.extend(str(output_failure(chunker, stage, p)) for p in problems)
         name = rel.rpartition("/")[2]  # paths from the walk: no trailing or doubled "/"
         stem = name.split(".")[0] or name
         names = " ".join(c.name for c in chunks if c.kind != "import")
@@ -483,6 +480,46 @@ class FileProcessor:
 _NO_SYMBOLS = layout.packb([])
 
 
+#: the most chunks stored for one file; the first ones are kept. A generated file of the
+#: default 1 MiB holds 20-50k real symbols (a header of ``#define`` s, one constant a line);
+#: the largest source files of 61 repositories gave at most 3,896 (bindings of 33k lines).
+_CHUNKS_MAX = 100_000
+#: the most characters of a chunk's kind, name, qualified name or signature; longer ones
+#: are cut. The built-in chunkers cut signatures at 200; across those files no name was
+#: longer than 241 characters (a URL).
+_TEXT_MAX = 1_000
+
+
+def _usable_chunks(chunks: Any, lines: int) -> tuple[list[Chunk], list[str]]:
+    """What is stored of a chunker's result for a file of ``lines`` lines, and what was
+    wrong with it (the chunker's warnings for this file).
+
+    An unusable result (:func:`_chunks_problem`) stores nothing; past :data:`_CHUNKS_MAX`
+    chunks the first are kept; fields longer than :data:`_TEXT_MAX` are cut and control
+    characters escaped. The common case costs one pass over the chunks besides the checks.
+    """
+    problems = []
+    if isinstance(chunks, list) and len(chunks) > _CHUNKS_MAX:  # the rest is not even checked
+        problems.append(
+            f"returned {len(chunks)} chunks, more than {_CHUNKS_MAX}: the first {_CHUNKS_MAX}"
+            " are kept"
+        )
+        chunks = chunks[:_CHUNKS_MAX]
+    problem = _chunks_problem(chunks, lines)
+    if problem:  # the file is indexed without symbols, as for an exception
+        return [], [problem]
+    if all(map(_plain, chunks)):
+        return chunks, problems
+    cleaned = [_cleaned(c) for c in chunks]
+    cut = sum(was_cut for _, was_cut in cleaned)
+    if cut:
+        problems.append(
+            f"returned {cut} {'chunk' if cut == 1 else 'chunks'} with a kind, name or signature"
+            f" longer than {_TEXT_MAX} characters: cut to {_TEXT_MAX}"
+        )
+    return [c for c, _ in cleaned], problems
+
+
 def _chunks_problem(chunks: Any, lines: int) -> str:
     """What makes a chunker's result for a file of ``lines`` lines unusable ("" if nothing):
     anything but a list of :class:`Chunk` with string fields and ``1 <= start <= end <=
@@ -504,6 +541,32 @@ def _chunks_problem(chunks: Any, lines: int) -> str:
             if not isinstance(field, str):
                 return f"returned a {type(field).__name__} as a kind, name or signature, not str"
     return ""
+
+
+def _plain(chunk: Chunk) -> bool:
+    """Whether ``chunk`` is stored as it is: no field too long, no control characters."""
+    name, qualified, kind, signature = chunk.name, chunk.qualified, chunk.kind, chunk.signature
+    return (
+        len(name) <= _TEXT_MAX
+        and len(qualified) <= _TEXT_MAX
+        and len(kind) <= _TEXT_MAX
+        and len(signature) <= _TEXT_MAX
+        and name.isprintable()
+        and qualified.isprintable()
+        and kind.isprintable()
+        and signature.replace("\t", " ").isprintable()
+    )
+
+
+def _cleaned(chunk: Chunk) -> tuple[Chunk, bool]:
+    """``chunk`` with its fields cut to :data:`_TEXT_MAX` and control characters escaped;
+    and whether a field was cut."""
+    fields = (chunk.kind, chunk.name, chunk.qualified, chunk.signature)
+    cut = max(map(len, fields)) > _TEXT_MAX
+    if cut:
+        kind, name, qualified, signature = (f[:_TEXT_MAX] for f in fields)
+        chunk = attrs.evolve(chunk, kind=kind, name=name, qualified=qualified, signature=signature)
+    return (chunk if _printable(chunk) else _escaped(chunk)), cut
 
 
 def _printable(chunk: Chunk) -> bool:
