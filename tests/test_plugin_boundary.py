@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from atlas_core.api import PluginFailure
-from atlas_core.index.process import _CHUNKS_MAX, _TEXT_MAX
+from atlas_core.index.process import _CHUNKS_MAX, _NAME_MAX, _SIGNATURE_MAX
 from atlas_core.plugin.guard import guarded, record_origin
 from atlas_core.testing import CliResult, write_repo
 from atlas_core.testing import install_plugin as install
@@ -350,31 +350,41 @@ def test_past_the_chunk_cap_the_first_chunks_are_kept_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    ("returned", "name", "signature"),
+    ("returned", "problem", "kept"),
     [
-        (  # a name of megabytes (the file's text, say) and a long signature
-            "[Chunk('function', 'f' * 5_000_000, 'f' * 5_000_000, 1, 2, 'def ' + 'x' * 3000),"
-            " Chunk('function', 'g', 'g', 1, 1, 'def g')]",
-            "f" * _TEXT_MAX,
-            "def " + "x" * (_TEXT_MAX - 4),
+        (  # names of megabytes (the file's text, say): not names, dropped; the others kept
+            "[Chunk('function', 'f' * 5_000_000, 'f', 1, 2, 'def f'),"
+            " Chunk('function', 'g', 'q' * 5_000, 1, 1, 'def g'),"
+            " Chunk('x' * 5_000, 'k', 'k', 1, 1, 'k'),"
+            f" Chunk('function', 'n' * {_NAME_MAX}, 'n', 1, 1, 'def n'),"
+            " Chunk('function', 'h', 'h', 1, 1, 'def h')]",
+            f"returned 3 chunks with a kind or name longer than {_NAME_MAX} characters: dropped",
+            [("n" * _NAME_MAX, "def n"), ("h", "def h")],
         ),
-        (  # cut, then escaped: control characters count once
-            "[Chunk('function', 'a\\x1b' * 600, 'q', 1, 2, 'def a'),"
+        (  # a signature of a whole function: cut
+            "[Chunk('function', 'f', 'f', 1, 2, 'def ' + 'x' * 3000),"
             " Chunk('function', 'g', 'g', 1, 1, 'def g')]",
-            "a\\x1b" * (_TEXT_MAX // 2),
-            "def a",
+            f"returned 1 chunk with a signature longer than {_SIGNATURE_MAX} characters:"
+            f" cut to {_SIGNATURE_MAX}",
+            [("f", "def " + "x" * (_SIGNATURE_MAX - 4)), ("g", "def g")],
+        ),
+        (  # cut, then escaped: a control character counts once
+            "[Chunk('function', 'f', 'f', 1, 2, 'a\\x1b' * 600)]",
+            f"returned 1 chunk with a signature longer than {_SIGNATURE_MAX} characters:"
+            f" cut to {_SIGNATURE_MAX}",
+            [("f", "a\\x1b" * (_SIGNATURE_MAX // 2))],
         ),
     ],
-    ids=["megabytes", "control-characters"],
+    ids=["names", "signature", "escaped-signature"],
 )
-def test_a_chunk_field_past_the_text_cap_is_cut_with_a_warning(
+def test_chunk_fields_past_the_caps_are_dropped_or_cut_with_a_warning(
     site: Path,
     repo: Path,
     atlas_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     returned: str,
-    name: str,
-    signature: str,
+    problem: str,
+    kept: list[tuple[str, str]],
 ) -> None:
     install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
     monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
@@ -383,18 +393,13 @@ def test_a_chunk_field_past_the_text_cap_is_cut_with_a_warning(
     result = atlas_cli("--root", str(repo), "index", "--format", "json")
     assert result.code == 0, result.stderr
     failed = "plugin acme-chunker: chunker hostile failed while chunking"
-    cut = (
-        f"returned 1 chunk with a kind, name or signature longer than {_TEXT_MAX} characters:"
-        f" cut to {_TEXT_MAX}"
-    )
     assert json.loads(result.stdout)["Problems"] == [
-        f"{failed} src/client.py: {cut}",
-        f"{failed} src/retry.py: {cut}",
+        f"{failed} src/client.py: {problem}",
+        f"{failed} src/retry.py: {problem}",
     ]
     shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
-    first, second = json.loads(shown.stdout)["Symbols"]
-    assert (first["Name"], first["Signature"]) == (name, signature)
-    assert (second["Name"], second["Signature"]) == ("g", "def g")  # the others as they were
+    symbols = json.loads(shown.stdout)["Symbols"]
+    assert [(s["Name"], s["Signature"]) for s in symbols] == kept
 
 
 def test_the_caps_leave_the_built_in_chunkers_output_on_large_generated_files_alone(

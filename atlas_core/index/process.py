@@ -484,19 +484,22 @@ _NO_SYMBOLS = layout.packb([])
 #: default 1 MiB holds 20-50k real symbols (a header of ``#define`` s, one constant a line);
 #: the largest source files of 61 repositories gave at most 3,896 (bindings of 33k lines).
 _CHUNKS_MAX = 100_000
-#: the most characters of a chunk's kind, name, qualified name or signature; longer ones
-#: are cut. The built-in chunkers cut signatures at 200; across those files no name was
-#: longer than 241 characters (a URL).
-_TEXT_MAX = 1_000
+#: a chunk whose kind, name or qualified name is longer is dropped: it names nothing (a
+#: file's text, a data URI). Across those files no name was longer than 241 characters;
+#: atlas-graph passes over import names longer than 1,024.
+_NAME_MAX = 4_096
+#: longer signatures are cut (the built-in chunkers cut theirs at 200)
+_SIGNATURE_MAX = 1_000
 
 
 def _usable_chunks(chunks: Any, lines: int) -> tuple[list[Chunk], list[str]]:
     """What is stored of a chunker's result for a file of ``lines`` lines, and what was
     wrong with it (the chunker's warnings for this file).
 
-    An unusable result (:func:`_chunks_problem`) stores nothing; past :data:`_CHUNKS_MAX`
-    chunks the first are kept; fields longer than :data:`_TEXT_MAX` are cut and control
-    characters escaped. The common case costs one pass over the chunks besides the checks.
+    An unusable result (:func:`_chunks_problem`) stores nothing. Otherwise the first
+    :data:`_CHUNKS_MAX` chunks are kept, except those whose kind or name is longer than
+    :data:`_NAME_MAX`; signatures are cut at :data:`_SIGNATURE_MAX` and control characters
+    escaped. The common case costs one pass over the chunks besides the checks.
     """
     problems = []
     if isinstance(chunks, list) and len(chunks) > _CHUNKS_MAX:  # the rest is not even checked
@@ -510,14 +513,32 @@ def _usable_chunks(chunks: Any, lines: int) -> tuple[list[Chunk], list[str]]:
         return [], [problem]
     if all(map(_plain, chunks)):
         return chunks, problems
-    cleaned = [_cleaned(c) for c in chunks]
-    cut = sum(was_cut for _, was_cut in cleaned)
+    kept: list[Chunk] = []
+    dropped = cut = 0
+    for chunk in chunks:
+        if max(len(chunk.kind), len(chunk.name), len(chunk.qualified)) > _NAME_MAX:
+            dropped += 1
+            continue
+        if len(chunk.signature) > _SIGNATURE_MAX:
+            chunk = attrs.evolve(chunk, signature=chunk.signature[:_SIGNATURE_MAX])
+            cut += 1
+        kept.append(chunk if _printable(chunk) else _escaped(chunk))
+    if dropped:
+        problems.append(
+            f"returned {_chunks(dropped)} with a kind or name longer than {_NAME_MAX}"
+            " characters: dropped"
+        )
     if cut:
         problems.append(
-            f"returned {cut} {'chunk' if cut == 1 else 'chunks'} with a kind, name or signature"
-            f" longer than {_TEXT_MAX} characters: cut to {_TEXT_MAX}"
+            f"returned {_chunks(cut)} with a signature longer than {_SIGNATURE_MAX}"
+            f" characters: cut to {_SIGNATURE_MAX}"
         )
-    return [c for c, _ in cleaned], problems
+    return kept, problems
+
+
+def _chunks(n: int) -> str:
+    """``1 chunk``, ``2 chunks``."""
+    return f"{n} chunk" if n == 1 else f"{n} chunks"
 
 
 def _chunks_problem(chunks: Any, lines: int) -> str:
@@ -547,26 +568,15 @@ def _plain(chunk: Chunk) -> bool:
     """Whether ``chunk`` is stored as it is: no field too long, no control characters."""
     name, qualified, kind, signature = chunk.name, chunk.qualified, chunk.kind, chunk.signature
     return (
-        len(name) <= _TEXT_MAX
-        and len(qualified) <= _TEXT_MAX
-        and len(kind) <= _TEXT_MAX
-        and len(signature) <= _TEXT_MAX
+        len(name) <= _NAME_MAX
+        and len(qualified) <= _NAME_MAX
+        and len(kind) <= _NAME_MAX
+        and len(signature) <= _SIGNATURE_MAX
         and name.isprintable()
         and qualified.isprintable()
         and kind.isprintable()
         and signature.replace("\t", " ").isprintable()
     )
-
-
-def _cleaned(chunk: Chunk) -> tuple[Chunk, bool]:
-    """``chunk`` with its fields cut to :data:`_TEXT_MAX` and control characters escaped;
-    and whether a field was cut."""
-    fields = (chunk.kind, chunk.name, chunk.qualified, chunk.signature)
-    cut = max(map(len, fields)) > _TEXT_MAX
-    if cut:
-        kind, name, qualified, signature = (f[:_TEXT_MAX] for f in fields)
-        chunk = attrs.evolve(chunk, kind=kind, name=name, qualified=qualified, signature=signature)
-    return (chunk if _printable(chunk) else _escaped(chunk)), cut
 
 
 def _printable(chunk: Chunk) -> bool:
