@@ -8,7 +8,8 @@ whatever they inherited. So each worker, as it starts:
 - and also watches its parent pid from a thread (other systems, or a parent that died
   before the request was made),
 - ignores SIGINT (Ctrl-C reaches the whole process group; the parent decides) and takes
-  SIGTERM's default action rather than the parent's handler.
+  SIGTERM's default action rather than the parent's handler,
+- and sends what is printed in it to stderr (see :func:`_stdout_to_stderr`).
 
 The index lock's descriptor is closed in every forked child by :mod:`atlas_core.index.lock`.
 When the pool is left by an exception (Ctrl-C, SIGTERM, an error), pending work is cancelled
@@ -68,12 +69,36 @@ def _die_with_parent(parent: int) -> None:
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
+def _stdout_to_stderr() -> None:
+    """What a chunker prints in a worker goes to stderr: the parent's stdout is the
+    command's output (a JSON document, the MCP server's messages).
+
+    ``sys.stdout`` becomes ``sys.stderr`` (``print``, ``sys.stdout.write``), and descriptor
+    1 a copy of stderr's (C code, a child process), or of the null device when stderr has
+    no descriptor. The worker writes nothing of its own to stdout: results go back through
+    the pool's pipes.
+    """
+    try:
+        target = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # None, or not a file (Atlas's _Discard)
+        target = -1
+    with contextlib.suppress(OSError):
+        if target >= 0:
+            os.dup2(target, 1)
+        else:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+    sys.stdout = sys.stderr
+
+
 def _worker_init(parent: int) -> None:
     # started with these blocked (see WorkerPool.map), so the parent's handlers never ran here
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _die_with_parent(parent)
+    _stdout_to_stderr()
 
 
 class WorkerPool:

@@ -32,6 +32,7 @@ from atlas_core.errors import AtlasError, PluginFailure, UsageError
 __all__ = [
     "Origin",
     "call_hook",
+    "component_call",
     "failure",
     "guarded",
     "origin_of",
@@ -135,6 +136,20 @@ def in_component_call() -> bool:
     """Whether this thread is inside a component's call: what it prints to stdout is not
     Atlas's output (the command line sends it to stderr)."""
     return bool(getattr(_CALLS, "depth", 0))
+
+
+class component_call:
+    """The block is a component's call for :func:`in_component_call`, without what
+    :func:`guarded` does with an exception (the indexer handles a chunker's failure itself,
+    per file). A context manager."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        _CALLS.depth = getattr(_CALLS, "depth", 0) + 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        _CALLS.depth -= 1
 
 
 @contextmanager

@@ -32,10 +32,12 @@ def make_atlas(root: Path, *extra: tuple[str, Any]) -> Atlas:
     return Atlas(root, manager)
 
 
-def edges_of(atlas: Atlas) -> Edges:
-    """Index, then the import edges as (importer, imported) paths."""
+def edges_of(atlas: Atlas, problems: tuple[str, ...] = ()) -> Edges:
+    """Index, then the import edges as (importer, imported) paths. The run reports no
+    problem but those ``problems`` end (in order)."""
     report = atlas.index()
-    assert not report.errors, report.errors
+    assert len(report.errors) == len(problems), report.errors
+    assert all(map(str.endswith, report.errors, problems)), report.errors
     assert report.contributors.get("graph") == "updated"
     reader = atlas.reader()
     graph = load_graph(reader)
@@ -60,14 +62,17 @@ def graph_atlas() -> Callable[..., Atlas]:
 
 @pytest.fixture(params=["treesitter", "regex"])
 def graph_edges(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Edges]:
-    """``graph_edges({path: text})``: the import edges of a repository of those files.
+    """``graph_edges({path: text}, problems=())``: the import edges of a repository of
+    those files (see :func:`edges_of` for ``problems``).
 
     Runs twice: with the best chunker (tree-sitter) and with the regex chunker alone,
     since resolvers must understand the import names and signatures of both.
     """
     counter = iter(range(1000))
 
-    def build(files: dict[str, str], *extra: tuple[str, Any]) -> Edges:
+    def build(
+        files: dict[str, str], *extra: tuple[str, Any], problems: tuple[str, ...] = ()
+    ) -> Edges:
         root = write_repo(tmp_path / f"repo{next(counter)}", files)
         atlas = make_atlas(root, *extra)
         if request.param == "regex":
@@ -75,6 +80,6 @@ def graph_edges(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[...,
 
             regex = RegexChunker()
             atlas.chunker_map = lambda: dict.fromkeys(regex.languages, regex)  # type: ignore[method-assign]
-        return edges_of(atlas)
+        return edges_of(atlas, problems)
 
     return build
