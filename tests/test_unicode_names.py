@@ -12,12 +12,22 @@ a letter of another script. The same task in ASCII found its file.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 import pytest
 
+from atlas_core.components import QueryContext
+from atlas_core.engine import Atlas
+from atlas_core.index.reader import IndexReader
+from atlas_core.rank.mentions import mention_scores
 from atlas_core.rank.task import called_names, parse_task
 from atlas_core.terms import name_shape, script_pieces, tokenize, whole_terms
+from atlas_core.testing import write_repo
+
+#: the ``rank_beside_decoys`` fixture (tests/conftest.py)
+Rank = Callable[[dict[str, str], str], tuple[list[str], str]]
 
 
 def nfd(text: str) -> str:
@@ -153,3 +163,206 @@ def test_script_pieces() -> None:
     assert script_pieces("调用getData时") == [("调用", True), ("getData", False), ("时", True)]
     assert script_pieces("получить_данные") == [("получить_данные", False)]
     assert script_pieces("get_value") == [("get_value", False)]
+
+
+# -- the mentions signal, on a real index
+
+
+def indexed(root: Path, make_atlas: Callable[[Path], Atlas], files: dict[str, str]) -> IndexReader:
+    atlas = make_atlas(write_repo(root, files))
+    atlas.index()
+    return atlas.reader()
+
+
+def scores(reader: IndexReader, task: str) -> dict[str, float]:
+    values = mention_scores(QueryContext(task, tokenize(task), reader))
+    return {reader.paths[i]: float(v) for i, v in enumerate(values) if v > 0}
+
+
+def test_a_name_defined_exactly_is_found_not_its_other_spellings(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    files = {
+        "src/loader.py": "def ПолучитьДанные():\n    return 1\n",
+        "src/cache.py": "def получитьДанные():\n    return 2\n",  # the same terms
+        "src/ledger.py": "def calculer_équilibre(comptes):\n    return 0\n",
+        "src/report.py": "def calculer_Équilibre(comptes):\n    return 0\n",
+        "src/服务.py": "def 获取数据():\n    return 1\n",
+        "src/其他.py": "def 获取数据_缓存():\n    return 1\n",
+    }
+    reader = indexed(tmp_path / "r", make_atlas, files)
+    assert set(scores(reader, "ПолучитьДанные возвращает пустой список")) == {"src/loader.py"}
+    assert set(scores(reader, "calculer_équilibre() ignore les comptes")) == {"src/ledger.py"}
+    assert set(scores(reader, nfd("calculer_équilibre() ignore"))) == {"src/ledger.py"}
+    assert set(scores(reader, "调用 `获取数据()` 时报错")) == {"src/服务.py"}
+
+
+def test_paths_and_modules_of_every_script(
+    tmp_path: Path, make_atlas: Callable[[Path], Atlas]
+) -> None:
+    files = {
+        "pkg/données/modèle.py": "x = 1\n",
+        "pkg/données/vue.py": "y = 2\n",
+        "pkg/modele.py": "z = 3\n",
+        # written on a system that stores names with combining accents
+        nfd("app/entrées/clé.py"): "k = 4\n",
+        "app/данные/Модель.py": "m = 5\n",
+    }
+    reader = indexed(tmp_path / "r", make_atlas, files)
+    assert set(scores(reader, "importer pkg.données.modèle échoue")) == {"pkg/données/modèle.py"}
+    assert set(scores(reader, "le fichier app/entrées/clé.py plante")) == {
+        nfd("app/entrées/clé.py")
+    }
+    # a module's file in another letter case, found through the file-name terms
+    assert set(scores(reader, "см. модуль app.данные.модель")) == {"app/данные/Модель.py"}
+
+
+# -- ranking: a task naming a symbol ranks the file defining it first
+
+#: (file, its source, a file defining the same name spelt in another case, which therefore
+#: holds the same terms, and its source, the task)
+RANKED = [
+    (
+        "src/billing/ledger.py",
+        "def calculer_équilibre(comptes):\n    return sum(comptes)\n",
+        "src/billing/report.py",
+        "def calculer_Équilibre(comptes):\n    return calculer_Équilibre(comptes[1:])\n",
+        "calculer_équilibre() ignore les comptes fermés",
+    ),
+    (
+        "src/main/java/app/Loader.java",
+        "class Loader {\n    static int получитьДанные() { return 1; }\n}\n",
+        "src/main/java/app/Cache.java",
+        "class Cache {\n    static int ПолучитьДанные() { return ПолучитьДанные(); }\n}\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "src/Loader.cs",
+        "class Loader {\n    public static int ПолучитьДанные() { return 1; }\n}\n",
+        "src/Cache.cs",
+        "class Cache {\n    public static int получитьДанные() { return получитьДанные(); }\n}\n",
+        "ПолучитьДанные возвращает пустой список",
+    ),
+    (
+        "loader/loader.go",
+        "package loader\n\nfunc ПолучитьДанные() int { return 1 }\n",
+        "cache/cache.go",
+        "package cache\n\nfunc получитьДанные() int { return получитьДанные() }\n",
+        "ПолучитьДанные возвращает пустой список",
+    ),
+    (
+        "src/loader.rs",
+        "pub fn calculer_équilibre() -> i32 { 1 }\n",
+        "src/cache.rs",
+        "pub fn calculer_Équilibre() -> i32 { calculer_Équilibre() }\n",
+        "calculer_équilibre() ignore les comptes fermés",
+    ),
+    (
+        "src/loader.js",
+        "export function получитьДанные() { return 1; }\n",
+        "src/cache.js",
+        "export function ПолучитьДанные() { return ПолучитьДанные(); }\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "src/loader.ts",
+        "export function calculerÉquilibre(): number { return 1; }\n",
+        "src/cache.ts",
+        "export function CalculerÉquilibre(): number { return CalculerÉquilibre(); }\n",
+        "calculerÉquilibre ignore les comptes fermés",
+    ),
+    (
+        "src/Loader.kt",
+        "fun получитьДанные(): Int = 1\n",
+        "src/Cache.kt",
+        "fun ПолучитьДанные(): Int = ПолучитьДанные()\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "Sources/Loader.swift",
+        "func получитьДанные() -> Int { 1 }\n",
+        "Sources/Cache.swift",
+        "func ПолучитьДанные() -> Int { ПолучитьДанные() }\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "src/Loader.php",
+        "<?php\nfunction получитьДанные() { return 1; }\n",
+        "src/Cache.php",
+        "<?php\nfunction ПолучитьДанные() { return ПолучитьДанные(); }\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "lib/ledger.rb",
+        "def calculer_équilibre(comptes)\n  comptes.sum\nend\n",
+        "lib/report.rb",
+        "def calculer_Équilibre(comptes)\n  calculer_Équilibre(comptes)\nend\n",
+        "calculer_équilibre() ignore les comptes fermés",
+    ),
+    (
+        "src/main/scala/Loader.scala",
+        "object Loader {\n  def получитьДанные(): Int = 1\n}\n",
+        "src/main/scala/Cache.scala",
+        "object Cache {\n  def ПолучитьДанные(): Int = ПолучитьДанные()\n}\n",
+        "получитьДанные возвращает пустой список",
+    ),
+    (
+        "src/loader.c",
+        "int получить_данные(void) { return 1; }\n",
+        "src/cache.c",
+        "int Получить_данные(void) { return Получить_данные(); }\n",
+        "получить_данные() возвращает пустой список",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "other", "other_text", "query"),
+    RANKED,
+    ids=[
+        "python",
+        "java",
+        "csharp",
+        "go",
+        "rust",
+        "javascript",
+        "typescript",
+        "kotlin",
+        "swift",
+        "php",
+        "ruby",
+        "scala",
+        "c",
+    ],
+)
+def test_a_symbol_named_in_the_task_ranks_its_file_first(
+    rank_beside_decoys: Rank, path: str, text: str, other: str, other_text: str, query: str
+) -> None:
+    names, first = rank_beside_decoys({path: text, other: other_text}, query)
+    assert query.split("(")[0].split()[0] in names  # each task opens with the name
+    assert first == path
+
+
+def test_the_same_task_in_ascii_ranks_the_same_way(rank_beside_decoys: Rank) -> None:
+    """What the tests above ask of other scripts, ASCII names always had."""
+    _, first = rank_beside_decoys(
+        {
+            "src/billing/ledger.py": "def compute_balance(accounts):\n    return 0\n",
+            "src/billing/report.py": (
+                "def computeBalance(accounts):\n    return computeBalance(accounts[1:])\n"
+            ),
+        },
+        "compute_balance() ignores closed accounts",
+    )
+    assert first == "src/billing/ledger.py"
+
+
+def test_a_name_in_prose_without_spaces_ranks_its_file_first(rank_beside_decoys: Rank) -> None:
+    _, first = rank_beside_decoys(
+        {
+            "src/users/core.py": "class UserService:\n    pass\n",
+            "src/users/api.py": "class userService:\n    pass\n",
+        },
+        "在UserService类里调用时报错",
+    )
+    assert first == "src/users/core.py"
