@@ -18,6 +18,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from atlas_core.chunk.regex import RegexChunker
 from atlas_core.components import QueryContext
 from atlas_core.engine import Atlas
 from atlas_core.index.reader import IndexReader
@@ -163,6 +164,35 @@ def test_script_pieces() -> None:
     assert script_pieces("调用getData时") == [("调用", True), ("getData", False), ("时", True)]
     assert script_pieces("получить_данные") == [("получить_данные", False)]
     assert script_pieces("get_value") == [("get_value", False)]
+
+
+# -- the regex chunker
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "names"),
+    [
+        (
+            "python",
+            "class Модель:\n    def équilibre(self):\n        pass\n",
+            ["Модель", "équilibre"],
+        ),
+        ("python", "def नमस्ते():\n    pass\n", ["नमस्ते"]),
+        ("go", "func ПолучитьДанные() int {\n}\n", ["ПолучитьДанные"]),
+        ("typescript", "export function получитьДанные() {}\n", ["получитьДанные"]),
+        (
+            "java",
+            "class Модель {\n    public int вычислить() {\n    }\n}\n",
+            ["Модель", "вычислить"],
+        ),
+        ("haskell", "получитьДанные :: Int\ndata Модель = Модель\n", ["получитьДанные", "Модель"]),
+    ],
+)
+def test_regex_rules_read_names_of_every_script(
+    language: str, source: str, names: list[str]
+) -> None:
+    chunks = RegexChunker().chunk("x", source, language)
+    assert [c.name for c in chunks] == names
 
 
 # -- the mentions signal, on a real index
@@ -313,6 +343,30 @@ RANKED = [
         "int Получить_данные(void) { return Получить_данные(); }\n",
         "получить_данные() возвращает пустой список",
     ),
+    # Astro, Vue and Svelte scripts: read by the regex rules
+    (
+        "src/pages/index.astro",
+        "---\nexport function équilibrer(comptes) {\n  return comptes;\n}\n---\n<p>ok</p>\n",
+        "src/pages/report.astro",
+        "---\nexport function Équilibrer(comptes) {\n  return Équilibrer(comptes);\n}\n---\n",
+        "équilibrer() ignore les comptes fermés",
+    ),
+    (
+        "src/Ledger.vue",
+        "<script>\nexport function équilibrer(comptes) {\n  return comptes;\n}\n</script>\n",
+        "src/Report.vue",
+        "<script>\nexport function Équilibrer(comptes) {\n  return Équilibrer(comptes);\n}\n"
+        "</script>\n",
+        "équilibrer() ignore les comptes fermés",
+    ),
+    (
+        "src/Ledger.svelte",
+        "<script>\nexport function équilibrer(comptes) {\n  return comptes;\n}\n</script>\n",
+        "src/Report.svelte",
+        "<script>\nexport function Équilibrer(comptes) {\n  return Équilibrer(comptes);\n}\n"
+        "</script>\n",
+        "équilibrer() ignore les comptes fermés",
+    ),
 ]
 
 
@@ -333,6 +387,9 @@ RANKED = [
         "ruby",
         "scala",
         "c",
+        "astro",
+        "vue",
+        "svelte",
     ],
 )
 def test_a_symbol_named_in_the_task_ranks_its_file_first(
