@@ -296,6 +296,8 @@ def _holding_all(ctx: QueryContext, terms: tuple[str, ...], field: int) -> np.nd
         found, tf = ctx.index.postings(tid)
         found = found[tf[:, field] > 0]
         docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+        if not len(docs):  # a long name of bigrams (Chinese) stops at the first miss
+            break
     return docs
 
 
