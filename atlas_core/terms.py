@@ -15,6 +15,12 @@ camel-case humps, and the whole word; a run of a script written without spaces (
 kana, Hangul, Thai...) gives its overlapping bigrams (``登录错误``: ``登录``, ``录错``,
 ``错误``), as Lucene's CJK analyzer does, so a task's bigram meets the same bigram in the
 code. Pure-ASCII text gives exactly the terms it gave before.
+
+For reading names of every script in a task: :func:`name_shape` writes a text's letters as
+ASCII ones of their case (patterns written for ASCII names then match names of any script),
+:func:`whole_terms` gives the terms that stand for a name whole, in any letter case (what the
+index is asked for a name), and :func:`script_pieces` cuts a name where a script written
+without spaces meets another.
 """
 
 from __future__ import annotations
@@ -34,8 +40,12 @@ __all__ = [
     "count_terms",
     "identifier_terms",
     "is_encoded_data",
+    "name_shape",
+    "script_pieces",
+    "shape_groups",
     "split_identifier",
     "tokenize",
+    "whole_terms",
 ]
 
 #: bump whenever the terms of a text change: indexes are rebuilt
@@ -323,18 +333,9 @@ def _latin_terms(run: str) -> list[str]:
     identifiers of its accent-folded form (ASCII: the run's own, as ever), then its words
     that hold accented letters, casefolded."""
     accented = not run.isascii()
-    if not accented:
-        pieces = [run]
-    else:
-        bare = "".join(
-            c for c in unicodedata.normalize("NFD", run) if unicodedata.category(c)[0] != "M"
-        )
-        pieces = _ASCII_RUN.findall(bare.translate(_UNACCENTED))
     out: list[str] = []
-    for piece in pieces:
-        if not is_encoded_data(piece.encode("ascii")):
-            for ident in _IDENT.findall(piece):
-                out.extend(identifier_terms(ident))
+    for ident in _latin_identifiers(run):
+        out.extend(identifier_terms(ident))
     if accented:
         for letters in _NOT_LETTERS.split(run):
             for part in _humps(letters):
@@ -342,6 +343,24 @@ def _latin_terms(run: str) -> list[str]:
                 if len(word) > 1 and not word.isascii():
                     out.append(word)
     return out
+
+
+def _latin_identifiers(run: str) -> list[str]:
+    """The ASCII identifiers of a run of ASCII identifier characters and Latin letters,
+    accent-folded (ASCII: the run's own), leaving out encoded data."""
+    if run.isascii():
+        pieces = [run]
+    else:
+        bare = "".join(
+            c for c in unicodedata.normalize("NFD", run) if unicodedata.category(c)[0] != "M"
+        )
+        pieces = _ASCII_RUN.findall(bare.translate(_UNACCENTED))
+    return [
+        ident
+        for piece in pieces
+        if not is_encoded_data(piece.encode("ascii"))
+        for ident in _IDENT.findall(piece)
+    ]
 
 
 #: what cuts a Latin run into words: ASCII digits, "_" and "-"
@@ -383,3 +402,106 @@ def _bigrams(run: str) -> list[str]:
     if len(chars) == 1:
         return chars
     return [chars[k] + chars[k + 1] for k in range(len(chars) - 1)]
+
+
+# -- names of every script, as tasks write them
+
+
+def whole_terms(name: str) -> tuple[str, ...]:
+    """The terms that stand for a name holding non-ASCII characters whole, the same for
+    every spelling of it in another letter case: for each run of ASCII and Latin letters,
+    the joined term of each identifier of its accent-folded form (``calculer_équilibre``:
+    ``calculerequilibre``); for each word of another script written with spaces, the word
+    casefolded (``ПолучитьДанные``: ``получитьданные``); for a script written without
+    spaces, its bigrams. Text whose terms include ``name``'s holds every one of them."""
+    out: list[str] = []
+    for kind, run in _runs(unicodedata.normalize("NFC", name)):
+        if kind == _LATIN:
+            for ident in _latin_identifiers(run):
+                whole = stem("".join(_ASCII_ALNUM.findall(ident)).lower())
+                if whole in identifier_terms(ident):
+                    out.append(whole)
+        elif kind == _WORD:
+            word = _folded(run)
+            if len(word) > 1:
+                out.append(word)
+        else:
+            out += _bigrams(run)
+    return tuple(dict.fromkeys(out))
+
+
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+def script_pieces(name: str) -> list[tuple[str, bool]]:
+    """``name`` cut where the letters of a script written without spaces (Han, kana,
+    Hangul, Thai...) meet letters or digits of another, each piece with whether its
+    letters are of such a script: prose in those scripts runs into the names it mentions
+    (``调用getData时``: ``调用``, ``getData``, ``时``)."""
+    if name.isascii():
+        return [(name, False)]
+    kinds = _KINDS
+    pieces: list[tuple[str, bool]] = []
+    start, side = 0, None  # whether the piece's letters are of a script without spaces
+    for at, char in enumerate(name):
+        kind = kinds.get(char)
+        if kind is None:
+            kind = kinds[char] = _kind_of(char)
+        if kind in (_SEP, _MARK) or (kind == _ASCII and not char.isalnum()):
+            continue
+        spaceless = kind == _SPACELESS
+        if side is not None and spaceless != side:
+            pieces.append((name[start:at], side))
+            start = at
+        side = spaceless
+    pieces.append((name[start:], bool(side)))
+    return pieces
+
+
+class _StandIns(dict[int, int]):
+    """Each character's stand-in in :func:`name_shape`, as met (ASCII as it is)."""
+
+    def __missing__(self, code: int) -> int:
+        stand_in = self[code] = _stand_in(chr(code))
+        return stand_in
+
+
+def _stand_in(char: str) -> int:
+    category = unicodedata.category(char)
+    if category in ("Lu", "Lt"):
+        return ord("X")
+    if category[0] == "L" or category == "Nl":
+        return ord("x")
+    if category == "Nd" or (category in ("Mn", "Mc") and not _is_variation_selector(char)):
+        return ord("0")
+    if category == "Pc":
+        return ord("_")
+    return ord(char)
+
+
+def _is_variation_selector(char: str) -> bool:
+    """An emoji's presentation selector (a mark, but it joins no name: ``♻️``)."""
+    return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
+
+
+_STAND_INS = _StandIns((c, c) for c in range(128))
+
+
+def name_shape(text: str) -> str:
+    """``text`` with each character a name of another script may hold written as an ASCII
+    one of its kind: a capital letter as ``X``, any other letter as ``x``, a digit or a
+    combining mark as ``0``, a connector as ``_`` (everything else, ASCII too, as it is).
+    A pattern written for ASCII names (``[A-Za-z_]\\w*``, ``[a-z]+[A-Z]``) run over the
+    shape finds names of every script as Python's ``str.isidentifier`` reads them, with
+    their case; the shape has the text's length, so a match's span slices the name from
+    ``text``. ASCII text is its own shape (the same object)."""
+    return text if text.isascii() else text.translate(_STAND_INS)
+
+
+def shape_groups(match: re.Match[str], text: str) -> tuple[str | None, ...]:
+    """``match.groups()`` of a match on the :func:`name_shape` of ``text``, as ``text``
+    writes them."""
+    if match.string is text:
+        return match.groups()
+    spans = (match.span(g) for g in range(1, match.re.groups + 1))
+    return tuple(None if start < 0 else text[start:end] for start, end in spans)

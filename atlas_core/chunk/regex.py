@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import ClassVar
 
+from atlas_core.terms import name_shape, shape_groups
 from atlas_core.types import Chunk
 
 __all__ = ["RegexChunker"]
@@ -338,9 +339,15 @@ def _compiled(language: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(pattern)) for kind, pattern in RULES.get(language, ())]
 
 
+#: how the rules read a line, part of the chunker's version: "2" since they read names of
+#: every script (``def équilibre``, ``func ПолучитьДанные``) on its ``name_shape``
+_READING = "2"
+
+
 @cache
 def _rules_digest() -> str:
     digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"reading {_READING}\n".encode())
     for language in sorted(RULES):
         for kind, pattern in RULES[language]:
             digest.update(f"{language}\0{kind}\0{pattern}\n".encode())
@@ -369,16 +376,20 @@ class RegexChunker:
         for number, line in enumerate(lines, 1):
             if not line or len(line) > 400:
                 continue
+            # the rules are written for ASCII names; on the line's shape they match names of
+            # every script, whose text the groups' spans then take from the line
+            shape = name_shape(line)
             for kind, pattern in rules:
-                match = pattern.match(line)
+                match = pattern.match(shape)
                 if match is None:
                     continue
-                name = next((g for g in match.groups()[1:] if g), "")
+                groups = shape_groups(match, line)
+                name = next((g for g in groups[1:] if g), "")
                 if not name:
                     continue
                 if kind == "method" and language == "go":
-                    name = f"{match.group(2)}.{match.group(3)}"
-                found.append((number, len(match.group(1) or ""), kind, name, line.strip()))
+                    name = f"{groups[1]}.{groups[2]}"
+                found.append((number, len(groups[0] or ""), kind, name, line.strip()))
                 break
         return self._with_ranges(found, len(lines))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -18,7 +19,14 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
-from atlas_core.terms import STOP_WORDS, identifier_terms, stem, tokenize
+from atlas_core.terms import (
+    STOP_WORDS,
+    identifier_terms,
+    name_shape,
+    stem,
+    tokenize,
+    whole_terms,
+)
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -43,7 +51,7 @@ _LITERALS = frozenset(("none", "true", "false", "null", "nil", "void", "self"))
 _CODE_SHAPED = re.compile(r".*(_|[a-z][A-Z]|\d|[a-z]-[a-z])")
 _FRAGMENT_SPLIT = re.compile(r"""[`'"0-9\[\]{}()<>%]+""")
 _LETTERS = re.compile(r"[a-z_]+")
-_TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")
+_TITLE_IDENT = re.compile(r"[A-Za-z_][\w]*")  # on the name_shape of the title
 #: a special name: ``__init__``, ``__repr__``, ``__version__``
 _DUNDER = re.compile(r"__\w+__")
 
@@ -114,16 +122,23 @@ class _Paths:
 
     def files(self, stem_: str) -> list[int]:
         """Files whose name's stem is ``stem_`` (case-insensitive)."""
-        stem_ = stem_.lower()
+        stem_ = _lower(stem_)
         got = self.by_stem.get(stem_)
         if got is not None:
             return got
         docs = None
         # the file-name field holds the terms of each name's stem; a stem of letters and
         # underscores always yields its whole word joined (``Dense_NDim_Array`` and
-        # ``dense_ndim_array``: ``densendimarray``), in any case; digits split otherwise
+        # ``dense_ndim_array``: ``densendimarray``), in any case; digits split otherwise.
+        # A stem of other letters yields the terms standing for it whole, in any case
+        # (``Modèle``: ``modele``; ``Данные``: ``данные``)
         joined = stem_.replace("_", "")
-        if (
+        if self.ctx is not None and not stem_.isascii():
+            terms = whole_terms(stem_)
+            if terms:
+                docs = _holding_all(self.ctx, terms, field=0)
+                docs = np.zeros(0, np.int64) if docs is None else docs
+        elif (
             self.ctx is not None
             and _LETTERS.fullmatch(stem_)
             and len(joined) > 1
@@ -156,7 +171,7 @@ class _Paths:
                 a, b = segs[-1 - n], parts[-1 - n]
                 if n == 0:
                     a, b = a.split(".", 1)[0], b.split(".", 1)[0]
-                if a.lower() != b.lower():
+                if _lower(a) != _lower(b):
                     break
                 n += 1
             if n > best_len:
@@ -179,7 +194,18 @@ def _reader_stems(index: object) -> dict[str, list[int]]:
 
 def _stem_of(rel: str) -> str:
     base = rel.rsplit("/", 1)[-1]
-    return (base.split(".", 1)[0] if not base.startswith(".") else base).lower()
+    return _lower(base.split(".", 1)[0] if not base.startswith(".") else base)
+
+
+def _nfc(name: str) -> str:
+    """``name`` as the task parser writes names (NFC): a file or a name may be written
+    with combining accents."""
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
+def _lower(name: str) -> str:
+    """``name`` in lower case, for comparing names case-insensitively (NFC)."""
+    return name.lower() if name.isascii() else unicodedata.normalize("NFC", name.lower())
 
 
 def _file_hits(
@@ -198,7 +224,7 @@ def _file_hits(
         # a bare file name shared by many files says little; a longer tail says more
         share = weight * min(1.0, 0.5 + 0.25 * n) / len(ids)
         for i in ids:
-            if exact_ext and "." in parts[-1] and not paths[i].endswith(parts[-1]):
+            if exact_ext and "." in parts[-1] and not _nfc(paths[i]).endswith(parts[-1]):
                 continue
             out[i] = max(out[i], share)
         return True
@@ -246,7 +272,7 @@ def _has_namesake(ident: str, dunders: str) -> bool:
 
 def _namesakes(paths: Sequence[str], found: np.ndarray, ident: str) -> np.ndarray:
     """The files of ``found`` whose name's stem is ``ident`` (case and underscores aside)."""
-    key = ident.lower().replace("_", "")
+    key = _lower(ident).replace("_", "")
     return found[[_stem_of(paths[i]).replace("_", "") == key for i in found.tolist()]]
 
 
@@ -259,8 +285,27 @@ def _whole_term(ident: str) -> str | None:
     return whole if whole in terms or len(parts) == 1 else None
 
 
+def _holding_all(ctx: QueryContext, terms: tuple[str, ...], field: int) -> np.ndarray | None:
+    """Files whose ``field`` (0: file name, 1: symbol names) holds every one of ``terms``
+    (None: no terms, or a term no file holds)."""
+    docs = None
+    for term in terms:
+        tid = ctx.index.term_id(term)
+        if tid is None:
+            return None
+        found, tf = ctx.index.postings(tid)
+        found = found[tf[:, field] > 0]
+        docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+        if not len(docs):  # a long name of bigrams (Chinese) stops at the first miss
+            break
+    return docs
+
+
 def _defining(ctx: QueryContext, ident: str) -> np.ndarray | None:
-    """Files whose symbol names contain the identifier's whole term (None: unknown term)."""
+    """Files whose symbol names contain the identifier's whole term (None: unknown term);
+    for a name holding other characters, every term standing for it whole."""
+    if not ident.isascii():
+        return _holding_all(ctx, whole_terms(ident), field=1)
     term = _whole_term(ident)
     tid = ctx.index.term_id(term) if term else None
     if tid is None:
@@ -299,7 +344,7 @@ class _ExactNames:
             return []
 
     def _names(self, i: int) -> set[str]:
-        names = {str(r[1]).rsplit(".", 1)[-1] for r in self.rows(i) if r[0] != "import"}
+        names = {_nfc(str(r[1]).rsplit(".", 1)[-1]) for r in self.rows(i) if r[0] != "import"}
         # Ruby's, Elixir's and Clojure's `valid?`, `save!` and `name=` are named without
         # their mark in tasks and in the term index
         return names | {n.rstrip("?!=") for n in names if n[-1:] in ("?", "!", "=")}
@@ -362,7 +407,10 @@ def _symbol_hits(
     limit = max(_MAX_DEFINING, len(ctx.index) // 10)
     n_files = len(ctx.index)
     first_line = ctx.query.lstrip().split("\n", 1)[0]
-    title = set(_TITLE_IDENT.findall(first_line)) if tuning.title != 1.0 else set()
+    title: set[str] = set()
+    if tuning.title != 1.0:
+        shape = name_shape(first_line)
+        title = {first_line[m.start() : m.end()] for m in _TITLE_IDENT.finditer(shape)}
     candidates, confirm = _candidates(parsed, ctx, tuning, limit)
     exact = _ExactNames(ctx)
     sources: list[tuple[str, int]] = []
@@ -375,7 +423,7 @@ def _symbol_hits(
             sources.extend((ident, int(i)) for i in found)
         if len(found):
             # a plain lower-case word (`views`) says less than code-shaped names
-            shaped = ident[:1].isupper() or _CODE_SHAPED.match(ident) is not None
+            shaped = ident[:1].isupper() or _CODE_SHAPED.match(name_shape(ident)) is not None
             credit = (0.5 if shaped else 0.25) / (1.0 + math.log2(len(found)))
             if tuning.ref_idf:
                 credit *= _rarity(ctx, ident, n_files) ** tuning.ref_idf
@@ -418,7 +466,9 @@ def _chain_hits(
     gained = np.zeros_like(out)
     for ident, i in sources:
         rows = [
-            r for r in exact.rows(i) if r[0] != "import" and str(r[1]).rsplit(".", 1)[-1] == ident
+            r
+            for r in exact.rows(i)
+            if r[0] != "import" and _nfc(str(r[1]).rsplit(".", 1)[-1]) == ident
         ]
         if not rows:
             continue
@@ -443,11 +493,16 @@ def _chain_hits(
 
 def _rarity(ctx: QueryContext, ident: str, n_files: int) -> float:
     """How few files use the name at all: 1 for one file, 0 for every file."""
-    term = _whole_term(ident)
-    tid = ctx.index.term_id(term) if term else None
-    if tid is None or n_files < 2:
+    terms: tuple[str, ...]
+    if ident.isascii():
+        term = _whole_term(ident)
+        terms = (term,) if term else ()
+    else:
+        terms = whole_terms(ident)
+    tids = [t for t in map(ctx.index.term_id, terms) if t is not None]
+    if not tids or n_files < 2:
         return 1.0
-    df = max(len(ctx.index.postings(tid)[0]), 1)
+    df = max(min(len(ctx.index.postings(t)[0]) for t in tids), 1)
     return max(0.0, math.log(n_files / df) / math.log(n_files))
 
 

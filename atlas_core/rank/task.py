@@ -4,17 +4,26 @@
 "Steps to reproduce", environment dumps and version lists) so it does not dilute the query,
 and pulls out what a reader would follow first: the files and modules the text names, the
 frames of a stack trace, identifiers written as code, and error messages.
+
+Names are read in every script, as the languages allow them (Python's
+``str.isidentifier``): ``calculer_équilibre()``, ``ПолучитьДанные``, ``src/données/modèle.py``
+and a frame in ``Modèle.java`` count as their ASCII forms do. The patterns, written for ASCII,
+run over the text's :func:`~atlas_core.terms.name_shape` (each letter of another script as an
+ASCII letter of its case), and what they match is taken from the text, in NFC as the index
+holds names. Prose in a script written without spaces (Chinese, Japanese) runs into the names
+it mentions (``调用getData时``): such a name is also looked up in its pieces.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import attrs
 
 from atlas_core.classify.languages import DOC_LANGS, EXTENSIONS
-from atlas_core.terms import STOP_WORDS
+from atlas_core.terms import STOP_WORDS, name_shape, script_pieces, shape_groups
 
 __all__ = [
     "HTML_COMMENT",
@@ -204,24 +213,39 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
 
+def _found(pattern: re.Pattern[str], text: str, shape: str) -> list[str]:
+    """``pattern.findall(text)`` (a pattern of one group at most) with names of every
+    script: matched on ``shape``, the :func:`~atlas_core.terms.name_shape` of ``text``."""
+    if shape is text:
+        return pattern.findall(text)
+    group = 1 if pattern.groups else 0
+    return [text[m.start(group) : m.end(group)] for m in pattern.finditer(shape)]
+
+
 def _frame(line: str) -> tuple[str, list[str], bool] | None:
     """A stack frame's file, its function's names, and whether its trace prints the
     innermost frame first (every language but Python); None for a line that is no frame."""
-    if match := _PY_FRAME.search(line):
-        return _clean_path(match.group(1)), _names(match.group(3) or ""), False
-    if match := _JVM_FRAME.search(line):
-        *package, owner, _ = match.group(1).split(".")
-        path = "/".join([*package, match.group(3)])
-        return path, _names(f"{owner.split('$', 1)[0]}.{match.group(2)}"), True
-    if match := _DOTNET_FRAME.search(line):
-        owner_and_member = match.group(1).split(".")[-2:]
-        return _clean_path(match.group(2)), _names(".".join(owner_and_member)), True
-    if match := _JS_FRAME.search(line):
-        return _clean_path(match.group(2)), _names((match.group(1) or "").strip()), True
+    shape = name_shape(line)
+    if match := _PY_FRAME.search(shape):
+        path, _, func = shape_groups(match, line)
+        return _clean_path(path or ""), _names(func or ""), False
+    if match := _JVM_FRAME.search(shape):
+        package_and_owner, member, file = shape_groups(match, line)
+        *package, owner, _ = (package_and_owner or "").split(".")
+        path = "/".join([*package, file or ""])
+        return path, _names(f"{owner.split('$', 1)[0]}.{member}"), True
+    if match := _DOTNET_FRAME.search(shape):
+        func, path = shape_groups(match, line)
+        owner_and_member = (func or "").split(".")[-2:]
+        return _clean_path(path or ""), _names(".".join(owner_and_member)), True
+    if match := _JS_FRAME.search(shape):
+        func, path, _ = shape_groups(match, line)
+        return _clean_path(path or ""), _names((func or "").strip()), True
     for pattern in _FILE_LINE_FRAMES:
-        if match := pattern.search(line):
-            owner_and_name = [g.rsplit(":", 1)[-1] for g in match.groups()[1:] if g]
-            return _clean_path(match.group(1)), _names(".".join(owner_and_name)), True
+        if match := pattern.search(shape):
+            path, *names = shape_groups(match, line)
+            owner_and_name = [g.rsplit(":", 1)[-1] for g in names if g]
+            return _clean_path(path or ""), _names(".".join(owner_and_name)), True
     return None
 
 
@@ -270,6 +294,8 @@ def long_task_title(task: str, terms: list[str]) -> list[str]:
 def parse_task(task: str) -> ParsedTask:
     """Split a task into the text to tokenise and the references it makes."""
     text = HTML_COMMENT.sub(" ", task)
+    if not text.isascii():  # names compare as the index holds them (NFC)
+        text = unicodedata.normalize("NFC", text)
     kept: list[str] = []
     paths: list[str] = []
     frames: list[str] = []
@@ -305,43 +331,48 @@ def parse_task(task: str) -> ParsedTask:
         if not in_code and _boilerplate(line):
             continue
         kept.append(line)
+        # the patterns read names of every script on the line's shape (see _found)
+        shape = name_shape(line)
         if not in_code and not line.lstrip().startswith((">>>", "...", "In [", "Out[")):
-            prose_words.update(_IDENT.findall(line))
-        imp = _IMPORT_LINE.match(line)
+            prose_words.update(_found(_IDENT, line, shape))
+        imp = _IMPORT_LINE.match(shape)
         if imp:
-            imported.append(imp.group(1) or imp.group(2))
+            module, imported_module = shape_groups(imp, line)
+            imported.append(module or imported_module or "")
         if in_code:
-            if _QUOTABLE.match(line):
+            if _QUOTABLE.match(shape):
                 code_lines.append(line.strip())
-            idents.extend(_CALL.findall(line))
-            idents.extend(i for i in _IDENT.findall(line) if _CODEISH.match(i))
+            idents.extend(_found(_CALL, line, shape))
+            idents.extend(i for i in _found(_IDENT, line, shape) if _codeish(i))
     frames.extend(reversed(top_first))
     body = "\n".join(kept)
-    for match in _PATH.finditer(body):
-        paths.append(_clean_path(match.group(1)))
-    modules = [m for m in _MODULE.findall(body) if not _PATH.fullmatch(m)]
+    body_shape = name_shape(body)
+    for match in _PATH.finditer(body_shape):
+        paths.append(_clean_path(body[match.start(1) : match.end(1)]))
+    modules = [m for m in _modules(body, body_shape) if not _PATH.fullmatch(name_shape(m))]
     # a module only example code imports is weaker evidence than one the prose names
-    prose = "\n".join(ln for ln in kept if not _IMPORT_LINE.match(ln))
-    named = set(_MODULE.findall(prose))
+    prose = "\n".join(ln for ln in kept if not _IMPORT_LINE.match(name_shape(ln)))
+    named = set(_modules(prose, name_shape(prose)))
     modules = [m for m in modules if m in named]
     pairs: list[tuple[str, str]] = []
-    for quoted in _BACKTICK.findall(body):
-        idents.extend(_IDENT.findall(quoted))
-    idents.extend(_CALL.findall(body))
-    for qualified in _QUALIFIED.findall(body):
-        parts = _QUALIFIER.split(qualified)
-        idents.extend(parts)
-        if len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
-            pairs.append((parts[-2], parts[-1]))
-    idents.extend(i for i in _IDENT.findall(body) if _CODEISH.match(i))
-    idents.extend(_KEBAB.findall(body))
+    for quoted in _found(_BACKTICK, body, body_shape):
+        idents.extend(_found(_IDENT, quoted, name_shape(quoted)))
+    idents.extend(_found(_CALL, body, body_shape))
+    for qualified in _found(_QUALIFIED, body, body_shape):
+        for name in _unglued(qualified):
+            parts = _QUALIFIER.split(name)
+            idents.extend(parts)
+            if len(parts) > 1 and len(parts[-2]) >= 2 and len(parts[-1]) >= 3:
+                pairs.append((parts[-2], parts[-1]))
+    idents.extend(i for i in _found(_IDENT, body, body_shape) if _codeish(i))
+    idents.extend(_found(_KEBAB, body, body_shape))
     if _RELEASE_TITLE.match(task_title(text)):
         # "Prepare 5.8.0", "chore: release 1.2": the commit sets the version the code holds
         idents.extend(_VERSION_NAMES)
     # a capitalised stop word is a name (``Mod``, ``Function``), the lower-case one a keyword
     identifiers = [
         i
-        for i in idents
+        for i in _with_pieces(idents)
         if len(i.strip("_$")) >= 3 and (i[:1].isupper() or i.lower() not in STOP_WORDS)
     ]
     messages = [m.strip() for m in _MESSAGE.findall(task)]
@@ -359,11 +390,47 @@ def parse_task(task: str) -> ParsedTask:
     )
 
 
+def _codeish(ident: str) -> bool:
+    """Whether ``ident`` is written as code (see ``_CODEISH``), in any script."""
+    return _CODEISH.match(name_shape(ident)) is not None
+
+
+def _unglued(name: str) -> list[str]:
+    """The names in ``name`` where prose of a script written without spaces runs into
+    them (``在sympy.core中的Foo类``: ``sympy.core``, ``Foo``); ``[name]`` as a rule."""
+    pieces = script_pieces(name)
+    if len(pieces) == 1:
+        return [name]
+    return [piece for piece, spaceless in pieces if not spaceless]
+
+
+def _modules(text: str, shape: str) -> list[str]:
+    """The dotted names of ``text`` that may be modules (``_MODULE``)."""
+    found = _found(_MODULE, text, shape)
+    if shape is text:
+        return found
+    return [m for name in found for m in _unglued(name) if _MODULE.fullmatch(name_shape(m))]
+
+
+def _with_pieces(idents: list[str]) -> list[str]:
+    """``idents``, each followed by its pieces where a script written without spaces meets
+    another (``调用getData``: ``调用``, ``getData``)."""
+    if all(map(str.isascii, idents)):
+        return idents
+    out: list[str] = []
+    for ident in idents:
+        out.append(ident)
+        pieces = script_pieces(ident)
+        if len(pieces) > 1:
+            out.extend(piece for piece, _ in pieces)
+    return out
+
+
 def called_names(code: str) -> list[str]:
     """Names that ``code`` calls (``foo(``, ``obj.bar(``), in order, once each; short names
     and stop words left out."""
     return [
         c
-        for c in dict.fromkeys(_CALL.findall(code))
+        for c in dict.fromkeys(_found(_CALL, code, name_shape(code)))
         if len(c.strip("_$")) >= 3 and c.lower() not in STOP_WORDS
     ]
