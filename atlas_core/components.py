@@ -365,6 +365,11 @@ class QueryContext:
     #: per file, the product of the contributors' :class:`PriorFactor` s (None: all 1), which
     #: the ``path`` signal multiplies its prior by (set by the engine before signals run)
     prior_factor: np.ndarray | None = None
+    #: per file, the ``path`` signal's prior (with the contributors' factors and the lift of
+    #: a role the task names; without its small-file factor) scaled to a best of 1; set when
+    #: that signal scores (None before, or without it). The engine scales the other
+    #: signals' evidence by it (``[pipeline] prior_power``)
+    file_prior: np.ndarray | None = None
     #: whether the caller asked for reranking or ``--semantic`` for this query (a flag, a
     #: library or MCP argument) rather than taking the preset's: a reranker may then wait
     #: longer for its server than when it runs on a preset's behalf

@@ -254,6 +254,11 @@ class IndexSettings:
 
 #: the signal that seeds stage 1 unless ``[pipeline] seed_signal`` says otherwise
 _DEFAULT_SEED_SIGNAL = "bm25f"
+#: how much a file's prior scales the other signals' evidence before fusion (chosen by
+#: folds, ``scripts/tune.py``; docs/quality.md, "Round 17: the prior scales the evidence")
+PRIOR_POWER = 0.25
+#: the largest ``[pipeline] prior_power``: at 4 a test file's evidence is already a twentieth
+MAX_PRIOR_POWER = 4.0
 
 
 @attrs.define
@@ -263,6 +268,14 @@ class PipelineSettings:
     #: the text-match signal whose best files seed the graph and co-change signals, or
     #: "fused": the first stage's ranking (the preset's weighted sum of the stage-0 signals)
     seed_signal: str = _DEFAULT_SEED_SIGNAL
+    #: the path signal's prior (role, depth, size: a test file's is 0.45 of an
+    #: implementation file's) scales every other signal's normalised scores by
+    #: ``(prior / best prior) ** prior_power`` before they are fused: evidence in a test or a
+    #: doc counts for less than the same evidence in code (0: off; no path signal: off)
+    prior_power: float = attrs.field(
+        default=PRIOR_POWER,
+        validator=[attrs.validators.ge(0.0), attrs.validators.le(MAX_PRIOR_POWER)],
+    )
 
 
 @attrs.define

@@ -513,6 +513,7 @@ class Atlas:
             raw[signal.name] = values
             ctx.results[signal.name] = normalize(values)
             timings[f"signal.{signal.name}"] = time.perf_counter() - t0
+        evidence = [name for name in ctx.results if name != "path"]  # what the prior scales
         weights = dict(preset.signals)
         if seeds:
             t0 = time.perf_counter()
@@ -526,9 +527,10 @@ class Atlas:
                 f"preset {preset.name!r} names unknown fuser {preset.fuser!r} "
                 f"(installed: {', '.join(self.manager.registry('fusers').names())})"
             )
+        inputs = self._prior_scaled(ctx, evidence)
         with guarded(fuser, "fusing"):  # essential: a failure fails the query
             fuse = configured(fuser, "fusers", self.settings).fuse  # its [fusers.<name>]
-            fused = np.asarray(fuse(dict(ctx.results), weights), dtype=np.float64)
+            fused = np.asarray(fuse(inputs, weights), dtype=np.float64)
             if not ctx.results and fused.shape == (0,):  # no signal ran: nothing to fuse
                 fused = np.zeros(len(reader))
             _check_scores(fuser, "fusing", fused, len(reader))  # no ranking comes of NaN
@@ -610,7 +612,7 @@ class Atlas:
                 reader.tokens[p.index],
                 reader.file_field("language", p.index),
                 reader.file_field("role", p.index),
-                {n: round(float(v[p.index]), 4) for n, v in ctx.results.items()},
+                {n: round(float(v[p.index]), 4) for n, v in inputs.items()},
                 symbols.get(p.index, []),
                 p.skim_tokens,
                 p.index in seed_set,
@@ -657,6 +659,19 @@ class Atlas:
         from atlas_core.rank.priors import contributed_factor
 
         return contributed_factor(reader, self.manager.loaded_dists(), ctx.note)
+
+    def _prior_scaled(self, ctx: QueryContext, names: list[str]) -> dict[str, np.ndarray]:
+        """The signals' normalised scores as the fuser weighs them: those of ``names`` (the
+        preset's signals but the path signal) times each file's prior to the power
+        ``[pipeline] prior_power``, so that evidence in a test or a doc counts for less
+        than the same evidence in code; the others (``seeds``, ``semantic``) as they are."""
+        inputs = dict(ctx.results)
+        power = self.settings.pipeline.prior_power
+        if power and ctx.file_prior is not None:
+            scale = ctx.file_prior**power
+            for name in names:
+                inputs[name] = inputs[name] * scale
+        return inputs
 
     @staticmethod
     def _soft_failure(ctx: QueryContext, failures: list[PluginFailure], exc: PluginFailure) -> None:

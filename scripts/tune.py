@@ -620,6 +620,7 @@ PRIOR_KEYS: tuple[str, ...] = (
     "depth",
     "small",
     "vendored",
+    "prior_power",
 )
 #: the fitted signal weights (bm25f's is the unit)
 WEIGHT_KEYS = (
@@ -723,6 +724,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     "depth": (0.0, 0.025, 0.05, 0.1),
     "small": (0.4, 0.6, 0.8, 1.0),
     "vendored": (0.05, 0.1, 0.3, 0.6, 1.0),
+    # the prior (the path signal's, without its words) scales every other signal's scores
+    # by (prior / best prior) ** prior_power before they are fused (0: not at all)
+    "prior_power": (0.0, 0.1, 0.25, 0.5, 1.0),
 }
 
 
@@ -741,6 +745,7 @@ def shipped_params() -> dict[str, Any]:
     params.update(_prior_constants(path_mod))
     params.update(_fusion_constants(path_mod))
     params["seed"] = _shipped_seed()
+    params["prior_power"] = _shipped_prior_power()
     params["s2_coupled_seed"] = ""
     params.update(_title_constants())
     return params
@@ -769,6 +774,13 @@ def _shipped_seed() -> str:
     from atlas_core.config import PipelineSettings
 
     return "fused" if PipelineSettings().seed_signal == FUSED_SEEDS else "bm25f"
+
+
+def _shipped_prior_power() -> float:
+    """How much the prior scales the other signals' evidence (``[pipeline] prior_power``)."""
+    from atlas_core.config import PipelineSettings
+
+    return float(PipelineSettings().prior_power)
 
 
 def _fusion_constants(path_mod: Any) -> dict[str, Any]:
@@ -956,6 +968,11 @@ class Data:
             signals[key] = self.stage1(p, key).astype(np.float64)
         if p.get("mentions_variant"):
             signals["mentions"] = self.cols[f"ment_{p['mentions_variant']}"].astype(np.float64)
+        power = p.get("prior_power", 0.0) if drop != "path" else 0.0  # no path, no prior
+        if power:  # as the engine does: the evidence of every signal but the path's
+            # the prior without its words and its small-file factor (``ctx.file_prior``)
+            scale = self.path_scores({**p, "match_weight": 0.0, "small": 1.0}) ** power
+            signals = {k: v if k == "path" else v * scale for k, v in signals.items()}
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
             return self._rrf(signals, weights, drop, rrf_k)
@@ -1199,6 +1216,7 @@ PROCEDURES: dict[str, tuple[str, ...]] = {
     "signal weights": WEIGHT_KEYS,
     "signal weights and BM25F variant": (*WEIGHT_KEYS, "bm25f_variant"),
     "vendored directories (one factor)": ("vendored",),
+    "the prior scales the evidence (one factor)": ("prior_power",),
     "everything (weights, BM25F, path prior)": ALL_KEYS,
 }
 #: candidates ``fit --explore`` adds (each beside "everything")

@@ -30,6 +30,10 @@ ROLE_PRIOR = {
 #: how far a role the task's title names moves toward implementation's prior (a third of
 #: the way: tests 0.45 -> 0.63, docs 0.3 -> 0.53; docs/quality.md, "Tasks that name a role")
 NAMED_ROLE_LIFT = 1 / 3
+#: a file under this many bytes (an empty ``__init__.py``, a stub) is rarely what a task
+#: changes: its prior is multiplied by ``SMALL_FACTOR``
+SMALL_BYTES = 200
+SMALL_FACTOR = 0.6
 SOURCE_DIRS = {"src", "lib", "pkg", "internal", "app", "core", "cmd", "source", "sources"}
 AUX_DIRS = {
     "examples",
@@ -95,13 +99,17 @@ class PathHeuristic:
         prior = np.asarray(index.path_prior, dtype=np.float64)
         if ctx.prior_factor is not None:  # contributors' evidence (a library copied in)
             prior = prior * ctx.prior_factor
+        prior = prior * self._named_role_factor(ctx, index, cfg.named_role_lift)
+        # what scales the other signals' evidence: a small file's own words are no weaker
+        trust = np.where(per_reader("path.small", index, _small_files), prior / SMALL_FACTOR, prior)
+        top = float(trust.max()) if len(trust) else 0.0
+        ctx.file_prior = trust / top if top > 0 else None
         if not query:
-            return prior * (1.0 + cfg.match_weight * 0.0)
+            return prior
         hits = np.concatenate([index.path_docs(term) for term in query]).astype(np.int64)
         matched = np.bincount(hits, minlength=len(index))
-        fraction = matched / len(query)
-        out: np.ndarray = prior * (1.0 + cfg.match_weight * fraction)
-        return out * self._named_role_factor(ctx, index, cfg.named_role_lift)
+        out: np.ndarray = prior * (1.0 + cfg.match_weight * (matched / len(query)))
+        return out
 
     @staticmethod
     def _named_role_factor(
@@ -135,9 +143,20 @@ class PathHeuristic:
         elif dirs and dirs[0] in SOURCE_DIRS:
             value *= 1.1
         value *= 1.0 / (1.0 + 0.05 * max(len(dirs) - 2, 0))
-        if size < 200:
-            value *= 0.6
+        if size < SMALL_BYTES:
+            value *= SMALL_FACTOR
         return value
+
+
+def _small_files(index: IndexReader) -> np.ndarray:
+    """Which files the prior takes as small (read, under ``SMALL_BYTES``): once per index
+    generation, the statuses looked at only for the few small files."""
+    sizes = np.fromiter(index.sizes, np.int64, len(index))
+    statuses = index.statuses
+    small = [i for i in np.flatnonzero(sizes < SMALL_BYTES).tolist() if statuses[i] == "ok"]
+    out = np.zeros(len(index), bool)
+    out[small] = True
+    return out
 
 
 def _role_ids(index: IndexReader) -> tuple[list[str], np.ndarray, np.ndarray]:
