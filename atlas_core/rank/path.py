@@ -152,8 +152,8 @@ def _small_files(index: IndexReader) -> np.ndarray:
     """Which files the prior takes as small (read, under ``SMALL_BYTES``): once per index
     generation, the statuses looked at only for the few small files."""
     sizes = np.fromiter(index.sizes, np.int64, len(index))
-    statuses = index.statuses
-    small = [i for i in np.flatnonzero(sizes < SMALL_BYTES).tolist() if statuses[i] == "ok"]
+    under = np.flatnonzero(sizes < SMALL_BYTES).tolist()
+    small = [i for i in under if index.file_field("status", i) == "ok"]
     out = np.zeros(len(index), bool)
     out[small] = True
     return out
