@@ -162,6 +162,15 @@ def test_files_that_do_not_fit_even_skimmed_are_counted(repo: Path, atlas_cli: C
     assert "ranked files left out" in human.stdout
 
 
+def test_a_budget_nothing_fits_says_so_not_that_nothing_matched(repo: Path, atlas_cli: Cli) -> None:
+    args = ("refund payment", "--max-tokens", "5", "--top", "1")
+    _, files, footer = _query(atlas_cli, repo, *args)
+    assert files == [] and footer["LeftOut"] == 1
+    human = atlas_cli("--root", str(repo), "query", *args, "--format", "human")
+    assert human.stdout.startswith("No file fits the budget: 1 ranked files left out")
+    assert "No file matches" not in human.stdout
+
+
 # -- seeds ----------------------------------------------------------------------------
 
 
