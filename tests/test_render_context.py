@@ -187,6 +187,23 @@ def test_files_that_do_not_fit_are_listed_not_cut(repo: Path) -> None:
     assert "PaymentClient" not in doc.text
 
 
+def test_a_file_left_out_after_its_skim_was_tried_gives_the_skims_size(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    many = "".join(f"def handler_{i}(event):\n    return event\n\n" for i in range(400))
+    repo = write_repo(tmp_path / "many", {"src/handlers.py": many, "README.md": "# x\n"})
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    files = [{"Path": "src/handlers.py", "Skim": True}, {"Path": "README.md"}]
+    doc = render_context(repo, "x", files, 150)
+    assert doc.included == ["README.md"]
+    whole = estimate_tokens(len(many))
+    reason = doc.omitted[0].reason
+    # the skim (an outline of 200 of the 400 functions) was tried and did not fit either
+    assert re.fullmatch(r"([\d,]+) tokens, ([\d,]+) skimmed, more than the budget has left", reason)
+    sizes = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", reason)]
+    assert sizes[0] > whole > sizes[1] > 150
+
+
 def test_paths_outside_the_root_are_refused(repo: Path, tmp_path: Path, atlas_cli: Cli) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("private notes\n")

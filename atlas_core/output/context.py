@@ -443,7 +443,7 @@ def render_context(
             if not state.over_budget():
                 continue
             state.blocks.pop()
-        state.omitted.append(Omitted(item.path, _too_big(block)))
+        state.omitted.append(Omitted(item.path, _too_big(block, skim)))
     state.omitted_listed = _MAX_LISTED
     while state.omitted_listed and state.over_budget():
         state.omitted_listed -= 1
@@ -570,5 +570,8 @@ def _skim_block(
     )
 
 
-def _too_big(block: _Block) -> str:
-    return f"{block.tokens:,} tokens, more than the budget has left"
+def _too_big(block: _Block, skim: _Block | None) -> str:
+    """Why a file is left out: its size, and its skim's when one was tried (the whole
+    file's size alone would say to raise the budget far more than needed)."""
+    skimmed = f", {skim.tokens:,} skimmed" if skim is not None else ""
+    return f"{block.tokens:,} tokens{skimmed}, more than the budget has left"
