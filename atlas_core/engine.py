@@ -125,6 +125,18 @@ def _exclude_list(value: Any) -> list[str]:
 _OPTIONAL_TEXT = _valid(partial(arguments.text, optional=True))
 
 
+def _style(instance: Any, attribute: Any, value: Any) -> None:
+    """An attrs validator: None or a context document's style."""
+    if arguments.text(attribute.name, value, optional=True) is None:
+        return  # the query's usual case: nothing more to import
+    from atlas_core.output.context import STYLES
+
+    if value not in STYLES:
+        raise UsageError(
+            f"{attribute.name} must be one of {', '.join(map(repr, STYLES))} or None, not {value!r}"
+        )
+
+
 @attrs.define
 class QueryOptions:
     """What the user asked for on top of the preset.
@@ -165,6 +177,10 @@ class QueryOptions:
     base: str = attrs.field(default="", validator=_valid(arguments.text))
     #: a file too big for what is left of the budget may be given as its skim
     skim: bool = attrs.field(default=True, validator=_valid(arguments.flag))
+    #: the answer is for a context document of this style (``markdown`` or ``xml``) within
+    #: the same budget: each file's room includes what the document spends on it (its line
+    #: in the header, its heading and fence), so the document shows every file chosen
+    document: str | None = attrs.field(default=None, validator=_style)
 
 
 @attrs.define
@@ -549,6 +565,20 @@ class Atlas:
             scores[seed_ids] = np.round(seed_scores, 4)
         max_tokens = _pick(options.max_tokens, preset.max_tokens)
         max_bytes = _pick(options.max_bytes, preset.max_bytes)
+        # for a context document: what it spends besides the files' contents
+        content_tokens = max_tokens
+        frame: Callable[[int, bool], int] | None = None
+        if options.document is not None:
+            from atlas_core.output.context import document_frame
+
+            shape = document_frame(options.document, task, max_tokens)
+            if max_tokens is not None:  # the header and footer are paid for first
+                content_tokens = max(0, max_tokens - shape.fixed)
+
+            def file_frame(i: int, skimmed: bool) -> int:
+                return shape.file(reader.path(i), skimmed)
+
+            frame = file_frame
         min_score = options.min_score if options.min_score is not None else preset.min_score
         want_symbols = options.symbols and preset.symbols
         lines = {s.id: s.line for s in seeds if s.line}
@@ -585,12 +615,13 @@ class Atlas:
             scores,
             reader.tokens,
             reader.sizes,
-            max_tokens=max_tokens,
+            max_tokens=content_tokens,
             max_bytes=max_bytes,
             min_score=min_score,
             top=_pick(options.top, preset.top),
             skim=skim if options.skim else None,
             first=seed_ids if options.seed_files else (),
+            frame=frame,
         )
         t0 = time.perf_counter()
         whole = [p.index for p in budgeted.picks if p.skim_tokens is None]

@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from atlas_core.errors import UsageError
 from atlas_core.rank.related import pairing_key
 from atlas_core.select.budget import select_ranked
 from atlas_core.select.scope import compile_glob, normalise_pattern
 from atlas_core.testing import CliResult, write_repo
+from atlas_core.tokens import estimate_tokens
 
 Cli = Callable[..., CliResult]
 
@@ -160,6 +162,57 @@ def test_files_that_do_not_fit_even_skimmed_are_counted(repo: Path, atlas_cli: C
         "--root", str(repo), "query", "refund payment", "--max-tokens", "40", "--format", "human"
     )
     assert "ranked files left out" in human.stdout
+
+
+def test_a_selection_for_a_document_pays_for_its_lines() -> None:
+    scores = np.array([1.0, 0.9, 0.8])
+    order = np.argsort(-scores)
+    tokens = [300, 100, 100]
+    args = dict(max_tokens=500, max_bytes=None, min_score=0.0, top=None)
+    plain = select_ranked(order, scores, tokens, tokens, **args)  # type: ignore[arg-type]
+    assert [p.index for p in plain.picks] == [0, 1, 2]
+    framed = select_ranked(
+        order,
+        scores,
+        tokens,
+        tokens,
+        **args,
+        frame=lambda i, skimmed: 50,  # type: ignore[arg-type]
+    )
+    # 300 + 50 and 100 + 50 fill the 500: the third file has no room for its lines
+    assert [p.index for p in framed.picks] == [0, 1] and framed.left_out == 1
+    skimmed = select_ranked(
+        order,
+        scores,
+        [900, 100, 100],
+        [3600, 400, 400],
+        **args,  # type: ignore[arg-type]
+        skim=lambda i, room: (200, 800) if i == 0 else None,
+        frame=lambda i, skimmed: 60 if skimmed else 40,
+    )
+    # the skim's size is its own; its room held its lines too (200 + 60, 140, 140 > 500)
+    assert [(p.index, p.skim_tokens) for p in skimmed.picks] == [(0, 200), (1, None)]
+
+
+def test_a_context_document_shows_every_file_its_query_chose(repo: Path, atlas_cli: Cli) -> None:
+    import atlas_core
+
+    for budget in range(550, 900, 50):
+        doc = atlas_cli(
+            "--root", str(repo), "quick", "refund payment", "--format", "context",
+            "--max-tokens", str(budget),
+        ).stdout  # fmt: skip
+        # the selection left room for the document's own lines: nothing chosen is dropped
+        assert "more than the budget has left" not in doc, budget
+        assert estimate_tokens(len(doc.encode())) <= budget
+    with atlas_core.open(repo) as lib:
+        for style in ("markdown", "xml"):
+            result = lib.query("refund payment", max_tokens=600, document=style)
+            shown = lib.render(result, max_tokens=600, style=style)
+            assert shown.included == [f.path for f in result.selection.files]
+            assert shown.omitted == [] and shown.tokens <= 600
+        with pytest.raises(UsageError, match="document must be one of 'markdown', 'xml'"):
+            lib.query("refund payment", document="html")
 
 
 def test_a_budget_nothing_fits_says_so_not_that_nothing_matched(repo: Path, atlas_cli: Cli) -> None:

@@ -35,8 +35,10 @@ __all__ = [
     "STYLES",
     "ContextDocument",
     "ContextFile",
+    "DocumentFrame",
     "Omitted",
     "context_files",
+    "document_frame",
     "render_context",
     "safe_path",
     "skim_text",
@@ -568,6 +570,58 @@ def _skim_block(
         whole.redactions,
         whole.source,
     )
+
+
+# -- what a document spends besides its files ---------------------------------------
+
+#: the header's reason for a typical file: three signals and three symbols with their lines
+_TYPICAL_WHY = "git_cochange 1.00, git_recency 1.00, pagerank 1.00; symbols: " + ", ".join(
+    ["Client.send L1200-1300"] * 3
+)
+#: what the header adds to the reason of a skimmed file
+_SKIM_WHY = "; skimmed: matched symbols whole, an outline of the rest"
+
+
+@attrs.frozen
+class DocumentFrame:
+    """What a context document spends besides its files' contents, in tokens: the header
+    and footer, and for each file its line in the header and its heading and fence.
+
+    A selection made for a document (``QueryOptions.document``) pays for this within the
+    budget, so the document shows every file the selection chose; the figures are a
+    typical file's (reasons vary in length), and the document itself never exceeds the
+    budget whatever they are.
+    """
+
+    #: tokens of the header and footer without any file
+    fixed: int
+    #: bytes each file adds besides its content and its name (which appears twice)
+    per_file: int
+    #: bytes more for a skimmed file (the header says it is skimmed)
+    skimmed: int = len(_SKIM_WHY)
+
+    def file(self, path: str, skimmed: bool) -> int:
+        """The tokens the document spends on file ``path`` besides its content."""
+        name = len(display_path(path).encode())
+        return estimate_tokens(2 * name + self.per_file + (self.skimmed if skimmed else 0))
+
+
+def document_frame(style: str, task: str, max_tokens: int | None) -> DocumentFrame:
+    """The :class:`DocumentFrame` of a ``style`` document for ``task`` within ``max_tokens``.
+
+    :raises UsageError: for an unknown style.
+    """
+    renderer = _RENDERERS.get(style)
+    if renderer is None:
+        raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
+    used = max_tokens or 0  # the header states its own count: as many digits as the budget
+    state = _State(display_text(task), max_tokens, renderer)
+    empty = len(renderer.header(state, used).encode()) + len(renderer.footer().encode())
+    item = ContextFile("", 1.0, "javascript")
+    text = renderer.block(1, item, "\n")
+    state.blocks.append(_Block("", text, len(text.encode()), 16_438, _TYPICAL_WHY, 1.0, ()))
+    one = len(renderer.header(state, used).encode()) + len(renderer.footer().encode())
+    return DocumentFrame(estimate_tokens(empty), one - empty + len(text.encode()) - 1)
 
 
 def _too_big(block: _Block, skim: _Block | None) -> str:

@@ -203,3 +203,11 @@ def test_a_budget_nothing_fits_is_not_reported_as_no_match(service: AtlasService
     assert result.structured["LeftOut"] == 1
     assert result.text.startswith("No file fits the budget")
     assert "ranked files left out" in result.text and "No file matches" not in result.text
+
+
+def test_render_of_a_task_shows_every_file_it_chose(service: AtlasService) -> None:
+    for budget in (280, 300, 320, 340):
+        doc = service.render(task="payment client retry backoff", max_tokens=budget)
+        # chosen for the document: each file's room held the document's lines on it too
+        assert doc.included and doc.tokens <= budget
+        assert [o for o in doc.omitted if "budget" in o.reason] == [], budget
