@@ -375,9 +375,11 @@ class Repository:
         arguments.flag("allow_secrets", allow_secrets)
         # a QueryResult is known by its selection (importing it would pull in the engine)
         given: Any = getattr(files, "selection", files)
+        left_out = 0
         if isinstance(given, Selection):
             task = given.query if task is None else task
             rows: list[Any] = list(given.files)
+            left_out = given.left_out  # the header counts them
         elif isinstance(given, str | bytes):
             raise UsageError("render takes a list of paths, not one string")
         elif not isinstance(given, Iterable):
@@ -400,6 +402,7 @@ class Repository:
             allow_secrets=allow_secrets,
             indexed=self._indexed(),
             outline=self._outline(),
+            left_out=left_out,
         )
 
     def _indexed(self) -> Callable[[str], bool]:

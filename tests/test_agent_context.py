@@ -222,6 +222,16 @@ def test_a_budget_nothing_fits_says_so_not_that_nothing_matched(repo: Path, atla
     human = atlas_cli("--root", str(repo), "query", *args, "--format", "human")
     assert human.stdout.startswith("No file fits the budget: 1 ranked files left out")
     assert "No file matches" not in human.stdout
+    # a document says so too, rather than only "No files included."
+    for style, line in (
+        ("markdown", "- 1 more ranked files: too big for the budget even skimmed"),
+        ("xml", '<ranked count="1" reason="too big for the budget even skimmed'),
+    ):
+        doc = atlas_cli(
+            "--root", str(repo), "query", "refund payment", "--max-tokens", "90", "--top", "1",
+            "--format", "context", "--style", style,
+        ).stdout  # fmt: skip
+        assert line in doc and estimate_tokens(len(doc.encode())) <= 90, doc
 
 
 # -- seeds ----------------------------------------------------------------------------

@@ -53,6 +53,9 @@ _MAX_LISTED = 25
 #: why a file the index does not have is left out
 NOT_INDEXED = "not in the index (no such file, or ignored)"
 
+#: what the ranked files a selection left out have in common
+_LEFT_OUT = "too big for the budget even skimmed, not chosen (raise the budget)"
+
 _FENCE_LANG = {
     "python": "python",
     "go": "go",
@@ -245,11 +248,13 @@ class _Markdown:
                 lines.append(f"{i}. `{b.path}`: {score}{b.tokens:,} tokens{why}")
         else:
             lines.append("No files included.")
-        if state.omitted_count():
+        if state.omitted_count() or state.left_out:
             lines += ["", "Omitted:"]
             shown = state.omitted[: state.omitted_listed]
             lines += [f"- `{o.path}`: {o.reason}" for o in shown]
             lines = _elide(lines, state.omitted_count() - len(shown), "- ... and {} more")
+            if state.left_out:
+                lines.append(f"- {state.left_out:,} more ranked files: {_LEFT_OUT}")
         redactions = state.redactions()
         if redactions:
             lines += ["", "Secrets redacted (each replaced by [REDACTED <kind>]):"]
@@ -289,11 +294,13 @@ class _Xml:
                 f'<file index="{i}" path="{_attr(b.path)}"{score} tokens="{b.tokens}"{why}/>'
             )
         lines.append("</selection>")
-        if state.omitted_count():
+        if state.omitted_count() or state.left_out:
             lines.append("<omitted>")
             shown = state.omitted[: state.omitted_listed]
             lines += [f'<file path="{_attr(o.path)}" reason="{_attr(o.reason)}"/>' for o in shown]
             lines = _elide(lines, state.omitted_count() - len(shown), '<more count="{}"/>')
+            if state.left_out:
+                lines.append(f'<ranked count="{state.left_out}" reason="{_LEFT_OUT}"/>')
             lines.append("</omitted>")
         redactions = state.redactions()
         if redactions:
@@ -328,6 +335,8 @@ class _State:
     redactions_listed: int = _MAX_LISTED
     #: files not decided yet, counted as omitted so the header can only shrink
     pending: int = 0
+    #: ranked files the selection left out, too big for its budget even skimmed
+    left_out: int = 0
 
     def omitted_count(self) -> int:
         return len(self.omitted) + self.pending
@@ -368,6 +377,7 @@ def render_context(
     outline: Callable[[str], Sequence[Any]] | None = None,
     indexed: Callable[[str], bool] | None = None,
     omit_refused: bool = False,
+    left_out: int = 0,
 ) -> ContextDocument:
     """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
 
@@ -389,6 +399,8 @@ def render_context(
         file inside ``root`` may be read.
     :param omit_refused: a path outside ``root`` is omitted (a ranked file whose symlink
         now leads out) instead of refusing the whole document.
+    :param left_out: how many ranked files the selection of ``files`` left out, too big for
+        its budget even skimmed (``Selection.left_out``): the header counts them.
     :raises UsageError: for a path outside ``root``, an unknown style, a budget too small
         for even the header, or files none of which is in the index.
     """
@@ -413,7 +425,9 @@ def render_context(
     # First choose the files, paying for the header as if every file not yet decided
     # were omitted and omissions were only counted; contents come before naming what is
     # missing. Then name as many omissions as the rest of the budget allows.
-    state = _State(task, max_tokens, renderer, omitted_listed=0, pending=len(targets))
+    state = _State(
+        task, max_tokens, renderer, omitted_listed=0, pending=len(targets), left_out=left_out
+    )
     state.omitted.extend(refused)
     seen: set[Path | str] = set()
     for item, path in targets:
@@ -615,7 +629,8 @@ def document_frame(style: str, task: str, max_tokens: int | None) -> DocumentFra
     if renderer is None:
         raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     used = max_tokens or 0  # the header states its own count: as many digits as the budget
-    state = _State(display_text(task), max_tokens, renderer)
+    # and it counts the ranked files the selection leaves out (a line, when there are any)
+    state = _State(display_text(task), max_tokens, renderer, left_out=1000)
     empty = len(renderer.header(state, used).encode()) + len(renderer.footer().encode())
     item = ContextFile("", 1.0, "javascript")
     text = renderer.block(1, item, "\n")

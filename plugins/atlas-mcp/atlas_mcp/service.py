@@ -249,7 +249,7 @@ class AtlasService:
             raise UsageError("give a task to render its best files, or paths to render")
         assert self.repo is not None
         return self.repo.render(
-            rels if paths else selection.files,
+            rels if paths else selection,
             task=task,
             max_tokens=max_tokens,
             style=style,
