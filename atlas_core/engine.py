@@ -50,7 +50,16 @@ if TYPE_CHECKING:
     from atlas_core.rank.seeds import Seed
     from atlas_core.results import Explanation
 
-__all__ = ["Atlas", "QueryOptions", "QueryResult", "find_root", "relative_base", "resolve_root"]
+__all__ = [
+    "Atlas",
+    "QueryOptions",
+    "QueryResult",
+    "changed_since_indexed",
+    "find_root",
+    "relative_base",
+    "resolve_root",
+    "stale_note",
+]
 
 
 def resolve_root(root: str | os.PathLike[str] | None) -> Path:
@@ -454,8 +463,14 @@ class Atlas:
 
     # -- querying ----------------------------------------------------------------
 
-    def seeds(self, options: QueryOptions, reader: IndexReader) -> list[Seed]:
-        """The seed files of ``options``: ``--seed`` paths, then the ``--diff`` files."""
+    def seeds(
+        self, options: QueryOptions, reader: IndexReader, unindexed: list[str] | None = None
+    ) -> list[Seed]:
+        """The seed files of ``options``: ``--seed`` paths, then the ``--diff`` files.
+
+        :param unindexed: gets the files ``--diff`` found that exist but are not in the
+            index (new since it was built, ignored, or binary).
+        """
         from atlas_core.rank.seeds import diff_paths, resolve_seeds
 
         seeds = resolve_seeds(reader, options.seeds, options.base)
@@ -465,6 +480,12 @@ class Atlas:
             for seed in resolve_seeds(reader, changed, strict=False, literal=True):
                 if seed.id not in known:
                     seeds.append(seed)
+            if unindexed is not None:
+                unindexed.extend(
+                    p
+                    for p in changed
+                    if p not in reader.ids and os.path.lexists(os.path.join(self.root, p))
+                )
         return seeds
 
     def query(self, task: str, options: QueryOptions, reader: IndexReader) -> QueryResult:
@@ -478,9 +499,16 @@ class Atlas:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         task = arguments.text("the task", "" if task is None else task)
-        seeds = self.seeds(options, reader)
+        unindexed: list[str] = []
+        seeds = self.seeds(options, reader, unindexed)
         if not task.strip() and not seeds:
             if options.diff is not None:
+                if unindexed:
+                    raise UsageError(
+                        "the task is empty and --diff found no changed indexed file: "
+                        f"{_unindexed_note(unindexed)}; run 'atlas index' (or use 'atlas "
+                        "quick'), or say what you want to do"
+                    )
                 raise UsageError(
                     "the task is empty and --diff found no changed indexed file: say what "
                     "you want to do"
@@ -500,6 +528,10 @@ class Atlas:
         )
         if not ctx.terms and not seeds:
             ctx.note(_no_words(words), level="warning")
+        if unindexed:  # the change an agent is making may be in them: not seeds
+            ctx.note(
+                f"--diff: {_unindexed_note(unindexed)}; run 'atlas index', or use 'atlas quick'"
+            )
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
         if any(s.name == "path" for s in signals):
@@ -633,6 +665,9 @@ class Atlas:
                 symbols[i] = _with_seed_line(reader, i, line, symbols.get(i, []))
         symbols.update(skim_symbols)
         timings["symbols"] = time.perf_counter() - t0
+        stale = changed_since_indexed(self.root, reader, [p.index for p in budgeted.picks])
+        if stale:  # contents are read now, sizes and lines come from the index
+            ctx.note(stale_note(stale), level="warning")
         seed_set = set(seed_ids)
         files = [
             SelectedFile(
@@ -951,6 +986,44 @@ def _skim_of(
     except (AtlasError, OSError):
         return None
     return skim_text(text, symbols, reader.chunks(i)) or None
+
+
+def changed_since_indexed(root: Path, reader: IndexReader, ids: list[int]) -> list[str]:
+    """The files of ``ids`` whose size or modification time is not what the index recorded,
+    or that are gone (a ``stat`` each): the index's sizes, symbols and lines are stale."""
+    out = []
+    for i in ids:
+        rel = reader.path(i)
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            out.append(rel)
+            continue
+        if (st.st_size, st.st_mtime_ns) != (
+            reader.file_field("size", i),
+            reader.file_field("mtime_ns", i),
+        ):
+            out.append(rel)
+    return out
+
+
+def stale_note(paths: list[str]) -> str:
+    """The warning for files changed (or gone) since the index was built."""
+    named = ", ".join(display_path(p) for p in paths[:3])
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    what = named if len(paths) == 1 else f"{len(paths)} files ({named}{more})"
+    return (
+        f"{what} changed since the index was built: the sizes, symbols and line numbers "
+        "shown are the index's; run 'atlas index', or use 'atlas quick'"
+    )
+
+
+def _unindexed_note(paths: list[str]) -> str:
+    """What to say of changed files ``--diff`` found that are not in the index."""
+    named = ", ".join(display_path(p) for p in paths[:3])
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    what = f"{named} is" if len(paths) == 1 else f"{len(paths)} changed files ({named}{more}) are"
+    return f"{what} not in the index (new since it was built, ignored, or binary)"
 
 
 def _no_words(words: str) -> str:

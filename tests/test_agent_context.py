@@ -291,6 +291,40 @@ def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
     assert bad.code == 2 and "--diff" in bad.stderr
 
 
+def test_files_changed_since_the_index_are_named_not_shown_silently(
+    repo: Path, atlas_cli: Cli
+) -> None:
+    def query(*args: str) -> CliResult:
+        return atlas_cli("--root", str(repo), "query", *args, "--format", "jsonl")
+
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    assert "changed since the index" not in query("refund payment").stderr
+    refund = repo / "src/payments/refund.py"
+    refund.write_text("# moved down\n" * 5 + refund.read_text())
+    (repo / "docs/refunds.md").unlink()
+    result = query("refund payment")
+    assert result.code == 0
+    # the index's lines for refund() are now five lines off, and the doc is gone
+    assert "2 files (" in result.stderr and "src/payments/refund.py" in result.stderr
+    assert "docs/refunds.md" in result.stderr and "run 'atlas index'" in result.stderr
+    outline = atlas_cli("--root", str(repo), "outline", "src/payments/refund.py")
+    assert "src/payments/refund.py changed since the index was built" in outline.stderr
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    assert "changed since the index" not in query("refund payment").stderr
+
+
+def test_diff_names_changed_files_the_index_does_not_have(tmp_path: Path, atlas_cli: Cli) -> None:
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    (repo / "src/shipping/new.py").write_text("def fresh():\n    return 2\n")  # untracked
+    empty = atlas_cli("--root", str(repo), "query", "--diff")
+    assert empty.code == 2 and "src/shipping/new.py is not in the index" in empty.stderr
+    ranked = atlas_cli("--root", str(repo), "-v", "query", "refund", "--diff")
+    assert ranked.code == 0 and "--diff: src/shipping/new.py is not in the index" in ranked.stderr
+    # once indexed it is a seed like the others
+    assert _query(atlas_cli, repo, "--diff")[0]["Seeds"] == ["src/shipping/new.py"]
+
+
 def test_diff_takes_one_revision_of_a_repository_with_commits(
     tmp_path: Path, atlas_cli: Cli
 ) -> None:
