@@ -525,6 +525,12 @@ def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cl
         "src/shipping/refund_label.py",
     }
     assert doc["Files"][0]["Symbols"][0]["Signature"].startswith("def ")
+    # a budget too small for the header is one clear error, as with render, not a map
+    # whose TotalTokens exceed its Budget
+    tiny = atlas_cli("--root", str(repo), "map", "--max-tokens", "10", "--format", "json")
+    assert tiny.code == 2 and tiny.stdout == ""
+    assert "cannot hold even the map's header" in tiny.stderr
+    assert len(tiny.stderr.strip().splitlines()) == 1
 
 
 def test_map_shows_the_symbols_of_files_without_types_or_functions(
