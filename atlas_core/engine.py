@@ -989,8 +989,12 @@ def _skim_of(
 
 
 def changed_since_indexed(root: Path, reader: IndexReader, ids: list[int]) -> list[str]:
-    """The files of ``ids`` whose size or modification time is not what the index recorded,
-    or that are gone (a ``stat`` each): the index's sizes, symbols and lines are stale."""
+    """The files of ``ids`` that changed since the index was built, or are gone: the index's
+    sizes, symbols and lines of them are stale.
+
+    A ``stat`` each; a file only touched (another time, the same size) is read and its
+    content compared with the index's hash, as indexing does.
+    """
     out = []
     for i in ids:
         rel = reader.path(i)
@@ -999,12 +1003,24 @@ def changed_since_indexed(root: Path, reader: IndexReader, ids: list[int]) -> li
         except OSError:
             out.append(rel)
             continue
-        if (st.st_size, st.st_mtime_ns) != (
-            reader.file_field("size", i),
-            reader.file_field("mtime_ns", i),
-        ):
+        resized = st.st_size != reader.file_field("size", i)
+        touched = st.st_mtime_ns != reader.file_field("mtime_ns", i)
+        if resized or (touched and not _same_content(root, rel, reader.file_field("hash", i))):
             out.append(rel)
     return out
+
+
+def _same_content(root: Path, rel: str, indexed: bytes) -> bool:
+    """Whether file ``rel`` still has the content the index hashed (no hash: cannot tell)."""
+    from atlas_core.fsread import read_confined
+    from atlas_core.index.process import content_hash  # rare: a touched file
+
+    if not indexed:  # too large to hash
+        return False
+    try:
+        return content_hash(read_confined(root, rel)) == indexed
+    except AtlasError:
+        return False
 
 
 def stale_note(paths: list[str]) -> str:
