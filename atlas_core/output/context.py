@@ -26,7 +26,7 @@ from atlas_core.errors import UsageError
 from atlas_core.fsread import PathRefused, Unreadable, confined_path, read_confined
 from atlas_core.notebook import readable_text
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
-from atlas_core.output.skim import skim_text
+from atlas_core.output.skim import skim_is_head, skim_text
 from atlas_core.paths import display_path, display_text
 from atlas_core.tokens import estimate_tokens
 
@@ -55,6 +55,11 @@ NOT_INDEXED = "not in the index (no such file, or ignored)"
 
 #: what the ranked files a selection left out have in common
 _LEFT_OUT = "too big for the budget even skimmed, not chosen (raise the budget)"
+
+#: what the header adds to the reason of a skimmed file
+_SKIM_WHY = "; skimmed: matched symbols whole, an outline of the rest"
+#: ... of a file skimmed as its first lines (no symbol)
+_SKIM_HEAD = "; skimmed: its first lines"
 
 _FENCE_LANG = {
     "python": "python",
@@ -573,7 +578,8 @@ def _skim_block(
         return None
     rendered = renderer.block(index, item, skimmed)
     nbytes = len(rendered.encode())
-    why = f"{whole.why}; skimmed: matched symbols whole, an outline of the rest".lstrip("; ")
+    how = _SKIM_HEAD if skim_is_head(whole.source, item.symbols, chunks) else _SKIM_WHY
+    why = f"{whole.why}{how}".lstrip("; ")
     return _Block(
         item.path,
         rendered,
@@ -592,8 +598,6 @@ def _skim_block(
 _TYPICAL_WHY = "git_cochange 1.00, git_recency 1.00, pagerank 1.00; symbols: " + ", ".join(
     ["Client.send L1200-1300"] * 3
 )
-#: what the header adds to the reason of a skimmed file
-_SKIM_WHY = "; skimmed: matched symbols whole, an outline of the rest"
 
 
 @attrs.frozen
