@@ -59,6 +59,7 @@ __all__ = [
     "relative_base",
     "resolve_root",
     "stale_note",
+    "unindexed_note",
 ]
 
 
@@ -506,7 +507,7 @@ class Atlas:
                 if unindexed:
                     raise UsageError(
                         "the task is empty and --diff found no changed indexed file: "
-                        f"{_unindexed_note(unindexed)}; run 'atlas index' (or use 'atlas "
+                        f"{unindexed_note(unindexed)}; run 'atlas index' (or use 'atlas "
                         "quick'), or say what you want to do"
                     )
                 raise UsageError(
@@ -530,7 +531,7 @@ class Atlas:
             ctx.note(_no_words(words), level="warning")
         if unindexed:  # the change an agent is making may be in them: not seeds
             ctx.note(
-                f"--diff: {_unindexed_note(unindexed)}; run 'atlas index', or use 'atlas quick'"
+                f"--diff: {unindexed_note(unindexed)}; run 'atlas index', or use 'atlas quick'"
             )
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
@@ -1034,7 +1035,7 @@ def stale_note(paths: list[str]) -> str:
     )
 
 
-def _unindexed_note(paths: list[str]) -> str:
+def unindexed_note(paths: list[str]) -> str:
     """What to say of changed files ``--diff`` found that are not in the index."""
     named = ", ".join(display_path(p) for p in paths[:3])
     more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""

@@ -323,6 +323,9 @@ def test_diff_names_changed_files_the_index_does_not_have(tmp_path: Path, atlas_
     assert empty.code == 2 and "src/shipping/new.py is not in the index" in empty.stderr
     ranked = atlas_cli("--root", str(repo), "-v", "query", "refund", "--diff")
     assert ranked.code == 0 and "--diff: src/shipping/new.py is not in the index" in ranked.stderr
+    related = atlas_cli("--root", str(repo), "related", "--diff", "--format", "human")
+    assert related.stdout == "No changed indexed file.\n"
+    assert "--diff: src/shipping/new.py is not in the index" in related.stderr
     # once indexed it is a seed like the others
     assert _query(atlas_cli, repo, "--diff")[0]["Seeds"] == ["src/shipping/new.py"]
 

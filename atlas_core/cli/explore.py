@@ -210,9 +210,18 @@ def related(
     repo = state.repo
     reader = repo.reader()
     given = _indexed(state, reader, paths)
+    unindexed: list[str] = []
     if diff is not None:
-        changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False, literal=True)
+        found_paths = diff_paths(state.root, diff)
+        changed = resolve_seeds(reader, found_paths, strict=False, literal=True)
         given += [s.id for s in changed if s.id not in given]
+        unindexed = [p for p in found_paths if p not in reader.ids and (state.root / p).exists()]
+    if unindexed:  # new since the index was built: they have no ties yet
+        from atlas_core.engine import unindexed_note
+
+        (state.info if given else state.warn)(
+            f"--diff: {unindexed_note(unindexed)}; run 'atlas index' first"
+        )
     ctx = QueryContext("", [], reader, repo.settings.components)
     ctx.seeds = list(given)
     ties = gather_ties(ctx, repo.manager.registry("signals"), given)
