@@ -50,7 +50,17 @@ if TYPE_CHECKING:
     from atlas_core.rank.seeds import Seed
     from atlas_core.results import Explanation
 
-__all__ = ["Atlas", "QueryOptions", "QueryResult", "find_root", "relative_base", "resolve_root"]
+__all__ = [
+    "Atlas",
+    "QueryOptions",
+    "QueryResult",
+    "changed_since_indexed",
+    "find_root",
+    "relative_base",
+    "resolve_root",
+    "stale_note",
+    "unindexed_note",
+]
 
 
 def resolve_root(root: str | os.PathLike[str] | None) -> Path:
@@ -125,6 +135,18 @@ def _exclude_list(value: Any) -> list[str]:
 _OPTIONAL_TEXT = _valid(partial(arguments.text, optional=True))
 
 
+def _style(instance: Any, attribute: Any, value: Any) -> None:
+    """An attrs validator: None or a context document's style."""
+    if arguments.text(attribute.name, value, optional=True) is None:
+        return  # the query's usual case: nothing more to import
+    from atlas_core.output.context import STYLES
+
+    if value not in STYLES:
+        raise UsageError(
+            f"{attribute.name} must be one of {', '.join(map(repr, STYLES))} or None, not {value!r}"
+        )
+
+
 @attrs.define
 class QueryOptions:
     """What the user asked for on top of the preset.
@@ -165,6 +187,10 @@ class QueryOptions:
     base: str = attrs.field(default="", validator=_valid(arguments.text))
     #: a file too big for what is left of the budget may be given as its skim
     skim: bool = attrs.field(default=True, validator=_valid(arguments.flag))
+    #: the answer is for a context document of this style (``markdown`` or ``xml``) within
+    #: the same budget: each file's room includes what the document spends on it (its line
+    #: in the header, its heading and fence), so the document shows every file chosen
+    document: str | None = attrs.field(default=None, validator=_style)
 
 
 @attrs.define
@@ -438,8 +464,14 @@ class Atlas:
 
     # -- querying ----------------------------------------------------------------
 
-    def seeds(self, options: QueryOptions, reader: IndexReader) -> list[Seed]:
-        """The seed files of ``options``: ``--seed`` paths, then the ``--diff`` files."""
+    def seeds(
+        self, options: QueryOptions, reader: IndexReader, unindexed: list[str] | None = None
+    ) -> list[Seed]:
+        """The seed files of ``options``: ``--seed`` paths, then the ``--diff`` files.
+
+        :param unindexed: gets the files ``--diff`` found that exist but are not in the
+            index (new since it was built, ignored, or binary).
+        """
         from atlas_core.rank.seeds import diff_paths, resolve_seeds
 
         seeds = resolve_seeds(reader, options.seeds, options.base)
@@ -449,6 +481,12 @@ class Atlas:
             for seed in resolve_seeds(reader, changed, strict=False, literal=True):
                 if seed.id not in known:
                     seeds.append(seed)
+            if unindexed is not None:
+                unindexed.extend(
+                    p
+                    for p in changed
+                    if p not in reader.ids and os.path.lexists(os.path.join(self.root, p))
+                )
         return seeds
 
     def query(self, task: str, options: QueryOptions, reader: IndexReader) -> QueryResult:
@@ -462,9 +500,16 @@ class Atlas:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         task = arguments.text("the task", "" if task is None else task)
-        seeds = self.seeds(options, reader)
+        unindexed: list[str] = []
+        seeds = self.seeds(options, reader, unindexed)
         if not task.strip() and not seeds:
             if options.diff is not None:
+                if unindexed:
+                    raise UsageError(
+                        "the task is empty and --diff found no changed indexed file: "
+                        f"{unindexed_note(unindexed)}; run 'atlas index' (or use 'atlas "
+                        "quick'), or say what you want to do"
+                    )
                 raise UsageError(
                     "the task is empty and --diff found no changed indexed file: say what "
                     "you want to do"
@@ -484,6 +529,10 @@ class Atlas:
         )
         if not ctx.terms and not seeds:
             ctx.note(_no_words(words), level="warning")
+        if unindexed:  # the change an agent is making may be in them: not seeds
+            ctx.note(
+                f"--diff: {unindexed_note(unindexed)}; run 'atlas index', or use 'atlas quick'"
+            )
         failures: list[PluginFailure] = []
         signals, missing = self._signals(preset, ctx, failures)
         if any(s.name == "path" for s in signals):
@@ -551,6 +600,20 @@ class Atlas:
             scores[seed_ids] = np.round(seed_scores, 4)
         max_tokens = _pick(options.max_tokens, preset.max_tokens)
         max_bytes = _pick(options.max_bytes, preset.max_bytes)
+        # for a context document: what it spends besides the files' contents
+        content_tokens = max_tokens
+        frame: Callable[[int, bool], int] | None = None
+        if options.document is not None:
+            from atlas_core.output.context import document_frame
+
+            shape = document_frame(options.document, task, max_tokens)
+            if max_tokens is not None:  # the header and footer are paid for first
+                content_tokens = max(0, max_tokens - shape.fixed)
+
+            def file_frame(i: int, skimmed: bool) -> int:
+                return shape.file(reader.path(i), skimmed)
+
+            frame = file_frame
         min_score = options.min_score if options.min_score is not None else preset.min_score
         want_symbols = options.symbols and preset.symbols
         lines = {s.id: s.line for s in seeds if s.line}
@@ -587,12 +650,13 @@ class Atlas:
             scores,
             reader.tokens,
             reader.sizes,
-            max_tokens=max_tokens,
+            max_tokens=content_tokens,
             max_bytes=max_bytes,
             min_score=min_score,
             top=_pick(options.top, preset.top),
             skim=skim if options.skim else None,
             first=seed_ids if options.seed_files else (),
+            frame=frame,
         )
         t0 = time.perf_counter()
         whole = [p.index for p in budgeted.picks if p.skim_tokens is None]
@@ -604,6 +668,9 @@ class Atlas:
                 symbols[i] = _with_seed_line(reader, i, line, symbols.get(i, []))
         symbols.update(skim_symbols)
         timings["symbols"] = time.perf_counter() - t0
+        stale = changed_since_indexed(self.root, reader, [p.index for p in budgeted.picks])
+        if stale:  # contents are read now, sizes and lines come from the index
+            ctx.note(stale_note(stale), level="warning")
         seed_set = set(seed_ids)
         files = [
             SelectedFile(
@@ -935,6 +1002,60 @@ def _skim_of(
     except (AtlasError, OSError):
         return None
     return skim_text(text, symbols, reader.chunks(i)) or None
+
+
+def changed_since_indexed(root: Path, reader: IndexReader, ids: list[int]) -> list[str]:
+    """The files of ``ids`` that changed since the index was built, or are gone: the index's
+    sizes, symbols and lines of them are stale.
+
+    A ``stat`` each; a file only touched (another time, the same size) is read and its
+    content compared with the index's hash, as indexing does.
+    """
+    out = []
+    for i in ids:
+        rel = reader.path(i)
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            out.append(rel)
+            continue
+        resized = st.st_size != reader.file_field("size", i)
+        touched = st.st_mtime_ns != reader.file_field("mtime_ns", i)
+        if resized or (touched and not _same_content(root, rel, reader.file_field("hash", i))):
+            out.append(rel)
+    return out
+
+
+def _same_content(root: Path, rel: str, indexed: bytes) -> bool:
+    """Whether file ``rel`` still has the content the index hashed (no hash: cannot tell)."""
+    from atlas_core.fsread import read_confined
+    from atlas_core.index.process import content_hash  # rare: a touched file
+
+    if not indexed:  # too large to hash
+        return False
+    try:
+        return content_hash(read_confined(root, rel)) == indexed
+    except AtlasError:
+        return False
+
+
+def stale_note(paths: list[str]) -> str:
+    """The warning for files changed (or gone) since the index was built."""
+    named = ", ".join(display_path(p) for p in paths[:3])
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    what = named if len(paths) == 1 else f"{len(paths)} files ({named}{more})"
+    return (
+        f"{what} changed since the index was built: the sizes, symbols and line numbers "
+        "shown are the index's; run 'atlas index', or use 'atlas quick'"
+    )
+
+
+def unindexed_note(paths: list[str]) -> str:
+    """What to say of changed files ``--diff`` found that are not in the index."""
+    named = ", ".join(display_path(p) for p in paths[:3])
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    what = f"{named} is" if len(paths) == 1 else f"{len(paths)} changed files ({named}{more}) are"
+    return f"{what} not in the index (new since it was built, ignored, or binary)"
 
 
 def _no_words(words: str) -> str:

@@ -230,6 +230,7 @@ class Repository:
         base: str = "",
         rerank: str | None = None,
         semantic: bool = False,
+        document: str | None = None,
     ) -> QueryOptions:
         """The engine's options for a query (see :meth:`query`), the preset checked."""
         from atlas_core.engine import QueryOptions
@@ -248,6 +249,7 @@ class Repository:
             scope=scope,
             exclude=exclude,
             base=base,
+            document=document,
         )
         self.settings.preset(options.preset)
         return options
@@ -269,6 +271,7 @@ class Repository:
         base: str = "",
         rerank: str | None = None,
         semantic: bool = False,
+        document: str | None = None,
     ) -> QueryResult:
         """Rank the repository's files for ``task``: what ``atlas query`` prints.
 
@@ -293,6 +296,10 @@ class Repository:
         :param rerank: ``on``, ``off``, ``require`` or a reranker's name (default: as the
             preset says).
         :param semantic: also retrieve by embedding similarity (needs a reranker plugin).
+        :param document: the answer is for :meth:`render` in this style (``markdown`` or
+            ``xml``) within the same ``max_tokens``: each file's room includes the lines
+            the document spends on it (its line in the header, its heading), so the
+            document shows every file chosen (what ``--format context`` does).
         :returns: a :class:`~atlas_core.engine.QueryResult`: ``selection`` (a
             :class:`~atlas_core.types.Selection` whose ``files`` are
             :class:`~atlas_core.types.SelectedFile`), ``notes`` and ``explanations``.
@@ -313,6 +320,7 @@ class Repository:
             base=base,
             rerank=rerank,
             semantic=semantic,
+            document=document,
         )
         return self.run(task, options)
 
@@ -367,9 +375,11 @@ class Repository:
         arguments.flag("allow_secrets", allow_secrets)
         # a QueryResult is known by its selection (importing it would pull in the engine)
         given: Any = getattr(files, "selection", files)
+        left_out = 0
         if isinstance(given, Selection):
             task = given.query if task is None else task
             rows: list[Any] = list(given.files)
+            left_out = given.left_out  # the header counts them
         elif isinstance(given, str | bytes):
             raise UsageError("render takes a list of paths, not one string")
         elif not isinstance(given, Iterable):
@@ -392,6 +402,7 @@ class Repository:
             allow_secrets=allow_secrets,
             indexed=self._indexed(),
             outline=self._outline(),
+            left_out=left_out,
         )
 
     def _indexed(self) -> Callable[[str], bool]:

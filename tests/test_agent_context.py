@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from atlas_core.errors import UsageError
 from atlas_core.rank.related import pairing_key
 from atlas_core.select.budget import select_ranked
 from atlas_core.select.scope import compile_glob, normalise_pattern
 from atlas_core.testing import CliResult, write_repo
+from atlas_core.tokens import estimate_tokens
 
 Cli = Callable[..., CliResult]
 
@@ -162,6 +164,76 @@ def test_files_that_do_not_fit_even_skimmed_are_counted(repo: Path, atlas_cli: C
     assert "ranked files left out" in human.stdout
 
 
+def test_a_selection_for_a_document_pays_for_its_lines() -> None:
+    scores = np.array([1.0, 0.9, 0.8])
+    order = np.argsort(-scores)
+    tokens = [300, 100, 100]
+    args = dict(max_tokens=500, max_bytes=None, min_score=0.0, top=None)
+    plain = select_ranked(order, scores, tokens, tokens, **args)  # type: ignore[arg-type]
+    assert [p.index for p in plain.picks] == [0, 1, 2]
+    framed = select_ranked(
+        order,
+        scores,
+        tokens,
+        tokens,
+        **args,
+        frame=lambda i, skimmed: 50,  # type: ignore[arg-type]
+    )
+    # 300 + 50 and 100 + 50 fill the 500: the third file has no room for its lines
+    assert [p.index for p in framed.picks] == [0, 1] and framed.left_out == 1
+    skimmed = select_ranked(
+        order,
+        scores,
+        [900, 100, 100],
+        [3600, 400, 400],
+        **args,  # type: ignore[arg-type]
+        skim=lambda i, room: (200, 800) if i == 0 else None,
+        frame=lambda i, skimmed: 60 if skimmed else 40,
+    )
+    # the skim's size is its own; its room held its lines too (200 + 60, 140, 140 > 500)
+    assert [(p.index, p.skim_tokens) for p in skimmed.picks] == [(0, 200), (1, None)]
+
+
+def test_a_context_document_shows_every_file_its_query_chose(repo: Path, atlas_cli: Cli) -> None:
+    import atlas_core
+
+    for budget in range(550, 900, 50):
+        doc = atlas_cli(
+            "--root", str(repo), "quick", "refund payment", "--format", "context",
+            "--max-tokens", str(budget),
+        ).stdout  # fmt: skip
+        # the selection left room for the document's own lines: nothing chosen is dropped
+        assert "more than the budget has left" not in doc, budget
+        assert estimate_tokens(len(doc.encode())) <= budget
+    with atlas_core.open(repo) as lib:
+        for style in ("markdown", "xml"):
+            result = lib.query("refund payment", max_tokens=600, document=style)
+            shown = lib.render(result, max_tokens=600, style=style)
+            assert shown.included == [f.path for f in result.selection.files]
+            assert shown.omitted == [] and shown.tokens <= 600
+        with pytest.raises(UsageError, match="document must be one of 'markdown', 'xml'"):
+            lib.query("refund payment", document="html")
+
+
+def test_a_budget_nothing_fits_says_so_not_that_nothing_matched(repo: Path, atlas_cli: Cli) -> None:
+    args = ("refund payment", "--max-tokens", "5", "--top", "1")
+    _, files, footer = _query(atlas_cli, repo, *args)
+    assert files == [] and footer["LeftOut"] == 1
+    human = atlas_cli("--root", str(repo), "query", *args, "--format", "human")
+    assert human.stdout.startswith("No file fits the budget: 1 ranked files left out")
+    assert "No file matches" not in human.stdout
+    # a document says so too, rather than only "No files included."
+    for style, line in (
+        ("markdown", "- 1 more ranked files: too big for the budget even skimmed"),
+        ("xml", '<ranked count="1" reason="too big for the budget even skimmed'),
+    ):
+        doc = atlas_cli(
+            "--root", str(repo), "query", "refund payment", "--max-tokens", "90", "--top", "1",
+            "--format", "context", "--style", style,
+        ).stdout  # fmt: skip
+        assert line in doc and estimate_tokens(len(doc.encode())) <= 90, doc
+
+
 # -- seeds ----------------------------------------------------------------------------
 
 
@@ -217,6 +289,45 @@ def test_diff_seeds_the_changed_files(tmp_path: Path, atlas_cli: Cli) -> None:
     assert clean.code == 2 and "--diff found no changed indexed file" in clean.stderr
     bad = atlas_cli("--root", str(repo), "query", "x", "--diff", "no-such-ref")
     assert bad.code == 2 and "--diff" in bad.stderr
+
+
+def test_files_changed_since_the_index_are_named_not_shown_silently(
+    repo: Path, atlas_cli: Cli
+) -> None:
+    def query(*args: str) -> CliResult:
+        return atlas_cli("--root", str(repo), "query", *args, "--format", "jsonl")
+
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    assert "changed since the index" not in query("refund payment").stderr
+    refund = repo / "src/payments/refund.py"
+    os.utime(refund, ns=(1, 1))  # touched, the same content: nothing to say
+    assert "changed since the index" not in query("refund payment").stderr
+    refund.write_text("# moved down\n" * 5 + refund.read_text())
+    (repo / "docs/refunds.md").unlink()
+    result = query("refund payment")
+    assert result.code == 0
+    # the index's lines for refund() are now five lines off, and the doc is gone
+    assert "2 files (" in result.stderr and "src/payments/refund.py" in result.stderr
+    assert "docs/refunds.md" in result.stderr and "run 'atlas index'" in result.stderr
+    outline = atlas_cli("--root", str(repo), "outline", "src/payments/refund.py")
+    assert "src/payments/refund.py changed since the index was built" in outline.stderr
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    assert "changed since the index" not in query("refund payment").stderr
+
+
+def test_diff_names_changed_files_the_index_does_not_have(tmp_path: Path, atlas_cli: Cli) -> None:
+    repo = write_repo(tmp_path / "g", REPO, git=True)
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    (repo / "src/shipping/new.py").write_text("def fresh():\n    return 2\n")  # untracked
+    empty = atlas_cli("--root", str(repo), "query", "--diff")
+    assert empty.code == 2 and "src/shipping/new.py is not in the index" in empty.stderr
+    ranked = atlas_cli("--root", str(repo), "-v", "query", "refund", "--diff")
+    assert ranked.code == 0 and "--diff: src/shipping/new.py is not in the index" in ranked.stderr
+    related = atlas_cli("--root", str(repo), "related", "--diff", "--format", "human")
+    assert related.stdout == "No changed indexed file.\n"
+    assert "--diff: src/shipping/new.py is not in the index" in related.stderr
+    # once indexed it is a seed like the others
+    assert _query(atlas_cli, repo, "--diff")[0]["Seeds"] == ["src/shipping/new.py"]
 
 
 def test_diff_takes_one_revision_of_a_repository_with_commits(
@@ -419,6 +530,12 @@ def test_map_sketches_the_repository_within_its_budget(repo: Path, atlas_cli: Cl
         "src/shipping/refund_label.py",
     }
     assert doc["Files"][0]["Symbols"][0]["Signature"].startswith("def ")
+    # a budget too small for the header is one clear error, as with render, not a map
+    # whose TotalTokens exceed its Budget
+    tiny = atlas_cli("--root", str(repo), "map", "--max-tokens", "10", "--format", "json")
+    assert tiny.code == 2 and tiny.stdout == ""
+    assert "cannot hold even the map's header" in tiny.stderr
+    assert len(tiny.stderr.strip().splitlines()) == 1
 
 
 def test_map_shows_the_symbols_of_files_without_types_or_functions(

@@ -839,6 +839,29 @@ def test_the_prompt_hooks_child_is_killed_when_waiting_fails(
     assert started and started[0].returncode is not None  # killed and reaped
 
 
+def test_the_prompt_hooks_context_holds_its_own_line_within_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlas_core.cli import hook
+    from atlas_core.tokens import estimate_tokens
+
+    repo = write_repo(tmp_path / "proj", {"src/auth.py": "def login():\n    pass\n"}, git=True)
+
+    def full_document(argv: list[str], timeout: float) -> str:
+        # what ``atlas quick --format context`` gives: a document filling its budget
+        budget = int(argv[argv.index("--max-tokens") + 1])
+        return "x" * (4 * budget - 1) + "\n"
+
+    monkeypatch.setattr(hook, "_run", full_document)
+    for budget in (300, 4000):
+        context = hook.context_for_prompt(
+            {"prompt": "fix the login", "cwd": str(repo)}, max_tokens=budget, timeout=120
+        )
+        assert context is not None and context.startswith("Atlas ranked")
+        # the line saying what follows is part of what the prompt receives
+        assert estimate_tokens(len(context.encode())) == budget
+
+
 def test_the_prompt_hook_ranks_prompts_starting_with_a_path_and_long_ones(tmp_path: Path) -> None:
     from atlas_core.cli.hook import context_for_prompt
 

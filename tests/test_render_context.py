@@ -14,6 +14,7 @@ from atlas_core.errors import UsageError
 from atlas_core.index.process import estimate_tokens
 from atlas_core.output.context import render_context
 from atlas_core.testing import CliResult, write_repo
+from atlas_core.types import Chunk
 
 Cli = Callable[..., CliResult]
 
@@ -185,6 +186,23 @@ def test_files_that_do_not_fit_are_listed_not_cut(repo: Path) -> None:
     assert doc.omitted[0].path == "src/payments/client.py"
     assert "more than the budget has left" in doc.omitted[0].reason
     assert "PaymentClient" not in doc.text
+
+
+def test_a_file_left_out_after_its_skim_was_tried_gives_the_skims_size(
+    tmp_path: Path, atlas_cli: Cli
+) -> None:
+    many = "".join(f"def handler_{i}(event):\n    return event\n\n" for i in range(400))
+    repo = write_repo(tmp_path / "many", {"src/handlers.py": many, "README.md": "# x\n"})
+    assert atlas_cli("--root", str(repo), "index").code == 0
+    files = [{"Path": "src/handlers.py", "Skim": True}, {"Path": "README.md"}]
+    doc = render_context(repo, "x", files, 150)
+    assert doc.included == ["README.md"]
+    whole = estimate_tokens(len(many))
+    reason = doc.omitted[0].reason
+    # the skim (an outline of 200 of the 400 functions) was tried and did not fit either
+    assert re.fullmatch(r"([\d,]+) tokens, ([\d,]+) skimmed, more than the budget has left", reason)
+    sizes = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", reason)]
+    assert sizes[0] > whole > sizes[1] > 150
 
 
 def test_paths_outside_the_root_are_refused(repo: Path, tmp_path: Path, atlas_cli: Cli) -> None:
@@ -370,3 +388,21 @@ def test_render_refuses_devices_and_fifos(repo: Path, atlas_cli: Cli, tmp_path: 
     writer.join(5)
     assert result.code == 2 and "is not a regular file" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_a_file_skimmed_as_its_first_lines_is_said_to_be(tmp_path: Path) -> None:
+    notes = "".join(f"line {i} about the retry budget\n" for i in range(400))
+    code = "".join(f"def retry_{i}():\n    return {i}\n\n" for i in range(300))
+    repo = write_repo(tmp_path / "r", {"notes.txt": notes, "src/retry.py": code})
+    chunks = [
+        Chunk("function", f"retry_{i}", f"retry_{i}", 3 * i + 1, 3 * i + 2, f"def retry_{i}():")
+        for i in range(300)
+    ]
+    outline = {"src/retry.py": chunks}
+    files = [{"Path": "notes.txt", "Skim": True}, {"Path": "src/retry.py", "Skim": True}]
+    doc = render_context(repo, "x", files, None, outline=lambda rel: outline.get(rel, []))
+    assert doc.included == ["notes.txt", "src/retry.py"]
+    head, outlined = doc.text.splitlines()[5:7]
+    # a text without symbols shows its first lines, not "matched symbols and an outline"
+    assert head.endswith("(skimmed: its first lines)") and "line 0 about" in doc.text
+    assert outlined.endswith("skimmed: matched symbols whole, an outline of the rest)")

@@ -139,6 +139,7 @@ def _options(
     no_seed_files: bool = False,
     scope: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    document: str | None = None,
 ) -> dict[str, Any]:
     """The command line's query options as :meth:`Repository.query` keywords."""
     return {
@@ -155,6 +156,7 @@ def _options(
         "scope": scope,
         "exclude": exclude,
         "base": state.base,
+        "document": document,
     }
 
 
@@ -209,6 +211,13 @@ def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="--format context: Markdown (default) or XML tags.",
     )(func)
+
+
+def _document(state: AppState, style: str | None) -> str | None:
+    """The style of the context document the output is (None: it is no document), so the
+    selection leaves room for the document's own lines."""
+    fmt = state.output_format(sys.stdout)
+    return (style or "markdown") if fmt.name == "context" else None
 
 
 def _write(state: AppState, selection: Any, **extra: Any) -> None:
@@ -288,8 +297,9 @@ def query(
 
     TASK may be empty when --seed or --diff says where you stand.
     """
-    state.output_format(sys.stdout)  # a bad format fails before the query runs
-    result = _run_query(state, " ".join(task), _options(state, **kw), refresh=False)
+    document = _document(state, style)  # a bad format fails before the query runs
+    options = _options(state, **kw, document=document)
+    result = _run_query(state, " ".join(task), options, refresh=False)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 
@@ -303,8 +313,9 @@ def quick(
     state: AppState, /, task: tuple[str, ...], style: str | None, allow_secrets: bool, **kw: Any
 ) -> None:
     """Bring the index up to date, then rank files for TASK."""
-    state.output_format(sys.stdout)  # a bad format fails before the query runs
-    result = _run_query(state, " ".join(task), _options(state, **kw), refresh=True)
+    document = _document(state, style)  # a bad format fails before the query runs
+    options = _options(state, **kw, document=document)
+    result = _run_query(state, " ".join(task), options, refresh=True)
     _write(state, result.selection, style=style, allow_secrets=allow_secrets)
 
 

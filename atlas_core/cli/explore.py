@@ -48,6 +48,15 @@ def _indexed(state: AppState, reader: Any, paths: tuple[str, ...]) -> list[int]:
     return [s.id for s in resolve_seeds(reader, paths, state.base, noun="file")]
 
 
+def _warn_stale(state: AppState, reader: Any, ids: list[int]) -> None:
+    """Warn when files changed since the index was built: what it says of them is old."""
+    from atlas_core.engine import changed_since_indexed, stale_note
+
+    stale = changed_since_indexed(state.repo.root, reader, ids)
+    if stale:
+        state.warn(stale_note(stale))
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--allow-secrets", is_flag=True, help="Outline credential files too.")
@@ -59,10 +68,9 @@ def outline(state: AppState, files: tuple[str, ...], allow_secrets: bool) -> Non
 
     _wants_json(state)  # a format it cannot print fails before anything runs
     reader = state.repo.reader()
-    outlines = [
-        outline_of(reader, reader.paths[i], allow_secrets=allow_secrets)
-        for i in _indexed(state, reader, files)
-    ]
+    ids = _indexed(state, reader, files)
+    outlines = [outline_of(reader, reader.paths[i], allow_secrets=allow_secrets) for i in ids]
+    _warn_stale(state, reader, ids)
     if _wants_json(state):
         _dump(state, {"Files": outlines} if len(outlines) != 1 else outlines[0])
         return
@@ -202,9 +210,18 @@ def related(
     repo = state.repo
     reader = repo.reader()
     given = _indexed(state, reader, paths)
+    unindexed: list[str] = []
     if diff is not None:
-        changed = resolve_seeds(reader, diff_paths(state.root, diff), strict=False, literal=True)
+        found_paths = diff_paths(state.root, diff)
+        changed = resolve_seeds(reader, found_paths, strict=False, literal=True)
         given += [s.id for s in changed if s.id not in given]
+        unindexed = [p for p in found_paths if p not in reader.ids and (state.root / p).exists()]
+    if unindexed:  # new since the index was built: they have no ties yet
+        from atlas_core.engine import unindexed_note
+
+        (state.info if given else state.warn)(
+            f"--diff: {unindexed_note(unindexed)}; run 'atlas index' first"
+        )
     ctx = QueryContext("", [], reader, repo.settings.components)
     ctx.seeds = list(given)
     ties = gather_ties(ctx, repo.manager.registry("signals"), given)

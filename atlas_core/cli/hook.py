@@ -95,13 +95,19 @@ def context_for_prompt(payload: Any, *, max_tokens: int, timeout: float) -> str 
     root = _repository(start)
     if root is None:
         return None
+    from atlas_core.tokens import estimate_tokens
+
+    head = _HEADER.format(budget=max_tokens)
+    room = max_tokens - estimate_tokens(len(head.encode()))  # the budget holds this line too
+    if room < 1:
+        return None
     argv = [sys.executable, "-m", "atlas_core", "quick", "--root", str(root), "-q"]
-    argv += ["--format", "context", "--max-tokens", str(max_tokens), "--", prompt[:MAX_TASK]]
+    argv += ["--format", "context", "--max-tokens", str(room), "--", prompt[:MAX_TASK]]
     text = _run(argv, timeout)
     if not text or not text.strip():
         return None
     limit = max_tokens * 8  # the budget is estimated as bytes / 4: a generous cap
-    return _HEADER.format(budget=max_tokens) + text[:limit]
+    return head + text[:limit]
 
 
 @click.group(hidden=True)

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 
 from atlas_core.components import QueryContext
+from atlas_core.errors import UsageError
 from atlas_core.output.secrets import redact, secret_file_reason
 from atlas_core.rank.fusion import normalize
 from atlas_core.tokens import estimate_tokens
@@ -148,7 +149,10 @@ def build_map(
     allow_secrets: bool = False,
     root_name: str = "",
 ) -> CodeMap:
-    """The most central files with their principal symbols, within ``max_tokens``."""
+    """The most central files with their principal symbols, within ``max_tokens``.
+
+    :raises UsageError: for a budget too small for even the map's header.
+    """
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
     candidates = np.flatnonzero(scores > 0)
@@ -171,6 +175,11 @@ def build_map(
     result.left_out = 999_999
     result.tokens = estimate_tokens(len(render_map(result, root_name).encode()))
     result.left_out = 0
+    if max_tokens is not None and result.tokens > max_tokens:
+        raise UsageError(
+            f"a budget of {max_tokens:,} tokens cannot hold even the map's header "
+            f"({result.tokens:,} tokens); raise the budget"
+        )
     for k, i in enumerate(order.tolist()):
         rel = reader.paths[i]
         if secret_file_reason(rel) and not allow_secrets:

@@ -26,7 +26,7 @@ from atlas_core.errors import UsageError
 from atlas_core.fsread import PathRefused, Unreadable, confined_path, read_confined
 from atlas_core.notebook import readable_text
 from atlas_core.output.secrets import Redaction, redact, secret_file_reason
-from atlas_core.output.skim import skim_text
+from atlas_core.output.skim import skim_is_head, skim_text
 from atlas_core.paths import display_path, display_text
 from atlas_core.tokens import estimate_tokens
 
@@ -35,8 +35,10 @@ __all__ = [
     "STYLES",
     "ContextDocument",
     "ContextFile",
+    "DocumentFrame",
     "Omitted",
     "context_files",
+    "document_frame",
     "render_context",
     "safe_path",
     "skim_text",
@@ -50,6 +52,14 @@ _MAX_LISTED = 25
 
 #: why a file the index does not have is left out
 NOT_INDEXED = "not in the index (no such file, or ignored)"
+
+#: what the ranked files a selection left out have in common
+_LEFT_OUT = "too big for the budget even skimmed, not chosen (raise the budget)"
+
+#: what the header adds to the reason of a skimmed file
+_SKIM_WHY = "; skimmed: matched symbols whole, an outline of the rest"
+#: ... of a file skimmed as its first lines (no symbol)
+_SKIM_HEAD = "; skimmed: its first lines"
 
 _FENCE_LANG = {
     "python": "python",
@@ -243,11 +253,13 @@ class _Markdown:
                 lines.append(f"{i}. `{b.path}`: {score}{b.tokens:,} tokens{why}")
         else:
             lines.append("No files included.")
-        if state.omitted_count():
+        if state.omitted_count() or state.left_out:
             lines += ["", "Omitted:"]
             shown = state.omitted[: state.omitted_listed]
             lines += [f"- `{o.path}`: {o.reason}" for o in shown]
             lines = _elide(lines, state.omitted_count() - len(shown), "- ... and {} more")
+            if state.left_out:
+                lines.append(f"- {state.left_out:,} more ranked files: {_LEFT_OUT}")
         redactions = state.redactions()
         if redactions:
             lines += ["", "Secrets redacted (each replaced by [REDACTED <kind>]):"]
@@ -287,11 +299,13 @@ class _Xml:
                 f'<file index="{i}" path="{_attr(b.path)}"{score} tokens="{b.tokens}"{why}/>'
             )
         lines.append("</selection>")
-        if state.omitted_count():
+        if state.omitted_count() or state.left_out:
             lines.append("<omitted>")
             shown = state.omitted[: state.omitted_listed]
             lines += [f'<file path="{_attr(o.path)}" reason="{_attr(o.reason)}"/>' for o in shown]
             lines = _elide(lines, state.omitted_count() - len(shown), '<more count="{}"/>')
+            if state.left_out:
+                lines.append(f'<ranked count="{state.left_out}" reason="{_LEFT_OUT}"/>')
             lines.append("</omitted>")
         redactions = state.redactions()
         if redactions:
@@ -326,6 +340,8 @@ class _State:
     redactions_listed: int = _MAX_LISTED
     #: files not decided yet, counted as omitted so the header can only shrink
     pending: int = 0
+    #: ranked files the selection left out, too big for its budget even skimmed
+    left_out: int = 0
 
     def omitted_count(self) -> int:
         return len(self.omitted) + self.pending
@@ -366,6 +382,7 @@ def render_context(
     outline: Callable[[str], Sequence[Any]] | None = None,
     indexed: Callable[[str], bool] | None = None,
     omit_refused: bool = False,
+    left_out: int = 0,
 ) -> ContextDocument:
     """The document for ``files`` (in relevance order) within ``max_tokens`` (None: no limit).
 
@@ -387,6 +404,8 @@ def render_context(
         file inside ``root`` may be read.
     :param omit_refused: a path outside ``root`` is omitted (a ranked file whose symlink
         now leads out) instead of refusing the whole document.
+    :param left_out: how many ranked files the selection of ``files`` left out, too big for
+        its budget even skimmed (``Selection.left_out``): the header counts them.
     :raises UsageError: for a path outside ``root``, an unknown style, a budget too small
         for even the header, or files none of which is in the index.
     """
@@ -411,7 +430,9 @@ def render_context(
     # First choose the files, paying for the header as if every file not yet decided
     # were omitted and omissions were only counted; contents come before naming what is
     # missing. Then name as many omissions as the rest of the budget allows.
-    state = _State(task, max_tokens, renderer, omitted_listed=0, pending=len(targets))
+    state = _State(
+        task, max_tokens, renderer, omitted_listed=0, pending=len(targets), left_out=left_out
+    )
     state.omitted.extend(refused)
     seen: set[Path | str] = set()
     for item, path in targets:
@@ -443,7 +464,7 @@ def render_context(
             if not state.over_budget():
                 continue
             state.blocks.pop()
-        state.omitted.append(Omitted(item.path, _too_big(block)))
+        state.omitted.append(Omitted(item.path, _too_big(block, skim)))
     state.omitted_listed = _MAX_LISTED
     while state.omitted_listed and state.over_budget():
         state.omitted_listed -= 1
@@ -557,7 +578,8 @@ def _skim_block(
         return None
     rendered = renderer.block(index, item, skimmed)
     nbytes = len(rendered.encode())
-    why = f"{whole.why}; skimmed: matched symbols whole, an outline of the rest".lstrip("; ")
+    how = _SKIM_HEAD if skim_is_head(whole.source, item.symbols, chunks) else _SKIM_WHY
+    why = f"{whole.why}{how}".lstrip("; ")
     return _Block(
         item.path,
         rendered,
@@ -570,5 +592,59 @@ def _skim_block(
     )
 
 
-def _too_big(block: _Block) -> str:
-    return f"{block.tokens:,} tokens, more than the budget has left"
+# -- what a document spends besides its files ---------------------------------------
+
+#: the header's reason for a typical file: three signals and three symbols with their lines
+_TYPICAL_WHY = "git_cochange 1.00, git_recency 1.00, pagerank 1.00; symbols: " + ", ".join(
+    ["Client.send L1200-1300"] * 3
+)
+
+
+@attrs.frozen
+class DocumentFrame:
+    """What a context document spends besides its files' contents, in tokens: the header
+    and footer, and for each file its line in the header and its heading and fence.
+
+    A selection made for a document (``QueryOptions.document``) pays for this within the
+    budget, so the document shows every file the selection chose; the figures are a
+    typical file's (reasons vary in length), and the document itself never exceeds the
+    budget whatever they are.
+    """
+
+    #: tokens of the header and footer without any file
+    fixed: int
+    #: bytes each file adds besides its content and its name (which appears twice)
+    per_file: int
+    #: bytes more for a skimmed file (the header says it is skimmed)
+    skimmed: int = len(_SKIM_WHY)
+
+    def file(self, path: str, skimmed: bool) -> int:
+        """The tokens the document spends on file ``path`` besides its content."""
+        name = len(display_path(path).encode())
+        return estimate_tokens(2 * name + self.per_file + (self.skimmed if skimmed else 0))
+
+
+def document_frame(style: str, task: str, max_tokens: int | None) -> DocumentFrame:
+    """The :class:`DocumentFrame` of a ``style`` document for ``task`` within ``max_tokens``.
+
+    :raises UsageError: for an unknown style.
+    """
+    renderer = _RENDERERS.get(style)
+    if renderer is None:
+        raise UsageError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
+    used = max_tokens or 0  # the header states its own count: as many digits as the budget
+    # and it counts the ranked files the selection leaves out (a line, when there are any)
+    state = _State(display_text(task), max_tokens, renderer, left_out=1000)
+    empty = len(renderer.header(state, used).encode()) + len(renderer.footer().encode())
+    item = ContextFile("", 1.0, "javascript")
+    text = renderer.block(1, item, "\n")
+    state.blocks.append(_Block("", text, len(text.encode()), 16_438, _TYPICAL_WHY, 1.0, ()))
+    one = len(renderer.header(state, used).encode()) + len(renderer.footer().encode())
+    return DocumentFrame(estimate_tokens(empty), one - empty + len(text.encode()) - 1)
+
+
+def _too_big(block: _Block, skim: _Block | None) -> str:
+    """Why a file is left out: its size, and its skim's when one was tried (the whole
+    file's size alone would say to raise the budget far more than needed)."""
+    skimmed = f", {skim.tokens:,} skimmed" if skim is not None else ""
+    return f"{block.tokens:,} tokens{skimmed}, more than the budget has left"

@@ -33,6 +33,7 @@ class ContextFormat:
             style=str(options.extra.get("style") or "markdown"),
             allow_secrets=bool(options.extra.get("allow_secrets")),
             omit_refused=True,  # ranked from the index: a file now leading out is left out
+            left_out=selection.left_out,
         )
         from atlas_core.output.terminal import for_stream
 

@@ -114,9 +114,15 @@ class HumanFormat:
     def write(self, selection: Selection, out: TextIO, options: FormatOptions) -> None:
         c = options.color
         if not selection.files:
-            out.write(f"No file matches {selection.query!r} above score {selection.min_score}.\n")
-            if selection.left_out:
-                out.write(f"{selection.left_out} ranked files did not fit the budget.\n")
+            if selection.left_out:  # files matched: none fits, not even skimmed
+                out.write(
+                    f"No file fits the budget: {selection.left_out} ranked files left out, "
+                    "too big even skimmed (raise --max-tokens).\n"
+                )
+            else:
+                out.write(
+                    f"No file matches {selection.query!r} above score {selection.min_score}.\n"
+                )
             return
         paths = [display_path(f.path) for f in selection.files]
         width = max(len(p) for p in paths)

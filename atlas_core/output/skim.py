@@ -11,7 +11,7 @@ from typing import Any
 
 from atlas_core.tokens import estimate_tokens
 
-__all__ = ["SKIM_HEAD_LINES", "SKIM_MAX_OUTLINE", "skim_text", "skim_tokens"]
+__all__ = ["SKIM_HEAD_LINES", "SKIM_MAX_OUTLINE", "skim_is_head", "skim_text", "skim_tokens"]
 
 #: a matched symbol longer than this many lines is outlined, not shown whole
 _SKIM_MAX_LINES = 150
@@ -32,16 +32,7 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
     skimmed as its first :data:`SKIM_HEAD_LINES` lines and a count of the rest.
     """
     lines = text.splitlines()
-    keep: set[int] = set()
-    for sym in matched:
-        start, end = int(sym.get("Start", 0)), int(sym.get("End", 0))
-        if 0 < start <= end and end - start < _SKIM_MAX_LINES:
-            keep.update(range(start, end + 1))
-    outline = {
-        c.start: c.signature
-        for c in chunks
-        if c.kind != "import" and c.start not in keep and 0 < c.start <= len(lines)
-    }
+    keep, outline = _shown(lines, matched, chunks)
     if not keep and not outline:
         return _head(lines)
     hidden = max(0, len(outline) - SKIM_MAX_OUTLINE)
@@ -62,6 +53,30 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
     if hidden:
         out.append(f"... ({hidden:,} more symbols not shown)")
     return "\n".join(out) + "\n" if out else ""
+
+
+def _shown(
+    lines: list[str], matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]
+) -> tuple[set[int], dict[int, str]]:
+    """The lines of matched symbols shown whole, and the outline: {line: signature}."""
+    keep: set[int] = set()
+    for sym in matched:
+        start, end = int(sym.get("Start", 0)), int(sym.get("End", 0))
+        if 0 < start <= end and end - start < _SKIM_MAX_LINES:
+            keep.update(range(start, end + 1))
+    outline = {
+        c.start: c.signature
+        for c in chunks
+        if c.kind != "import" and c.start not in keep and 0 < c.start <= len(lines)
+    }
+    return keep, outline
+
+
+def skim_is_head(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]) -> bool:
+    """Whether :func:`skim_text` shows ``text``'s first lines (nothing matched, no symbol)
+    rather than matched symbols and an outline."""
+    keep, outline = _shown(text.splitlines(), matched, chunks)
+    return not keep and not outline
 
 
 def _nearest(outline: dict[int, str], keep: set[int]) -> dict[int, str]:

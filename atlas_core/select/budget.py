@@ -12,6 +12,9 @@ __all__ = ["Budgeted", "Pick", "select_ranked", "select_within_budget"]
 #: for a file that does not fit whole, given the tokens left (None: no token budget):
 #: the (tokens, bytes) of its skim, or None (no skim, or one that surely cannot fit)
 SkimCost = Callable[[int, "int | None"], "tuple[int, int] | None"]
+#: the tokens a document spends on a file besides its content (its line in the document's
+#: header, its heading and fence), given whether it is skimmed
+FrameCost = Callable[[int, bool], int]
 
 
 #: the first files of the walk keep room for at least their skim (Acc@10 is never lost)
@@ -51,6 +54,7 @@ def select_ranked(
     skim: SkimCost | None = None,
     first: Sequence[int] = (),
     cover: int = COVER,
+    frame: FrameCost | None = None,
 ) -> Budgeted:
     """Walk the ranking in order and take each file whole, skimmed, or not at all.
 
@@ -63,17 +67,25 @@ def select_ranked(
     The first ``cover`` files are never crowded out by the ones before them: each keeps
     room for its cheapest form (its skim when whole files would overflow the budget), so
     a large best file is skimmed rather than leaving no room for the second or the tenth.
+
+    ``frame`` (for a selection a context document will show within ``max_tokens``): each
+    file taken costs its content plus what the document spends on it. ``Pick.skim_tokens``
+    stays the skim's own size.
     """
     picks: list[Pick] = []
     left_out = 0
     used_tokens = used_bytes = 0
     ranked = _ranked(order, scores, min_score, first)
+
+    def extra(i: int, skimmed: bool) -> int:
+        return frame(i, skimmed) if frame is not None else 0
+
     # the walk: each of the first ``top`` places is weighed in Python (skims, rooms);
     # beyond them only whole files that fit are taken, found with numpy
     near = ranked[:top].tolist() if top is not None else ranked.tolist()
     head = near[: min(cover, top) if top is not None else cover]
     known: dict[int, tuple[int, int] | None] = {}
-    reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known)
+    reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known, extra)
     pending_t = sum(t for t, _ in reserve)
     pending_b = sum(b for _, b in reserve)
 
@@ -88,21 +100,23 @@ def select_ranked(
         if position < len(reserve):  # its own room is now spent on it, in one form or other
             pending_t -= reserve[position][0]
             pending_b -= reserve[position][1]
-        if fits(tokens[i], sizes[i]):
+        whole = tokens[i] + extra(i, False)
+        if fits(whole, sizes[i]):
             picks.append(Pick(i))
-            used_tokens += tokens[i]
+            used_tokens += whole
             used_bytes += sizes[i]
             continue
-        room = None if max_tokens is None else max_tokens - used_tokens - pending_t
+        around = extra(i, True)
+        room = None if max_tokens is None else max_tokens - used_tokens - pending_t - around
         if i in known:
             cost = known[i]
         elif skim is None or (room is not None and room < _MIN_SKIM):
             cost = None
         else:
             cost = skim(i, room)
-        if cost is not None and fits(*cost):
+        if cost is not None and fits(cost[0] + around, cost[1]):
             picks.append(Pick(i, cost[0]))
-            used_tokens += cost[0]
+            used_tokens += cost[0] + around
             used_bytes += cost[1]
             continue
         left_out += 1
@@ -123,10 +137,13 @@ def select_ranked(
                 break
             at += int(hits[0])
             i = int(rest[at])
-            picks.append(Pick(i))
-            used_tokens += tokens[i]
-            used_bytes += sizes[i]
             at += 1
+            whole = tokens[i] + extra(i, False)
+            if max_tokens is not None and used_tokens + whole > max_tokens:
+                break  # its content fits, not with what the document spends on it
+            picks.append(Pick(i))
+            used_tokens += whole
+            used_bytes += sizes[i]
     return Budgeted(picks, left_out)
 
 
@@ -153,27 +170,28 @@ def _reserve(
     max_bytes: int | None,
     skim: SkimCost | None,
     known: dict[int, tuple[int, int] | None],
+    extra: FrameCost,
 ) -> list[tuple[int, int]]:
     """The room each of the first files keeps: whole when they all fit whole, else the
     cheaper of whole and skim; a file whose room does not fit beside the rooms before it
-    keeps none."""
+    keeps none. ``extra`` is what a document spends on a file besides its content."""
 
     def over(t: int, b: int) -> bool:
         return (max_tokens is not None and t > max_tokens) or (
             max_bytes is not None and b > max_bytes
         )
 
-    whole = [(tokens[i], sizes[i]) for i in head]
+    whole = [(tokens[i] + extra(i, False), sizes[i]) for i in head]
     if not over(sum(t for t, _ in whole), sum(b for _, b in whole)):
         return whole
     out: list[tuple[int, int]] = []
     used_t = used_b = 0
     for i, (t, b) in zip(head, whole, strict=True):
-        if skim is not None and t > _SMALL:
+        if skim is not None and tokens[i] > _SMALL:
             known[i] = skim(i, None)
             cheap = known[i]
-            if cheap is not None and cheap[0] < t:
-                t, b = cheap
+            if cheap is not None and cheap[0] + extra(i, True) < t:
+                t, b = cheap[0] + extra(i, True), cheap[1]
         if over(used_t + t, used_b + b):
             out.append((0, 0))  # cannot fit beside the ones before it: keeps no room
             continue

@@ -243,12 +243,13 @@ class AtlasService:
                 ids = self._fresh().ids
             rels = [_pick(names, ids) for names in named]
         elif task.strip():
-            selection = self._query(task, preset, max_tokens, None, None).selection
+            # chosen for this document: each file's room includes the document's lines on it
+            selection = self._query(task, preset, max_tokens, None, None, document=style).selection
         else:
             raise UsageError("give a task to render its best files, or paths to render")
         assert self.repo is not None
         return self.repo.render(
-            rels if paths else selection.files,
+            rels if paths else selection,
             task=task,
             max_tokens=max_tokens,
             style=style,

@@ -77,7 +77,11 @@ def _query_summary(doc: dict[str, Any]) -> str:
         + f" tokens (preset {doc['Preset']})"
     )
     if not files:
-        head = f"No file matches {doc['Query']!r} above score {doc['MinScore']}"
+        head = (
+            "No file fits the budget"  # files matched; the LeftOut line below says how many
+            if doc["LeftOut"]
+            else f"No file matches {doc['Query']!r} above score {doc['MinScore']}"
+        )
     lines = [head + ("" if not files else ", best first:")]
     for f in files[:_SHOWN]:
         marks = (" seed" if f.get("Seed") else "") + (

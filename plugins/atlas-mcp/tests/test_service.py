@@ -192,3 +192,22 @@ def test_the_help_and_the_readme_name_every_tool() -> None:
     assert shown.exit_code == 0, shown.output
     listed = re.search(r"Tools: ([\w, ]+)\.", " ".join(shown.output.split()))
     assert listed and set(listed.group(1).split(", ")) == tools
+
+
+def test_a_budget_nothing_fits_is_not_reported_as_no_match(service: AtlasService) -> None:
+    from atlas_mcp.tools import tool_specs
+
+    query = tool_specs(service.presets())["query"]
+    result = query.run(service, {"task": "retry backoff", "max_tokens": 1, "top": 1})
+    assert result.structured is not None and result.structured["Files"] == []
+    assert result.structured["LeftOut"] == 1
+    assert result.text.startswith("No file fits the budget")
+    assert "ranked files left out" in result.text and "No file matches" not in result.text
+
+
+def test_render_of_a_task_shows_every_file_it_chose(service: AtlasService) -> None:
+    for budget in (280, 300, 320, 340):
+        doc = service.render(task="payment client retry backoff", max_tokens=budget)
+        # chosen for the document: each file's room held the document's lines on it too
+        assert doc.included and doc.tokens <= budget
+        assert [o for o in doc.omitted if "budget" in o.reason] == [], budget
