@@ -183,6 +183,25 @@ def atlas_register_chunkers(registry):
 """
 
 
+#: how Atlas names a chunker's unusable output in a file's warning
+HOSTILE_FAILED = "plugin acme-chunker: chunker hostile failed while chunking"
+
+
+def index_with_hostile_chunks(
+    site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch, returned: str
+) -> list[str]:
+    """Index ``repo`` with the hostile chunker returning ``returned`` (a Python expression
+    of ``rel``) for its python files, alone; the index's problems."""
+    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
+    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
+    monkeypatch.setenv("HOSTILE_CHUNK", returned)
+    (repo / "atlas.toml").unlink()
+    result = atlas_cli("--root", str(repo), "index", "--format", "json")
+    assert result.code == 0, result.stderr
+    problems: list[str] = json.loads(result.stdout)["Problems"]
+    return problems
+
+
 @pytest.mark.parametrize(
     ("returned", "problem"),
     [
@@ -207,17 +226,10 @@ def test_an_unusable_chunker_result_is_that_files_warning(
     returned: str,
     problem: str,
 ) -> None:
-    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
-    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
-    monkeypatch.setenv("HOSTILE_CHUNK", returned)
-    (repo / "atlas.toml").unlink()
-    result = atlas_cli("--root", str(repo), "index", "--format", "json")
-    assert result.code == 0, result.stderr
-    failed = "plugin acme-chunker: chunker hostile failed while chunking"
-    problems = json.loads(result.stdout)["Problems"]
+    problems = index_with_hostile_chunks(site, repo, atlas_cli, monkeypatch, returned)
     assert len(problems) == 2  # one per python file
-    assert problems[0].startswith(f"{failed} src/client.py: {problem}"), problems
-    assert problems[1].startswith(f"{failed} src/retry.py: {problem}"), problems
+    assert problems[0].startswith(f"{HOSTILE_FAILED} src/client.py: {problem}"), problems
+    assert problems[1].startswith(f"{HOSTILE_FAILED} src/retry.py: {problem}"), problems
     for command in (("query", "retry"), ("outline", "src/retry.py"), ("map",)):
         shown = atlas_cli("--root", str(repo), *command, "--format", "json")
         assert shown.code == 0, (command, shown.stderr)
@@ -332,18 +344,13 @@ def test_a_chunker_printing_in_the_atlas_process_leaves_stdout_to_atlas(
 def test_past_the_chunk_cap_the_first_chunks_are_kept_with_a_warning(
     site: Path, repo: Path, atlas_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
-    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
     # what a chunker run wild (a chunk per token, say) returns, for one of the two files
     many = _CHUNKS_MAX + 5
     chunks = f"[Chunk('function', f'f{{i}}', f'f{{i}}', 1, 1, 'def f') for i in range({many})]"
-    monkeypatch.setenv("HOSTILE_CHUNK", f"{chunks} if rel == 'src/retry.py' else []")
-    (repo / "atlas.toml").unlink()
-    result = atlas_cli("--root", str(repo), "index", "--format", "json")
-    assert result.code == 0, result.stderr
-    failed = "plugin acme-chunker: chunker hostile failed while chunking"
+    returned = f"{chunks} if rel == 'src/retry.py' else []"
+    problems = index_with_hostile_chunks(site, repo, atlas_cli, monkeypatch, returned)
     kept = f"returned {many} chunks, more than {_CHUNKS_MAX}: the first {_CHUNKS_MAX} are kept"
-    assert json.loads(result.stdout)["Problems"] == [f"{failed} src/retry.py: {kept}"]
+    assert problems == [f"{HOSTILE_FAILED} src/retry.py: {kept}"]
     shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
     names = [symbol["Name"] for symbol in json.loads(shown.stdout)["Symbols"]]
     assert names == [f"f{i}" for i in range(_CHUNKS_MAX)]  # the first ones, in order
@@ -386,16 +393,9 @@ def test_chunk_fields_past_the_caps_are_dropped_or_cut_with_a_warning(
     problem: str,
     kept: list[tuple[str, str]],
 ) -> None:
-    install(site, "acme-chunker", "chunker", HOSTILE_CHUNKER)
-    monkeypatch.setenv("ATLAS_LOAD_PLUGINS", "chunker")
-    monkeypatch.setenv("HOSTILE_CHUNK", returned)
-    (repo / "atlas.toml").unlink()
-    result = atlas_cli("--root", str(repo), "index", "--format", "json")
-    assert result.code == 0, result.stderr
-    failed = "plugin acme-chunker: chunker hostile failed while chunking"
-    assert json.loads(result.stdout)["Problems"] == [
-        f"{failed} src/client.py: {problem}",
-        f"{failed} src/retry.py: {problem}",
+    assert index_with_hostile_chunks(site, repo, atlas_cli, monkeypatch, returned) == [
+        f"{HOSTILE_FAILED} src/client.py: {problem}",
+        f"{HOSTILE_FAILED} src/retry.py: {problem}",
     ]
     shown = atlas_cli("--root", str(repo), "outline", "src/retry.py", "--format", "json")
     symbols = json.loads(shown.stdout)["Symbols"]
