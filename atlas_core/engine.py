@@ -490,7 +490,7 @@ class Atlas:
         return seeds
 
     def query(self, task: str, options: QueryOptions, reader: IndexReader) -> QueryResult:
-        from atlas_core.output.skim import skim_tokens
+        from atlas_core.output.skim import short_skim, skim_tokens
         from atlas_core.rank.task import parse_task
         from atlas_core.select.budget import select_ranked
         from atlas_core.select.scope import scope_mask
@@ -627,23 +627,48 @@ class Atlas:
                 text = texts[i] = reader.read_text(i)
             return text
 
+        asked: dict[int, list[dict[str, Any]]] = {}
+
+        def skim_symbols_of(i: int) -> list[dict[str, Any]]:
+            """The symbols a skim of file ``i`` shows whole (or, short, marks)."""
+            if i not in asked:
+                # as for whole files, only the best few have their symbol bodies scanned
+                scan = 1 if i in scanned else 0
+                found = (
+                    matching_symbols(reader, [i], ctx.terms, scan_bodies=scan, read_text=read_text)
+                    if want_symbols
+                    else {}
+                )
+                asked[i] = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
+            return asked[i]
+
         def skim(i: int, room: int | None) -> tuple[int, int] | None:
             if room is not None and room < _skim_floor(reader, i):
                 return None  # cannot fit: spare reading the file
-            # as for whole files, only the best few have their symbol bodies scanned
-            scan = 1 if i in scanned else 0
-            found = (
-                matching_symbols(reader, [i], ctx.terms, scan_bodies=scan, read_text=read_text)
-                if want_symbols
-                else {}
-            )
-            symbols = _with_seed_line(reader, i, lines.get(i, 0), found.get(i, []))
+            symbols = skim_symbols_of(i)
             text = _skim_of(reader, i, symbols, read_text)
             if text is None:
                 return None
             skim_symbols[i] = symbols
             nbytes = len(text.encode())
             return skim_tokens(text), nbytes
+
+        def short(i: int, room: int | None, room_bytes: int | None) -> tuple[int, int, int] | None:
+            source = _skim_source(reader, i, read_text)
+            if source is None:
+                return None
+
+            def fits(text: str) -> bool:
+                return (room is None or skim_tokens(text) <= room) and (
+                    room_bytes is None or len(text.encode()) <= room_bytes
+                )
+
+            symbols = skim_symbols_of(i)
+            cut = short_skim(source, symbols, reader.chunks(i), fits)
+            if cut is None:
+                return None
+            skim_symbols[i] = symbols
+            return skim_tokens(cut[0]), len(cut[0].encode()), cut[1]
 
         budgeted = select_ranked(
             order,
@@ -657,6 +682,7 @@ class Atlas:
             skim=skim if options.skim else None,
             first=seed_ids if options.seed_files else (),
             frame=frame,
+            short=short if options.skim else None,
         )
         t0 = time.perf_counter()
         whole = [p.index for p in budgeted.picks if p.skim_tokens is None]
@@ -683,6 +709,7 @@ class Atlas:
                 symbols.get(p.index, []),
                 p.skim_tokens,
                 p.index in seed_set,
+                p.skim_lines,
             )
             for p in budgeted.picks
         ]
@@ -995,13 +1022,22 @@ def _skim_of(
     """The skim of file ``i`` (see :func:`atlas_core.output.skim.skim_text`), or None."""
     from atlas_core.output.skim import skim_text
 
+    text = _skim_source(reader, i, read_text)
+    if text is None:
+        return None
+    return skim_text(text, symbols, reader.chunks(i)) or None
+
+
+def _skim_source(
+    reader: IndexReader, i: int, read_text: Callable[[int], str] | None = None
+) -> str | None:
+    """The text of file ``i`` to skim, or None (binary, unreadable, gone)."""
     if reader.file_field("status", i) not in {"ok", "large"}:
         return None
     try:
-        text = (read_text or reader.read_text)(i)
+        return (read_text or reader.read_text)(i)
     except (AtlasError, OSError):
         return None
-    return skim_text(text, symbols, reader.chunks(i)) or None
 
 
 def changed_since_indexed(root: Path, reader: IndexReader, ids: list[int]) -> list[str]:

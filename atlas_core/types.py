@@ -103,6 +103,9 @@ class SelectedFile:
     skim_tokens: int | None = None
     #: a file the user said they stand at (``--seed``, ``--diff``)
     seed: bool = False
+    #: when only a short skim fits: its number of lines (see
+    #: :func:`atlas_core.output.skim.short_skim`)
+    skim_lines: int | None = None
 
     @property
     def skim(self) -> bool:

@@ -60,6 +60,8 @@ _LEFT_OUT = "too big for the budget even skimmed, not chosen (raise the budget)"
 _SKIM_WHY = "; skimmed: matched symbols whole, an outline of the rest"
 #: ... of a file skimmed as its first lines (no symbol)
 _SKIM_HEAD = "; skimmed: its first lines"
+#: ... of a short skim (no longer than _SKIM_WHY: a document's selection pays for that)
+_SKIM_SHORT = "; skimmed short: the outline nearest the matches"
 
 _FENCE_LANG = {
     "python": "python",
@@ -96,6 +98,8 @@ class ContextFile:
     symbols: Sequence[Mapping[str, Any]] = attrs.field(factory=list)
     #: the selection chose a skim of this file: render the skim, never the whole file
     skim: bool = False
+    #: ... a short skim of this many lines (see :func:`atlas_core.output.skim.short_skim`)
+    skim_lines: int | None = None
 
 
 @attrs.frozen
@@ -134,6 +138,7 @@ def context_files(items: Iterable[Any]) -> list[ContextFile]:
                     _mapping(item.get("Signals") or item.get("signals")),
                     _symbols(item.get("Symbols") or item.get("symbols")),
                     item.get("Skim") is True or item.get("skim") is True,
+                    _lines(item.get("SkimLines", item.get("skim_lines"))),
                 )
             )
         else:  # a SelectedFile
@@ -145,9 +150,17 @@ def context_files(items: Iterable[Any]) -> list[ContextFile]:
                     dict(item.signals),
                     list(item.symbols),
                     bool(getattr(item, "skim", False)),
+                    _lines(getattr(item, "skim_lines", None)),
                 )
             )
     return out
+
+
+def _lines(value: Any) -> int | None:
+    """A short skim's number of lines, or None (none given, or not a positive count)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 def _mapping(value: Any) -> dict[str, float]:
@@ -573,12 +586,15 @@ def _skim_block(
 ) -> _Block | None:
     """A skimmed version of a file too big for the budget, or None when it has nothing to
     show. The text is the one already read (and redacted) for ``whole``."""
-    skimmed = skim_text(whole.source, item.symbols, chunks)
+    short = item.skim_lines if item.skim else None
+    skimmed = skim_text(whole.source, item.symbols, chunks, short)
     if not skimmed:
         return None
     rendered = renderer.block(index, item, skimmed)
     nbytes = len(rendered.encode())
     how = _SKIM_HEAD if skim_is_head(whole.source, item.symbols, chunks) else _SKIM_WHY
+    if short is not None and how == _SKIM_WHY:
+        how = _SKIM_SHORT
     why = f"{whole.why}{how}".lstrip("; ")
     return _Block(
         item.path,

@@ -42,11 +42,21 @@ def file_line(f: Any, verbose: bool) -> dict[str, Any]:
     if f.skim:
         line["Skim"] = True
         line["SkimTokens"] = f.skim_tokens
+        if getattr(f, "skim_lines", None) is not None:
+            line["SkimLines"] = f.skim_lines
     if f.symbols:
         line["Symbols"] = f.symbols
     if verbose:
         line["Signals"] = f.signals
     return line
+
+
+def _skim_mark(f: Any) -> str:
+    """What the human table says of a skimmed file."""
+    if not f.skim:
+        return ""
+    short = "short " if getattr(f, "skim_lines", None) is not None else ""
+    return f"  {short}skim of {f.tokens:,}"
 
 
 def footer(selection: Selection) -> dict[str, Any]:
@@ -132,7 +142,7 @@ class HumanFormat:
         )
         for f, shown in zip(selection.files, paths, strict=True):
             path = shown if len(shown) <= width else "…" + shown[-(width - 1) :]
-            marks = ("  seed" if f.seed else "") + (f"  skim of {f.tokens:,}" if f.skim else "")
+            marks = ("  seed" if f.seed else "") + _skim_mark(f)
             out.write(
                 f"{_style(f'{f.score:6.3f}', '36', c)}  {f.cost:>7,}  {path:<{width}}  "
                 f"{_style(f'{f.language}/{f.role}', '2', c)}"

@@ -1,4 +1,5 @@
-"""Choosing files within a budget: whole when they fit, skimmed when only a skim does."""
+"""Choosing files within a budget: whole when they fit, skimmed when only a skim does,
+and the first files as a short skim when not even their skim does."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ __all__ = ["Budgeted", "Pick", "select_ranked", "select_within_budget"]
 #: for a file that does not fit whole, given the tokens left (None: no token budget):
 #: the (tokens, bytes) of its skim, or None (no skim, or one that surely cannot fit)
 SkimCost = Callable[[int, "int | None"], "tuple[int, int] | None"]
+#: for one of the first files whose skim does not fit, given the tokens and bytes left (None:
+#: no such budget): the (tokens, bytes, lines) of the longest short skim within both, or None
+ShortCost = Callable[[int, "int | None", "int | None"], "tuple[int, int, int] | None"]
 #: the tokens a document spends on a file besides its content (its line in the document's
 #: header, its heading and fence), given whether it is skimmed
 FrameCost = Callable[[int, bool], int]
@@ -23,14 +27,18 @@ COVER = 10
 _SMALL = 200
 #: no skim is tried in less room than this (tokens)
 _MIN_SKIM = 32
+#: a short skim takes at most this share of the budget (1/4): it is a short outline
+_SHORT_SHARE = 4
 
 
 @attrs.frozen
 class Pick:
-    """A chosen file; ``skim_tokens`` is set when only its skim was taken."""
+    """A chosen file; ``skim_tokens`` is set when only its skim was taken, ``skim_lines``
+    too when only a short skim of that many lines was."""
 
     index: int
     skim_tokens: int | None = None
+    skim_lines: int | None = None
 
 
 @attrs.frozen
@@ -55,6 +63,7 @@ def select_ranked(
     first: Sequence[int] = (),
     cover: int = COVER,
     frame: FrameCost | None = None,
+    short: ShortCost | None = None,
 ) -> Budgeted:
     """Walk the ranking in order and take each file whole, skimmed, or not at all.
 
@@ -67,6 +76,9 @@ def select_ranked(
     The first ``cover`` files are never crowded out by the ones before them: each keeps
     room for its cheapest form (its skim when whole files would overflow the budget), so
     a large best file is skimmed rather than leaving no room for the second or the tenth.
+    One of them whose skim does not fit either is given as a short skim (``short``) when one
+    fits, so a small budget still shows the best files' outlines: the longest that fits
+    within a quarter of the budget, and each keeps room for one.
 
     ``frame`` (for a selection a context document will show within ``max_tokens``): each
     file taken costs its content plus what the document spends on it. ``Pick.skim_tokens``
@@ -85,7 +97,7 @@ def select_ranked(
     near = ranked[:top].tolist() if top is not None else ranked.tolist()
     head = near[: min(cover, top) if top is not None else cover]
     known: dict[int, tuple[int, int] | None] = {}
-    reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known, extra)
+    reserve = _reserve(head, tokens, sizes, max_tokens, max_bytes, skim, known, extra, short)
     pending_t = sum(t for t, _ in reserve)
     pending_b = sum(b for _, b in reserve)
 
@@ -119,6 +131,14 @@ def select_ranked(
             used_tokens += cost[0] + around
             used_bytes += cost[1]
             continue
+        if short is not None and position < len(reserve):
+            room_b = None if max_bytes is None else max_bytes - used_bytes - pending_b
+            cut = _short(i, short, _share(room, max_tokens), _share(room_b, max_bytes))
+            if cut is not None and fits(cut[0] + around, cut[1]):
+                picks.append(Pick(i, cut[0], cut[2]))
+                used_tokens += cut[0] + around
+                used_bytes += cut[1]
+                continue
         left_out += 1
     if top is not None and len(picks) < top and len(ranked) > top:
         # beyond Top a file was never going to be shown: only whole files fill what is left
@@ -171,10 +191,12 @@ def _reserve(
     skim: SkimCost | None,
     known: dict[int, tuple[int, int] | None],
     extra: FrameCost,
+    short: ShortCost | None = None,
 ) -> list[tuple[int, int]]:
     """The room each of the first files keeps: whole when they all fit whole, else the
     cheaper of whole and skim; a file whose room does not fit beside the rooms before it
-    keeps none. ``extra`` is what a document spends on a file besides its content."""
+    keeps room for a short skim within a share of the budget, or none. ``extra`` is what a
+    document spends on a file besides its content."""
 
     def over(t: int, b: int) -> bool:
         return (max_tokens is not None and t > max_tokens) or (
@@ -193,12 +215,37 @@ def _reserve(
             if cheap is not None and cheap[0] + extra(i, True) < t:
                 t, b = cheap[0] + extra(i, True), cheap[1]
         if over(used_t + t, used_b + b):
-            out.append((0, 0))  # cannot fit beside the ones before it: keeps no room
-            continue
+            around = extra(i, True)
+            room_t = None if max_tokens is None else max_tokens - used_t - around
+            room_b = None if max_bytes is None else max_bytes - used_b
+            room_t, room_b = _share(room_t, max_tokens), _share(room_b, max_bytes)
+            cut = _short(i, short, room_t, room_b)
+            if cut is None:
+                out.append((0, 0))  # cannot fit beside the ones before it: keeps no room
+                continue
+            t, b = cut[0] + around, cut[1]
         out.append((t, b))
         used_t += t
         used_b += b
     return out
+
+
+def _share(room: int | None, limit: int | None) -> int | None:
+    """``room`` cut to the share of the budget ``limit`` a short skim's text may take."""
+    if room is None or limit is None:
+        return room
+    return min(room, limit // _SHORT_SHARE)
+
+
+def _short(
+    i: int, short: ShortCost | None, room_t: int | None, room_b: int | None
+) -> tuple[int, int, int] | None:
+    """File ``i``'s longest short skim within the room, or None (none, or too little room)."""
+    if short is None or (room_t is not None and room_t < _MIN_SKIM):
+        return None
+    if room_b is not None and room_b < 4 * _MIN_SKIM:
+        return None
+    return short(i, room_t, room_b)
 
 
 def select_within_budget(
