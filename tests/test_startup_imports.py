@@ -285,3 +285,26 @@ def test_an_interrupt_inside_a_callback_reaches_the_command() -> None:
     )
     assert proc.stdout.split() == ["interrupted"]
     assert "Exception ignored" not in proc.stderr
+
+
+def test_an_interrupt_while_the_console_script_starts_is_one_line() -> None:
+    """A Ctrl-C in the first milliseconds, before the command's own handling is in place,
+    is "atlas: interrupted" and 130, not a traceback (the fault harness's kill part found
+    one at 19 ms)."""
+    probe = (
+        "import sys\n"
+        "import atlas_core.cli.main\n"
+        "cli = sys.modules['atlas_core.cli.main']\n"
+        "def interrupted():\n"
+        "    raise KeyboardInterrupt\n"
+        "cli._interrupts_from_callbacks = interrupted\n"
+        "ended = []\n"
+        "cli._end_process = ended.append\n"  # the process would end there
+        "sys.argv = ['atlas', '--version']\n"
+        "print(cli.main(), ended)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.stdout.split() == ["130", "[130]"], proc.stderr
+    assert proc.stderr == "atlas: interrupted\n"

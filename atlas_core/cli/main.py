@@ -153,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(_YOUNG_OBJECTS, *previous[1:])
     if argv is None:
         _one_blas_thread()
-        _interrupts_from_callbacks()
+        try:
+            _interrupts_from_callbacks()
+        except KeyboardInterrupt:  # a Ctrl-C a few milliseconds in: nothing ran yet
+            print("atlas: interrupted", file=sys.stderr)
+            _end_process(130)
+            return 130  # where _end_process is replaced (tests)
     try:
         code = _main(argv)
     finally:
