@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from atlas_core.chunk.regex import RegexChunker
+from atlas_core.chunk.treesitter import TreeSitterChunker
+from atlas_core.chunk.treesitter import chunker as treesitter_chunker
 from atlas_core.index import postings
 
 # -- the index on a full disk ----------------------------------------------------------
@@ -29,3 +32,22 @@ def test_a_spill_that_fills_the_disk_is_removed(tmp_path: Path) -> None:
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     assert list(tmp_path.iterdir()) == []
+
+
+# -- tree-sitter's limits --------------------------------------------------------------
+
+_DOCUMENTED = '"""Retry helpers."""\n\ndef retry_http(a):\n    return a\n'
+
+
+def test_text_over_the_parse_limit_goes_to_the_regex_chunker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tree takes up to 200 times its text in memory (``max_file_bytes`` may be 16 MiB)."""
+    chunker = TreeSitterChunker()
+    regex = RegexChunker().chunk("r.py", _DOCUMENTED, "python")
+    parsed = chunker.chunk("r.py", _DOCUMENTED, "python")
+    assert parsed != regex  # tree-sitter also gives the module docstring
+    monkeypatch.setattr(treesitter_chunker, "MAX_PARSE_BYTES", len(_DOCUMENTED.encode()))
+    assert chunker.chunk("r.py", _DOCUMENTED, "python") == parsed
+    monkeypatch.setattr(treesitter_chunker, "MAX_PARSE_BYTES", len(_DOCUMENTED.encode()) - 1)
+    assert chunker.chunk("r.py", _DOCUMENTED, "python") == regex
