@@ -6,6 +6,8 @@ Big inputs are made small here: the limits are module constants the tests lower.
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -51,3 +53,19 @@ def test_text_over_the_parse_limit_goes_to_the_regex_chunker(
     assert chunker.chunk("r.py", _DOCUMENTED, "python") == parsed
     monkeypatch.setattr(treesitter_chunker, "MAX_PARSE_BYTES", len(_DOCUMENTED.encode()) - 1)
     assert chunker.chunk("r.py", _DOCUMENTED, "python") == regex
+
+
+_DEEP = """
+from atlas_core.chunk.treesitter import TreeSitterChunker
+text = "function retryHttp(a) { return a; }\\nx = f" + "()" * 131_072 + ";\\n"
+found = TreeSitterChunker().chunk("x.js", text, "javascript")
+print(sorted(c.qualified for c in found))
+"""
+
+
+def test_a_tree_deeper_than_the_query_cursor_can_follow_does_not_wedge_it() -> None:
+    """Past 65,535 levels tree-sitter's query cursor loses track of its matches: a chain of
+    131,072 calls (256 KB) did not finish in minutes. The deadline is for that failure."""
+    done = subprocess.run([sys.executable, "-c", _DEEP], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['retryHttp']"
