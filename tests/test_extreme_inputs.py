@@ -17,6 +17,8 @@ from atlas_core.chunk.regex import RegexChunker
 from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.chunk.treesitter import chunker as treesitter_chunker
 from atlas_core.index import postings
+from atlas_core.index.process import FileProcessor
+from atlas_core.testing import run_atlas, write_repo
 
 # -- the index on a full disk ----------------------------------------------------------
 
@@ -69,3 +71,20 @@ def test_a_tree_deeper_than_the_query_cursor_can_follow_does_not_wedge_it() -> N
     done = subprocess.run([sys.executable, "-c", _DEEP], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['retryHttp']"
+
+
+# -- out of memory ---------------------------------------------------------------------
+
+
+def test_running_out_of_memory_is_one_line_not_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    root = write_repo(tmp_path / "r", {"src/a.py": "def a():\n    pass\n"})
+    monkeypatch.setattr(FileProcessor, "process", exhausted)
+    result = run_atlas("--root", str(root), "index")
+    assert result.code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("atlas: error: out of memory"), lines
