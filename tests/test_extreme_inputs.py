@@ -18,7 +18,9 @@ from atlas_core.chunk.treesitter import TreeSitterChunker
 from atlas_core.chunk.treesitter import chunker as treesitter_chunker
 from atlas_core.index import postings
 from atlas_core.index.process import FileProcessor
+from atlas_core.output.skim import skim_text
 from atlas_core.testing import run_atlas, write_repo
+from atlas_core.types import Chunk, text_lines
 
 # -- the index on a full disk ----------------------------------------------------------
 
@@ -71,6 +73,44 @@ def test_a_tree_deeper_than_the_query_cursor_can_follow_does_not_wedge_it() -> N
     done = subprocess.run([sys.executable, "-c", _DEEP], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['retryHttp']"
+
+
+# -- line ends -------------------------------------------------------------------------
+
+
+def test_text_lines_break_at_newlines_only() -> None:
+    assert text_lines("") == []
+    assert text_lines("a\nb\n") == ["a", "b"]
+    assert text_lines("a\r\nb") == ["a", "b"]
+    assert text_lines("a\x0c\nb\rc\u2028d\n\n") == ["a\x0c", "b\rc\u2028d", ""]
+
+
+def test_the_regex_chunker_numbers_lines_as_tree_sitter_does() -> None:
+    """A form feed (``^L`` page breaks in GNU sources) or a lone carriage return was a line
+    break to ``str.splitlines``: every later symbol was a line off, or past the file's last
+    line, and the index then dropped all of the file's symbols with a warning."""
+    chunker = RegexChunker()
+    less = ".first {\n  color: red;\n}\n\x0c\n.second {\n  color: blue;\n}\n"
+    assert [(c.name, c.start) for c in chunker.chunk("s.less", less, "less")] == [
+        ("first", 1),
+        ("second", 5),
+    ]
+    crlf = less.replace("\n", "\r\n")
+    assert [(c.name, c.start, c.end) for c in chunker.chunk("s.less", crlf, "less")] == [
+        ("first", 1, 4),
+        ("second", 5, 7),
+    ]
+    cobol = "       PROCEDURE DIVISION.\r       MAIN-PARA.\r           DISPLAY 'HI'.\r"
+    for found in chunker.chunk("c.cbl", cobol, "cobol"):
+        assert found.end <= cobol.count("\n") + 1
+
+
+def test_a_skim_shows_the_lines_the_chunks_name_after_a_form_feed() -> None:
+    text = "import os\n\x0c\ndef first():\n    return 1\n\x0c\ndef second():\n    return 2\n"
+    second = Chunk("function", "second", "second", 6, 7, "def second():")
+    assert text.split("\n")[5] == "def second():"  # tree-sitter's line 6
+    skim = skim_text(text, [{"Start": 6, "End": 7}], [second])
+    assert skim == "def second():\n    return 2\n"
 
 
 # -- out of memory ---------------------------------------------------------------------

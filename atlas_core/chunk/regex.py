@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import ClassVar
 
-from atlas_core.types import Chunk
+from atlas_core.types import Chunk, text_lines
 
 __all__ = ["RegexChunker"]
 
@@ -364,7 +364,7 @@ class RegexChunker:
         rules = _compiled(language)
         if not rules:
             return []
-        lines = text.splitlines()
+        lines = text_lines(text)
         found: list[tuple[int, int, str, str, str]] = []  # line, indent, kind, name, signature
         for number, line in enumerate(lines, 1):
             if not line or len(line) > 400:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from atlas_core.tokens import estimate_tokens
+from atlas_core.types import text_lines
 
 __all__ = ["SKIM_HEAD_LINES", "SKIM_MAX_OUTLINE", "skim_text", "skim_tokens"]
 
@@ -31,7 +32,7 @@ def skim_text(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[
     from the index (their ``signature`` lines make the outline). A file with neither is
     skimmed as its first :data:`SKIM_HEAD_LINES` lines and a count of the rest.
     """
-    lines = text.splitlines()
+    lines = text_lines(text)  # numbered as the chunks' lines are
     keep: set[int] = set()
     for sym in matched:
         start, end = int(sym.get("Start", 0)), int(sym.get("End", 0))
