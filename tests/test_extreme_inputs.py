@@ -19,6 +19,7 @@ from atlas_core.chunk.treesitter import chunker as treesitter_chunker
 from atlas_core.index import postings
 from atlas_core.index.process import FileProcessor
 from atlas_core.output.skim import skim_text
+from atlas_core.select import symbols
 from atlas_core.testing import run_atlas, write_repo
 from atlas_core.types import Chunk, text_lines
 
@@ -111,6 +112,13 @@ def test_a_skim_shows_the_lines_the_chunks_name_after_a_form_feed() -> None:
     assert text.split("\n")[5] == "def second():"  # tree-sitter's line 6
     skim = skim_text(text, [{"Start": 6, "End": 7}], [second])
     assert skim == "def second():\n    return 2\n"
+
+
+def test_a_symbols_body_matches_are_on_the_lines_the_chunks_name() -> None:
+    """Matched terms were found on ``str.splitlines`` lines: after a form feed, a term used
+    on a symbol's last line counted for the next symbol."""
+    text = "\x0c\ndef first():\n    return retry()\ndef second():\n    pass\n"
+    assert symbols._term_lines(text, {"retry"}) == {"retry": [3]}
 
 
 # -- out of memory ---------------------------------------------------------------------
