@@ -14,10 +14,24 @@ __all__ = [
     "RepoFile",
     "SelectedFile",
     "Selection",
+    "text_lines",
 ]
 
 #: Every role a file can have, in the order ``inspect`` lists them.
 ROLES = ("impl", "test", "config", "docs", "build", "generated", "vendor", "other")
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` as a :class:`Chunk`'s line numbers count them: ended by ``\n``
+    alone (tree-sitter's rows, git's lines), without the ``\r`` of a CRLF.
+
+    ``str.splitlines`` also breaks at form feeds, lone carriage returns and the Unicode line
+    separators, which put every line after one of them at another number.
+    """
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # the text's last line break ends a line; no empty line follows it
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 @attrs.frozen

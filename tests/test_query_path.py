@@ -21,7 +21,7 @@ from atlas_core.index.filetable import FileTable, pack_files, unpack_files
 from atlas_core.select import symbols
 from atlas_core.terms import identifier_terms, tokenize
 from atlas_core.testing import write_repo
-from atlas_core.types import Chunk
+from atlas_core.types import Chunk, text_lines
 
 
 def _table() -> dict[str, list[Any]]:
@@ -95,7 +95,7 @@ def _old_term_lines(text: str, wanted: set[str]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     keys = symbols._keys(wanted)
     maybe = re.compile("|".join(re.escape(k) for k in keys)).search
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         if not maybe(line.lower().replace("_", "").replace("-", "")):
             continue
         terms = {
@@ -114,7 +114,7 @@ _PIECES = [
     "\n", "\r\n", "\r", "\x0c", "\u2028", "\x85", " ", "_", "-", "\u0130", "caf\u00e9",
     "\t", "#", "(", "::", "client", "sendRetry", "\ufffd", "\n_", "-\n",
 ]  # fmt: skip
-#: what makes the line-by-line test differ from one over the whole text (checked apart)
+#: what made the line-by-line test differ from one over the whole text (checked apart)
 _SPECIAL = ["\u03a3", "\r-\n", "\r_\n"]
 
 

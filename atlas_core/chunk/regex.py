@@ -12,7 +12,7 @@ from functools import cache
 from typing import ClassVar
 
 from atlas_core.terms import name_shape, shape_groups
-from atlas_core.types import Chunk
+from atlas_core.types import Chunk, text_lines
 
 __all__ = ["RegexChunker"]
 
@@ -340,8 +340,9 @@ def _compiled(language: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 #: how the rules read a line, part of the chunker's version: "2" since they read names of
-#: every script (``def équilibre``, ``func ПолучитьДанные``) on its ``name_shape``
-_READING = "2"
+#: every script (``def équilibre``, ``func ПолучитьДанные``) on its ``name_shape``; "3"
+#: since lines are numbered at ``\n`` only (``text_lines``), as tree-sitter's rows are
+_READING = "3"
 
 
 @cache
@@ -371,7 +372,7 @@ class RegexChunker:
         rules = _compiled(language)
         if not rules:
             return []
-        lines = text.splitlines()
+        lines = text_lines(text)
         found: list[tuple[int, int, str, str, str]] = []  # line, indent, kind, name, signature
         for number, line in enumerate(lines, 1):
             if not line or len(line) > 400:

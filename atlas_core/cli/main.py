@@ -360,6 +360,15 @@ def _run(argv: list[str] | None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except MemoryError:
+        if raise_errors:
+            raise
+        print(
+            "atlas: error: out of memory (a limit such as ulimit -v, or very large files:"
+            " [index] max_file_bytes sets how large a file is read)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except Exception as exc:
         if isinstance(exc, FileNotFoundError) and not _cwd_exists():
             print("atlas: error: the current directory no longer exists", file=sys.stderr)

@@ -171,7 +171,10 @@ class Spill:
 
     def __exit__(self, *exc: object) -> None:
         for fh in self._out.values():
-            fh.close()
+            # closing flushes what is buffered: on a full disk that fails too, and the
+            # files must still go (left behind, they kept the disk full for every later run)
+            with contextlib.suppress(OSError):
+                fh.close()
         for path in self.paths.values():
             with contextlib.suppress(OSError):
                 os.unlink(path)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from atlas_core.tokens import estimate_tokens
+from atlas_core.types import text_lines
 
 __all__ = [
     "SKIM_HEAD_LINES",
@@ -53,7 +54,7 @@ def skim_text(
     """
     if lines is not None:
         return _Short(text, matched, chunks).text(lines)
-    rows = text.splitlines()
+    rows = text_lines(text)  # numbered as the chunks' lines are
     keep, outline = _shown(rows, matched, chunks)
     if not keep and not outline:
         return _head(rows)
@@ -101,7 +102,7 @@ def _shown(
 def skim_is_head(text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]) -> bool:
     """Whether :func:`skim_text` shows ``text``'s first lines (nothing matched, no symbol)
     rather than matched symbols and an outline."""
-    keep, outline = _shown(text.splitlines(), matched, chunks)
+    keep, outline = _shown(text_lines(text), matched, chunks)
     return not keep and not outline
 
 
@@ -157,7 +158,7 @@ class _Short:
     def __init__(
         self, text: str, matched: Sequence[Mapping[str, Any]], chunks: Sequence[Any]
     ) -> None:
-        self.rows = text.splitlines()
+        self.rows = text_lines(text)
         keep, outline = _shown(self.rows, matched, chunks)
         self.head = not keep and not outline
         signatures = {

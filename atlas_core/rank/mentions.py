@@ -27,6 +27,7 @@ from atlas_core.terms import (
     tokenize,
     whole_terms,
 )
+from atlas_core.types import text_lines
 
 if TYPE_CHECKING:
     from atlas_core.index.reader import IndexReader
@@ -472,7 +473,7 @@ def _chain_hits(
         ]
         if not rows:
             continue
-        lines = ctx.index.read_text(i).splitlines()
+        lines = text_lines(ctx.index.read_text(i))  # numbered as the chunks are
         body = "\n".join(
             "\n".join(lines[max(int(str(r[3])) - 1, 0) : int(str(r[4]))]) for r in rows[:3]
         )

@@ -10,12 +10,12 @@ from typing import Any
 
 from atlas_core.index.reader import IndexReader
 from atlas_core.terms import identifier_terms, tokenize
+from atlas_core.types import text_lines
 
 __all__ = ["matching_symbols"]
 
 _BODY_SCAN_FILES = 10  # files whose symbol bodies are scanned too (the rest: names only)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CR_JOIN = re.compile(r"\r[_-]+\n")
 
 
 def _keys(wanted: set[str]) -> list[str]:
@@ -47,15 +47,16 @@ def _term_lines(text: str, wanted: set[str], keys: list[str] | None = None) -> d
 def _candidate_lines(text: str, keys: list[str]) -> list[tuple[int, str]]:
     """The (1-based number, line) of each line of ``text`` that, lowercased and without
     "_" and "-", holds one of ``keys``: the only lines that can yield a wanted term."""
-    lines = text.splitlines()
-    if "\u03a3" in text or ("\r" in text and _CR_JOIN.search(text)):
-        # lowercasing a capital sigma depends on what follows it, and "\r-\n" without its
-        # "-" is one line break, not two: line by line, as the test is defined
+    lines = text_lines(text)  # numbered as the chunks' lines are
+    if "\u03a3" in text:
+        # lowercasing a capital sigma depends on what follows it: line by line, as the
+        # test is defined
         return _candidate_lines_one_by_one(lines, keys)
     # the whole text normalized at once, and each key found by str.find, once per line
     # that holds it (a regex alternation scans a text several times slower)
     norm = text.lower().replace("_", "").replace("-", "")
-    bounds = list(accumulate(map(len, norm.splitlines(keepends=True))))
+    # where each line ends in ``norm``, its "\n" included (normalizing keeps every "\n")
+    bounds = list(accumulate(len(line) + 1 for line in norm.split("\n")))[: len(lines)]
     if len(bounds) != len(lines):  # cannot happen (see above), but if it did
         return _candidate_lines_one_by_one(lines, keys)
     hits: set[int] = set()

@@ -26,6 +26,12 @@ _INHERITS = "; inherits:"
 #: a run of unclosed brackets makes one such node, and the query cursor's time grows with
 #: the square of its width (2,000 children: about 3 ms)
 MAX_CHILDREN = 2_000
+#: text of more UTF-8 bytes than this is chunked by the regex chunker: a tree takes up to 200
+#: times its text in memory, and the query cursor's time grows with the square of a node's
+#: width (``max_file_bytes`` allows 16 MiB: a 15 MB minified script took 1.7 GB, a 15 MB
+#: one-line list 93 s and 2 GB, and under ``ulimit -v`` tree-sitter crashed the process).
+#: It is the default ``max_file_bytes``, so by default every file indexed is parsed.
+MAX_PARSE_BYTES = 1 << 20
 
 # (query dir, language) -> (parser, compiled query), or None when it failed to load. Kept
 # for the life of the process: compiled queries are never freed, which also sidesteps a
@@ -113,6 +119,8 @@ class TreeSitterChunker:
             return self._fallback(rel, text, language)
         parser, query = loaded
         source = text.encode("utf-8", "replace")
+        if len(source) > MAX_PARSE_BYTES:
+            return self._fallback(rel, text, language)
         parsed = source
         if "\ufffd" in text:
             # undecodable bytes were replaced by U+FFFD, which no grammar accepts inside an

@@ -61,6 +61,10 @@ METHOD_CONTAINERS = frozenset(
 #: definitions that qualify the names nested in them (a C typedef does not)
 QUALIFYING = METHOD_CONTAINERS | {"module", "function", "method", "namespace"}
 _SIGNATURE_MAX = 200
+#: definitions deeper in the tree than this are not looked for. Past 65,535 levels the query
+#: cursor loses track of its matches (a chain of 70,000 calls took 11 s, 131,072 did not end
+#: in minutes); no real definition sits even near this deep.
+MAX_DEPTH = 10_000
 _DOC_NAME_MAX = 120
 _IMPORT_STRIP = "\"'`<> \t"
 _DOC_MARKERS = re.compile(
@@ -142,7 +146,9 @@ def extract_chunks(query: Any, root: Any, lines: list[str], source: bytes) -> li
     named_parts: dict[tuple[int, int, str, str], tuple[Any, dict[int, Any]]] = {}
     doc_before: int | None = None
     settings_of: dict[int, dict[str, Any]] = {}
-    for index, caps in QueryCursor(query).matches(root):
+    cursor = QueryCursor(query)
+    cursor.set_max_start_depth(MAX_DEPTH)
+    for index, caps in cursor.matches(root):
         if "doc" in caps:
             docs.extend(caps["doc"])
             if "doc.before" in caps:
