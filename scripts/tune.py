@@ -970,8 +970,13 @@ class Data:
             signals["mentions"] = self.cols[f"ment_{p['mentions_variant']}"].astype(np.float64)
         power = p.get("prior_power", 0.0) if drop != "path" else 0.0  # no path, no prior
         if power:  # as the engine does: the evidence of every signal but the path's
-            # the prior without its words and its small-file factor (``ctx.file_prior``)
-            scale = self.path_scores({**p, "match_weight": 0.0, "small": 1.0}) ** power
+            # the prior without its words and its small-file factor (``ctx.file_prior``:
+            # divided by it for every file under 200 bytes, read or not)
+            trust = self.path_scores({**p, "match_weight": 0.0}) / np.where(
+                self.feat_small, p["small"], 1.0
+            )
+            top = np.maximum.reduceat(trust, self.starts[:-1])
+            scale = (trust / np.where(top > 0, top, 1.0)[self.case_of_file]) ** power
             signals = {k: v if k == "path" else v * scale for k, v in signals.items()}
         weights = {"bm25f": 1.0, **{k: p[k] for k in WEIGHT_KEYS}}
         if fuser == "rrf":
