@@ -5,9 +5,11 @@ Big inputs are made small here: the limits are module constants the tests lower.
 
 from __future__ import annotations
 
+import json
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +60,63 @@ def test_text_over_the_parse_limit_goes_to_the_regex_chunker(
     assert chunker.chunk("r.py", _DOCUMENTED, "python") == parsed
     monkeypatch.setattr(treesitter_chunker, "MAX_PARSE_BYTES", len(_DOCUMENTED.encode()) - 1)
     assert chunker.chunk("r.py", _DOCUMENTED, "python") == regex
+
+
+# an HTML file of unclosed tags: tree-sitter's HTML grammar takes time quadratic in their
+# number (20,000 took 1 s, 200,000 took 55 s)
+_UNCLOSED_DIVS = "<div>" * 40_000
+
+
+def test_a_parse_past_its_deadline_goes_to_the_regex_chunker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some grammars are quadratic on unclosed input: the parse is halted at its deadline,
+    the regex chunker takes the file, and the parser is fit for the next file."""
+    monkeypatch.setattr(treesitter_chunker, "PARSE_SECONDS", 0.05)
+    monkeypatch.setattr(treesitter_chunker, "PARSE_BYTES_PER_SECOND", 1e12)
+    chunker = TreeSitterChunker()
+    page = '<div id="retry">\n' + _UNCLOSED_DIVS
+    started = time.monotonic()
+    chunks = chunker.chunk("page.html", page, "html")
+    assert time.monotonic() - started < 1.0  # the whole parse takes about 4 s
+    assert chunks == RegexChunker().chunk("page.html", page, "html")
+    # the halted parse is not resumed by the next file of the same language
+    form = "<form id='login'><input name='user'></form>\n"
+    assert chunker.chunk("form.html", form, "html") == _parsed_alone("form.html", form, "html")
+
+
+def _parsed_alone(rel: str, text: str, language: str) -> list[Chunk]:
+    done = subprocess.run(
+        [sys.executable, "-c", _CHUNK_ALONE, rel, text, language],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return [Chunk(*row) for row in json.loads(done.stdout)]
+
+
+_CHUNK_ALONE = """
+import attrs, json, sys
+from atlas_core.chunk.treesitter import TreeSitterChunker
+chunks = TreeSitterChunker().chunk(*sys.argv[1:])
+print(json.dumps([attrs.astuple(c) for c in chunks]))
+"""
+
+
+def test_an_index_of_hostile_grammar_input_finishes(tmp_path: Path) -> None:
+    """A repository with such a file indexes in seconds, and its other files keep their
+    symbols."""
+    write_repo(
+        tmp_path,
+        {"page.html": _UNCLOSED_DIVS * 2, "retry.py": "def retry_http(a):\n    return a\n"},
+    )
+    started = time.monotonic()
+    done = run_atlas("--root", str(tmp_path), "index")
+    assert done.code == 0, done.stderr
+    assert time.monotonic() - started < 8.0  # 16 s before the deadline (and the two workers)
+    found = run_atlas("--root", str(tmp_path), "--format", "json", "outline", "retry.py")
+    assert "retry_http" in found.stdout, found.stderr
 
 
 _DEEP = """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,6 +33,16 @@ MAX_CHILDREN = 2_000
 #: one-line list 93 s and 2 GB, and under ``ulimit -v`` tree-sitter crashed the process).
 #: It is the default ``max_file_bytes``, so by default every file indexed is parsed.
 MAX_PARSE_BYTES = 1 << 20
+#: how long tree-sitter may take to parse one file before the regex chunker
+#: takes it instead: this many seconds, plus one for every ``PARSE_BYTES_PER_SECOND`` bytes.
+#: Real code parses at 1-10 MB/s, but some grammars are quadratic on unclosed input (a
+#: megabyte of nested ``<div>`` took 55 s, 60 kB of a Lua ``[[`` string without its ``]]``
+#: 6.8 s, 80 kB of Scala ``s"${`` 11 s). Only such a file is chunked differently on a slower
+#: machine.
+PARSE_SECONDS = 0.5
+PARSE_BYTES_PER_SECOND = 250_000
+#: bytes handed to the parser per read
+_READ_BYTES = 1 << 16
 
 # (query dir, language) -> (parser, compiled query), or None when it failed to load. Kept
 # for the life of the process: compiled queries are never freed, which also sidesteps a
@@ -130,11 +141,21 @@ class TreeSitterChunker:
         blanked = _BLANKED.get(language)
         if blanked is not None and blanked[0] in parsed:
             parsed = re.sub(blanked[1], _blank_group, parsed)
-        root = parser.parse(parsed).root_node
+        deadline = _Deadline(PARSE_SECONDS + len(parsed) / PARSE_BYTES_PER_SECOND)
+        try:
+            tree = parser.parse(_reader(parsed), progress_callback=deadline)
+        except ValueError:  # "Parsing failed": py-tree-sitter 0.26 when the callback halts it
+            tree = None
+        if tree is None or deadline.passed:
+            parser.reset()  # else the next parse would resume this one
+            return self._fallback(rel, text, language)
+        root = tree.root_node
         if root.has_error and _has_wide_error(root, MAX_CHILDREN):
             # tree-sitter's query cursor takes time quadratic in the width of such a node
             # (a file of unclosed brackets: 32,000 took 0.8 s, a megabyte would take an hour)
             return self._fallback(rel, text, language)
+        # no deadline for the query: py-tree-sitter 0.26 crashes when its cursor is given a
+        # progress callback (a query with predicates); the checks above bound its time
         return extract_chunks(query, root, text.split("\n"), source)
 
     def _load(self, language: str) -> tuple[Any, Any] | None:
@@ -162,6 +183,31 @@ class TreeSitterChunker:
             self._regex = RegexChunker()
         chunks: list[Chunk] = self._regex.chunk(rel, text, language)
         return chunks
+
+
+class _Deadline:
+    """A tree-sitter progress callback that halts the parse once time is up."""
+
+    __slots__ = ("at", "passed")
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.passed = False
+
+    def __call__(self, *_state: Any) -> bool:
+        if not self.passed and time.monotonic() > self.at:
+            self.passed = True
+        return self.passed
+
+
+def _reader(source: bytes) -> Any:
+    """The read callback tree-sitter parses through (it calls a progress callback only
+    then, never for a bytestring)."""
+
+    def read(offset: int, _point: Any) -> bytes:
+        return source[offset : offset + _READ_BYTES]
+
+    return read
 
 
 def _blank_group(match: re.Match[bytes]) -> bytes:
